@@ -1,0 +1,141 @@
+"""Access policy: every read goes through `restrict`; every read of a case or person is logged.
+
+Missing and forbidden look the same to the user (404); the access log tells them apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from icjis.core import ledger, projections
+from icjis.core.models import AccessRecord, Case, CaseOfficer, CaseUnit, Event, Person
+from icjis.core.refusals import NotFound
+from icjis.core.roles import ROLES, SCOPES, widest_scope
+
+PURPOSES = ("caseload", "supervision", "court", "defence", "detention", "audit", "oversight", "search")
+
+
+@dataclass(frozen=True)
+class SystemUser:
+    """The system itself, performing reactions (e.g. appointing the duty lawyer)."""
+
+    username: str = "system"
+    roles: tuple[str, ...] = ("system",)
+    agency_id: str = ""
+    unit_id: str = ""
+    is_system: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SYSTEM_USER = SystemUser()
+
+
+def scope_of(user: Any) -> str:
+    if getattr(user, "is_system", False):
+        return "national"
+    return widest_scope(list(user.roles))
+
+
+def case_filter(user: Any) -> Q | None:
+    """The cases `user` may read, as a Q on Case; None means every case."""
+    scope = scope_of(user)
+    rank = SCOPES.index(scope)
+    if scope == "national":
+        return None
+    if rank == 0:
+        return Q(pk__in=[])
+    own = CaseOfficer.objects.filter(username=user.username).values("case_id")
+    q = Q(pk__in=own)
+    if rank >= SCOPES.index("unit"):
+        q |= Q(pk__in=CaseUnit.objects.filter(unit_id=user.unit_id).values("case_id"))
+    if rank >= SCOPES.index("region"):
+        q |= Q(territory_path__startswith=user.unit.territory.path)
+    if rank >= SCOPES.index("agency"):
+        q |= Q(pk__in=CaseUnit.objects.filter(unit__agency_id=user.agency_id).values("case_id"))
+    return q
+
+
+def restrict(user: Any, action: str = "read") -> QuerySet[Case]:
+    """The cases `user` may see (for `read`) or act on (for `act`)."""
+    qs = Case.objects.all()
+    if action == "act" and any(ROLES[r].read_only for r in user.roles if r in ROLES):
+        if all(ROLES[r].read_only for r in user.roles if r in ROLES):
+            return qs.none()
+    q = case_filter(user)
+    return qs if q is None else qs.filter(q)
+
+
+def case_for_act(user: Any, number: str) -> Case:
+    """The case an act is about, if the user may act on it; 404 otherwise (logged)."""
+    if getattr(user, "is_system", False):
+        case = Case.objects.filter(number=number).first()
+    else:
+        case = restrict(user, "act").filter(number=number).first()
+    if case is None:
+        raise NotFound("No such case, or it is not visible to you.")
+    return case
+
+
+def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
+    """Fetch and authorise a case in one call, logging the read whatever its outcome."""
+    case = restrict(user).filter(number=number).first()
+    if case is None:
+        outcome = "denied" if Case.objects.filter(number=number).exists() else "not_found"
+        log_read(user, "case", number, purpose, outcome)
+        raise NotFound("No such case, or it is not visible to you.")
+    log_read(user, "case", number, purpose, "shown")
+    return case
+
+
+def visible_persons(user: Any) -> QuerySet[Person]:
+    """Persons the user may open: those in cases they may read (national scope: everyone)."""
+    q = case_filter(user)
+    if q is None:
+        return Person.objects.all()
+    return Person.objects.filter(roles__case__in=Case.objects.filter(q).values("pk")).distinct()
+
+
+def access_person(user: Any, person_id: str, purpose: str = "caseload") -> Person:
+    person = visible_persons(user).filter(pk=person_id).first()
+    if person is None:
+        outcome = "denied" if Person.objects.filter(pk=person_id).exists() else "not_found"
+        log_read(user, "person", person_id, purpose, outcome)
+        raise NotFound("No such person, or the person is not visible to you.")
+    log_read(user, "person", person_id, purpose, "shown")
+    return person
+
+
+def log_read(user: Any, subject_type: str, subject: str, purpose: str, outcome: str) -> Event:
+    """Append a read to the actor's access stream (hash-chained, covered by checkpoints)."""
+    if purpose not in PURPOSES:
+        purpose = "caseload"
+    actor = ledger.Actor(
+        username=user.username,
+        agency=getattr(user, "agency_id", "") or "",
+        unit=getattr(user, "unit_id", "") or "",
+        role=(list(user.roles) or [""])[0],
+    )
+    data = {"subject_type": subject_type, "subject": subject[:64], "purpose": purpose, "outcome": outcome}
+    with transaction.atomic():
+        event = ledger.append(f"access/{user.username}", "access.read", data, actor)
+        projections.project(event, data)
+    return event
+
+
+def _project_read(event: Event, data: dict[str, Any]) -> None:
+    AccessRecord.objects.create(
+        event=event,
+        actor=event.actor,
+        at=event.recorded_at,
+        subject_type=data["subject_type"],
+        subject=data["subject"],
+        purpose=data["purpose"],
+        outcome=data["outcome"],
+    )
+
+
+projections.projector("access.read", _project_read)

@@ -1,0 +1,347 @@
+"""Acts — the only way to change anything.
+
+An act kind is declared once (`@act_kind`): its name, input schema, the roles that may perform it,
+how it finds its stream, its preconditions (`decide`, which returns the data to record), the
+legal basis, a projector (`apply`) and its reactions. `perform` runs them in ONE transaction:
+authorise → validate → lock the stream → decide → append → project (+ deadlines) → reactions →
+outbox. A refusal raises and nothing is written; a retry with the same idempotency key returns
+the first answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import pydantic
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from icjis.core import clock, projections
+from icjis.core.canonical import dumps, iso, sha256_hex
+from icjis.core.ledger import Actor, append, lock_head
+from icjis.core.models import ActReceipt, Case, Event, OutboxMessage, StreamHead
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+
+Target = Literal["case", "new", "stream"]
+MAX_REACTION_DEPTH = 6
+
+
+@dataclass
+class Context:
+    """What `decide` sees: who acts, the validated input, the locked case or stream."""
+
+    user: Any
+    actor: Actor
+    kind: ActKind
+    input: Any
+    now: datetime
+    case: Case | None = None
+    stream: str = ""
+    head: StreamHead | None = None
+    claimed_at: datetime | None = None
+    # What the caller is told but the ledger must not keep (e.g. the receipt token in clear).
+    extra_result: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """An act another act causes, performed by the system in the same transaction."""
+
+    kind: str
+    data: dict[str, Any]
+    case: str | None = None
+
+
+@dataclass
+class Outcome:
+    event: Event
+    result: dict[str, Any]
+    reactions: list[Outcome] = field(default_factory=list)
+    stored: dict[str, Any] | None = None  # the first answer, when this is a replayed retry
+
+    def as_json(self) -> dict[str, Any]:
+        if self.stored is not None:
+            return self.stored
+        return {
+            "event": {
+                "stream": self.event.stream,
+                "seq": self.event.seq,
+                "kind": self.event.kind,
+                "recorded_at": iso(self.event.recorded_at),
+                "hash": self.event.hash,
+            },
+            "result": self.result,
+            "reactions": [r.as_json() for r in self.reactions],
+        }
+
+
+Decide = Callable[[Context], dict[str, Any]]
+Apply = Callable[[Event, dict[str, Any]], dict[str, Any] | None]
+React = Callable[[Context, Event, dict[str, Any]], Iterable[Reaction]]
+
+
+@dataclass(frozen=True)
+class ActKind:
+    name: str
+    title: str
+    doc: str
+    schema: type[pydantic.BaseModel]
+    roles: frozenset[str]
+    legal_basis: str
+    target: Target
+    decide: Decide
+    apply: Apply | None
+    reactions: tuple[React, ...] = ()
+    stream_for: Callable[[Any], str] | None = None
+    case_scope: str = "read"  # the access action the user needs on the case
+    claimed_time: bool = False  # the act carries a real-world time (`claimed_at`)
+
+
+KINDS: dict[str, ActKind] = {}
+
+
+def act_kind(
+    name: str,
+    *,
+    schema: type[pydantic.BaseModel],
+    roles: Iterable[str],
+    legal_basis: str,
+    target: Target = "case",
+    apply: Apply | None = None,
+    reactions: Iterable[React] = (),
+    stream_for: Callable[[Any], str] | None = None,
+    title: str = "",
+    claimed_time: bool = False,
+) -> Callable[[Decide], Decide]:
+    """Declare an act kind; the decorated function is its `decide` step. Its docstring says what
+    the act records and which article governs it."""
+
+    def register(decide: Decide) -> Decide:
+        if name in KINDS:
+            raise RuntimeError(f"act kind {name} declared twice")
+        KINDS[name] = ActKind(
+            name=name,
+            title=title or name,
+            doc=(decide.__doc__ or "").strip(),
+            schema=schema,
+            roles=frozenset(roles),
+            legal_basis=legal_basis,
+            target=target,
+            decide=decide,
+            apply=apply,
+            reactions=tuple(reactions),
+            stream_for=stream_for,
+            claimed_time=claimed_time,
+        )
+        projections.projector(name, apply)
+        return decide
+
+    return register
+
+
+def catalogue() -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": k.name,
+            "title": k.title,
+            "description": k.doc,
+            "roles": sorted(k.roles),
+            "legal_basis": k.legal_basis,
+            "target": k.target,
+            "schema": k.schema.model_json_schema(),
+        }
+        for k in sorted(KINDS.values(), key=lambda k: k.name)
+        if "system" not in k.roles or len(k.roles) > 1
+    ]
+
+
+def acting_role(user: Any, kind: ActKind) -> str:
+    if getattr(user, "is_system", False):
+        return "system"
+    for role in user.roles:
+        if role in kind.roles:
+            return role
+    raise Forbidden(f"Your role does not allow the act {kind.name}.")
+
+
+def _validate(kind: ActKind, data: Any) -> pydantic.BaseModel:
+    if not isinstance(data, dict):
+        raise Invalid("The act's data must be a JSON object.")
+    try:
+        return kind.schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        fields = {}
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "data"
+            fields.setdefault(where, err["msg"])
+        first = next(iter(fields.items()))
+        raise Invalid(f"Check the field '{first[0]}': {first[1]}.", fields=fields) from None
+
+
+def _request_hash(kind: str, case: str | None, data: Any) -> str:
+    return sha256_hex(dumps({"kind": kind, "case": case, "data": data}))
+
+
+def perform(
+    user: Any,
+    kind_name: str,
+    data: dict[str, Any],
+    *,
+    case: str | None = None,
+    idempotency_key: str | None = None,
+) -> Outcome:
+    """Perform one act (and its reactions) in one transaction, or refuse and write nothing."""
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise Invalid(f"There is no act called {kind_name!r}; see /api/v1/acts/catalogue.")
+    role = acting_role(user, kind)
+    parsed = _validate(kind, data)
+    if kind.target == "case" and not case:
+        raise Invalid(f"The act {kind.name} needs the case number.", fields={"case": "required"})
+    request_hash = _request_hash(kind.name, case, data)
+    if idempotency_key is not None and not (0 < len(idempotency_key) <= 128):
+        raise Invalid("The idempotency key must be 1 to 128 characters.")
+    try:
+        with transaction.atomic():
+            return _perform_locked(user, kind, role, parsed, case, idempotency_key, request_hash)
+    except IntegrityError:
+        # Two requests with the same key raced; the loser returns the winner's answer.
+        if idempotency_key is None:
+            raise
+        replay = _replay_receipt(user, idempotency_key, request_hash)
+        if replay is None:
+            raise
+        return replay
+
+
+def _replay_receipt(user: Any, key: str, request_hash: str) -> Outcome | None:
+    receipt = ActReceipt.objects.filter(actor=user.username, key=key).select_related("event").first()
+    if receipt is None:
+        return None
+    if receipt.request_hash != request_hash:
+        raise Conflict("This idempotency key was already used for a different act.")
+    stored = json.loads(receipt.response)
+    return Outcome(receipt.event, stored["result"], stored=stored)
+
+
+def _perform_locked(
+    user: Any,
+    kind: ActKind,
+    role: str,
+    parsed: pydantic.BaseModel,
+    case_number: str | None,
+    idempotency_key: str | None,
+    request_hash: str,
+) -> Outcome:
+    ctx = Context(
+        user=user,
+        actor=Actor(
+            username=user.username,
+            agency=getattr(user, "agency_id", "") or "",
+            unit=getattr(user, "unit_id", "") or "",
+            role=role,
+        ),
+        kind=kind,
+        input=parsed,
+        now=clock.now(),
+    )
+    if kind.target == "case":
+        from icjis.core.access import case_for_act
+
+        ctx.stream = f"case/{case_number}"
+        ctx.head = lock_head_existing(ctx.stream)
+        ctx.case = case_for_act(user, case_number or "")
+    elif kind.target == "stream":
+        assert kind.stream_for is not None
+        ctx.stream = kind.stream_for(parsed)
+        ctx.head = lock_head(ctx.stream)
+    if idempotency_key is not None:
+        replay = _replay_receipt(user, idempotency_key, request_hash)
+        if replay is not None:
+            return replay
+    outcome = _record(ctx, depth=0)
+    if idempotency_key is not None:
+        ActReceipt.objects.create(
+            actor=user.username,
+            key=idempotency_key,
+            request_hash=request_hash,
+            event=outcome.event,
+            response=dumps(outcome.as_json()),
+        )
+    return outcome
+
+
+def lock_head_existing(stream: str) -> StreamHead:
+    head = StreamHead.objects.select_for_update().filter(stream=stream).first()
+    if head is None:
+        raise NotFound("No such case, or it is not visible to you.")
+    return head
+
+
+def _record(ctx: Context, depth: int) -> Outcome:
+    kind = ctx.kind
+    data = kind.decide(ctx)  # preconditions; may set ctx.stream/head (new case), ctx.claimed_at
+    if not ctx.stream:
+        raise RuntimeError(f"{kind.name}: decide() chose no stream")
+    if ctx.head is None:
+        ctx.head = lock_head(ctx.stream)
+    rule_pack = ctx.case.rule_pack if ctx.case is not None else data.get("rule_pack", "")
+    event = append(
+        ctx.stream,
+        kind.name,
+        data,
+        ctx.actor,
+        head=ctx.head,
+        recorded_at=ctx.now,
+        claimed_at=ctx.claimed_at,
+        legal_basis=kind.legal_basis,
+        rule_pack=rule_pack,
+    )
+    result = projections.project(event, data)
+    outcome = Outcome(event, {**result, **ctx.extra_result})
+    _outbox(event)
+    for react in kind.reactions:
+        for reaction in react(ctx, event, data):
+            if depth >= MAX_REACTION_DEPTH:
+                raise RuntimeError(f"reaction chain too deep at {reaction.kind}")
+            outcome.reactions.append(_react(ctx, reaction, depth + 1))
+    return outcome
+
+
+def _react(parent: Context, reaction: Reaction, depth: int) -> Outcome:
+    from icjis.core.access import SYSTEM_USER
+
+    kind = KINDS[reaction.kind]
+    parsed = _validate(kind, reaction.data)
+    ctx = Context(
+        user=SYSTEM_USER,
+        actor=Actor(username="system", role="system"),
+        kind=kind,
+        input=parsed,
+        now=parent.now,
+    )
+    if kind.target == "case":
+        number = reaction.case or (parent.case.number if parent.case else "")
+        ctx.stream = f"case/{number}"
+        ctx.head = lock_head_existing(ctx.stream)
+        ctx.case = Case.objects.get(number=number)
+    elif kind.target == "stream":
+        assert kind.stream_for is not None
+        ctx.stream = kind.stream_for(parsed)
+        ctx.head = lock_head(ctx.stream)
+    return _record(ctx, depth)
+
+
+def _outbox(event: Event) -> None:
+    targets = ["feed"] + (["nats"] if settings.NATS_URL else [])
+    topic = event.kind
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(event=event, target=t, topic=topic, next_attempt_at=clock.wall())
+            for t in targets
+        ]
+    )

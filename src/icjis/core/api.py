@@ -1,0 +1,390 @@
+"""HTTP API v1 (ARCHITECTURE "API contract v1"). Every handler reads through the access policy;
+every write is `acts.perform`. Errors are JSON {error, message}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from icjis.core import acts, clock
+from icjis.core.access import access_case, access_person, restrict, scope_of, visible_persons
+from icjis.core.auth import LoginRefused, check_credentials, issue_token, user_for_token
+from icjis.core.canonical import iso
+from icjis.core.models import AccessRecord, Checkpoint, Event, FeedEntry, Unit, User
+from icjis.core.numbering import normalise
+from icjis.core.persons import search
+from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal
+from icjis.core.serialise import case_json, event_json, person_json
+from icjis.legal.models import Deadline
+
+log = logging.getLogger("icjis.api")
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user  # type: ignore[assignment]
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session (with CSRF on unsafe methods)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user  # type: ignore[return-value]
+        return None
+
+
+api = NinjaAPI(
+    title="ICJIS API",
+    version="1",
+    description="Integrated criminal justice information system — API contract v1.",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"error": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(Refusal)
+def on_refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    return api.create_response(request, exc.as_json(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "body", err.get("msg", "invalid"))
+    first = next(iter(fields.items()), ("body", "invalid"))
+    return _error(request, 400, "invalid", f"Check the field '{first[0]}': {first[1]}.", fields=fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Log in or send a valid bearer token.")
+
+
+@api.exception_handler(HttpError)
+def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}
+    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(Exception)
+def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+    from django.db import OperationalError
+
+    if isinstance(exc, OperationalError):
+        log.warning("database unavailable: %s", type(exc).__name__)
+        response = _error(request, 503, "unavailable", "The database is not answering; retry shortly.")
+        response["Retry-After"] = "5"
+        return response
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _error(request, 500, "internal", "Something went wrong on our side; it has been logged.")
+
+
+# --- auth -------------------------------------------------------------------------------------
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str | None = None
+
+
+@api.post("/auth/token", auth=None, tags=["auth"], response={200: dict, 400: dict, 401: dict})
+def get_token(request: HttpRequest, body: TokenIn) -> Any:
+    """Exchange username, password (and TOTP code) for a bearer token that expires."""
+    if len(body.username) > 64 or len(body.password) > 512 or (body.otp and len(body.otp) > 16):
+        raise Invalid("Username, password or code is too long.")
+    try:
+        user = check_credentials(body.username, body.password, body.otp, "api")
+    except LoginRefused as exc:
+        return 401, {"error": "unauthenticated", "message": exc.reason}
+    token, expires = issue_token(user)
+    return {"token": token, "expires_at": iso(expires), "username": user.username, "roles": user.roles}
+
+
+@api.get("/health", auth=None, tags=["system"])
+def health(request: HttpRequest) -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@api.get("/clock", tags=["system"])
+def show_clock(request: HttpRequest) -> dict[str, Any]:
+    """The server's clock (simulated outside production)."""
+    return {"now": iso(clock.now()), "simulated": clock.simulated()}
+
+
+# --- acts -------------------------------------------------------------------------------------
+
+
+@api.get("/acts/catalogue", tags=["acts"])
+def act_catalogue(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every act kind with its JSON schema, the roles that may perform it and its legal basis."""
+    return acts.catalogue()
+
+
+class ActIn(Schema):
+    kind: str
+    case: str | None = None
+    data: dict[str, Any] = {}
+    idempotency_key: str | None = None
+
+
+@api.post("/acts", tags=["acts"], response={201: dict, 400: dict, 403: dict, 404: dict, 409: dict})
+def perform_act(request: HttpRequest, body: ActIn) -> Any:
+    """Perform an act. 201 with the event and result; 400/403/404/409 with {error, message}."""
+    case = None
+    if body.case is not None:
+        case = normalise(body.case)
+        if case is None:
+            raise NotFound("No such case, or it is not visible to you.")
+    outcome = acts.perform(
+        request.user, body.kind, body.data, case=case, idempotency_key=body.idempotency_key
+    )
+    return 201, outcome.as_json()
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def _case_number(number: str) -> str:
+    found = normalise(number)
+    if found is None:
+        raise NotFound("No such case, or it is not visible to you.")
+    return found
+
+
+@api.get("/cases/{number}", tags=["cases"])
+def get_case(request: HttpRequest, number: str, purpose: str = "caseload") -> dict[str, Any]:
+    """The case as it stands: stage, qualification, participants, officers, open deadlines."""
+    case = access_case(request.user, _case_number(number), purpose)
+    return case_json(case, clock.now())
+
+
+@api.get("/cases/{number}/timeline", tags=["cases"])
+def get_timeline(request: HttpRequest, number: str, purpose: str = "caseload") -> list[dict[str, Any]]:
+    """The case's events the caller may see, in order."""
+    case = access_case(request.user, _case_number(number), purpose)
+    events = Event.objects.filter(stream=f"case/{case.number}").order_by("seq")
+    return [event_json(e) for e in events]
+
+
+class CaseFilter(Schema):
+    stage: str | None = None
+    unit: str | None = None
+    overdue: bool | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@api.get("/cases", tags=["cases"])
+def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
+    """Cases the caller may see, newest movement first."""
+    qs = restrict(request.user).select_related("unit")
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.unit:
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.overdue:
+        now = clock.now()
+        qs = qs.filter(pk__in=Deadline.objects.in_state("missed", now).values("case_id"))
+    limit = max(1, min(filters.limit, 500))
+    offset = max(0, filters.offset)
+    rows = list(qs.order_by("-last_movement_at", "number")[offset : offset + limit])
+    return {
+        "items": [
+            {
+                "number": c.number,
+                "stage": c.stage,
+                "unit": c.unit_id,
+                "article": c.article,
+                "category": c.category,
+                "registered_at": iso(c.registered_at),
+                "last_movement_at": iso(c.last_movement_at),
+            }
+            for c in rows
+        ],
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+class DeadlineFilter(Schema):
+    state: str | None = None
+    case: str | None = None
+    unit: str | None = None
+    limit: int = 100
+
+
+@api.get("/deadlines", tags=["cases"])
+def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list[dict[str, Any]]:
+    """Deadlines of the cases the caller may see; `state` is computed at query time."""
+    now = clock.now()
+    qs = Deadline.objects.filter(case__in=restrict(request.user).values("pk"))
+    if filters.state:
+        if filters.state not in ("running", "met", "missed", "suspended", "cancelled"):
+            raise Invalid("state must be running, met, missed, suspended or cancelled.")
+        qs = qs.in_state(filters.state, now)
+    if filters.case:
+        qs = qs.filter(case_id=normalise(filters.case) or "-")
+    if filters.unit:
+        qs = qs.filter(unit_id=filters.unit)
+    from icjis.core.serialise import deadline_json
+
+    limit = max(1, min(filters.limit, 1000))
+    return [deadline_json(d, now) for d in qs.with_state(now).order_by("due_at")[:limit]]
+
+
+# --- persons ----------------------------------------------------------------------------------
+
+
+@api.get("/persons", tags=["persons"])
+def search_persons(request: HttpRequest, q: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Fuzzy search by name in Cyrillic or Latin, or by PIN, among persons you may see."""
+    if len(q) > 200:
+        raise Invalid("The search text is too long.")
+    found = search(visible_persons(request.user), q, max(1, min(limit, 100)))
+    return [{**person_json(p, brief=True), "score": round(score, 1)} for p, score in found]
+
+
+@api.get("/persons/{person_id}", tags=["persons"])
+def get_person(request: HttpRequest, person_id: str, purpose: str = "caseload") -> dict[str, Any]:
+    """A person and the cases of theirs you may see (the read is logged)."""
+    person = access_person(request.user, person_id[:16], purpose)
+    visible = restrict(request.user).filter(participants__person=person).distinct()
+    return {
+        **person_json(person),
+        "cases": [
+            {"number": c.number, "stage": c.stage, "roles": sorted({p.role for p in c.participants.filter(person=person)})}
+            for c in visible
+        ],
+    }
+
+
+# --- ledger, audit, feed, directory -----------------------------------------------------------
+
+
+@api.get("/ledger/checkpoints", tags=["ledger"])
+def checkpoints(request: HttpRequest, limit: int = 50) -> list[dict[str, Any]]:
+    """Signed checkpoints, newest first: anyone holding one can detect a rewritten history."""
+    rows = Checkpoint.objects.order_by("-number")[: max(1, min(limit, 500))]
+    return [
+        {
+            "number": c.number,
+            "made_at": iso(c.made_at),
+            "root": c.root,
+            "stream_count": c.stream_count,
+            "event_count": c.event_count,
+            "simulated": c.simulated,
+            "public_key": c.public_key,
+            "prev_hash": c.prev_hash,
+            "hash": c.hash,
+            "signature": c.signature,
+        }
+        for c in rows
+    ]
+
+
+@api.get("/audit/access", tags=["audit"])
+def audit_access(
+    request: HttpRequest,
+    person: str | None = None,
+    case: str | None = None,
+    actor: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Who read what, when, why and with what outcome (auditors only)."""
+    if not request.user.has_role("auditor"):
+        raise Forbidden("Only auditors may read the access log.")
+    qs = AccessRecord.objects.all()
+    if person:
+        qs = qs.filter(subject_type="person", subject=person[:64])
+    if case:
+        qs = qs.filter(subject_type="case", subject=normalise(case) or case[:64])
+    if actor:
+        qs = qs.filter(actor=actor[:64])
+    return [
+        {
+            "actor": r.actor,
+            "at": iso(r.at),
+            "subject_type": r.subject_type,
+            "subject": r.subject,
+            "purpose": r.purpose,
+            "outcome": r.outcome,
+            "event": {"stream": f"access/{r.actor}", "hash": ""},
+        }
+        for r in qs.order_by("-at")[: max(1, min(limit, 1000))]
+    ]
+
+
+@api.get("/feed", tags=["integration"])
+def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, Any]:
+    """Events in delivery order after a cursor, for the cases the caller may follow."""
+    if scope_of(request.user) == "none":
+        raise Forbidden("Your role may not follow the event feed.")
+    qs = FeedEntry.objects.filter(position__gt=max(0, after)).select_related("event")
+    if scope_of(request.user) != "national":
+        qs = qs.filter(case_number__in=restrict(request.user).values("pk"))
+    rows = list(qs.order_by("position")[: max(1, min(limit, 1000))])
+    return {
+        "items": [{"position": r.position, "topic": r.topic, **event_json(r.event)} for r in rows],
+        "cursor": rows[-1].position if rows else max(0, after),
+    }
+
+
+DIRECTORY_KINDS = {
+    "units": None,
+    "facilities": ("ivs", "prison"),
+    "courts": ("court", "appeal_court"),
+    "probation-offices": ("probation_office",),
+}
+
+
+@api.get("/directory/{kind}", tags=["directory"])
+def directory(request: HttpRequest, kind: str) -> list[dict[str, Any]]:
+    """Reference data a client needs to fill in an act."""
+    if kind == "judges":
+        judges = User.objects.filter(is_active=True).select_related("unit__territory").order_by("username")
+        return [
+            {"code": u.username, "name": u.full_name, "court": u.unit_id, "region": u.unit.territory.region_code()}
+            for u in judges
+            if u.has_role("judge", "appeal_judge", "investigating_judge")
+        ]
+    if kind not in DIRECTORY_KINDS:
+        raise NotFound(f"There is no directory {kind!r}.")
+    qs = Unit.objects.select_related("territory").order_by("code")
+    kinds = DIRECTORY_KINDS[kind]
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return [
+        {
+            "code": u.code,
+            "name": u.name_ru,
+            "name_ky": u.name_ky,
+            "name_en": u.name_en,
+            "kind": u.kind,
+            "agency": u.agency_id,
+            "region": u.territory.region_code(),
+            "territory": u.territory_id,
+        }
+        for u in qs
+    ]

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "icjis.core"
+    label = "core"
+    verbose_name = "ICJIS core"
+
+    def ready(self) -> None:
+        # Act kinds and projectors register themselves on import.
+        from icjis.core import access, person_acts, projections  # noqa: F401
+        from icjis.core.models import (
+            AccessRecord,
+            Case,
+            CaseOfficer,
+            CaseParticipant,
+            CaseUnit,
+            DuplicateFlag,
+            NumberCounter,
+            Person,
+        )
+
+        projections.tables(
+            AccessRecord, DuplicateFlag, CaseParticipant, CaseOfficer, CaseUnit, Case, NumberCounter, Person
+        )

@@ -1,0 +1,38 @@
+"""Core models: identity, ledger, the shared case projection, persons, outbox."""
+
+from icjis.core.models.cases import Case, CaseOfficer, CaseParticipant, CaseUnit, NumberCounter
+from icjis.core.models.identity import Agency, ApiToken, LoginAttempt, Territory, Unit, User
+from icjis.core.models.ledger import (
+    AccessRecord,
+    ActReceipt,
+    Checkpoint,
+    Event,
+    SimClock,
+    StreamHead,
+)
+from icjis.core.models.outbox import FeedEntry, OutboxMessage
+from icjis.core.models.persons import DuplicateFlag, Person
+
+__all__ = [
+    "AccessRecord",
+    "ActReceipt",
+    "Agency",
+    "ApiToken",
+    "Case",
+    "CaseOfficer",
+    "CaseParticipant",
+    "CaseUnit",
+    "Checkpoint",
+    "DuplicateFlag",
+    "Event",
+    "FeedEntry",
+    "LoginAttempt",
+    "NumberCounter",
+    "OutboxMessage",
+    "Person",
+    "SimClock",
+    "StreamHead",
+    "Territory",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,150 @@
+"""The persons index: recording a person from an act's input, duplicate flags, fuzzy search.
+
+A person given in an act (`PersonInput`) is checked in `decide` (PIN against birth date and sex),
+given an id, and compared with the index for possible duplicates; all of that is recorded in the
+event, so the projector that creates the row is deterministic on replay.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any, Literal
+
+import pydantic
+from django.db import connection
+from django.db.models import QuerySet
+
+from icjis.core.models import DuplicateFlag, Person
+from icjis.core.names import full_name_key, match_key, name_similarity, similarity, to_latin
+from icjis.core.pin import PinError, validate_pin
+from icjis.core.refusals import Invalid, NotFound
+
+DUPLICATE_THRESHOLD = 85.0
+Name = pydantic.constr(strip_whitespace=True, min_length=1, max_length=100)
+
+
+class PersonInput(pydantic.BaseModel):
+    """A person as an act gives them. The PIN is optional: never reject a person for lack of one."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    pin: str | None = pydantic.Field(default=None, max_length=32)
+    surname: Name  # type: ignore[valid-type]
+    given_name: Name  # type: ignore[valid-type]
+    patronymic: str | None = pydantic.Field(default=None, max_length=100)
+    birth_date: date | None = None
+    sex: Literal["F", "M"]
+    citizenship: str | None = pydantic.Field(default=None, pattern=r"^[A-Z]{3}$")
+
+
+class PersonRef(pydantic.BaseModel):
+    """A person already in the index."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    id: str = pydantic.Field(min_length=1, max_length=16)
+
+
+def new_person_id() -> str:
+    return "P" + secrets.token_hex(6).upper()
+
+
+def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any]:
+    """Check a person given in an act and return what the event records about them."""
+    if isinstance(given, PersonRef):
+        person = Person.objects.filter(pk=given.id).first()
+        if person is None:
+            raise NotFound(f"There is no person {given.id} in the index.")
+        while person.merged_into_id:
+            person = Person.objects.get(pk=person.merged_into_id)
+        return {"id": person.id, "existing": True}
+    if given.birth_date and given.birth_date > today:
+        raise Invalid("The birth date lies in the future.", fields={"birth_date": "in the future"})
+    pin = None
+    if given.pin:
+        try:
+            pin = validate_pin(given.pin, birth_date=given.birth_date, sex=given.sex, today=today) or None
+        except PinError as exc:
+            raise Invalid(exc.message, fields={f"person.{exc.field}": exc.message}) from None
+    key = full_name_key(given.surname, given.given_name, given.patronymic or "")
+    record = {
+        "id": new_person_id(),
+        "existing": False,
+        "pin": pin,
+        "surname": given.surname,
+        "given_name": given.given_name,
+        "patronymic": given.patronymic or "",
+        "birth_date": given.birth_date.isoformat() if given.birth_date else None,
+        "sex": given.sex,
+        "citizenship": given.citizenship or "",
+        "latin_name": " ".join(
+            to_latin(p) for p in (given.surname, given.given_name, given.patronymic or "") if p
+        ),
+        "match_key": key,
+    }
+    record["possible_duplicates"] = find_duplicates(pin, given.birth_date, key)
+    return record
+
+
+def find_duplicates(pin: str | None, birth_date: date | None, key: str) -> list[dict[str, str]]:
+    """Persons that may be the same: the same PIN, or the same birth date and a close name."""
+    found: dict[str, str] = {}
+    if pin:
+        for pid in Person.objects.filter(pin=pin).values_list("id", flat=True)[:20]:
+            found[pid] = "same_pin"
+    if birth_date:
+        same_day = Person.objects.filter(birth_date=birth_date).values_list("id", "match_key")[:500]
+        for pid, other in same_day:
+            if pid not in found and name_similarity(key, other) >= DUPLICATE_THRESHOLD:
+                found[pid] = "same_birth_date_close_name"
+    return [{"id": pid, "reason": reason} for pid, reason in sorted(found.items())]
+
+
+def project_person(record: dict[str, Any], recorded_at: Any) -> str:
+    """Create the person row an event recorded (no-op for an existing person)."""
+    if record.get("existing"):
+        return str(record["id"])
+    person = Person.objects.create(
+        id=record["id"],
+        pin=record["pin"],
+        surname=record["surname"],
+        given_name=record["given_name"],
+        patronymic=record["patronymic"],
+        birth_date=date.fromisoformat(record["birth_date"]) if record["birth_date"] else None,
+        sex=record["sex"],
+        citizenship=record["citizenship"],
+        latin_name=record["latin_name"],
+        match_key=record["match_key"],
+        recorded_at=recorded_at,
+    )
+    DuplicateFlag.objects.bulk_create(
+        [DuplicateFlag(person=person, other_id=d["id"], reason=d["reason"]) for d in record["possible_duplicates"]]
+    )
+    return person.id
+
+
+def search(persons: QuerySet[Person], query: str, limit: int = 20) -> list[tuple[Person, float]]:
+    """Fuzzy search in Cyrillic or Latin (or by PIN) among `persons`, best first."""
+    query = query.strip()
+    if not query:
+        return []
+    if query.isdigit() and len(query) == 14:
+        return [(p, 100.0) for p in persons.filter(pin=query)[:limit]]
+    key = match_key(query)
+    if not key:
+        return []
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        candidates = list(
+            persons.annotate(sim=TrigramWordSimilarity(key, "match_key"))
+            .filter(sim__gt=0.3)
+            .order_by("-sim")[: limit * 5]
+        )
+    else:
+        candidates = list(persons)
+    scored = [(p, similarity(query, p.match_key)) for p in candidates]
+    scored = [s for s in scored if s[1] >= 50.0]
+    scored.sort(key=lambda s: (-s[1], s[0].id))
+    return scored[:limit]

@@ -1,0 +1,56 @@
+"""Projections: how events become the tables that queries read.
+
+Each event kind has one projector (registered by the act kind that records it, or directly for
+facts that are not acts, such as reads). Hooks (the deadline engine) run after every projector.
+Replaying every event through `project` must rebuild the live tables exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+
+from icjis.core.models import Event
+
+Projector = Callable[[Event, dict[str, Any]], dict[str, Any] | None]
+Hook = Callable[[Event, dict[str, Any]], None]
+
+PROJECTORS: dict[str, Projector | None] = {}
+HOOKS: list[Hook] = []
+# Projection tables in the order they may be emptied (children before parents).
+MODELS: list[type[models.Model]] = []
+
+
+def projector(kind: str, fn: Projector | None) -> None:
+    if kind in PROJECTORS:
+        raise RuntimeError(f"event kind {kind} has two projectors")
+    PROJECTORS[kind] = fn
+
+
+def hook(fn: Hook) -> None:
+    if fn not in HOOKS:
+        HOOKS.append(fn)
+
+
+def tables(*model_classes: type[models.Model]) -> None:
+    """Declare projection tables; list children before the tables they point at."""
+    for m in model_classes:
+        if m not in MODELS:
+            MODELS.append(m)
+
+
+class UnknownEventKind(Exception):
+    pass
+
+
+def project(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    """Apply one event to the projections; return what the projector reports (the act result)."""
+    if event.kind not in PROJECTORS:
+        raise UnknownEventKind(f"{event.stream} seq {event.seq}: no projector for {event.kind}")
+    fn = PROJECTORS[event.kind]
+    result = (fn(event, data) if fn else None) or {}
+    for h in HOOKS:
+        h(event, data)
+    return result

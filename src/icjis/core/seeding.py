@@ -1,0 +1,136 @@
+"""The synthetic-data framework behind `icjis seed --cases N --seed S`.
+
+Modules register story generators; each story is a list of acts at offsets from its start.
+The seeder lays every story on one timeline starting at the simulation clock, performs the acts
+in time order through `acts.perform` (the same decide/apply code as live use, so hash chains,
+projections and deadlines are real), batched in transactions for speed, and finally moves the
+simulation clock to the end of the timeline — nothing is back-dated. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from icjis.core import acts, clock
+from icjis.core.models import User
+from icjis.core.refusals import Refusal
+
+
+@dataclass
+class Step:
+    """One act of a story: who does it, when (offset from the story's start), what."""
+
+    after: timedelta
+    actor: str
+    kind: str
+    data: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
+    case: bool = True  # the act is on the story's case
+
+
+@dataclass
+class Story:
+    steps: list[Step]
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+Generator = Callable[[random.Random, int], Story]
+GENERATORS: list[tuple[str, float, Generator]] = []
+
+
+def generator(name: str, weight: float) -> Callable[[Generator], Generator]:
+    def register(fn: Generator) -> Generator:
+        GENERATORS.append((name, weight, fn))
+        return fn
+
+    return register
+
+
+@dataclass
+class SeedReport:
+    cases: int = 0
+    acts: int = 0
+    refused: int = 0
+    first_refusal: str = ""
+    ends_at: datetime | None = None
+
+
+def _timeline(rng: random.Random, n: int, start: datetime, span: timedelta) -> Iterator[tuple[datetime, int, int, Story]]:
+    names = [g[0] for g in GENERATORS]
+    weights = [g[1] for g in GENERATORS]
+    heap: list[tuple[datetime, int, int]] = []
+    stories: dict[int, Story] = {}
+    for i in range(n):
+        gen = GENERATORS[names.index(rng.choices(names, weights)[0])][2]
+        story = gen(rng, i)
+        stories[i] = story
+        begin = start + span * (i / max(n, 1)) + timedelta(seconds=rng.randint(0, 3600))
+        for j, step in enumerate(story.steps):
+            heapq.heappush(heap, (begin + step.after, i, j))
+    while heap:
+        at, i, j = heapq.heappop(heap)
+        yield at, i, j, stories[i]
+
+
+def seed(
+    cases: int,
+    seed_value: int,
+    *,
+    span_days: int = 120,
+    batch: int = 200,
+    progress: Callable[[SeedReport], None] | None = None,
+) -> SeedReport:
+    if not GENERATORS:
+        raise RuntimeError("no story generators are registered")
+    rng = random.Random(seed_value)
+    users = {u.username: u for u in User.objects.select_related("unit__territory")}
+    report = SeedReport()
+    start = clock.now() + timedelta(seconds=1)
+    last = start
+    pending = 0
+    tx = transaction.atomic()
+    tx.__enter__()
+    try:
+        for at, _i, j, story in _timeline(rng, cases, start, timedelta(days=span_days)):
+            step = story.steps[j]
+            if step.case and "case" not in story.state:
+                continue  # the story's registration was refused; skip the rest of it
+            data = step.data(story.state) if callable(step.data) else step.data
+            at = max(at, last + timedelta(microseconds=1))
+            with clock.running_at(at):
+                try:
+                    outcome = acts.perform(
+                        users[step.actor], step.kind, data, case=story.state.get("case") if step.case else None
+                    )
+                except Refusal as exc:
+                    report.refused += 1
+                    report.first_refusal = report.first_refusal or f"{step.kind}: {exc.message}"
+                    continue
+            last = at
+            report.acts += 1
+            if "case" in outcome.result and "case" not in story.state:
+                story.state["case"] = outcome.result["case"]
+                report.cases += 1
+            story.state.setdefault("results", []).append(outcome.result)
+            pending += 1
+            if pending >= batch:
+                tx.__exit__(None, None, None)
+                if progress:
+                    progress(report)
+                tx = transaction.atomic()
+                tx.__enter__()
+                pending = 0
+    except BaseException as exc:
+        tx.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    tx.__exit__(None, None, None)
+    if last > clock.now():
+        clock.advance(last - clock.now())
+    report.ends_at = last
+    return report

@@ -1,0 +1,72 @@
+"""The Deadline projection: one row per running or finished legal term of a case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Case as SqlCase
+from django.db.models import Q, QuerySet, Value, When
+
+STATES = ("running", "met", "missed", "suspended", "cancelled")
+
+
+class DeadlineQuerySet(models.QuerySet["Deadline"]):
+    def with_state(self, now: datetime) -> QuerySet[Deadline]:
+        """Annotate `current_state`: a running term whose due time has passed is `missed` at
+        query time — right without any worker having run."""
+        return self.annotate(
+            current_state=SqlCase(
+                When(state="running", due_at__lt=now, then=Value("missed")),
+                default="state",
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_state(self, state: str, now: datetime) -> QuerySet[Deadline]:
+        if state == "missed":
+            return self.filter(Q(state="running", due_at__lt=now) | Q(state="missed"))
+        if state == "running":
+            return self.filter(state="running", due_at__gte=now)
+        return self.filter(state=state)
+
+
+class Deadline(models.Model):
+    """A legal term of a case: what starts it, when it falls due, and what became of it. The
+    rule id and article come from the rule pack in force when the starting event happened."""
+
+    case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="deadlines")
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    territory_path = models.CharField(max_length=255)
+    rule_pack = models.CharField(max_length=32)
+    rule = models.CharField(max_length=64)
+    subject = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=200)
+    article = models.CharField(max_length=100)
+    start_seq = models.PositiveBigIntegerField()
+    starts_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    warn_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=16, default="running")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_seconds = models.BigIntegerField(default=0)
+    duration = models.CharField(max_length=16, blank=True)
+    notify = models.JSONField(default=list)
+
+    objects = DeadlineQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "rule", "subject", "start_seq"], name="deadline_unique_start"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["unit", "state", "due_at"], name="deadline_unit_due_idx"),
+            models.Index(fields=["state", "due_at"], name="deadline_state_due_idx"),
+            models.Index(fields=["territory_path", "state", "due_at"], name="deadline_terr_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.rule} {self.due_at}"

@@ -1,0 +1,207 @@
+"""Acts of the register of crimes (module A): from the report to the case.
+
+Registration is immediate on receipt and the system stamps date, time and number (CPC 145(1),
+146(2), 147(1)); the applicant gets a receipt with the number and a token for the public status
+page, which shows nothing personal.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import pydantic
+
+from icjis.core import numbering
+from icjis.core.acts import Context, act_kind
+from icjis.core.canonical import sha256_hex
+from icjis.core.ledger import lock_head
+from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Event, Territory, Unit, User
+from icjis.core.persons import PersonInput, PersonRef, prepare_person, project_person
+from icjis.core.refusals import Conflict, Forbidden, Invalid
+from icjis.legal import legislation as sets
+
+LOCAL = ZoneInfo("Asia/Bishkek")
+OPEN_STAGES = ("registered", "pre_investigation", "investigation", "prosecution")
+
+
+class Place(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    region: str = pydantic.Field(pattern=r"^KG-[A-Z]{1,2}$", description="ISO 3166-2 code")
+    district: str | None = pydantic.Field(default=None, max_length=32)
+    address: str | None = pydantic.Field(default=None, max_length=300)
+
+
+class RegisterReport(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    channel: Literal["in_person", "phone", "online", "dispatch", "transfer"]
+    summary: str = pydantic.Field(min_length=3, max_length=4000)
+    place: Place
+    occurred_at: datetime | None = None
+    applicant: PersonInput | None = None
+
+
+def case_of(event: Event) -> Case:
+    return Case.objects.get(number=event.stream.removeprefix("case/"))
+
+
+def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    unit = Unit.objects.select_related("territory").get(code=data["unit"])
+    case = Case.objects.create(
+        number=data["number"],
+        stage="registered",
+        legislation_set=data["legislation_set"],
+        rule_pack=data["rule_pack"],
+        unit=unit,
+        territory_path=unit.territory.path,
+        registered_at=event.recorded_at,
+        last_movement_at=event.recorded_at,
+        summary=data["summary"],
+        details={
+            "channel": data["channel"],
+            "place": data["place"],
+            "receipt": data["receipt_hash"],
+            "occurred_at": data["occurred_at"],
+        },
+    )
+    CaseUnit.objects.create(case=case, unit=unit, capacity="registering")
+    numbering.note_number(unit.code, data["year"], data["seq"])
+    result: dict[str, Any] = {"case": case.number}
+    if data.get("applicant"):
+        pid = project_person(data["applicant"], event.recorded_at)
+        CaseParticipant.objects.create(case=case, person_id=pid, role="applicant", since=event.recorded_at)
+        result["applicant"] = pid
+    return result
+
+
+@act_kind(
+    "registry.report.register",
+    schema=RegisterReport,
+    roles=("registrar", "investigator", "unit_head", "dispatcher"),
+    legal_basis="CPC 145(1), 146(2), 147(1)",
+    target="new",
+    apply=_apply_register,
+    title="Register a crime report",
+)
+def register_report(ctx: Context) -> dict[str, Any]:
+    """Enters a crime report in the register the moment it is received: the system gives the
+    number, date and time; the applicant receives a receipt (CPC 145(1), 146(2), 147(1))."""
+    data = ctx.input
+    unit = Unit.objects.select_related("territory").get(code=ctx.user.unit_id)
+    if not unit.register_code:
+        raise Conflict("Your unit does not keep a register of crimes; register at a police unit.")
+    if not Territory.objects.filter(code=data.place.region, level="region").exists():
+        raise Invalid(
+            f"{data.place.region} is not a region code (KG-B, KG-C, KG-GB …).",
+            fields={"place.region": "unknown region"},
+        )
+    if data.occurred_at is not None:
+        if data.occurred_at.tzinfo is None:
+            raise Invalid("Give occurred_at with its timezone.", fields={"occurred_at": "no timezone"})
+        if data.occurred_at > ctx.now:
+            raise Invalid("The offence cannot have happened in the future.", fields={"occurred_at": "future"})
+    local_today = ctx.now.astimezone(LOCAL).date()
+    offence_day = data.occurred_at.astimezone(LOCAL).date() if data.occurred_at else local_today
+    number, seq = numbering.take_number(unit, local_today.year)
+    ctx.stream = f"case/{number}"
+    ctx.head = lock_head(ctx.stream)
+    token = secrets.token_urlsafe(18)
+    ctx.extra_result = {"receipt_token": token}
+    applicant = prepare_person(data.applicant, local_today) if data.applicant else None
+    return {
+        "number": number,
+        "year": local_today.year,
+        "seq": seq,
+        "unit": unit.code,
+        "channel": data.channel,
+        "summary": data.summary,
+        "place": data.place.model_dump(),
+        "occurred_at": data.occurred_at,
+        "applicant": applicant,
+        "receipt_hash": sha256_hex(token),
+        "legislation_set": sets.legislation_set_on(offence_day),
+        "rule_pack": sets.rule_pack_on(local_today),
+    }
+
+
+class AssignCase(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    officer: str = pydantic.Field(min_length=1, max_length=64, description="username")
+
+
+def _apply_assign(event: Event, data: dict[str, Any]) -> None:
+    case = case_of(event)
+    CaseOfficer.objects.filter(case=case, role="investigator").delete()
+    CaseOfficer.objects.create(
+        case=case, username=data["officer"], role="investigator", since=event.recorded_at
+    )
+    stage = "pre_investigation" if case.stage == "registered" else case.stage
+    Case.objects.filter(pk=case.pk).update(stage=stage, last_movement_at=event.recorded_at)
+
+
+@act_kind(
+    "registry.case.assign",
+    schema=AssignCase,
+    roles=("unit_head",),
+    legal_basis="CPC 153",
+    apply=_apply_assign,
+    title="Assign the report to an investigator",
+)
+def assign_case(ctx: Context) -> dict[str, Any]:
+    """Gives the report (or case) to an investigator of the unit for the check and the
+    investigation; the head of the investigative unit assigns (CPC 153)."""
+    case = ctx.case
+    assert case is not None
+    if case.stage not in OPEN_STAGES:
+        raise Conflict(f"The case is {case.stage}; it cannot be assigned now.")
+    officer = User.objects.filter(username=ctx.input.officer, is_active=True).first()
+    if officer is None or "investigator" not in officer.roles:
+        raise Invalid(
+            f"{ctx.input.officer} is not an active investigator.", fields={"officer": "not an investigator"}
+        )
+    if officer.unit_id != ctx.user.unit_id:
+        raise Forbidden("You can assign only investigators of your own unit.")
+    return {"officer": officer.username}
+
+
+ROLES_IN_CASE = Literal["suspect", "victim", "witness", "applicant", "accused", "representative"]
+
+
+class AddParticipant(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    role: ROLES_IN_CASE
+    person: PersonInput | PersonRef
+
+
+def _apply_participant(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    pid = project_person(data["person"], event.recorded_at)
+    CaseParticipant.objects.get_or_create(
+        case=case, person_id=pid, role=data["role"], defaults={"since": event.recorded_at}
+    )
+    Case.objects.filter(pk=case.pk).update(last_movement_at=event.recorded_at)
+    return {"person": pid}
+
+
+@act_kind(
+    "registry.participant.add",
+    schema=AddParticipant,
+    roles=("registrar", "investigator"),
+    legal_basis="CPC 40-58",
+    apply=_apply_participant,
+    title="Add a participant",
+)
+def add_participant(ctx: Context) -> dict[str, Any]:
+    """Records a participant of the proceedings (suspect, victim, witness, applicant …)."""
+    case = ctx.case
+    assert case is not None
+    if case.stage not in OPEN_STAGES:
+        raise Conflict(f"The case is {case.stage}; participants can no longer be added.")
+    person = prepare_person(ctx.input.person, ctx.now.astimezone(LOCAL).date())
+    if person.get("existing") and CaseParticipant.objects.filter(
+        case=case, person_id=person["id"], role=ctx.input.role
+    ).exists():
+        raise Conflict(f"{person['id']} is already a {ctx.input.role} in this case.")
+    return {"role": ctx.input.role, "person": person}

@@ -1,0 +1,152 @@
+"""ICJIS settings — read only from environment variables (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from icjis.env import envbool, envint, envstr
+
+ENV = os.environ.get("ICJIS_ENV", "demo")
+if ENV not in {"demo", "test", "production"}:
+    raise ImproperlyConfigured(f"ICJIS_ENV must be demo, test or production, not {ENV!r}")
+PRODUCTION = ENV == "production"
+
+HOME = Path(envstr("ICJIS_HOME", str(Path.cwd()))).resolve()
+VAR_DIR = HOME / "var"
+
+DEFAULT_SECRET_KEY = "icjis-demo-secret-key-not-for-production"
+SECRET_KEY = envstr("SECRET_KEY", DEFAULT_SECRET_KEY)
+DEBUG = envbool("DEBUG", default=False)
+ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("Production refuses to start with DEBUG on.")
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured("Production refuses to start with the default or a short SECRET_KEY.")
+
+# The system's Ed25519 key that signs ledger checkpoints lives outside the database.
+LEDGER_KEY_FILE = Path(envstr("ICJIS_LEDGER_KEY_FILE", str(VAR_DIR / "keys" / "ledger-ed25519.pem")))
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "icjis.core",
+    "icjis.legal",
+    "icjis.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "icjis.core.middleware.IdleLockMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "icjis.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "icjis.urls"
+WSGI_APPLICATION = "icjis.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = envstr("DATABASE_URL", "sqlite:///var/icjis.sqlite3")
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    name = Path(_db["NAME"])
+    if str(name) != ":memory:" and not name.is_absolute():
+        name = HOME / name
+    name.parent.mkdir(parents=True, exist_ok=True)
+    _db["NAME"] = str(name)
+    _db["OPTIONS"] = {
+        # A write transaction from the start: two acts never deadlock upgrading a read lock.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    _db["TEST"] = {"NAME": str(VAR_DIR / "test-icjis.sqlite3")}
+elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
+    _db["ENGINE"] = "django.db.backends.postgresql"
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["icjis.core.auth.LockoutBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+# CJIS Security Policy figures: 5 failures in 15 minutes lock the account; 30 minutes idle.
+LOCKOUT_FAILURES = envint("ICJIS_LOCKOUT_FAILURES", 5)
+LOCKOUT_WINDOW_MINUTES = envint("ICJIS_LOCKOUT_WINDOW_MINUTES", 15)
+IDLE_LOCK_MINUTES = envint("ICJIS_IDLE_LOCK_MINUTES", 30)
+API_TOKEN_HOURS = envint("ICJIS_API_TOKEN_HOURS", 8)
+REQUIRE_TOTP = envbool("ICJIS_REQUIRE_TOTP", default=PRODUCTION)
+if PRODUCTION and not REQUIRE_TOTP:
+    raise ImproperlyConfigured("Production requires TOTP for every account (ICJIS_REQUIRE_TOTP).")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")]
+TIME_ZONE = "Asia/Bishkek"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "var" / "static"
+
+# Outbox delivery: the pull feed is always on; NATS JetStream is opt-in.
+NATS_URL = envstr("ICJIS_NATS_URL", "")
+NATS_STREAM = envstr("ICJIS_NATS_STREAM", "ICJIS")
+OUTBOX_MAX_BACKOFF_SECONDS = envint("ICJIS_OUTBOX_MAX_BACKOFF_SECONDS", 600)
+OUTBOX_ALERT_AFTER_ATTEMPTS = envint("ICJIS_OUTBOX_ALERT_AFTER_ATTEMPTS", 5)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+LEDGER_TRUSTED_KEYS = envstr("ICJIS_LEDGER_TRUSTED_KEYS", "").split(",")
