@@ -430,7 +430,8 @@ def split_parts(body: list[str]) -> tuple[list[RawPart], bool, list[str]]:
     """Split an article body into numbered parts.
 
     Returns the parts, whether the article is repealed, and the lines of its notes
-    ("Примечание"), which are not parts. Amendment notes "(В редакции ...)" are skipped.
+    ("Примечание"), which are not parts; for a repealed article, the repeal note instead.
+    Editorial notes "(В редакции ...)" and "(Наименование ...)" are skipped.
     """
     cleaned: list[str] = []
     depth = 0
@@ -542,6 +543,14 @@ TERM_BASE = {
     "deprivation_of_right": "months",
 }
 # "наказывается"; art. 240-1 of the CC uses the Code of Offences wording "влекут наложение".
+# "занимать определенные должности или заниматься определенной деятельностью": the "или" in
+# the object of this punishment is not an alternative punishment.
+DEPRIVATION_OBJECT_RE = re.compile(
+    r"(?:занимать\s+определенн\w*\s+должност\w*|заниматься\s+определенн\w*\s+деятельност\w*)"
+    r"(?:\s*,?\s*(?:или|либо)?\s*(?:занимать\s+определенн\w*\s+должност\w*|заниматься\s+"
+    r"определенн\w*\s+деятельност\w*))*",
+    re.IGNORECASE,
+)
 SANCTION_START_RE = re.compile(r"наказыва(?:ется|ются|ет)|влеч[её]т|влекут", re.IGNORECASE)
 FINE_RE = re.compile(
     rf"(?:от\s+(?P<lo>{QTY})\s+)?(?:до\s+)?(?P<hi>{QTY})\s+расчетн\w*\s+показател\w*"
@@ -564,6 +573,17 @@ def find_kinds(sanction: str, kinds: list[tuple[str, str]]) -> list[tuple[str, i
     return found
 
 
+def lifetime_ban(article: str, part: str | None) -> bool:
+    """CC art. 63(2-1): the ban on public office is compulsory and lifelong for corruption.
+
+    Applies to arts. 336-343, parts 2-4 of art. 344, parts 2-3 of art. 345 and arts. 346-348.
+    """
+    base = number_key(article)[0]
+    if 336 <= base <= 343 or 346 <= base <= 348:
+        return True
+    return (base == 344 and part in ("2", "3", "4")) or (base == 345 and part in ("2", "3"))
+
+
 def summarise_cc_sanction(sanction: str) -> dict[str, Any]:
     """Summarise a CC sanction: main and additional punishments with their limits."""
     hits = find_kinds(sanction, CC_KINDS)
@@ -582,6 +602,8 @@ def summarise_cc_sanction(sanction: str) -> dict[str, Any]:
         if kind not in target:
             target.append(kind)
         if kind in TERM_BASE:
+            if kind == "deprivation_of_right":
+                window = DEPRIVATION_OBJECT_RE.sub(" ", window)
             term = parse_term(_first_clause(window), TERM_BASE[kind])
             if term is not None:
                 key = f"{kind}{'_additional' if is_additional else ''}"
@@ -773,12 +795,15 @@ def build_cc(lines: list[str]) -> tuple[list[dict[str, Any]], list[str], list[st
                 else:
                     disposition, sanction = text[: m.start()], text[m.start() :]
                     summary = summarise_cc_sanction(sanction)
+                    if lifetime_ban(art.number, part.number):
+                        summary["deprivation_of_right_lifelong"] = True
                     guilt, basis = guilt_for(art, part.number, disposition, guilts)
                     guilts[part.number] = (guilt, basis)
                     pe["guilt"] = guilt
                     pe["guilt_basis"] = basis
                     pe["sanction"] = summary
                     pe["max_imprisonment_years"] = _max_years(summary)
+                    pe["life_imprisonment"] = bool(summary.get("life_imprisonment"))
                     pe["category"] = category_for(summary, guilt)
                     if not summary["main"]:
                         warnings.append(f"CC {art.number}({part.number}): no punishment kind")
@@ -815,9 +840,10 @@ def _sanction_start(text: str) -> re.Match[str] | None:
 
 
 def _max_years(summary: dict[str, Any]) -> float | int | None:
-    """Return the maximum imprisonment of a sanction in years (None without imprisonment)."""
-    if summary.get("life_imprisonment"):
-        return None
+    """Maximum fixed-term imprisonment of a sanction in years (None without imprisonment).
+
+    Life imprisonment is reported separately (``life_imprisonment``).
+    """
     imp = summary.get("imprisonment_months")
     if not imp or "imprisonment" not in summary["main"]:
         return None
@@ -842,6 +868,12 @@ COO_KINDS = [
     ("expulsion", r"выдворени\w*"),
     ("arrest", r"арест\w*"),
     ("confiscation", r"конфискаци\w*"),
+]
+# Additional legal consequences attached to a penalty ("с приведением в первоначальное ...").
+COO_ADDITIONAL = [
+    ("restoration_to_original_state", r"приведени\w*\s+в\s+первоначальное"),
+    ("temporary_seizure_of_vehicle", r"временн\w*\s+изъяти\w*\s+транспортного"),
+    ("removal_of_special_markings", r"устранени\w*\s+нанесенных"),
 ]
 SUBJECT_RE = re.compile(r"(физическ|должностн|юридическ|индивидуальн)\w*", re.IGNORECASE)
 SUBJECTS = {
@@ -886,8 +918,10 @@ def summarise_coo_sanction(sanction: str) -> dict[str, Any]:
     if fines:
         kinds.insert(0 if "warning" not in kinds else 1, "fine")
         summary["fine_calculation_units"] = fines
-    summary = {"kinds": kinds, **summary}
-    return summary
+    additional = [k for k, rx in COO_ADDITIONAL if re.search(rx, sanction, re.IGNORECASE)]
+    if additional:
+        summary["additional"] = additional
+    return {"kinds": kinds, **summary}
 
 
 def _coo_fines(sanction: str) -> list[dict[str, Any]]:
@@ -915,6 +949,21 @@ def _coo_fines(sanction: str) -> list[dict[str, Any]]:
         last_subjects = subjects if pending else last_subjects
         pending = []
     return [{"subject": s, **r} for s, r in fines.items()]
+
+
+def coo_sanction_text(text: str, starts: list[re.Match[str]]) -> str:
+    """Join the penalty clauses of a part ("влечет ...") that may hold several of them.
+
+    Each clause runs from "влечет" to the end of its sentence; a part graded by duration or
+    repetition ("... от одного до трех месяцев, - влечет ...") yields several clauses, whose
+    amounts are merged into ranges.
+    """
+    clauses = []
+    for idx, m in enumerate(starts):
+        end = starts[idx + 1].start() if idx + 1 < len(starts) else len(text)
+        clause = re.split(r"\.\s+(?=[А-ЯЁ])", text[m.end() : end], maxsplit=1)[0]
+        clauses.append(clause)
+    return " | ".join(clauses)
 
 
 def build_coo(lines: list[str]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
@@ -947,7 +996,7 @@ def build_coo(lines: list[str]) -> tuple[list[dict[str, Any]], list[str], list[s
                     pe["penalties"] = None
                     warnings.append(f"CoO {art.number}({part.number}): no penalty found")
                 else:
-                    summary = summarise_coo_sanction(" ".join(text[m.end() :] for m in starts[:1]))
+                    summary = summarise_coo_sanction(coo_sanction_text(text, starts))
                     pe["penalties"] = summary
                     if not summary["kinds"]:
                         warnings.append(f"CoO {art.number}({part.number}): no penalty kind")
@@ -1019,6 +1068,14 @@ def source_info(preamble: list[str], path: Path) -> dict[str, Any]:
     }
 
 
+def mark_deferred_repeals(articles: list[dict[str, Any]], source: dict[str, Any]) -> None:
+    """Flag repeals made by a law whose entry into force is deferred (see the text's notice)."""
+    deferred = source.get("deferred_amendments") or []
+    for art in articles:
+        if art.get("repealed_by") in deferred:
+            art["repeal_deferred"] = True
+
+
 def check_sequence(articles: list[dict[str, Any]], code: str) -> list[str]:
     """Check that article numbers strictly increase without gaps; returns problems found."""
     problems = []
@@ -1062,6 +1119,7 @@ def build_all(cc_path: Path, coo_path: Path, out_dir: Path, generated_on: str) -
     cc_problems = check_sequence(cc_articles, "CC")
     cc_source = source_info(cc_pre, cc_path)
     cc_source["title_en"] = "Criminal Code of the Kyrgyz Republic"
+    mark_deferred_repeals(cc_articles, cc_source)
     cc_doc = {
         "header": {
             "code_id": "kg-cc-2021",
@@ -1096,6 +1154,7 @@ def build_all(cc_path: Path, coo_path: Path, out_dir: Path, generated_on: str) -
     coo_problems = check_sequence(coo_articles, "CoO")
     coo_source = source_info(coo_pre, coo_path)
     coo_source["title_en"] = "Code of Offences of the Kyrgyz Republic"
+    mark_deferred_repeals(coo_articles, coo_source)
     coo_doc = {
         "header": {
             "code_id": "kg-coo-2021",

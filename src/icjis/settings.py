@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "icjis.core",
     "icjis.legal",
     "icjis.registry",
+    "icjis.web",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,49 @@
+# ICJIS — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+PG_DB := icjis_make_$(shell echo $$$$)
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-sqlite test-postgres install lint bench clean pg-up nats-up
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	ICJIS_ENV=demo $(BIN)/icjis demo
+
+test: $(STAMP) pg-up nats-up
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(STAMP)
+	@echo "=== test suite on SQLite ==="
+	ICJIS_ENV=test DATABASE_URL=sqlite:///var/make-test.sqlite3 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) pg-up
+	@echo "=== test suite on PostgreSQL ($(PG_DB), created and dropped by the run) ==="
+	ICJIS_ENV=test DATABASE_URL=$(PG_URL)/$(PG_DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+pg-up:
+	@bash scripts/ensure-services.sh postgres
+
+nats-up:
+	@bash scripts/ensure-services.sh nats
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+bench: $(STAMP) pg-up
+	ICJIS_ENV=test $(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,70 @@
+"""Shared fixtures: the demo world, personas, an API client with a bearer token, and a
+committing database for concurrency tests."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("ICJIS_ENV", "test")
+
+from collections.abc import Iterator  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from icjis.core import dbtriggers  # noqa: E402
+from icjis.core.auth import issue_token  # noqa: E402
+from icjis.core.demo import seed_world  # noqa: E402
+from icjis.core.models import User  # noqa: E402
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, User]:
+    """The demo world: units in Bishkek and Osh oblast, one user per role (password 'demo')."""
+    return {u.username: u for u in seed_world()}
+
+
+class Api:
+    """A JSON client acting as one user through a bearer token."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        token, _ = issue_token(user)
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", params)
+
+    def post(self, path: str, body: Any) -> Any:
+        return self.client.post(f"/api/v1{path}", body, content_type="application/json")
+
+    def act(self, kind: str, data: dict[str, Any], case: str | None = None, **extra: Any) -> Any:
+        return self.post("/acts", {"kind": kind, "case": case, "data": data, **extra})
+
+
+@pytest.fixture
+def as_user(world: dict[str, User]) -> Any:
+    def make(username: str) -> Api:
+        return Api(world[username])
+
+    return make
+
+
+@pytest.fixture
+def committing_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """A database whose transactions really commit (for concurrency and crash tests). Cleaned
+    afterwards the only way an append-only ledger can be: as a superuser, without its triggers."""
+    with django_db_blocker.unblock():
+        yield
+        dbtriggers.remove(connection)
+        call_command("flush", interactive=False, verbosity=0)
+        dbtriggers.install(connection)
+
+
+def postgres_only() -> Any:
+    return pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="runs in the PostgreSQL pass of make test"
+    )
