@@ -11,7 +11,6 @@ from collections.abc import Iterator  # noqa: E402
 from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -53,15 +52,27 @@ def as_user(world: dict[str, User]) -> Any:
     return make
 
 
+@pytest.fixture(autouse=True)
+def _ledger_triggers(request: pytest.FixtureRequest) -> None:
+    """Every test that touches the database meets an append-only ledger (a committing test's
+    reset removes the triggers to empty the tables)."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "committing_db",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("db" if "committing_db" not in request.fixturenames else "transactional_db")
+        dbtriggers.ensure(connection)
+
+
 @pytest.fixture
-def committing_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """A database whose transactions really commit (for concurrency and crash tests). Cleaned
+def committing_db(transactional_db: None) -> Iterator[None]:
+    """A database whose transactions really commit (for concurrency and crash tests). Emptied
     afterwards the only way an append-only ledger can be: as a superuser, without its triggers."""
-    with django_db_blocker.unblock():
-        yield
-        dbtriggers.remove(connection)
-        call_command("flush", interactive=False, verbosity=0)
-        dbtriggers.install(connection)
+    dbtriggers.ensure(connection)
+    yield
+    dbtriggers.remove(connection)
 
 
 def postgres_only() -> Any:

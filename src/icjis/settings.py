@@ -92,7 +92,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test-icjis.sqlite3")}
+    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-icjis-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db["ENGINE"] = "django.db.backends.postgresql"
 DATABASES = {"default": _db}
@@ -134,7 +134,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = HOME / "var" / "static"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = not PRODUCTION  # demo and test serve app static files without collectstatic
 
 # Outbox delivery: the pull feed is always on; NATS JetStream is opt-in.
 NATS_URL = envstr("ICJIS_NATS_URL", "")

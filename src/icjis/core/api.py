@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -117,7 +117,7 @@ def get_token(request: HttpRequest, body: TokenIn) -> Any:
     try:
         user = check_credentials(body.username, body.password, body.otp, "api")
     except LoginRefused as exc:
-        return 401, {"error": "unauthenticated", "message": exc.reason}
+        return Status(401, {"error": "unauthenticated", "message": exc.reason})
     token, expires = issue_token(user)
     return {"token": token, "expires_at": iso(expires), "username": user.username, "roles": user.roles}
 
@@ -160,7 +160,7 @@ def perform_act(request: HttpRequest, body: ActIn) -> Any:
     outcome = acts.perform(
         request.user, body.kind, body.data, case=case, idempotency_key=body.idempotency_key
     )
-    return 201, outcome.as_json()
+    return Status(201, outcome.as_json())
 
 
 # --- cases ------------------------------------------------------------------------------------

@@ -52,3 +52,20 @@ def remove(connection: Any) -> None:
             else:
                 for op in ("update", "delete"):
                     cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
+
+
+def installed(connection: Any) -> bool:
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'core_%%_append_only'")
+        else:
+            cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'core_%'")
+        (count,) = cur.fetchone()
+    return count >= len(PROTECTED)
+
+
+def ensure(connection: Any) -> None:
+    """Install the triggers unless they are all there (test resets remove them)."""
+    if not installed(connection):
+        remove(connection)
+        install(connection)

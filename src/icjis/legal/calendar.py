@@ -178,13 +178,13 @@ class WorkingCalendar:
         return day.weekday() < 5
 
     def next_working_day(self, day: date) -> date:
-        """`day` itself if it is a working day, else the first working day after it (CPC 137(2)(4))."""
+        """`day` if it is a working day, else the first working day after it (CPC 137(2)(4))."""
         while not self.is_working_day(day):
             day += timedelta(days=1)
         return day
 
     def add_working_days(self, day: date, count: int) -> date:
-        """The `count`-th working day after `day` (`day` itself not counted); `day` if count is 0."""
+        """The `count`-th working day after `day` (`day` not counted); `day` itself for 0."""
         if count < 0:
             raise ValueError("count must not be negative")
         while count:
@@ -250,7 +250,8 @@ def load_year(path: Path) -> YearCalendar:
         out = []
         for i, item in enumerate(raw):
             if not isinstance(item, dict):
-                raise CalendarError(path, _key_line(text, table), f"{table} must be [[{table}]] tables")
+                raise CalendarError(path, _key_line(text, table),
+                                    f"{table} must be [[{table}]] tables")
             for key in item:
                 if key not in allowed:
                     fail(f"unknown key {key!r} in [[{table}]]", table, i, key)

@@ -140,14 +140,14 @@ KNOWN_EVENT_KINDS = frozenset(
 
 PROPOSED_EVENT_KINDS = frozenset(
     {
-        "registry.copy.send",  # {document, person?}: a copy sent to the prosecutor (CPC 97(4), 156(3))
+        "registry.copy.send",  # {document, person?}: copy to the prosecutor (CPC 97(4), 156(3))
         "courts.trial.open",  # the trial begins (CPC 283(1))
         "courts.term.extend",  # {months}: trial or appeal term extended (CPC 283(3), 410(4))
         "courts.verdict.execute",  # the verdict is turned to execution (CPC 426(4))
         "probation.report.submit",  # the pre-sentence probation report (CPC 280(4))
     }
 )
-"""Act kinds the 2021 pack needs that the contour does not name yet (to be added by their module)."""
+"""Act kinds the 2021 pack needs that the contour does not name yet (for their modules to add)."""
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 _KIND = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -324,7 +324,9 @@ class RulePack:
 
     def in_force(self, day: date) -> bool:
         """Whether the pack applies to an event on local date `day`."""
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
     def gaps(self) -> tuple[Rule, ...]:
         """Rules whose value the law does not fix and that are not configured yet."""
@@ -354,7 +356,7 @@ class RulePack:
 
 @dataclass(frozen=True)
 class LegislationSet:
-    """A set of penal legislation applied to cases as a whole (LEGAL-DATA.md, "Legislation sets")."""
+    """A set of penal legislation applied to whole cases (LEGAL-DATA.md, "Legislation sets")."""
 
     id: str
     title: str
@@ -375,7 +377,7 @@ LEGISLATION_SETS: tuple[LegislationSet, ...] = (
         "Criminal Code 1997, CPC 1999",
         "Criminal Code of 01.10.1997",
         "Criminal Procedure Code of 30.06.1999",
-        None,
+        date(1998, 1, 1),
         date(2018, 12, 31),
     ),
     LegislationSet(
@@ -414,19 +416,30 @@ def legislation_set(set_id: str) -> LegislationSet:
 
 
 def legislation_set_on(day: date | datetime) -> LegislationSet:
-    """The legislation set in force on `day` (a date, or an aware datetime taken in local time)."""
+    """The legislation set in force on `day` (a date, or an aware datetime taken in local time).
+
+    A date before the earliest set gets the earliest set: the register holds nothing older.
+    """
     local = _as_date(day)
     for item in LEGISLATION_SETS:
         if item.in_force(local):
             return item
-    raise NoPackInForce(f"no legislation set is in force on {local.isoformat()}")  # unreachable
+    return LEGISLATION_SETS[0]
 
 
 def pack_in_force(day: date | datetime, packs: Iterable[RulePack] | None = None) -> RulePack:
-    """The rule pack in force on `day` — the date of the event that starts a term (ARCHITECTURE)."""
+    """The rule pack in force on `day` — the date of the event that starts a term (ARCHITECTURE).
+
+    A date before every pack gets the earliest pack (as for legislation sets); a date no pack
+    covers otherwise raises `NoPackInForce`.
+    """
     local = _as_date(day)
-    candidates = [p for p in (builtin_packs() if packs is None else packs) if p.in_force(local)]
+    available = list(builtin_packs() if packs is None else packs)
+    candidates = [p for p in available if p.in_force(local)]
     if not candidates:
+        earlier = [p for p in available if local < p.effective_from]
+        if available and len(earlier) == len(available):
+            return min(available, key=lambda p: p.effective_from)
         raise NoPackInForce(f"no rule pack is in force on {local.isoformat()}")
     return max(candidates, key=lambda p: p.effective_from)
 

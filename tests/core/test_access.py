@@ -1,0 +1,72 @@
+"""Access follows functional responsibility; every read of a case or person is logged."""
+
+from __future__ import annotations
+
+from icjis.core.models import AccessRecord
+
+REPORT = {"channel": "in_person", "summary": "Кража велосипеда", "place": {"region": "KG-GB"}}
+PERSON = {"surname": "Үсөнов", "given_name": "Нурлан", "birth_date": "1991-03-02", "sex": "M"}
+
+
+def bishkek_case(as_user) -> str:
+    return as_user("registrar").act("registry.report.register", {**REPORT, "applicant": PERSON}).json()["result"]["case"]
+
+
+def test_it_shows_an_outsider_404_and_logs_the_attempt(as_user):
+    number = bishkek_case(as_user)
+    r = as_user("investigator_osh").get(f"/cases/{number}")
+    assert r.status_code == 404 and r.json() == {"error": "not_found", "message": "No such case, or it is not visible to you."}
+    record = AccessRecord.objects.get(actor="investigator_osh")
+    assert (record.subject_type, record.subject, record.outcome) == ("case", number, "denied")
+
+
+def test_missing_and_forbidden_cases_look_the_same(as_user):
+    outsider = as_user("investigator_osh")
+    number = bishkek_case(as_user)
+    hidden = outsider.get(f"/cases/{number}")
+    missing = outsider.get("/cases/26-0101-999999-" + "0")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+
+
+def test_it_lets_the_unit_and_the_district_prosecutor_read_and_logs_each_read(as_user):
+    number = bishkek_case(as_user)
+    for username in ("investigator", "unit_head", "prosecutor", "auditor"):
+        assert as_user(username).get(f"/cases/{number}").status_code == 200, username
+    assert as_user("prosecutor_osh").get(f"/cases/{number}").status_code == 404
+    readers = set(AccessRecord.objects.filter(subject=number, outcome="shown").values_list("actor", flat=True))
+    assert readers == {"investigator", "unit_head", "prosecutor", "auditor"}
+
+
+def test_a_role_without_case_scope_sees_no_cases(as_user):
+    number = bishkek_case(as_user)
+    analyst = as_user("analyst")
+    assert analyst.get(f"/cases/{number}").status_code == 404
+    assert analyst.get("/cases").json()["items"] == []
+
+
+def test_it_lists_only_visible_cases(as_user):
+    number = bishkek_case(as_user)
+    assert [c["number"] for c in as_user("investigator").get("/cases").json()["items"]] == [number]
+    assert as_user("investigator_osh").get("/cases").json()["items"] == []
+
+
+def test_the_auditor_sees_who_viewed_a_person_and_others_may_not(as_user):
+    number = bishkek_case(as_user)
+    person = as_user("registrar").get(f"/cases/{number}").json()["participants"][0]["person"]
+    assert as_user("investigator").get(f"/persons/{person}", purpose="caseload").status_code == 200
+    assert as_user("investigator_osh").get(f"/persons/{person}").status_code == 404
+    log = as_user("auditor").get("/audit/access", person=person).json()
+    assert {(r["actor"], r["outcome"]) for r in log} == {("investigator", "shown"), ("investigator_osh", "denied")}
+    assert as_user("investigator").get("/audit/access", person=person).status_code == 403
+
+
+def test_the_access_log_is_hash_chained_per_reader(as_user):
+    from icjis.core.ledger import verify_chains
+
+    number = bishkek_case(as_user)
+    reader = as_user("unit_head")
+    for _ in range(3):
+        reader.get(f"/cases/{number}")
+    heads, faults = verify_chains()
+    assert faults == [] and heads["access/unit_head"][0] == 3
