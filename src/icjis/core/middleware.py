@@ -49,3 +49,33 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/ every error is JSON {error, message}, including those produced outside the
+    API's own handlers (unknown path, method not allowed, oversized body)."""
+
+    CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 413: "too_large", 503: "unavailable"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            message = {
+                404: "There is no such API address; see /api/v1/docs.",
+                405: f"{request.method} is not allowed here; see /api/v1/docs.",
+            }.get(status, response.reason_phrase or "Request refused.")
+            replaced = JsonResponse({"error": self.CODES.get(status, "error"), "message": message}, status=status)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    replaced[header] = response[header]
+            return replaced
+        return response

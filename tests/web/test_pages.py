@@ -1,0 +1,135 @@
+"""The work list and the case page: what a logged-in official sees, and what they may not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from icjis.core import clock
+from icjis.core.models import AccessRecord
+from icjis.core.numbering import format_number
+from icjis.legal.models import Deadline
+
+
+def test_it_shows_who_is_logged_in_and_the_simulated_clock(browser):
+    html = browser("investigator").get("/").content.decode()
+    assert "Demo investigator" in html
+    assert "Следователь" in html or "Investigator" in html
+    assert "Police Department, Bishkek City" in html
+    assert "simulated" in html
+
+
+def test_it_lists_the_cases_of_my_unit_with_a_link_to_each(browser, new_case):
+    number = new_case()
+    html = browser("investigator").get("/").content.decode()
+    assert f'href="/cases/{number}/"' in html
+    assert "Registered" in html
+
+
+def test_it_lists_newest_movement_first(browser, new_case):
+    first = new_case()
+    second = new_case()
+    html = browser("investigator").get("/").content.decode()
+    assert html.index(second) < html.index(first)
+
+
+def test_it_shows_the_next_open_deadline_and_the_time_left(browser, new_case):
+    number = new_case()
+    deadline = Deadline.objects.filter(case_id=number).order_by("due_at").first()
+    assert deadline is not None, "registering a report starts the decision term"
+    html = browser("investigator").get("/").content.decode()
+    assert deadline.title in html
+    assert 'class="running"' in html
+
+
+def test_it_shows_a_missed_deadline_in_red(browser, new_case):
+    number = new_case()
+    deadline = Deadline.objects.filter(case_id=number).order_by("due_at").first()
+    clock.advance(deadline.due_at - clock.now() + timedelta(days=1))
+    html = browser("investigator").get("/").content.decode()
+    assert 'class="missed"' in html
+    assert "overdue by" in html
+
+
+def test_it_hides_the_cases_of_another_region_from_the_work_list(browser, new_case):
+    number = new_case()
+    html = browser("investigator_osh").get("/").content.decode()
+    assert number not in html
+    assert "No cases in your work list." in html
+
+
+def test_it_lists_cases_in_a_constant_number_of_queries(browser, new_case):
+    new_case()
+    client = browser("investigator")
+    client.get("/")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(3):
+        new_case()
+    assert queries() == few
+
+
+def test_it_shows_the_case_header_deadlines_and_timeline(browser, new_case):
+    number = new_case()
+    response = browser("investigator").get(f"/cases/{number}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Case {number}" in html
+    assert "Registered" in html
+    assert "not yet qualified" in html
+    assert "Police Department, Bishkek City" in html
+    assert "Кража велосипеда" in html
+    assert "registry.report.register" in html
+    assert "registrar (" in html
+    deadline = Deadline.objects.filter(case_id=number).first()
+    assert deadline.title in html
+    assert deadline.article in html
+
+
+def test_it_logs_the_opening_of_a_case_page(browser, new_case):
+    number = new_case()
+    browser("investigator").get(f"/cases/{number}/?purpose=supervision")
+    record = AccessRecord.objects.get(actor="investigator", subject=number)
+    assert record.outcome == "shown"
+    assert record.purpose == "supervision"
+
+
+def test_it_answers_404_to_an_investigator_of_another_region_and_logs_the_denial(browser, new_case):
+    number = new_case()
+    response = browser("investigator_osh").get(f"/cases/{number}/")
+    assert response.status_code == 404
+    assert number not in response.content.decode()
+    record = AccessRecord.objects.get(actor="investigator_osh", subject=number)
+    assert record.outcome == "denied"
+
+
+def test_it_answers_the_same_404_for_a_case_that_does_not_exist(browser):
+    number = format_number(2026, "0101", 999_999)
+    response = browser("investigator").get(f"/cases/{number}/")
+    assert response.status_code == 404
+    assert AccessRecord.objects.get(actor="investigator", subject=number).outcome == "not_found"
+
+
+@pytest.mark.parametrize("number", ["nonsense", "26-0101-000001-9x", "12345"])
+def test_it_answers_404_to_a_malformed_case_number(browser, number):
+    assert browser("investigator").get(f"/cases/{number}/").status_code == 404
+
+
+def test_it_redirects_a_case_number_typed_without_dashes(browser, new_case):
+    number = new_case()
+    response = browser("investigator").get(f"/cases/{number.replace('-', '')}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{number}/"
+
+
+def test_it_lets_the_auditor_read_any_case(browser, new_case):
+    number = new_case()
+    assert browser("auditor_osh").get(f"/cases/{number}/").status_code == 200
