@@ -22,16 +22,21 @@ sanction of each part:
 * intentional, 5 < max <= 10 years                   -> ``grave``
 * intentional, max > 10 years or life imprisonment   -> ``especially_grave``
 
-The 2021 code states imprisonment directly in years and months (art. 67(2): 6 months to
-15 years; art. 68: life imprisonment for the parts it lists); it has no "categories of
-imprisonment" (those belonged to the 2017 code). Fines are stated in calculation units
-("расчетные показатели", art. 65: 200-2000, or 3000-25000 for arts. 225, 238, 239, 240(2)-(4)).
+The 2021 text states imprisonment directly in years and months (art. 67(2): 6 months to
+15 years; art. 68: life imprisonment); the words "категория" / "категории наказания" do not
+occur in it, so no table of punishment categories is needed. Fines are stated in calculation
+units ("расчетные показатели", art. 65: 200-2000, or 3000-25000 for arts. 225, 238, 239,
+240(2)-(4)). The maximum of each part is read from its own sanction.
 
-Form of guilt: by CC art. 29(3) a part is negligent only when it says so expressly. The script
-marks a part negligent when the article title or the part itself names negligence as the form
-of guilt of the act, and the table ``GUILT_OVERRIDES`` records the parts decided by hand (each
-with its reason). Parts that may be committed both intentionally and by negligence are
-classified as intentional (the more serious reading).
+Form of guilt (CC arts. 29(3), 30, 31): a part is negligent when the article title names
+negligence, when the act is negligent by its wording ("в силу легкомыслия или небрежности",
+"совершенное по неосторожности"), or when it is a breach of rules ("Умышленное или неосторожное
+нарушение правил ...", "Нарушение правил ...") that becomes a crime only through harm caused by
+negligence. An intentional act whose harm is caused by negligence stays intentional, and a part
+that refers to an earlier one ("То же деяние, повлекшее ...") keeps that part's guilt. Harm
+caused "умышленно либо по неосторожности" is read as intentional (the more serious reading).
+``GUILT_OVERRIDES`` holds the few parts decided by hand, each with its reason; every part's
+``guilt_basis`` says which rule applied.
 
 Usage::
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -33,5 +34,32 @@ def new_case(as_user: Any) -> Callable[[], str]:
         )
         assert response.status_code == 201, response.content
         return response.json()["result"]["case"]
+
+    return make
+
+
+@pytest.fixture
+def term() -> Callable[..., Any]:
+    """`term(number, due_in)`: a running deadline of the case due `due_in` from now on the
+    simulated clock, written as the deadline engine's projection would write it."""
+    from icjis.core import clock
+    from icjis.core.models import Case
+    from icjis.legal.models import Deadline
+
+    def make(number: str, due_in: timedelta, title: str = "Decide on the report") -> Deadline:
+        case = Case.objects.get(number=number)
+        now = clock.now()
+        return Deadline.objects.create(
+            case=case,
+            unit_id=case.unit_id,
+            territory_path=case.territory_path,
+            rule_pack=case.rule_pack,
+            rule="test.term",
+            title=title,
+            article="CPC 153(3)",
+            start_seq=1,
+            starts_at=now,
+            due_at=now + due_in,
+        )
 
     return make

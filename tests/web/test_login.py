@@ -46,7 +46,8 @@ def test_it_shows_the_reason_when_the_password_is_wrong(client, world):
 
 def test_it_locks_the_account_after_five_failures_even_for_the_right_password(client, world):
     for _ in range(5):
-        assert "Wrong username or password." in post_login(client, "investigator", "x").content.decode()
+        refused = post_login(client, "investigator", "wrong").content.decode()
+        assert "Wrong username or password." in refused
     response = post_login(client, "investigator", "demo")
     assert response.status_code == 200
     assert LOCKED in response.content.decode()

@@ -77,7 +77,8 @@ class CatalogueError(Exception):
 class UnknownCodeError(CatalogueError, KeyError):
     """The code identifier has no catalogue."""
 
-    def __str__(self) -> str:  # KeyError would quote the message
+    def __str__(self) -> str:
+        """The message itself (``KeyError`` would show it quoted)."""
         return str(self.args[0]) if self.args else ""
 
 

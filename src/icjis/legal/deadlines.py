@@ -1,0 +1,111 @@
+"""The deadline projection hook: after every event of a case stream, the pure engine
+(`legal.engine`) says which terms start, are met, suspended, resumed, extended or cancelled,
+under the case's rule pack; this module applies that to the `Deadline` rows. It reads no clock,
+only the event, so a replay of the ledger rebuilds the same deadlines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from icjis.core import projections
+from icjis.core.models import Case, Event, Person
+from icjis.legal import engine
+from icjis.legal.models import Deadline
+from icjis.legal.rulepacks import RulePack, pack_for_set
+
+OPEN = ("running", "suspended")
+
+
+def _pack(case: Case) -> RulePack | None:
+    try:
+        return pack_for_set(case.rule_pack or case.legislation_set)
+    except LookupError:
+        return None
+
+
+def _age_on(birth: date, moment: datetime) -> int:
+    day = moment.date()
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def facts_for(case: Case, data: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """What the rules' conditions may ask: category, stage, jury, and whether the person the
+    event concerns was under 18 at the time (the hour of detention, when the event gives it)."""
+    facts: dict[str, Any] = {
+        "category": case.category or None,
+        "stage": case.stage,
+        "jury": bool(case.details.get("jury", False)),
+        "minor": False,
+    }
+    person = engine.subject_value(data.get("person"))
+    if person:
+        birth = Person.objects.filter(pk=person).values_list("birth_date", flat=True).first()
+        moment = at
+        if isinstance(data.get("detained_at"), str):
+            moment = datetime.fromisoformat(data["detained_at"].replace("Z", "+00:00"))
+        facts["minor"] = bool(birth and _age_on(birth, moment) < 18)
+    return facts
+
+
+def _open_view(d: Deadline) -> engine.OpenDeadline:
+    return engine.OpenDeadline(
+        d.rule, d.subject or None, d.starts_at, d.due_at, d.state, d.suspended_at,
+        timedelta(seconds=d.suspended_seconds), d.duration or None,
+    )
+
+
+def on_event(event: Event, data: dict[str, Any]) -> None:
+    if not event.stream.startswith("case/"):
+        return
+    case = Case.objects.filter(number=event.stream[5:]).select_related("unit").first()
+    if case is None:
+        return
+    pack = _pack(case)
+    if pack is None:
+        return
+    rows = {(d.rule, d.subject): d for d in Deadline.objects.filter(case=case, state__in=OPEN)}
+    effects = engine.apply_event(
+        pack,
+        engine.Event(event.kind, data, event.recorded_at, event.seq, facts_for(case, data, event.recorded_at)),
+        [_open_view(d) for d in rows.values()],
+    )
+    for effect in effects:
+        key = (effect.rule_id, effect.subject or "")
+        if isinstance(effect, engine.Start):
+            rows[key] = Deadline.objects.create(
+                case=case,
+                unit=case.unit,
+                territory_path=case.territory_path,
+                rule_pack=pack.id,
+                rule=effect.rule_id,
+                subject=effect.subject or "",
+                title=effect.title.get("en"),
+                article=effect.article,
+                start_seq=event.seq,
+                starts_at=effect.starts_at,
+                due_at=effect.due_at,
+                warn_at=effect.warn_at,
+                duration=str(effect.duration) if effect.duration else "",
+                notify=list(effect.notify),
+            )
+            continue
+        row = rows[key]
+        if isinstance(effect, engine.Met):
+            row.state, row.closed_at = ("missed" if effect.late else "met"), effect.at
+        elif isinstance(effect, engine.Cancelled):
+            row.state, row.closed_at = "cancelled", effect.at
+        elif isinstance(effect, engine.Suspended):
+            row.state, row.suspended_at = "suspended", effect.at
+        elif isinstance(effect, engine.Resumed):
+            row.state, row.suspended_at = "running", None
+            row.due_at, row.warn_at = effect.due_at, effect.warn_at
+            row.suspended_seconds = int(effect.suspended_total.total_seconds())
+        elif isinstance(effect, engine.Extended):
+            row.due_at, row.warn_at = effect.due_at, effect.warn_at
+            row.duration = str(effect.duration) if effect.duration else ""
+        row.save()
+
+
+projections.hook(on_event)
+projections.tables(Deadline)

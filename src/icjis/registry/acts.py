@@ -21,7 +21,7 @@ from icjis.core.ledger import lock_head
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Event, Territory, Unit, User
 from icjis.core.persons import PersonInput, PersonRef, prepare_person, project_person
 from icjis.core.refusals import Conflict, Forbidden, Invalid
-from icjis.legal import legislation as sets
+from icjis.legal.rulepacks import legislation_set_on, pack_in_force
 
 LOCAL = ZoneInfo("Asia/Bishkek")
 OPEN_STAGES = ("registered", "pre_investigation", "investigation", "prosecution")
@@ -121,8 +121,8 @@ def register_report(ctx: Context) -> dict[str, Any]:
         "occurred_at": data.occurred_at,
         "applicant": applicant,
         "receipt_hash": sha256_hex(token),
-        "legislation_set": sets.legislation_set_on(offence_day),
-        "rule_pack": sets.rule_pack_on(local_today),
+        "legislation_set": legislation_set_on(offence_day).id,
+        "rule_pack": pack_in_force(local_today).id,
     }
 
 

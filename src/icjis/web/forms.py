@@ -46,7 +46,9 @@ class LoginForm(forms.Form):
             otp.required = True
             otp.help_text = _("The six digits shown by your authenticator app.")
         else:
-            otp.help_text = _("Only if your account has an authenticator app: the six digits it shows.")
+            otp.help_text = _(
+                "Only if your account has an authenticator app: the six digits it shows."
+            )
 
     def clean_otp(self) -> str:
         return "".join(self.cleaned_data["otp"].split())

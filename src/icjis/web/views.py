@@ -17,9 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -163,9 +162,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Who is logged in, the clock, and the cases the user may see, newest movement first."""
     user = request.user
     now = clock.now()
-    cases = list(
-        restrict(user).select_related("unit").order_by("-last_movement_at", "number")[:WORK_LIST_SIZE]
-    )
+    visible = restrict(user).select_related("unit").order_by("-last_movement_at", "number")
+    cases = list(visible[:WORK_LIST_SIZE])
     deadlines = next_open_deadlines([c.number for c in cases], now)
     rows = [
         {"case": c, "stage": STAGES.get(c.stage, c.stage), "next": deadlines.get(c.number)}
@@ -197,6 +195,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404(_("No such case, or it is not visible to you.")) from None
     now = clock.now()
     officers = list(case.officers.order_by("role", "username"))
+    participants = case.participants.select_related("person").order_by("since", "person_id", "role")
     names = dict(
         User.objects.filter(username__in=[o.username for o in officers]).values_list(
             "username", "full_name"
@@ -215,8 +214,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
             deadline_row(d, now) for d in case.deadlines.with_state(now).order_by("due_at", "rule")
         ],
         "participants": [
-            {"participant": p, "role": PARTICIPANT_ROLES.get(p.role, p.role)}
-            for p in case.participants.select_related("person").order_by("since", "person_id", "role")
+            {"participant": p, "role": PARTICIPANT_ROLES.get(p.role, p.role)} for p in participants
         ],
         "events": [
             {"event": e, "role": role_title(e.actor_role)}

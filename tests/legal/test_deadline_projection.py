@@ -1,0 +1,36 @@
+"""Deadlines on cases: started by events under the case's rule pack, state right at query time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from icjis.core import clock
+from icjis.legal.models import Deadline
+
+REPORT = {"channel": "in_person", "summary": "Кража велосипеда", "place": {"region": "KG-GB"}}
+
+
+def test_registration_starts_the_ten_day_decision_term(as_user):
+    r = as_user("registrar").act("registry.report.register", REPORT)
+    number = r.json()["result"]["case"]
+    deadlines = as_user("unit_head").get(f"/cases/{number}").json()["deadlines"]
+    decision = next(d for d in deadlines if d["rule"] == "report.decision")
+    assert decision["state"] == "running"
+    assert "153" in decision["article"]
+    row = Deadline.objects.get(case_id=number, rule="report.decision")
+    # 10 days, start day not counted, ends at the end of a (working) day, Bishkek time.
+    assert row.due_at - row.starts_at >= timedelta(days=10)
+    assert row.due_at - row.starts_at < timedelta(days=14)
+
+
+def test_a_term_becomes_missed_at_query_time_without_any_worker(as_user):
+    number = as_user("registrar").act("registry.report.register", REPORT).json()["result"]["case"]
+    head = as_user("unit_head")
+    assert head.get("/deadlines", state="missed").json() == []
+    clock.advance(timedelta(days=15))
+    missed = head.get("/deadlines", state="missed").json()
+    assert [(d["case"], d["rule"]) for d in missed] == [(number, "report.decision")]
+    assert Deadline.objects.get(case_id=number, rule="report.decision").state == "running"
+    overdue = head.get("/cases", overdue="true").json()["items"]
+    assert [c["number"] for c in overdue] == [number]
+    assert as_user("unit_head_osh").get("/deadlines", state="missed").json() == []
