@@ -54,7 +54,7 @@ def term() -> Callable[..., Any]:
             unit_id=case.unit_id,
             territory_path=case.territory_path,
             rule_pack=case.rule_pack,
-            rule="test.term",
+            rule=f"test.{title}",
             title=title,
             article="CPC 153(3)",
             start_seq=1,

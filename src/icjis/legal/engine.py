@@ -310,8 +310,8 @@ def apply_event(
         if rule is None:
             continue
         if rule.subject is not None and deadline.subject is not None:
-            named, subjects = _subjects_of(rule, event.data)
-            if named and deadline.subject not in subjects:
+            named, concerned = _subjects_of(rule, event.data)
+            if named and deadline.subject not in concerned:
                 continue  # the event concerns another person
         is_open = _open_checker(open_deadlines, deadline.subject)
         effect = _update(counter, rule, deadline, event, is_open)
@@ -327,11 +327,9 @@ def apply_event(
         for trigger in rule.starts_on:
             if trigger.kind != event.kind:
                 continue
-            subjects: list[str | None]
-            if rule.subject is None:
-                subjects = [None]
-            else:
-                named, found = _subjects_of(rule, event.data)
+            subjects: list[str | None] = [None]
+            if rule.subject is not None:
+                _, found = _subjects_of(rule, event.data)
                 subjects = list(found)
                 if not found:
                     if rule.when.matches(event.facts, event.data) and trigger.when.matches(

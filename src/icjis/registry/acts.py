@@ -205,3 +205,65 @@ def add_participant(ctx: Context) -> dict[str, Any]:
     ).exists():
         raise Conflict(f"{person['id']} is already a {ctx.input.role} in this case.")
     return {"role": ctx.input.role, "person": person}
+
+
+CRIMINAL_CODES = {"kg-2021": "kg-cc-2021", "kg-2019": "kg-cc-2017", "kg-1997": "kg-cc-1997"}
+
+
+class OpenCase(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    article: str = pydantic.Field(min_length=1, max_length=16, description="e.g. 205 or 152-1")
+    part: int | None = pydantic.Field(default=None, ge=1, le=20)
+
+
+def _apply_open(event: Event, data: dict[str, Any]) -> None:
+    case = case_of(event)
+    Case.objects.filter(pk=case.pk).update(
+        stage="investigation",
+        article=data["article"],
+        article_part=data["part"],
+        criminal_code=data["code"],
+        category=data["category"] or "",
+        last_movement_at=event.recorded_at,
+    )
+
+
+@act_kind(
+    "registry.case.open",
+    schema=OpenCase,
+    roles=("investigator",),
+    legal_basis="CPC 156",
+    apply=_apply_open,
+    title="Open a criminal case",
+)
+def open_case(ctx: Context) -> dict[str, Any]:
+    """Opens a criminal case with its qualification under an article of the criminal code that
+    applies to the offence (CPC 156); the category of the article drives the investigation term
+    (CPC 162(1)). Only the investigator assigned to the report may open it."""
+    from icjis.legal.catalogues import CatalogueError, lookup
+
+    case = ctx.case
+    assert case is not None
+    if case.stage != "pre_investigation":
+        raise Conflict(f"Only a report under pre-investigation can be opened; this one is {case.stage}.")
+    if not CaseOfficer.objects.filter(case=case, role="investigator", username=ctx.user.username).exists():
+        raise Forbidden("Only the investigator assigned to this report may open the case.")
+    code = CRIMINAL_CODES.get(case.legislation_set, "kg-cc-2021")
+    try:
+        offence = lookup(code, ctx.input.article, ctx.input.part)
+    except CatalogueError as exc:
+        raise Invalid(str(exc), fields={"article": "not in the code"}) from None
+    if offence.repealed:
+        raise Invalid(f"Article {offence.article} of {code} is repealed.", fields={"article": "repealed"})
+    if offence.part is None and len(offence.parts) > 1:
+        raise Invalid(
+            f"Article {offence.article} has parts {', '.join(p or '' for p in offence.parts)}; say which.",
+            fields={"part": "required for this article"},
+        )
+    return {
+        "article": offence.article,
+        "part": int(offence.part) if offence.part and offence.part.isdigit() else ctx.input.part,
+        "code": code,
+        "category": offence.category,
+        "title": offence.title,
+    }

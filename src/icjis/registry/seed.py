@@ -14,6 +14,8 @@ GIVEN_M = ["Айбек", "Бакыт", "Нурлан", "Эрлан", "Таала
 GIVEN_F = ["Айгүл", "Жыпар", "Нургүл", "Асель", "Бүбүсара", "Елена", "Гүлнара", "Мээрим"]
 PATRONYMICS = ["Асанович", "Бакытович", "Нурланович", "Сергеевич", "Токтогулович"]
 SITES = [("", "KG-GB", "KG-GB-LEN"), ("_osh", "KG-O", "KG-O-KSU")]
+ARTICLES = [{"article": "205", "part": 1}, {"article": "205", "part": 2}, {"article": "122", "part": 1},
+            {"article": "209", "part": 1}, {"article": "210", "part": 1}, {"article": "280", "part": 1}]
 SUMMARIES = [
     "Кража мобильного телефона из сумки в общественном транспорте",
     "Телесные повреждения в ходе ссоры",
@@ -55,5 +57,7 @@ def report_assigned(rng: random.Random, i: int) -> Story:
                  {"officer": "investigator" + suffix}),
             Step(timedelta(days=rng.randint(1, 5)), "investigator" + suffix, "registry.participant.add",
                  {"role": "suspect", "person": synthetic_person(rng)}),
+            *([Step(timedelta(days=rng.randint(5, 12)), "investigator" + suffix, "registry.case.open",
+                    rng.choice(ARTICLES))] if rng.random() < 0.7 else []),
         ]
     )
