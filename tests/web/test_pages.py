@@ -134,3 +134,16 @@ def test_it_redirects_a_case_number_typed_without_dashes(browser, new_case):
 def test_it_lets_the_auditor_read_any_case(browser, new_case):
     number = new_case()
     assert browser("auditor_osh").get(f"/cases/{number}/").status_code == 200
+
+
+def test_it_lists_the_participants_of_the_case(browser, new_case, as_user):
+    number = new_case()
+    person = {"surname": "Асанов", "given_name": "Бакыт", "birth_date": "1990-04-02", "sex": "M"}
+    response = as_user("investigator").act(
+        "registry.participant.add", {"role": "victim", "person": person}, case=number
+    )
+    assert response.status_code == 201, response.content
+    html = browser("investigator").get(f"/cases/{number}/").content.decode()
+    assert "Асанов Бакыт" in html
+    assert "Victim" in html
+    assert "registry.participant.add" in html

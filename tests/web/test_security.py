@@ -24,6 +24,12 @@ def test_it_sends_an_anonymous_visitor_of_a_staff_page_to_the_login_page(client,
     assert response["Location"] == f"/login/?next={path}"
 
 
+def test_it_forbids_browsers_to_cache_staff_pages(browser, new_case):
+    client = browser("investigator")
+    for path in ("/", f"/cases/{new_case()}/"):
+        assert "no-store" in client.get(path)["Cache-Control"]
+
+
 def test_it_refuses_a_login_post_without_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/login/", {"username": "registrar", "password": "demo"})
@@ -101,3 +107,9 @@ def test_it_sets_the_chosen_language_and_returns_to_the_page(client, world):
     assert response.status_code == 302
     assert response["Location"] == "/login/"
     assert response.cookies["django_language"].value == "en"
+
+
+def test_it_names_each_language_in_itself_on_the_switcher(client, world):
+    html = client.get("/login/").content.decode()
+    for name in ("Кыргызча", "Русский", "English"):
+        assert f">{name}</button>" in html

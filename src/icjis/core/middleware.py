@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -35,7 +36,7 @@ class IdleLockMiddleware:
                          f"{settings.IDLE_LOCK_MINUTES} minutes without activity; log in again."},
                         status=401,
                     )
-                return redirect(f"{settings.LOGIN_URL}?idle=1&next={request.path}")
+                return redirect(f"{settings.LOGIN_URL}?{urlencode({'idle': 1, 'next': request.path})}")
             request.session["last_seen"] = now
         return self.get_response(request)
 

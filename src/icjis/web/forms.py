@@ -40,6 +40,7 @@ class LoginForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         otp = self.fields["otp"]
         if settings.REQUIRE_TOTP:

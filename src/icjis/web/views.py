@@ -157,6 +157,7 @@ def logout_page(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGIN_URL)
 
 
+@never_cache
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Who is logged in, the clock, and the cases the user may see, newest movement first."""
@@ -180,6 +181,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
+@never_cache
 @login_required
 def case_page(request: HttpRequest, number: str) -> HttpResponse:
     """One case: header, deadlines, participants and the timeline of its ledger stream. Opening
