@@ -59,10 +59,24 @@ def test_it_moves_a_term_ending_on_nooruz_to_the_next_working_day() -> None:
 
 
 def test_it_skips_the_rest_day_moved_from_a_lunar_holiday_on_a_sunday() -> None:
-    # Orozo Ait 2025 fell on Sunday 30 March; Monday 31 March was the rest day. A 10-day term
-    # from Wednesday 19 March ends on Saturday 29 March → moves past 30 and 31 to Tuesday 1 April.
-    due = due_at(local(2025, 3, 19, 11), 10, "d", shift=True, calendar=CAL)
-    assert last_day_of(due) == date(2025, 4, 1)
+    # Kurman Ait 2024 fell on Sunday 16 June; Monday 17 June was the rest day (Labour Code 2004,
+    # art. 113). A 10-day term from Wednesday 5 June ends on Saturday 15 June → Tuesday 18 June.
+    due = due_at(local(2024, 6, 5, 11), 10, "d", shift=True, calendar=CAL)
+    assert last_day_of(due) == date(2024, 6, 18)
+
+
+def test_it_gives_no_weekday_off_for_a_holiday_on_a_weekend_from_2025() -> None:
+    # Labour Code of 2025: 8 March 2026 is a Sunday and Monday 9 March is a working day, so a
+    # term ending on Saturday 7 March 2026 ends on Monday 9 March.
+    due = due_at(local(2026, 2, 25, 11), 10, "d", shift=True, calendar=CAL)
+    assert last_day_of(due) == date(2026, 3, 9)
+
+
+def test_it_treats_defender_of_the_fatherland_day_as_working_from_2025() -> None:
+    # 23 February stays a holiday but is a working day under the Labour Code of 2025: a term
+    # ending on Monday 23 February 2026 is not moved; in 2024 (a Friday) it moved to Monday 26.
+    assert last_day_of(due_at(local(2026, 2, 13, 9), 10, "d", calendar=CAL)) == date(2026, 2, 23)
+    assert last_day_of(due_at(local(2024, 2, 13, 9), 10, "d", calendar=CAL)) == date(2024, 2, 26)
 
 
 def test_it_never_moves_a_term_that_the_rule_marks_as_not_shifting() -> None:
@@ -105,9 +119,10 @@ def test_it_ends_a_month_term_on_the_last_day_of_a_shorter_month() -> None:
     assert last_day_of(due_at(local(2024, 1, 30, 10), 1, "M", calendar=CAL)) == date(2024, 2, 29)
 
 
-def test_it_moves_a_month_term_ending_on_new_year_to_the_next_working_day() -> None:
-    # 1 month from 1 December 2023 ends on Monday 1 January 2024 (New Year) → Tuesday 2 January.
-    assert last_day_of(due_at(local(2023, 12, 1, 10), 1, "M", calendar=CAL)) == date(2024, 1, 2)
+def test_it_moves_a_month_term_ending_on_new_year_past_the_new_year_rest_days() -> None:
+    # 1 month from 1 December 2022 ends on Sunday 1 January 2023. The rest day for it (2 January)
+    # and the decree of 16 December 2022 (3-6 January off, 9 January worked) → Monday 9 January.
+    assert last_day_of(due_at(local(2022, 12, 1, 10), 1, "M", calendar=CAL)) == date(2023, 1, 9)
 
 
 def test_it_counts_working_days_without_weekends_and_holidays() -> None:
@@ -207,7 +222,7 @@ starts = st.datetimes(
 day_amounts = st.integers(min_value=1, max_value=90)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(start=starts, amount=day_amounts, unit=st.sampled_from(["d", "wd", "M"]))
 def test_it_never_ends_a_shifting_term_on_a_non_working_day(
     start: datetime, amount: int, unit: str
@@ -217,7 +232,7 @@ def test_it_never_ends_a_shifting_term_on_a_non_working_day(
     assert due.astimezone(LOCAL_TZ).time() == time(0)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(start=starts, amount=day_amounts)
 def test_it_never_counts_the_start_day(start: datetime, amount: int) -> None:
     due = due_at(start, amount, "d", shift=False, calendar=CAL)
@@ -225,7 +240,7 @@ def test_it_never_counts_the_start_day(start: datetime, amount: int) -> None:
     assert due - start > timedelta(days=amount)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(start=starts, amount=st.integers(min_value=0, max_value=24 * 40), shift=st.booleans())
 def test_it_counts_hour_terms_exactly_to_the_minute_and_never_shifts_them(
     start: datetime, amount: int, shift: bool
@@ -234,7 +249,7 @@ def test_it_counts_hour_terms_exactly_to_the_minute_and_never_shifts_them(
     assert due - start.replace(second=0, microsecond=0) == timedelta(hours=amount)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(start=starts, amount=st.integers(min_value=0, max_value=60),
        unit=st.sampled_from(["h", "d", "wd", "M", "Y"]), shift=st.booleans())
 def test_it_gives_a_later_or_equal_due_time_for_a_longer_term(
@@ -243,11 +258,11 @@ def test_it_gives_a_later_or_equal_due_time_for_a_longer_term(
     shorter = due_at(start, amount, unit, shift=shift, calendar=CAL)
     longer = due_at(start, amount + 1, unit, shift=shift, calendar=CAL)
     assert shorter <= longer
-    if not shift or unit in ("h", "wd"):
+    if amount >= 1 and (not shift or unit in ("h", "wd")):
         assert shorter < longer
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(start=starts, amount=day_amounts, unit=st.sampled_from(["d", "M"]))
 def test_it_moves_a_term_only_forward_and_only_over_non_working_days(
     start: datetime, amount: int, unit: str
@@ -261,7 +276,7 @@ def test_it_moves_a_term_only_forward_and_only_over_non_working_days(
         day += timedelta(days=1)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(start=starts, amount=st.integers(min_value=1, max_value=40))
 def test_it_counts_exactly_the_given_number_of_working_days(start: datetime, amount: int) -> None:
     last = last_day_of(due_at(start, amount, "wd", shift=True, calendar=CAL))
@@ -273,7 +288,7 @@ def test_it_counts_exactly_the_given_number_of_working_days(start: datetime, amo
     assert CAL.is_working_day(last)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(day=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
        months=st.integers(min_value=0, max_value=48))
 def test_it_keeps_the_day_number_in_month_terms_or_takes_the_last_day_of_the_month(
@@ -286,7 +301,7 @@ def test_it_keeps_the_day_number_in_month_terms_or_takes_the_last_day_of_the_mon
         assert (result + timedelta(days=1)).day == 1  # the last day of its month
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(start=starts, amount=day_amounts)
 def test_it_counts_back_a_day_term_to_the_end_of_its_start_day(
     start: datetime, amount: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from icjis.core import clock
+from icjis.legal.counting import LOCAL_TZ, due_at
 from icjis.legal.models import Deadline
 
 REPORT = {"channel": "in_person", "summary": "Кража велосипеда", "place": {"region": "KG-GB"}}
@@ -18,9 +19,11 @@ def test_registration_starts_the_ten_day_decision_term(as_user):
     assert decision["state"] == "running"
     assert "153" in decision["article"]
     row = Deadline.objects.get(case_id=number, rule="report.decision")
-    # 10 days, start day not counted, ends at the end of a (working) day, Bishkek time.
+    # 10 days, start day not counted, ends at the end of a working day, Bishkek time.
+    assert row.due_at == due_at(row.starts_at, 10, "d", shift=True)
     assert row.due_at - row.starts_at >= timedelta(days=10)
-    assert row.due_at - row.starts_at < timedelta(days=14)
+    local_end = row.due_at.astimezone(LOCAL_TZ)
+    assert (local_end + timedelta(microseconds=1)).time().hour == 0
 
 
 def test_a_term_becomes_missed_at_query_time_without_any_worker(as_user):

@@ -345,7 +345,9 @@ def test_it_adds_each_trial_extension_to_the_trial_term() -> None:
     case.add("courts.term.extend", local(2024, 10, 25, 10), months=2)
     term = case.term("court.trial_term")
     assert term.duration == Duration(4, "M")
-    assert term.due_at == end_of(2025, 1, 2)  # 4 months from 2 September 2024
+    # 4 months from 2 September 2024 end on 2 January 2025, inside the New Year holidays of the
+    # Labour Code of 2025 (1-7 January) → Wednesday 8 January.
+    assert term.due_at == end_of(2025, 1, 8)
 
 
 def test_it_starts_the_appeal_court_clock_only_for_an_appeal_against_the_verdict() -> None:
@@ -469,7 +471,7 @@ def histories(draw: Any) -> list[Event]:
     return events
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(events=histories())
 def test_it_keeps_at_most_one_open_term_per_rule_and_person(events: list[Event]) -> None:
     terms = replay(PACK, events)
@@ -483,7 +485,7 @@ def test_it_keeps_at_most_one_open_term_per_rule_and_person(events: list[Event])
             assert term.subject in ("1", "2")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=True)
 @given(events=histories())
 def test_it_only_changes_terms_that_are_open(events: list[Event]) -> None:
     terms: list[Term] = []

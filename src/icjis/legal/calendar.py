@@ -1,10 +1,12 @@
 """The working-day calendar of the Kyrgyz Republic, used to count procedural terms (CPC 137).
 
-Saturday and Sunday are days off. The public holidays of the Labour Code (art. 113) are listed per
-year in data files beside this module (`calendar/kg-2024.toml` …), together with the rest days the
-Labour Code or a government decree moves (a holiday falling on a weekend gives the next working day
-off) and the Saturdays a decree makes working. The lunar holidays (Orozo Ait, Kurman Ait) are set
-each year by the government; a date not yet set by decree is marked `estimated = true`.
+Saturday and Sunday are days off. The non-working public holidays are listed per year in data files
+beside this module (`calendar/kg-2024.toml` …): until 2024 those of the Labour Code of 2004
+(art. 113), under which a holiday falling on a weekend gives the next working day off; from 2025
+those of the Labour Code of 2025 (1-7 January, 8 and 21 March, 1-9 May, 31 August and the two
+Aits; no carry-over). The files also list the rest days and working Saturdays that government
+decrees moved for state bodies on a five-day week. The lunar holidays (Orozo Ait, Kurman Ait) are
+set each year by the government; a date not yet set or not verified is marked `estimated = true`.
 
 A year with no file is not an error: its working days are Monday to Friday, and the calendar says
 so through `is_known(year)`, so a term counted into such a year can be shown as provisional.
@@ -14,7 +16,7 @@ Data file format (one file per year, named `<country>-<year>.toml`):
     [calendar]
     country = "KG"
     year = 2024
-    source = "Labour Code art. 113; Government decrees on the lunar holidays"
+    source = "Labour Code of 2004, art. 113; government decrees on moved rest days"
 
     [[holiday]]
     date = 2024-04-10
@@ -25,10 +27,11 @@ Data file format (one file per year, named `<country>-<year>.toml`):
     [[day_off]]                # a rest day moved onto a weekday
     date = 2024-06-17
     reason = "Kurman Ait fell on Sunday 16 June"
+    estimated = false          # true while the decree is not verified
 
     [[working_day]]            # a Saturday or Sunday made working by decree
-    date = 2024-06-29
-    reason = "…"
+    date = 2024-05-11
+    reason = "worked for 3 May"
 """
 
 from __future__ import annotations
@@ -131,6 +134,7 @@ class YearCalendar:
     days_off: tuple[Holiday, ...]
     working_days: frozenset[date]
     path: Path | None = None
+    estimated_working: frozenset[date] = frozenset()
 
     @property
     def non_working(self) -> frozenset[date]:
@@ -138,7 +142,9 @@ class YearCalendar:
 
     @property
     def estimated_days(self) -> frozenset[date]:
-        return frozenset(h.date for h in self.holidays + self.days_off if h.estimated)
+        """Days whose status rests on a date not yet set (or not verified) by the government."""
+        off = frozenset(h.date for h in self.holidays + self.days_off if h.estimated)
+        return off | self.estimated_working
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,7 +210,7 @@ class WorkingCalendar:
 _CALENDAR_KEYS = {"country", "year", "source"}
 _HOLIDAY_KEYS = {"date", "name", "lunar", "estimated"}
 _DAY_OFF_KEYS = {"date", "reason", "estimated"}
-_WORKING_KEYS = {"date", "reason"}
+_WORKING_KEYS = {"date", "reason", "estimated"}
 _TOP_KEYS = {"calendar", "holiday", "day_off", "working_day"}
 
 
@@ -295,6 +301,7 @@ def load_year(path: Path) -> YearCalendar:
         seen[day] = "day_off"
         days_off.append(Holiday(day, str(reason), False, bool(item.get("estimated"))))
     working: set[date] = set()
+    estimated_working: set[date] = set()
     for i, item in entries("working_day", _WORKING_KEYS):
         day = item["date"]
         assert isinstance(day, date)
@@ -307,8 +314,10 @@ def load_year(path: Path) -> YearCalendar:
         if not isinstance(reason, str) or not reason.strip():
             fail("a working Saturday needs a reason", "working_day", i, "reason")
         working.add(day)
+        if item.get("estimated"):
+            estimated_working.add(day)
     return YearCalendar(year, str(source), tuple(holidays), tuple(days_off), frozenset(working),
-                        path)
+                        path, frozenset(estimated_working))
 
 
 def _key_line(text: str, key: str) -> int | None:

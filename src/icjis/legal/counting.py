@@ -108,6 +108,7 @@ class Duration:
         return f"{self.amount}{self.unit}"
 
     def with_amount(self, amount: int) -> Duration:
+        """The same unit with another amount."""
         return Duration(amount, self.unit)
 
 

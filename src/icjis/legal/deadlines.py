@@ -10,6 +10,7 @@ from typing import Any
 
 from icjis.core import projections
 from icjis.core.models import Case, Event, Person
+from icjis.core.refusals import Invalid
 from icjis.legal import engine
 from icjis.legal.models import Deadline
 from icjis.legal.rulepacks import RulePack, pack_for_set
@@ -65,11 +66,15 @@ def on_event(event: Event, data: dict[str, Any]) -> None:
     if pack is None:
         return
     rows = {(d.rule, d.subject): d for d in Deadline.objects.filter(case=case, state__in=OPEN)}
-    effects = engine.apply_event(
-        pack,
-        engine.Event(event.kind, data, event.recorded_at, event.seq, facts_for(case, data, event.recorded_at)),
-        [_open_view(d) for d in rows.values()],
-    )
+    try:
+        effects = engine.apply_event(
+            pack,
+            engine.Event(event.kind, data, event.recorded_at, event.seq, facts_for(case, data, event.recorded_at)),
+            [_open_view(d) for d in rows.values()],
+        )
+    except engine.DeadlineDataError as exc:
+        # The act lacks what a legal term needs (e.g. the person of a custody decision).
+        raise Invalid(str(exc)) from None
     for effect in effects:
         key = (effect.rule_id, effect.subject or "")
         if isinstance(effect, engine.Start):

@@ -478,6 +478,7 @@ class Term:
     suspended_total: timedelta = timedelta(0)
 
     def as_open(self) -> OpenDeadline:
+        """The engine's view of this term (only for running or suspended terms)."""
         return OpenDeadline(self.rule_id, self.subject, self.starts_at, self.due_at, self.state,
                             self.suspended_at, self.suspended_total, self.duration)
 

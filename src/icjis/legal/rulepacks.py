@@ -171,6 +171,7 @@ class Title:
     ky: str
 
     def get(self, language: str) -> str:
+        """The title in `language` (en, ru, ky); English for any other."""
         return {"en": self.en, "ru": self.ru, "ky": self.ky}.get(language, self.en)
 
 
@@ -249,6 +250,7 @@ class Trigger:
         data: Mapping[str, object],
         is_open: Callable[[str], bool] = lambda rule_id: False,
     ) -> bool:
+        """Whether an event of `kind` with these facts and data fires the trigger."""
         return kind == self.kind and self.when.matches(facts, data, is_open)
 
 
@@ -297,6 +299,7 @@ class Rule:
         return self.unit
 
     def event_kinds(self) -> set[str]:
+        """Every event kind the rule refers to."""
         triggers = (self.starts_on + self.met_by + self.cancelled_by + self.suspended_by
                     + self.resumed_by + self.extended_by)
         return {t.kind for t in triggers}
@@ -366,6 +369,7 @@ class LegislationSet:
     effective_to: date | None
 
     def in_force(self, day: date) -> bool:
+        """Whether the set applies to an offence or event on `day`."""
         return (self.effective_from is None or self.effective_from <= day) and (
             self.effective_to is None or day <= self.effective_to
         )
