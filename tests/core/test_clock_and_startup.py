@@ -1,0 +1,68 @@
+"""The simulation clock moves only forward; production refuses unsafe set-ups."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from icjis.core import clock
+
+
+@pytest.mark.django_db
+def test_the_clock_advances_and_refuses_to_go_back(capsys):
+    before = clock.now()
+    call_command("clock", "advance", "31d")
+    assert clock.now() - before >= timedelta(days=31)
+    with pytest.raises(CommandError, match="cannot be set back"):
+        call_command("clock", "set", before.isoformat())
+    with pytest.raises(CommandError, match="not a duration"):
+        call_command("clock", "advance", "soon")
+
+
+def _production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    full = {**base, "ICJIS_ENV": "production", "ICJIS_REQUIRE_TOTP": "1", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "icjis", "check"], env=full, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_refuses_the_default_secret_key_and_debug():
+    r = _production({})
+    assert r.returncode != 0 and "default or a short SECRET_KEY" in r.stderr
+    r = _production({"SECRET_KEY": "x" * 50, "DEBUG": "1"})
+    assert r.returncode != 0 and "DEBUG" in r.stderr
+
+
+def test_production_refuses_to_move_the_clock(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(clock.ClockRefused):
+        clock.advance(timedelta(days=1))
+
+
+@pytest.mark.django_db
+def test_production_refuses_demo_accounts_and_a_simulated_ledger(world, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from icjis.core.startup import refuse_unsafe_production
+
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured, match="demo accounts"):
+        refuse_unsafe_production()
+    from icjis.core.models import User
+
+    User.objects.update(is_demo=False)
+    from icjis.core import acts
+
+    settings.PRODUCTION = False
+    acts.perform(world["registrar"], "registry.report.register",
+                 {"channel": "phone", "summary": "Кража", "place": {"region": "KG-GB"}})
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured, match="simulation clock"):
+        refuse_unsafe_production()

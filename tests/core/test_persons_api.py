@@ -1,0 +1,44 @@
+"""The persons index over the API: cross-script search, duplicate flags, reversible merges."""
+
+from __future__ import annotations
+
+from icjis.core.models import DuplicateFlag, Event, Person
+
+REPORT = {"channel": "in_person", "summary": "Кража", "place": {"region": "KG-GB"}}
+OMURBEKOV = {"surname": "Өмүрбеков", "given_name": "Жаңыл", "birth_date": "1988-07-04", "sex": "F"}
+
+
+def register(as_user, applicant):
+    r = as_user("registrar").act("registry.report.register", {**REPORT, "applicant": applicant})
+    assert r.status_code == 201, r.content
+    return r.json()["result"]["applicant"]
+
+
+def test_a_latin_query_finds_a_person_recorded_in_cyrillic(as_user):
+    pid = register(as_user, OMURBEKOV)
+    assert Person.objects.get(pk=pid).latin_name.startswith("Ömürbekov")
+    for query in ("Omurbekov", "Ömürbekov Janyl", "Өмүрбеков", "omurbekov zhanyl"):
+        found = as_user("registrar").get("/persons", q=query).json()
+        assert found and found[0]["id"] == pid, query
+
+
+def test_the_same_person_recorded_twice_is_flagged_and_can_be_merged_and_unmerged(as_user):
+    first = register(as_user, OMURBEKOV)
+    second = register(as_user, {**OMURBEKOV, "surname": "Омурбеков"})
+    assert DuplicateFlag.objects.filter(person_id=second, other_id=first, state="open").exists()
+    head = as_user("unit_head")
+    r = head.act("persons.merge", {"person": second, "into": first, "reason": "одно лицо, тот же документ"})
+    assert r.status_code == 201, r.content
+    assert Person.objects.get(pk=second).merged_into_id == first
+    assert head.act("persons.merge", {"person": second, "into": first, "reason": "again"}).status_code == 409
+    r = head.act("persons.unmerge", {"person": second, "reason": "разные лица, ошибка"})
+    assert r.status_code == 201
+    assert Person.objects.get(pk=second).merged_into_id is None
+    kinds = list(Event.objects.filter(stream=f"person/{second}").values_list("kind", flat=True))
+    assert kinds == ["persons.merge", "persons.unmerge"]
+
+
+def test_a_person_of_another_region_is_not_searchable_or_readable(as_user):
+    pid = register(as_user, OMURBEKOV)
+    assert as_user("registrar_osh").get("/persons", q="Omurbekov").json() == []
+    assert as_user("registrar_osh").get(f"/persons/{pid}").status_code == 404
