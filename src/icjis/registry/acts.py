@@ -18,10 +18,20 @@ from icjis.core import numbering
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import sha256_hex
 from icjis.core.ledger import lock_head
-from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Event, Territory, Unit, User
+from icjis.core.models import (
+    Case,
+    CaseOfficer,
+    CaseParticipant,
+    CaseUnit,
+    Event,
+    Territory,
+    Unit,
+    User,
+)
 from icjis.core.persons import PersonInput, PersonRef, prepare_person, project_person
 from icjis.core.refusals import Conflict, Forbidden, Invalid
 from icjis.legal.rulepacks import legislation_set_on, pack_in_force
+from icjis.registry.models import Receipt
 
 LOCAL = ZoneInfo("Asia/Bishkek")
 OPEN_STAGES = ("registered", "pre_investigation", "investigation", "prosecution")
@@ -67,6 +77,7 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         },
     )
     CaseUnit.objects.create(case=case, unit=unit, capacity="registering")
+    Receipt.objects.create(token_hash=data["receipt_hash"], case=case, issued_at=event.recorded_at)
     numbering.note_number(unit.code, data["year"], data["seq"])
     result: dict[str, Any] = {"case": case.number}
     if data.get("applicant"):
