@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def envstr(name: str, default: str = "") -> str:
-    """The variable's value; `NAME_FILE` (a path) wins so secrets need not sit in the environment."""
+    """The variable's value; `NAME_FILE` (a path) wins, so secrets need not sit in the env."""
     path = os.environ.get(f"{name}_FILE")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()

@@ -18,19 +18,25 @@ PRODUCTION = ENV == "production"
 HOME = Path(envstr("ICJIS_HOME", str(Path.cwd()))).resolve()
 VAR_DIR = HOME / "var"
 
-DEFAULT_SECRET_KEY = "icjis-demo-secret-key-not-for-production"
+DEFAULT_SECRET_KEY = "icjis-demo-secret-key-not-for-production"  # noqa: S105 - refused in production
 SECRET_KEY = envstr("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = envbool("DEBUG", default=False)
-ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("Production refuses to start with DEBUG on.")
     if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("Production refuses to start with the default or a short SECRET_KEY.")
+        raise ImproperlyConfigured(
+            "Production refuses to start with the default or a short SECRET_KEY."
+        )
 
 # The system's Ed25519 key that signs ledger checkpoints lives outside the database.
-LEDGER_KEY_FILE = Path(envstr("ICJIS_LEDGER_KEY_FILE", str(VAR_DIR / "keys" / "ledger-ed25519.pem")))
+LEDGER_KEY_FILE = Path(
+    envstr("ICJIS_LEDGER_KEY_FILE", str(VAR_DIR / "keys" / "ledger-ed25519.pem"))
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -92,7 +98,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         # A write transaction from the start: two acts never deadlock upgrading a read lock.
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
     }
     _db["TEST"] = {"NAME": str(VAR_DIR / f"test-icjis-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
@@ -138,11 +146,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = not PRODUCTION  # demo and test serve app static files without collectstatic
+WHITENOISE_USE_FINDERS = (
+    not PRODUCTION
+)  # demo and test serve app static files without collectstatic
 
 # Outbox delivery: the pull feed is always on; NATS JetStream is opt-in.
 NATS_URL = envstr("ICJIS_NATS_URL", "")
 NATS_STREAM = envstr("ICJIS_NATS_STREAM", "ICJIS")
+NATS_SUBJECT_PREFIX = envstr("ICJIS_NATS_SUBJECT_PREFIX", "icjis")
 OUTBOX_MAX_BACKOFF_SECONDS = envint("ICJIS_OUTBOX_MAX_BACKOFF_SECONDS", 600)
 OUTBOX_ALERT_AFTER_ATTEMPTS = envint("ICJIS_OUTBOX_ALERT_AFTER_ATTEMPTS", 5)
 

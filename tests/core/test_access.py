@@ -9,13 +9,20 @@ PERSON = {"surname": "Үсөнов", "given_name": "Нурлан", "birth_date":
 
 
 def bishkek_case(as_user) -> str:
-    return as_user("registrar").act("registry.report.register", {**REPORT, "applicant": PERSON}).json()["result"]["case"]
+    return (
+        as_user("registrar")
+        .act("registry.report.register", {**REPORT, "applicant": PERSON})
+        .json()["result"]["case"]
+    )
 
 
 def test_it_shows_an_outsider_404_and_logs_the_attempt(as_user):
     number = bishkek_case(as_user)
     r = as_user("investigator_osh").get(f"/cases/{number}")
-    assert r.status_code == 404 and r.json() == {"error": "not_found", "message": "No such case, or it is not visible to you."}
+    assert r.status_code == 404 and r.json() == {
+        "error": "not_found",
+        "message": "No such case, or it is not visible to you.",
+    }
     record = AccessRecord.objects.get(actor="investigator_osh")
     assert (record.subject_type, record.subject, record.outcome) == ("case", number, "denied")
 
@@ -34,7 +41,9 @@ def test_it_lets_the_unit_and_the_district_prosecutor_read_and_logs_each_read(as
     for username in ("investigator", "unit_head", "prosecutor", "auditor"):
         assert as_user(username).get(f"/cases/{number}").status_code == 200, username
     assert as_user("prosecutor_osh").get(f"/cases/{number}").status_code == 404
-    readers = set(AccessRecord.objects.filter(subject=number, outcome="shown").values_list("actor", flat=True))
+    readers = set(
+        AccessRecord.objects.filter(subject=number, outcome="shown").values_list("actor", flat=True)
+    )
     assert readers == {"investigator", "unit_head", "prosecutor", "auditor"}
 
 
@@ -57,7 +66,10 @@ def test_the_auditor_sees_who_viewed_a_person_and_others_may_not(as_user):
     assert as_user("investigator").get(f"/persons/{person}", purpose="caseload").status_code == 200
     assert as_user("investigator_osh").get(f"/persons/{person}").status_code == 404
     log = as_user("auditor").get("/audit/access", person=person).json()
-    assert {(r["actor"], r["outcome"]) for r in log} == {("investigator", "shown"), ("investigator_osh", "denied")}
+    assert {(r["actor"], r["outcome"]) for r in log} == {
+        ("investigator", "shown"),
+        ("investigator_osh", "denied"),
+    }
     assert as_user("investigator").get("/audit/access", person=person).status_code == 403
 
 

@@ -37,7 +37,9 @@ def non_read_events() -> int:
 @pytest.mark.django_db
 @write_endpoints.parametrize()
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-def test_write_endpoints_answer_bad_input_with_json_4xx_and_write_nothing(case, keep_test_connection):
+def test_write_endpoints_answer_bad_input_with_json_4xx_and_write_nothing(
+    case, keep_test_connection
+):
     if not User.objects.exists():
         seed_world()
     token, _ = issue_token(User.objects.get(username="registrar"))

@@ -29,7 +29,11 @@ def _production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
     full = {**base, "ICJIS_ENV": "production", "ICJIS_REQUIRE_TOTP": "1", **env}
     return subprocess.run(
-        [sys.executable, "-m", "icjis", "check"], env=full, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "icjis", "check"],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -61,8 +65,11 @@ def test_production_refuses_demo_accounts_and_a_simulated_ledger(world, settings
     from icjis.core import acts
 
     settings.PRODUCTION = False
-    acts.perform(world["registrar"], "registry.report.register",
-                 {"channel": "phone", "summary": "Кража", "place": {"region": "KG-GB"}})
+    acts.perform(
+        world["registrar"],
+        "registry.report.register",
+        {"channel": "phone", "summary": "Кража", "place": {"region": "KG-GB"}},
+    )
     settings.PRODUCTION = True
     with pytest.raises(ImproperlyConfigured, match="simulation clock"):
         refuse_unsafe_production()

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.postgres
 
 def _skip_unless_postgres() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("row locks under real concurrency are checked in the PostgreSQL pass of make test")
+        pytest.skip(
+            "row locks under real concurrency are checked in the PostgreSQL pass of make test"
+        )
 
 
 def _run_threads(n: int, work) -> list[BaseException]:
@@ -59,13 +61,18 @@ def test_it_serialises_16_concurrent_writers_on_one_case(committing_db):
             acts.perform(
                 user,
                 "registry.participant.add",
-                {"role": "witness", "person": {"surname": f"Свидетель{i}x{j}", "given_name": "Тест", "sex": "M"}},
+                {
+                    "role": "witness",
+                    "person": {"surname": f"Свидетель{i}x{j}", "given_name": "Тест", "sex": "M"},
+                },
                 case=number,
             )
 
     errors = _run_threads(16, work)
     assert errors == []
-    seqs = list(Event.objects.filter(stream=f"case/{number}").order_by("seq").values_list("seq", flat=True))
+    seqs = list(
+        Event.objects.filter(stream=f"case/{number}").order_by("seq").values_list("seq", flat=True)
+    )
     assert seqs == list(range(1, 16 * per_writer + 2))
     heads, faults = verify_chains()
     assert faults == []

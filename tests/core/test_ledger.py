@@ -16,7 +16,9 @@ from icjis.core.models import Event, StreamHead
 ACTOR = ledger.Actor("registrar", "MVD", "GB-UVD", "registrar")
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -36,8 +38,16 @@ def verify() -> tuple[str, str]:
 
 
 @pytest.mark.django_db
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-@given(payloads=st.lists(st.dictionaries(st.text(min_size=1, max_size=6), json_values, max_size=4), min_size=1, max_size=6))
+@settings(
+    max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
+@given(
+    payloads=st.lists(
+        st.dictionaries(st.text(min_size=1, max_size=6), json_values, max_size=4),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_it_chains_every_event_to_the_one_before(payloads):
     stream = f"test/{len(payloads)}-{abs(hash(str(payloads))) % 10**9}"
     events = [append(stream, p) for p in payloads]
@@ -54,8 +64,15 @@ def test_it_chains_every_event_to_the_one_before(payloads):
 @pytest.mark.django_db
 def test_it_refuses_update_and_delete_of_events_in_the_database():
     event = append("test/a", {"x": 1})
-    for sql in (f"UPDATE core_event SET data = '{{}}' WHERE id = {event.id}", f"DELETE FROM core_event WHERE id = {event.id}"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+    for sql in (
+        f"UPDATE core_event SET data = '{{}}' WHERE id = {event.id}",
+        f"DELETE FROM core_event WHERE id = {event.id}",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute(sql)
     assert Event.objects.get(pk=event.pk).payload == {"x": 1}
 

@@ -27,10 +27,15 @@ def test_the_same_person_recorded_twice_is_flagged_and_can_be_merged_and_unmerge
     second = register(as_user, {**OMURBEKOV, "surname": "Омурбеков"})
     assert DuplicateFlag.objects.filter(person_id=second, other_id=first, state="open").exists()
     head = as_user("unit_head")
-    r = head.act("persons.merge", {"person": second, "into": first, "reason": "одно лицо, тот же документ"})
+    r = head.act(
+        "persons.merge", {"person": second, "into": first, "reason": "одно лицо, тот же документ"}
+    )
     assert r.status_code == 201, r.content
     assert Person.objects.get(pk=second).merged_into_id == first
-    assert head.act("persons.merge", {"person": second, "into": first, "reason": "again"}).status_code == 409
+    assert (
+        head.act("persons.merge", {"person": second, "into": first, "reason": "again"}).status_code
+        == 409
+    )
     r = head.act("persons.unmerge", {"person": second, "reason": "разные лица, ошибка"})
     assert r.status_code == 201
     assert Person.objects.get(pk=second).merged_into_id is None

@@ -19,11 +19,23 @@ from icjis.legal.calendar import (
 CAL = default_calendar()
 
 # Non-working holidays: Labour Code of 2004 (art. 113) until 2024, Labour Code of 2025 after.
-HOLIDAYS_2004 = [(1, 1), (1, 7), (2, 23), (3, 8), (3, 21), (4, 7), (5, 1), (5, 5), (5, 9),
-                 (8, 31), (11, 7), (11, 8)]
-HOLIDAYS_2025 = [(1, d) for d in range(1, 8)] + [(3, 8), (3, 21), (8, 31)] + [
-    (5, d) for d in range(1, 10)
+HOLIDAYS_2004 = [
+    (1, 1),
+    (1, 7),
+    (2, 23),
+    (3, 8),
+    (3, 21),
+    (4, 7),
+    (5, 1),
+    (5, 5),
+    (5, 9),
+    (8, 31),
+    (11, 7),
+    (11, 8),
 ]
+HOLIDAYS_2025 = (
+    [(1, d) for d in range(1, 8)] + [(3, 8), (3, 21), (8, 31)] + [(5, d) for d in range(1, 10)]
+)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -112,10 +124,13 @@ def test_it_finds_the_next_working_day_and_adds_working_days() -> None:
 
 
 def test_it_counts_a_saturday_made_working_by_decree_as_a_working_day(tmp_path: Path) -> None:
-    in_2024(tmp_path, (
-        '\n[[day_off]]\ndate = 2024-12-30\nreason = "bridge before New Year"\n'
-        '\n[[working_day]]\ndate = 2024-12-28\nreason = "worked in exchange for 30 December"\n'
-    ))
+    in_2024(
+        tmp_path,
+        (
+            '\n[[day_off]]\ndate = 2024-12-30\nreason = "bridge before New Year"\n'
+            '\n[[working_day]]\ndate = 2024-12-28\nreason = "worked in exchange for 30 December"\n'
+        ),
+    )
     cal = load_calendar(tmp_path)
     assert cal.is_working_day(date(2024, 12, 28))
     assert not cal.is_working_day(date(2024, 12, 30))
@@ -155,10 +170,13 @@ def test_it_reports_a_toml_syntax_error_with_file_and_line(tmp_path: Path) -> No
 
 
 def test_it_names_the_line_of_a_holiday_outside_the_files_year(tmp_path: Path) -> None:
-    path = in_2024(tmp_path, (
-        '\n[[holiday]]\ndate = 2024-01-01\nname = "New Year"\n'
-        '\n[[holiday]]\nname = "Orthodox Christmas"\ndate = 2025-01-07\n'
-    ))
+    path = in_2024(
+        tmp_path,
+        (
+            '\n[[holiday]]\ndate = 2024-01-01\nname = "New Year"\n'
+            '\n[[holiday]]\nname = "Orthodox Christmas"\ndate = 2025-01-07\n'
+        ),
+    )
     with pytest.raises(CalendarError, match="not in 2024") as caught:
         load_year(path)
     assert caught.value.line == 11
@@ -187,19 +205,22 @@ def test_it_refuses_a_working_day_that_is_already_a_weekday(tmp_path: Path) -> N
 
 
 def test_it_refuses_a_date_listed_twice(tmp_path: Path) -> None:
-    path = in_2024(tmp_path, (
-        '\n[[holiday]]\ndate = 2024-05-01\nname = "Labour Day"\n'
-        '\n[[holiday]]\ndate = 2024-05-01\nname = "Labour Day again"\n'
-    ))
+    path = in_2024(
+        tmp_path,
+        (
+            '\n[[holiday]]\ndate = 2024-05-01\nname = "Labour Day"\n'
+            '\n[[holiday]]\ndate = 2024-05-01\nname = "Labour Day again"\n'
+        ),
+    )
     with pytest.raises(CalendarError, match="listed twice") as caught:
         load_year(path)
     assert caught.value.line == 10
 
 
 def test_it_refuses_an_estimated_fixed_holiday(tmp_path: Path) -> None:
-    path = in_2024(tmp_path, (
-        '\n[[holiday]]\ndate = 2024-05-01\nname = "Labour Day"\nestimated = true\n'
-    ))
+    path = in_2024(
+        tmp_path, ('\n[[holiday]]\ndate = 2024-05-01\nname = "Labour Day"\nestimated = true\n')
+    )
     with pytest.raises(CalendarError, match="only a lunar holiday") as caught:
         load_year(path)
     assert caught.value.line == 8

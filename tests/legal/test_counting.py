@@ -250,8 +250,12 @@ def test_it_counts_hour_terms_exactly_to_the_minute_and_never_shifts_them(
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(start=starts, amount=st.integers(min_value=0, max_value=60),
-       unit=st.sampled_from(["h", "d", "wd", "M", "Y"]), shift=st.booleans())
+@given(
+    start=starts,
+    amount=st.integers(min_value=0, max_value=60),
+    unit=st.sampled_from(["h", "d", "wd", "M", "Y"]),
+    shift=st.booleans(),
+)
 def test_it_gives_a_later_or_equal_due_time_for_a_longer_term(
     start: datetime, amount: int, unit: str, shift: bool
 ) -> None:
@@ -289,8 +293,10 @@ def test_it_counts_exactly_the_given_number_of_working_days(start: datetime, amo
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(day=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
-       months=st.integers(min_value=0, max_value=48))
+@given(
+    day=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    months=st.integers(min_value=0, max_value=48),
+)
 def test_it_keeps_the_day_number_in_month_terms_or_takes_the_last_day_of_the_month(
     day: date, months: int
 ) -> None:

@@ -50,8 +50,9 @@ class Case:
         self.pack = pack
         self.events: list[Event] = []
 
-    def add(self, kind: str, at: datetime, facts: dict[str, Any] | None = None,
-            **data: Any) -> list[Any]:
+    def add(
+        self, kind: str, at: datetime, facts: dict[str, Any] | None = None, **data: Any
+    ) -> list[Any]:
         event = Event(kind, data, at, len(self.events) + 1, {**self.facts, **(facts or {})})
         effects = apply_event(self.pack, event, self.open())
         self.events.append(event)
@@ -78,8 +79,12 @@ class Case:
 def test_it_starts_detention_clocks_at_the_hour_of_detention_not_at_recording() -> None:
     case = Case()
     detained = local(2024, 3, 3, 22, 40)
-    case.add("detention.arrest", detained + timedelta(hours=3), person=7,
-             detained_at=detained.isoformat())
+    case.add(
+        "detention.arrest",
+        detained + timedelta(hours=3),
+        person=7,
+        detained_at=detained.isoformat(),
+    )
     court = case.term("detention.court", "7")
     assert court.starts_at == detained
     assert court.due_at == local(2024, 3, 5, 19, 40)  # 45 h
@@ -91,8 +96,13 @@ def test_it_starts_detention_clocks_at_the_hour_of_detention_not_at_recording() 
 def test_it_gives_a_detained_child_21_hours_to_court_and_24_to_release() -> None:
     case = Case()
     detained = local(2024, 3, 3, 22, 40)
-    case.add("detention.arrest", detained, facts={"minor": True}, person=7,
-             detained_at=detained.isoformat())
+    case.add(
+        "detention.arrest",
+        detained,
+        facts={"minor": True},
+        person=7,
+        detained_at=detained.isoformat(),
+    )
     assert case.term("detention.court.child", "7").due_at == local(2024, 3, 4, 19, 40)
     assert case.term("detention.release.child", "7").due_at == local(2024, 3, 4, 22, 40)
     assert not case.has("detention.court") and not case.has("detention.release")
@@ -138,8 +148,13 @@ def test_it_marks_a_release_after_48_hours_as_late() -> None:
 
 
 def test_it_refuses_an_arrest_that_names_no_person() -> None:
-    event = Event("detention.arrest", {"detained_at": "2024-03-03T10:00:00+06:00"},
-                  local(2024, 3, 3, 11), 1, FACTS)
+    event = Event(
+        "detention.arrest",
+        {"detained_at": "2024-03-03T10:00:00+06:00"},
+        local(2024, 3, 3, 11),
+        1,
+        FACTS,
+    )
     with pytest.raises(DeadlineDataError) as caught:
         apply_event(PACK, event, [])
     assert caught.value.field == "person"
@@ -152,10 +167,18 @@ def custody_case(until: str = "2024-05-03") -> Case:
     case = Case()
     detained = local(2024, 3, 3, 22, 40)
     case.add("detention.arrest", detained, person=7, detained_at=detained.isoformat())
-    case.add("courts.measure.petition", local(2024, 3, 5, 10), person=7, measure="custody",
-             months=2)
-    case.add("courts.measure.decide", local(2024, 3, 5, 15), person=7, granted=True,
-             measure="custody", until=until, detained_at=detained.isoformat())
+    case.add(
+        "courts.measure.petition", local(2024, 3, 5, 10), person=7, measure="custody", months=2
+    )
+    case.add(
+        "courts.measure.decide",
+        local(2024, 3, 5, 15),
+        person=7,
+        granted=True,
+        measure="custody",
+        until=until,
+        detained_at=detained.isoformat(),
+    )
     return case
 
 
@@ -182,14 +205,30 @@ def test_it_does_not_move_a_custody_term_ending_on_a_holiday() -> None:
 
 def test_it_extends_custody_by_a_new_order_and_restarts_the_request_clock() -> None:
     case = custody_case("2024-05-03")
-    case.add("courts.measure.petition", local(2024, 4, 25, 10), person=7, measure="custody",
-             months=2)
+    case.add(
+        "courts.measure.petition", local(2024, 4, 25, 10), person=7, measure="custody", months=2
+    )
     assert case.term("custody.extension_request", "7").state == "met"
     assert case.term("custody.extension_decision", "7").due_at == end_of(2024, 4, 28)
-    effects = case.add("courts.measure.decide", local(2024, 4, 27, 11), person=7, granted=True,
-                       measure="custody", until="2024-07-03")
-    assert Extended("custody.term", "7", local(2024, 4, 27, 11), end_of(2024, 7, 3),
-                    end_of(2024, 6, 23), None) in effects
+    effects = case.add(
+        "courts.measure.decide",
+        local(2024, 4, 27, 11),
+        person=7,
+        granted=True,
+        measure="custody",
+        until="2024-07-03",
+    )
+    assert (
+        Extended(
+            "custody.term",
+            "7",
+            local(2024, 4, 27, 11),
+            end_of(2024, 7, 3),
+            end_of(2024, 6, 23),
+            None,
+        )
+        in effects
+    )
     assert case.term("custody.extension_decision", "7").state == "met"
     requests = [t for t in case.terms() if t.rule_id == "custody.extension_request"]
     assert [t.state for t in requests] == ["met", "running"]
@@ -198,11 +237,17 @@ def test_it_extends_custody_by_a_new_order_and_restarts_the_request_clock() -> N
 
 def test_it_cancels_the_custody_clocks_when_the_measure_becomes_bail() -> None:
     case = custody_case()
-    effects = case.add("courts.measure.decide", local(2024, 4, 1, 12), person=7, granted=True,
-                       measure="bail")
+    effects = case.add(
+        "courts.measure.decide", local(2024, 4, 1, 12), person=7, granted=True, measure="bail"
+    )
     cancelled = {e.rule_id for e in effects if isinstance(e, Cancelled)}
-    assert {"custody.term", "custody.cap", "custody.extension_request",
-            "indictment.to_prosecutor", "indictment.to_court"} <= cancelled
+    assert {
+        "custody.term",
+        "custody.cap",
+        "custody.extension_request",
+        "indictment.to_prosecutor",
+        "indictment.to_court",
+    } <= cancelled
 
 
 def test_it_refuses_a_custody_order_without_an_end_date() -> None:
@@ -210,16 +255,27 @@ def test_it_refuses_a_custody_order_without_an_end_date() -> None:
     detained = local(2024, 3, 3, 22, 40)
     case.add("detention.arrest", detained, person=7, detained_at=detained.isoformat())
     with pytest.raises(DeadlineDataError) as caught:
-        case.add("courts.measure.decide", local(2024, 3, 5, 15), person=7, granted=True,
-                 measure="custody")
+        case.add(
+            "courts.measure.decide",
+            local(2024, 3, 5, 15),
+            person=7,
+            granted=True,
+            measure="custody",
+        )
     assert caught.value.field == "until"
     assert "CPC 115(1)" in caught.value.message
 
 
 def test_it_does_not_start_pre_trial_custody_clocks_during_the_trial() -> None:
     case = Case(facts={"category": "grave", "stage": "trial"})
-    case.add("courts.measure.decide", local(2024, 9, 2, 10), person=7, granted=True,
-             measure="custody", until="2024-11-02")
+    case.add(
+        "courts.measure.decide",
+        local(2024, 9, 2, 10),
+        person=7,
+        granted=True,
+        measure="custody",
+        until="2024-11-02",
+    )
     assert case.has("custody.term")
     assert case.has("measure.appeal.trial")  # CPC 401(4): 10 days during the trial
     assert not case.has("custody.extension_request")
@@ -236,8 +292,17 @@ def test_it_extends_the_pre_investigation_check_to_20_days() -> None:
     case.add("registry.report.register", local(2024, 4, 2, 10, 15))
     assert case.term("report.decision").due_at == end_of(2024, 4, 12)
     effects = case.add("registry.term.extend", local(2024, 4, 10, 9))
-    assert Extended("report.decision", None, local(2024, 4, 10, 9), end_of(2024, 4, 22),
-                    end_of(2024, 4, 20), Duration(20, "d")) in effects
+    assert (
+        Extended(
+            "report.decision",
+            None,
+            local(2024, 4, 10, 9),
+            end_of(2024, 4, 22),
+            end_of(2024, 4, 20),
+            Duration(20, "d"),
+        )
+        in effects
+    )
 
 
 def test_it_marks_a_decision_after_the_check_term_as_met_late() -> None:
@@ -355,8 +420,12 @@ def test_it_starts_the_appeal_court_clock_only_for_an_appeal_against_the_verdict
     case.add("courts.verdict.deliver", local(2024, 11, 1, 16))
     window = case.term("appeal.window")
     assert window.due_at == end_of(2024, 12, 2)  # 1 December 2024 is a Sunday
-    case.add("courts.appeal.file", local(2024, 11, 20, 10), facts={"stage": "appeal"},
-             grounds="sentence too harsh")
+    case.add(
+        "courts.appeal.file",
+        local(2024, 11, 20, 10),
+        facts={"stage": "appeal"},
+        grounds="sentence too harsh",
+    )
     assert case.term("appeal.window").state == "met"
     assert case.term("appeal.decision").due_at == end_of(2025, 1, 20)
     assert not case.has("appeal.decision.investigating_judge")
@@ -374,10 +443,16 @@ def test_it_starts_the_ten_day_appeal_clock_for_an_investigating_judges_ruling()
 
 
 def test_it_never_starts_a_gap_rule_until_it_is_configured() -> None:
-    event = Event("courts.hearing.schedule", {"probation_report": True},
-                  local(2024, 9, 4, 10), 3, {"category": "grave", "stage": "trial"})
-    assert not any(getattr(e, "rule_id", "") == "probation.report"
-                   for e in apply_event(PACK, event, []))
+    event = Event(
+        "courts.hearing.schedule",
+        {"probation_report": True},
+        local(2024, 9, 4, 10),
+        3,
+        {"category": "grave", "stage": "trial"},
+    )
+    assert not any(
+        getattr(e, "rule_id", "") == "probation.report" for e in apply_event(PACK, event, [])
+    )
     configured = PACK.configured({"probation.report": "1M"})
     starts = [e for e in apply_event(configured, event, []) if isinstance(e, Start)]
     report = next(e for e in starts if e.rule_id == "probation.report")
@@ -394,8 +469,16 @@ def test_it_leaves_terms_of_another_pack_alone_and_can_skip_starting_terms() -> 
 
 
 def test_it_reads_open_terms_as_the_projection_stores_them() -> None:
-    stored = OpenDeadline("investigation.term", "", local(2024, 3, 15, 12), end_of(2024, 5, 15),
-                          "suspended", local(2024, 4, 1, 10), 3600, "2M")  # type: ignore[arg-type]
+    stored = OpenDeadline(
+        "investigation.term",
+        "",
+        local(2024, 3, 15, 12),
+        end_of(2024, 5, 15),
+        "suspended",
+        local(2024, 4, 1, 10),
+        3600,
+        "2M",
+    )  # type: ignore[arg-type]
     assert stored.subject is None
     assert stored.duration == Duration(2, "M")
     assert stored.suspended_total == timedelta(hours=1)
@@ -412,9 +495,13 @@ def test_it_flags_a_due_date_that_rests_on_an_estimated_holiday() -> None:
 
 def test_it_gives_the_same_effects_for_the_same_event_every_time() -> None:
     case = custody_case()
-    event = Event("courts.measure.decide",
-                  {"person": 7, "granted": True, "measure": "custody", "until": "2024-07-03"},
-                  local(2024, 4, 27, 11), 9, FACTS)
+    event = Event(
+        "courts.measure.decide",
+        {"person": 7, "granted": True, "measure": "custody", "until": "2024-07-03"},
+        local(2024, 4, 27, 11),
+        9,
+        FACTS,
+    )
     assert apply_event(PACK, event, case.open()) == apply_event(PACK, event, case.open())
 
 
@@ -439,15 +526,26 @@ def test_it_keeps_met_cancelled_and_suspended_terms_as_they_are() -> None:
 
 # --- invariants over any history ------------------------------------------------------------------
 
-KINDS = sorted({t.kind for r in PACK.rules for t in r.starts_on + r.met_by + r.cancelled_by
-                + r.suspended_by + r.resumed_by + r.extended_by})
+KINDS = sorted(
+    {
+        t.kind
+        for r in PACK.rules
+        for t in r.starts_on
+        + r.met_by
+        + r.cancelled_by
+        + r.suspended_by
+        + r.resumed_by
+        + r.extended_by
+    }
+)
 
 
 @st.composite
 def histories(draw: Any) -> list[Event]:
     facts = {
-        "category": draw(st.sampled_from(["minor_gravity", "less_grave", "grave",
-                                          "especially_grave"])),
+        "category": draw(
+            st.sampled_from(["minor_gravity", "less_grave", "grave", "especially_grave"])
+        ),
         "minor": draw(st.booleans()),
         "jury": draw(st.booleans()),
         "stage": draw(st.sampled_from(["investigation", "prosecution", "trial", "appeal"])),

@@ -136,8 +136,13 @@ def test_it_takes_the_custody_term_from_the_judges_order() -> None:
 
 
 def test_it_starts_detention_clocks_at_the_hour_of_detention_for_each_person() -> None:
-    for rule_id in ("detention.court", "detention.release", "detention.court.child",
-                    "detention.release.child", "detention.record_to_prosecutor"):
+    for rule_id in (
+        "detention.court",
+        "detention.release",
+        "detention.court.child",
+        "detention.release.child",
+        "detention.record_to_prosecutor",
+    ):
         rule = KG_2021.rule(rule_id)
         assert rule.start_from == "detained_at"
         assert rule.subject == "person"
@@ -278,7 +283,7 @@ def test_it_names_the_line_of_a_malformed_duration(tmp_path: Path) -> None:
 
 
 def test_it_names_the_line_of_an_unknown_key(tmp_path: Path) -> None:
-    error = error_for(tmp_path, GOOD_RULE + 'shfit = false\n')
+    error = error_for(tmp_path, GOOD_RULE + "shfit = false\n")
     assert error.line == 14
     assert "unknown key 'shfit'" in error.message
 
@@ -291,8 +296,9 @@ def test_it_names_the_line_of_an_unknown_condition(tmp_path: Path) -> None:
 
 
 def test_it_names_the_line_of_an_unknown_category(tmp_path: Path) -> None:
-    rules = GOOD_RULE.replace('duration = "10d"',
-                              'when = { category = "serious" }\nduration = "10d"')
+    rules = GOOD_RULE.replace(
+        'duration = "10d"', 'when = { category = "serious" }\nduration = "10d"'
+    )
     error = error_for(tmp_path, rules)
     assert error.line == 12
     assert "'serious' is not one of" in error.message
@@ -305,8 +311,9 @@ def test_it_names_the_second_rule_when_an_id_is_repeated(tmp_path: Path) -> None
 
 
 def test_it_refuses_a_gap_rule_with_a_default(tmp_path: Path) -> None:
-    error = error_for(tmp_path, GOOD_RULE.replace('duration = "10d"',
-                                                  'gap = true\nnote = "x"\nduration = "10d"'))
+    error = error_for(
+        tmp_path, GOOD_RULE.replace('duration = "10d"', 'gap = true\nnote = "x"\nduration = "10d"')
+    )
     assert "no default" in error.message
     assert error.line == 14
 
@@ -323,8 +330,9 @@ def test_it_refuses_a_rule_without_a_term(tmp_path: Path) -> None:
 
 
 def test_it_refuses_an_open_condition_naming_no_rule(tmp_path: Path) -> None:
-    rules = GOOD_RULE.replace('duration = "10d"',
-                              'when = { open = "custody.term" }\nduration = "10d"')
+    rules = GOOD_RULE.replace(
+        'duration = "10d"', 'when = { open = "custody.term" }\nduration = "10d"'
+    )
     error = error_for(tmp_path, rules)
     assert "names no rule" in error.message
     assert error.line == 12
@@ -355,8 +363,9 @@ def test_it_refuses_a_term_from_a_data_field_without_a_unit(tmp_path: Path) -> N
 
 
 def test_it_refuses_a_malformed_event_kind(tmp_path: Path) -> None:
-    error = error_for(tmp_path, GOOD_RULE.replace('met_by = ["registry.case.open"]',
-                                                  'met_by = ["Case Opened"]'))
+    error = error_for(
+        tmp_path, GOOD_RULE.replace('met_by = ["registry.case.open"]', 'met_by = ["Case Opened"]')
+    )
     assert "is not an event kind" in error.message
     assert error.line == 13
 

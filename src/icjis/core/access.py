@@ -16,7 +16,16 @@ from icjis.core.models import AccessRecord, Case, CaseOfficer, CaseUnit, Event, 
 from icjis.core.refusals import NotFound
 from icjis.core.roles import ROLES, SCOPES, widest_scope
 
-PURPOSES = ("caseload", "supervision", "court", "defence", "detention", "audit", "oversight", "search")
+PURPOSES = (
+    "caseload",
+    "supervision",
+    "court",
+    "defence",
+    "detention",
+    "audit",
+    "oversight",
+    "search",
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,12 @@ def log_read(user: Any, subject_type: str, subject: str, purpose: str, outcome: 
         unit=getattr(user, "unit_id", "") or "",
         role=(list(user.roles) or [""])[0],
     )
-    data = {"subject_type": subject_type, "subject": subject[:64], "purpose": purpose, "outcome": outcome}
+    data = {
+        "subject_type": subject_type,
+        "subject": subject[:64],
+        "purpose": purpose,
+        "outcome": outcome,
+    }
     with transaction.atomic():
         event = ledger.append(f"access/{user.username}", "access.read", data, actor)
         projections.project(event, data)

@@ -219,7 +219,9 @@ def perform(
 
 
 def _replay_receipt(user: Any, key: str, request_hash: str) -> Outcome | None:
-    receipt = ActReceipt.objects.filter(actor=user.username, key=key).select_related("event").first()
+    receipt = (
+        ActReceipt.objects.filter(actor=user.username, key=key).select_related("event").first()
+    )
     if receipt is None:
         return None
     if receipt.request_hash != request_hash:

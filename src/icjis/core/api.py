@@ -57,7 +57,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: Any
+) -> HttpResponse:
     return api.create_response(request, {"error": code, "message": message, **extra}, status=status)
 
 
@@ -73,7 +75,9 @@ def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         fields.setdefault(".".join(loc) or "body", err.get("msg", "invalid"))
     first = next(iter(fields.items()), ("body", "invalid"))
-    return _error(request, 400, "invalid", f"Check the field '{first[0]}': {first[1]}.", fields=fields)
+    return _error(
+        request, 400, "invalid", f"Check the field '{first[0]}': {first[1]}.", fields=fields
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -83,7 +87,13 @@ def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}
+    codes = {
+        400: "invalid",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        409: "conflict",
+    }
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
@@ -93,7 +103,9 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
 
     if isinstance(exc, OperationalError):
         log.warning("database unavailable: %s", type(exc).__name__)
-        response = _error(request, 503, "unavailable", "The database is not answering; retry shortly.")
+        response = _error(
+            request, 503, "unavailable", "The database is not answering; retry shortly."
+        )
         response["Retry-After"] = "5"
         return response
     log.exception("unhandled error on %s %s", request.method, request.path)
@@ -119,7 +131,12 @@ def get_token(request: HttpRequest, body: TokenIn) -> Any:
     except LoginRefused as exc:
         return Status(401, {"error": "unauthenticated", "message": exc.reason})
     token, expires = issue_token(user)
-    return {"token": token, "expires_at": iso(expires), "username": user.username, "roles": user.roles}
+    return {
+        "token": token,
+        "expires_at": iso(expires),
+        "username": user.username,
+        "roles": user.roles,
+    }
 
 
 @api.get("/health", auth=None, tags=["system"])
@@ -181,7 +198,9 @@ def get_case(request: HttpRequest, number: str, purpose: str = "caseload") -> di
 
 
 @api.get("/cases/{number}/timeline", tags=["cases"])
-def get_timeline(request: HttpRequest, number: str, purpose: str = "caseload") -> list[dict[str, Any]]:
+def get_timeline(
+    request: HttpRequest, number: str, purpose: str = "caseload"
+) -> list[dict[str, Any]]:
     """The case's events the caller may see, in order."""
     case = access_case(request.user, _case_number(number), purpose)
     events = Event.objects.filter(stream=f"case/{case.number}").order_by("seq")
@@ -274,7 +293,11 @@ def get_person(request: HttpRequest, person_id: str, purpose: str = "caseload") 
     return {
         **person_json(person),
         "cases": [
-            {"number": c.number, "stage": c.stage, "roles": sorted({p.role for p in c.participants.filter(person=person)})}
+            {
+                "number": c.number,
+                "stage": c.stage,
+                "roles": sorted({p.role for p in c.participants.filter(person=person)}),
+            }
             for c in visible
         ],
     }
@@ -351,6 +374,16 @@ def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, An
     }
 
 
+@api.get("/outbox/problems", tags=["integration"])
+def outbox_problems(request: HttpRequest) -> list[dict[str, Any]]:
+    """Deliveries that keep failing or are overdue (administrators and auditors)."""
+    from icjis.core import outbox
+
+    if not request.user.has_role("admin", "auditor"):
+        raise Forbidden("Only administrators and auditors may see delivery problems.")
+    return outbox.problems()
+
+
 DIRECTORY_KINDS = {
     "units": None,
     "facilities": ("ivs", "prison"),
@@ -363,9 +396,18 @@ DIRECTORY_KINDS = {
 def directory(request: HttpRequest, kind: str) -> list[dict[str, Any]]:
     """Reference data a client needs to fill in an act."""
     if kind == "judges":
-        judges = User.objects.filter(is_active=True).select_related("unit__territory").order_by("username")
+        judges = (
+            User.objects.filter(is_active=True)
+            .select_related("unit__territory")
+            .order_by("username")
+        )
         return [
-            {"code": u.username, "name": u.full_name, "court": u.unit_id, "region": u.unit.territory.region_code()}
+            {
+                "code": u.username,
+                "name": u.full_name,
+                "court": u.unit_id,
+                "region": u.unit.territory.region_code(),
+            }
             for u in judges
             if u.has_role("judge", "appeal_judge", "investigating_judge")
         ]

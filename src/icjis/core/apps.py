@@ -21,5 +21,12 @@ class CoreConfig(AppConfig):
         )
 
         projections.tables(
-            AccessRecord, DuplicateFlag, CaseParticipant, CaseOfficer, CaseUnit, Case, NumberCounter, Person
+            AccessRecord,
+            DuplicateFlag,
+            CaseParticipant,
+            CaseOfficer,
+            CaseUnit,
+            Case,
+            NumberCounter,
+            Person,
         )

@@ -55,7 +55,9 @@ def check_credentials(username: str, password: str, otp: str | None, channel: st
     Every attempt is recorded."""
     username = username.strip()[:64]
     if is_locked(username):
-        LoginAttempt.objects.create(username=username, at=clock.wall(), success=False, channel=channel)
+        LoginAttempt.objects.create(
+            username=username, at=clock.wall(), success=False, channel=channel
+        )
         raise LoginRefused(
             f"This account is locked after {settings.LOCKOUT_FAILURES} failed attempts; "
             f"try again in {settings.LOCKOUT_WINDOW_MINUTES} minutes or ask an administrator."
@@ -63,7 +65,9 @@ def check_credentials(username: str, password: str, otp: str | None, channel: st
     user = User.objects.filter(username=username, is_active=True).first()
     ok = user is not None and user.check_password(password)
     if ok and user is not None and not totp_ok(user, otp):
-        LoginAttempt.objects.create(username=username, at=clock.wall(), success=False, channel=channel)
+        LoginAttempt.objects.create(
+            username=username, at=clock.wall(), success=False, channel=channel
+        )
         raise LoginRefused("A valid one-time code from your authenticator app is required.")
     LoginAttempt.objects.create(username=username, at=clock.wall(), success=ok, channel=channel)
     if not ok or user is None:
@@ -75,7 +79,12 @@ class LockoutBackend(BaseBackend):
     """Django authentication backend used by the login page."""
 
     def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, username: str = "", password: str = "", otp: str | None = None, **_: Any
+        self,
+        request: HttpRequest | None,
+        username: str = "",
+        password: str = "",
+        otp: str | None = None,
+        **_: Any,
     ) -> User | None:
         try:
             return check_credentials(username, password, otp, "web")

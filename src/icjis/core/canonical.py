@@ -24,7 +24,7 @@ def dumps(value: Any) -> str:
 
 
 def iso(moment: datetime | None) -> str | None:
-    """A timezone-aware datetime as UTC ISO 8601 with microseconds ('2026-11-29T17:19:22.000001Z')."""
+    """An aware datetime as UTC ISO 8601 with microseconds ('2026-11-29T17:19:22.000001Z')."""
     if moment is None:
         return None
     if moment.tzinfo is None:

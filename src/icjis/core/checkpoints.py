@@ -64,7 +64,9 @@ def merkle_root(heads: Heads) -> str:
         nxt = []
         for i in range(0, len(level), 2):
             if i + 1 < len(level):
-                nxt.append(sha256_hex(b"\x01" + bytes.fromhex(level[i]) + bytes.fromhex(level[i + 1])))
+                nxt.append(
+                    sha256_hex(b"\x01" + bytes.fromhex(level[i]) + bytes.fromhex(level[i + 1]))
+                )
             else:
                 nxt.append(level[i])
         level = nxt
@@ -172,12 +174,16 @@ def verify_checkpoints(chain_heads: Heads) -> tuple[CheckpointReport, list[Fault
         if have is None or have[0] < seq:
             got = have[0] if have else 0
             faults.append(
-                Fault(stream, got + 1, f"stream cut back to seq {got}, below checkpointed seq {seq}")
+                Fault(
+                    stream, got + 1, f"stream cut back to seq {got}, below checkpointed seq {seq}"
+                )
             )
         elif have[0] == seq and have[1] != h:
             faults.append(Fault(stream, seq, "differs from the checkpointed event"))
         elif have[0] > seq:
-            found = Event.objects.filter(stream=stream, seq=seq).values_list("hash", flat=True).first()
+            found = (
+                Event.objects.filter(stream=stream, seq=seq).values_list("hash", flat=True).first()
+            )
             if found != h:
                 faults.append(Fault(stream, seq, "differs from the checkpointed event"))
     return CheckpointReport(len(checkpoints), problems), faults

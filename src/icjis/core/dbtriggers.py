@@ -59,7 +59,9 @@ def installed(connection: Any) -> bool:
         if connection.vendor == "postgresql":
             cur.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'core_%%_append_only'")
         else:
-            cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'core_%'")
+            cur.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'core_%'"
+            )
         (count,) = cur.fetchone()
     return count >= len(PROTECTED)
 

@@ -32,11 +32,16 @@ class IdleLockMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"error": "unauthenticated", "message": "Your session was locked after "
-                         f"{settings.IDLE_LOCK_MINUTES} minutes without activity; log in again."},
+                        {
+                            "error": "unauthenticated",
+                            "message": "Your session was locked after "
+                            f"{settings.IDLE_LOCK_MINUTES} minutes without activity; log in again.",
+                        },
                         status=401,
                     )
-                return redirect(f"{settings.LOGIN_URL}?{urlencode({'idle': 1, 'next': request.path})}")
+                return redirect(
+                    f"{settings.LOGIN_URL}?{urlencode({'idle': 1, 'next': request.path})}"
+                )
             request.session["last_seen"] = now
         return self.get_response(request)
 
@@ -56,8 +61,16 @@ class ApiJsonErrorsMiddleware:
     """Under /api/ every error is JSON {error, message}, including those produced outside the
     API's own handlers (unknown path, method not allowed, oversized body)."""
 
-    CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-             405: "method_not_allowed", 409: "conflict", 413: "too_large", 503: "unavailable"}
+    CODES = {
+        400: "invalid",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        503: "unavailable",
+    }
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -74,7 +87,9 @@ class ApiJsonErrorsMiddleware:
                 404: "There is no such API address; see /api/v1/docs.",
                 405: f"{request.method} is not allowed here; see /api/v1/docs.",
             }.get(status, response.reason_phrase or "Request refused.")
-            replaced = JsonResponse({"error": self.CODES.get(status, "error"), "message": message}, status=status)
+            replaced = JsonResponse(
+                {"error": self.CODES.get(status, "error"), "message": message}, status=status
+            )
             for header in ("Allow", "Retry-After", "WWW-Authenticate"):
                 if header in response:
                     replaced[header] = response[header]

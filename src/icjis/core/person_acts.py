@@ -62,8 +62,12 @@ def _person_stream(data: Any) -> str:
 
 def _apply_merge(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     Person.objects.filter(pk=data["person"]).update(merged_into_id=data["into"])
-    DuplicateFlag.objects.filter(person_id=data["person"], other_id=data["into"]).update(state="merged")
-    DuplicateFlag.objects.filter(person_id=data["into"], other_id=data["person"]).update(state="merged")
+    DuplicateFlag.objects.filter(person_id=data["person"], other_id=data["into"]).update(
+        state="merged"
+    )
+    DuplicateFlag.objects.filter(person_id=data["into"], other_id=data["person"]).update(
+        state="merged"
+    )
     return {"person": data["person"], "into": data["into"]}
 
 
@@ -86,9 +90,13 @@ def merge_persons(ctx: Context) -> dict[str, Any]:
     if person.pk == into.pk:
         raise Conflict("A person cannot be merged into itself.")
     if person.merged_into_id:
-        raise Conflict(f"{person.pk} is already merged into {person.merged_into_id}; unmerge it first.")
+        raise Conflict(
+            f"{person.pk} is already merged into {person.merged_into_id}; unmerge it first."
+        )
     if into.merged_into_id:
-        raise Conflict(f"{into.pk} is itself merged into {into.merged_into_id}; merge into that one.")
+        raise Conflict(
+            f"{into.pk} is itself merged into {into.merged_into_id}; merge into that one."
+        )
     return ctx.input.model_dump()
 
 

@@ -64,7 +64,10 @@ def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any
     pin = None
     if given.pin:
         try:
-            pin = validate_pin(given.pin, birth_date=given.birth_date, sex=given.sex, today=today) or None
+            pin = (
+                validate_pin(given.pin, birth_date=given.birth_date, sex=given.sex, today=today)
+                or None
+            )
         except PinError as exc:
             raise Invalid(exc.message, fields={f"person.{exc.field}": exc.message}) from None
     key = full_name_key(given.surname, given.given_name, given.patronymic or "")
@@ -119,7 +122,10 @@ def project_person(record: dict[str, Any], recorded_at: Any) -> str:
         recorded_at=recorded_at,
     )
     DuplicateFlag.objects.bulk_create(
-        [DuplicateFlag(person=person, other_id=d["id"], reason=d["reason"]) for d in record["possible_duplicates"]]
+        [
+            DuplicateFlag(person=person, other_id=d["id"], reason=d["reason"])
+            for d in record["possible_duplicates"]
+        ]
     )
     return person.id
 

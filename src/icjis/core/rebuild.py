@@ -52,7 +52,9 @@ def _fields(model: type[models.Model]) -> list[str]:
 
 def snapshot(model: type[models.Model]) -> Counter[tuple[Any, ...]]:
     cols = _fields(model)
-    return Counter(tuple(_norm(v) for v in row) for row in model.objects.values_list(*cols).iterator(2000))
+    return Counter(
+        tuple(_norm(v) for v in row) for row in model.objects.values_list(*cols).iterator(2000)
+    )
 
 
 def _norm(value: Any) -> Any:
@@ -79,7 +81,9 @@ def replay(progress: Callable[[int], None] | None = None) -> int:
     return count
 
 
-def differences(before: dict[str, Counter[tuple[Any, ...]]], after: dict[str, Counter[tuple[Any, ...]]]) -> list[str]:
+def differences(
+    before: dict[str, Counter[tuple[Any, ...]]], after: dict[str, Counter[tuple[Any, ...]]]
+) -> list[str]:
     found = []
     for table in before:
         missing = before[table] - after[table]
@@ -88,8 +92,8 @@ def differences(before: dict[str, Counter[tuple[Any, ...]]], after: dict[str, Co
             sample = next(iter(missing or extra))
             which = "live but not in replay" if missing else "in replay but not live"
             found.append(
-                f"{table}: {sum(missing.values())} row(s) live only, {sum(extra.values())} replay only; "
-                f"first {which}: {sample}"
+                f"{table}: {sum(missing.values())} row(s) live only, "
+                f"{sum(extra.values())} replay only; first {which}: {sample}"
             )
     return found
 

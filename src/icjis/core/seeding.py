@@ -61,7 +61,9 @@ class SeedReport:
     ends_at: datetime | None = None
 
 
-def _timeline(rng: random.Random, n: int, start: datetime, span: timedelta) -> Iterator[tuple[datetime, int, int, Story]]:
+def _timeline(
+    rng: random.Random, n: int, start: datetime, span: timedelta
+) -> Iterator[tuple[datetime, int, int, Story]]:
     names = [g[0] for g in GENERATORS]
     weights = [g[1] for g in GENERATORS]
     heap: list[tuple[datetime, int, int]] = []
@@ -88,7 +90,7 @@ def seed(
 ) -> SeedReport:
     if not GENERATORS:
         raise RuntimeError("no story generators are registered")
-    rng = random.Random(seed_value)
+    rng = random.Random(seed_value)  # noqa: S311 - synthetic data, reproducible by seed
     users = {u.username: u for u in User.objects.select_related("unit__territory")}
     report = SeedReport()
     start = clock.now() + timedelta(seconds=1)
@@ -106,7 +108,10 @@ def seed(
             with clock.running_at(at):
                 try:
                     outcome = acts.perform(
-                        users[step.actor], step.kind, data, case=story.state.get("case") if step.case else None
+                        users[step.actor],
+                        step.kind,
+                        data,
+                        case=story.state.get("case") if step.case else None,
                     )
                 except Refusal as exc:
                     report.refused += 1

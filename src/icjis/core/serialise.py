@@ -74,7 +74,9 @@ def deadline_json(d: Any, now: datetime) -> dict[str, Any]:
 
 def case_json(case: Case, now: datetime) -> dict[str, Any]:
     participants = case.participants.select_related("person").order_by("since", "person_id", "role")
-    deadlines = case.deadlines.with_state(now).exclude(state__in=["met", "cancelled"]).order_by("due_at")
+    deadlines = (
+        case.deadlines.with_state(now).exclude(state__in=["met", "cancelled"]).order_by("due_at")
+    )
     details = {k: v for k, v in case.details.items() if k != "receipt"}
     return {
         "number": case.number,
@@ -96,9 +98,16 @@ def case_json(case: Case, now: datetime) -> dict[str, Any]:
             {"username": o.username, "role": o.role, "since": iso(o.since)}
             for o in case.officers.order_by("role", "username")
         ],
-        "units": [{"unit": u.unit_id, "capacity": u.capacity} for u in case.units.order_by("capacity")],
+        "units": [
+            {"unit": u.unit_id, "capacity": u.capacity} for u in case.units.order_by("capacity")
+        ],
         "participants": [
-            {"person": p.person_id, "role": p.role, "name": p.person.full_name, "since": iso(p.since)}
+            {
+                "person": p.person_id,
+                "role": p.role,
+                "name": p.person.full_name,
+                "since": iso(p.since),
+            }
             for p in participants
         ],
         "deadlines": [deadline_json(d, now) for d in deadlines],

@@ -15,9 +15,14 @@ def refuse_unsafe_production() -> None:
 
     if User.objects.filter(is_demo=True).exists():
         raise ImproperlyConfigured("Production refuses to start: demo accounts exist.")
-    if Event.objects.filter(simulated=True).exists() or Checkpoint.objects.filter(simulated=True).exists():
+    if (
+        Event.objects.filter(simulated=True).exists()
+        or Checkpoint.objects.filter(simulated=True).exists()
+    ):
         raise ImproperlyConfigured(
             "Production refuses to start: this ledger was made under a simulation clock."
         )
     if SimClock.objects.exclude(offset_us=0).exists():
-        raise ImproperlyConfigured("Production refuses to start: a simulation clock was moved here.")
+        raise ImproperlyConfigured(
+            "Production refuses to start: a simulation clock was moved here."
+        )

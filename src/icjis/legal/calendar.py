@@ -228,8 +228,11 @@ def load_year(path: Path) -> YearCalendar:
         raise CalendarError(path, None, "a calendar file is named <country>-<year>.toml")
     for key in data:
         if key not in _TOP_KEYS:
-            raise CalendarError(path, find_line(text, key, None) or _key_line(text, key),
-                                f"unknown table or key {key!r}")
+            raise CalendarError(
+                path,
+                find_line(text, key, None) or _key_line(text, key),
+                f"unknown table or key {key!r}",
+            )
     head = data.get("calendar")
     if not isinstance(head, dict):
         raise CalendarError(path, 1, "the file needs a [calendar] table with country and year")
@@ -256,8 +259,9 @@ def load_year(path: Path) -> YearCalendar:
         out = []
         for i, item in enumerate(raw):
             if not isinstance(item, dict):
-                raise CalendarError(path, _key_line(text, table),
-                                    f"{table} must be [[{table}]] tables")
+                raise CalendarError(
+                    path, _key_line(text, table), f"{table} must be [[{table}]] tables"
+                )
             for key in item:
                 if key not in allowed:
                     fail(f"unknown key {key!r} in [[{table}]]", table, i, key)
@@ -285,8 +289,9 @@ def load_year(path: Path) -> YearCalendar:
         if item.get("estimated") and not item.get("lunar"):
             fail("only a lunar holiday may be estimated", "holiday", i, "estimated")
         seen[day] = "holiday"
-        holidays.append(Holiday(day, str(name), bool(item.get("lunar")),
-                                bool(item.get("estimated"))))
+        holidays.append(
+            Holiday(day, str(name), bool(item.get("lunar")), bool(item.get("estimated")))
+        )
     days_off: list[Holiday] = []
     for i, item in entries("day_off", _DAY_OFF_KEYS):
         day = item["date"]
@@ -306,8 +311,12 @@ def load_year(path: Path) -> YearCalendar:
         day = item["date"]
         assert isinstance(day, date)
         if day.weekday() < 5:
-            fail(f"{day.isoformat()} is a weekday; only a weekend day can be made working",
-                 "working_day", i, "date")
+            fail(
+                f"{day.isoformat()} is a weekday; only a weekend day can be made working",
+                "working_day",
+                i,
+                "date",
+            )
         if day in seen or day in working:
             fail(f"{day.isoformat()} is listed twice", "working_day", i, "date")
         reason = item.get("reason")
@@ -316,8 +325,15 @@ def load_year(path: Path) -> YearCalendar:
         working.add(day)
         if item.get("estimated"):
             estimated_working.add(day)
-    return YearCalendar(year, str(source), tuple(holidays), tuple(days_off), frozenset(working),
-                        path, frozenset(estimated_working))
+    return YearCalendar(
+        year,
+        str(source),
+        tuple(holidays),
+        tuple(days_off),
+        frozenset(working),
+        path,
+        frozenset(estimated_working),
+    )
 
 
 def _key_line(text: str, key: str) -> int | None:

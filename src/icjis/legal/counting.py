@@ -38,8 +38,13 @@ UNIT_NAMES = {
     MONTHS: "months",
     YEARS: "years",
 }
-_UNIT_ALIASES = {"hours": HOURS, "days": DAYS, "working_days": WORKING_DAYS, "months": MONTHS,
-                 "years": YEARS}
+_UNIT_ALIASES = {
+    "hours": HOURS,
+    "days": DAYS,
+    "working_days": WORKING_DAYS,
+    "months": MONTHS,
+    "years": YEARS,
+}
 
 
 def _local_zone() -> tzinfo:
@@ -83,12 +88,12 @@ class Duration:
     def parse(cls, text: str) -> Duration:
         """Parse "48h", "10d", "5wd", "2M" or "1Y" (the amount must be at least 1)."""
         if not isinstance(text, str):
-            raise DurationError(f"a duration is a string such as \"10d\", not {text!r}")
+            raise DurationError(f'a duration is a string such as "10d", not {text!r}')
         found = _DURATION.match(text)
         if not found:
             raise DurationError(
                 f"{text!r} is not a duration; write a whole number and a unit: "
-                "h (hours), d (days), wd (working days), M (months), Y (years), e.g. \"10d\""
+                'h (hours), d (days), wd (working days), M (months), Y (years), e.g. "10d"'
             )
         amount = int(found.group(1))
         if amount < 1:

@@ -51,8 +51,14 @@ def facts_for(case: Case, data: dict[str, Any], at: datetime) -> dict[str, Any]:
 
 def _open_view(d: Deadline) -> engine.OpenDeadline:
     return engine.OpenDeadline(
-        d.rule, d.subject or None, d.starts_at, d.due_at, d.state, d.suspended_at,
-        timedelta(seconds=d.suspended_seconds), d.duration or None,
+        d.rule,
+        d.subject or None,
+        d.starts_at,
+        d.due_at,
+        d.state,
+        d.suspended_at,
+        timedelta(seconds=d.suspended_seconds),
+        d.duration or None,
     )
 
 
@@ -69,7 +75,13 @@ def on_event(event: Event, data: dict[str, Any]) -> None:
     try:
         effects = engine.apply_event(
             pack,
-            engine.Event(event.kind, data, event.recorded_at, event.seq, facts_for(case, data, event.recorded_at)),
+            engine.Event(
+                event.kind,
+                data,
+                event.recorded_at,
+                event.seq,
+                facts_for(case, data, event.recorded_at),
+            ),
             [_open_view(d) for d in rows.values()],
         )
     except engine.DeadlineDataError as exc:

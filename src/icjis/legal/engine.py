@@ -211,8 +211,7 @@ def _subjects_of(rule: Rule, data: Mapping[str, Any]) -> tuple[bool, list[str]]:
 def _open_checker(open_deadlines: Sequence[OpenDeadline], subject: str | None) -> Any:
     def is_open(rule_id: str) -> bool:
         return any(
-            d.rule_id == rule_id
-            and (d.subject is None or subject is None or d.subject == subject)
+            d.rule_id == rule_id and (d.subject is None or subject is None or d.subject == subject)
             for d in open_deadlines
         )
 
@@ -234,9 +233,12 @@ def _positive_int(rule: Rule, name: str, value: object) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int) or value < 1:
-        raise DeadlineDataError(rule.id, name,
-                                f"{name} must be a whole number of at least 1 for {rule.id} "
-                                f"({rule.article}); got {value!r}")
+        raise DeadlineDataError(
+            rule.id,
+            name,
+            f"{name} must be a whole number of at least 1 for {rule.id} "
+            f"({rule.article}); got {value!r}",
+        )
     return value
 
 
@@ -244,9 +246,12 @@ def _moment(rule: Rule, name: str, value: object, *, end_of_date: bool) -> datet
     try:
         return parse_moment(value, end_of_date=end_of_date)
     except ValueError as exc:
-        raise DeadlineDataError(rule.id, name,
-                                f"{name} must be an ISO date or date-time for {rule.id} "
-                                f"({rule.article}); got {value!r}") from exc
+        raise DeadlineDataError(
+            rule.id,
+            name,
+            f"{name} must be an ISO date or date-time for {rule.id} "
+            f"({rule.article}); got {value!r}",
+        ) from exc
 
 
 class _Counter:
@@ -274,8 +279,9 @@ class _Counter:
             return None
         return max(start, before(due, rule.warn_before, self.calendar))
 
-    def provisional(self, rule: Rule, start: datetime, due: datetime,
-                    duration: Duration | None) -> bool:
+    def provisional(
+        self, rule: Rule, start: datetime, due: datetime, duration: Duration | None
+    ) -> bool:
         """Whether the due time rests on calendar data that is unknown or estimated."""
         in_working_days = duration is not None and duration.unit == "wd"
         shifted = rule.shift and (duration is None or duration.unit != HOURS)
@@ -336,7 +342,8 @@ def apply_event(
                         event.facts, event.data
                     ):
                         raise DeadlineDataError(
-                            rule.id, rule.subject,
+                            rule.id,
+                            rule.subject,
                             f"{event.kind} must name the {rule.subject} for {rule.id} "
                             f"({rule.article})",
                         )
@@ -346,8 +353,10 @@ def apply_event(
                 if key in open_keys or key in started:
                     continue
                 is_open = _open_checker(open_deadlines, subject)
-                if not (rule.when.matches(event.facts, event.data, is_open)
-                        and trigger.when.matches(event.facts, event.data, is_open)):
+                if not (
+                    rule.when.matches(event.facts, event.data, is_open)
+                    and trigger.when.matches(event.facts, event.data, is_open)
+                ):
                     continue
                 started.add(key)
                 effects.append(_start(counter, rule, subject, event))
@@ -364,9 +373,12 @@ def _start(counter: _Counter, rule: Rule, subject: str | None, event: Event) -> 
     if rule.due_from is not None:
         present, value = data_value(event.data, rule.due_from)
         if not present or value is None:
-            raise DeadlineDataError(rule.id, rule.due_from,
-                                    f"{event.kind} must give {rule.due_from} (the end of the "
-                                    f"term) for {rule.id} ({rule.article})")
+            raise DeadlineDataError(
+                rule.id,
+                rule.due_from,
+                f"{event.kind} must give {rule.due_from} (the end of the "
+                f"term) for {rule.id} ({rule.article})",
+            )
         duration = None
         due = counter.ordered_end(rule, rule.due_from, value)
     else:
@@ -412,8 +424,9 @@ def _update(
         total = deadline.suspended_total + max(paused, timedelta(0))
         duration = deadline.duration or rule.duration
         if duration is None:
-            raise DeadlineDataError(rule.id, "duration",
-                                    f"the open term {rule.id} has no recorded duration")
+            raise DeadlineDataError(
+                rule.id, "duration", f"the open term {rule.id} has no recorded duration"
+            )
         due = counter.due(rule, deadline.starts_at + total, duration)
         return Resumed(*ident, at, due, counter.warn(rule, at, due), total)
     return None
@@ -428,9 +441,12 @@ def _extend(
         name = name or rule.due_from
         present, value = data_value(event.data, name)
         if not present or value is None:
-            raise DeadlineDataError(rule.id, name,
-                                    f"{event.kind} must give {name} (the new end of the term) "
-                                    f"for {rule.id} ({rule.article})")
+            raise DeadlineDataError(
+                rule.id,
+                name,
+                f"{event.kind} must give {name} (the new end of the term) "
+                f"for {rule.id} ({rule.article})",
+            )
         due = counter.ordered_end(rule, name, value)
         return Extended(rule.id, deadline.subject, at, due, counter.warn(rule, at, due), None)
     current = deadline.duration or rule.duration
@@ -441,16 +457,19 @@ def _extend(
         amount = _positive_int(rule, name, value)
         if trigger.add:
             if current is None:
-                raise DeadlineDataError(rule.id, "duration",
-                                        f"the open term {rule.id} has no recorded duration")
+                raise DeadlineDataError(
+                    rule.id, "duration", f"the open term {rule.id} has no recorded duration"
+                )
             amount += current.amount
     elif trigger.to is not None:
         amount = trigger.to.amount
         unit = trigger.to.unit
     else:
-        raise DeadlineDataError(rule.id, name or "to",
-                                f"{event.kind} must give {name} (the new term) for {rule.id} "
-                                f"({rule.article})")
+        raise DeadlineDataError(
+            rule.id,
+            name or "to",
+            f"{event.kind} must give {name} (the new term) for {rule.id} ({rule.article})",
+        )
     assert unit is not None
     duration = Duration(amount, unit)
     due = counter.due(rule, deadline.starts_at + deadline.suspended_total, duration)
@@ -479,19 +498,42 @@ class Term:
 
     def as_open(self) -> OpenDeadline:
         """The engine's view of this term (only for running or suspended terms)."""
-        return OpenDeadline(self.rule_id, self.subject, self.starts_at, self.due_at, self.state,
-                            self.suspended_at, self.suspended_total, self.duration)
+        return OpenDeadline(
+            self.rule_id,
+            self.subject,
+            self.starts_at,
+            self.due_at,
+            self.state,
+            self.suspended_at,
+            self.suspended_total,
+            self.duration,
+        )
 
 
 def fold(terms: list[Term], effects: Iterable[Effect], seq: int = 0) -> list[Term]:
     """Apply effects to a list of terms in place (and return it), as a projection would."""
     for effect in effects:
         if isinstance(effect, Start):
-            terms.append(Term(effect.rule_id, effect.subject, seq, effect.starts_at,
-                              effect.due_at, effect.warn_at, effect.article, effect.duration))
+            terms.append(
+                Term(
+                    effect.rule_id,
+                    effect.subject,
+                    seq,
+                    effect.starts_at,
+                    effect.due_at,
+                    effect.warn_at,
+                    effect.article,
+                    effect.duration,
+                )
+            )
             continue
-        term = next(t for t in terms if t.state in OPEN_STATES and t.rule_id == effect.rule_id
-                    and t.subject == effect.subject)
+        term = next(
+            t
+            for t in terms
+            if t.state in OPEN_STATES
+            and t.rule_id == effect.rule_id
+            and t.subject == effect.subject
+        )
         if isinstance(effect, Met):
             term.state, term.closed_at = MET, effect.at
         elif isinstance(effect, Cancelled):

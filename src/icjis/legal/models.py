@@ -65,7 +65,9 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["unit", "state", "due_at"], name="deadline_unit_due_idx"),
             models.Index(fields=["state", "due_at"], name="deadline_state_due_idx"),
-            models.Index(fields=["territory_path", "state", "due_at"], name="deadline_terr_due_idx"),
+            models.Index(
+                fields=["territory_path", "state", "due_at"], name="deadline_terr_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:

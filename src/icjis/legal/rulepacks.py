@@ -287,8 +287,10 @@ class Rule:
     @property
     def configured(self) -> bool:
         """Whether the rule has a term to count (a gap rule has none until configured)."""
-        return self.duration is not None or self.duration_from is not None or (
-            self.due_from is not None
+        return (
+            self.duration is not None
+            or self.duration_from is not None
+            or (self.due_from is not None)
         )
 
     @property
@@ -300,8 +302,14 @@ class Rule:
 
     def event_kinds(self) -> set[str]:
         """Every event kind the rule refers to."""
-        triggers = (self.starts_on + self.met_by + self.cancelled_by + self.suspended_by
-                    + self.resumed_by + self.extended_by)
+        triggers = (
+            self.starts_on
+            + self.met_by
+            + self.cancelled_by
+            + self.suspended_by
+            + self.resumed_by
+            + self.extended_by
+        )
         return {t.kind for t in triggers}
 
 
@@ -450,8 +458,9 @@ def pack_in_force(day: date | datetime, packs: Iterable[RulePack] | None = None)
 
 def pack_for_set(set_id: str, packs: Iterable[RulePack] | None = None) -> RulePack:
     """The (latest) pack of a legislation set."""
-    matching = [p for p in (builtin_packs() if packs is None else packs)
-                if p.legislation_set == set_id]
+    matching = [
+        p for p in (builtin_packs() if packs is None else packs) if p.legislation_set == set_id
+    ]
     if not matching:
         raise NoPackInForce(f"no rule pack for legislation set {set_id!r}")
     return max(matching, key=lambda p: p.effective_from)
@@ -467,13 +476,39 @@ def unknown_event_kinds(pack: RulePack, known: Iterable[str] = KNOWN_EVENT_KINDS
 
 _PACK_KEYS = {"id", "title", "legislation_set", "effective_from", "effective_to", "source", "note"}
 _RULE_KEYS = {
-    "id", "title", "article", "starts_on", "when", "start_from", "subject", "duration",
-    "duration_from", "unit", "due_from", "before", "shift", "met_by", "cancelled_by",
-    "suspended_by", "resumed_by", "extended_by", "extension_field", "warn_before", "notify",
-    "window", "gap", "note",
+    "id",
+    "title",
+    "article",
+    "starts_on",
+    "when",
+    "start_from",
+    "subject",
+    "duration",
+    "duration_from",
+    "unit",
+    "due_from",
+    "before",
+    "shift",
+    "met_by",
+    "cancelled_by",
+    "suspended_by",
+    "resumed_by",
+    "extended_by",
+    "extension_field",
+    "warn_before",
+    "notify",
+    "window",
+    "gap",
+    "note",
 }
-_TRIGGER_LISTS = ("starts_on", "met_by", "cancelled_by", "suspended_by", "resumed_by",
-                  "extended_by")
+_TRIGGER_LISTS = (
+    "starts_on",
+    "met_by",
+    "cancelled_by",
+    "suspended_by",
+    "resumed_by",
+    "extended_by",
+)
 _TRIGGER_KEYS = {"kind", "when"}
 _EXTENSION_KEYS = {"kind", "when", "to", "field", "add"}
 
@@ -483,8 +518,9 @@ class _Loader:
         self.path = path
         self.text = text
 
-    def fail(self, message: str, table: str, index: int | None = None,
-             key: str | None = None) -> NoReturn:
+    def fail(
+        self, message: str, table: str, index: int | None = None, key: str | None = None
+    ) -> NoReturn:
         raise RulePackError(self.path, find_line(self.text, table, index, key), message)
 
     def title(self, value: object, table: str, index: int | None, what: str) -> Title:
@@ -492,8 +528,7 @@ class _Loader:
             self.fail(f"{what}: title must be a table with en, ru and ky", table, index, "title")
         extra = set(value) - {"en", "ru", "ky"}
         if extra:
-            self.fail(f"{what}: title has unknown languages {sorted(extra)}", table, index,
-                      "title")
+            self.fail(f"{what}: title has unknown languages {sorted(extra)}", table, index, "title")
         for lang in ("en", "ru", "ky"):
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
@@ -508,8 +543,9 @@ class _Loader:
 
     def field_name(self, value: object, index: int, key: str, what: str) -> str:
         if not isinstance(value, str) or not _FIELD.match(value):
-            self.fail(f"{what}: {key} must name an event data field, e.g. \"person\"", "rule",
-                      index, key)
+            self.fail(
+                f'{what}: {key} must name an event data field, e.g. "person"', "rule", index, key
+            )
         return value
 
     def conditions(self, value: object, index: int, key: str, what: str) -> Conditions:
@@ -521,48 +557,63 @@ class _Loader:
         for name, raw in value.items():
             if name == "open":
                 items = [raw] if isinstance(raw, str) else raw
-                if not isinstance(items, list) or not items or not all(
-                    isinstance(i, str) and _ID.match(i) for i in items
+                if (
+                    not isinstance(items, list)
+                    or not items
+                    or not all(isinstance(i, str) and _ID.match(i) for i in items)
                 ):
                     self.fail(f"{what}: {key}.open must name rule ids", "rule", index, key)
                 opened = tuple(items)
             elif name == "data" or name.startswith("data."):
-                prefix = name[len("data."):] if name.startswith("data.") else ""
+                prefix = name[len("data.") :] if name.startswith("data.") else ""
                 for path, allowed in self._flatten(raw, prefix, index, key, what):
                     data.append((path, allowed))
             elif name in FACTS:
                 allowed = self._allowed(raw, index, key, what, name)
                 for item in allowed:
                     if not any(_same(item, v) for v in FACTS[name]):
-                        choices = ", ".join(str(v).lower() if isinstance(v, bool) else str(v)
-                                            for v in FACTS[name])
-                        self.fail(f"{what}: {key}.{name} = {item!r} is not one of: {choices}",
-                                  "rule", index, key)
+                        choices = ", ".join(
+                            str(v).lower() if isinstance(v, bool) else str(v) for v in FACTS[name]
+                        )
+                        self.fail(
+                            f"{what}: {key}.{name} = {item!r} is not one of: {choices}",
+                            "rule",
+                            index,
+                            key,
+                        )
                 facts.append((name, allowed))
             else:
-                self.fail(f"{what}: {key}: unknown condition {name!r} (facts: "
-                          f"{', '.join(FACTS)}; event data: data.<field>; open)", "rule", index,
-                          key)
+                self.fail(
+                    f"{what}: {key}: unknown condition {name!r} (facts: "
+                    f"{', '.join(FACTS)}; event data: data.<field>; open)",
+                    "rule",
+                    index,
+                    key,
+                )
         return Conditions(tuple(facts), tuple(data), opened)
 
-    def _flatten(self, raw: object, prefix: str, index: int, key: str,
-                 what: str) -> list[tuple[str, tuple[Scalar, ...]]]:
+    def _flatten(
+        self, raw: object, prefix: str, index: int, key: str, what: str
+    ) -> list[tuple[str, tuple[Scalar, ...]]]:
         if isinstance(raw, dict):
             out = []
             for name, inner in raw.items():
-                out += self._flatten(inner, f"{prefix}.{name}" if prefix else name, index, key,
-                                     what)
+                out += self._flatten(
+                    inner, f"{prefix}.{name}" if prefix else name, index, key, what
+                )
             return out
         if not prefix:
             self.fail(f"{what}: {key}.data must be a table of fields", "rule", index, key)
         return [(prefix, self._allowed(raw, index, key, what, f"data.{prefix}"))]
 
-    def _allowed(self, raw: object, index: int, key: str, what: str,
-                 name: str) -> tuple[Scalar, ...]:
+    def _allowed(
+        self, raw: object, index: int, key: str, what: str, name: str
+    ) -> tuple[Scalar, ...]:
         items = raw if isinstance(raw, list) else [raw]
         if not items or not all(isinstance(i, str | int | float | bool) for i in items):
-            self.fail(f"{what}: {key}.{name} must be a value or a list of values", "rule", index,
-                      key)
+            self.fail(
+                f"{what}: {key}.{name} must be a value or a list of values", "rule", index, key
+            )
         return tuple(items)
 
     def triggers(self, value: object, index: int, key: str, what: str) -> tuple[Trigger, ...]:
@@ -573,16 +624,28 @@ class _Loader:
             if isinstance(item, str):
                 item = {"kind": item}
             if not isinstance(item, dict):
-                self.fail(f"{what}: {key} lists event kinds or {{ kind = …, when = … }} tables",
-                          "rule", index, key)
+                self.fail(
+                    f"{what}: {key} lists event kinds or {{ kind = …, when = … }} tables",
+                    "rule",
+                    index,
+                    key,
+                )
             extra = set(item) - allowed
             if extra:
-                self.fail(f"{what}: {key}: unknown key(s) {sorted(extra)} in a trigger", "rule",
-                          index, key)
+                self.fail(
+                    f"{what}: {key}: unknown key(s) {sorted(extra)} in a trigger",
+                    "rule",
+                    index,
+                    key,
+                )
             kind = item.get("kind")
             if not isinstance(kind, str) or not _KIND.match(kind):
-                self.fail(f"{what}: {key}: {kind!r} is not an event kind such as "
-                          "\"registry.case.open\"", "rule", index, key)
+                self.fail(
+                    f'{what}: {key}: {kind!r} is not an event kind such as "registry.case.open"',
+                    "rule",
+                    index,
+                    key,
+                )
             when = self.conditions(item.get("when", {}), index, key, what)
             to = self.duration(item["to"], index, key, what) if "to" in item else None
             fld = self.field_name(item["field"], index, key, what) if "field" in item else None
@@ -603,23 +666,30 @@ class _Loader:
             if key not in _RULE_KEYS:
                 self.fail(f"{what}: unknown key {key!r}", "rule", index, key)
         if not isinstance(rid, str) or not _ID.match(rid):
-            self.fail(f"{what}: id must be a lower-case dotted name such as "
-                      "\"investigation.term\"", "rule", index, "id")
+            self.fail(
+                f'{what}: id must be a lower-case dotted name such as "investigation.term"',
+                "rule",
+                index,
+                "id",
+            )
         title = self.title(raw.get("title"), "rule", index, what)
         article = raw.get("article")
         if not isinstance(article, str) or not article.strip():
-            self.fail(f"{what}: article is required (e.g. \"CPC 162(1)\")", "rule", index,
-                      "article")
+            self.fail(f'{what}: article is required (e.g. "CPC 162(1)")', "rule", index, "article")
         if "starts_on" not in raw:
             self.fail(f"{what}: starts_on is required", "rule", index)
         triggers = {k: self.triggers(raw.get(k, []), index, k, what) for k in _TRIGGER_LISTS}
         if not triggers["starts_on"]:
             self.fail(f"{what}: starts_on names no event", "rule", index, "starts_on")
         when = self.conditions(raw.get("when", {}), index, "when", what)
-        start_from = (self.field_name(raw["start_from"], index, "start_from", what)
-                      if "start_from" in raw else None)
-        subject = (self.field_name(raw["subject"], index, "subject", what)
-                   if "subject" in raw else None)
+        start_from = (
+            self.field_name(raw["start_from"], index, "start_from", what)
+            if "start_from" in raw
+            else None
+        )
+        subject = (
+            self.field_name(raw["subject"], index, "subject", what) if "subject" in raw else None
+        )
         gap = raw.get("gap", False)
         if not isinstance(gap, bool):
             self.fail(f"{what}: gap must be true or false", "rule", index, "gap")
@@ -629,18 +699,35 @@ class _Loader:
         how = [k for k in ("duration", "duration_from", "due_from") if k in raw]
         if gap:
             if how:
-                self.fail(f"{what}: a gap rule has no default term; remove {how[0]}", "rule",
-                          index, how[0])
+                self.fail(
+                    f"{what}: a gap rule has no default term; remove {how[0]}",
+                    "rule",
+                    index,
+                    how[0],
+                )
             if not note.strip():
-                self.fail(f"{what}: a gap rule needs a note saying what the law leaves open",
-                          "rule", index, "gap")
+                self.fail(
+                    f"{what}: a gap rule needs a note saying what the law leaves open",
+                    "rule",
+                    index,
+                    "gap",
+                )
         elif len(how) != 1:
-            self.fail(f"{what}: give exactly one of duration, duration_from, due_from "
-                      "(or gap = true with a note)", "rule", index, how[1] if how else "id")
-        duration = (self.duration(raw["duration"], index, "duration", what)
-                    if "duration" in raw else None)
-        duration_from = (self.field_name(raw["duration_from"], index, "duration_from", what)
-                         if "duration_from" in raw else None)
+            self.fail(
+                f"{what}: give exactly one of duration, duration_from, due_from "
+                "(or gap = true with a note)",
+                "rule",
+                index,
+                how[1] if how else "id",
+            )
+        duration = (
+            self.duration(raw["duration"], index, "duration", what) if "duration" in raw else None
+        )
+        duration_from = (
+            self.field_name(raw["duration_from"], index, "duration_from", what)
+            if "duration_from" in raw
+            else None
+        )
         unit = None
         if "unit" in raw:
             if duration_from is None and not gap:
@@ -652,10 +739,15 @@ class _Loader:
             if unit is None:
                 self.fail(f"{what}: unit must be one of h, d, wd, M, Y", "rule", index, "unit")
         elif duration_from is not None:
-            self.fail(f"{what}: duration_from needs a unit (h, d, wd, M or Y)", "rule", index,
-                      "duration_from")
-        due_from = (self.field_name(raw["due_from"], index, "due_from", what)
-                    if "due_from" in raw else None)
+            self.fail(
+                f"{what}: duration_from needs a unit (h, d, wd, M or Y)",
+                "rule",
+                index,
+                "duration_from",
+            )
+        due_from = (
+            self.field_name(raw["due_from"], index, "due_from", what) if "due_from" in raw else None
+        )
         before = None
         if "before" in raw:
             if due_from is None:
@@ -671,29 +763,57 @@ class _Loader:
             key = "suspended_by" if triggers["suspended_by"] else "resumed_by"
             self.fail(f"{what}: suspended_by and resumed_by go together", "rule", index, key)
         if due_from is not None and triggers["suspended_by"]:
-            self.fail(f"{what}: a term whose end is ordered (due_from) cannot be suspended",
-                      "rule", index, "suspended_by")
-        extension_field = (self.field_name(raw["extension_field"], index, "extension_field",
-                                           what) if "extension_field" in raw else None)
+            self.fail(
+                f"{what}: a term whose end is ordered (due_from) cannot be suspended",
+                "rule",
+                index,
+                "suspended_by",
+            )
+        extension_field = (
+            self.field_name(raw["extension_field"], index, "extension_field", what)
+            if "extension_field" in raw
+            else None
+        )
         term_unit = duration.unit if duration is not None else unit
         for trig in triggers["extended_by"]:
             if due_from is not None and (trig.to is not None or trig.add):
-                self.fail(f"{what}: extended_by: a term ordered until a date is extended by a "
-                          "new date (field), not by to/add", "rule", index, "extended_by")
-            if due_from is None and trig.to is None and trig.field is None and (
-                extension_field is None
+                self.fail(
+                    f"{what}: extended_by: a term ordered until a date is extended by a "
+                    "new date (field), not by to/add",
+                    "rule",
+                    index,
+                    "extended_by",
+                )
+            if (
+                due_from is None
+                and trig.to is None
+                and trig.field is None
+                and (extension_field is None)
             ):
-                self.fail(f"{what}: extended_by {trig.kind!r} needs the new term: to = \"…\", "
-                          "field = \"…\" or the rule's extension_field", "rule", index,
-                          "extended_by")
+                self.fail(
+                    f'{what}: extended_by {trig.kind!r} needs the new term: to = "…", '
+                    'field = "…" or the rule\'s extension_field',
+                    "rule",
+                    index,
+                    "extended_by",
+                )
             if trig.to is not None and term_unit is not None and trig.to.unit != term_unit:
-                self.fail(f"{what}: extended_by: to = \"{trig.to}\" is not in the rule's unit "
-                          f"({term_unit})", "rule", index, "extended_by")
+                self.fail(
+                    f'{what}: extended_by: to = "{trig.to}" is not in the rule\'s unit '
+                    f"({term_unit})",
+                    "rule",
+                    index,
+                    "extended_by",
+                )
         if extension_field is not None and not triggers["extended_by"]:
-            self.fail(f"{what}: extension_field without extended_by", "rule", index,
-                      "extension_field")
-        warn_before = (self.duration(raw["warn_before"], index, "warn_before", what)
-                       if "warn_before" in raw else None)
+            self.fail(
+                f"{what}: extension_field without extended_by", "rule", index, "extension_field"
+            )
+        warn_before = (
+            self.duration(raw["warn_before"], index, "warn_before", what)
+            if "warn_before" in raw
+            else None
+        )
         notify = raw.get("notify", [])
         if not isinstance(notify, list) or not all(
             isinstance(n, str) and n.strip() for n in notify
@@ -730,9 +850,11 @@ class _Loader:
     def pack(self, data: dict[str, object]) -> RulePack:
         for key in data:
             if key not in ("pack", "rule"):
-                raise RulePackError(self.path, find_line(self.text, key, None) or
-                                    find_line(self.text, key, 0),
-                                    f"unknown table {key!r}; a pack has [pack] and [[rule]]")
+                raise RulePackError(
+                    self.path,
+                    find_line(self.text, key, None) or find_line(self.text, key, 0),
+                    f"unknown table {key!r}; a pack has [pack] and [[rule]]",
+                )
         head = data.get("pack")
         if not isinstance(head, dict):
             raise RulePackError(self.path, 1, "the file needs a [pack] table")
@@ -741,38 +863,50 @@ class _Loader:
                 self.fail(f"[pack]: unknown key {key!r}", "pack", None, key)
         pid = head.get("id")
         if not isinstance(pid, str) or not _ID.match(pid.replace("-", "_")):
-            self.fail("[pack]: id is required, e.g. \"kg-2021\"", "pack", None, "id")
+            self.fail('[pack]: id is required, e.g. "kg-2021"', "pack", None, "id")
         title = self.title(head.get("title"), "pack", None, "[pack]")
         set_id = head.get("legislation_set")
         known_sets = [s.id for s in LEGISLATION_SETS]
         if set_id not in known_sets:
-            self.fail(f"[pack]: legislation_set must be one of {', '.join(known_sets)}", "pack",
-                      None, "legislation_set")
+            self.fail(
+                f"[pack]: legislation_set must be one of {', '.join(known_sets)}",
+                "pack",
+                None,
+                "legislation_set",
+            )
         assert isinstance(set_id, str)
         start = head.get("effective_from")
         if not isinstance(start, date) or isinstance(start, datetime):
-            self.fail("[pack]: effective_from must be a date such as 2021-12-01", "pack", None,
-                      "effective_from")
+            self.fail(
+                "[pack]: effective_from must be a date such as 2021-12-01",
+                "pack",
+                None,
+                "effective_from",
+            )
         end = head.get("effective_to")
         if end is not None and (not isinstance(end, date) or isinstance(end, datetime)):
             self.fail("[pack]: effective_to must be a date", "pack", None, "effective_to")
         if end is not None and end < start:
-            self.fail("[pack]: effective_to is before effective_from", "pack", None,
-                      "effective_to")
+            self.fail("[pack]: effective_to is before effective_from", "pack", None, "effective_to")
         lset = legislation_set(set_id)
         if (lset.effective_from and start < lset.effective_from) or (
             lset.effective_to and (end is None or end > lset.effective_to)
         ):
-            self.fail(f"[pack]: the pack's dates fall outside legislation set {set_id} "
-                      f"({lset.effective_from or '…'} – {lset.effective_to or '…'})", "pack",
-                      None, "effective_from")
+            self.fail(
+                f"[pack]: the pack's dates fall outside legislation set {set_id} "
+                f"({lset.effective_from or '…'} – {lset.effective_to or '…'})",
+                "pack",
+                None,
+                "effective_from",
+            )
         source = head.get("source", "")
         if not isinstance(source, str):
             self.fail("[pack]: source must be a string", "pack", None, "source")
         raw_rules = data.get("rule", [])
         if not isinstance(raw_rules, list):
-            raise RulePackError(self.path, find_line(self.text, "rule", None),
-                                "rules are [[rule]] tables")
+            raise RulePackError(
+                self.path, find_line(self.text, "rule", None), "rules are [[rule]] tables"
+            )
         rules = [self.rule(raw, i) for i, raw in enumerate(raw_rules)]
         seen: dict[str, int] = {}
         for i, rule in enumerate(rules):
@@ -784,8 +918,12 @@ class _Loader:
             for cond in refs:
                 for ref in cond.open:
                     if ref not in seen:
-                        self.fail(f"rule {rule.id!r}: open = {ref!r} names no rule of this pack",
-                                  "rule", i, "when")
+                        self.fail(
+                            f"rule {rule.id!r}: open = {ref!r} names no rule of this pack",
+                            "rule",
+                            i,
+                            "when",
+                        )
         return RulePack(pid, title, set_id, start, end, tuple(rules), source, self.path)
 
 

@@ -82,7 +82,9 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"case": case.number}
     if data.get("applicant"):
         pid = project_person(data["applicant"], event.recorded_at)
-        CaseParticipant.objects.create(case=case, person_id=pid, role="applicant", since=event.recorded_at)
+        CaseParticipant.objects.create(
+            case=case, person_id=pid, role="applicant", since=event.recorded_at
+        )
         result["applicant"] = pid
     return result
 
@@ -110,9 +112,13 @@ def register_report(ctx: Context) -> dict[str, Any]:
         )
     if data.occurred_at is not None:
         if data.occurred_at.tzinfo is None:
-            raise Invalid("Give occurred_at with its timezone.", fields={"occurred_at": "no timezone"})
+            raise Invalid(
+                "Give occurred_at with its timezone.", fields={"occurred_at": "no timezone"}
+            )
         if data.occurred_at > ctx.now:
-            raise Invalid("The offence cannot have happened in the future.", fields={"occurred_at": "future"})
+            raise Invalid(
+                "The offence cannot have happened in the future.", fields={"occurred_at": "future"}
+            )
     local_today = ctx.now.astimezone(LOCAL).date()
     offence_day = data.occurred_at.astimezone(LOCAL).date() if data.occurred_at else local_today
     number, seq = numbering.take_number(unit, local_today.year)
@@ -170,7 +176,8 @@ def assign_case(ctx: Context) -> dict[str, Any]:
     officer = User.objects.filter(username=ctx.input.officer, is_active=True).first()
     if officer is None or "investigator" not in officer.roles:
         raise Invalid(
-            f"{ctx.input.officer} is not an active investigator.", fields={"officer": "not an investigator"}
+            f"{ctx.input.officer} is not an active investigator.",
+            fields={"officer": "not an investigator"},
         )
     if officer.unit_id != ctx.user.unit_id:
         raise Forbidden("You can assign only investigators of your own unit.")
@@ -211,9 +218,12 @@ def add_participant(ctx: Context) -> dict[str, Any]:
     if case.stage not in OPEN_STAGES:
         raise Conflict(f"The case is {case.stage}; participants can no longer be added.")
     person = prepare_person(ctx.input.person, ctx.now.astimezone(LOCAL).date())
-    if person.get("existing") and CaseParticipant.objects.filter(
-        case=case, person_id=person["id"], role=ctx.input.role
-    ).exists():
+    if (
+        person.get("existing")
+        and CaseParticipant.objects.filter(
+            case=case, person_id=person["id"], role=ctx.input.role
+        ).exists()
+    ):
         raise Conflict(f"{person['id']} is already a {ctx.input.role} in this case.")
     return {"role": ctx.input.role, "person": person}
 
@@ -256,8 +266,12 @@ def open_case(ctx: Context) -> dict[str, Any]:
     case = ctx.case
     assert case is not None
     if case.stage != "pre_investigation":
-        raise Conflict(f"Only a report under pre-investigation can be opened; this one is {case.stage}.")
-    if not CaseOfficer.objects.filter(case=case, role="investigator", username=ctx.user.username).exists():
+        raise Conflict(
+            f"Only a report under pre-investigation can be opened; this one is {case.stage}."
+        )
+    if not CaseOfficer.objects.filter(
+        case=case, role="investigator", username=ctx.user.username
+    ).exists():
         raise Forbidden("Only the investigator assigned to this report may open the case.")
     code = CRIMINAL_CODES.get(case.legislation_set, "kg-cc-2021")
     try:
@@ -265,10 +279,13 @@ def open_case(ctx: Context) -> dict[str, Any]:
     except CatalogueError as exc:
         raise Invalid(str(exc), fields={"article": "not in the code"}) from None
     if offence.repealed:
-        raise Invalid(f"Article {offence.article} of {code} is repealed.", fields={"article": "repealed"})
+        raise Invalid(
+            f"Article {offence.article} of {code} is repealed.", fields={"article": "repealed"}
+        )
     if offence.part is None and len(offence.parts) > 1:
         raise Invalid(
-            f"Article {offence.article} has parts {', '.join(p or '' for p in offence.parts)}; say which.",
+            f"Article {offence.article} has parts "
+            f"{', '.join(p or '' for p in offence.parts)}; say which.",
             fields={"part": "required for this article"},
         )
     return {

@@ -8,14 +8,32 @@ from typing import Any
 
 from icjis.core.seeding import Step, Story, generator
 
-SURNAMES_M = ["Асанов", "Үсөнов", "Жээнбеков", "Абдыкадыров", "Ногойбаев", "Сатыбалдиев",
-              "Токтогулов", "Иванов", "Кадыров", "Мамытов", "Өмүрбеков", "Эшимов"]
+SURNAMES_M = [
+    "Асанов",
+    "Үсөнов",
+    "Жээнбеков",
+    "Абдыкадыров",
+    "Ногойбаев",
+    "Сатыбалдиев",
+    "Токтогулов",
+    "Иванов",
+    "Кадыров",
+    "Мамытов",
+    "Өмүрбеков",
+    "Эшимов",
+]
 GIVEN_M = ["Айбек", "Бакыт", "Нурлан", "Эрлан", "Таалай", "Азамат", "Сергей", "Үмөт", "Данияр"]
 GIVEN_F = ["Айгүл", "Жыпар", "Нургүл", "Асель", "Бүбүсара", "Елена", "Гүлнара", "Мээрим"]
 PATRONYMICS = ["Асанович", "Бакытович", "Нурланович", "Сергеевич", "Токтогулович"]
 SITES = [("", "KG-GB", "KG-GB-LEN"), ("_osh", "KG-O", "KG-O-KSU")]
-ARTICLES = [{"article": "205", "part": 1}, {"article": "205", "part": 2}, {"article": "122", "part": 1},
-            {"article": "209", "part": 1}, {"article": "210", "part": 1}, {"article": "280", "part": 1}]
+ARTICLES = [
+    {"article": "205", "part": 1},
+    {"article": "205", "part": 2},
+    {"article": "122", "part": 1},
+    {"article": "209", "part": 1},
+    {"article": "210", "part": 1},
+    {"article": "280", "part": 1},
+]
 SUMMARIES = [
     "Кража мобильного телефона из сумки в общественном транспорте",
     "Телесные повреждения в ходе ссоры",
@@ -47,17 +65,41 @@ def report_assigned(rng: random.Random, i: int) -> Story:
     suffix, region, _district = rng.choice(SITES)
     return Story(
         [
-            Step(timedelta(0), "registrar" + suffix, "registry.report.register", {
-                "channel": rng.choice(["in_person", "phone", "online"]),
-                "summary": rng.choice(SUMMARIES),
-                "place": {"region": region},
-                "applicant": synthetic_person(rng),
-            }, case=False),
-            Step(timedelta(hours=rng.randint(1, 20)), "unit_head" + suffix, "registry.case.assign",
-                 {"officer": "investigator" + suffix}),
-            Step(timedelta(days=rng.randint(1, 5)), "investigator" + suffix, "registry.participant.add",
-                 {"role": "suspect", "person": synthetic_person(rng)}),
-            *([Step(timedelta(days=rng.randint(5, 12)), "investigator" + suffix, "registry.case.open",
-                    rng.choice(ARTICLES))] if rng.random() < 0.7 else []),
+            Step(
+                timedelta(0),
+                "registrar" + suffix,
+                "registry.report.register",
+                {
+                    "channel": rng.choice(["in_person", "phone", "online"]),
+                    "summary": rng.choice(SUMMARIES),
+                    "place": {"region": region},
+                    "applicant": synthetic_person(rng),
+                },
+                case=False,
+            ),
+            Step(
+                timedelta(hours=rng.randint(1, 20)),
+                "unit_head" + suffix,
+                "registry.case.assign",
+                {"officer": "investigator" + suffix},
+            ),
+            Step(
+                timedelta(days=rng.randint(1, 5)),
+                "investigator" + suffix,
+                "registry.participant.add",
+                {"role": "suspect", "person": synthetic_person(rng)},
+            ),
+            *(
+                [
+                    Step(
+                        timedelta(days=rng.randint(5, 12)),
+                        "investigator" + suffix,
+                        "registry.case.open",
+                        rng.choice(ARTICLES),
+                    )
+                ]
+                if rng.random() < 0.7
+                else []
+            ),
         ]
     )

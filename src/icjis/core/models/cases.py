@@ -57,6 +57,9 @@ class CaseOfficer(models.Model):
             models.UniqueConstraint(fields=["case", "role", "username"], name="case_officer_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.role} {self.username} in {self.case_id}"
+
 
 class CaseUnit(models.Model):
     """A unit that holds a case in some capacity: registering, investigating, supervising,
@@ -72,6 +75,9 @@ class CaseUnit(models.Model):
         ]
         indexes = [models.Index(fields=["unit", "case"], name="caseunit_unit_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} ({self.capacity}) in {self.case_id}"
+
 
 class CaseParticipant(models.Model):
     """A person in a case in a procedural role (suspect, accused, victim, witness, applicant)."""
@@ -86,6 +92,9 @@ class CaseParticipant(models.Model):
             models.UniqueConstraint(fields=["case", "person", "role"], name="participant_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.role} {self.person_id} in {self.case_id}"
+
 
 class NumberCounter(models.Model):
     """The last register number given by a unit in a year. Locked while a number is taken, in
@@ -97,3 +106,6 @@ class NumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="counter_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"

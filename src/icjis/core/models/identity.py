@@ -101,6 +101,9 @@ class LoginAttempt(models.Model):
     success = models.BooleanField()
     channel = models.CharField(max_length=16)  # web | api
 
+    def __str__(self) -> str:
+        return f"{self.username} {self.at} {'ok' if self.success else 'failed'}"
+
 
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; it expires."""
@@ -109,3 +112,6 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="tokens")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"token of {self.user_id} until {self.expires_at}"

@@ -17,6 +17,9 @@ class StreamHead(models.Model):
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="")
 
+    def __str__(self) -> str:
+        return f"{self.stream} @ {self.seq}"
+
 
 class Event(models.Model):
     """One recorded act or fact. Never updated or deleted (database triggers refuse it); a
@@ -76,6 +79,9 @@ class Checkpoint(models.Model):
     hash = models.CharField(max_length=64)
     signature = models.CharField(max_length=128)
 
+    def __str__(self) -> str:
+        return f"checkpoint {self.number} {self.root[:12]}"
+
 
 class AccessRecord(models.Model):
     """Projection of the access log (events `access.read` in streams `access/<username>`):
@@ -90,7 +96,12 @@ class AccessRecord(models.Model):
     outcome = models.CharField(max_length=16)  # shown | denied | not_found
 
     class Meta:
-        indexes = [models.Index(fields=["subject_type", "subject", "at"], name="access_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject", "at"], name="access_subject_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.outcome} {self.subject_type} {self.subject}"
 
 
 class ActReceipt(models.Model):
@@ -105,6 +116,9 @@ class ActReceipt(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor", "key"], name="receipt_actor_key")]
 
+    def __str__(self) -> str:
+        return f"{self.actor}:{self.key}"
+
 
 class SimClock(models.Model):
     """The simulation clock (demo and test only): system time plus an offset that only grows,
@@ -112,3 +126,6 @@ class SimClock(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     offset_us = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"simulation clock +{self.offset_us} µs"

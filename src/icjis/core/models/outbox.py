@@ -24,6 +24,9 @@ class OutboxMessage(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.target} {self.topic} ({self.state})"
+
 
 class FeedEntry(models.Model):
     """The pull feed: gap-free positions given by the worker in commit order, so a consumer that
@@ -33,3 +36,6 @@ class FeedEntry(models.Model):
     event = models.OneToOneField("core.Event", on_delete=models.PROTECT, related_name="+")
     topic = models.CharField(max_length=200)
     case_number = models.CharField(max_length=16, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"feed #{self.position}"

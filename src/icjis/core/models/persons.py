@@ -45,3 +45,6 @@ class DuplicateFlag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "other"], name="duplicate_pair_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ~ {self.other_id} ({self.state})"

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             call_command("seed", cases=cases, seed=2026)
             call_command("checkpoint")
         host = bind if ":" in bind else f"{bind}:8000"
-        names = list(User.objects.filter(is_demo=True).order_by("id").values_list("username", flat=True))
+        names = list(
+            User.objects.filter(is_demo=True).order_by("id").values_list("username", flat=True)
+        )
         self.stdout.write("")
         self.stdout.write(f"ICJIS demo: http://{host}/   API docs: http://{host}/api/v1/docs")
         self.stdout.write(f"Demo logins (password '{DEMO_PASSWORD}'):")

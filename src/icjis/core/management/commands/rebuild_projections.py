@@ -7,7 +7,7 @@ from icjis.core import rebuild
 
 
 class Command(BaseCommand):
-    help = "Replay the ledger into the projections (--check: compare with the live ones, change nothing)."
+    help = "Replay the ledger into the projections (--check: compare with the live ones only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true")
@@ -30,4 +30,6 @@ class Command(BaseCommand):
             )
         else:
             count = rebuild.rebuild(progress)
-            self.stdout.write(f"projections rebuilt from {count} events ({time.monotonic() - started:.1f}s)")
+            self.stdout.write(
+                f"projections rebuilt from {count} events ({time.monotonic() - started:.1f}s)"
+            )

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--span-days", type=int, default=120)
 
-    def handle(self, *args: Any, demo: bool, cases: int, seed: int, span_days: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, demo: bool, cases: int, seed: int, span_days: int, **options: Any
+    ) -> None:
         from django.conf import settings
 
         if settings.PRODUCTION:
@@ -43,4 +45,6 @@ class Command(BaseCommand):
                 f"({report.cases / max(elapsed, 1e-6):.0f} cases/s); clock now at {report.ends_at}"
             )
             if report.refused:
-                self.stdout.write(f"  {report.refused} acts refused by the procedure, e.g. {report.first_refusal}")
+                self.stdout.write(
+                    f"  {report.refused} acts refused by the procedure, e.g. {report.first_refusal}"
+                )
