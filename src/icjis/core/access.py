@@ -71,9 +71,9 @@ def case_filter(user: Any) -> Q | None:
 def restrict(user: Any, action: str = "read") -> QuerySet[Case]:
     """The cases `user` may see (for `read`) or act on (for `act`)."""
     qs = Case.objects.all()
-    if action == "act" and any(ROLES[r].read_only for r in user.roles if r in ROLES):
-        if all(ROLES[r].read_only for r in user.roles if r in ROLES):
-            return qs.none()
+    known = [ROLES[r] for r in user.roles if r in ROLES]
+    if action == "act" and known and all(r.read_only for r in known):
+        return qs.none()  # oversight roles read, never act
     q = case_filter(user)
     return qs if q is None else qs.filter(q)
 

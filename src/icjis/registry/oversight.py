@@ -1,1 +1,175 @@
-"""(being written)"""
+"""Oversight lists of the register of crimes (module A: the prosecutor's oversight dashboards):
+reports awaiting a decision, running and missed legal terms, refusals to open a case, and cases
+without movement.
+
+Each function returns ONE queryset, i.e. one SQL statement whatever the caseload: the user's
+jurisdiction enters as the `restrict(user)` subquery, the legal terms and the refusal as
+correlated subqueries served by unique indexes, never as Python loops over rows. The lists show
+no personal data (no summary, no participants), so they are not written to the access log row by
+row; opening a case from a list goes through `access_case`, which is logged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+
+from icjis.core.access import restrict
+from icjis.core.models import Case, Event
+from icjis.core.refusals import Forbidden, Invalid
+from icjis.legal.models import Deadline
+
+OVERSEERS = ("unit_head", "prosecutor", "auditor")
+UNDECIDED_STAGES = ("registered", "pre_investigation")
+LISTED_STATES = ("running", "missed")
+DAYS_MIN, DAYS_MAX = 1, 3650
+REFUSE = "registry.case.refuse"
+DECISION_RULE = "report.decision"  # CPC 153(3): open or refuse within 10 days (20 if extended)
+APPEAL_RULE = "refusal.appeal"  # CPC 154(3): the applicant's 10 days to appeal a refusal
+
+# What a row needs of a case; the summary and details (which may name people) stay unread.
+CASE_FIELDS = (
+    "number",
+    "stage",
+    "unit_id",
+    "article",
+    "article_part",
+    "category",
+    "registered_at",
+    "last_movement_at",
+)
+
+
+def require_overseer(user: Any) -> None:
+    """Heads of unit, prosecutors and auditors (read-only) may read the oversight lists."""
+    if getattr(user, "is_system", False):
+        return
+    if not any(role in OVERSEERS for role in user.roles):
+        raise Forbidden(
+            "The oversight lists are for heads of unit, prosecutors and auditors; "
+            "your role does not include them."
+        )
+
+
+def _jurisdiction(user: Any) -> QuerySet[Case]:
+    require_overseer(user)
+    return restrict(user)
+
+
+def _period(days: int) -> timedelta:
+    if isinstance(days, bool) or not isinstance(days, int) or not DAYS_MIN <= days <= DAYS_MAX:
+        raise Invalid(
+            f"days must be a whole number from {DAYS_MIN} to {DAYS_MAX}.",
+            fields={"days": "out of range"},
+        )
+    return timedelta(days=days)
+
+
+def _term(rule: str, field: str, now: datetime | None = None) -> Subquery:
+    """One field of the case's latest term under `rule` (the deadline_unique_start index on
+    case, rule, subject, start_seq finds it); with `now`, `current_state` is computed at query
+    time, so a running term past its due time reads `missed` without any worker."""
+    terms = Deadline.objects.filter(case=OuterRef("pk"), rule=rule)
+    if now is not None:
+        terms = terms.with_state(now)
+    return Subquery(terms.order_by("-start_seq").values(field)[:1])
+
+
+def undecided_reports(user: Any, now: datetime) -> QuerySet[Case]:
+    """Registered reports on which neither a case has been opened nor opening refused (stages
+    `registered` and `pre_investigation`), oldest first, with the due time and current state of
+    the term for the decision (`report.decision`, CPC 153(3)) — null where the case's rule pack
+    has no such term."""
+    return (
+        _jurisdiction(user)
+        .filter(stage__in=UNDECIDED_STAGES)
+        .only(*CASE_FIELDS)
+        .annotate(
+            decision_due_at=_term(DECISION_RULE, "due_at"),
+            decision_state=_term(DECISION_RULE, "current_state", now),
+        )
+        .order_by("registered_at", "number")
+    )
+
+
+def deadlines(
+    user: Any,
+    now: datetime,
+    state: str = "missed",
+    *,
+    rule: str | None = None,
+    unit: str | None = None,
+) -> QuerySet[Deadline]:
+    """Legal terms of the cases in the user's jurisdiction that are `running` (due time still
+    ahead) or `missed` (past due and not met, or met late) at `now`, soonest due first.
+
+    `rule` is a dotted prefix: `investigation.term` also takes `investigation.term.minor`, but
+    not `investigation.terms`. `unit` is the unit the term runs in."""
+    if state not in LISTED_STATES:
+        raise Invalid("state must be running or missed.", fields={"state": "running or missed"})
+    qs = Deadline.objects.in_state(state, now).filter(
+        case__in=_jurisdiction(user).values("pk")
+    )
+    if rule:
+        qs = qs.filter(Q(rule=rule) | Q(rule__startswith=f"{rule}."))
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    return (
+        qs.with_state(now)
+        .select_related("case")
+        .only(
+            "case_id",
+            "unit_id",
+            "rule",
+            "article",
+            "due_at",
+            "state",
+            "closed_at",
+            *(f"case__{name}" for name in CASE_FIELDS),
+        )
+        .order_by("due_at", "pk")
+    )
+
+
+def refusals_to_review(user: Any, now: datetime, days: int = 30) -> QuerySet[Case]:
+    """Cases closed by a refusal to open a case (CPC 154) in the last `days` days, newest first,
+    for the prosecutor to check the refusal's lawfulness; with the time of the refusal (from the
+    ledger) and the applicant's appeal term (`refusal.appeal`, CPC 154(3)) where it runs."""
+    since = now - _period(days)
+    refused_at = Subquery(
+        Event.objects.filter(
+            stream=Concat(Value("case/"), OuterRef("number"), output_field=CharField()),
+            kind=REFUSE,
+        )
+        .order_by("-seq")
+        .values("recorded_at")[:1]
+    )
+    return (
+        _jurisdiction(user)
+        # A refusal moves the case, so a case refused since `since` has moved since then: the
+        # indexed last_movement_at bound keeps the ledger lookups to recent cases.
+        .filter(stage="closed", details__decision="refused", last_movement_at__gte=since)
+        .only(*CASE_FIELDS)
+        .annotate(
+            refused_at=refused_at,
+            appeal_due_at=_term(APPEAL_RULE, "due_at"),
+            appeal_state=_term(APPEAL_RULE, "current_state", now),
+        )
+        .filter(refused_at__gte=since)
+        .order_by("-refused_at", "number")
+    )
+
+
+def stale_cases(user: Any, now: datetime, days: int) -> QuerySet[Case]:
+    """Cases not closed on which nothing has happened for more than `days` days, longest
+    without movement first."""
+    return (
+        _jurisdiction(user)
+        .exclude(stage="closed")
+        .filter(last_movement_at__lt=now - _period(days))
+        .only(*CASE_FIELDS)
+        .order_by("last_movement_at", "number")
+    )
