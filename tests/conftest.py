@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from icjis.core import dbtriggers  # noqa: E402
+from icjis.core import dbtriggers, seeding  # noqa: E402
 from icjis.core.auth import issue_token  # noqa: E402
 from icjis.core.demo import seed_world  # noqa: E402
 from icjis.core.models import User  # noqa: E402
@@ -22,8 +22,12 @@ from icjis.core.models import User  # noqa: E402
 
 @pytest.fixture
 def world(db: None) -> dict[str, User]:
-    """The demo world: units in Bishkek and Osh oblast, one user per role (password 'demo')."""
-    return {u.username: u for u in seed_world()}
+    """The demo world: units in Bishkek and Osh oblast, one user per role (password 'demo'),
+    plus each module's demo reference data."""
+    users = {u.username: u for u in seed_world()}
+    for add_module_data in seeding.WORLD_SEEDERS:
+        add_module_data()
+    return users
 
 
 class Api:

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "icjis.core",
     "icjis.legal",
     "icjis.registry",
+    "icjis.detention",
+    "icjis.legalaid",
+    "icjis.courts",
     "icjis.web",
 ]
 

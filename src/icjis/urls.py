@@ -1,9 +1,13 @@
 from django.urls import include, path
 
 from icjis.core.api import api
+from icjis.courts.api import router as courts_router
+from icjis.detention.api import router as detention_router
+from icjis.legalaid.api import router as legalaid_router
 from icjis.registry.api import router as registry_router
 
-api.add_router("/", registry_router)
+for router in (registry_router, detention_router, legalaid_router, courts_router):
+    api.add_router("/", router)
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -102,6 +102,19 @@ class ActKind:
 
 
 KINDS: dict[str, ActKind] = {}
+# Reactions declared by the reacting module ("legal aid reacts to an arrest"), so a module can
+# follow another's acts without editing it. Run after the act kind's own reactions.
+SUBSCRIBED: dict[str, list[React]] = {}
+
+
+def reaction(kind: str) -> Callable[[React], React]:
+    """Declare that `fn(ctx, event, data)` yields Reactions whenever an act `kind` is performed."""
+
+    def register(fn: React) -> React:
+        SUBSCRIBED.setdefault(kind, []).append(fn)
+        return fn
+
+    return register
 
 
 def act_kind(
@@ -306,11 +319,11 @@ def _record(ctx: Context, depth: int) -> Outcome:
     result = projections.project(event, data)
     outcome = Outcome(event, {**result, **ctx.extra_result})
     _outbox(event)
-    for react in kind.reactions:
-        for reaction in react(ctx, event, data):
+    for react in (*kind.reactions, *SUBSCRIBED.get(kind.name, ())):
+        for caused in react(ctx, event, data):
             if depth >= MAX_REACTION_DEPTH:
-                raise RuntimeError(f"reaction chain too deep at {reaction.kind}")
-            outcome.reactions.append(_react(ctx, reaction, depth + 1))
+                raise RuntimeError(f"reaction chain too deep at {caused.kind}")
+            outcome.reactions.append(_react(ctx, caused, depth + 1))
     return outcome
 
 

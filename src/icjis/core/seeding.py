@@ -41,6 +41,15 @@ class Story:
 
 
 Generator = Callable[[random.Random, int], Story]
+# Modules add their demo reference data (cells, advocates, rosters …) after the core world.
+WORLD_SEEDERS: list[Callable[[], None]] = []
+
+
+def world_seeder(fn: Callable[[], None]) -> Callable[[], None]:
+    """Register a function that adds a module's demo data; it must be idempotent."""
+    if fn not in WORLD_SEEDERS:
+        WORLD_SEEDERS.append(fn)
+    return fn
 GENERATORS: list[tuple[str, float, Generator]] = []
 
 

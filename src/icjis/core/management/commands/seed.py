@@ -28,6 +28,8 @@ class Command(BaseCommand):
         refuse_unsafe_production()
         if demo:
             users = seed_world()
+            for add_module_data in seeding.WORLD_SEEDERS:
+                add_module_data()
             self.stdout.write(f"demo world ready: {len(users)} demo users (password 'demo')")
         if cases:
             if not User.objects.filter(is_demo=True).exists():

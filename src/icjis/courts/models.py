@@ -1,0 +1,3 @@
+"""(being written)"""
+
+from django.db import models  # noqa: F401
