@@ -374,6 +374,30 @@ def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, An
     }
 
 
+@api.get("/alerts", tags=["cases"])
+def list_alerts(request: HttpRequest, state: str = "open", limit: int = 100) -> list[dict[str, Any]]:
+    """Items for the caller to review (late records, injuries, roster gaps …), newest first."""
+    from icjis.core.alerts import alerts_for
+
+    if state not in ("open", "acknowledged"):
+        raise Invalid("state must be open or acknowledged.")
+    rows = alerts_for(request.user, state).order_by("-raised_at", "id")[: max(1, min(limit, 500))]
+    return [
+        {
+            "id": a.id,
+            "kind": a.kind,
+            "case": a.case_id,
+            "unit": a.unit_id,
+            "message": a.message,
+            "subject": a.subject or None,
+            "raised_at": iso(a.raised_at),
+            "state": a.state,
+            "roles": [r for r in a.roles.split(",") if r],
+        }
+        for a in rows
+    ]
+
+
 @api.get("/outbox/problems", tags=["integration"])
 def outbox_problems(request: HttpRequest) -> list[dict[str, Any]]:
     """Deliveries that keep failing or are overdue (administrators and auditors)."""

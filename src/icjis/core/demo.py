@@ -64,6 +64,13 @@ NATIONAL = [
     ("OMB-HQ", "OMB", "oversight", "Office of the Ombudsperson", ["ombudsperson"]),
     ("ICJIS-ADM", "ICJIS", "admin", "System Administration", ["admin"]),
 ]
+# Prosecutors above the district level, who alone may extend an investigation beyond 4 months
+# (CPC 162(4)-(5)): (unit code, territory, level, name_en, username).
+PROSECUTION = [
+    ("GB-PROK-CITY", "KG-GB", "region", "Bishkek City Prosecutor's Office", "prosecutor_city"),
+    ("OSH-PROK-OBL", "KG-O", "region", "Osh Oblast Prosecutor's Office", "prosecutor_oblast_osh"),
+    ("GP-HQ", "KG", "national", "Prosecutor General's Office", "deputy_prosecutor_general"),
+]
 SITES = [
     # (prefix, region, district, username suffix, register code of the police unit)
     ("GB", "KG-GB", "KG-GB-LEN", "", "0101"),
@@ -124,6 +131,12 @@ def seed_world() -> list[User]:
             if code == "SUD":
                 for judge in EXTRA_JUDGES:
                     add_user(judge + suffix, unit, ["judge"])
+    for code, territory, level, en, username in PROSECUTION:
+        unit, _ = Unit.objects.get_or_create(
+            code=code, defaults={"agency_id": "GP", "kind": "prosecutor_office", "level": level,
+                                 "territory_id": territory,
+                                 **_names(en, Territory.objects.get(code=territory).name_en)})
+        add_user(username, unit, ["prosecutor"])
     for code, agency, kind, en, roles in NATIONAL:
         unit, _ = Unit.objects.get_or_create(
             code=code, defaults={"agency_id": agency, "kind": kind, "level": "national",

@@ -1,5 +1,6 @@
 """Core models: identity, ledger, the shared case projection, persons, outbox."""
 
+from icjis.core.models.alerts import Alert
 from icjis.core.models.cases import Case, CaseOfficer, CaseParticipant, CaseUnit, NumberCounter
 from icjis.core.models.identity import Agency, ApiToken, LoginAttempt, Territory, Unit, User
 from icjis.core.models.ledger import (
@@ -15,6 +16,7 @@ from icjis.core.models.persons import DuplicateFlag, Person
 
 __all__ = [
     "AccessRecord",
+    "Alert",
     "ActReceipt",
     "Agency",
     "ApiToken",

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 
-from icjis.core import outbox
+from icjis.core import jobs, outbox
 
 log = logging.getLogger("icjis.outbox")
 
@@ -66,6 +66,9 @@ class Command(BaseCommand):
                     # Idle passes are silent, so a long-running worker's log shows only work.
                     if once or report.claimed:
                         self.stdout.write(report.summary())
+                done = {name: n for name, n in jobs.run_all().items() if n}
+                if done:
+                    self.stdout.write("jobs: " + ", ".join(f"{k} {v}" for k, v in done.items()))
                 if once:
                     break
                 self._sleep(interval)

@@ -1,0 +1,97 @@
+"""Raising and reading alerts (see `core.models.Alert`).
+
+`raise_alert` is called from projectors, so it may use only the event; `alerts_for` scopes the
+open alerts to the reader: alerts on a case follow case visibility; alerts without a case (a roster
+gap) follow the reader's unit territory; either way only the roles named on the alert see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+from django.db.models import Q, QuerySet
+
+from icjis.core import projections
+from icjis.core.access import case_filter, scope_of
+from icjis.core.acts import Context, act_kind
+from icjis.core.models import Alert, Case, Event, Unit
+from icjis.core.refusals import Conflict, NotFound
+
+
+def raise_alert(
+    event: Event,
+    n: int,
+    *,
+    kind: str,
+    unit: Unit | str,
+    roles: list[str],
+    message: str,
+    case: Case | None = None,
+    subject: str = "",
+) -> Alert:
+    """Record alert number `n` of `event` (projector side; deterministic)."""
+    unit_obj = unit if isinstance(unit, Unit) else Unit.objects.select_related("territory").get(code=unit)
+    return Alert.objects.create(
+        id=f"{event.stream}#{event.seq}/{n}",
+        kind=kind,
+        case=case,
+        unit=unit_obj,
+        territory_path=case.territory_path if case else unit_obj.territory.path,
+        roles="," + ",".join(sorted(roles)) + ",",
+        message=message[:500],
+        subject=subject,
+        raised_at=event.recorded_at,
+    )
+
+
+def alerts_for(user: Any, state: str = "open") -> QuerySet[Alert]:
+    role_q = Q(pk__in=[])
+    for role in user.roles:
+        role_q |= Q(roles__contains=f",{role},")
+    qs = Alert.objects.filter(state=state).filter(role_q)
+    if scope_of(user) == "national":
+        return qs
+    cases = case_filter(user)
+    case_part = Q(case__in=Case.objects.filter(cases).values("pk")) if cases is not None else Q()
+    own_area = Q(case__isnull=True, territory_path__startswith=user.unit.territory.path)
+    return qs.filter(case_part | own_area)
+
+
+class Acknowledge(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    alert: str = pydantic.Field(min_length=1, max_length=240)
+    note: str = pydantic.Field(default="", max_length=1000)
+
+
+def _alert_stream(data: Any) -> str:
+    return f"alert/{data.alert}"
+
+
+def _apply_ack(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Alert.objects.filter(pk=data["alert"]).update(
+        state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor
+    )
+    return {"alert": data["alert"]}
+
+
+@act_kind(
+    "alerts.acknowledge",
+    schema=Acknowledge,
+    roles=("unit_head", "prosecutor", "legal_aid_coordinator", "ivs_officer", "investigator"),
+    legal_basis="Supervision of the procedure (CPC 35)",
+    target="stream",
+    stream_for=_alert_stream,
+    apply=_apply_ack,
+    title="Acknowledge an alert",
+)
+def acknowledge(ctx: Context) -> dict[str, Any]:
+    """Records that the person told has looked at an alert and what they did about it."""
+    alert = alerts_for(ctx.user).filter(pk=ctx.input.alert).first()
+    if alert is None:
+        if Alert.objects.filter(pk=ctx.input.alert, state="acknowledged").exists():
+            raise Conflict("This alert was already acknowledged.")
+        raise NotFound("No such open alert for you.")
+    return ctx.input.model_dump()
+
+
+projections.tables(Alert)
