@@ -153,6 +153,9 @@ WHITENOISE_USE_FINDERS = (
     not PRODUCTION
 )  # demo and test serve app static files without collectstatic
 
+# Legal aid: minutes a duty lawyer has to accept an appointment before the next one is asked.
+LEGALAID_ACCEPT_MINUTES = envint("ICJIS_LEGALAID_ACCEPT_MINUTES", 60)
+
 # Outbox delivery: the pull feed is always on; NATS JetStream is opt-in.
 NATS_URL = envstr("ICJIS_NATS_URL", "")
 NATS_STREAM = envstr("ICJIS_NATS_STREAM", "ICJIS")
