@@ -260,8 +260,8 @@ def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list
     now = clock.now()
     qs = Deadline.objects.filter(case__in=restrict(request.user).values("pk"))
     if filters.state:
-        if filters.state not in ("running", "met", "missed", "suspended", "cancelled"):
-            raise Invalid("state must be running, met, missed, suspended or cancelled.")
+        if filters.state not in ("running", "met", "missed", "suspended", "cancelled", "lapsed"):
+            raise Invalid("state must be running, met, missed, suspended, cancelled or lapsed.")
         qs = qs.in_state(filters.state, now)
     if filters.case:
         qs = qs.filter(case_id=normalise(filters.case) or "-")

@@ -54,7 +54,7 @@ def deadline_json(d: Any, now: datetime) -> dict[str, Any]:
     assert isinstance(d, Deadline)
     state = getattr(d, "current_state", None) or d.state
     if state == "running" and d.due_at < now:
-        state = "missed"
+        state = "lapsed" if d.window else "missed"
     remaining = (d.due_at - now).total_seconds() if state == "running" else None
     return {
         "case": d.case_id,
@@ -67,6 +67,7 @@ def deadline_json(d: Any, now: datetime) -> dict[str, Any]:
         "due_at": iso(d.due_at),
         "warn_at": iso(d.warn_at),
         "state": state,
+        "window": d.window,
         "closed_at": iso(d.closed_at),
         "seconds_left": int(remaining) if remaining is not None else None,
     }

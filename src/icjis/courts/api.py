@@ -1,5 +1,132 @@
-"""API routes of this module (mounted under /api/v1 by icjis.urls)."""
+"""API routes of the courts (mounted under /api/v1 by icjis.urls).
 
-from ninja import Router
+Investigating judge: petitions for preventive measures and the measures in force. Every list is
+scoped by `restrict(user)`: the investigating judge sees the cases of their court's territory,
+the prosecutor those of their area, the investigator those of their unit, counsel their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from icjis.core import clock
+from icjis.core.access import access_case, restrict
+from icjis.core.canonical import iso
+from icjis.core.numbering import normalise
+from icjis.core.refusals import NotFound
+from icjis.courts import measure_terms as terms
+from icjis.courts.models import CONSENT_NEEDED, Measure, Petition
+from icjis.legal.counting import local_date
 
 router = Router(tags=["courts"])
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=500, description="rows per page, at most 500")
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+class PetitionFilter(Page):
+    state: Literal["submitted", "consented", "decided"] | None = None
+    case: str | None = Field(None, max_length=32, description="case number")
+
+
+class MeasureFilter(Page):
+    case: str | None = Field(None, max_length=32, description="case number")
+
+
+def _page(qs: QuerySet[Any], page: Page, row: Any) -> dict[str, Any]:
+    """One query per page: a row more than the page tells whether there is a next one."""
+    rows = list(qs[page.offset : page.offset + page.limit + 1])
+    more = len(rows) > page.limit
+    return {
+        "items": [row(r) for r in rows[: page.limit]],
+        "limit": page.limit,
+        "offset": page.offset,
+        "next_offset": page.offset + page.limit if more else None,
+    }
+
+
+def _visible_case(request: HttpRequest, number: str) -> str:
+    """The case number, if the caller may see the case (the read is logged); 404 otherwise."""
+    found = normalise(number)
+    if found is None:
+        raise NotFound("No such case, or it is not visible to you.")
+    return access_case(request.user, found, "court").number
+
+
+def _petition_row(p: Petition) -> dict[str, Any]:
+    appeal_due = terms.appeal_due(p.decided_at) if p.decided_at else None
+    return {
+        "id": p.id,
+        "case": p.case_id,
+        "person": {"id": p.person_id, "name": p.person.full_name},
+        "measure": p.measure,
+        "months": p.months,
+        "kind": p.kind,
+        "extends": p.extends or None,
+        "grounds": p.grounds,
+        "state": p.state,
+        "needs_consent": p.measure in CONSENT_NEEDED or p.kind == "extension",
+        "submitted_by": p.submitted_by,
+        "submitted_at": iso(p.submitted_at),
+        "consent_by": p.consent_by or None,
+        "consent_at": iso(p.consent_at),
+        "decided_by": p.decided_by or None,
+        "decided_at": iso(p.decided_at),
+        "court": p.court_id,
+        "granted": p.granted,
+        "ordered_measure": p.ordered_measure or None,
+        "until": p.until.isoformat() if p.until else None,
+        "appeal_until": iso(appeal_due),
+    }
+
+
+@router.get("/courts/petitions", tags=["courts"])
+def list_petitions(request: HttpRequest, filters: Query[PetitionFilter]) -> dict[str, Any]:
+    """Petitions for preventive measures in the cases the caller may see, oldest first (the
+    judge's queue: `state=consented`; the prosecutor's: `state=submitted`), with the 5-day appeal
+    term of a ruling (CPC 106(7), 115(8), 266(10))."""
+    qs = Petition.objects.filter(case__in=restrict(request.user).values("pk"))
+    if filters.case:
+        qs = qs.filter(case_id=_visible_case(request, filters.case))
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    qs = qs.select_related("person").order_by("submitted_at", "id")
+    return _page(qs, filters, _petition_row)
+
+
+@router.get("/courts/measures", tags=["courts"])
+def list_measures(request: HttpRequest, filters: Query[MeasureFilter]) -> dict[str, Any]:
+    """Preventive measures in force in the cases the caller may see, those ending soonest first,
+    with the days left (the last day counts: custody ordered until a day ends at 24:00, CPC 137).
+    A measure whose term has passed with no extension shows as `expired`: the person must be
+    released or the measure changed."""
+    today = local_date(clock.now())
+    qs = Measure.objects.filter(case__in=restrict(request.user).values("pk"), state="active")
+    if filters.case:
+        qs = qs.filter(case_id=_visible_case(request, filters.case))
+    qs = qs.select_related("person").order_by("until", "case_id", "ordered_from")
+
+    def row(m: Measure) -> dict[str, Any]:
+        days_left = (m.until - today).days if m.until else None
+        return {
+            "case": m.case_id,
+            "person": {"id": m.person_id, "name": m.person.full_name},
+            "measure": m.measure,
+            "petition": m.petition_id,
+            "last_petition": m.last_petition_id,
+            "ordered_from": iso(m.ordered_from),
+            "counted_from": iso(m.counted_from),
+            "until": m.until.isoformat() if m.until else None,
+            "ends_at": iso(terms.ends_at(m.until)) if m.until else None,
+            "extensions": m.extensions,
+            "days_left": days_left,
+            "state": "expired" if days_left is not None and days_left < 0 else "active",
+        }
+
+    return _page(qs, filters, row)

@@ -104,6 +104,7 @@ def on_event(event: Event, data: dict[str, Any]) -> None:
                 due_at=effect.due_at,
                 warn_at=effect.warn_at,
                 duration=str(effect.duration) if effect.duration else "",
+                window=effect.window,
                 notify=list(effect.notify),
             )
             continue

@@ -8,15 +8,17 @@ from django.db import models
 from django.db.models import Case as SqlCase
 from django.db.models import Q, QuerySet, Value, When
 
-STATES = ("running", "met", "missed", "suspended", "cancelled")
+STATES = ("running", "met", "missed", "suspended", "cancelled", "lapsed")
 
 
 class DeadlineQuerySet(models.QuerySet["Deadline"]):
     def with_state(self, now: datetime) -> QuerySet[Deadline]:
         """Annotate `current_state`: a running term whose due time has passed is `missed` at
-        query time — right without any worker having run."""
+        query time — right without any worker having run. A window (a time within which a party
+        MAY act, e.g. to appeal) is not missed by anyone when it passes: it has `lapsed`."""
         return self.annotate(
             current_state=SqlCase(
+                When(state="running", window=True, due_at__lt=now, then=Value("lapsed")),
                 When(state="running", due_at__lt=now, then=Value("missed")),
                 default="state",
                 output_field=models.CharField(),
@@ -25,7 +27,9 @@ class DeadlineQuerySet(models.QuerySet["Deadline"]):
 
     def in_state(self, state: str, now: datetime) -> QuerySet[Deadline]:
         if state == "missed":
-            return self.filter(Q(state="running", due_at__lt=now) | Q(state="missed"))
+            return self.filter(Q(state="running", window=False, due_at__lt=now) | Q(state="missed"))
+        if state == "lapsed":
+            return self.filter(state="running", window=True, due_at__lt=now)
         if state == "running":
             return self.filter(state="running", due_at__gte=now)
         return self.filter(state=state)
@@ -52,6 +56,7 @@ class Deadline(models.Model):
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspended_seconds = models.BigIntegerField(default=0)
     duration = models.CharField(max_length=16, blank=True)
+    window = models.BooleanField(default=False)  # a time to act in, not an obligation
     notify = models.JSONField(default=list)
 
     objects = DeadlineQuerySet.as_manager()

@@ -120,6 +120,7 @@ KNOWN_EVENT_KINDS = frozenset(
         "legalaid.decline",
         "courts.measure.petition",
         "courts.measure.decide",
+        "courts.measure.appeal",
         "courts.case.register",
         "courts.hearing.schedule",
         "courts.verdict.deliver",

@@ -1,0 +1,89 @@
+"""Term arithmetic of preventive measures (CPC 115, 137), kept apart from the acts so it can be
+read and tested on its own. Nothing here reads a clock; dates are local (Asia/Bishkek) dates and
+moments are aware UTC datetimes, counted as `icjis.legal.counting` counts them so that the acts'
+checks agree with the deadlines the rule pack shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from icjis.legal.counting import Duration, add_months, before, due_at, end_of_day, last_day_of
+
+MAX_MONTHS_AT_A_TIME = 2  # CPC 115(1)
+CUSTODY_CAP_MONTHS = 12  # CPC 115(11)
+EXTENSION_LEAD = Duration(5, "d")  # CPC 115(3), 266(8)
+APPEAL_DAYS = 5  # CPC 106(7), 115(8), 266(10)
+
+LABELS = {
+    "undertaking": "the undertaking not to leave",
+    "electronic_monitoring": "electronic monitoring",
+    "bail": "bail",
+    "house_arrest": "house arrest",
+    "custody": "custody",
+}
+
+
+def label(measure: str) -> str:
+    """The measure's name in a sentence."""
+    return LABELS.get(measure, measure.replace("_", " "))
+
+
+def ends_at(until: date) -> datetime:
+    """The moment a measure ordered until `until` ends: 24:00 local time of that day, never
+    moved off a non-working day (CPC 137(2)(4))."""
+    return end_of_day(until)
+
+
+def latest_extension_petition(until: date) -> datetime:
+    """The last moment an extension petition may reach the court: 5 days before the measure
+    ends (CPC 115(3)) — the same moment the rule `custody.extension_request` falls due."""
+    return before(ends_at(until), EXTENSION_LEAD)
+
+
+def last_day(moment: datetime) -> date:
+    """The local day a term ending at `moment` ends on (24:00 belongs to the day before)."""
+    return last_day_of(moment)
+
+
+def longest_term(start: date, months: int = MAX_MONTHS_AT_A_TIME) -> date:
+    """The last day of a term of `months` months counted from `start` (CPC 137(2)(3))."""
+    return add_months(start, months)
+
+
+def cap_day(anchor: date) -> date:
+    """The last day custody may reach when it is counted from `anchor` (CPC 115(11))."""
+    return add_months(anchor, CUSTODY_CAP_MONTHS)
+
+
+def months_and_days(start: date, end: date) -> tuple[int, int]:
+    """Whole calendar months from `start` to `end`, and the days left over."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    return months, (end - add_months(start, months)).days
+
+
+def describe_span(start: date, end: date) -> str:
+    """'14 months' or '12 months and 3 days'."""
+    months, days = months_and_days(start, end)
+    text = f"{months} month{'s' if months != 1 else ''}"
+    if days:
+        text += f" and {days} day{'s' if days != 1 else ''}"
+    return text
+
+
+def appeal_due(decided_at: datetime) -> datetime:
+    """The end of the 5-day appeal term against a ruling (CPC 106(7), 115(8), 266(10)): the day
+    of the ruling is not counted, the term ends at 24:00 and moves off a non-working day
+    (CPC 137(2)(2), (4)) — an appeal term is not a custody term."""
+    return due_at(decided_at, APPEAL_DAYS, "d", shift=True)
+
+
+def custody_served(periods: list[tuple[datetime, datetime]]) -> timedelta:
+    """The total of earlier stretches of custody (start, end), each counted only forwards."""
+    total = timedelta(0)
+    for start, end in periods:
+        if end > start:
+            total += end - start
+    return total

@@ -1,0 +1,529 @@
+"""The investigating judge's preventive measures (CPC 104-116, 266): act kinds and projectors.
+
+The investigator petitions the investigating judge for a measure for a suspect or accused
+(`courts.measure.petition`); for bail, house arrest and custody, and for extending house arrest
+or custody, the prosecutor's consent comes first (`courts.measure.consent`, CPC 106(3), 115(2));
+the judge rules (`courts.measure.decide`): custody and house arrest for at most 2 months at a
+time (CPC 115(1)), extensions asked for at least 5 days before the term ends (115(3)), custody
+never beyond one year in total (115(11)); the ruling may be appealed within 5 days
+(`courts.measure.appeal`, CPC 106(7), 115(8), 266(10)).
+
+The recorded decision carries what the rule pack `kg-2021` reads: `person`, `granted`, `measure`,
+`until` (ISO date, the last day, to 24:00) and, for a first custody order, `detained_at` (the hour
+custody counts from, CPC 115(5)-(7)). So a custody order meets the 48-hour detention clock of that
+person and starts the custody term, the one-year cap, the extension-request term and the appeal
+window as Deadline rows of the case.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import pydantic
+
+from icjis.core import projections
+from icjis.core.acts import Context, act_kind
+from icjis.core.canonical import iso
+from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Event
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.courts import measure_terms as terms
+from icjis.courts.models import (
+    CONSENT_NEEDED,
+    MEASURES,
+    TERMED_MEASURES,
+    Measure,
+    MeasureAppeal,
+    Petition,
+)
+from icjis.legal.counting import local_date, parse_moment
+from icjis.legal.engine import subject_value
+
+PRE_TRIAL = ("pre_investigation", "investigation", "prosecution")
+PETITION_ID = r"^MP-[0-9A-Za-z-]{1,24}-[0-9]{1,6}$"
+MeasureName = Literal["undertaking", "electronic_monitoring", "bail", "house_arrest", "custody"]
+
+
+def _case_of(event: Event) -> Case:
+    return Case.objects.get(number=event.stream.removeprefix("case/"))
+
+
+def _require_pre_trial(case: Case) -> None:
+    if case.stage not in PRE_TRIAL:
+        raise Conflict(
+            f"The case is at the stage '{case.stage}'; the investigating judge rules on measures "
+            "only before the case goes to trial (during the trial the court does, CPC 114(11))."
+        )
+
+
+def _petition_in(ctx: Context) -> Petition:
+    assert ctx.case is not None
+    found = Petition.objects.filter(pk=ctx.input.petition, case=ctx.case).first()
+    if found is None:
+        raise NotFound(f"There is no petition {ctx.input.petition} in this case.")
+    return found
+
+
+def _active_measure(case: Case, person: str) -> Measure | None:
+    return (
+        Measure.objects.filter(case=case, person_id=person, state="active")
+        .order_by("-ordered_from")
+        .first()
+    )
+
+
+def detention_of(stream: str, person: str) -> datetime | None:
+    """The hour of the person's actual detention in this case, read from the ledger: the last
+    `detention.arrest` naming the person, unless a `detention.release` came after it."""
+    found: datetime | None = None
+    events = Event.objects.filter(
+        stream=stream, kind__in=("detention.arrest", "detention.release")
+    ).order_by("seq")
+    for event in events:
+        data = event.payload
+        if subject_value(data.get("person")) != person:
+            continue
+        if event.kind == "detention.release":
+            found = None
+        elif data.get("detained_at"):
+            found = parse_moment(data["detained_at"], end_of_date=False)
+        else:
+            found = event.recorded_at
+    return found
+
+
+def earlier_custody(case: Case, person: str, current: Measure | None = None) -> timedelta:
+    """Time the person already spent in custody in this case before the current stretch; it
+    counts towards the one-year cap (CPC 115(7))."""
+    periods = []
+    for m in Measure.objects.filter(case=case, person_id=person, measure="custody"):
+        if current is not None and m.pk == current.pk:
+            continue
+        end = terms.ends_at(m.until) if m.until else m.ordered_from
+        if m.ended_at is not None and m.ended_at < end:
+            end = m.ended_at
+        periods.append((m.counted_from, end))
+    return terms.custody_served(periods)
+
+
+def _refuse_beyond_cap(anchor: datetime, until: date) -> None:
+    start = local_date(anchor)
+    if until > terms.cap_day(start):
+        raise Conflict(
+            f"Custody in this case would reach {terms.describe_span(start, until)}; the law "
+            f"allows at most {terms.CUSTODY_CAP_MONTHS} (CPC 115(11)). Custody counted from "
+            f"{start.isoformat()} may last until {terms.cap_day(start).isoformat()} at the "
+            "latest; beyond that the measure must be changed to another one."
+        )
+
+
+# --- courts.measure.petition ---------------------------------------------------------------------
+
+
+class PetitionIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16, description="person id")
+    measure: MeasureName
+    months: int | None = pydantic.Field(
+        default=None, ge=1, le=24, description="custody and house arrest only: 1 or 2"
+    )
+    grounds: str = pydantic.Field(min_length=3, max_length=4000)
+
+
+def _apply_petition(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = _case_of(event)
+    Petition.objects.create(
+        id=data["petition"],
+        case=case,
+        person_id=data["person"],
+        measure=data["measure"],
+        months=data.get("months"),
+        kind=data["kind"],
+        extends=data.get("extends", ""),
+        grounds=data["grounds"],
+        state="submitted",
+        submitted_by=event.actor,
+        submitted_at=event.recorded_at,
+    )
+    details = dict(case.details)
+    details["measure_petitions"] = [*details.get("measure_petitions", []), data["petition"]]
+    Case.objects.filter(pk=case.pk).update(details=details, last_movement_at=event.recorded_at)
+    return {
+        "petition": data["petition"],
+        "kind": data["kind"],
+        "needs_consent": data["measure"] in CONSENT_NEEDED,
+    }
+
+
+@act_kind(
+    "courts.measure.petition",
+    schema=PetitionIn,
+    roles=("investigator",),
+    legal_basis="CPC 106(3), 115(2)-(3), 266(1), (8)",
+    apply=_apply_petition,
+    title="Petition the investigating judge for a preventive measure",
+)
+def petition_measure(ctx: Context) -> dict[str, Any]:
+    """Records the investigator's petition to the investigating judge for a preventive measure
+    for a suspect or accused — custody, house arrest, bail, electronic monitoring or the
+    undertaking not to leave (CPC 104, 106(3)) — or for extending custody or house arrest in
+    force (CPC 115(2)). Custody and house arrest are asked for 1 or 2 months (115(1)); an
+    extension must reach the court at least 5 days before the term ends (115(3), 266(8)); custody
+    may not be extended beyond one year in total in the case (115(7), (11)). Bail, house arrest
+    and custody, and every extension, then need the prosecutor's consent (106(3), 115(2))."""
+    case, data = ctx.case, ctx.input
+    assert case is not None
+    _require_pre_trial(case)
+    if not CaseOfficer.objects.filter(
+        case=case, role="investigator", username=ctx.user.username
+    ).exists():
+        raise Forbidden("Only the investigator in charge of the case may petition the judge.")
+    if not CaseParticipant.objects.filter(
+        case=case, person_id=data.person, role__in=("suspect", "accused")
+    ).exists():
+        raise Invalid(
+            f"{data.person} is not a suspect or accused in this case; a preventive measure is "
+            "applied only to them (CPC 104(1)).",
+            fields={"person": "not a suspect or accused in this case"},
+        )
+    if data.measure in TERMED_MEASURES:
+        if data.months is None or data.months > terms.MAX_MONTHS_AT_A_TIME:
+            raise Invalid(
+                f"{terms.label(data.measure).capitalize()} is ordered for at most "
+                f"{terms.MAX_MONTHS_AT_A_TIME} months at a time (CPC 115(1)); ask for 1 or 2.",
+                fields={"months": "1 or 2"},
+            )
+    elif data.months is not None:
+        raise Invalid(
+            f"{terms.label(data.measure).capitalize()} is not ordered for a term; leave out "
+            "months.",
+            fields={"months": "not for this measure"},
+        )
+    pending = Petition.objects.filter(
+        case=case, person_id=data.person, state__in=("submitted", "consented")
+    ).first()
+    if pending is not None:
+        raise Conflict(
+            f"Petition {pending.id} for this person still awaits the judge's ruling; wait for it "
+            "before petitioning again."
+        )
+    active = _active_measure(case, data.person)
+    extends: Measure | None = None
+    if active is not None and active.measure == data.measure:
+        if active.until is None:
+            raise Conflict(
+                f"{terms.label(data.measure).capitalize()} is already in force for this person "
+                "(one measure at a time, CPC 104(3))."
+            )
+        if ctx.now <= terms.ends_at(active.until):
+            latest = terms.latest_extension_petition(active.until)
+            if ctx.now > latest:
+                raise Conflict(
+                    f"Too late to petition for an extension: {terms.label(active.measure)} ends "
+                    f"on {active.until.isoformat()} and the petition had to reach the court at "
+                    f"least 5 days before, by the end of {terms.last_day(latest).isoformat()} "
+                    "(CPC 115(3), 266(8))."
+                )
+            extends = active
+    if data.measure == "custody":
+        assert data.months is not None
+        if extends is not None and extends.until is not None:
+            anchor = extends.counted_from - earlier_custody(case, data.person, extends)
+            wanted = terms.longest_term(extends.until, data.months)
+        else:
+            start = detention_of(ctx.stream, data.person) or ctx.now
+            anchor = start - earlier_custody(case, data.person)
+            wanted = terms.longest_term(local_date(start), data.months)
+        _refuse_beyond_cap(anchor, wanted)
+    number = Petition.objects.filter(case=case).count() + 1
+    recorded: dict[str, Any] = {
+        "petition": f"MP-{case.number}-{number}",
+        "person": data.person,
+        "measure": data.measure,
+        "kind": "extension" if extends is not None else "initial",
+        "grounds": data.grounds,
+    }
+    if data.months is not None:
+        recorded["months"] = data.months
+    if extends is not None:
+        recorded["extends"] = extends.petition_id
+    return recorded
+
+
+# --- courts.measure.consent ----------------------------------------------------------------------
+
+
+class ConsentIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    petition: str = pydantic.Field(pattern=PETITION_ID, max_length=40)
+
+
+def _apply_consent(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Petition.objects.filter(pk=data["petition"]).update(
+        state="consented", consent_by=event.actor, consent_at=event.recorded_at
+    )
+    return {"petition": data["petition"]}
+
+
+@act_kind(
+    "courts.measure.consent",
+    schema=ConsentIn,
+    roles=("prosecutor",),
+    legal_basis="CPC 106(3), 115(2)",
+    apply=_apply_consent,
+    title="Consent to a petition for a preventive measure",
+)
+def consent_to_petition(ctx: Context) -> dict[str, Any]:
+    """Records the supervising prosecutor's consent to the investigator's petition; the
+    investigating judge may rule on a petition for bail, house arrest or custody, or for
+    extending house arrest or custody, only once it is given (CPC 106(3), 115(2))."""
+    assert ctx.case is not None
+    _require_pre_trial(ctx.case)
+    found = _petition_in(ctx)
+    if found.state != "submitted":
+        raise Conflict(f"Petition {found.id} is already {found.state}.")
+    return {"petition": found.id, "person": found.person_id, "measure": found.measure}
+
+
+# --- courts.measure.decide -----------------------------------------------------------------------
+
+
+class DecideIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    petition: str = pydantic.Field(pattern=PETITION_ID, max_length=40)
+    granted: bool
+    measure: MeasureName | None = pydantic.Field(
+        default=None, description="a milder measure than the one asked, if the judge so rules"
+    )
+    until: date | None = pydantic.Field(
+        default=None, description="custody and house arrest: the last day of the term"
+    )
+
+
+def _apply_decide(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = _case_of(event)
+    granted = bool(data["granted"])
+    until = date.fromisoformat(data["until"]) if data.get("until") else None
+    petition = Petition.objects.get(pk=data["petition"])
+    petition.state = "decided"
+    petition.decided_by = event.actor
+    petition.decided_at = event.recorded_at
+    petition.court_id = data.get("court") or None
+    petition.granted = granted
+    petition.ordered_measure = data["measure"] if granted else ""
+    petition.until = until
+    petition.save()
+    result: dict[str, Any] = {"petition": petition.id, "granted": granted}
+    if granted:
+        active = Measure.objects.filter(case=case, person_id=data["person"], state="active")
+        if data.get("extends"):
+            measure = active.get(petition_id=data["extends"])
+            measure.until = until
+            measure.last_petition = petition
+            measure.extensions += 1
+            measure.save()
+        else:
+            active.update(state="ended", ended_at=event.recorded_at)
+            Measure.objects.create(
+                case=case,
+                person_id=data["person"],
+                measure=data["measure"],
+                petition=petition,
+                last_petition=petition,
+                ordered_from=event.recorded_at,
+                counted_from=parse_moment(data["counted_from"], end_of_date=False),
+                until=until,
+            )
+        result.update(measure=data["measure"], until=data.get("until"))
+    CaseOfficer.objects.get_or_create(
+        case=case,
+        username=event.actor,
+        role="investigating_judge",
+        defaults={"since": event.recorded_at},
+    )
+    if data.get("court"):
+        CaseUnit.objects.get_or_create(
+            case=case, unit_id=data["court"], capacity="investigating_court"
+        )
+    Case.objects.filter(pk=case.pk).update(last_movement_at=event.recorded_at)
+    return result
+
+
+def _term_until(ctx: Context, found: Petition, ordered: str, base: date, extends: bool) -> date:
+    """The last day of the term the judge orders, checked against CPC 115(1) and the petition."""
+    today = local_date(ctx.now)
+    limit = terms.longest_term(base)
+    asked = terms.longest_term(base, found.months or terms.MAX_MONTHS_AT_A_TIME)
+    until = ctx.input.until or asked
+    what = terms.label(ordered).capitalize()
+    if until > limit:
+        raise Invalid(
+            f"{what} is ordered for at most {terms.MAX_MONTHS_AT_A_TIME} months at a time "
+            f"(CPC 115(1)): counted from {base.isoformat()}, until may be {limit.isoformat()} "
+            "at the latest.",
+            fields={"until": f"at most {limit.isoformat()}"},
+        )
+    if until > asked:
+        raise Invalid(
+            f"The petition asked for {found.months} month(s): until may be {asked.isoformat()} "
+            "at the latest.",
+            fields={"until": f"at most {asked.isoformat()}"},
+        )
+    if until <= (base if extends else today):
+        raise Invalid(
+            f"until must be after {(base if extends else today).isoformat()}.",
+            fields={"until": "too early"},
+        )
+    return until
+
+
+@act_kind(
+    "courts.measure.decide",
+    schema=DecideIn,
+    roles=("investigating_judge",),
+    legal_basis="CPC 108, 113, 114, 115(1)-(4), (11), 266",
+    apply=_apply_decide,
+    title="Rule on a petition for a preventive measure",
+)
+def decide_petition(ctx: Context) -> dict[str, Any]:
+    """Records the investigating judge's ruling on a petition: the measure is ordered (or
+    extended), a milder one is ordered instead, or the petition is refused (CPC 266(5), (8)).
+    Custody and house arrest run until a day the judge sets, at most 2 months at a time — from
+    the detention for a first custody order, from the current end for an extension (CPC 115(1),
+    (5)); custody never beyond one year in total (115(11)). A petition for bail, house arrest or
+    custody, or for an extension, is ruled on only with the prosecutor's consent (106(3), 115(2)).
+    The judge of the court whose territory covers the case rules, and keeps sight of the case."""
+    case, data = ctx.case, ctx.input
+    assert case is not None
+    _require_pre_trial(case)
+    found = _petition_in(ctx)
+    if found.state == "decided":
+        raise Conflict(f"Petition {found.id} has already been ruled on.")
+    needs_consent = found.measure in CONSENT_NEEDED or found.kind == "extension"
+    if needs_consent and found.state != "consented":
+        raise Conflict(
+            f"Petition {found.id} for {terms.label(found.measure)} needs the prosecutor's consent "
+            "before the judge may rule on it (CPC 106(3), 115(2))."
+        )
+    recorded: dict[str, Any] = {
+        "petition": found.id,
+        "kind": found.kind,
+        "person": found.person_id,
+        "requested": found.measure,
+        "granted": data.granted,
+        "court": ctx.user.unit_id or "",
+    }
+    if not data.granted:
+        if data.measure not in (None, found.measure):
+            raise Invalid(
+                "To order another measure instead, set granted to true with that measure "
+                "(CPC 266(5)(2)).",
+                fields={"measure": "only with granted"},
+            )
+        if data.until is not None:
+            raise Invalid("A refusal orders no term; leave out until.", fields={"until": "none"})
+        return {**recorded, "measure": found.measure}
+    ordered = data.measure or found.measure
+    if MEASURES.index(ordered) > MEASURES.index(found.measure):
+        raise Invalid(
+            f"The petition asks for {terms.label(found.measure)}; the judge may order it or a "
+            "milder measure, not a stricter one (CPC 266(5)(2), (8)(2)).",
+            fields={"measure": "stricter than asked"},
+        )
+    active = _active_measure(case, found.person_id)
+    extends = found.kind == "extension" and ordered == found.measure
+    period_start = ctx.now
+    if extends:
+        if (
+            active is None
+            or active.until is None
+            or active.petition_id != found.extends
+            or ctx.now > terms.ends_at(active.until)
+        ):
+            raise Conflict(
+                f"The {terms.label(found.measure)} this petition would extend is no longer in "
+                "force; it cannot be extended (CPC 115(2)) — a new petition is needed."
+            )
+        base = active.until
+    else:
+        if ordered == "custody":
+            period_start = detention_of(ctx.stream, found.person_id) or ctx.now
+        base = local_date(period_start)
+    if ordered in TERMED_MEASURES:
+        until = _term_until(ctx, found, ordered, base, extends)
+        recorded["until"] = until.isoformat()
+        if ordered == "custody":
+            if extends:
+                assert active is not None
+                anchor = active.counted_from - earlier_custody(case, found.person_id, active)
+            else:
+                earlier = earlier_custody(case, found.person_id)
+                anchor = period_start - earlier
+                if anchor != ctx.now:
+                    # the one-year cap counts from detention and adds earlier custody
+                    recorded["detained_at"] = iso(anchor)
+                if earlier:
+                    recorded["earlier_custody_days"] = earlier.days
+            _refuse_beyond_cap(anchor, until)
+    elif data.until is not None:
+        raise Invalid(
+            f"{terms.label(ordered).capitalize()} is not ordered for a term; leave out until.",
+            fields={"until": "not for this measure"},
+        )
+    if extends:
+        assert active is not None
+        recorded["extends"] = active.petition_id
+    else:
+        recorded["counted_from"] = iso(period_start)
+    return {**recorded, "measure": ordered}
+
+
+# --- courts.measure.appeal -----------------------------------------------------------------------
+
+
+class AppealIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    petition: str = pydantic.Field(pattern=PETITION_ID, max_length=40)
+    grounds: str = pydantic.Field(min_length=3, max_length=4000)
+
+
+def _apply_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    MeasureAppeal.objects.create(
+        petition_id=data["petition"],
+        filed_by=event.actor,
+        filed_role=event.actor_role,
+        filed_at=event.recorded_at,
+        grounds=data["grounds"],
+        start_seq=event.seq,
+    )
+    return {"petition": data["petition"]}
+
+
+@act_kind(
+    "courts.measure.appeal",
+    schema=AppealIn,
+    roles=("lawyer", "prosecutor"),
+    legal_basis="CPC 106(7), 115(8), 266(10)",
+    apply=_apply_appeal,
+    title="Appeal against the investigating judge's ruling on a measure",
+)
+def appeal_ruling(ctx: Context) -> dict[str, Any]:
+    """Records an appeal by the prosecutor or by defence counsel against the investigating
+    judge's ruling on a measure or its extension, or the refusal of either, to the higher court
+    within 5 days of the ruling (CPC 106(7), 115(8), 266(10)); the appeal does not suspend the
+    ruling. Counsel must be in the case."""
+    found = _petition_in(ctx)
+    if found.state != "decided" or found.decided_at is None:
+        raise Conflict(
+            f"Petition {found.id} has not been ruled on yet; there is nothing to appeal."
+        )
+    due = terms.appeal_due(found.decided_at)
+    if ctx.now > due:
+        raise Conflict(
+            f"The 5-day appeal term against the ruling on {found.id} ended at the end of "
+            f"{terms.last_day(due).isoformat()} (CPC 106(7), 115(8), 266(10))."
+        )
+    return {"petition": found.id, "person": found.person_id, "grounds": ctx.input.grounds}
+
+
+projections.tables(MeasureAppeal, Measure, Petition)
