@@ -1,24 +1,31 @@
 """Oversight lists of the register of crimes (module A: the prosecutor's oversight dashboards):
 reports awaiting a decision, running and missed legal terms, refusals to open a case, and cases
-without movement.
+without movement — for heads of unit, prosecutors and auditors.
 
-Each function returns ONE queryset, i.e. one SQL statement whatever the caseload: the user's
-jurisdiction enters as the `restrict(user)` subquery, the legal terms and the refusal as
-correlated subqueries served by unique indexes, never as Python loops over rows. The lists show
-no personal data (no summary, no participants), so they are not written to the access log row by
-row; opening a case from a list goes through `access_case`, which is logged.
+Each function returns ONE queryset, i.e. one SQL statement whatever the caseload, never a Python
+loop over rows. Its rows are those of the units the user oversees (their unit; every unit of a
+prosecutor's supervision area) that `restrict(user)` also lets through, so a list is never wider
+than what the user may read. The unit leads the index each list starts from (case_unit_stage_idx,
+deadline_unit_due_idx), so the database reads the user's own area, not the whole country; the
+legal terms and the refusal come as correlated subqueries on unique indexes.
+
+The lists show no personal data (no summary, no participants, no grounds), so they are not
+written to the access log row by row; opening a case from a list goes through `access_case`,
+which is.
 """
 
 from __future__ import annotations
 
+import operator
 from datetime import datetime, timedelta
+from functools import reduce
 from typing import Any
 
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
-from icjis.core.access import restrict
-from icjis.core.models import Case, Event
+from icjis.core.access import case_filter, restrict, scope_of
+from icjis.core.models import Case, Event, Unit
 from icjis.core.refusals import Forbidden, Invalid
 from icjis.legal.models import Deadline
 
@@ -54,9 +61,44 @@ def require_overseer(user: Any) -> None:
         )
 
 
-def _jurisdiction(user: Any) -> QuerySet[Case]:
+def overseen_units(user: Any) -> QuerySet[Unit] | None:
+    """The units whose work `user` oversees, by their read scope: their own unit (unit scope),
+    every unit in their territory subtree (region: a prosecutor's supervision area), every unit
+    of their agency; None for national scope (every unit)."""
+    scope = scope_of(user)
+    if scope == "national":
+        return None
+    if scope == "region":
+        return Unit.objects.filter(territory__path__startswith=user.unit.territory.path)
+    if scope == "agency":
+        return Unit.objects.filter(agency_id=user.agency_id)
+    return Unit.objects.filter(code=user.unit_id)
+
+
+def _cases(user: Any) -> QuerySet[Case]:
     require_overseer(user)
-    return restrict(user)
+    units = overseen_units(user)
+    visible = restrict(user)
+    return visible if units is None else visible.filter(unit__in=units)
+
+
+def _of_visible_cases(q: Q) -> Q:
+    """On Deadline: `case_id IN (cases matching q)`, q being the access filter that `restrict`
+    applies (`case_filter`). Its OR of branches (own, unit, territory …) is distributed over the
+    IN, so each branch is one subquery built once from its own index and the deadline rows are
+    tested against it. Written as `case__in=restrict(user)`, PostgreSQL builds the set of every
+    visible case by scanning every case in the country; as a test on the joined case, it prices
+    the branches' subqueries once per row and again prefers that scan."""
+    if q.connector == Q.OR and not q.negated and q.children:
+        return reduce(
+            operator.or_,
+            (_of_visible_cases(c if isinstance(c, Q) else Q(c)) for c in q.children),
+        )
+    if len(q.children) == 1 and not q.negated and not isinstance(q.children[0], Q):
+        lookup, value = q.children[0]
+        if lookup == "pk__in":
+            return Q(case_id__in=value)
+    return Q(case_id__in=Case.objects.filter(q).values("pk"))
 
 
 def _period(days: int) -> timedelta:
@@ -84,7 +126,7 @@ def undecided_reports(user: Any, now: datetime) -> QuerySet[Case]:
     the term for the decision (`report.decision`, CPC 153(3)) — null where the case's rule pack
     has no such term."""
     return (
-        _jurisdiction(user)
+        _cases(user)
         .filter(stage__in=UNDECIDED_STAGES)
         .only(*CASE_FIELDS)
         .annotate(
@@ -103,16 +145,22 @@ def deadlines(
     rule: str | None = None,
     unit: str | None = None,
 ) -> QuerySet[Deadline]:
-    """Legal terms of the cases in the user's jurisdiction that are `running` (due time still
-    ahead) or `missed` (past due and not met, or met late) at `now`, soonest due first.
+    """Legal terms running in the units the user oversees, of cases they may read, that are
+    `running` (due time still ahead) or `missed` (past due and not met, or met late) at `now`
+    — the state computed at query time — soonest due first.
 
     `rule` is a dotted prefix: `investigation.term` also takes `investigation.term.minor`, but
     not `investigation.terms`. `unit` is the unit the term runs in."""
     if state not in LISTED_STATES:
         raise Invalid("state must be running or missed.", fields={"state": "running or missed"})
-    qs = Deadline.objects.in_state(state, now).filter(
-        case__in=_jurisdiction(user).values("pk")
-    )
+    require_overseer(user)
+    qs = Deadline.objects.in_state(state, now)
+    visible = case_filter(user)
+    if visible is not None:
+        qs = qs.filter(_of_visible_cases(visible))
+    units = overseen_units(user)
+    if units is not None:
+        qs = qs.filter(unit__in=units)
     if rule:
         qs = qs.filter(Q(rule=rule) | Q(rule__startswith=f"{rule}."))
     if unit:
@@ -148,7 +196,7 @@ def refusals_to_review(user: Any, now: datetime, days: int = 30) -> QuerySet[Cas
         .values("recorded_at")[:1]
     )
     return (
-        _jurisdiction(user)
+        _cases(user)
         # A refusal moves the case, so a case refused since `since` has moved since then: the
         # indexed last_movement_at bound keeps the ledger lookups to recent cases.
         .filter(stage="closed", details__decision="refused", last_movement_at__gte=since)
@@ -167,7 +215,7 @@ def stale_cases(user: Any, now: datetime, days: int) -> QuerySet[Case]:
     """Cases not closed on which nothing has happened for more than `days` days, longest
     without movement first."""
     return (
-        _jurisdiction(user)
+        _cases(user)
         .exclude(stage="closed")
         .filter(last_movement_at__lt=now - _period(days))
         .only(*CASE_FIELDS)
