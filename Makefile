@@ -11,6 +11,11 @@ PYTEST_ARGS ?=
 .PHONY: demo test test-sqlite test-postgres install lint bench clean pg-up nats-up
 
 $(STAMP): pyproject.toml
+	@# WeasyPrint (receipt PDFs) needs Debian's pango; installed only where it is missing.
+	@if command -v apt-get >/dev/null && ! /sbin/ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0; then \
+	  apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	    libharfbuzz-subset0 fonts-dejavu-core; \
+	fi
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'

@@ -153,6 +153,10 @@ WHITENOISE_USE_FINDERS = (
     not PRODUCTION
 )  # demo and test serve app static files without collectstatic
 
+# The address the public reaches this system at (printed in receipts' QR codes); empty: the
+# request's own host.
+PUBLIC_BASE_URL = envstr("ICJIS_PUBLIC_BASE_URL", "").rstrip("/")
+
 # Legal aid: minutes a duty lawyer has to accept an appointment before the next one is asked.
 LEGALAID_ACCEPT_MINUTES = envint("ICJIS_LEGALAID_ACCEPT_MINUTES", 60)
 

@@ -62,10 +62,17 @@ class Outcome:
     result: dict[str, Any]
     reactions: list[Outcome] = field(default_factory=list)
     stored: dict[str, Any] | None = None  # the first answer, when this is a replayed retry
+    secret: frozenset[str] = frozenset()  # result keys told once and never stored
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, for_storage: bool = False) -> dict[str, Any]:
+        """The answer to the caller; `for_storage` drops secrets (a receipt token in clear),
+        which a retry then reports as withheld rather than keeping them in the database."""
         if self.stored is not None:
             return self.stored
+        result = self.result
+        if for_storage and self.secret:
+            result = {k: v for k, v in result.items() if k not in self.secret}
+            result["withheld"] = sorted(self.secret)
         return {
             "event": {
                 "stream": self.event.stream,
@@ -74,8 +81,8 @@ class Outcome:
                 "recorded_at": iso(self.event.recorded_at),
                 "hash": self.event.hash,
             },
-            "result": self.result,
-            "reactions": [r.as_json() for r in self.reactions],
+            "result": result,
+            "reactions": [r.as_json(for_storage=for_storage) for r in self.reactions],
         }
 
 
@@ -285,7 +292,7 @@ def _perform_locked(
             key=idempotency_key,
             request_hash=request_hash,
             event=outcome.event,
-            response=dumps(outcome.as_json()),
+            response=dumps(outcome.as_json(for_storage=True)),
         )
     return outcome
 
@@ -317,7 +324,7 @@ def _record(ctx: Context, depth: int) -> Outcome:
         rule_pack=rule_pack,
     )
     result = projections.project(event, data)
-    outcome = Outcome(event, {**result, **ctx.extra_result})
+    outcome = Outcome(event, {**result, **ctx.extra_result}, secret=frozenset(ctx.extra_result))
     _outbox(event)
     for react in (*kind.reactions, *SUBSCRIBED.get(kind.name, ())):
         for caused in react(ctx, event, data):
