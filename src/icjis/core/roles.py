@@ -91,7 +91,9 @@ ROLES: dict[str, Role] = {
         Role("dispatcher", "unit", "Dispatcher", "Диспетчер", "Диспетчер"),
         Role("analyst", "none", "Analyst", "Аналитик", "Аналитик"),
         Role("auditor", "national", "Auditor", "Аудитор", "Аудитор", read_only=True),
-        Role("ombudsperson", "national", "Ombudsperson", "Омбудсмен", "Акыйкатчы", read_only=True),
+        # Oversees places of detention, not investigations: no case files, but every detention
+        # register and custody clock nationwide, read only (icjis.detention.access).
+        Role("ombudsperson", "none", "Ombudsperson", "Омбудсмен", "Акыйкатчы", read_only=True),
         Role("admin", "none", "Administrator", "Администратор", "Администратор"),
         Role("integration", "agency", "Integration client", "Внешняя система", "Тышкы система"),
     ]
