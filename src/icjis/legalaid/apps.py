@@ -7,4 +7,4 @@ class LegalAidConfig(AppConfig):
     verbose_name = "Legal aid and register of advocates"
 
     def ready(self) -> None:
-        from icjis.legalaid import acts  # noqa: F401
+        from icjis.legalaid import acts, demo, jobs, register  # noqa: F401
