@@ -29,6 +29,15 @@ NATS_URL = "nats://127.0.0.1:4222"
 CLOSED_PORT = "nats://127.0.0.1:1"
 
 
+@pytest.fixture
+def world(db):
+    """The core demo world only: module seeders record acts (advocates, rosters) whose outbox
+    rows would blur the counts and feed positions these tests check."""
+    from icjis.core.demo import seed_world
+
+    return {u.username: u for u in seed_world()}
+
+
 def register(api: Any) -> dict[str, Any]:
     response = api.act("registry.report.register", REPORT)
     assert response.status_code == 201, response.content
