@@ -102,3 +102,169 @@ class MeasureAppeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal by {self.filed_by} against {self.petition_id}"
+
+
+# --- Trial court: intake, assignment of judges, hearings (CPC 277-283) -------------------------
+
+
+class CourtCase(models.Model):
+    """A criminal case registered in a court, keeping the national case number and getting the
+    court's own number (`<court register>-<year>-<seq>`), recorded in the intake event."""
+
+    id = models.CharField(primary_key=True, max_length=40)  # the court number
+    case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="court_cases")
+    court = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    instance = models.CharField(max_length=16, default="first")  # first | appeal
+    registered_at = models.DateTimeField()
+    judge = models.CharField(max_length=64, blank=True)  # presiding judge's username
+    panel = models.JSONField(default=list)  # usernames, when the case needs a panel
+    jury = models.BooleanField(default=False)
+    state = models.CharField(max_length=24, default="registered", db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["court", "state"], name="courtcase_court_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.case_id})"
+
+
+class JudgeDraw(models.Model):
+    """One automatic assignment: the candidates, their weights, the algorithm version and the
+    seed committed before the draw — everything needed to re-run it and get the same judge."""
+
+    id = models.CharField(primary_key=True, max_length=60)  # "<court case>#<n>"
+    court_case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="draws")
+    drawn_at = models.DateTimeField()
+    algorithm = models.CharField(max_length=32)
+    candidates = models.JSONField()  # [{"judge": …, "weight": …, "load": …, "specialisation": …}]
+    commitment = models.CharField(max_length=64)  # SHA-256 of the seed, recorded first
+    seed = models.CharField(max_length=64)
+    chosen = models.CharField(max_length=64)
+    reason = models.CharField(max_length=32, default="intake")  # intake | recusal | reassignment
+
+    def __str__(self) -> str:
+        return f"draw {self.id} → {self.chosen}"
+
+
+class JudgeAvailability(models.Model):
+    """A judge's leave or other absence from the draw (an act of the court's president)."""
+
+    judge = models.CharField(max_length=64, db_index=True)
+    court = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"{self.judge} away {self.starts_on}–{self.ends_on}"
+
+
+class AssignmentSettings(models.Model):
+    """A court's assignment settings (specialisations, weighting) taking effect no sooner than
+    the next working day after they are set; earlier versions are kept."""
+
+    court = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    effective_from = models.DateField()
+    settings = models.JSONField()  # {"judges": {username: {"specialisations": [...], ...}}}
+    set_at = models.DateTimeField()
+    set_seq = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.court_id} from {self.effective_from}"
+
+
+class Recusal(models.Model):
+    """A judge's recusal (self-recusal or on a party's challenge) with reasons (CPC 73-78)."""
+
+    court_case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="recusals")
+    judge = models.CharField(max_length=64)
+    reason = models.TextField()
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.judge} recused in {self.court_case_id}"
+
+
+class Hearing(models.Model):
+    """A scheduled hearing: parties notified at least 5 days before (CPC 280(6)); postponements
+    are new events with reasons, the row keeps the current time and the count."""
+
+    id = models.CharField(primary_key=True, max_length=60)
+    court_case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="hearings")
+    court = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(db_index=True)
+    room = models.CharField(max_length=32)
+    judge = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, default="scheduled")  # scheduled | held | postponed
+    postponements = models.PositiveSmallIntegerField(default=0)
+    last_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["court", "starts_at"], name="hearing_court_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.starts_at} room {self.room}"
+
+
+# --- Verdicts, the register of decisions, appeals (CPC 285-300, 400-426) ------------------------
+
+
+class Verdict(models.Model):
+    """A verdict, structured per defendant (see `VerdictDefendant`), with an ECLI-style
+    identifier `ECLI:KG:<court>:<year>:<number>` in the register of court decisions."""
+
+    id = models.CharField(primary_key=True, max_length=60)  # the ECLI
+    court_case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="verdicts")
+    case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="verdicts")
+    court = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    judge = models.CharField(max_length=64)
+    delivered_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=16, default="delivered")  # delivered | in_force | quashed
+    in_force_at = models.DateTimeField(null=True, blank=True)
+    modified_by = models.CharField(max_length=60, blank=True)  # appeal id that modified it
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class VerdictDefendant(models.Model):
+    """The verdict for one defendant and article: outcome and sentence."""
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.PROTECT, related_name="defendants")
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=16)  # convicted | acquitted
+    article = models.CharField(max_length=16)
+    part = models.PositiveSmallIntegerField(null=True, blank=True)
+    code = models.CharField(max_length=16)
+    sentence_kind = models.CharField(max_length=32, blank=True)
+    months = models.PositiveIntegerField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    regime = models.CharField(max_length=32, blank=True)
+    probation_months = models.PositiveIntegerField(null=True, blank=True)
+    custody_credit_days = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.outcome} art. {self.article} ({self.verdict_id})"
+
+
+class Appeal(models.Model):
+    """An appeal against a verdict (30 days; a detainee's from service of the copy, CPC 400),
+    decided by the appeal court within 2 months (+1) (CPC 410)."""
+
+    id = models.CharField(primary_key=True, max_length=60)
+    verdict = models.ForeignKey(Verdict, on_delete=models.PROTECT, related_name="appeals")
+    case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "core.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_by = models.CharField(max_length=64)
+    filed_at = models.DateTimeField()
+    grounds = models.TextField()
+    state = models.CharField(max_length=16, default="pending")  # pending | decided | withdrawn
+    outcome = models.CharField(max_length=16, blank=True)  # upheld | modified | quashed
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"appeal {self.id} ({self.state})"
