@@ -12,5 +12,6 @@ for router in (registry_router, detention_router, legalaid_router, courts_router
 urlpatterns = [
     path("api/v1/", api.urls),
     path("public/", include("icjis.registry.urls")),
+    path("", include("icjis.courts.urls")),
     path("", include("icjis.web.urls")),
 ]
