@@ -105,6 +105,8 @@ KNOWN_EVENT_KINDS = frozenset(
         "registry.case.suspend",
         "registry.case.resume",
         "registry.case.terminate",
+        "registry.case.reopen",
+        "registry.case.joined_into",
         "registry.indictment.submit",
         "registry.indictment.approve",
         "registry.indictment.return",
