@@ -534,11 +534,20 @@ def test_a_transfer_by_jurisdiction_hands_the_case_to_the_receiving_unit_and_its
         403,
     )
     assert "Only the investigator assigned" in message
+    # The old unit's head still sees the case (it registered it) but no longer assigns it.
+    message = refused(
+        as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, number), 403
+    )
+    assert "held by unit OSH-UVD" in message
     ok(
         as_user("unit_head_osh").act(
             "registry.case.assign", {"officer": "investigator_osh"}, number
         )
     )
+    from icjis.legal.models import Deadline
+
+    open_terms = Deadline.objects.filter(case_id=number, state="running")
+    assert open_terms.exists() and {d.unit_id for d in open_terms} == {"OSH-UVD"}
     ok(as_user("prosecutor_osh").act("registry.term.extend", {"months": 2}, number))
     refused(as_user("prosecutor").act("registry.term.extend", {"months": 3}, number), 404)
 

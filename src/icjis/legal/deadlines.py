@@ -71,6 +71,11 @@ def on_event(event: Event, data: dict[str, Any]) -> None:
     pack = _pack(case)
     if pack is None:
         return
+    if event.kind == "registry.case.transfer":
+        # Open terms follow the case to the receiving unit (overdue lists are per unit).
+        Deadline.objects.filter(case=case, state__in=OPEN).update(
+            unit=case.unit, territory_path=case.territory_path
+        )
     rows = {(d.rule, d.subject): d for d in Deadline.objects.filter(case=case, state__in=OPEN)}
     try:
         effects = engine.apply_event(

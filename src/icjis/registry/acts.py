@@ -173,6 +173,8 @@ def assign_case(ctx: Context) -> dict[str, Any]:
     assert case is not None
     if case.stage not in OPEN_STAGES:
         raise Conflict(f"The case is {case.stage}; it cannot be assigned now.")
+    if case.unit_id != ctx.user.unit_id:
+        raise Forbidden(f"The case is held by unit {case.unit_id}; the head of that unit assigns it.")
     officer = User.objects.filter(username=ctx.input.officer, is_active=True).first()
     if officer is None or "investigator" not in officer.roles:
         raise Invalid(
