@@ -174,7 +174,9 @@ def assign_case(ctx: Context) -> dict[str, Any]:
     if case.stage not in OPEN_STAGES:
         raise Conflict(f"The case is {case.stage}; it cannot be assigned now.")
     if case.unit_id != ctx.user.unit_id:
-        raise Forbidden(f"The case is held by unit {case.unit_id}; the head of that unit assigns it.")
+        raise Forbidden(
+            f"The case is held by unit {case.unit_id}; the head of that unit assigns it."
+        )
     officer = User.objects.filter(username=ctx.input.officer, is_active=True).first()
     if officer is None or "investigator" not in officer.roles:
         raise Invalid(
@@ -263,7 +265,7 @@ def open_case(ctx: Context) -> dict[str, Any]:
     """Opens a criminal case with its qualification under an article of the criminal code that
     applies to the offence (CPC 156); the category of the article drives the investigation term
     (CPC 162(1)). Only the investigator assigned to the report may open it."""
-    from icjis.legal.catalogues import CatalogueError, lookup
+    from icjis.registry.common import qualify  # common builds on this module
 
     case = ctx.case
     assert case is not None
@@ -275,25 +277,4 @@ def open_case(ctx: Context) -> dict[str, Any]:
         case=case, role="investigator", username=ctx.user.username
     ).exists():
         raise Forbidden("Only the investigator assigned to this report may open the case.")
-    code = CRIMINAL_CODES.get(case.legislation_set, "kg-cc-2021")
-    try:
-        offence = lookup(code, ctx.input.article, ctx.input.part)
-    except CatalogueError as exc:
-        raise Invalid(str(exc), fields={"article": "not in the code"}) from None
-    if offence.repealed:
-        raise Invalid(
-            f"Article {offence.article} of {code} is repealed.", fields={"article": "repealed"}
-        )
-    if offence.part is None and len(offence.parts) > 1:
-        raise Invalid(
-            f"Article {offence.article} has parts "
-            f"{', '.join(p or '' for p in offence.parts)}; say which.",
-            fields={"part": "required for this article"},
-        )
-    return {
-        "article": offence.article,
-        "part": int(offence.part) if offence.part and offence.part.isdigit() else ctx.input.part,
-        "code": code,
-        "category": offence.category,
-        "title": offence.title,
-    }
+    return qualify(case, ctx.input.article, ctx.input.part)

@@ -8,7 +8,15 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from icjis.core import projections
-        from icjis.registry import acts, oversight, procedure, receipts, seed  # noqa: F401
+        from icjis.registry import (  # noqa: F401
+            acts,
+            charges,
+            links,
+            oversight,
+            procedure,
+            receipts,
+            seed,
+        )
         from icjis.registry.models import CaseLink, Charge, Receipt
 
         projections.tables(Receipt, Charge, CaseLink)
