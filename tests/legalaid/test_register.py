@@ -165,3 +165,8 @@ def test_response_times_per_advocate(as_user, suspect_case):
     assert [r["licence"] for r in own] == ["GB-0002"]
     assert as_user("legal_aid_coordinator_osh").get("/legalaid/response-times").json() == []
     assert as_user("investigator").get("/legalaid/response-times").status_code == 403
+
+
+def test_the_directory_of_advocates_lists_the_register(as_user):
+    rows = as_user("investigator").get("/directory/advocates").json()
+    assert {"GB-0001", "GB-0002"} <= {r["licence"] for r in rows}

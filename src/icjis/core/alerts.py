@@ -30,7 +30,9 @@ def raise_alert(
     subject: str = "",
 ) -> Alert:
     """Record alert number `n` of `event` (projector side; deterministic)."""
-    unit_obj = unit if isinstance(unit, Unit) else Unit.objects.select_related("territory").get(code=unit)
+    unit_obj = (
+        unit if isinstance(unit, Unit) else Unit.objects.select_related("territory").get(code=unit)
+    )
     return Alert.objects.create(
         id=f"{event.stream}#{event.seq}/{n}",
         kind=kind,

@@ -375,7 +375,9 @@ def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, An
 
 
 @api.get("/alerts", tags=["cases"])
-def list_alerts(request: HttpRequest, state: str = "open", limit: int = 100) -> list[dict[str, Any]]:
+def list_alerts(
+    request: HttpRequest, state: str = "open", limit: int = 100
+) -> list[dict[str, Any]]:
     """Items for the caller to review (late records, injuries, roster gaps …), newest first."""
     from icjis.core.alerts import alerts_for
 
@@ -416,9 +418,16 @@ DIRECTORY_KINDS = {
 }
 
 
+# Directories kept by modules (e.g. legal aid's register of advocates), by name.
+DIRECTORY_PROVIDERS: dict[str, Any] = {}
+
+
 @api.get("/directory/{kind}", tags=["directory"])
 def directory(request: HttpRequest, kind: str) -> list[dict[str, Any]]:
-    """Reference data a client needs to fill in an act."""
+    """Reference data a client needs to fill in an act: units, facilities, courts, judges,
+    advocates, probation-offices."""
+    if kind in DIRECTORY_PROVIDERS:
+        return DIRECTORY_PROVIDERS[kind](request)
     if kind == "judges":
         judges = (
             User.objects.filter(is_active=True)

@@ -30,29 +30,84 @@ DISTRICTS = [
     ("KG-O-UZG", "KG-O", "Өзгөн району", "Узгенский район", "Uzgen District"),
 ]
 AGENCIES = [
-    ("MVD", "police", "Ички иштер министрлиги", "Министерство внутренних дел", "Ministry of Internal Affairs"),
-    ("GP", "prosecution", "Башкы прокуратура", "Генеральная прокуратура", "Prosecutor General's Office"),
+    (
+        "MVD",
+        "police",
+        "Ички иштер министрлиги",
+        "Министерство внутренних дел",
+        "Ministry of Internal Affairs",
+    ),
+    (
+        "GP",
+        "prosecution",
+        "Башкы прокуратура",
+        "Генеральная прокуратура",
+        "Prosecutor General's Office",
+    ),
     ("SUD", "court", "Соттор", "Суды", "Courts"),
-    ("LAC", "legal_aid", "Мамлекеттик юридикалык жардам борбору", "Центр государственной юридической помощи", "State Legal Aid Centre"),
+    (
+        "LAC",
+        "legal_aid",
+        "Мамлекеттик юридикалык жардам борбору",
+        "Центр государственной юридической помощи",
+        "State Legal Aid Centre",
+    ),
     ("ADV", "bar", "Адвокатура", "Адвокатура", "Bar"),
-    ("SSE", "forensics", "Соттук экспертиза кызматы", "Служба судебных экспертиз", "Forensic Expertise Service"),
-    ("GSIN", "prison", "Жазаларды аткаруу кызматы", "Служба исполнения наказаний", "Penitentiary Service"),
+    (
+        "SSE",
+        "forensics",
+        "Соттук экспертиза кызматы",
+        "Служба судебных экспертиз",
+        "Forensic Expertise Service",
+    ),
+    (
+        "GSIN",
+        "prison",
+        "Жазаларды аткаруу кызматы",
+        "Служба исполнения наказаний",
+        "Penitentiary Service",
+    ),
     ("PROB", "probation", "Пробация департаменти", "Департамент пробации", "Probation Department"),
-    ("ENF", "enforcement", "Сот аткаруучулар кызматы", "Служба судебных исполнителей", "Enforcement Service"),
+    (
+        "ENF",
+        "enforcement",
+        "Сот аткаруучулар кызматы",
+        "Служба судебных исполнителей",
+        "Enforcement Service",
+    ),
     ("OMB", "oversight", "Акыйкатчы (Омбудсмен)", "Акыйкатчы (Омбудсмен)", "Ombudsperson"),
     ("ICJIS", "admin", "ИКЖМС администрациясы", "Администрация ИСУУС", "ICJIS administration"),
 ]
 # (code suffix, agency, kind, level, name_en, roles held there)
 UNIT_PLAN = [
-    ("UVD", "MVD", "police", "district", "Police Department",
-     ["registrar", "investigator", "unit_head", "offences_officer", "evidence_custodian", "dispatcher"]),
+    (
+        "UVD",
+        "MVD",
+        "police",
+        "district",
+        "Police Department",
+        [
+            "registrar",
+            "investigator",
+            "unit_head",
+            "offences_officer",
+            "evidence_custodian",
+            "dispatcher",
+        ],
+    ),
     ("PROK", "GP", "prosecutor_office", "district", "Prosecutor's Office", ["prosecutor"]),
     ("IVS", "MVD", "ivs", "region", "Temporary Detention Facility", ["ivs_officer", "ivs_medic"]),
     ("LAC", "LAC", "legal_aid_office", "region", "Legal Aid Office", ["legal_aid_coordinator"]),
     ("ADV", "ADV", "bar_chamber", "region", "Bar Chamber", ["lawyer"]),
     ("SSE", "SSE", "forensic_lab", "region", "Forensic Laboratory", ["expert"]),
-    ("SUD", "SUD", "court", "district", "District Court",
-     ["court_clerk", "judge", "investigating_judge"]),
+    (
+        "SUD",
+        "SUD",
+        "court",
+        "district",
+        "District Court",
+        ["court_clerk", "judge", "investigating_judge"],
+    ),
     ("APP", "SUD", "appeal_court", "region", "Regional Court (appeal)", ["appeal_judge"]),
     ("COL", "GSIN", "prison", "region", "Correctional Colony", ["prison_officer"]),
     ("PROB", "PROB", "probation_office", "district", "Probation Office", ["probation_officer"]),
@@ -81,7 +136,11 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts exist only outside producti
 
 
 def _names(en: str, region_en: str) -> dict[str, str]:
-    return {"name_en": f"{en}, {region_en}", "name_ru": f"{en}, {region_en}", "name_ky": f"{en}, {region_en}"}
+    return {
+        "name_en": f"{en}, {region_en}",
+        "name_ru": f"{en}, {region_en}",
+        "name_ky": f"{en}, {region_en}",
+    }
 
 
 @transaction.atomic
@@ -89,19 +148,42 @@ def seed_world() -> list[User]:
     """Create the demo territory, agencies, units and users (idempotent: skips what exists)."""
     Territory.objects.get_or_create(
         code="KG",
-        defaults={"level": "country", "name_ky": "Кыргыз Республикасы", "name_ru": "Кыргызская Республика",
-                  "name_en": "Kyrgyz Republic", "path": "KG/"},
+        defaults={
+            "level": "country",
+            "name_ky": "Кыргыз Республикасы",
+            "name_ru": "Кыргызская Республика",
+            "name_en": "Kyrgyz Republic",
+            "path": "KG/",
+        },
     )
     for code, ky, ru, en in REGIONS:
         Territory.objects.get_or_create(
-            code=code, defaults={"parent_id": "KG", "level": "region", "name_ky": ky, "name_ru": ru,
-                                 "name_en": en, "path": f"KG/{code}/"})
+            code=code,
+            defaults={
+                "parent_id": "KG",
+                "level": "region",
+                "name_ky": ky,
+                "name_ru": ru,
+                "name_en": en,
+                "path": f"KG/{code}/",
+            },
+        )
     for code, parent, ky, ru, en in DISTRICTS:
         Territory.objects.get_or_create(
-            code=code, defaults={"parent_id": parent, "level": "district", "name_ky": ky, "name_ru": ru,
-                                 "name_en": en, "path": f"KG/{parent}/{code}/"})
+            code=code,
+            defaults={
+                "parent_id": parent,
+                "level": "district",
+                "name_ky": ky,
+                "name_ru": ru,
+                "name_en": en,
+                "path": f"KG/{parent}/{code}/",
+            },
+        )
     for code, kind, ky, ru, en in AGENCIES:
-        Agency.objects.get_or_create(code=code, defaults={"kind": kind, "name_ky": ky, "name_ru": ru, "name_en": en})
+        Agency.objects.get_or_create(
+            code=code, defaults={"kind": kind, "name_ky": ky, "name_ru": ru, "name_en": en}
+        )
 
     password = make_password(DEMO_PASSWORD)
     now = clock.now()
@@ -110,8 +192,15 @@ def seed_world() -> list[User]:
     def add_user(username: str, unit: Unit, roles: list[str]) -> None:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"full_name": f"Demo {username}", "agency_id": unit.agency_id, "unit": unit,
-                      "roles": roles, "is_demo": True, "created_at": now, "password": password},
+            defaults={
+                "full_name": f"Demo {username}",
+                "agency_id": unit.agency_id,
+                "unit": unit,
+                "roles": roles,
+                "is_demo": True,
+                "created_at": now,
+                "password": password,
+            },
         )
         users.append(user)
 
@@ -120,11 +209,15 @@ def seed_world() -> list[User]:
         for code, agency, kind, level, en, roles in UNIT_PLAN:
             unit, _ = Unit.objects.get_or_create(
                 code=f"{prefix}-{code}",
-                defaults={"agency_id": agency, "kind": kind, "level": level,
-                          "territory_id": district if level == "district" else region,
-                          "register_code": register if code == "UVD" else None,
-                          "capacity": 40 if kind == "ivs" else (900 if kind == "prison" else None),
-                          **_names(en, region_en)},
+                defaults={
+                    "agency_id": agency,
+                    "kind": kind,
+                    "level": level,
+                    "territory_id": district if level == "district" else region,
+                    "register_code": register if code == "UVD" else None,
+                    "capacity": 40 if kind == "ivs" else (900 if kind == "prison" else None),
+                    **_names(en, region_en),
+                },
             )
             for role in roles:
                 add_user(role + suffix, unit, [role])
@@ -133,14 +226,27 @@ def seed_world() -> list[User]:
                     add_user(judge + suffix, unit, ["judge"])
     for code, territory, level, en, username in PROSECUTION:
         unit, _ = Unit.objects.get_or_create(
-            code=code, defaults={"agency_id": "GP", "kind": "prosecutor_office", "level": level,
-                                 "territory_id": territory,
-                                 **_names(en, Territory.objects.get(code=territory).name_en)})
+            code=code,
+            defaults={
+                "agency_id": "GP",
+                "kind": "prosecutor_office",
+                "level": level,
+                "territory_id": territory,
+                **_names(en, Territory.objects.get(code=territory).name_en),
+            },
+        )
         add_user(username, unit, ["prosecutor"])
     for code, agency, kind, en, roles in NATIONAL:
         unit, _ = Unit.objects.get_or_create(
-            code=code, defaults={"agency_id": agency, "kind": kind, "level": "national",
-                                 "territory_id": "KG", **_names(en, "Kyrgyz Republic")})
+            code=code,
+            defaults={
+                "agency_id": agency,
+                "kind": kind,
+                "level": "national",
+                "territory_id": "KG",
+                **_names(en, "Kyrgyz Republic"),
+            },
+        )
         for role in roles:
             add_user(role, unit, [role])
             add_user(role + "_osh", unit, [role])

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
 from icjis.core.access import restrict, scope_of
+from icjis.core.api import DIRECTORY_PROVIDERS
 from icjis.core.canonical import iso
 from icjis.core.models import Territory
 from icjis.core.refusals import Forbidden, Invalid
@@ -280,3 +281,10 @@ def advocates(request: HttpRequest, q: Query[AdvocatesQuery]) -> list[dict[str, 
         }
         for a in qs
     ]
+
+
+def _advocates_directory(request: HttpRequest) -> list[dict[str, Any]]:
+    return advocates(request, AdvocatesQuery())
+
+
+DIRECTORY_PROVIDERS["advocates"] = _advocates_directory
