@@ -66,7 +66,9 @@ def _ledger_triggers(request: pytest.FixtureRequest) -> None:
         "committing_db",
     } & set(request.fixturenames)
     if uses_db:
-        request.getfixturevalue("db" if "committing_db" not in request.fixturenames else "transactional_db")
+        request.getfixturevalue(
+            "db" if "committing_db" not in request.fixturenames else "transactional_db"
+        )
         dbtriggers.ensure(connection)
 
 
