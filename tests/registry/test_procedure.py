@@ -637,3 +637,33 @@ def test_a_long_history_replays_into_the_same_projections(as_user):
         )
     )
     call_command("rebuild_projections", check=True)
+
+
+def test_copies_to_the_prosecutor_meet_the_24_and_12_hour_terms(as_user):
+    from icjis.legal.models import Deadline
+
+    number = opened(as_user)
+    inv = as_user("investigator")
+    ok(inv.act("registry.copy.send", {"document": "opening_decision"}, number))
+    assert Deadline.objects.get(case_id=number, rule="opening.copy_to_prosecutor").state == "met"
+    pid = add(as_user, number, "suspect", "Эшимов")
+    refused(
+        inv.act("registry.copy.send", {"document": "detention_record", "person": pid}, number), 409
+    )
+    now = inv.get("/clock").json()["now"]
+    ok(
+        inv.act(
+            "detention.arrest",
+            {"person": pid, "detained_at": now, "place": "ул. Ибраимова", "grounds": "CPC 96"},
+            number,
+        )
+    )
+    ok(inv.act("registry.copy.send", {"document": "detention_record", "person": pid}, number))
+    term = Deadline.objects.get(case_id=number, rule="detention.record_to_prosecutor", subject=pid)
+    assert term.state == "met"
+    refused(
+        as_user("investigator_osh").act(
+            "registry.copy.send", {"document": "opening_decision"}, number
+        ),
+        404,
+    )

@@ -28,9 +28,11 @@ class Step:
     """One act of a story: who does it, when (offset from the story's start), what."""
 
     after: timedelta
-    actor: str
+    actor: str | Callable[[dict[str, Any]], str | None]
     kind: str
-    data: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
+    # The data, or a function of the story so far (`state["by_kind"][kind]` lists the results of
+    # earlier acts and their reactions) called at the step's time; None skips the step.
+    data: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any] | None]
     case: bool = True  # the act is on the story's case
 
 
@@ -89,6 +91,12 @@ def _timeline(
         yield at, i, j, stories[i]
 
 
+def _remember(state: dict[str, Any], outcome: acts.Outcome) -> None:
+    state.setdefault("by_kind", {}).setdefault(outcome.event.kind, []).append(outcome.result)
+    for reaction in outcome.reactions:
+        _remember(state, reaction)
+
+
 def seed(
     cases: int,
     seed_value: int,
@@ -112,12 +120,15 @@ def seed(
             step = story.steps[j]
             if step.case and "case" not in story.state:
                 continue  # the story's registration was refused; skip the rest of it
-            data = step.data(story.state) if callable(step.data) else step.data
             at = max(at, last + timedelta(microseconds=1))
             with clock.running_at(at):
+                data = step.data(story.state) if callable(step.data) else step.data
+                actor = step.actor(story.state) if callable(step.actor) else step.actor
+                if data is None or actor is None:
+                    continue
                 try:
                     outcome = acts.perform(
-                        users[step.actor],
+                        users[actor],
                         step.kind,
                         data,
                         case=story.state.get("case") if step.case else None,
@@ -131,7 +142,7 @@ def seed(
             if "case" in outcome.result and "case" not in story.state:
                 story.state["case"] = outcome.result["case"]
                 report.cases += 1
-            story.state.setdefault("results", []).append(outcome.result)
+            _remember(story.state, outcome)
             pending += 1
             if pending >= batch:
                 tx.__exit__(None, None, None)

@@ -106,6 +106,7 @@ KNOWN_EVENT_KINDS = frozenset(
         "registry.case.resume",
         "registry.case.terminate",
         "registry.case.reopen",
+        "registry.copy.send",
         "registry.case.joined_into",
         "registry.indictment.submit",
         "registry.indictment.approve",
@@ -143,7 +144,6 @@ KNOWN_EVENT_KINDS = frozenset(
 
 PROPOSED_EVENT_KINDS = frozenset(
     {
-        "registry.copy.send",  # {document, person?}: copy to the prosecutor (CPC 97(4), 156(3))
         "courts.trial.open",  # the trial begins (CPC 283(1))
         "courts.term.extend",  # {months}: trial or appeal term extended (CPC 283(3), 410(4))
         "courts.verdict.execute",  # the verdict is turned to execution (CPC 426(4))

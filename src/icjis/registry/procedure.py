@@ -24,7 +24,7 @@ from icjis.core.canonical import iso
 from icjis.core.models import CaseOfficer, CaseParticipant, CaseUnit, Event, Unit
 from icjis.core.refusals import Conflict, Invalid
 from icjis.legal.models import Deadline
-from icjis.registry.acts import LOCAL
+from icjis.registry.acts import LOCAL, case_of
 from icjis.registry.common import (
     CHECK_EXTENDED_DAYS,
     DEFENDANT_ROLES,
@@ -33,6 +33,7 @@ from icjis.registry.common import (
     INVESTIGATIVE_UNIT_KINDS,
     STAGE_NAMES,
     GroundsIn,
+    PersonId,
     Text,
     _active,
     _case,
@@ -423,3 +424,47 @@ def return_indictment(ctx: Context) -> dict[str, Any]:
     for additional investigative steps, for at most one month (CPC 262(3))."""
     require_stage(_case(ctx), ("prosecution",), "Returning the indictment")
     return {"reasons": ctx.input.reasons}
+
+
+# --- copies to the prosecutor -------------------------------------------------------------------
+
+
+class CopyIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    document: Literal["opening_decision", "detention_record"]
+    person: PersonId | None = pydantic.Field(
+        default=None, description="the detainee, for a detention record"
+    )
+
+
+def _apply_copy(event: Event, data: dict[str, Any]) -> None:
+    case = case_of(event)
+    copies = [*case.details.get("copies_to_prosecutor", []), data]
+    _move(event, {"copies_to_prosecutor": copies})
+
+
+@act_kind(
+    "registry.copy.send",
+    schema=CopyIn,
+    roles=("investigator",),
+    legal_basis="CPC 97(4), 156(3)",
+    apply=_apply_copy,
+    title="Send a copy to the prosecutor",
+)
+def send_copy(ctx: Context) -> dict[str, Any]:
+    """Records that a copy went to the supervising prosecutor: of the decision to open the case
+    within 24 hours (CPC 156(3)), or of a detention record within 12 hours (CPC 97(4))."""
+    case = _case(ctx)
+    require_assigned(ctx, "send copies in it")
+    if ctx.input.document == "opening_decision":
+        if not case.article:
+            raise Conflict("The case has not been opened; there is no decision to copy yet.")
+        return {"document": "opening_decision", "person": None}
+    if not ctx.input.person:
+        raise Invalid("Say whose detention record is copied.", fields={"person": "required"})
+    detained = Deadline.objects.filter(
+        case=case, rule="detention.record_to_prosecutor", subject=ctx.input.person
+    ).exists()
+    if not detained:
+        raise Conflict("This person has no detention record in this case.")
+    return {"document": "detention_record", "person": ctx.input.person}

@@ -59,47 +59,278 @@ def synthetic_person(rng: random.Random) -> dict[str, Any]:
     }
 
 
-@generator("report_assigned", weight=1.0)
-def report_assigned(rng: random.Random, i: int) -> Story:
-    """A report registered, assigned, with a suspect identified."""
-    suffix, region, _district = rng.choice(SITES)
-    return Story(
-        [
-            Step(
-                timedelta(0),
-                "registrar" + suffix,
-                "registry.report.register",
-                {
-                    "channel": rng.choice(["in_person", "phone", "online"]),
-                    "summary": rng.choice(SUMMARIES),
-                    "place": {"region": region},
-                    "applicant": synthetic_person(rng),
-                },
-                case=False,
-            ),
-            Step(
-                timedelta(hours=rng.randint(1, 20)),
-                "unit_head" + suffix,
-                "registry.case.assign",
-                {"officer": "investigator" + suffix},
-            ),
-            Step(
-                timedelta(days=rng.randint(1, 5)),
-                "investigator" + suffix,
-                "registry.participant.add",
-                {"role": "suspect", "person": synthetic_person(rng)},
-            ),
-            *(
-                [
-                    Step(
-                        timedelta(days=rng.randint(5, 12)),
-                        "investigator" + suffix,
-                        "registry.case.open",
-                        rng.choice(ARTICLES),
-                    )
-                ]
-                if rng.random() < 0.7
-                else []
-            ),
-        ]
+COURTS = {"": "GB-SUD", "_osh": "OSH-SUD"}
+
+
+class Plot:
+    """Builds one story's steps at growing offsets from its start."""
+
+    def __init__(self, rng: random.Random, suffix: str) -> None:
+        self.rng, self.suffix, self.at, self.steps = rng, suffix, timedelta(0), []
+
+    def then(self, gap: timedelta, who: Any, kind: str, data: Any, case: bool = True) -> Plot:
+        self.at += gap
+        actor = (who + self.suffix) if isinstance(who, str) else who
+        self.steps.append(Step(self.at, actor, kind, data, case=case))
+        return self
+
+    def hours(self, lo: int, hi: int) -> timedelta:
+        return timedelta(hours=self.rng.randint(lo, hi))
+
+    def days(self, lo: int, hi: int) -> timedelta:
+        return timedelta(days=self.rng.randint(lo, hi), hours=self.rng.randint(0, 8))
+
+
+def _last(kind: str, key: str) -> Any:
+    def pick(state: dict[str, Any]) -> Any:
+        found = state.get("by_kind", {}).get(kind)
+        return found[-1].get(key) if found else None
+
+    return pick
+
+
+def _suspect(state: dict[str, Any]) -> str | None:
+    return _last("registry.participant.add", "person")(state)
+
+
+def _registered(rng: random.Random, suffix: str, region: str) -> Plot:
+    plot = Plot(rng, suffix)
+    report = {
+        "channel": rng.choice(["in_person", "in_person", "phone", "online", "dispatch"]),
+        "summary": rng.choice(SUMMARIES),
+        "place": {"region": region},
+        "applicant": synthetic_person(rng),
+    }
+    plot.then(timedelta(0), "registrar", "registry.report.register", report, case=False)
+    return plot.then(
+        plot.hours(1, 20), "unit_head", "registry.case.assign", {"officer": "investigator" + suffix}
     )
+
+
+def _opened(rng: random.Random, suffix: str, region: str) -> Plot:
+    plot = _registered(rng, suffix, region)
+    plot.then(
+        plot.days(0, 3),
+        "investigator",
+        "registry.participant.add",
+        {"role": "suspect", "person": synthetic_person(rng)},
+    )
+    plot.then(plot.days(1, 8), "investigator", "registry.case.open", rng.choice(ARTICLES))
+    if rng.random() < 0.9:  # the copy to the prosecutor within 24 hours (CPC 156(3)), mostly
+        plot.then(
+            plot.hours(1, 20),
+            "investigator",
+            "registry.copy.send",
+            {"document": "opening_decision"},
+        )
+    return plot
+
+
+def _charged(rng: random.Random, suffix: str, region: str) -> Plot:
+    plot = _opened(rng, suffix, region)
+    plot.then(
+        plot.days(1, 6),
+        "investigator",
+        "registry.suspicion.notify",
+        lambda st: {"person": _suspect(st)} if _suspect(st) else None,
+    )
+    return plot.then(
+        plot.days(3, 20),
+        "investigator",
+        "registry.charge",
+        lambda st: {"person": _suspect(st), **_qualification(st)} if _suspect(st) else None,
+    )
+
+
+def _qualification(state: dict[str, Any]) -> dict[str, Any]:
+    opened = state.get("by_kind", {}).get("registry.case.open", [{}])[-1]
+    return {"article": opened.get("article", "205"), "part": opened.get("part", 1)}
+
+
+def _site(rng: random.Random) -> tuple[str, str]:
+    suffix, region, _district = rng.choice(SITES)
+    return suffix, region
+
+
+@generator("refused", weight=0.25)
+def refused(rng: random.Random, i: int) -> Story:
+    """A report checked and refused (CPC 154); the applicant's appeal window runs."""
+    suffix, region = _site(rng)
+    plot = _registered(rng, suffix, region)
+    plot.then(
+        plot.days(2, 9),
+        "investigator",
+        "registry.case.refuse",
+        {
+            "grounds": rng.choice(
+                ["Отсутствие события преступления", "Гражданско-правовые отношения"]
+            )
+        },
+    )
+    return Story(plot.steps)
+
+
+@generator("undecided", weight=0.07)
+def undecided(rng: random.Random, i: int) -> Story:
+    """A report nobody decided on: its 10-day term runs out (for the oversight lists)."""
+    suffix, region = _site(rng)
+    return Story(_registered(rng, suffix, region).steps)
+
+
+@generator("under_investigation", weight=0.28)
+def under_investigation(rng: random.Random, i: int) -> Story:
+    """A case opened, with a suspect notified and often charged; some run past their term."""
+    suffix, region = _site(rng)
+    plot = _charged(rng, suffix, region) if rng.random() < 0.6 else _opened(rng, suffix, region)
+    if rng.random() < 0.25:
+        plot.then(plot.days(20, 50), "prosecutor", "registry.term.extend", {"months": 3})
+    return Story(plot.steps)
+
+
+@generator("suspended", weight=0.08)
+def suspended(rng: random.Random, i: int) -> Story:
+    """A case suspended (CPC 246) and sometimes resumed; the investigation clock stops."""
+    suffix, region = _site(rng)
+    plot = _opened(rng, suffix, region)
+    plot.then(
+        plot.days(5, 25),
+        "investigator",
+        "registry.case.suspend",
+        {"basis": "serious_illness", "grounds": "Тяжёлая болезнь подозреваемого"},
+    )
+    if rng.random() < 0.5:
+        plot.then(
+            plot.days(10, 40),
+            "investigator",
+            "registry.case.resume",
+            {"grounds": "Подозреваемый выздоровел"},
+        )
+    return Story(plot.steps)
+
+
+@generator("terminated", weight=0.05)
+def terminated(rng: random.Random, i: int) -> Story:
+    """A case terminated by the investigator (CPC 257-258)."""
+    suffix, region = _site(rng)
+    plot = _opened(rng, suffix, region)
+    plot.then(
+        plot.days(5, 30),
+        "investigator",
+        "registry.case.terminate",
+        {"grounds": "Примирение сторон"},
+    )
+    return Story(plot.steps)
+
+
+@generator("indicted", weight=0.15)
+def indicted(rng: random.Random, i: int) -> Story:
+    """A case investigated to the indictment, approved and sent to court (or returned once)."""
+    suffix, region = _site(rng)
+    plot = _charged(rng, suffix, region)
+    plot.then(plot.days(3, 25), "investigator", "registry.indictment.submit", {})
+    if rng.random() < 0.15:
+        plot.then(
+            plot.days(1, 4),
+            "prosecutor",
+            "registry.indictment.return",
+            {"reasons": "Неполнота следствия: не допрошены свидетели"},
+        )
+        plot.then(plot.days(5, 20), "investigator", "registry.indictment.submit", {})
+    plot.then(
+        plot.days(1, 4), "prosecutor", "registry.indictment.approve", {"court": COURTS[suffix]}
+    )
+    return Story(plot.steps)
+
+
+def _arrest_now(state: dict[str, Any]) -> dict[str, Any] | None:
+    from icjis.core import clock
+
+    person = _suspect(state)
+    if person is None:
+        return None
+    detained = (clock.now() - timedelta(minutes=50)).replace(second=0, microsecond=0)
+    return {
+        "person": person,
+        "detained_at": detained.isoformat(),
+        "place": "Место задержания",
+        "grounds": "Застигнут при совершении преступления (УПК 96)",
+    }
+
+
+def _appointed_lawyer(state: dict[str, Any]) -> str | None:
+    return _last("legalaid.appoint", "lawyer")(state)
+
+
+def _accept(state: dict[str, Any]) -> dict[str, Any] | None:
+    appointment = _last("legalaid.appoint", "appointment")(state)
+    return {"appointment": appointment} if appointment and _appointed_lawyer(state) else None
+
+
+def _until_in(days: int) -> Any:
+    def until(state: dict[str, Any]) -> dict[str, Any] | None:
+        from icjis.core import clock
+        from icjis.legal.counting import LOCAL_TZ
+
+        petition = _last("courts.measure.petition", "petition")(state)
+        if petition is None:
+            return None
+        day = clock.now().astimezone(LOCAL_TZ).date() + timedelta(days=days)
+        return {"petition": petition, "granted": True, "until": day.isoformat()}
+
+    return until
+
+
+@generator("detained", weight=0.12)
+def detained(rng: random.Random, i: int) -> Story:
+    """A suspect caught in the act: arrested, the duty lawyer accepts, admitted and examined in
+    the IVS, then released within 48 hours or remanded in custody by the investigating judge."""
+    suffix, region = _site(rng)
+    plot = _opened(rng, suffix, region)
+    plot.then(plot.hours(1, 6), "investigator", "detention.arrest", _arrest_now)
+    plot.then(timedelta(minutes=rng.randint(10, 50)), _appointed_lawyer, "legalaid.accept", _accept)
+    plot.then(
+        plot.hours(1, 8),
+        "investigator",
+        "registry.copy.send",
+        lambda st: {"document": "detention_record", "person": _suspect(st)},
+    )
+    plot.then(
+        plot.hours(1, 2),
+        "ivs_officer",
+        "detention.admit",
+        lambda st: {"person": _suspect(st), "facility": ("GB" if not suffix else "OSH") + "-IVS"},
+    )
+    hurt = rng.random() < 0.04
+    plot.then(
+        plot.hours(1, 2),
+        "ivs_medic",
+        "detention.medical_exam",
+        lambda st: {"person": _suspect(st), "injuries": hurt},
+    )
+    if rng.random() < 0.5:
+        plot.then(
+            plot.hours(10, 30),
+            "investigator",
+            "detention.release",
+            lambda st: {"person": _suspect(st), "grounds": "custody_not_needed"},
+        )
+        return Story(plot.steps)
+    plot.then(
+        plot.hours(10, 20),
+        "investigator",
+        "courts.measure.petition",
+        lambda st: {
+            "person": _suspect(st),
+            "measure": "custody",
+            "months": 2,
+            "grounds": "Может скрыться от следствия",
+        },
+    )
+    plot.then(
+        plot.hours(1, 4),
+        "prosecutor",
+        "courts.measure.consent",
+        lambda st: {"petition": _last("courts.measure.petition", "petition")(st)},
+    )
+    plot.then(plot.hours(2, 6), "investigating_judge", "courts.measure.decide", _until_in(55))
+    return Story(plot.steps)
