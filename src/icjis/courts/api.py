@@ -7,6 +7,7 @@ the prosecutor those of their area, the investigator those of their unit, counse
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -16,11 +17,13 @@ from ninja import Field, Query, Router, Schema
 from icjis.core import clock
 from icjis.core.access import access_case, restrict
 from icjis.core.canonical import iso
+from icjis.core.models import User
 from icjis.core.numbering import normalise
-from icjis.core.refusals import NotFound
+from icjis.core.refusals import Forbidden, NotFound
 from icjis.courts import measure_terms as terms
-from icjis.courts.models import CONSENT_NEEDED, Measure, Petition
-from icjis.legal.counting import local_date
+from icjis.courts.assignment import check_recorded
+from icjis.courts.models import CONSENT_NEEDED, CourtCase, Hearing, Measure, Petition
+from icjis.legal.counting import LOCAL_TZ, end_of_day, local_date, start_of_day
 
 router = Router(tags=["courts"])
 
@@ -130,3 +133,117 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilter]) -> dict[s
         }
 
     return _page(qs, filters, row)
+
+
+# --- Trial courts: court cases, judge draws, the hearings calendar (CPC 29, 277-283) ------------
+
+COURT_STAFF = frozenset({"judge", "court_clerk", "court_president", "appeal_judge"})
+
+
+class CourtCaseFilter(Page):
+    court: str | None = Field(None, max_length=32, description="court unit code")
+    state: str | None = Field(None, max_length=24)
+
+
+def _court_case_row(c: CourtCase) -> dict[str, Any]:
+    return {
+        "court_case": c.pk,
+        "case": c.case_id,
+        "court": c.court_id,
+        "instance": c.instance,
+        "registered_at": iso(c.registered_at),
+        "judge": c.judge or None,
+        "panel": c.panel,
+        "jury": c.jury,
+        "state": c.state,
+    }
+
+
+def _hearing_row(h: Hearing, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "hearing": h.pk,
+        "court_case": h.court_case_id,
+        "case": h.court_case.case_id,
+        "court": h.court_id,
+        "starts_at": iso(h.starts_at),
+        "local_time": h.starts_at.astimezone(LOCAL_TZ).strftime("%H:%M"),
+        "room": h.room,
+        "judge": h.judge,
+        "judge_name": names.get(h.judge, h.judge),
+        "state": h.state,
+        "postponements": h.postponements,
+        "last_reason": h.last_reason or None,
+    }
+
+
+def _names(usernames: set[str]) -> dict[str, str]:
+    return dict(User.objects.filter(username__in=usernames).values_list("username", "full_name"))
+
+
+@router.get("/courts/cases", tags=["courts"])
+def list_court_cases(request: HttpRequest, filters: Query[CourtCaseFilter]) -> dict[str, Any]:
+    """Court cases of the cases the caller may see, newest first: court number, national case
+    number, judge (or panel) and state (CPC 277)."""
+    qs = CourtCase.objects.filter(case__in=restrict(request.user).values("pk"))
+    if filters.court:
+        qs = qs.filter(court_id=filters.court)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    return _page(qs.order_by("-registered_at", "-pk"), filters, _court_case_row)
+
+
+@router.get("/courts/cases/{court_case}", tags=["courts"])
+def get_court_case(request: HttpRequest, court_case: str) -> dict[str, Any]:
+    """A court case with its hearings, recusals and every judge draw re-run from its record
+    (CPC 29(1), 62-67); 404 when it, or its case, is not visible to the caller."""
+    found = CourtCase.objects.filter(pk=court_case).first()
+    if found is None:
+        raise NotFound("No such court case, or it is not visible to you.")
+    access_case(request.user, found.case_id, "court")
+    hearings = list(found.hearings.select_related("court_case").order_by("starts_at", "pk"))
+    names = _names({h.judge for h in hearings})
+    return {
+        **_court_case_row(found),
+        "hearings": [_hearing_row(h, names) for h in hearings],
+        "recusals": [
+            {"judge": r.judge, "reason": r.reason, "at": iso(r.at)}
+            for r in found.recusals.order_by("at", "pk")
+        ],
+        "draws": [
+            {
+                "draw": check.draw,
+                "seq": check.seq,
+                "verified": check.ok,
+                "verification": check.message,
+                "record": check.record,
+            }
+            for check in check_recorded(found)
+        ],
+    }
+
+
+@router.get("/courts/calendar", tags=["courts"])
+def court_calendar(
+    request: HttpRequest, court: str | None = None, day: date | None = None
+) -> list[dict[str, Any]]:
+    """The hearings of a court on a day — by default the caller's court, today in Bishkek —
+    for court staff: time, room, court case, case number, judge, postponements (CPC 280,
+    301). Only hearings of cases the caller may see are listed."""
+    user = request.user
+    if not COURT_STAFF & set(user.roles):
+        raise Forbidden(
+            "The court calendar is for court staff; the public list is /public/hearings."
+        )
+    day = day or local_date(clock.now())
+    hearings = list(
+        Hearing.objects.filter(
+            court_id=court or user.unit_id,
+            starts_at__gte=start_of_day(day),
+            starts_at__lt=end_of_day(day),
+            court_case__case__in=restrict(user).values("pk"),
+        )
+        .select_related("court_case")
+        .order_by("starts_at", "room", "pk")
+    )
+    names = _names({h.judge for h in hearings})
+    return [_hearing_row(h, names) for h in hearings]
