@@ -427,13 +427,15 @@ def test_it_starts_the_appeal_court_clock_only_for_an_appeal_against_the_verdict
         grounds="sentence too harsh",
     )
     assert case.term("appeal.window").state == "met"
-    assert case.term("appeal.decision").due_at == end_of(2025, 1, 20)
+    assert not case.has("appeal.decision")  # counted from receipt by the appeal court (410(2))
+    case.add("courts.appeal.send", local(2024, 12, 3, 10), facts={"stage": "appeal"})
+    assert case.term("appeal.decision").due_at == end_of(2025, 2, 3)
     assert not case.has("appeal.decision.investigating_judge")
 
 
 def test_it_starts_the_ten_day_appeal_clock_for_an_investigating_judges_ruling() -> None:
     case = custody_case()
-    case.add("courts.appeal.file", local(2024, 3, 7, 10), person=7, grounds="no grounds")
+    case.add("courts.measure.appeal", local(2024, 3, 7, 10), person=7, grounds="no grounds")
     assert case.term("custody.appeal", "7").state == "met"
     assert case.term("appeal.decision.investigating_judge").due_at == end_of(2024, 3, 18)
     assert not case.has("appeal.decision")

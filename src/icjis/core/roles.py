@@ -57,6 +57,7 @@ ROLES: dict[str, Role] = {
         ),
         Role("court_clerk", "unit", "Court clerk", "Секретарь суда", "Сот катчысы"),
         Role("judge", "unit", "Judge", "Судья", "Судья"),
+        Role("court_president", "unit", "Court president", "Председатель суда", "Соттун төрагасы"),
         Role(
             "appeal_judge",
             "region",

@@ -2,4 +2,14 @@
 the app registers them when Django starts: the investigating judge's preventive measures in
 `measures`."""
 
-from icjis.courts import assignment, demo, hearings, intake, measures  # noqa: F401
+from icjis.courts import (  # noqa: F401
+    appeals,
+    assignment,
+    availability,
+    demo,
+    hearings,
+    intake,
+    measures,
+    performance,
+    verdicts,
+)

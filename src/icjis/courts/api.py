@@ -21,6 +21,7 @@ from icjis.core.models import User
 from icjis.core.numbering import normalise
 from icjis.core.refusals import Forbidden, NotFound
 from icjis.courts import measure_terms as terms
+from icjis.courts import performance, verdicts
 from icjis.courts.assignment import check_recorded
 from icjis.courts.models import CONSENT_NEEDED, CourtCase, Hearing, Measure, Petition
 from icjis.legal.counting import LOCAL_TZ, end_of_day, local_date, start_of_day
@@ -247,3 +248,102 @@ def court_calendar(
     )
     names = _names({h.judge for h in hearings})
     return [_hearing_row(h, names) for h in hearings]
+
+
+# --- the register of court decisions (CPC 426, 429) and court performance ------------------------
+
+
+class DecisionFilter(Page):
+    court: str | None = Field(None, max_length=32, description="court unit code, e.g. GB-SUD")
+    year: int | None = Field(None, ge=1990, le=2999, description="year of the decision")
+    state: Literal["delivered", "in_force", "quashed"] | None = None
+
+
+@router.get("/courts/decisions", tags=["courts"])
+def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]) -> dict[str, Any]:
+    """The register of court decisions in criminal matters, newest first: per decision its ECLI,
+    court, state (delivered, in force, quashed) and, per defendant and article, the outcome and
+    sentence with the days in custody to credit (CPC 354; CC 80). Courts, prosecutors and
+    counsel read the decisions of the cases they may see; prisons, probation and enforcement —
+    who execute sentences (CPC 429(2)) — read every conviction, and nothing of the case file."""
+    qs = verdicts.visible_verdicts(request.user)
+    if filters.court:
+        qs = qs.filter(court_id=filters.court)
+    if filters.year:
+        qs = verdicts.in_year(qs, filters.year)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    qs = qs.select_related("case").order_by("-delivered_at", "-pk")
+    rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
+    shown = rows[: filters.limit]
+    defendants = verdicts.defendants_of(shown)
+    return {
+        "items": [verdicts.decision_json(v, defendants[v.id]) for v in shown],
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "next_offset": filters.offset + filters.limit if len(rows) > filters.limit else None,
+    }
+
+
+@router.get("/courts/decisions/{ecli}", tags=["courts"])
+def get_decision(request: HttpRequest, ecli: str) -> dict[str, Any]:
+    """One entry of the register of court decisions, by its ECLI (the read is logged); 404 when
+    it does not exist or is not visible to the caller. The verdict document:
+    /courts/verdicts/{ecli}."""
+    found = verdicts.access_verdict(request.user, ecli)
+    entry = verdicts.decision_json(found, verdicts.defendants_of([found])[found.id])
+    return {**entry, "document": f"/courts/verdicts/{found.id}"}
+
+
+@router.get("/courts/performance/overdue", tags=["courts"])
+def performance_overdue(request: HttpRequest) -> list[dict[str, Any]]:
+    """For the court president: the terms of the court's cases now past due and not met — the
+    intake decision (CPC 277(3)), the trial's start and length (283), custody during the trial
+    (303), turning the verdict to execution (426(4)) — oldest first."""
+    court = performance.court_of(request.user)
+    now = clock.now()
+    return [
+        {
+            "case": d.case_id,
+            "stage": d.case.stage,
+            "rule": d.rule,
+            "title": d.title,
+            "article": d.article,
+            "subject": d.subject or None,
+            "due_at": iso(d.due_at),
+            "days_overdue": (now - d.due_at).days,
+        }
+        for d in performance.overdue(court)[:500]
+    ]
+
+
+class PostponedFilter(Schema):
+    min: int = Field(2, ge=1, le=100, description="at least this many postponements")
+
+
+@router.get("/courts/performance/postponed", tags=["courts"])
+def performance_postponed(
+    request: HttpRequest, filters: Query[PostponedFilter]
+) -> list[dict[str, Any]]:
+    """For the court president: the court's cases whose hearings were postponed at least `min`
+    times in all (CPC 301(1)), most postponed first."""
+    court = performance.court_of(request.user)
+    return [
+        {
+            "court_case": c.pk,
+            "case": c.case_id,
+            "judge": c.judge or None,
+            "state": c.state,
+            "postponements": c.postponed,
+            "hearings": c.hearing_count,
+            "last_hearing_at": iso(c.last_hearing),
+        }
+        for c in performance.postponed(court, filters.min)[:500]
+    ]
+
+
+@router.get("/courts/performance/caseload", tags=["courts"])
+def performance_caseload(request: HttpRequest) -> dict[str, Any]:
+    """For the court president: per judge of the court, the court cases awaiting a verdict,
+    the verdicts delivered (this year and in all) and the terms of their cases now overdue."""
+    return performance.caseload(performance.court_of(request.user))

@@ -175,7 +175,7 @@ class AssignmentSettings(models.Model):
 
 
 class Recusal(models.Model):
-    """A judge's recusal (self-recusal or on a party's challenge) with reasons (CPC 73-78)."""
+    """A judge's recusal (self-recusal or on a party's challenge) with reasons (CPC 62-67)."""
 
     court_case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="recusals")
     judge = models.CharField(max_length=64)

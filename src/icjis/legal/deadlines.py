@@ -115,7 +115,9 @@ def on_event(event: Event, data: dict[str, Any]) -> None:
             continue
         row = rows[key]
         if isinstance(effect, engine.Met):
-            row.state, row.closed_at = ("missed" if effect.late else "met"), effect.at
+            # A window (a time a party may act in) is never "missed" by being used late.
+            late = effect.late and not row.window
+            row.state, row.closed_at = ("missed" if late else "met"), effect.at
         elif isinstance(effect, engine.Cancelled):
             row.state, row.closed_at = "cancelled", effect.at
         elif isinstance(effect, engine.Suspended):

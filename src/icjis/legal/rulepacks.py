@@ -124,6 +124,9 @@ KNOWN_EVENT_KINDS = frozenset(
         "courts.measure.petition",
         "courts.measure.decide",
         "courts.measure.appeal",
+        "courts.trial.open",
+        "courts.appeal.send",
+        "courts.verdict.serve",
         "courts.case.register",
         "courts.hearing.schedule",
         "courts.verdict.deliver",
@@ -144,7 +147,6 @@ KNOWN_EVENT_KINDS = frozenset(
 
 PROPOSED_EVENT_KINDS = frozenset(
     {
-        "courts.trial.open",  # the trial begins (CPC 283(1))
         "courts.term.extend",  # {months}: trial or appeal term extended (CPC 283(3), 410(4))
         "courts.verdict.execute",  # the verdict is turned to execution (CPC 426(4))
         "probation.report.submit",  # the pre-sentence probation report (CPC 280(4))

@@ -1,0 +1,893 @@
+"""Verdicts of the trial court and the register of court decisions (CPC 344-360, 400, 426).
+
+The presiding judge delivers the verdict (`courts.verdict.deliver`), structured per defendant and
+article: convicted or acquitted, and for a conviction the sentence — its kind, term or amount,
+the colony regime, the probation period (CPC 346, 348, 349(2), 354, 356) — with the time the
+person spent in custody, read from the ledger, for the credit the verdict must decide
+(CPC 354(1)(8); CC 80(5)-(6)). Each verdict gets an ECLI-style identifier
+`ECLI:KG:<court>:<year>:<number>`, gap-free per court and year, and enters the register of
+court decisions that prisons, probation and enforcement read.
+
+The clerk records service of the copy (`courts.verdict.serve`, CPC 360): for a defendant held in
+custody the 30 days of appeal run from it (CPC 400(1)). The verdict enters into force when every
+appeal term has run with no appeal (CPC 426(1)) or on the day the appeal court decides
+(CPC 426(2), see `appeals`): `courts.verdict.enter_into_force`, done by the worker when due and
+by the clerk by hand. The case then goes to execution (or is closed after an acquittal).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import pydantic
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+
+from icjis.core import acts, clock
+from icjis.core.access import SYSTEM_USER, log_read, restrict
+from icjis.core.acts import Context, act_kind
+from icjis.core.canonical import iso
+from icjis.core.jobs import periodic
+from icjis.core.models import Case, CaseParticipant, Event, Unit
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
+from icjis.courts.models import Appeal, CourtCase, Hearing, Verdict, VerdictDefendant
+from icjis.legal.catalogues import CatalogueError, lookup
+from icjis.legal.counting import due_at, last_day_of, local_date, parse_moment, start_of_day
+from icjis.legal.engine import subject_value
+
+log = logging.getLogger("icjis.courts")
+
+APPEAL_DAYS = 30  # CPC 400(1)
+CRIMINAL_CODES = {"kg-2021": "kg-cc-2021", "kg-2019": "kg-cc-2017", "kg-1997": "kg-cc-1997"}
+SENTENCE_KINDS = ("community_work", "restriction_of_liberty", "fine", "probation", "imprisonment")
+"""Sentence kinds the verdict records, from the mildest (CC 60(1)); probation is imprisonment
+from which the convict is released under probation supervision (CC 82)."""
+REGIMES = ("general", "strict", "special", "educational_general", "educational_reinforced")
+"""Colonies in which imprisonment is served (CC 67(4)): correctional colonies of general, strict
+and special regime; educational colonies of general and reinforced regime for children."""
+EXECUTING_ROLES = ("prison_officer", "probation_officer", "enforcement_officer")
+"""Bodies that execute sentences: they read the register nationwide, the sentence part only."""
+ECLI_PATTERN = r"^ECLI:KG:[A-Z0-9]{1,12}:[0-9]{4}:[0-9]{1,7}$"
+
+SentenceKind = Literal[
+    "imprisonment", "probation", "fine", "community_work", "restriction_of_liberty"
+]
+Regime = Literal["general", "strict", "special", "educational_general", "educational_reinforced"]
+
+
+# --- reading the record -----------------------------------------------------------------------
+
+
+def case_of(event: Event) -> Case:
+    return Case.objects.get(number=event.stream.removeprefix("case/"))
+
+
+def court_case_of(case: Case) -> CourtCase | None:
+    """The case's current proceedings in the court of first instance."""
+    return CourtCase.objects.filter(case=case, instance="first").order_by("-registered_at").first()
+
+
+def current_verdict(case: Case) -> Verdict | None:
+    """The verdict that stands in the case: delivered or in force (a quashed one does not)."""
+    return (
+        Verdict.objects.filter(case=case).exclude(state="quashed").order_by("-delivered_at").first()
+    )
+
+
+def verdict_facts(verdict: Verdict) -> dict[str, Any]:
+    """What the verdict's event left in the case's details: defendants held in custody at the
+    verdict, service of the copy, time in custody."""
+    return dict(verdict.case.details.get("verdicts", {}).get(verdict.id, {}))
+
+
+def ecli_court(court: Unit) -> str:
+    """The court part of the ECLI: the court's code in capitals and digits only."""
+    return re.sub(r"[^A-Z0-9]", "", court.code.upper())
+
+
+def take_ecli(court: Unit, year: int) -> tuple[str, int]:
+    """The court's next decision number for `year`. The court's own row is locked in the act's
+    transaction while the decisions of that year are counted, so deliveries in one court take
+    their numbers one after another, and a refused or rolled-back delivery leaves no gap.
+    (The court's `NumberCounter` row already numbers its court cases; decisions are counted.)"""
+    Unit.objects.select_for_update().filter(pk=court.pk).first()
+    taken = in_year(Verdict.objects.filter(court=court), year).count()
+    seq = taken + 1
+    return f"ECLI:KG:{ecli_court(court)}:{year}:{seq}", seq
+
+
+# --- time in custody (CPC 354(1)(8); CC 80(5)-(6)) ------------------------------------------
+
+
+def _days(spans: list[tuple[datetime, datetime]]) -> set[date]:
+    """The local calendar days touched by the spans: a day begun in custody counts whole."""
+    days: set[date] = set()
+    for start, end in spans:
+        first, last = local_date(start), local_date(max(start, end))
+        days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return days
+
+
+def custody_record(stream: str, persons: list[str], until: datetime) -> dict[str, dict[str, Any]]:
+    """Each person's time held in this case up to `until`, read from the ledger: detention from
+    the hour of actual detention (`detention.arrest` detained_at) to release, custody ordered by
+    the judge, house arrest (which CC 80(6) credits at another rate). `in_custody` tells whether
+    the person is held at `until` — whose 30 days of appeal run from service (CPC 400(1))."""
+    held: dict[str, datetime | None] = dict.fromkeys(persons)
+    home: dict[str, datetime | None] = dict.fromkeys(persons)
+    custody: dict[str, list[tuple[datetime, datetime]]] = {p: [] for p in persons}
+    house: dict[str, list[tuple[datetime, datetime]]] = {p: [] for p in persons}
+    kinds = ("detention.arrest", "detention.release", "courts.measure.decide")
+    for event in Event.objects.filter(stream=stream, kind__in=kinds).order_by("seq"):
+        data = event.payload
+        person = subject_value(data.get("person"))
+        if person not in held:
+            continue
+        at = event.recorded_at
+        if event.kind == "detention.arrest":
+            if held[person] is None:
+                held[person] = parse_moment(data["detained_at"], end_of_date=False)
+            continue
+        if event.kind == "detention.release":
+            if (start := held[person]) is not None:
+                custody[person].append((start, at))
+                held[person] = None
+            continue
+        if not data.get("granted"):
+            continue
+        measure = data.get("measure")
+        if measure == "custody":
+            if held[person] is None:
+                held[person] = parse_moment(data.get("counted_from") or at, end_of_date=False)
+            if (start := home[person]) is not None:
+                house[person].append((start, at))
+                home[person] = None
+        else:  # house arrest or a measure at liberty ends custody from the ruling
+            if (start := held[person]) is not None:
+                custody[person].append((start, at))
+                held[person] = None
+            if measure == "house_arrest":
+                home[person] = home[person] or at
+            elif (start := home[person]) is not None:
+                house[person].append((start, at))
+                home[person] = None
+    record = {}
+    for person in persons:
+        in_custody = held[person] is not None
+        if (start := held[person]) is not None:
+            custody[person].append((start, until))
+        if (start := home[person]) is not None:
+            house[person].append((start, until))
+        custody_days = _days(custody[person])
+        record[person] = {
+            "custody_days": len(custody_days),
+            "house_arrest_days": len(_days(house[person]) - custody_days),
+            "in_custody": in_custody,
+        }
+    return record
+
+
+# --- the appeal terms (CPC 400(1), 426(1)) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """One appeal term against a verdict: the parties' (`person` "") from the verdict, or a
+    detained defendant's from service of the copy; `ends_at` None while the copy is unserved."""
+
+    person: str
+    ends_at: datetime | None
+
+
+def appeal_due(start: datetime) -> datetime:
+    """The end of 30 days from `start`: its day not counted, to 24:00, moved off a non-working
+    day (CPC 400(1), 137(2)) — an appeal term is not a custody term."""
+    return due_at(start, APPEAL_DAYS, "d", shift=True)
+
+
+def appeal_windows(verdict: Verdict, facts: dict[str, Any] | None = None) -> list[Window]:
+    """Every appeal term against the verdict: 30 days from it for the parties, and for each
+    defendant held in custody at the verdict, 30 days from service of the copy (CPC 400(1))."""
+    facts = verdict_facts(verdict) if facts is None else facts
+    windows = [Window("", appeal_due(verdict.delivered_at))]
+    served = facts.get("served", {})
+    for person in facts.get("detainees", []):
+        at = served.get(person)
+        windows.append(Window(person, appeal_due(parse_moment(at)) if at else None))
+    return windows
+
+
+def window_for(verdict: Verdict, person: str | None) -> Window:
+    """The term an appeal runs in: a detained defendant's own (filed for them by counsel),
+    otherwise the 30 days from the verdict."""
+    windows = appeal_windows(verdict)
+    return next((w for w in windows if person and w.person == person), windows[0])
+
+
+def appeal_term_closes(verdict: Verdict) -> tuple[datetime | None, str]:
+    """When the last appeal term ends, or (None, person) while a detainee's copy is unserved."""
+    ends = []
+    for window in appeal_windows(verdict):
+        if window.ends_at is None:
+            return None, window.person
+        ends.append(window.ends_at)
+    return max(ends), ""
+
+
+def day_of(moment: datetime) -> str:
+    """The local day a term ending at `moment` ends on, for messages."""
+    return last_day_of(moment).isoformat()
+
+
+# --- courts.verdict.deliver ---------------------------------------------------------------------
+
+
+class SentenceIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    kind: SentenceKind
+    months: int | None = pydantic.Field(
+        default=None, ge=1, le=240, description="term of imprisonment or restriction of liberty"
+    )
+    amount: int | None = pydantic.Field(
+        default=None, ge=1, le=25_000, description="fine, in calculation indices (CC 65(3))"
+    )
+    hours: int | None = pydantic.Field(default=None, ge=1, le=300, description="community work")
+    regime: Regime | None = pydantic.Field(default=None, description="colony (CC 67(4))")
+    probation_months: int | None = pydantic.Field(default=None, ge=1, le=60)
+
+
+class DefendantIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16, description="person id")
+    outcome: Literal["convicted", "acquitted"]
+    article: str = pydantic.Field(min_length=1, max_length=16, description="e.g. 205 or 152-1")
+    part: int | None = pydantic.Field(default=None, ge=1, le=20)
+    sentence: SentenceIn | None = None
+
+
+class DeliverIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    defendants: list[DefendantIn] = pydantic.Field(min_length=1, max_length=200)
+
+
+def _ranged(value: int | None, low: int, high: int, what: str, basis: str, key: str) -> None:
+    if value is None or not low <= value <= high:
+        raise Invalid(
+            f"{what} must be from {low} to {high} ({basis}).", fields={key: f"{low}-{high}"}
+        )
+
+
+def _refuse_extra(s: SentenceIn, allowed: set[str]) -> None:
+    for key in ("months", "amount", "hours", "regime", "probation_months"):
+        if key not in allowed and getattr(s, key) is not None:
+            raise Invalid(
+                f"A sentence of {s.kind.replace('_', ' ')} has no {key.replace('_', ' ')}.",
+                fields={f"sentence.{key}": "not for this kind"},
+            )
+
+
+def check_sentence(
+    s: SentenceIn, category: str, sanction: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The sentence as recorded, checked against the Criminal Code's limits for its kind and,
+    where the catalogue gives it, the sanction of the article: a kind it provides, no more than
+    its maximum (CC 72(1)). Its minimum is not enforced: an attempt or a plea agreement may go
+    below it (CC 75, 79)."""
+    if s.kind == "imprisonment":
+        _refuse_extra(s, {"months", "regime"})
+        _ranged(s.months, 6, 240, "Imprisonment in months", "CC 67(2)-(3)", "sentence.months")
+        if s.regime is None:
+            raise Invalid(
+                "A sentence of imprisonment names the colony regime (CPC 349(2); CC 67(4)).",
+                fields={"sentence.regime": "required"},
+            )
+    elif s.kind == "probation":
+        _refuse_extra(s, {"months", "probation_months"})
+        if category not in ("less_grave", "grave"):
+            raise Invalid(
+                "Release from imprisonment under probation supervision is possible only for a "
+                "less grave or grave crime (CC 82(1)-(2)).",
+                fields={"sentence.kind": "not for this crime"},
+            )
+        _ranged(
+            s.months, 6, 240, "The imprisonment imposed, in months", "CC 67(2)", "sentence.months"
+        )
+        low, high = (12, 36) if category == "less_grave" else (36, 60)
+        _ranged(
+            s.probation_months,
+            low,
+            high,
+            "The probation period in months",
+            "CC 82(4)",
+            "sentence.probation_months",
+        )
+    elif s.kind == "fine":
+        _refuse_extra(s, {"amount"})
+        _ranged(
+            s.amount,
+            200,
+            25_000,
+            "A fine in calculation indices",
+            "CC 65(3)-(4)",
+            "sentence.amount",
+        )
+    elif s.kind == "community_work":
+        _refuse_extra(s, {"hours"})
+        _ranged(s.hours, 40, 300, "Community work in hours", "CC 61(2)", "sentence.hours")
+    else:
+        _refuse_extra(s, {"months"})
+        if category not in ("minor_gravity", "less_grave"):
+            raise Invalid(
+                "Restriction of liberty is imposed only for a crime of minor gravity or a less "
+                "grave crime (CC 62(1)).",
+                fields={"sentence.kind": "not for this crime"},
+            )
+        _ranged(s.months, 6, 36, "Restriction of liberty in months", "CC 62(1)", "sentence.months")
+    if sanction:
+        _within_sanction(s, sanction)
+    return s.model_dump(exclude_none=True)
+
+
+SANCTION_OF = {
+    "imprisonment": ("imprisonment", "imprisonment_months", "months"),
+    "probation": ("imprisonment", "imprisonment_months", "months"),
+    "fine": ("fine", "fine_calculation_units", "amount"),
+    "community_work": ("community_work", "community_work_hours", "hours"),
+    "restriction_of_liberty": ("restriction_of_liberty", "restriction_of_liberty_months", "months"),
+}
+
+
+def _within_sanction(s: SentenceIn, sanction: Mapping[str, Any]) -> None:
+    penalty, limits, key = SANCTION_OF[s.kind]
+    provided = sanction.get("main") or []
+    if penalty not in provided:
+        raise Invalid(
+            f"The article's sanction provides {', '.join(provided) or 'no main penalty'}, not "
+            f"{penalty.replace('_', ' ')} (CC 72(1)).",
+            fields={"sentence.kind": "not in the sanction"},
+        )
+    highest = (sanction.get(limits) or {}).get("max")
+    value = getattr(s, key)
+    if highest is not None and value is not None and value > highest:
+        raise Invalid(
+            f"The article's sanction allows at most {highest} "
+            f"{'calculation indices' if key == 'amount' else key} (CC 72(1)).",
+            fields={f"sentence.{key}": f"at most {highest}"},
+        )
+
+
+def qualify(case: Case, article: str, part: int | None) -> dict[str, Any]:
+    """The article (and part) in the case's criminal code, from its catalogue."""
+    code = case.criminal_code or CRIMINAL_CODES.get(case.legislation_set, "kg-cc-2021")
+    try:
+        offence = lookup(code, article, part)
+    except CatalogueError as exc:
+        raise Invalid(str(exc), fields={"article": "not in the code"}) from None
+    if offence.part is None and len(offence.parts) > 1:
+        raise Invalid(
+            f"Article {offence.article} of {code} has parts; say which (CPC 354(1)(3)).",
+            fields={"part": "required for this article"},
+        )
+    return {
+        "article": offence.article,
+        "part": int(offence.part) if offence.part and offence.part.isdigit() else part,
+        "code": code,
+        "category": offence.category or "",
+        "sanction": offence.sanction,
+    }
+
+
+def check_defendant(case: Case, given: DefendantIn) -> dict[str, Any]:
+    """One defendant-and-article of a verdict (or of an appeal court's change), as recorded."""
+    row: dict[str, Any] = {"person": given.person, "outcome": given.outcome}
+    row.update(qualify(case, given.article, given.part))
+    sanction = row.pop("sanction")
+    if given.outcome == "acquitted":
+        if given.sentence is not None:
+            raise Invalid(
+                "An acquittal imposes no sentence (CPC 356).", fields={"sentence": "acquitted"}
+            )
+    elif given.sentence is not None:
+        row["sentence"] = check_sentence(given.sentence, row["category"], sanction)
+    return row
+
+
+def _apply_deliver(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    verdict = Verdict.objects.create(
+        id=data["verdict"],
+        court_case_id=data["court_case"],
+        case=case,
+        court_id=data["court"],
+        judge=event.actor,
+        delivered_at=event.recorded_at,
+        state="delivered",
+    )
+    custody = data["custody"]
+    VerdictDefendant.objects.bulk_create(
+        [
+            defendant_row(verdict, d, custody[d["person"]]["custody_days"])
+            for d in data["defendants"]
+        ]
+    )
+    CourtCase.objects.filter(pk=data["court_case"]).update(
+        state="decided", decided_at=event.recorded_at
+    )
+    facts = {
+        "detainees": sorted(p for p, c in custody.items() if c["in_custody"]),
+        "served": {},
+        "custody": {
+            p: {k: v for k, v in c.items() if k != "in_custody"} for p, c in custody.items()
+        },
+    }
+    details = dict(case.details)
+    details["verdicts"] = {**details.get("verdicts", {}), verdict.id: facts}
+    details["verdict"] = verdict.id
+    Case.objects.filter(pk=case.pk).update(details=details, last_movement_at=event.recorded_at)
+    return {
+        "verdict": verdict.id,
+        "court_case": data["court_case"],
+        "appeal_until": iso(appeal_due(event.recorded_at)),
+        "detainees": facts["detainees"],
+        "custody": facts["custody"],
+    }
+
+
+def defendant_row(verdict: Verdict, d: dict[str, Any], custody_days: int) -> VerdictDefendant:
+    """A register row from a recorded defendant. Community work is kept in hours in `amount`
+    (the table has no hours column yet)."""
+    s = d.get("sentence") or {}
+    amount = s.get("hours") if s.get("kind") == "community_work" else s.get("amount")
+    return VerdictDefendant(
+        verdict=verdict,
+        person_id=d["person"],
+        outcome=d["outcome"],
+        article=d["article"],
+        part=d.get("part"),
+        code=d["code"],
+        sentence_kind=s.get("kind", ""),
+        months=s.get("months"),
+        amount=amount,
+        regime=s.get("regime", ""),
+        probation_months=s.get("probation_months"),
+        custody_credit_days=custody_days,
+    )
+
+
+@act_kind(
+    "courts.verdict.deliver",
+    schema=DeliverIn,
+    roles=("judge",),
+    legal_basis="CPC 344, 346, 348-350, 354, 356, 358; CC 80(5)-(6)",
+    apply=_apply_deliver,
+    title="Deliver the verdict",
+)
+def deliver_verdict(ctx: Context) -> dict[str, Any]:
+    """Records the verdict the presiding judge pronounces in the name of the Kyrgyz Republic
+    (CPC 344, 358), deciding for each accused and each article whether they are guilty, and for a
+    conviction the sentence: its kind and size, the colony regime for imprisonment, the probation
+    period (CPC 346(1)-(3), 348, 349(2), 354(1)(3)-(6)); or the acquittal (350, 356). Every
+    accused of the case is decided on (346(3)). The time each spent in custody and under house
+    arrest in the case is read from the ledger and recorded for the credit (354(1)(8);
+    CC 80(5)-(6)). The verdict gets its ECLI, gap-free per court and year. The trial term
+    (CPC 283(2)) is met; the 30 days of appeal begin (CPC 400(1)); the case stays at trial until
+    the verdict enters into force."""
+    case = ctx.case
+    assert case is not None
+    if case.stage != "trial":
+        raise Conflict(f"The case is at the stage '{case.stage}'; a verdict ends a trial.")
+    court_case = court_case_of(case)
+    if court_case is None:
+        raise Conflict("The case has not been registered in the court yet (CPC 277).")
+    if not court_case.judge or court_case.judge != ctx.user.username:
+        raise Forbidden(
+            f"Only the presiding judge of court case {court_case.id}"
+            + (f", {court_case.judge}," if court_case.judge else "")
+            + " delivers its verdict (CPC 292, 344)."
+        )
+    standing = current_verdict(case)
+    if standing is not None:
+        raise Conflict(f"Verdict {standing.id} has already been delivered in this case.")
+    begun = Hearing.objects.filter(court_case=court_case, starts_at__lte=ctx.now).exists()
+    if not begun and court_case.state != "in_trial":
+        raise Conflict(
+            "No hearing of this case has begun yet: the verdict is pronounced at the end of the "
+            "trial in the courtroom (CPC 343, 358)."
+        )
+    accused = set(
+        CaseParticipant.objects.filter(case=case, role="accused").values_list(
+            "person_id", flat=True
+        )
+    )
+    rows, seen = [], set()
+    for given in ctx.input.defendants:
+        if given.person not in accused:
+            raise Invalid(
+                f"{given.person} is not an accused in this case; a verdict decides only on the "
+                "accused (CPC 346(1)).",
+                fields={"defendants.person": "not accused in this case"},
+            )
+        row = check_defendant(case, given)
+        key = (row["person"], row["article"], row["part"])
+        if key in seen:
+            raise Invalid(
+                f"{given.person} appears twice under article {row['article']}.",
+                fields={"defendants": "duplicate"},
+            )
+        seen.add(key)
+        rows.append(row)
+    missing = sorted(accused - {r["person"] for r in rows})
+    if missing:
+        raise Invalid(
+            "The verdict must decide on every accused (CPC 346(3)); missing: "
+            f"{', '.join(missing)}.",
+            fields={"defendants": "an accused is missing"},
+        )
+    court = Unit.objects.get(code=court_case.court_id)
+    year = local_date(ctx.now).year
+    ecli, number = take_ecli(court, year)
+    persons = sorted({r["person"] for r in rows})
+    return {
+        "verdict": ecli,
+        "court": court.code,
+        "court_case": court_case.id,
+        "year": year,
+        "number": number,
+        "defendants": rows,
+        "custody": custody_record(ctx.stream, persons, ctx.now),
+    }
+
+
+# --- courts.verdict.serve -----------------------------------------------------------------------
+
+
+class ServeIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16, description="person id")
+
+
+def _apply_serve(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    details = dict(case.details)
+    verdicts = dict(details.get("verdicts", {}))
+    facts = dict(verdicts[data["verdict"]])
+    facts["served"] = {**facts.get("served", {}), data["person"]: iso(event.recorded_at)}
+    verdicts[data["verdict"]] = facts
+    details["verdicts"] = verdicts
+    Case.objects.filter(pk=case.pk).update(details=details, last_movement_at=event.recorded_at)
+    result: dict[str, Any] = {"verdict": data["verdict"], "person": data["person"]}
+    if data["in_custody"]:
+        result["appeal_until"] = iso(appeal_due(event.recorded_at))
+    return result
+
+
+@act_kind(
+    "courts.verdict.serve",
+    schema=ServeIn,
+    roles=("court_clerk", "judge"),
+    legal_basis="CPC 360, 400(1)",
+    apply=_apply_serve,
+    title="Serve the copy of the verdict",
+)
+def serve_verdict(ctx: Context) -> dict[str, Any]:
+    """Records that the copy of the verdict was handed to the convicted or acquitted person
+    (CPC 360: within 5 days of its pronouncement). For a defendant held in custody the 30 days
+    of appeal run from this service, not from the verdict (CPC 400(1))."""
+    assert ctx.case is not None
+    verdict = current_verdict(ctx.case)
+    if verdict is None or verdict.state != "delivered":
+        raise Conflict("There is no verdict awaiting entry into force in this case.")
+    person = ctx.input.person
+    if not verdict.defendants.filter(person_id=person).exists():
+        raise Invalid(
+            f"{person} is not a defendant of verdict {verdict.id}.",
+            fields={"person": "not a defendant"},
+        )
+    facts = verdict_facts(verdict)
+    if person in facts.get("served", {}):
+        raise Conflict(f"The copy of verdict {verdict.id} was already served on {person}.")
+    return {
+        "verdict": verdict.id,
+        "person": person,
+        "in_custody": person in facts.get("detainees", []),
+    }
+
+
+# --- courts.verdict.enter_into_force --------------------------------------------------------
+
+
+class EnterIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
+def entry_refusal(verdict: Verdict, now: datetime) -> str | None:
+    """Why the verdict cannot enter into force at `now`, in a sentence; None when it can."""
+    pending = list(
+        Appeal.objects.filter(verdict=verdict, state="pending").order_by("filed_at", "id")
+    )
+    if pending:
+        first = pending[0]
+        return (
+            f"Appeal {first.id}, filed on {local_date(first.filed_at).isoformat()}, awaits the "
+            "appeal court: an appeal suspends the verdict's entry into force (CPC 405(1)); it "
+            "enters into force on the day the appeal court decides (CPC 426(2))."
+        )
+    if Appeal.objects.filter(verdict=verdict, state="decided").exists():
+        return None  # decided on appeal: in force on the decision (CPC 426(2))
+    closes, unserved = appeal_term_closes(verdict)
+    if closes is None:
+        return (
+            f"The copy of verdict {verdict.id} has not been served on {unserved}, who is held in "
+            "custody; their 30 days of appeal run from service (CPC 360, 400(1))."
+        )
+    if now <= closes:
+        return (
+            f"The appeal term against verdict {verdict.id} runs until the end of "
+            f"{day_of(closes)} (CPC 400(1)); unappealed, the verdict enters into force after it "
+            "(CPC 426(1))."
+        )
+    return None
+
+
+def _apply_enter(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    Verdict.objects.filter(pk=data["verdict"]).update(
+        state="in_force", in_force_at=event.recorded_at
+    )
+    for person, record in data["custody"].items():
+        VerdictDefendant.objects.filter(verdict_id=data["verdict"], person_id=person).update(
+            custody_credit_days=record["custody_days"]
+        )
+    details = dict(case.details)
+    verdicts = dict(details.get("verdicts", {}))
+    facts = dict(verdicts[data["verdict"]])
+    facts["custody"] = {**facts.get("custody", {}), **data["custody"]}
+    verdicts[data["verdict"]] = facts
+    details["verdicts"] = verdicts
+    Case.objects.filter(pk=case.pk).update(
+        stage=data["stage"], details=details, last_movement_at=event.recorded_at
+    )
+    return {"verdict": data["verdict"], "in_force_at": iso(event.recorded_at), **data}
+
+
+@act_kind(
+    "courts.verdict.enter_into_force",
+    schema=EnterIn,
+    roles=("court_clerk", "judge", "system"),
+    legal_basis="CPC 405(1), 426(1)-(4); CC 80(5)",
+    apply=_apply_enter,
+    title="Record the verdict's entry into force",
+)
+def enter_into_force(ctx: Context) -> dict[str, Any]:
+    """Records that the verdict has entered into force: when every appeal term has run with no
+    appeal (CPC 426(1)) — for a defendant held in custody, 30 days from service of the copy
+    (400(1)) — or on the day the appeal court decided (426(2)). Refused while an appeal is
+    pending (405(1)) or a term still runs. Done by the worker when due, or by the clerk. Time in
+    custody is counted again to this day (CC 80(5): custody until entry into force is credited).
+    The case goes to execution, which must follow within 3 days (426(4)); after an acquittal or
+    a conviction without a sentence to serve it is closed."""
+    case = ctx.case
+    assert case is not None
+    verdict = current_verdict(case)
+    if verdict is None or verdict.state != "delivered":
+        raise Conflict("There is no verdict awaiting entry into force in this case.")
+    refusal = entry_refusal(verdict, ctx.now)
+    if refusal is not None:
+        raise Conflict(refusal)
+    decided = (
+        Appeal.objects.filter(verdict=verdict, state="decided").order_by("-decided_at").first()
+    )
+    convicted = sorted(
+        set(verdict.defendants.filter(outcome="convicted").values_list("person_id", flat=True))
+    )
+    counted = custody_record(ctx.stream, convicted, ctx.now)
+    custody = {p: {k: v for k, v in c.items() if k != "in_custody"} for p, c in counted.items()}
+    to_serve = verdict.defendants.exclude(sentence_kind="").exists()
+    recorded: dict[str, Any] = {
+        "verdict": verdict.id,
+        "grounds": "appeal_decided" if decided else "appeal_term_lapsed",
+        "custody": custody,
+        "stage": "execution" if to_serve else "closed",
+    }
+    if decided is not None:
+        recorded["appeal"] = decided.id
+    return recorded
+
+
+@periodic("courts.verdict.enter_into_force")
+def enter_due_verdicts() -> int:
+    """Record the entry into force of every verdict whose appeal terms have run unappealed
+    (CPC 426(1)), as the system. A verdict decided on appeal enters into force with the
+    decision itself (see `appeals`)."""
+    now = clock.now()
+    done = 0
+    waiting = (
+        Verdict.objects.filter(state="delivered", delivered_at__lt=now - timedelta(days=29))
+        .exclude(appeals__state="pending")
+        .select_related("case")
+        .order_by("delivered_at", "id")
+    )
+    for verdict in waiting.iterator(500):
+        if entry_refusal(verdict, now) is not None:
+            continue
+        try:
+            acts.perform(SYSTEM_USER, "courts.verdict.enter_into_force", {}, case=verdict.case_id)
+        except Refusal as exc:  # e.g. an appeal filed between our read and the act
+            log.info("entry into force of %s refused: %s", verdict.id, exc.message)
+            continue
+        done += 1
+    return done
+
+
+# --- the register of court decisions -----------------------------------------------------------
+
+
+def visible_verdicts(user: Any) -> QuerySet[Verdict]:
+    """Decisions the user may read, annotated `full`: the whole entry for those who may read
+    the case (courts, prosecutors, counsel …); for the bodies that execute sentences (prisons,
+    probation, enforcement) nationwide, the convictions only — never the case file."""
+    readable = restrict(user).filter(pk=OuterRef("case_id"))
+    qs = Verdict.objects.annotate(full=Exists(readable))
+    if any(role in EXECUTING_ROLES for role in user.roles):
+        convicted = VerdictDefendant.objects.filter(verdict=OuterRef("pk"), outcome="convicted")
+        qs = qs.annotate(convicted=Exists(convicted))
+        return qs.filter(Q(full=True) | Q(convicted=True))
+    return qs.filter(full=True)
+
+
+def in_year(qs: QuerySet[Verdict], year: int) -> QuerySet[Verdict]:
+    """Decisions delivered in a calendar year, local time (the year of the ECLI)."""
+    return qs.filter(
+        delivered_at__gte=start_of_day(date(year, 1, 1)),
+        delivered_at__lt=start_of_day(date(year + 1, 1, 1)),
+    )
+
+
+def access_verdict(user: Any, ecli: str, purpose: str = "court") -> Verdict:
+    """One decision, if the user may read it (the read is logged); 404 otherwise."""
+    found = None
+    if re.match(ECLI_PATTERN, ecli):
+        found = visible_verdicts(user).filter(pk=ecli).select_related("court", "case").first()
+    if found is None:
+        outcome = "denied" if Verdict.objects.filter(pk=ecli[:60]).exists() else "not_found"
+        log_read(user, "verdict", ecli[:64], purpose, outcome)
+        raise NotFound("No such decision, or it is not visible to you.")
+    log_read(user, "verdict", ecli, purpose, "shown")
+    return found
+
+
+def decision_json(v: Verdict, rows: list[VerdictDefendant]) -> dict[str, Any]:
+    """A register entry: the decision and, per defendant and article, the outcome and sentence.
+    Those who may not read the case see the convictions only."""
+    facts = verdict_facts(v)
+    shown = [r for r in rows if v.full or r.outcome == "convicted"]  # type: ignore[attr-defined]
+    entry: dict[str, Any] = {
+        "ecli": v.id,
+        "court": v.court_id,
+        "court_case": v.court_case_id,
+        "case": v.case_id,
+        "judge": v.judge,
+        "delivered_at": iso(v.delivered_at),
+        "state": v.state,
+        "in_force_at": iso(v.in_force_at),
+        "modified_by": v.modified_by or None,
+        "defendants": [defendant_json(r, facts) for r in shown],
+    }
+    if v.state == "delivered":
+        closes, unserved = appeal_term_closes(v)
+        entry["appeal_until"] = iso(closes)
+        entry["appeal_last_day"] = day_of(closes) if closes else None
+        entry["awaiting_service"] = unserved or None
+    return entry
+
+
+def defendant_json(r: VerdictDefendant, facts: dict[str, Any]) -> dict[str, Any]:
+    person = r.person
+    custody = facts.get("custody", {}).get(r.person_id, {})
+    sentence = None
+    if r.sentence_kind:
+        hours = r.sentence_kind == "community_work"
+        sentence = {
+            "kind": r.sentence_kind,
+            "months": r.months,
+            "amount": None if hours or r.amount is None else int(r.amount),
+            "hours": int(r.amount) if hours and r.amount is not None else None,
+            "regime": r.regime or None,
+            "probation_months": r.probation_months,
+        }
+    return {
+        "person": {
+            "id": person.id,
+            "name": person.full_name,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "pin": person.pin,
+        },
+        "outcome": r.outcome,
+        "article": r.article,
+        "part": r.part,
+        "code": r.code,
+        "sentence": sentence,
+        "custody_days": r.custody_credit_days,
+        "house_arrest_days": custody.get("house_arrest_days"),
+    }
+
+
+def defendants_of(verdicts: list[Verdict]) -> dict[str, list[VerdictDefendant]]:
+    """The defendants' rows of several decisions in one query."""
+    rows: dict[str, list[VerdictDefendant]] = {v.id: [] for v in verdicts}
+    qs = VerdictDefendant.objects.filter(verdict_id__in=list(rows)).select_related("person")
+    for r in qs.order_by("verdict_id", "person_id", "article", "part", "pk"):
+        rows[r.verdict_id].append(r)
+    return rows
+
+
+KIND_TEXT = {
+    "imprisonment": _lazy("imprisonment for {months} months in a colony of {regime}"),
+    "probation": _lazy(
+        "imprisonment for {months} months, released from serving it under probation "
+        "supervision for {probation_months} months (CC 82)"
+    ),
+    "fine": _lazy("a fine of {amount} calculation indices (CC 65)"),
+    "community_work": _lazy("community work of {hours} hours (CC 61)"),
+    "restriction_of_liberty": _lazy("restriction of liberty for {months} months (CC 62)"),
+}
+REGIME_TEXT = {
+    "general": _lazy("general regime"),
+    "strict": _lazy("strict regime"),
+    "special": _lazy("special regime"),
+    "educational_general": _lazy("general regime (educational colony)"),
+    "educational_reinforced": _lazy("reinforced regime (educational colony)"),
+}
+
+
+def sentence_text(sentence: dict[str, Any] | None) -> str:
+    """The sentence in words, as the operative part states it (CPC 354(1)(4)-(6))."""
+    if not sentence:
+        return str(_lazy("no sentence imposed (CPC 348(2)(4))"))
+    values = {k: v for k, v in sentence.items() if v is not None}
+    values["regime"] = str(REGIME_TEXT.get(sentence.get("regime") or "", ""))
+    return str(KIND_TEXT[sentence["kind"]]).format_map(_Blank(values))
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+@never_cache
+@login_required
+def verdict_page(request: HttpRequest, ecli: str) -> HttpResponse:
+    """The verdict document, generated from the record (CPC 351-357): the introductory part,
+    and the operative part per defendant and article. The PDF with signatures comes with the
+    documents module. Opening it is logged."""
+    try:
+        verdict = access_verdict(request.user, ecli)
+    except NotFound:
+        raise Http404("No such decision, or it is not visible to you.") from None
+    entry = decision_json(verdict, defendants_of([verdict])[verdict.id])
+    language = (get_language() or "ru")[:2]
+    persons: dict[str, dict[str, Any]] = {}
+    for d in entry["defendants"]:
+        row = {**d, "sentence_text": sentence_text(d["sentence"])}
+        persons.setdefault(d["person"]["id"], {"person": d["person"], "rows": []})["rows"].append(
+            row
+        )
+    context = {
+        "entry": entry,
+        "verdict": verdict,
+        "court_name": getattr(verdict.court, f"name_{language}", "") or verdict.court.name_ru,
+        "defendants": list(persons.values()),
+        "full": verdict.full,  # type: ignore[attr-defined]
+        "simulated": clock.simulated(),
+    }
+    return render(request, "courts/verdict.html", context)
