@@ -52,6 +52,8 @@ def world_seeder(fn: Callable[[], None]) -> Callable[[], None]:
     if fn not in WORLD_SEEDERS:
         WORLD_SEEDERS.append(fn)
     return fn
+
+
 GENERATORS: list[tuple[str, float, Generator]] = []
 
 
