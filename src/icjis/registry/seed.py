@@ -239,7 +239,31 @@ def indicted(rng: random.Random, i: int) -> Story:
     plot.then(
         plot.days(1, 4), "prosecutor", "registry.indictment.approve", {"court": COURTS[suffix]}
     )
+    if rng.random() < 0.8:  # the drawn judge sets the first hearing (CPC 280(6), 283(1))
+        plot.then(plot.days(1, 3), _drawn_judge, "courts.hearing.schedule", _hearing(rng))
     return Story(plot.steps)
+
+
+def _drawn_judge(state: dict[str, Any]) -> str | None:
+    return _last("courts.judge.draw", "judge")(state)
+
+
+def _hearing(rng: random.Random) -> Any:
+    days, hour, room = rng.randint(6, 12), rng.choice([9, 10, 11, 14, 15, 16]), rng.randint(1, 6)
+
+    def schedule(state: dict[str, Any]) -> dict[str, Any] | None:
+        from datetime import datetime, time
+
+        from icjis.core import clock
+        from icjis.legal.counting import LOCAL_TZ
+
+        if _drawn_judge(state) is None:
+            return None
+        day = clock.now().astimezone(LOCAL_TZ).date() + timedelta(days=days)
+        starts = datetime.combine(day, time(hour), LOCAL_TZ)
+        return {"starts_at": starts.isoformat(), "room": str(room)}
+
+    return schedule
 
 
 def _arrest_now(state: dict[str, Any]) -> dict[str, Any] | None:
