@@ -47,3 +47,21 @@ def test_a_person_of_another_region_is_not_searchable_or_readable(as_user):
     pid = register(as_user, OMURBEKOV)
     assert as_user("registrar_osh").get("/persons", q="Omurbekov").json() == []
     assert as_user("registrar_osh").get(f"/persons/{pid}").status_code == 404
+
+
+def test_the_person_page_lists_their_visible_cases_with_roles(
+    as_user, django_assert_max_num_queries
+):
+    pid = register(as_user, OMURBEKOV)
+    registrar = as_user("registrar")
+    body = registrar.get(f"/persons/{pid}").json()
+    assert [(c["stage"], c["roles"]) for c in body["cases"]] == [("registered", ["applicant"])]
+    for _ in range(3):
+        number = registrar.act("registry.report.register", {**REPORT}).json()["result"]["case"]
+        r = registrar.act(
+            "registry.participant.add", {"role": "witness", "person": {"id": pid}}, case=number
+        )
+        assert r.status_code == 201, r.content
+    with django_assert_max_num_queries(30):
+        body = registrar.get(f"/persons/{pid}").json()
+    assert len(body["cases"]) == 4

@@ -16,11 +16,19 @@ from icjis.core import acts, clock
 from icjis.core.access import access_case, access_person, restrict, scope_of, visible_persons
 from icjis.core.auth import LoginRefused, check_credentials, issue_token, user_for_token
 from icjis.core.canonical import iso
-from icjis.core.models import AccessRecord, Checkpoint, Event, FeedEntry, Unit, User
+from icjis.core.models import (
+    AccessRecord,
+    CaseParticipant,
+    Checkpoint,
+    Event,
+    FeedEntry,
+    Unit,
+    User,
+)
 from icjis.core.numbering import normalise
 from icjis.core.persons import search
 from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal
-from icjis.core.serialise import case_json, event_json, person_json
+from icjis.core.serialise import case_json, deadline_json, event_json, person_json
 from icjis.legal.models import Deadline
 
 log = logging.getLogger("icjis.api")
@@ -267,8 +275,6 @@ def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list
         qs = qs.filter(case_id=normalise(filters.case) or "-")
     if filters.unit:
         qs = qs.filter(unit_id=filters.unit)
-    from icjis.core.serialise import deadline_json
-
     limit = max(1, min(filters.limit, 1000))
     return [deadline_json(d, now) for d in qs.with_state(now).order_by("due_at")[:limit]]
 
@@ -289,18 +295,18 @@ def search_persons(request: HttpRequest, q: str, limit: int = 20) -> list[dict[s
 def get_person(request: HttpRequest, person_id: str, purpose: str = "caseload") -> dict[str, Any]:
     """A person and the cases of theirs you may see (the read is logged)."""
     person = access_person(request.user, person_id[:16], purpose)
-    visible = restrict(request.user).filter(participants__person=person).distinct()
-    return {
-        **person_json(person),
-        "cases": [
-            {
-                "number": c.number,
-                "stage": c.stage,
-                "roles": sorted({p.role for p in c.participants.filter(person=person)}),
-            }
-            for c in visible
-        ],
-    }
+    # One query: the person's roles in the cases the caller may see.
+    rows = (
+        CaseParticipant.objects.filter(person=person, case__in=restrict(request.user).values("pk"))
+        .order_by("case_id", "role")
+        .values_list("case_id", "case__stage", "role")
+    )
+    cases: dict[str, dict[str, Any]] = {}
+    for number, stage, role in rows:
+        cases.setdefault(number, {"number": number, "stage": stage, "roles": []})["roles"].append(
+            role
+        )
+    return {**person_json(person), "cases": list(cases.values())}
 
 
 # --- ledger, audit, feed, directory -----------------------------------------------------------
