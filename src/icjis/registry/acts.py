@@ -121,12 +121,13 @@ def register_report(ctx: Context) -> dict[str, Any]:
             )
     local_today = ctx.now.astimezone(LOCAL).date()
     offence_day = data.occurred_at.astimezone(LOCAL).date() if data.occurred_at else local_today
+    # Every check first; only then take the number and lock the new stream.
+    applicant = prepare_person(data.applicant, local_today) if data.applicant else None
     number, seq = numbering.take_number(unit, local_today.year)
     ctx.stream = f"case/{number}"
     ctx.head = lock_head(ctx.stream)
     token = secrets.token_urlsafe(18)
     ctx.extra_result = {"receipt_token": token}
-    applicant = prepare_person(data.applicant, local_today) if data.applicant else None
     return {
         "number": number,
         "year": local_today.year,
@@ -265,7 +266,7 @@ def open_case(ctx: Context) -> dict[str, Any]:
     """Opens a criminal case with its qualification under an article of the criminal code that
     applies to the offence (CPC 156); the category of the article drives the investigation term
     (CPC 162(1)). Only the investigator assigned to the report may open it."""
-    from icjis.registry.common import qualify  # common builds on this module
+    from icjis.registry.common import qualify, require_assigned  # common builds on this module
 
     case = ctx.case
     assert case is not None
@@ -273,8 +274,5 @@ def open_case(ctx: Context) -> dict[str, Any]:
         raise Conflict(
             f"Only a report under pre-investigation can be opened; this one is {case.stage}."
         )
-    if not CaseOfficer.objects.filter(
-        case=case, role="investigator", username=ctx.user.username
-    ).exists():
-        raise Forbidden("Only the investigator assigned to this report may open the case.")
+    require_assigned(ctx, "open the case")
     return qualify(case, ctx.input.article, ctx.input.part)

@@ -8,11 +8,11 @@ from typing import Any
 import pydantic
 
 from icjis.core import numbering
-from icjis.core.access import restrict
+from icjis.core.access import case_for_act
 from icjis.core.acts import Context, Reaction, act_kind, lock_head_existing
 from icjis.core.ledger import lock_head
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Event, Unit
-from icjis.core.refusals import Conflict, Invalid, NotFound
+from icjis.core.refusals import Conflict, Invalid
 from icjis.registry.acts import LOCAL
 from icjis.registry.common import (
     DEFENDANT_ROLES,
@@ -109,10 +109,8 @@ def join_case(ctx: Context) -> dict[str, Any]:
         raise Invalid("That is not a case number.", fields={"other": "not a case number"})
     if number == case.number:
         raise Invalid("A case cannot be joined into itself.", fields={"other": "the same case"})
-    if not restrict(ctx.user, "act").filter(number=number).exists():
-        raise NotFound(f"No case {number}, or it is not visible to you.")
     lock_head_existing(f"case/{number}")  # its participants must not change while copied
-    other = Case.objects.get(number=number)
+    other = case_for_act(ctx.user, number)
     require_stage(other, ("investigation",), f"Joining case {number}")
     participants = CaseParticipant.objects.filter(case=other).order_by("person_id", "role")
     return {

@@ -39,6 +39,7 @@ from icjis.core.canonical import sha256_hex
 from icjis.core.models import Case, CaseUnit, Event, Unit
 from icjis.core.refusals import Conflict
 from icjis.core.roles import ROLES
+from icjis.registry.acts import case_of
 from icjis.registry.models import Receipt
 
 TOKEN_BYTES = 18  # 144 bits; URL-safe base64 makes 24 characters
@@ -72,10 +73,6 @@ class NoInput(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
 
-def _case_of(event: Event) -> Case:
-    return Case.objects.get(number=event.stream.removeprefix("case/"))
-
-
 def _revoke_current(case: Case, at: datetime) -> int:
     """Revoke every valid receipt of `case` (there is at most one); replay gives the same rows
     because events of a case are projected in stream order."""
@@ -89,13 +86,13 @@ def _note_receipt(case: Case, token_hash: str | None) -> None:
 
 
 def _apply_revoke(event: Event, data: dict[str, Any]) -> None:
-    case = _case_of(event)
+    case = case_of(event)
     _revoke_current(case, event.recorded_at)
     _note_receipt(case, None)
 
 
 def _apply_reissue(event: Event, data: dict[str, Any]) -> None:
-    case = _case_of(event)
+    case = case_of(event)
     _revoke_current(case, event.recorded_at)
     Receipt.objects.create(token_hash=data["receipt_hash"], case=case, issued_at=event.recorded_at)
     _note_receipt(case, data["receipt_hash"])
