@@ -95,3 +95,16 @@ def test_a_held_detainee_waiting_for_admission_is_seen_by_the_facility_they_are_
     rows = as_user("ivs_officer").get("/detention/held", facility="GB-IVS").json()["items"]
     assert [r["status"] for r in rows] == ["arrested"]
     assert as_user("ivs_officer_osh").get("/detention/held").json()["items"] == []
+
+
+def test_facility_occupancy_is_shown_only_within_the_readers_area(as_user):
+    """Occupancy and arrivals reveal arrests: each reader sees their own area's facilities."""
+    codes = lambda user: {f["code"] for f in as_user(user).get("/detention/facilities").json()}  # noqa: E731
+    assert codes("ombudsperson") == {"GB-IVS", "OSH-IVS"}
+    assert codes("ivs_officer_osh") == {"OSH-IVS"}
+    assert codes("investigator") == {"GB-IVS"}
+    assert codes("prosecutor_osh") == {"OSH-IVS"}
+    assert as_user("analyst").get("/detention/facilities").status_code == 403
+    from icjis.core.models import AccessRecord
+
+    assert AccessRecord.objects.filter(actor="investigator", subject="facilities").exists()

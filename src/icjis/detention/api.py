@@ -16,15 +16,16 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import log_read
+from icjis.core.access import log_read, scope_of
 from icjis.core.canonical import iso
 from icjis.core.models import Territory, Unit
 from icjis.core.numbering import normalise
-from icjis.core.refusals import NotFound
+from icjis.core.refusals import Forbidden, NotFound
 from icjis.detention.access import (
     IVS_ROLES,
     OVERSIGHT_ROLES,
     access_detention,
+    oversees_all,
     read_purpose,
     visible_detentions,
 )
@@ -170,22 +171,38 @@ def register(request: HttpRequest, filters: Query[RegisterFilter]) -> dict[str, 
 @router.get("/detention/facilities")
 def facilities(request: HttpRequest) -> list[dict[str, Any]]:
     """Detention facilities with their capacity, the places taken now (detainees admitted, or
-    away under escort and keeping their place), detainees on their way in, and each cell."""
+    away under escort and keeping their place), detainees on their way in, and each cell.
+    Oversight sees every facility; IVS staff their own; other case staff those of their region
+    (occupancy and arrivals reveal arrests, so no one sees beyond their area). Every read is
+    logged."""
+    user = request.user
+    units = Unit.objects.filter(kind="ivs").select_related("territory").order_by("code")
+    if not oversees_all(user):
+        if IVS_ROLES & set(user.roles):
+            units = units.filter(code=user.unit_id)
+        elif scope_of(user) == "none":
+            raise Forbidden("Your role does not read the detention facilities' occupancy.")
+        else:
+            region = user.unit.territory.region_code()
+            units = units.filter(territory__path__startswith=f"KG/{region}/")
+    shown = list(units)
+    codes = [u.code for u in shown]
     counts: dict[tuple[str, str], int] = {
         (r["facility_id"], r["status"]): r["n"]
-        for r in Detention.objects.filter(status__in=HELD, facility__isnull=False)
+        for r in Detention.objects.filter(status__in=HELD, facility_id__in=codes)
         .values("facility_id", "status")
         .annotate(n=Count("id"))
     }
     cells: dict[str, list[dict[str, Any]]] = {}
-    for c in Cell.objects.annotate(
-        taken=Count("detentions", filter=Q(detentions__status__in=IN_FACILITY))
-    ).order_by("facility_id", "number"):
+    for c in (
+        Cell.objects.filter(facility_id__in=codes)
+        .annotate(taken=Count("detentions", filter=Q(detentions__status__in=IN_FACILITY)))
+        .order_by("facility_id", "number")
+    ):
         cells.setdefault(c.facility_id, []).append(
             {"cell": c.number, "code": c.code, "capacity": c.capacity, "occupancy": c.taken}
         )
-    if OVERSIGHT_ROLES & set(request.user.roles):
-        log_read(request.user, "detention", "facilities", "oversight", "shown")
+    log_read(user, "detention", "facilities", read_purpose(user), "shown")
     return [
         {
             "code": u.code,
@@ -198,7 +215,7 @@ def facilities(request: HttpRequest) -> list[dict[str, Any]]:
             "arriving": counts.get((u.code, "arrested"), 0),
             "cells": cells.get(u.code, []),
         }
-        for u in Unit.objects.filter(kind="ivs").select_related("territory").order_by("code")
+        for u in shown
     ]
 
 
