@@ -170,3 +170,11 @@ def test_response_times_per_advocate(as_user, suspect_case):
 def test_the_directory_of_advocates_lists_the_register(as_user):
     rows = as_user("investigator").get("/directory/advocates").json()
     assert {"GB-0001", "GB-0002"} <= {r["licence"] for r in rows}
+
+
+def test_reading_the_appointments_list_is_logged(as_user):
+    from icjis.core.models import AccessRecord
+
+    assert as_user("lawyer").get("/legalaid/appointments").status_code == 200
+    record = AccessRecord.objects.get(actor="lawyer", subject_type="appointments")
+    assert (record.purpose, record.outcome) == ("defence", "shown")

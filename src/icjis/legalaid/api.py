@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import restrict, scope_of
+from icjis.core.access import log_read, restrict, scope_of
 from icjis.core.api import DIRECTORY_PROVIDERS
 from icjis.core.canonical import iso
 from icjis.core.models import Territory
@@ -104,6 +104,9 @@ def appointments(request: HttpRequest, q: Query[AppointmentsQuery]) -> dict[str,
     if q.case:
         qs = qs.filter(case_id=q.case)
     rows = list(qs.order_by("-appointed_at", "-id")[q.offset : q.offset + q.limit + 1])
+    # The list names detained persons: the read is logged like any read of a person.
+    purpose = "defence" if request.user.has_role("lawyer") else "caseload"
+    log_read(request.user, "appointments", q.case or "list", purpose, "shown")
     return {
         "items": [_appointment_json(a) for a in rows[: q.limit]],
         "next_offset": q.offset + q.limit if len(rows) > q.limit else None,
