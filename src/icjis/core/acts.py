@@ -45,6 +45,9 @@ class Context:
     claimed_at: datetime | None = None
     # What the caller is told but the ledger must not keep (e.g. the receipt token in clear).
     extra_result: dict[str, Any] = field(default_factory=dict)
+    # What `decide` hands to this act's own reactions without recording it (e.g. a draw's seed,
+    # revealed by the reaction's event only after the commitment is in the ledger).
+    carry: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

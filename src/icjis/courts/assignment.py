@@ -20,7 +20,6 @@ and the assignment settings (`icjis.courts.availability`) change who may be draw
 from __future__ import annotations
 
 import secrets
-import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -245,16 +244,8 @@ def candidates_for(
 # --- acts: commit, draw -------------------------------------------------------------------------
 
 DrawReason = Literal["intake", "recusal", "reassignment"]
-# The seed between its commitment and its reveal: kept in memory only, for the few
-# milliseconds between the two events of one transaction.
-_PENDING = threading.local()
-
-
-def _pending() -> dict[str, str]:
-    if not hasattr(_PENDING, "seeds"):
-        _PENDING.seeds = {}
-    seeds: dict[str, str] = _PENDING.seeds
-    return seeds
+# The seed travels from the commitment's decide to the draw reaction in `ctx.carry`: in memory
+# only, for the few milliseconds between the two events of one transaction.
 
 
 def _court_case_in(ctx: Context, court_case: str) -> CourtCase:
@@ -277,7 +268,7 @@ class CommitIn(pydantic.BaseModel):
 
 
 def _draws_after_commit(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
-    seed = _pending().pop(data["commitment"])
+    seed = ctx.carry.pop("seed")
     yield Reaction(
         "courts.judge.draw",
         {
@@ -307,7 +298,7 @@ def commit_draw(ctx: Context) -> dict[str, Any]:
     court_case = _court_case_in(ctx, ctx.input.court_case)
     seed = secrets.token_hex(32)
     commitment = commitment_of(seed)
-    _pending()[commitment] = seed
+    ctx.carry["seed"] = seed
     number = JudgeDraw.objects.filter(court_case=court_case).count() + 1
     return {
         "court_case": court_case.pk,
