@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "icjis.detention",
     "icjis.legalaid",
     "icjis.courts",
+    "icjis.prisons",
+    "icjis.probation",
+    "icjis.fines",
     "icjis.web",
 ]
 

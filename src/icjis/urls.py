@@ -3,10 +3,21 @@ from django.urls import include, path
 from icjis.core.api import api
 from icjis.courts.api import router as courts_router
 from icjis.detention.api import router as detention_router
+from icjis.fines.api import router as fines_router
 from icjis.legalaid.api import router as legalaid_router
+from icjis.prisons.api import router as prisons_router
+from icjis.probation.api import router as probation_router
 from icjis.registry.api import router as registry_router
 
-for router in (registry_router, detention_router, legalaid_router, courts_router):
+for router in (
+    registry_router,
+    detention_router,
+    legalaid_router,
+    courts_router,
+    prisons_router,
+    probation_router,
+    fines_router,
+):
     api.add_router("/", router)
 
 urlpatterns = [

@@ -1,0 +1,1 @@
+"""Module I: enforcement of fines — enforcement files, payments, instalments, arrears."""

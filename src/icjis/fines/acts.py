@@ -1,0 +1,1 @@
+"""Act kinds of the fines module."""

@@ -1,0 +1,1 @@
+"""Projections of the fines module, rebuilt from the ledger."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PrisonsConfig(AppConfig):
+    name = "icjis.prisons"
+    label = "prisons"
+    verbose_name = "Prison register"
+
+    def ready(self) -> None:
+        from icjis.prisons import acts  # noqa: F401

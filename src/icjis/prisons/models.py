@@ -1,0 +1,1 @@
+"""Projections of the prisons module, rebuilt from the ledger."""

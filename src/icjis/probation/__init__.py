@@ -1,0 +1,1 @@
+"""Module H: probation — pre-trial, executive, penitentiary and post-penitentiary supervision."""

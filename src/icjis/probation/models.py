@@ -1,0 +1,1 @@
+"""Projections of the probation module, rebuilt from the ledger."""
