@@ -20,7 +20,6 @@ from icjis.core.models import (
     AccessRecord,
     CaseParticipant,
     Checkpoint,
-    Event,
     FeedEntry,
     Unit,
     User,
@@ -29,6 +28,7 @@ from icjis.core.numbering import normalise
 from icjis.core.persons import search
 from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal
 from icjis.core.serialise import case_json, deadline_json, event_json, person_json
+from icjis.core.visibility import redact_case, visible_events
 from icjis.legal.models import Deadline
 
 log = logging.getLogger("icjis.api")
@@ -202,17 +202,17 @@ def _case_number(number: str) -> str:
 def get_case(request: HttpRequest, number: str, purpose: str = "caseload") -> dict[str, Any]:
     """The case as it stands: stage, qualification, participants, officers, open deadlines."""
     case = access_case(request.user, _case_number(number), purpose)
-    return case_json(case, clock.now())
+    return redact_case(request.user, case_json(case, clock.now()))
 
 
 @api.get("/cases/{number}/timeline", tags=["cases"])
 def get_timeline(
     request: HttpRequest, number: str, purpose: str = "caseload"
 ) -> list[dict[str, Any]]:
-    """The case's events the caller may see, in order."""
+    """The case's events the caller may see, in order: the whole journey across agencies, or
+    the caller's part of it (`core.visibility`)."""
     case = access_case(request.user, _case_number(number), purpose)
-    events = Event.objects.filter(stream=f"case/{case.number}").order_by("seq")
-    return [event_json(e) for e in events]
+    return [event_json(e) for e in visible_events(request.user, case)]
 
 
 class CaseFilter(Schema):

@@ -1,0 +1,102 @@
+"""What of a case file each role reads, once `core.access` has let it open the case.
+
+Access decides *whether* a user may open a case (by scope); this module decides *how much* of
+it they see. Investigators, prosecutors, judges, counsel and auditors read the whole file. The
+agencies that meet a case only at one end of the chain read their part plus what their work
+needs (SPEC, "functional responsibility"): a prison officer reads the verdict, the custody that
+is credited against the sentence and the execution — never the investigation file (the report's
+summary, witnesses, victims, evidence). One function serves the API and the pages, so the two
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from icjis.core.models import Case, Event
+
+EXECUTION = ("courts.verdict.", "courts.appeal.decide", "prisons.", "probation.", "fines.")
+CUSTODY = ("detention.", "courts.measure.decide")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A role's part of the file: event kinds and deadline rules, each by id or id prefix
+    (a prefix ends with a dot)."""
+
+    events: tuple[str, ...]
+    deadlines: tuple[str, ...]
+
+
+PARTIAL_ROLES: dict[str, Part] = {
+    # Detention staff: the custody record and the measures that keep a person held.
+    "ivs_officer": Part((*CUSTODY, "legalaid."), ("detention.", "custody.")),
+    "ivs_medic": Part(CUSTODY, ("detention.",)),
+    # The coordinator sees whom the duty lawyer was sent to and why (the arrest), no more.
+    "legal_aid_coordinator": Part(("legalaid.", "detention.arrest"), ("detention.",)),
+    # The executing bodies: the verdict, the custody credited against it, their own acts.
+    "prison_officer": Part((*EXECUTION, *CUSTODY), ("custody.", "verdict.", "prisons.")),
+    "probation_officer": Part((*EXECUTION, "courts.hearing.schedule"), ("probation.", "verdict.")),
+    "enforcement_officer": Part(EXECUTION, ("verdict.", "fines.")),
+}
+"""Roles that read only their part of a case file."""
+
+DEFENDANT_ROLES = ("suspect", "accused")
+
+
+def part_for(user: Any) -> Part | None:
+    """The part of a case file the user reads, or None for the whole file. A user holding any
+    role outside PARTIAL_ROLES (or the system) reads the whole file."""
+    if getattr(user, "is_system", False):
+        return None
+    roles = list(getattr(user, "roles", ()))
+    if not roles or any(role not in PARTIAL_ROLES for role in roles):
+        return None
+    parts = [PARTIAL_ROLES[role] for role in roles]
+    return Part(
+        tuple(sorted({p for part in parts for p in part.events})),
+        tuple(sorted({p for part in parts for p in part.deadlines})),
+    )
+
+
+def whole_file(user: Any) -> bool:
+    return part_for(user) is None
+
+
+def matches(name: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether `name` is one of `prefixes` or starts with one (ids are dotted)."""
+    return any(name == p or name.startswith(p if p.endswith(".") else p + ".") for p in prefixes)
+
+
+def _kind_filter(prefixes: tuple[str, ...]) -> Q:
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= Q(kind__startswith=p) if p.endswith(".") else Q(kind=p) | Q(kind__startswith=p + ".")
+    return q
+
+
+def visible_events(user: Any, case: Case) -> QuerySet[Event]:
+    """The case's events the user may read, in order (the case opened through `access_case`)."""
+    events = Event.objects.filter(stream=f"case/{case.number}").order_by("seq")
+    part = part_for(user)
+    return events if part is None else events.filter(_kind_filter(part.events))
+
+
+def redact_case(user: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """The case as `core.serialise.case_json` renders it, cut to what a partial role reads: no
+    summary or module details, only the defendants among the participants, only the deadlines
+    of its part."""
+    part = part_for(user)
+    if part is None:
+        return body
+    return {
+        **body,
+        "summary": "",
+        "details": {},
+        "participants": [p for p in body["participants"] if p["role"] in DEFENDANT_ROLES],
+        "deadlines": [d for d in body["deadlines"] if matches(d["rule"], part.deadlines)],
+        "partial": True,
+    }
