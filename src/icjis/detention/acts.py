@@ -35,6 +35,7 @@ from icjis.detention.models import (
     MedicalExam,
     Movement,
 )
+from icjis.legal.models import Deadline
 
 LATE_RECORD = timedelta(hours=3)
 """A detention recorded more than 3 hours after the hour of detention is flagged (SPEC 2)."""
@@ -560,6 +561,59 @@ def release(ctx: Context) -> dict[str, Any]:
     if ctx.actor.role == "ivs_officer" and detention.status == "arrested":
         raise Conflict(f"{data.person} has not been admitted to your facility.")
     return {"person": data.person, "grounds": data.grounds, "note": data.note}
+
+
+class Transfer(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: PersonId
+    to: str = pydantic.Field(
+        min_length=3, max_length=200, description="the pre-trial detention facility receiving them"
+    )
+    note: str = pydantic.Field(default="", max_length=4000)
+
+
+def _apply_transfer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    detention = _open_detention(event, data)
+    detention.status = "released"
+    detention.away_purpose = ""
+    detention.released_at = event.recorded_at
+    detention.release_grounds = "transferred"
+    detention.release_note = f"{data['to']}. {data['note']}".strip(". ")
+    detention.released_by = event.actor
+    detention.save()
+    EffectsItem.objects.filter(detention=detention, returned_at__isnull=True).update(
+        returned_at=event.recorded_at
+    )
+    _movement(event, detention, "transfer", purpose=data["to"][:100])
+    Case.objects.filter(pk=detention.case_id).update(last_movement_at=event.recorded_at)
+    return {"detention": detention.id, "person": detention.person_id, "to": data["to"]}
+
+
+@act_kind(
+    "detention.transfer",
+    schema=Transfer,
+    roles=("ivs_officer",),
+    legal_basis="CPC 101(1), 115",
+    apply=_apply_transfer,
+    title="Hand a remanded detainee over to a pre-trial detention facility",
+)
+def transfer(ctx: Context) -> dict[str, Any]:
+    """Hands a detainee remanded in custody by the judge over to a pre-trial detention facility:
+    the IVS holds detained suspects (CPC 101(1)), custody as a measure is served elsewhere. The
+    IVS register closes the stay and frees the cell, but the person stays in custody — the
+    custody term runs on and the time keeps counting towards the sentence (unlike a release,
+    CPC 100). Refused without a running custody order for the person."""
+    data = ctx.input
+    detention = _detainee(ctx, data.person, ("admitted",))
+    remanded = Deadline.objects.filter(
+        case=ctx.case, rule="custody.term", subject=data.person, state="running"
+    ).exists()
+    if not remanded:
+        raise Conflict(
+            f"{data.person} is not remanded in custody by a judge; a detained suspect is held in "
+            "the IVS (CPC 101(1)) until released (CPC 100) or remanded."
+        )
+    return {"person": detention.person_id, "to": data.to, "note": data.note}
 
 
 class FileComplaint(pydantic.BaseModel):
