@@ -28,6 +28,7 @@ from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Event
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
 from icjis.courts import measure_terms as terms
+from icjis.courts import trial_custody
 from icjis.courts.models import (
     CONSENT_NEEDED,
     MEASURES,
@@ -36,7 +37,7 @@ from icjis.courts.models import (
     MeasureAppeal,
     Petition,
 )
-from icjis.legal.counting import local_date, parse_moment
+from icjis.legal.counting import due_at, local_date, parse_moment
 from icjis.legal.engine import subject_value
 
 PRE_TRIAL = ("pre_investigation", "investigation", "prosecution")
@@ -290,10 +291,27 @@ def consent_to_petition(ctx: Context) -> dict[str, Any]:
 
 class DecideIn(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
-    petition: str = pydantic.Field(pattern=PETITION_ID, max_length=40)
+    petition: str | None = pydantic.Field(
+        default=None,
+        pattern=PETITION_ID,
+        max_length=40,
+        description="before the trial: the petition the investigating judge rules on",
+    )
+    person: str | None = pydantic.Field(
+        default=None, min_length=1, max_length=16, description="during the trial: the accused"
+    )
+    motion: Literal["prosecutor", "court"] | None = pydantic.Field(
+        default=None,
+        description="during the trial: on the prosecutor's motion or the court's own (CPC 303(1))",
+    )
+    grounds: str | None = pydantic.Field(
+        default=None, min_length=3, max_length=4000, description="during the trial: the reasons"
+    )
     granted: bool
     measure: MeasureName | None = pydantic.Field(
-        default=None, description="a milder measure than the one asked, if the judge so rules"
+        default=None,
+        description="before the trial: a milder measure than the one asked, if the judge so "
+        "rules; during the trial: the measure ordered (or asked for, in a refusal)",
     )
     until: date | None = pydantic.Field(
         default=None, description="custody and house arrest: the last day of the term"
@@ -302,6 +320,9 @@ class DecideIn(pydantic.BaseModel):
 
 def _apply_decide(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = _case_of(event)
+    at_trial = data.get("stage") == "trial"
+    if at_trial:
+        trial_custody.create_ruling_record(event, data, case)
     granted = bool(data["granted"])
     until = date.fromisoformat(data["until"]) if data.get("until") else None
     petition = Petition.objects.get(pk=data["petition"])
@@ -335,6 +356,9 @@ def _apply_decide(event: Event, data: dict[str, Any]) -> dict[str, Any]:
                 until=until,
             )
         result.update(measure=data["measure"], until=data.get("until"))
+    if at_trial:
+        Case.objects.filter(pk=case.pk).update(last_movement_at=event.recorded_at)
+        return result
     CaseOfficer.objects.get_or_create(
         case=case,
         username=event.actor,
@@ -380,10 +404,10 @@ def _term_until(ctx: Context, found: Petition, ordered: str, base: date, extends
 @act_kind(
     "courts.measure.decide",
     schema=DecideIn,
-    roles=("investigating_judge",),
-    legal_basis="CPC 108, 113, 114, 115(1)-(4), (11), 266",
+    roles=("investigating_judge", "judge"),
+    legal_basis="CPC 108, 113, 114, 115(1)-(4), (11), 266, 303",
     apply=_apply_decide,
-    title="Rule on a petition for a preventive measure",
+    title="Rule on a preventive measure",
 )
 def decide_petition(ctx: Context) -> dict[str, Any]:
     """Records the investigating judge's ruling on a petition: the measure is ordered (or
@@ -392,10 +416,29 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
     the detention for a first custody order, from the current end for an extension (CPC 115(1),
     (5)); custody never beyond one year in total (115(11)). A petition for bail, house arrest or
     custody, or for an extension, is ruled on only with the prosecutor's consent (106(3), 115(2)).
-    The judge of the court whose territory covers the case rules, and keeps sight of the case."""
+    The judge of the court whose territory covers the case rules, and keeps sight of the case.
+
+    During the trial the presiding judge of the trial court rules instead, without a petition —
+    on the prosecutor's motion or of the court's own motion — and extends custody or house
+    arrest by up to 2 months at a time, never beyond one year in total during the trial (CPC
+    303; see `icjis.courts.trial_custody`)."""
     case, data = ctx.case, ctx.input
     assert case is not None
+    if case.stage == "trial" or ctx.actor.role == "judge":
+        return trial_custody.decide_at_trial(ctx, detention_of)
     _require_pre_trial(case)
+    if data.petition is None:
+        raise Invalid(
+            "Name the petition the ruling answers (CPC 266).", fields={"petition": "required"}
+        )
+    given = [f for f in ("person", "motion", "grounds") if getattr(data, f) is not None]
+    if given:
+        raise Invalid(
+            "Before the trial the investigating judge rules on the investigator's petition, "
+            "which names the person and the grounds; leave out "
+            f"{', '.join(given)}.",
+            fields={f: "only during the trial" for f in given},
+        )
     found = _petition_in(ctx)
     if found.state == "decided":
         raise Conflict(f"Petition {found.id} has already been ruled on.")
@@ -503,25 +546,31 @@ def _apply_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     "courts.measure.appeal",
     schema=AppealIn,
     roles=("lawyer", "prosecutor"),
-    legal_basis="CPC 106(7), 115(8), 266(10)",
+    legal_basis="CPC 106(7), 115(8), 266(10), 401(3)-(4)",
     apply=_apply_appeal,
-    title="Appeal against the investigating judge's ruling on a measure",
+    title="Appeal against a ruling on a preventive measure",
 )
 def appeal_ruling(ctx: Context) -> dict[str, Any]:
     """Records an appeal by the prosecutor or by defence counsel against the investigating
     judge's ruling on a measure or its extension, or the refusal of either, to the higher court
     within 5 days of the ruling (CPC 106(7), 115(8), 266(10)); the appeal does not suspend the
-    ruling. Counsel must be in the case."""
+    ruling. Counsel must be in the case. A trial court's ruling on a measure during the trial
+    is appealed within 10 days (CPC 401(3)-(4))."""
     found = _petition_in(ctx)
     if found.state != "decided" or found.decided_at is None:
         raise Conflict(
             f"Petition {found.id} has not been ruled on yet; there is nothing to appeal."
         )
-    due = terms.appeal_due(found.decided_at)
+    if trial_custody.is_trial_ruling(found):
+        days, basis = trial_custody.TRIAL_APPEAL_DAYS, "CPC 401(3)-(4)"
+        due = due_at(found.decided_at, days, "d", shift=True)
+    else:
+        days, basis = terms.APPEAL_DAYS, "CPC 106(7), 115(8), 266(10)"
+        due = terms.appeal_due(found.decided_at)
     if ctx.now > due:
         raise Conflict(
-            f"The 5-day appeal term against the ruling on {found.id} ended at the end of "
-            f"{terms.last_day(due).isoformat()} (CPC 106(7), 115(8), 266(10))."
+            f"The {days}-day appeal term against the ruling {found.id} ended at the end of "
+            f"{terms.last_day(due).isoformat()} ({basis})."
         )
     return {"petition": found.id, "person": found.person_id, "grounds": ctx.input.grounds}
 
