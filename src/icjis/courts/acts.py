@@ -7,9 +7,11 @@ from icjis.courts import (  # noqa: F401
     assignment,
     availability,
     demo,
+    execution,
     hearings,
     intake,
     measures,
     performance,
+    term_extension,
     verdicts,
 )

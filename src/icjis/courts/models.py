@@ -223,6 +223,8 @@ class Verdict(models.Model):
     state = models.CharField(max_length=16, default="delivered")  # delivered | in_force | quashed
     in_force_at = models.DateTimeField(null=True, blank=True)
     modified_by = models.CharField(max_length=60, blank=True)  # appeal id that modified it
+    executed_at = models.DateTimeField(null=True, blank=True)  # turned to execution (CPC 426(4))
+    execution_orders = models.JSONField(default=list, blank=True)  # which body got which sentence
 
     def __str__(self) -> str:
         return self.id

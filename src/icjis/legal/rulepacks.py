@@ -133,6 +133,8 @@ KNOWN_EVENT_KINDS = frozenset(
         "courts.appeal.file",
         "courts.appeal.decide",
         "courts.verdict.enter_into_force",
+        "courts.term.extend",
+        "courts.verdict.execute",
         "prisons.admit",
         "prisons.transfer",
         "prisons.release",
@@ -140,6 +142,7 @@ KNOWN_EVENT_KINDS = frozenset(
         "probation.meeting.schedule",
         "probation.meeting.record",
         "probation.complete",
+        "probation.report.submit",
         "fines.payment.record",
     }
 )
@@ -147,9 +150,6 @@ KNOWN_EVENT_KINDS = frozenset(
 
 PROPOSED_EVENT_KINDS = frozenset(
     {
-        "courts.term.extend",  # {months}: trial or appeal term extended (CPC 283(3), 410(4))
-        "courts.verdict.execute",  # the verdict is turned to execution (CPC 426(4))
-        "probation.report.submit",  # the pre-sentence probation report (CPC 280(4))
     }
 )
 """Act kinds the 2021 pack needs that the contour does not name yet (for their modules to add)."""
