@@ -1,1 +1,1014 @@
-"""Act kinds of the probation module."""
+"""Act kinds of the probation module (module H).
+
+Probation has four types (Law on Probation of 24.02.2017 No. 34): pre-trial, executive,
+penitentiary and post-penitentiary. Intake needs no re-typing: a verdict in force with release
+under probation supervision (CC 82), restriction of liberty (CC 62) or community work (CC 61),
+which the probation bodies execute (Code of Criminal Sentence Enforcement (CEC) 30(2)), registers
+the convict as `executive` with the probation office of the case's region; a release on parole
+registers the person as `postpenitentiary` until the end of supervision; a court ordering a
+pre-sentence report (CPC 280(4)) opens a report request. Officers register the other types by
+hand. Supervision: a plan (CC 83), meetings (twice a month by default, CC 83(1)(4)) recorded as
+attended or not, missed meetings found by the job, violations, referral to the court (CC 83(5),
+84(2)-(4)) and completion (CC 84(1)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import pydantic
+from django.conf import settings
+
+from icjis.core import projections
+from icjis.core.acts import Context, Reaction, act_kind, reaction
+from icjis.core.alerts import raise_alert
+from icjis.core.canonical import iso
+from icjis.core.execution import close_case, closes_case, outstanding
+from icjis.core.models import Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.legal.counting import Duration, add_months, due_for, end_of_day, local_date
+from icjis.legal.rulepacks import pack_for_set
+from icjis.probation.models import (
+    SERVED_TYPES,
+    Meeting,
+    ProbationFile,
+    Referral,
+    ReportRequest,
+    Violation,
+)
+
+OFFICER = "probation_officer"
+PROBATION_LAW = "Law on Probation of 24.02.2017 No. 34"
+EXECUTED_BY_PROBATION = ("probation", "community_work", "restriction_of_liberty")
+"""Sentences the probation bodies execute (CC 82; CEC 30(2))."""
+MEETINGS_PER_MONTH = 2
+"""Default frequency: appear twice a month for registration and a talk (CC 83(1)(4))."""
+ProbationType = Literal["pretrial", "executive", "penitentiary", "postpenitentiary"]
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _case_of(event: Event) -> Case:
+    return Case.objects.get(number=event.stream.removeprefix("case/"))
+
+
+def _region(path: str) -> str:
+    """The region part of a territory path: "KG/KG-GB/KG-GB-LEN/" → "KG/KG-GB/"."""
+    parts = [p for p in path.split("/") if p]
+    return "/".join(parts[:2]) + "/" if len(parts) >= 2 else path
+
+
+def office_for(territory_path: str, kind: str = "probation_office") -> Unit | None:
+    """The office of `kind` serving a place: the one whose territory holds it (the nearest),
+    else the first of its region."""
+    units = list(
+        Unit.objects.filter(kind=kind, territory__path__startswith=_region(territory_path))
+        .select_related("territory")
+        .order_by("code")
+    )
+    holding = [u for u in units if territory_path.startswith(u.territory.path)]
+    if holding:
+        return max(holding, key=lambda u: len(u.territory.path))
+    return units[0] if units else None
+
+
+def _person_id(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else None
+
+
+def active_file(case: Case, person: str, *, types: tuple[str, ...] = ()) -> ProbationFile:
+    qs = ProbationFile.objects.filter(case=case, person_id=person, state="active")
+    if types:
+        qs = qs.filter(type__in=types)
+    found = qs.order_by("-registered_at", "-id").first()
+    if found is None:
+        raise NotFound(f"{person} is not under probation supervision in case {case.number}.")
+    return found
+
+
+def _require_office(ctx: Context, f: ProbationFile) -> None:
+    """Officers act only on the files of their own office."""
+    if getattr(ctx.user, "is_system", False):
+        return
+    if f.office_id and f.office_id != ctx.user.unit_id:
+        raise Forbidden(f"File {f.id} is kept by {f.office_id}; its officers act on it.")
+
+
+def _note_on_case(case_number: str, f: ProbationFile) -> None:
+    """Keep the files in the case's details, so `GET /cases/{n}` shows their ids."""
+    case = Case.objects.get(pk=case_number)
+    details = dict(case.details)
+    book = dict(details.get("probation") or {})
+    book[f.id] = {"person": f.person_id, "type": f.type, "state": f.state}
+    details["probation"] = book
+    Case.objects.filter(pk=case_number).update(details=details)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@outstanding
+def open_supervision(case_number: str) -> list[str]:
+    """Executive and post-penitentiary supervision still running in the case."""
+    persons = ProbationFile.objects.filter(
+        case_id=case_number, state="active", type__in=SERVED_TYPES
+    ).values_list("person_id", flat=True)
+    return [f"probation:{p}" for p in persons]
+
+
+# --- probation.register -----------------------------------------------------------------------
+
+
+class RegisterIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16, description="person id")
+    type: ProbationType
+    months: int | None = pydantic.Field(default=None, ge=1, le=240, description="period")
+    until: date | None = pydantic.Field(default=None, description="last day of supervision")
+    hours: int | None = pydantic.Field(default=None, ge=1, le=300, description="community work")
+    officer: str | None = pydantic.Field(default=None, max_length=64)
+    sentence_kind: str | None = pydantic.Field(default=None, max_length=32)
+    source: Literal["verdict", "prison"] | None = pydantic.Field(
+        default=None, description="set by the system; people leave it out"
+    )
+    source_ref: str | None = pydantic.Field(default=None, max_length=80)
+
+
+def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = _case_of(event)
+    f = ProbationFile.objects.create(
+        id=data["file"],
+        case=case,
+        person_id=data["person"],
+        type=data["type"],
+        source=data["source"],
+        source_ref=data["source_ref"] or "",
+        sentence_kind=data["sentence_kind"] or "",
+        hours=data["hours"],
+        office_id=data["office"],
+        territory_path=data["territory_path"],
+        officer=data["officer"] or "",
+        registered_at=event.recorded_at,
+        starts_on=_day(data["starts_on"]),
+        ends_on=_day(data["ends_on"]),
+        plan={"conditions": [], "meetings_per_month": MEETINGS_PER_MONTH},
+    )
+    if data["office"]:
+        CaseUnit.objects.get_or_create(case=case, unit_id=data["office"], capacity="probation")
+    _note_on_case(case.number, f)
+    return {
+        "file": f.id,
+        "person": f.person_id,
+        "type": f.type,
+        "office": data["office"],
+        "starts_on": data["starts_on"],
+        "ends_on": data["ends_on"],
+    }
+
+
+@act_kind(
+    "probation.register",
+    schema=RegisterIn,
+    roles=(OFFICER, "system"),
+    legal_basis=f"CC 61, 62, 82-84; CEC 30(2), 61; CPC 426; {PROBATION_LAW}",
+    apply=_apply_register,
+    title="Register a person for probation supervision",
+)
+def register(ctx: Context) -> dict[str, Any]:
+    """Registers a person with a probation office under one of the four types. The system does
+    it on a verdict in force that releases under probation supervision, restricts liberty or
+    imposes community work (executive probation: CC 61, 62, 82; CEC 30(2)), and on release on
+    parole (post-penitentiary, until the end of supervision); an officer registers pre-trial
+    and penitentiary probation, and others the system did not bring. The period runs from
+    registration (CC 82(4): from the appearance at the office; CEC 62) for `months`, or to the
+    day `until`. A person has one running file of a type in a case."""
+    case = ctx.case
+    given = ctx.input
+    assert case is not None
+    system = getattr(ctx.user, "is_system", False)
+    if not system and (given.source or given.source_ref or given.sentence_kind):
+        raise Forbidden("Only the system sets source, source_ref and sentence_kind.")
+    person = Person.objects.filter(pk=given.person).first()
+    if person is None:
+        raise NotFound(f"There is no person {given.person} in the index.")
+    if not CaseParticipant.objects.filter(case=case, person=person).exists():
+        raise Conflict(f"{person.id} takes no part in case {case.number}.")
+    if ProbationFile.objects.filter(
+        case=case, person=person, type=given.type, state="active"
+    ).exists():
+        raise Conflict(
+            f"{person.id} is already under {given.type} probation in case {case.number}."
+        )
+    if given.months and given.until:
+        raise Invalid("Give the period either in months or as the last day, not both.")
+    starts_on = local_date(ctx.now)
+    if given.until is not None and given.until <= starts_on:
+        raise Invalid(
+            "The last day of supervision must lie after today.", fields={"until": "not future"}
+        )
+    ends_on = given.until or (add_months(starts_on, given.months) if given.months else None)
+    if given.type in SERVED_TYPES and ends_on is None and given.hours is None:
+        raise Invalid(
+            f"{given.type.capitalize()} probation executes a sentence: give its period in "
+            "months or its last day (CC 62, 82(4)).",
+            fields={"months": "required"},
+        )
+    if system:
+        office = office_for(case.territory_path)
+    else:
+        office = Unit.objects.select_related("territory").get(pk=ctx.user.unit_id)
+    if given.officer:
+        _check_officer(given.officer, office.code if office else "")
+    elif not system:
+        given.officer = ctx.user.username
+    assert ctx.head is not None
+    return {
+        "file": f"PB-{case.number}-{ctx.head.seq + 1}",
+        "person": person.id,
+        "type": given.type,
+        "source": given.source or "officer",
+        "source_ref": given.source_ref,
+        "sentence_kind": given.sentence_kind,
+        "hours": given.hours,
+        "office": office.code if office else None,
+        "territory_path": office.territory.path if office else case.territory_path,
+        "officer": given.officer,
+        "starts_on": starts_on.isoformat(),
+        "ends_on": ends_on.isoformat() if ends_on else None,
+    }
+
+
+def _check_officer(username: str, office: str) -> None:
+    user = User.objects.filter(username=username).first()
+    if user is None or OFFICER not in user.roles or user.unit_id != office:
+        raise Invalid(
+            f"{username} is not a probation officer of {office or 'the office'}.",
+            fields={"officer": "not an officer of the office"},
+        )
+
+
+@reaction("courts.verdict.enter_into_force")
+def register_from_verdict(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
+    """Each convict whose sentence the probation bodies execute is registered (executive)."""
+    from icjis.courts.models import VerdictDefendant
+
+    if ctx.case is None or data.get("stage") != "execution":
+        return
+    rows = VerdictDefendant.objects.filter(
+        verdict_id=data["verdict"], outcome="convicted", sentence_kind__in=EXECUTED_BY_PROBATION
+    ).order_by("person_id", "id")
+    seen: set[str] = set()
+    for row in rows:
+        if row.person_id in seen:
+            continue
+        seen.add(row.person_id)
+        months = row.probation_months if row.sentence_kind == "probation" else row.months
+        hours = int(row.amount) if row.sentence_kind == "community_work" and row.amount else None
+        yield Reaction(
+            "probation.register",
+            {
+                "person": row.person_id,
+                "type": "executive",
+                "months": months,
+                "hours": hours,
+                "sentence_kind": row.sentence_kind,
+                "source": "verdict",
+                "source_ref": data["verdict"],
+            },
+            ctx.case.number,
+        )
+
+
+@reaction("prisons.release")
+def register_after_parole(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
+    """Release on parole puts the person under post-penitentiary supervision until the day the
+    prison service recorded (`supervision_until`)."""
+    person = _person_id(data.get("person"))
+    until = data.get("supervision_until")
+    if ctx.case is None or data.get("grounds") != "parole" or not person or not until:
+        return
+    yield Reaction(
+        "probation.register",
+        {
+            "person": person,
+            "type": "postpenitentiary",
+            "until": str(until)[:10],
+            "source": "prison",
+            "source_ref": f"{event.stream}#{event.seq}",
+        },
+        ctx.case.number,
+    )
+
+
+# --- assignment and supervision plan -----------------------------------------------------------
+
+
+class AssignIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    officer: str = pydantic.Field(min_length=1, max_length=64)
+
+
+def _apply_assign(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    ProbationFile.objects.filter(pk=data["file"]).update(officer=data["officer"])
+    return {"file": data["file"], "officer": data["officer"]}
+
+
+@act_kind(
+    "probation.assign",
+    schema=AssignIn,
+    roles=(OFFICER,),
+    legal_basis=PROBATION_LAW,
+    apply=_apply_assign,
+    title="Assign the supervising officer",
+)
+def assign(ctx: Context) -> dict[str, Any]:
+    """Records which officer of the office supervises the person (the officer's caseload)."""
+    assert ctx.case is not None
+    f = active_file(ctx.case, ctx.input.person)
+    _require_office(ctx, f)
+    _check_officer(ctx.input.officer, f.office_id or "")
+    return {"file": f.id, "person": f.person_id, "officer": ctx.input.officer}
+
+
+Condition = Annotated[str, pydantic.StringConstraints(min_length=2, max_length=300)]
+
+
+class PlanIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    conditions: list[Condition] = pydantic.Field(
+        min_length=1, max_length=20, description="requirements and duties (CC 83)"
+    )
+    meetings_per_month: int = pydantic.Field(default=MEETINGS_PER_MONTH, ge=1, le=8)
+
+
+def _apply_plan(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    plan = {
+        "conditions": data["conditions"],
+        "meetings_per_month": data["meetings_per_month"],
+        "set_at": iso(event.recorded_at),
+        "set_by": event.actor,
+    }
+    ProbationFile.objects.filter(pk=data["file"]).update(plan=plan)
+    return {"file": data["file"], "plan": plan}
+
+
+@act_kind(
+    "probation.plan.set",
+    schema=PlanIn,
+    roles=(OFFICER,),
+    legal_basis=f"CC 83; {PROBATION_LAW}",
+    apply=_apply_plan,
+    title="Set the individual supervision plan",
+)
+def set_plan(ctx: Context) -> dict[str, Any]:
+    """Records the individual supervision plan: the requirements and duties the person keeps
+    (CC 83(1)-(3)) and how often they meet the officer — at least twice a month for probation
+    supervision (CC 83(1)(4)). A new plan replaces the previous one; both stay in the ledger."""
+    assert ctx.case is not None
+    f = active_file(ctx.case, ctx.input.person)
+    _require_office(ctx, f)
+    if f.sentence_kind == "probation" and ctx.input.meetings_per_month < MEETINGS_PER_MONTH:
+        raise Invalid(
+            "A person under probation supervision appears at the office twice a month "
+            "(CC 83(1)(4)).",
+            fields={"meetings_per_month": "at least 2"},
+        )
+    return {
+        "file": f.id,
+        "person": f.person_id,
+        "conditions": [c.strip() for c in ctx.input.conditions],
+        "meetings_per_month": ctx.input.meetings_per_month,
+    }
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+class ScheduleIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    at: pydantic.AwareDatetime
+
+
+def _apply_schedule(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Meeting.objects.create(
+        id=data["meeting"],
+        file_id=data["file"],
+        at=datetime.fromisoformat(data["at"]),
+        scheduled_by=event.actor,
+    )
+    return {"meeting": data["meeting"], "file": data["file"], "at": data["at"]}
+
+
+@act_kind(
+    "probation.meeting.schedule",
+    schema=ScheduleIn,
+    roles=(OFFICER,),
+    legal_basis=f"CC 83(1)(4); CEC 61(3); {PROBATION_LAW}",
+    apply=_apply_schedule,
+    title="Schedule a meeting",
+)
+def schedule_meeting(ctx: Context) -> dict[str, Any]:
+    """Records a meeting the person must attend at the office (CC 83(1)(4)). Only in the
+    future, and within the supervision period."""
+    assert ctx.case is not None
+    f = active_file(ctx.case, ctx.input.person)
+    _require_office(ctx, f)
+    at = ctx.input.at
+    if at <= ctx.now:
+        raise Invalid("A meeting is scheduled in the future.", fields={"at": "not in the future"})
+    if f.ends_on is not None and at >= end_of_day(f.ends_on):
+        raise Invalid(
+            f"The supervision period ends on {f.ends_on.isoformat()}; schedule within it.",
+            fields={"at": "after the period"},
+        )
+    n = Meeting.objects.filter(file=f).count() + 1
+    return {"meeting": f"{f.id}-M{n}", "file": f.id, "person": f.person_id, "at": iso(at)}
+
+
+class RecordIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    meeting: str = pydantic.Field(min_length=3, max_length=60)
+    attended: bool
+    note: str = pydantic.Field(default="", max_length=500)
+
+
+def _meeting(ctx: Context, meeting_id: str) -> Meeting:
+    m = Meeting.objects.select_related("file").filter(pk=meeting_id).first()
+    if m is None or ctx.case is None or m.file.case_id != ctx.case.number:
+        raise NotFound(f"There is no meeting {meeting_id} in this case.")
+    return m
+
+
+def _apply_record(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Meeting.objects.filter(pk=data["meeting"]).update(
+        state=data["state"],
+        recorded_at=event.recorded_at,
+        recorded_by=event.actor,
+        note=data.get("note", ""),
+    )
+    return {"meeting": data["meeting"], "state": data["state"]}
+
+
+@act_kind(
+    "probation.meeting.record",
+    schema=RecordIn,
+    roles=(OFFICER,),
+    legal_basis=f"CC 83(1)(4), 84(2); {PROBATION_LAW}",
+    apply=_apply_record,
+    title="Record attendance at a meeting",
+)
+def record_meeting(ctx: Context) -> dict[str, Any]:
+    """Records whether the person came to a scheduled meeting (`attended`) — once the meeting
+    time has come, and before the job has found it missed. An absence is not in itself a
+    violation: the officer records one if there was no good reason (CC 84(2))."""
+    m = _meeting(ctx, ctx.input.meeting)
+    _require_office(ctx, m.file)
+    if m.state != "scheduled":
+        raise Conflict(f"Meeting {m.id} is already recorded as {m.state}.")
+    if m.at > ctx.now:
+        raise Conflict(f"Meeting {m.id} is set for {iso(m.at)}; record it once it has begun.")
+    return {
+        "meeting": m.id,
+        "file": m.file_id,
+        "person": m.file.person_id,
+        "attended": ctx.input.attended,
+        "state": "attended" if ctx.input.attended else "absent",
+        "note": ctx.input.note.strip(),
+    }
+
+
+class MissedIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    meeting: str = pydantic.Field(min_length=3, max_length=60)
+
+
+def missed_after(m: Meeting) -> datetime:
+    """A meeting left unrecorded is missed once its local day has ended."""
+    return end_of_day(local_date(m.at))
+
+
+def _apply_missed(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Meeting.objects.filter(pk=data["meeting"]).update(
+        state="missed", recorded_at=event.recorded_at, recorded_by=event.actor
+    )
+    case = _case_of(event)
+    if data["office"]:
+        raise_alert(
+            event,
+            1,
+            kind="probation.meeting.missed",
+            unit=data["office"],
+            roles=[OFFICER],
+            case=case,
+            subject=data["person"],
+            message=(
+                f"{data['person']} did not come to meeting {data['meeting']} set for "
+                f"{data['at']} (case {case.number}); record a violation if there was no good "
+                "reason (CC 84(2))."
+            ),
+        )
+    return {"meeting": data["meeting"], "state": "missed"}
+
+
+@act_kind(
+    "probation.meeting.missed",
+    schema=MissedIn,
+    roles=("system",),
+    legal_basis=f"CC 83(1)(4), 84(2); {PROBATION_LAW}",
+    apply=_apply_missed,
+    title="Record a missed meeting",
+)
+def record_missed(ctx: Context) -> dict[str, Any]:
+    """Performed by the system (job `probation.meetings.missed`) for a meeting whose day has
+    passed with no attendance recorded: the meeting is missed and the office is alerted."""
+    m = _meeting(ctx, ctx.input.meeting)
+    if m.state != "scheduled":
+        raise Conflict(f"Meeting {m.id} is already recorded as {m.state}.")
+    if ctx.now < missed_after(m):
+        raise Conflict(f"Meeting {m.id} can still be recorded until the end of its day.")
+    return {
+        "meeting": m.id,
+        "file": m.file_id,
+        "person": m.file.person_id,
+        "at": iso(m.at),
+        "office": m.file.office_id,
+    }
+
+
+# --- violations and referral to court ---------------------------------------------------------
+
+ViolationKind = Literal[
+    "missed_meeting", "supervision_requirement", "probation_duty", "new_offence", "other"
+]
+
+
+class ViolationIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    kind: ViolationKind
+    description: str = pydantic.Field(min_length=3, max_length=2000)
+    meeting: str | None = pydantic.Field(default=None, max_length=60)
+
+
+def _apply_violation(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Violation.objects.create(
+        id=data["violation"],
+        file_id=data["file"],
+        kind=data["kind"],
+        description=data["description"],
+        meeting=data["meeting"] or "",
+        recorded_at=event.recorded_at,
+        recorded_by=event.actor,
+    )
+    ProbationFile.objects.filter(pk=data["file"]).update(violations=data["count"])
+    if data["count"] >= 2 and data["office"]:
+        case = _case_of(event)
+        raise_alert(
+            event,
+            1,
+            kind="probation.violations",
+            unit=data["office"],
+            roles=[OFFICER],
+            case=case,
+            subject=data["person"],
+            message=(
+                f"{data['person']} has breached the supervision {data['count']} times (file "
+                f"{data['file']}); the office submits to the court to revoke probation "
+                "supervision (CC 84(2))."
+            ),
+        )
+    return {"violation": data["violation"], "count": data["count"]}
+
+
+@act_kind(
+    "probation.violation.record",
+    schema=ViolationIn,
+    roles=(OFFICER,),
+    legal_basis=f"CC 83, 84(2)-(3); {PROBATION_LAW}",
+    apply=_apply_violation,
+    title="Record a violation of supervision",
+)
+def record_violation(ctx: Context) -> dict[str, Any]:
+    """Records a breach of the supervision requirements or probation duties (CC 83), or a new
+    offence. At the second breach the office is told to submit to the court to revoke the
+    supervision (CC 84(2)); a new offence leads the court to revoke it (84(3))."""
+    assert ctx.case is not None
+    f = active_file(ctx.case, ctx.input.person)
+    _require_office(ctx, f)
+    if ctx.input.meeting:
+        m = _meeting(ctx, ctx.input.meeting)
+        if m.file_id != f.id or m.state not in ("absent", "missed"):
+            raise Conflict(f"Meeting {m.id} of this file was not missed.")
+    assert ctx.head is not None
+    return {
+        "violation": f"{f.id}-V{ctx.head.seq + 1}",
+        "file": f.id,
+        "person": f.person_id,
+        "kind": ctx.input.kind,
+        "description": ctx.input.description.strip(),
+        "meeting": ctx.input.meeting,
+        "count": f.violations + 1,
+        "office": f.office_id,
+    }
+
+
+class ReferIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    request: Literal["revoke", "change_duties", "cancel_early", "replace_sentence"]
+    grounds: str = pydantic.Field(min_length=3, max_length=4000)
+
+
+REQUEST_BASIS = {
+    "revoke": "CC 84(2)-(3)",
+    "change_duties": "CC 83(5)",
+    "cancel_early": "CC 84(4)",
+    "replace_sentence": "CC 61-62; CEC 30(2)",
+}
+
+
+def _apply_refer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = _case_of(event)
+    Referral.objects.create(
+        id=data["referral"],
+        file_id=data["file"],
+        request=data["request"],
+        grounds=data["grounds"],
+        court_id=data["court"],
+        referred_at=event.recorded_at,
+        referred_by=event.actor,
+    )
+    if data["court"]:
+        raise_alert(
+            event,
+            1,
+            kind="probation.referral",
+            unit=data["court"],
+            roles=["judge", "court_clerk"],
+            case=case,
+            subject=data["person"],
+            message=(
+                f"The probation office submits ({data['request'].replace('_', ' ')}, "
+                f"{REQUEST_BASIS[data['request']]}) for {data['person']} in case {case.number}: "
+                f"{data['grounds'][:300]}"
+            ),
+        )
+    return {"referral": data["referral"], "court": data["court"]}
+
+
+@act_kind(
+    "probation.court.refer",
+    schema=ReferIn,
+    roles=(OFFICER,),
+    legal_basis="CC 83(5), 84(2)-(4); CPC 432",
+    apply=_apply_refer,
+    title="Submit to the court (revoke, change duties, cancel early)",
+)
+def refer_to_court(ctx: Context) -> dict[str, Any]:
+    """Records the office's submission to the court that passed the sentence: to revoke
+    probation supervision after repeated breaches or a new offence (CC 84(2)-(3)), to change the
+    duties (83(5)), to cancel the supervision early for good conduct after half the term
+    (84(4)), or to replace a sentence the person evades. The court's judges and clerk are
+    alerted. Revocation needs at least two recorded violations or a new offence (84(2)-(3))."""
+    case = ctx.case
+    assert case is not None
+    f = active_file(case, ctx.input.person)
+    _require_office(ctx, f)
+    if ctx.input.request == "revoke" and f.violations < 2:
+        offences = Violation.objects.filter(file=f, kind="new_offence").exists()
+        if not offences:
+            raise Conflict(
+                f"{f.person_id} has {f.violations} recorded violation(s); revocation is "
+                "submitted after two or more, or a new offence (CC 84(2)-(3))."
+            )
+    court = case.court_id or _verdict_court(case)
+    assert ctx.head is not None
+    return {
+        "referral": f"{f.id}-R{ctx.head.seq + 1}",
+        "file": f.id,
+        "person": f.person_id,
+        "request": ctx.input.request,
+        "grounds": ctx.input.grounds.strip(),
+        "court": court,
+    }
+
+
+def _verdict_court(case: Case) -> str | None:
+    from icjis.courts.models import CourtCase
+
+    cc = CourtCase.objects.filter(case=case, instance="first").order_by("-registered_at").first()
+    return cc.court_id if cc else None
+
+
+# --- completion -------------------------------------------------------------------------------
+
+
+class CompleteIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    grounds: Literal["term_served", "cancelled_early", "revoked", "ended"] = "term_served"
+    decision: str | None = pydantic.Field(
+        default=None, max_length=120, description="the court's decision (number, date)"
+    )
+    hours_served: int | None = pydantic.Field(default=None, ge=0, le=300)
+
+
+def _apply_complete(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    ProbationFile.objects.filter(pk=data["file"]).update(
+        state="completed", completed_at=event.recorded_at, completion_grounds=data["grounds"]
+    )
+    case_number = event.stream.removeprefix("case/")
+    _note_on_case(case_number, ProbationFile.objects.get(pk=data["file"]))
+    if data["case_closed"]:
+        close_case(case_number, event.recorded_at)
+    return {"file": data["file"], "grounds": data["grounds"], "case_closed": data["case_closed"]}
+
+
+@act_kind(
+    "probation.complete",
+    schema=CompleteIn,
+    roles=(OFFICER,),
+    legal_basis="CC 84(1)-(4); CEC 62",
+    apply=_apply_complete,
+    title="Complete probation supervision",
+)
+def complete(ctx: Context) -> dict[str, Any]:
+    """Ends a probation file. `term_served`: the period has run (CC 84(1): the person is
+    deemed to have served the sentence) — refused before its last day has passed; community
+    work needs the hours served. Before that only on a court's decision, named in `decision`:
+    `cancelled_early` (84(4)) or `revoked` (84(2)-(3)). `ended`: pre-trial or penitentiary
+    supervision whose occasion has passed. When nothing else remains to be served in the case,
+    the case is closed in the same act."""
+    case = ctx.case
+    assert case is not None
+    f = active_file(case, ctx.input.person)
+    _require_office(ctx, f)
+    grounds = ctx.input.grounds
+    today = local_date(ctx.now)
+    if grounds == "term_served":
+        if f.ends_on is not None and today <= f.ends_on:
+            raise Conflict(
+                f"The supervision period of {f.person_id} runs until the end of "
+                f"{f.ends_on.isoformat()}; before then it ends only on a court's decision to "
+                "cancel or revoke it (CC 84(1), (4))."
+            )
+        if f.hours is not None and (ctx.input.hours_served or 0) < f.hours:
+            raise Conflict(
+                f"Community work of {f.hours} hours: give the hours served (CC 61; CEC 30(2))."
+            )
+    elif grounds in ("cancelled_early", "revoked"):
+        if not ctx.input.decision:
+            raise Invalid(
+                "Name the court's decision that cancels or revokes the supervision (CC 84(2)-(4)).",
+                fields={"decision": "required"},
+            )
+    elif f.type in SERVED_TYPES:
+        raise Conflict(
+            f"{f.type.capitalize()} probation executes a sentence; it ends when served, or on "
+            "a court's decision (CC 84)."
+        )
+    finishing = [f"probation:{f.person_id}"] if f.type in SERVED_TYPES else []
+    others = ProbationFile.objects.filter(
+        case=case, person_id=f.person_id, state="active", type__in=SERVED_TYPES
+    ).exclude(pk=f.pk)
+    if others.exists():
+        finishing = []
+    return {
+        "file": f.id,
+        "person": f.person_id,
+        "type": f.type,
+        "grounds": grounds,
+        "decision": ctx.input.decision,
+        "hours_served": ctx.input.hours_served,
+        "case_closed": bool(finishing) and closes_case(case.number, finishing),
+    }
+
+
+# --- pre-sentence reports (CPC 280(4)) --------------------------------------------------------
+
+
+def report_term() -> Duration | None:
+    """The time given for a pre-sentence report: the setting `PROBATION_REPORT_TERM` (e.g.
+    "1M", "20d"), else the rule pack's configured term; the law fixes none (LEGAL-DATA)."""
+    value = getattr(settings, "PROBATION_REPORT_TERM", "") or ""
+    if value:
+        return Duration.parse(value)
+    try:
+        rule = pack_for_set("kg-2021").rule("probation.report")
+    except (LookupError, KeyError):
+        return None
+    return rule.duration
+
+
+def _age_on(birth: date | None, day: date) -> int | None:
+    if birth is None:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def mandatory_grounds(case: Case, today: date) -> list[dict[str, str]]:
+    """The accused for whom the law makes the report mandatory (CPC 280(4)): women and children
+    (disability is not recorded in the index yet)."""
+    grounds = []
+    accused = CaseParticipant.objects.filter(case=case, role="accused").select_related("person")
+    for p in accused.order_by("person_id"):
+        age = _age_on(p.person.birth_date, today)
+        if age is not None and age < 18:
+            grounds.append({"person": p.person_id, "grounds": "child"})
+        elif p.person.sex == "F":
+            grounds.append({"person": p.person_id, "grounds": "woman"})
+    return grounds
+
+
+class RequestIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    hearing: str = pydantic.Field(min_length=1, max_length=60)
+    starts_at: pydantic.AwareDatetime
+    court: str | None = pydantic.Field(default=None, max_length=32)
+    ordered: bool = True
+
+
+def _apply_request(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = _case_of(event)
+    ReportRequest.objects.create(
+        id=data["request"],
+        case=case,
+        office_id=data["office"],
+        territory_path=data["territory_path"],
+        hearing=data["hearing"],
+        persons=data["persons"],
+        mandatory=data["mandatory"],
+        ordered=data["ordered"],
+        requested_at=event.recorded_at,
+        due_at=datetime.fromisoformat(data["due_at"]),
+    )
+    if data["office"]:
+        CaseUnit.objects.get_or_create(case=case, unit_id=data["office"], capacity="probation")
+        raise_alert(
+            event,
+            1,
+            kind="probation.report.requested",
+            unit=data["office"],
+            roles=[OFFICER],
+            case=case,
+            message=(
+                f"A pre-sentence report is requested in case {case.number} (CPC 280(4)), due by "
+                f"{data['due_at']}."
+            ),
+        )
+    if not data["ordered"] and data["court"]:
+        raise_alert(
+            event,
+            2,
+            kind="probation.report.mandatory",
+            unit=data["court"],
+            roles=["judge", "court_clerk"],
+            case=case,
+            message=(
+                f"A pre-sentence probation report is mandatory in case {case.number} for "
+                + ", ".join(f"{m['person']} ({m['grounds']})" for m in data["mandatory"])
+                + " (CPC 280(4)); the probation office has been asked for it."
+            ),
+        )
+    return {"request": data["request"], "due_at": data["due_at"], "office": data["office"]}
+
+
+@act_kind(
+    "probation.report.request",
+    schema=RequestIn,
+    roles=("system",),
+    legal_basis="CPC 280(4)",
+    apply=_apply_request,
+    title="Request a pre-sentence probation report",
+)
+def request_report(ctx: Context) -> dict[str, Any]:
+    """Performed by the system when a court sets a hearing with a pre-sentence probation report
+    ordered, or sets the first hearing of a case whose accused include a woman or a child, for
+    whom the report is mandatory (CPC 280(4)). The request goes to the probation office of the
+    court's region and is due after the configured term (`PROBATION_REPORT_TERM`, else the rule
+    pack's) and in any case before the hearing begins."""
+    case = ctx.case
+    assert case is not None
+    court = Unit.objects.select_related("territory").filter(pk=ctx.input.court or "").first()
+    office = office_for(court.territory.path if court else case.territory_path)
+    starts_at = ctx.input.starts_at
+    term = report_term()
+    due = starts_at if term is None else min(due_for(ctx.now, term), starts_at)
+    persons = sorted(
+        CaseParticipant.objects.filter(case=case, role="accused").values_list(
+            "person_id", flat=True
+        )
+    )
+    assert ctx.head is not None
+    return {
+        "request": f"RR-{case.number}-{ctx.head.seq + 1}",
+        "hearing": ctx.input.hearing,
+        "court": court.code if court else None,
+        "office": office.code if office else None,
+        "territory_path": office.territory.path if office else case.territory_path,
+        "persons": persons,
+        "mandatory": mandatory_grounds(case, local_date(ctx.now)),
+        "ordered": ctx.input.ordered,
+        "term": str(term) if term else None,
+        "due_at": iso(due),
+    }
+
+
+@reaction("courts.hearing.schedule")
+def request_on_hearing(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
+    """A hearing set with `probation_report`, or the first hearing at first instance of a case
+    with an accused woman or child (CPC 280(4)), opens a report request — one at a time."""
+    case = ctx.case
+    if case is None:
+        return
+    if ReportRequest.objects.filter(case=case, state="open").exists():
+        return
+    ordered = bool(data.get("probation_report"))
+    if not ordered:
+        from icjis.courts.models import CourtCase
+
+        first_instance = CourtCase.objects.filter(
+            pk=data.get("court_case"), instance="first"
+        ).exists()
+        if not (data.get("first") and first_instance):
+            return
+        if ReportRequest.objects.filter(case=case).exists():
+            return
+        if not mandatory_grounds(case, local_date(ctx.now)):
+            return
+    court = None
+    if data.get("court_case"):
+        from icjis.courts.models import CourtCase
+
+        court = CourtCase.objects.filter(pk=data["court_case"]).values_list("court_id", flat=True)
+        court = court.first()
+    yield Reaction(
+        "probation.report.request",
+        {
+            "hearing": data.get("hearing") or "",
+            "starts_at": data["starts_at"],
+            "court": court,
+            "ordered": ordered,
+        },
+        case.number,
+    )
+
+
+class SubmitIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    request: str | None = pydantic.Field(default=None, max_length=60)
+    summary: str = pydantic.Field(min_length=10, max_length=20_000)
+
+
+def _apply_submit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    ReportRequest.objects.filter(pk=data["request"]).update(
+        state="submitted",
+        submitted_at=event.recorded_at,
+        submitted_by=event.actor,
+        late=data["late"],
+        summary=data["summary"],
+    )
+    return {"request": data["request"], "late": data["late"]}
+
+
+@act_kind(
+    "probation.report.submit",
+    schema=SubmitIn,
+    roles=(OFFICER,),
+    legal_basis="CPC 280(4)",
+    apply=_apply_submit,
+    title="Submit the pre-sentence probation report",
+)
+def submit_report(ctx: Context) -> dict[str, Any]:
+    """Records the pre-sentence probation report the office sends the court (CPC 280(4)); it
+    meets the request (and the rule pack's term `probation.report`, where one is configured).
+    A report after the due time is accepted and marked late."""
+    case = ctx.case
+    assert case is not None
+    qs = ReportRequest.objects.filter(case=case, state="open")
+    if ctx.input.request:
+        qs = qs.filter(pk=ctx.input.request)
+    req = qs.order_by("requested_at", "id").first()
+    if req is None:
+        raise Conflict(f"No pre-sentence report is awaited in case {case.number}.")
+    if req.office_id and not getattr(ctx.user, "is_system", False):
+        if req.office_id != ctx.user.unit_id:
+            raise Forbidden(f"The report was requested from {req.office_id}.")
+    return {
+        "request": req.id,
+        "summary": ctx.input.summary.strip(),
+        "due_at": iso(req.due_at),
+        "late": ctx.now > req.due_at,
+    }
+
+
+projections.tables(Violation, Referral, Meeting, ReportRequest, ProbationFile)
