@@ -1,1 +1,370 @@
-"""Act kinds of the fines module."""
+"""Act kinds of the fines module (module I): enforcement of pecuniary sanctions.
+
+A fine is counted in calculation indices (CC 65(3)-(4)) and paid in money: the file records the
+indices, the value of one index (`FINES_CALCULATION_INDEX`, som) and the sum. The convict pays
+within three months of the verdict's entry into force (CEC 59(1)); unpaid after that, the
+enforcement body asks the court to replace the fine (CC 65(5); CEC 59(2)). The enforcement
+office may split the sum into instalments, all within those three months. Payments may be
+partial; none may exceed what is owed; the payment that completes the sum closes the file —
+and the case, when nothing else remains to be served in it.
+
+The engine is not tied to criminal cases: a file names its `source` (a verdict now, a decision
+of the register of offences later) and the ledger stream its acts go to; payments and
+instalments find the stream from the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pydantic
+from django.conf import settings
+
+from icjis.core import projections
+from icjis.core.acts import Context, Reaction, act_kind, reaction
+from icjis.core.canonical import iso
+from icjis.core.execution import close_case, closes_case, outstanding
+from icjis.core.models import Case, CaseUnit, Event
+from icjis.core.refusals import Conflict, Invalid, NotFound
+from icjis.fines.models import FineFile, Instalment, Payment
+from icjis.legal.counting import add_months, local_date
+from icjis.probation.acts import office_for
+
+OFFICER = "enforcement_officer"
+CENT = Decimal("0.01")
+PAY_WITHIN_MONTHS = 3
+"""The convict pays the fine within three months of the verdict's entry into force (CEC 59(1))."""
+MAX_INSTALMENTS = 12
+Money = pydantic.condecimal(max_digits=14, decimal_places=2)
+
+
+def calculation_index() -> Decimal:
+    """The value of one calculation index in som (setting `FINES_CALCULATION_INDEX`; 100 som,
+    the index in force since 2012, by default)."""
+    return Decimal(str(getattr(settings, "FINES_CALCULATION_INDEX", "100"))).quantize(CENT)
+
+
+def money(value: Decimal | int) -> str:
+    return str(Decimal(value).quantize(CENT))
+
+
+@outstanding
+def unpaid_fines(case_number: str) -> list[str]:
+    """Fines of the case not yet paid in full."""
+    ids = FineFile.objects.filter(case_id=case_number, state="open").values_list("id", flat=True)
+    return [f"fines:{i}" for i in ids]
+
+
+def _note_on_case(f: FineFile) -> None:
+    """Keep the files in the case's details, so `GET /cases/{n}` shows their ids."""
+    if f.case_id is None:
+        return
+    case = Case.objects.get(pk=f.case_id)
+    details = dict(case.details)
+    book = dict(details.get("fines") or {})
+    book[f.id] = {
+        "person": f.person_id,
+        "amount": money(f.amount),
+        "paid": money(f.paid),
+        "balance": money(f.amount - f.paid),
+        "state": f.state,
+    }
+    details["fines"] = book
+    Case.objects.filter(pk=f.case_id).update(details=details)
+
+
+def _schedule(f: FineFile, rows: list[dict[str, Any]], paid_before: Decimal, seq: int) -> None:
+    Instalment.objects.filter(file=f).delete()
+    total = paid_before
+    items = []
+    for n, row in enumerate(rows, start=1):
+        amount = Decimal(row["amount"])
+        total += amount
+        items.append(
+            Instalment(
+                file=f,
+                n=n,
+                due_on=date.fromisoformat(row["due_on"]),
+                amount=amount,
+                cumulative=total,
+                plan_seq=seq,
+            )
+        )
+    Instalment.objects.bulk_create(items)
+
+
+# --- opening a file from a verdict -------------------------------------------------------------
+
+
+class OpenIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    verdict: str = pydantic.Field(min_length=1, max_length=60)
+    indices: int = pydantic.Field(ge=1, le=25_000, description="calculation indices")
+
+
+def _apply_open(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = Case.objects.get(number=event.stream.removeprefix("case/"))
+    f = FineFile.objects.create(
+        id=data["fine"],
+        source="verdict",
+        source_ref=data["verdict"],
+        stream=event.stream,
+        case=case,
+        person_id=data["person"],
+        office_id=data["office"],
+        territory_path=data["territory_path"],
+        indices=data["indices"],
+        index_value=Decimal(data["index_value"]),
+        amount=Decimal(data["amount"]),
+        paid=Decimal(0),
+        opened_at=event.recorded_at,
+        due_on=date.fromisoformat(data["due_on"]),
+    )
+    _schedule(f, data["instalments"], Decimal(0), event.seq)
+    if data["office"]:
+        CaseUnit.objects.get_or_create(case=case, unit_id=data["office"], capacity="enforcement")
+    _note_on_case(f)
+    return {
+        "fine": f.id,
+        "person": f.person_id,
+        "amount": data["amount"],
+        "due_on": data["due_on"],
+        "office": data["office"],
+    }
+
+
+@act_kind(
+    "fines.file.open",
+    schema=OpenIn,
+    roles=("system",),
+    legal_basis="CC 65; CEC 30(1), 59(1); CPC 426",
+    apply=_apply_open,
+    title="Open an enforcement file for a fine",
+)
+def open_file(ctx: Context) -> dict[str, Any]:
+    """Performed by the system when a verdict imposing a fine enters into force: opens the
+    enforcement file with the enforcement office of the case's region (CEC 30(1)), the sum in
+    som (indices × the value of an index, CC 65(3)), payable within three months (CEC 59(1)) —
+    one instalment due on the last day until an officer grants a schedule."""
+    case = ctx.case
+    assert case is not None
+    if FineFile.objects.filter(
+        case=case, person_id=ctx.input.person, source_ref=ctx.input.verdict
+    ).exists():
+        raise Conflict(f"A fine of {ctx.input.person} under {ctx.input.verdict} is already open.")
+    office = office_for(case.territory_path, "enforcement_office")
+    index_value = calculation_index()
+    amount = (index_value * ctx.input.indices).quantize(CENT)
+    due_on = add_months(local_date(ctx.now), PAY_WITHIN_MONTHS)
+    assert ctx.head is not None
+    return {
+        "fine": f"FN-{case.number}-{ctx.head.seq + 1}",
+        "person": ctx.input.person,
+        "verdict": ctx.input.verdict,
+        "office": office.code if office else None,
+        "territory_path": office.territory.path if office else case.territory_path,
+        "indices": ctx.input.indices,
+        "index_value": money(index_value),
+        "amount": money(amount),
+        "due_on": due_on.isoformat(),
+        "instalments": [{"due_on": due_on.isoformat(), "amount": money(amount)}],
+    }
+
+
+@reaction("courts.verdict.enter_into_force")
+def open_from_verdict(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
+    """Each convict fined by the verdict gets an enforcement file."""
+    from icjis.courts.models import VerdictDefendant
+
+    if ctx.case is None or data.get("stage") != "execution":
+        return
+    rows = VerdictDefendant.objects.filter(
+        verdict_id=data["verdict"], outcome="convicted", sentence_kind="fine"
+    ).order_by("person_id", "id")
+    for row in rows:
+        if row.amount is None:
+            continue
+        yield Reaction(
+            "fines.file.open",
+            {"person": row.person_id, "verdict": data["verdict"], "indices": int(row.amount)},
+            ctx.case.number,
+        )
+
+
+# --- acts on a file (found by its id, whatever its source) ----------------------------------
+
+
+def _file_stream(data: Any) -> str:
+    stream = FineFile.objects.filter(pk=data.fine).values_list("stream", flat=True).first()
+    if stream is None:
+        raise NotFound(f"There is no fine {data.fine}, or it is not visible to you.")
+    return stream
+
+
+def _file(ctx: Context, fine_id: str) -> FineFile:
+    """The file, locked through its stream, if the officer's office keeps it."""
+    f = FineFile.objects.filter(pk=fine_id).first()
+    system = getattr(ctx.user, "is_system", False)
+    if f is None or (not system and f.office_id != ctx.user.unit_id):
+        raise NotFound(f"There is no fine {fine_id}, or it is not visible to you.")
+    if f.case_id:
+        ctx.case = Case.objects.get(pk=f.case_id)
+    if f.state != "open":
+        raise Conflict(f"Fine {f.id} is paid in full and closed.")
+    return f
+
+
+class PaymentIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    fine: str = pydantic.Field(min_length=3, max_length=48)
+    amount: Money = pydantic.Field(description="som, two decimals")  # type: ignore[valid-type]
+    reference: str = pydantic.Field(default="", max_length=120, description="receipt or bank ref")
+
+
+def _apply_payment(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    f = FineFile.objects.get(pk=data["fine"])
+    Payment.objects.create(
+        id=data["payment"],
+        file=f,
+        amount=Decimal(data["amount"]),
+        reference=data["reference"],
+        recorded_at=event.recorded_at,
+        recorded_by=event.actor,
+    )
+    f.paid = Decimal(data["paid"])
+    if data["closes_file"]:
+        f.state, f.closed_at = "paid", event.recorded_at
+    f.save(update_fields=["paid", "state", "closed_at"])
+    _note_on_case(f)
+    if data["case_closed"] and f.case_id:
+        close_case(f.case_id, event.recorded_at)
+    return {
+        "payment": data["payment"],
+        "fine": f.id,
+        "paid": data["paid"],
+        "balance": data["balance"],
+        "closed": data["closes_file"],
+        "case_closed": data["case_closed"],
+    }
+
+
+@act_kind(
+    "fines.payment.record",
+    schema=PaymentIn,
+    roles=(OFFICER,),
+    legal_basis="CC 65; CEC 59(1)",
+    target="stream",
+    stream_for=_file_stream,
+    apply=_apply_payment,
+    title="Record a payment of a fine",
+)
+def record_payment(ctx: Context) -> dict[str, Any]:
+    """Records a payment towards a fine (in som): partial payments are accepted; a payment above
+    what remains owed is refused; the payment that completes the sum closes the file and, when
+    nothing else remains to be served in the case, the case (CC 65; CEC 59(1))."""
+    f = _file(ctx, ctx.input.fine)
+    amount = Decimal(ctx.input.amount).quantize(CENT)
+    if amount <= 0:
+        raise Invalid(
+            "A payment is a positive sum in som, e.g. 1500.00.", fields={"amount": "not positive"}
+        )
+    balance = f.amount - f.paid
+    if amount > balance:
+        raise Conflict(
+            f"Fine {f.id} has {money(balance)} som left to pay; a payment of {money(amount)} "
+            "would overpay it. Record the sum owed and refund the rest."
+        )
+    paid = f.paid + amount
+    closes = paid == f.amount
+    assert ctx.head is not None
+    return {
+        "payment": f"{f.id}-P{ctx.head.seq + 1}",
+        "fine": f.id,
+        "person": f.person_id,
+        "amount": money(amount),
+        "reference": ctx.input.reference.strip(),
+        "paid": money(paid),
+        "balance": money(f.amount - paid),
+        "closes_file": closes,
+        "case_closed": bool(closes and f.case_id and closes_case(f.case_id, [f"fines:{f.id}"])),
+    }
+
+
+class InstalmentIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    due_on: date
+    amount: Money  # type: ignore[valid-type]
+
+
+class GrantIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    fine: str = pydantic.Field(min_length=3, max_length=48)
+    instalments: list[InstalmentIn] = pydantic.Field(min_length=1, max_length=MAX_INSTALMENTS)
+    grounds: str = pydantic.Field(min_length=3, max_length=2000)
+
+
+def _apply_grant(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    f = FineFile.objects.get(pk=data["fine"])
+    _schedule(f, data["instalments"], Decimal(data["paid_before"]), event.seq)
+    return {"fine": f.id, "instalments": data["instalments"]}
+
+
+@act_kind(
+    "fines.instalments.grant",
+    schema=GrantIn,
+    roles=(OFFICER,),
+    legal_basis="CC 65(5); CEC 59(1)",
+    target="stream",
+    stream_for=_file_stream,
+    apply=_apply_grant,
+    title="Grant payment by instalments",
+)
+def grant_instalments(ctx: Context) -> dict[str, Any]:
+    """Records a schedule of instalments for what remains owed, with the grounds (the convict's
+    means, CC 65(2)). The dates run forward from today and the last falls within the three
+    months the law gives to pay (CEC 59(1); after them the fine is replaced, CC 65(5)); the
+    amounts add up to the balance exactly. A new schedule replaces the old one."""
+    f = _file(ctx, ctx.input.fine)
+    today = local_date(ctx.now)
+    rows = ctx.input.instalments
+    previous: date | None = None
+    for i, row in enumerate(rows):
+        if row.due_on < today or (previous is not None and row.due_on <= previous):
+            raise Invalid(
+                "Instalment dates run forward from today, each after the one before.",
+                fields={f"instalments.{i}.due_on": "not after the previous"},
+            )
+        if row.due_on > f.due_on:
+            raise Invalid(
+                f"The fine must be paid by {f.due_on.isoformat()}, three months after the "
+                "verdict entered into force (CEC 59(1)); no instalment may fall later.",
+                fields={f"instalments.{i}.due_on": f"after {f.due_on.isoformat()}"},
+            )
+        if Decimal(row.amount) <= 0:
+            raise Invalid(
+                "Each instalment is a positive sum.", fields={f"instalments.{i}.amount": "≤ 0"}
+            )
+        previous = row.due_on
+    balance = f.amount - f.paid
+    total = sum((Decimal(r.amount) for r in rows), Decimal(0)).quantize(CENT)
+    if total != balance:
+        raise Invalid(
+            f"The instalments add up to {money(total)} som; {money(balance)} remains owed.",
+            fields={"instalments": "sum differs from the balance"},
+        )
+    return {
+        "fine": f.id,
+        "grounds": ctx.input.grounds.strip(),
+        "paid_before": money(f.paid),
+        "instalments": [
+            {"due_on": r.due_on.isoformat(), "amount": money(Decimal(r.amount))} for r in rows
+        ],
+        "granted_on": iso(ctx.now),
+    }
+
+
+projections.tables(Payment, Instalment, FineFile)
