@@ -1,1 +1,911 @@
-"""Act kinds of the prisons module."""
+"""Act kinds of the prisons module (module G): the prison register fed from verdicts in force.
+
+A verdict of imprisonment that enters into force makes the system expect the convict at the
+colony of the case's region (`prisons.admission.expect`, CPC 426(4); CEC 74(1)) — nobody types
+the sentence again. The prison officer records the admission (`prisons.admit`, CEC 78) and the
+sentence calculation is made and kept as evidence (`icjis.prisons.sentence`: CC 80(5)-(6), 81,
+88(4); CEC 159(2)); transfers between facilities (`prisons.transfer`, CEC 75); releases on
+the grounds of CEC 158 (`prisons.release`: end of term, parole, amnesty, pardon). A verdict
+modified on appeal is recalculated by act, keeping the old calculation
+(`prisons.sentence.recalculate`); what the rules do not cover goes to the prison officer to
+calculate by hand (`prisons.sentence.record_manual`). Facilities submit head-counts for
+reconciliation with the register (`prisons.headcount.submit`). The register never holds a
+person twice at once (a database constraint and a refusal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, Literal
+
+import pydantic
+from django.db.models import Max
+
+from icjis.core import projections
+from icjis.core.acts import Context, Reaction, act_kind, reaction
+from icjis.core.alerts import raise_alert
+from icjis.core.execution import close_case, closes_case, outstanding
+from icjis.core.models import Case, CaseUnit, Event, Person, Unit
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.courts.models import VerdictDefendant
+from icjis.legal.calendar import default_calendar
+from icjis.legal.catalogues import CatalogueError, lookup
+from icjis.legal.counting import local_date
+from icjis.prisons import sentence as calc
+from icjis.prisons.custody import held_before
+from icjis.prisons.models import (
+    EXPECTED,
+    HELD,
+    OPEN_STATES,
+    RELEASED,
+    Calculation,
+    HeadCount,
+    Movement,
+    Prisoner,
+)
+
+OFFICER = "prison_officer"
+PersonId = pydantic.Field(min_length=1, max_length=16, description="person id")
+FacilityCode = pydantic.Field(min_length=1, max_length=32, description="code of a prison unit")
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def case_of(event: Event) -> Case:
+    return Case.objects.get(number=event.stream.removeprefix("case/"))
+
+
+def prison_for(case: Case) -> Unit | None:
+    """The prison service unit of the case's region (the deepest prison whose territory covers
+    the case), else none."""
+    found = [
+        u
+        for u in Unit.objects.filter(kind="prison").select_related("territory").order_by("code")
+        if case.territory_path.startswith(u.territory.path)
+    ]
+    return max(found, key=lambda u: len(u.territory.path), default=None)
+
+
+def sentence_of(case: Case, verdict: str, person: str) -> tuple[dict[str, Any] | None, str]:
+    """The imprisonment the verdict imposes on `person` as the register keeps it, and a reason
+    for manual calculation ("" when the rules may apply)."""
+    rows = list(
+        VerdictDefendant.objects.filter(
+            verdict_id=verdict, person_id=person, outcome="convicted", sentence_kind="imprisonment"
+        ).order_by("article", "part", "pk")
+    )
+    if not rows:
+        return None, ""
+    row = rows[0]
+    try:
+        category = lookup(row.code, row.article, row.part).category or case.category
+    except CatalogueError:
+        category = case.category
+    sentence = {
+        "months": row.months,
+        "regime": row.regime,
+        "article": row.article,
+        "part": row.part,
+        "code": row.code,
+        "category": category or "",
+    }
+    if len(rows) > 1:
+        articles = ", ".join(r.article for r in rows)
+        return sentence, (
+            f"The verdict imposes imprisonment under several articles ({articles}); the final "
+            "sentence for the aggregate of crimes (CC 78) is calculated by hand."
+        )
+    return sentence, ""
+
+
+def _person(person: str) -> Person:
+    found = Person.objects.filter(pk=person).first()
+    if found is None:
+        raise NotFound(f"There is no person {person} in the index.")
+    return found
+
+
+def _entry(ctx: Context, person: str, states: tuple[str, ...] = (HELD,)) -> Prisoner:
+    assert ctx.case is not None
+    entry = (
+        Prisoner.objects.filter(case=ctx.case, person_id=person, state__in=states)
+        .order_by("-expected_at")
+        .first()
+    )
+    if entry is None:
+        wanted = " or ".join(states)
+        raise Conflict(
+            f"{person} is not {wanted} in the prison register under case {ctx.case.number}; "
+            "the register is fed from verdicts of imprisonment in force (CPC 426(4))."
+        )
+    return entry
+
+
+def _own_facility(ctx: Context, code: str, *, what: str) -> Unit:
+    unit = Unit.objects.filter(code=code, kind="prison").first()
+    if unit is None:
+        raise Invalid(f"{code} is not a prison facility.", fields={"facility": "not a prison"})
+    if not getattr(ctx.user, "is_system", False) and ctx.user.unit_id != code:
+        raise Forbidden(f"Only officers of {code} record {what} there (CEC 78).")
+    return unit
+
+
+def _acting_facility(ctx: Context, entry: Prisoner) -> None:
+    if entry.facility_id and ctx.user.unit_id != entry.facility_id:
+        raise Forbidden(f"{entry.person_id} is held at {entry.facility_id}; its officers act.")
+
+
+def _working_day(day: date) -> bool:
+    return default_calendar().is_working_day(day)
+
+
+def _run(
+    case: Case, entry: Prisoner, sentence: dict[str, Any], start: date, reason: str
+) -> dict[str, Any]:
+    """A calculation as recorded: inputs, rule version, results and breakdown — or the reason
+    it goes to manual calculation."""
+    held = held_before(f"case/{case.number}", entry.person_id, start)
+    inputs = calc.Inputs(
+        months=sentence.get("months"),
+        regime=sentence.get("regime") or "",
+        category=sentence.get("category") or "",
+        legislation_set=case.legislation_set,
+        start=start,
+        ivs_days=held["ivs_days"],
+        custody_days=held["custody_days"],
+        house_arrest_days=held["house_arrest_days"],
+        start_reason=reason,
+    )
+    try:
+        result = calc.calculate(inputs, calc.rules_for(case.legislation_set), _working_day)
+    except calc.ManualCalculation as manual:
+        return {"inputs": inputs.as_json(), "manual": manual.message, "manual_code": manual.code}
+    return {"inputs": inputs.as_json(), "method": "rules", **result.as_json()}
+
+
+def _start(entry: Prisoner, now: Any) -> tuple[date, str]:
+    """The term begins on the day the verdict entered into force for a convict held in custody
+    (custody until then is credited, CC 80(5)); otherwise on the day of admission."""
+    if entry.in_custody:
+        return local_date(entry.in_force_at), "in_force_in_custody"
+    return local_date(now), "admission"
+
+
+def _store(event: Event, prisoner: str, n: int, reason: str, made: dict[str, Any]) -> None:
+    """A calculation row from an event's data; the one before it is superseded, not edited."""
+    Calculation.objects.filter(prisoner_id=prisoner, superseded_at__isnull=True).update(
+        superseded_at=event.recorded_at
+    )
+    Calculation.objects.create(
+        id=f"{prisoner}#{n}",
+        prisoner_id=prisoner,
+        n=n,
+        made_at=event.recorded_at,
+        reason=reason,
+        method=made.get("method", "rules"),
+        rule_version=made.get("rule_version", ""),
+        inputs=made.get("inputs", {}),
+        start_date=date.fromisoformat(made["start"]),
+        term_last_day=_day(made.get("term_last_day")),
+        release_date=date.fromisoformat(made["release_date"]),
+        parole_date=_day(made.get("parole_date")),
+        credit_days=made.get("credit_days", 0),
+        breakdown=made.get("breakdown", {}),
+    )
+    Prisoner.objects.filter(pk=prisoner).update(
+        start_date=date.fromisoformat(made["start"]),
+        release_date=date.fromisoformat(made["release_date"]),
+        parole_date=_day(made.get("parole_date")),
+        manual_reason="",
+    )
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _manual_alert(event: Event, case: Case, unit: str, person: str, reason: str) -> None:
+    Prisoner.objects.filter(case=case, person_id=person, state__in=OPEN_STATES).update(
+        manual_reason=reason[:500]
+    )
+    raise_alert(
+        event,
+        1,
+        kind="prisons.manual_calculation",
+        unit=unit,
+        roles=[OFFICER],
+        case=case,
+        subject=person,
+        message=(
+            f"The sentence of {person} in case {case.number} is to be calculated by hand: "
+            f"{reason} Record it with prisons.sentence.record_manual."
+        ),
+    )
+
+
+def _calculation_json(made: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not made or "release_date" not in made:
+        return None
+    return made
+
+
+# --- prisons.admission.expect (the system, on a verdict in force) ---------------------------
+
+
+class ExpectIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = PersonId
+    verdict: str = pydantic.Field(min_length=1, max_length=60)
+
+
+def _apply_expect(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    Prisoner.objects.create(
+        id=data["prisoner"],
+        case=case,
+        person_id=data["person"],
+        verdict=data["verdict"],
+        state=EXPECTED,
+        expected_unit_id=data["facility"],
+        territory_path=data["territory_path"],
+        sentence=data["sentence"],
+        in_force_at=event.recorded_at,
+        in_custody=data["in_custody"],
+        expected_at=event.recorded_at,
+    )
+    CaseUnit.objects.get_or_create(case=case, unit_id=data["facility"], capacity="prison")
+    if data["manual"]:
+        _manual_alert(event, case, data["facility"], data["person"], data["manual"])
+    return {"prisoner": data["prisoner"], "facility": data["facility"], "manual": data["manual"]}
+
+
+@act_kind(
+    "prisons.admission.expect",
+    schema=ExpectIn,
+    roles=("system",),
+    legal_basis="CPC 426(4); CEC 74(1)",
+    apply=_apply_expect,
+    title="Expect a convict at the colony (verdict of imprisonment in force)",
+)
+def expect_admission(ctx: Context) -> dict[str, Any]:
+    """Performed by the system when a verdict of imprisonment enters into force: the convict is
+    expected by the colony of the case's region, which may from then on read the case, with the
+    sentence read from the register of court decisions — no re-typing (CPC 426(4); CEC 74(1)).
+    Records whether the convict was held in custody at that moment (the term then runs from
+    that day, CC 80(5)). A sentence the rules do not cover (several articles or verdicts to
+    combine, CC 78-79; an unknown regime; no term) is routed to manual calculation and the
+    prison officers are alerted."""
+    from icjis.courts.verdicts import custody_record
+
+    case = ctx.case
+    assert case is not None and ctx.head is not None
+    person = ctx.input.person
+    sentence, manual = sentence_of(case, ctx.input.verdict, person)
+    if sentence is None:
+        raise Conflict(f"Verdict {ctx.input.verdict} imposes no imprisonment on {person}.")
+    if Prisoner.objects.filter(verdict=ctx.input.verdict, person_id=person).exists():
+        raise Conflict(f"{person} is already in the prison register under this verdict.")
+    prison = prison_for(case)
+    if prison is None:
+        raise Conflict("No prison facility covers the region of the case.")
+    other = (
+        Prisoner.objects.filter(person_id=person, state__in=OPEN_STATES)
+        .exclude(case=case)
+        .values_list("case_id", flat=True)
+        .first()
+    )
+    if other and not manual:
+        manual = (
+            f"{person} is also in the register under case {other}; sentences under several "
+            "verdicts are combined (CC 79) by hand."
+        )
+    if not manual:
+        probe = calc.Inputs(
+            months=sentence["months"],
+            regime=sentence["regime"],
+            category=sentence["category"],
+            legislation_set=case.legislation_set,
+            start=local_date(ctx.now),
+            ivs_days=0,
+            custody_days=0,
+            house_arrest_days=0,
+            start_reason="admission",
+        )
+        try:
+            calc.calculate(probe, calc.rules_for(case.legislation_set), _working_day)
+        except calc.ManualCalculation as exc:
+            manual = exc.message
+    held = custody_record(ctx.stream, [person], ctx.now)[person]["in_custody"]
+    return {
+        "prisoner": f"PR-{case.number}-{ctx.head.seq + 1}",
+        "person": person,
+        "verdict": ctx.input.verdict,
+        "facility": prison.code,
+        "territory_path": case.territory_path,
+        "sentence": sentence,
+        "in_custody": held,
+        "manual": manual or None,
+    }
+
+
+@reaction("courts.verdict.enter_into_force")
+def expect_on_entry_into_force(
+    ctx: Context, event: Event, data: dict[str, Any]
+) -> Iterator[Reaction]:
+    """A verdict in force that imposes imprisonment makes the system expect each such convict
+    at the colony of the region (CPC 426(4); CEC 74(1))."""
+    if data.get("stage") != "execution" or ctx.case is None:
+        return
+    if prison_for(ctx.case) is None:
+        return  # no prison service on file for the region: nothing to feed
+    convicts = VerdictDefendant.objects.filter(
+        verdict_id=data["verdict"], outcome="convicted", sentence_kind="imprisonment"
+    ).values_list("person_id", flat=True)
+    known = set(
+        Prisoner.objects.filter(verdict=data["verdict"]).values_list("person_id", flat=True)
+    )
+    for person in sorted(set(convicts) - known):
+        yield Reaction(
+            "prisons.admission.expect",
+            {"person": person, "verdict": data["verdict"]},
+            ctx.case.number,
+        )
+
+
+# --- prisons.admit ----------------------------------------------------------------------------
+
+
+class AdmitIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = PersonId
+    facility: str = FacilityCode
+
+
+def _apply_admit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    prisoner = data["prisoner"]
+    Prisoner.objects.filter(pk=prisoner).update(
+        state=HELD, facility_id=data["facility"], admitted_at=event.recorded_at
+    )
+    Movement.objects.create(
+        prisoner_id=prisoner,
+        kind="admission",
+        facility_id=data["facility"],
+        at=event.recorded_at,
+        seq=event.seq,
+    )
+    CaseUnit.objects.get_or_create(case=case, unit_id=data["facility"], capacity="prison")
+    made = data["calculation"]
+    if "release_date" in made:
+        _store(event, prisoner, 1, "admission", made)
+    else:
+        Prisoner.objects.filter(pk=prisoner).update(
+            start_date=date.fromisoformat(made["inputs"]["start"])
+        )
+        _manual_alert(event, case, data["facility"], data["person"], made["manual"])
+    return {
+        "prisoner": prisoner,
+        "facility": data["facility"],
+        "start_date": made["inputs"]["start"],
+        "release_date": made.get("release_date"),
+        "parole_eligible_on": made.get("parole_date"),
+        "manual": made.get("manual"),
+        "calculation": _calculation_json(made),
+    }
+
+
+@act_kind(
+    "prisons.admit",
+    schema=AdmitIn,
+    roles=(OFFICER,),
+    legal_basis="CEC 78; CC 80(5)-(6), 81, 88(4); CEC 159(2)",
+    apply=_apply_admit,
+    title="Admit a convict to the colony",
+)
+def admit(ctx: Context) -> dict[str, Any]:
+    """Records the admission of an expected convict to the officer's own colony (CEC 78) and
+    makes the sentence calculation, kept as evidence: the start of the term, the days held in
+    temporary detention, in custody and under house arrest read from the case's ledger and
+    credited (CC 80(5)-(6)), the release date (CEC 159(2)) and the parole eligibility date by
+    the category of the crime (CC 88(4)), with the inputs, the rule version and a breakdown.
+    What the rules do not cover goes to manual calculation with the reason. Refused while the
+    person is held in the register under any case: nobody is held twice at once."""
+    case = ctx.case
+    assert case is not None
+    given = ctx.input
+    unit = _own_facility(ctx, given.facility, what="admissions")
+    _person(given.person)
+    entry = _entry(ctx, given.person, (EXPECTED,))
+    holding = Prisoner.objects.filter(person_id=given.person, state=HELD).first()
+    if holding is not None:
+        raise Conflict(
+            f"{given.person} is already held at {holding.facility_id} (case {holding.case_id}) "
+            "since "
+            + local_date(holding.admitted_at or holding.expected_at).isoformat()
+            + "; the register holds a person once — transfer or release that entry first."
+        )
+    start, reason = _start(entry, ctx.now)
+    made = _run(case, entry, entry.sentence, start, reason)
+    if entry.manual_reason and "release_date" in made:
+        made = {"inputs": made["inputs"], "manual": entry.manual_reason, "manual_code": "routed"}
+    return {
+        "prisoner": entry.id,
+        "person": given.person,
+        "facility": unit.code,
+        "verdict": entry.verdict,
+        "calculation": made,
+    }
+
+
+# --- prisons.transfer -------------------------------------------------------------------------
+
+
+class TransferIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = PersonId
+    facility: str = FacilityCode
+
+
+def _apply_transfer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    Prisoner.objects.filter(pk=data["prisoner"]).update(facility_id=data["facility"])
+    Movement.objects.create(
+        prisoner_id=data["prisoner"],
+        kind="transfer",
+        facility_id=data["facility"],
+        from_facility=data["from"],
+        at=event.recorded_at,
+        seq=event.seq,
+    )
+    CaseUnit.objects.get_or_create(case=case, unit_id=data["facility"], capacity="prison")
+    return {"prisoner": data["prisoner"], "from": data["from"], "facility": data["facility"]}
+
+
+@act_kind(
+    "prisons.transfer",
+    schema=TransferIn,
+    roles=(OFFICER,),
+    legal_basis="CEC 75",
+    apply=_apply_transfer,
+    title="Transfer a prisoner to another facility",
+)
+def transfer(ctx: Context) -> dict[str, Any]:
+    """Records the transfer of a prisoner from the officer's facility to another (CEC 75). The
+    receiving facility may then read the case; the calculation is unchanged."""
+    given = ctx.input
+    entry = _entry(ctx, given.person)
+    _acting_facility(ctx, entry)
+    target = Unit.objects.filter(code=given.facility, kind="prison").first()
+    if target is None:
+        raise Invalid(
+            f"{given.facility} is not a prison facility.", fields={"facility": "not a prison"}
+        )
+    if target.code == entry.facility_id:
+        raise Conflict(f"{given.person} is already held at {target.code}.")
+    return {
+        "prisoner": entry.id,
+        "person": given.person,
+        "from": entry.facility_id,
+        "facility": target.code,
+    }
+
+
+# --- prisons.release --------------------------------------------------------------------------
+
+Grounds = Literal["end_of_term", "parole", "amnesty", "pardon"]
+DOCUMENTS = {
+    "parole": ("court", "document", "document_date"),
+    "amnesty": ("document", "document_date"),
+    "pardon": ("document", "document_date"),
+    "end_of_term": (),
+}
+DOCUMENT_TEXT = {
+    "parole": "the court's decision on parole (CC 88(3); CEC 160)",
+    "amnesty": "the act of amnesty of the Jogorku Kenesh (CC 93)",
+    "pardon": "the President's act of pardon (CC 94)",
+}
+
+
+class ReleaseIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = PersonId
+    grounds: Grounds
+    document: str | None = pydantic.Field(
+        default=None,
+        min_length=3,
+        max_length=200,
+        description="number of the court decision, act of amnesty or act of pardon",
+    )
+    document_date: date | None = pydantic.Field(default=None, description="date of the document")
+    court: str | None = pydantic.Field(
+        default=None, min_length=1, max_length=32, description="parole: the deciding court"
+    )
+    supervision_until: date | None = pydantic.Field(
+        default=None, description="parole: the end of the probation period the court set"
+    )
+
+
+def _apply_release(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Prisoner.objects.filter(pk=data["prisoner"]).update(
+        state=RELEASED, released_at=event.recorded_at, release_grounds=data["grounds"]
+    )
+    Movement.objects.create(
+        prisoner_id=data["prisoner"],
+        kind="release",
+        facility_id=data["facility"],
+        at=event.recorded_at,
+        seq=event.seq,
+    )
+    case = event.stream.removeprefix("case/")
+    if data["case_closed"]:
+        close_case(case, event.recorded_at)
+    result = {
+        "prisoner": data["prisoner"],
+        "grounds": data["grounds"],
+        "released_on": data["released_on"],
+        "case_closed": data["case_closed"],
+    }
+    if data["grounds"] == "parole":
+        result["supervision_until"] = data["supervision_until"]
+    return result
+
+
+@act_kind(
+    "prisons.release",
+    schema=ReleaseIn,
+    roles=(OFFICER,),
+    legal_basis="CEC 158, 159; CC 88, 90, 93, 94",
+    apply=_apply_release,
+    title="Release a prisoner",
+)
+def release(ctx: Context) -> dict[str, Any]:
+    """Records the release of a prisoner on one of the grounds of CEC 158: at the end of the
+    term — on its last day, or the working day before it when that is a day off, never before
+    (CEC 159(1)-(2)); on parole by the court's decision (CC 88; CEC 160), with the end of the
+    supervision the probation service then carries out (CC 90(2)-(3)); under an act of amnesty
+    (CC 93) or of pardon (CC 94), on the day the documents arrive (CEC 159(5)). Each ground
+    needs its document. When nothing else remains to be served in the case, it is closed; a
+    parolee passes to probation, so the case stays in execution."""
+    case = ctx.case
+    assert case is not None
+    given = ctx.input
+    entry = _entry(ctx, given.person)
+    _acting_facility(ctx, entry)
+    today = local_date(ctx.now)
+    missing = [f for f in DOCUMENTS[given.grounds] if getattr(given, f) is None]
+    if missing:
+        raise Invalid(
+            f"A release on {given.grounds.replace('_', ' ')} needs {DOCUMENT_TEXT[given.grounds]}:"
+            f" give {', '.join(missing)}.",
+            fields=dict.fromkeys(missing, "required for these grounds"),
+        )
+    if given.document_date is not None and given.document_date > today:
+        raise Invalid(
+            "The document's date may not lie in the future.",
+            fields={"document_date": "in the future"},
+        )
+    if given.grounds == "end_of_term":
+        if entry.release_date is None:
+            raise Conflict(
+                f"The sentence of {given.person} awaits manual calculation "
+                f"({entry.manual_reason or 'no release date'}); record it first."
+            )
+        if today < entry.release_date:
+            raise Conflict(
+                f"The term of {given.person} ends with release on "
+                f"{entry.release_date.isoformat()}; a release at the end of the term is not "
+                "recorded before it (CEC 159(1)-(2))."
+            )
+    recorded: dict[str, Any] = {
+        "prisoner": entry.id,
+        "person": given.person,
+        "grounds": given.grounds,
+        "facility": entry.facility_id,
+        "released_on": today.isoformat(),
+        "release_date": entry.release_date.isoformat() if entry.release_date else None,
+    }
+    for key in ("document", "court"):
+        if getattr(given, key) is not None:
+            recorded[key] = getattr(given, key)
+    if given.document_date is not None:
+        recorded["document_date"] = given.document_date.isoformat()
+    if given.grounds == "parole":
+        current = Calculation.objects.filter(prisoner=entry, superseded_at__isnull=True).first()
+        last = current.term_last_day if current and current.term_last_day else None
+        if last is None:
+            raise Conflict(
+                f"The sentence of {given.person} awaits manual calculation; the end of the "
+                "unserved part is not known."
+            )
+        rules = calc.rules_for(case.legislation_set)
+        until = given.supervision_until or calc.supervision_until(rules, today, last)
+        if not today < until <= last:
+            raise Invalid(
+                f"Supervision of a parolee lasts within the unserved part of the term, which "
+                f"ends on {last.isoformat()} (CC 90(2)).",
+                fields={"supervision_until": f"after today, at most {last.isoformat()}"},
+            )
+        recorded["supervision_until"] = until.isoformat()
+        recorded["parole_eligible_on"] = (
+            entry.parole_date.isoformat() if entry.parole_date else None
+        )
+        # Probation takes the parolee over in this same transaction (its reaction registers
+        # its own outstanding item), so the case is not closed here.
+        recorded["case_closed"] = False
+    else:
+        recorded["case_closed"] = closes_case(case.number, [f"prisons:{given.person}"])
+    return recorded
+
+
+# --- recalculation and manual calculation -----------------------------------------------------
+
+
+class RecalculateIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = PersonId
+    reason: Literal["appeal_modified", "correction"] = "correction"
+    appeal: str | None = pydantic.Field(default=None, max_length=60)
+    note: str = pydantic.Field(default="", max_length=2000)
+
+
+def _apply_recalculate(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    prisoner = data["prisoner"]
+    Prisoner.objects.filter(pk=prisoner).update(sentence=data["sentence"])
+    made = data.get("calculation")
+    if made and "release_date" in made:
+        _store(event, prisoner, data["n"], data["reason"], made)
+    elif made or data.get("manual"):
+        unit = data["facility"]
+        reason = (made or {}).get("manual") or data["manual"]
+        _manual_alert(event, case, unit, data["person"], reason)
+    return {
+        "prisoner": prisoner,
+        "calculation": _calculation_json(made),
+        "supersedes": data.get("supersedes"),
+        "manual": (made or {}).get("manual") or data.get("manual"),
+    }
+
+
+@act_kind(
+    "prisons.sentence.recalculate",
+    schema=RecalculateIn,
+    roles=(OFFICER, "system"),
+    legal_basis="CPC 417(1), 426(2); CC 80(5)-(6), 88(4); CEC 159(2)",
+    apply=_apply_recalculate,
+    title="Recalculate a sentence (verdict modified, or a correction)",
+)
+def recalculate(ctx: Context) -> dict[str, Any]:
+    """Recalculates the sentence of a prisoner from the verdict as it now stands — done by the
+    system when the appeal court modifies the verdict (CPC 417(1)(2)-(4), 426(2)), or by the
+    prison officer as a correction. The earlier calculation is kept and marked superseded; the
+    new one records its inputs, rule version and breakdown. For a convict not yet admitted
+    only the sentence is updated (the calculation is made at admission)."""
+    case = ctx.case
+    assert case is not None
+    given = ctx.input
+    entry = _entry(ctx, given.person, OPEN_STATES)
+    if entry.state == HELD and not getattr(ctx.user, "is_system", False):
+        _acting_facility(ctx, entry)
+    sentence, manual = sentence_of(case, entry.verdict, given.person)
+    recorded: dict[str, Any] = {
+        "prisoner": entry.id,
+        "person": given.person,
+        "reason": given.reason,
+        "appeal": given.appeal,
+        "note": given.note,
+        "facility": entry.facility_id or entry.expected_unit_id,
+        "previous_sentence": entry.sentence,
+        "sentence": sentence or {},
+    }
+    if sentence is None:
+        recorded["manual"] = (
+            f"The verdict no longer imposes imprisonment on {given.person}; release on the "
+            "court's decision (CEC 158(1)(3)) is recorded by hand."
+        )
+        return recorded
+    if entry.state != HELD:
+        recorded["manual"] = manual or None
+        return recorded
+    previous = entry.calculations.filter(superseded_at__isnull=True).first()
+    n = (entry.calculations.aggregate(n=Max("n"))["n"] or 0) + 1
+    start = entry.start_date or local_date(entry.admitted_at or ctx.now)
+    reason = "in_force_in_custody" if entry.in_custody else "admission"
+    made = _run(case, entry, sentence, start, reason)
+    if manual and "release_date" in made:
+        made = {"inputs": made["inputs"], "manual": manual, "manual_code": "routed"}
+    recorded.update({"n": n, "supersedes": previous.id if previous else None, "calculation": made})
+    return recorded
+
+
+@reaction("courts.appeal.decide")
+def recalculate_on_appeal(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
+    """A verdict modified on appeal is recalculated for every prisoner of the case whose
+    sentence it changed (CPC 417(1), 426(2)). When the decision itself brings the verdict into
+    force, the expectation is already made from the modified verdict and nothing differs."""
+    if data.get("outcome") != "modified" or ctx.case is None:
+        return
+    persons = {c.get("person") for c in data.get("changes", [])}
+    entries = Prisoner.objects.filter(
+        case=ctx.case, state__in=OPEN_STATES, person_id__in=persons, verdict=data["verdict"]
+    ).order_by("person_id")
+    for entry in entries:
+        sentence, _ = sentence_of(ctx.case, entry.verdict, entry.person_id)
+        if sentence != entry.sentence:
+            yield Reaction(
+                "prisons.sentence.recalculate",
+                {"person": entry.person_id, "reason": "appeal_modified", "appeal": data["appeal"]},
+                ctx.case.number,
+            )
+
+
+class ManualIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = PersonId
+    start_date: date
+    release_date: date
+    term_last_day: date
+    parole_eligible_on: date | None = None
+    explanation: str = pydantic.Field(min_length=10, max_length=8000)
+
+
+def _apply_manual(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    _store(event, data["prisoner"], data["n"], "manual", data["calculation"])
+    return {"prisoner": data["prisoner"], "calculation": data["calculation"]}
+
+
+@act_kind(
+    "prisons.sentence.record_manual",
+    schema=ManualIn,
+    roles=(OFFICER,),
+    legal_basis="CC 78-81, 88; CEC 159(2)",
+    apply=_apply_manual,
+    title="Record a sentence calculated by hand",
+)
+def record_manual(ctx: Context) -> dict[str, Any]:
+    """Records the calculation the prison officer made by hand for a sentence the rules do not
+    cover (several sentences combined, CC 78-79; life imprisonment; an unknown regime), with
+    the explanation as its breakdown. A rules-made calculation it replaces is kept."""
+    given = ctx.input
+    entry = _entry(ctx, given.person)
+    _acting_facility(ctx, entry)
+    if not given.start_date <= given.release_date <= given.term_last_day:
+        raise Invalid(
+            "The release date lies between the start and the last day of the term (CEC 159(2)).",
+            fields={"release_date": "out of the term"},
+        )
+    previous = entry.calculations.filter(superseded_at__isnull=True).first()
+    n = (entry.calculations.aggregate(n=Max("n"))["n"] or 0) + 1
+    made = {
+        "method": "manual",
+        "inputs": {"sentence": entry.sentence, "routed": entry.manual_reason},
+        "start": given.start_date.isoformat(),
+        "term_last_day": given.term_last_day.isoformat(),
+        "release_date": given.release_date.isoformat(),
+        "parole_date": given.parole_eligible_on.isoformat() if given.parole_eligible_on else None,
+        "rule_version": "manual",
+        "credit_days": 0,
+        "breakdown": {"en": [given.explanation], "ru": [given.explanation]},
+    }
+    return {
+        "prisoner": entry.id,
+        "person": given.person,
+        "n": n,
+        "supersedes": previous.id if previous else None,
+        "calculation": made,
+    }
+
+
+# --- population reconciliation ----------------------------------------------------------------
+
+
+class Unidentified(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    name: str = pydantic.Field(min_length=2, max_length=200)
+    birth_date: date | None = None
+
+
+class HeadCountIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    facility: str = FacilityCode
+    persons: list[str] = pydantic.Field(max_length=20_000, description="ids of persons present")
+    unidentified: list[Unidentified] = pydantic.Field(
+        default_factory=list,
+        max_length=2_000,
+        description="persons present whom the facility cannot match to the persons index",
+    )
+
+
+def _headcount_stream(data: Any) -> str:
+    return f"prison/{data.facility}"
+
+
+def _apply_headcount(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    HeadCount.objects.create(
+        id=data["headcount"],
+        facility_id=data["facility"],
+        submitted_at=event.recorded_at,
+        submitted_by=event.actor,
+        counted=data["counted"],
+        register_count=data["register_count"],
+        register_only=data["register_only"],
+        facility_only=data["facility_only"],
+    )
+    return {
+        "headcount": data["headcount"],
+        "counted": data["counted"],
+        "register_count": data["register_count"],
+        "register_only": data["register_only"],
+        "facility_only": data["facility_only"],
+        "matches": not data["register_only"] and not data["facility_only"],
+    }
+
+
+@act_kind(
+    "prisons.headcount.submit",
+    schema=HeadCountIn,
+    roles=(OFFICER,),
+    legal_basis="CEC 78(1); SPEC module G (population reconciliation)",
+    target="stream",
+    stream_for=_headcount_stream,
+    apply=_apply_headcount,
+    title="Submit the facility's head-count",
+)
+def submit_headcount(ctx: Context) -> dict[str, Any]:
+    """Records the head-count a facility submits — the persons present — and sets it against
+    the register at that moment: the two counts and every person who differs, by name, both
+    ways (in the register but not counted; counted but not in the register). The white paper
+    found a register of 143 entries for 110 prisoners; such a gap surfaces here."""
+    given = ctx.input
+    unit = _own_facility(ctx, given.facility, what="head-counts")
+    counted = sorted(set(given.persons))
+    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=counted)}
+    unknown = [p for p in counted if p not in names]
+    if unknown:
+        raise Invalid(
+            f"{', '.join(unknown[:5])} {'is' if len(unknown) == 1 else 'are'} not in the persons "
+            "index; list persons you cannot match under unidentified, by name.",
+            fields={"persons": "unknown person"},
+        )
+    held = {
+        e.person_id: e.person.full_name
+        for e in Prisoner.objects.filter(facility=unit, state=HELD)
+        .select_related("person")
+        .order_by("person_id")
+    }
+    assert ctx.head is not None
+    facility_only = [{"person": p, "name": names[p]} for p in counted if p not in held]
+    facility_only += [
+        {
+            "person": None,
+            "name": u.name,
+            "birth_date": u.birth_date.isoformat() if u.birth_date else None,
+        }
+        for u in given.unidentified
+    ]
+    return {
+        "headcount": f"HC-{unit.code}-{ctx.head.seq + 1}",
+        "facility": unit.code,
+        "counted": len(counted) + len(given.unidentified),
+        "register_count": len(held),
+        "persons": counted,
+        "register_only": [{"person": p, "name": n} for p, n in held.items() if p not in counted],
+        "facility_only": facility_only,
+    }
+
+
+# --- what remains to be served ----------------------------------------------------------------
+
+
+@outstanding
+def prisoners_outstanding(case_number: str) -> list[str]:
+    """Convicts of the case expected at or held in a colony."""
+    persons = Prisoner.objects.filter(case_id=case_number, state__in=OPEN_STATES).values_list(
+        "person_id", flat=True
+    )
+    return [f"prisons:{p}" for p in persons]
+
+
+projections.tables(HeadCount, Movement, Calculation, Prisoner)
