@@ -12,6 +12,7 @@ from django.core.management import call_command
 from tests.courts.test_intake import case_in_court, created
 
 from icjis.core import clock
+from icjis.core.models import CaseParticipant, Event
 from icjis.courts.models import Hearing
 from icjis.legal.counting import LOCAL_TZ, due_at, local_date
 from icjis.legal.models import Deadline
@@ -137,3 +138,44 @@ def test_the_presiding_judge_opens_the_trial_at_its_hearing_which_meets_the_term
     court_case.refresh_from_db()
     assert court_case.state == "in_trial"
     call_command("rebuild_projections", check=True)
+
+
+WOMAN = {"surname": "Садыкова", "given_name": "Айпери", "birth_date": "1994-07-02", "sex": "F"}
+
+
+def recorded(number: str, hearing: str) -> dict[str, Any]:
+    events = Event.objects.filter(stream=f"case/{number}", kind="courts.hearing.schedule")
+    return next(e.payload for e in events if e.payload["hearing"] == hearing)
+
+
+@pytest.mark.parametrize("who", ["woman", "child"])
+def test_a_probation_report_is_mandatory_for_a_woman_or_a_child(as_user, who):
+    child = {
+        "surname": "Осмонов",
+        "given_name": "Адилет",
+        "birth_date": (today() - timedelta(days=16 * 365)).isoformat(),
+        "sex": "M",
+    }
+    number, court_case = case_in_court(as_user, accused=WOMAN if who == "woman" else child)
+    judge = as_user(court_case.judge)
+    body = {"starts_at": at(7), "room": "3", "probation_report": False}
+    refused = judge.act("courts.hearing.schedule", body, number)
+    assert refused.status_code == 400, refused.content
+    message = refused.json()["message"]
+    assert "CPC 280(4)" in message and f"is a {who}" in message
+    hearing = created(schedule(judge, number, at(7)))["result"]["hearing"]
+    data = recorded(number, hearing)
+    assert data["probation_report"] is True
+    accused = CaseParticipant.objects.get(case_id=number, role="accused").person_id
+    assert data["probation_report_mandatory"] == [accused]
+
+
+def test_a_probation_report_is_at_the_judges_discretion_for_others(as_user, in_court):
+    number, court_case = in_court
+    judge = as_user(court_case.judge)
+    first = created(schedule(judge, number, at(7)))["result"]["hearing"]
+    assert recorded(number, first)["probation_report"] is False
+    assert "probation_report_mandatory" not in recorded(number, first)
+    body = {"starts_at": at(8), "room": "4", "probation_report": True}
+    second = created(judge.act("courts.hearing.schedule", body, number))["result"]["hearing"]
+    assert recorded(number, second)["probation_report"] is True

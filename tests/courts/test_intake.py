@@ -34,7 +34,9 @@ def created(response: Any) -> dict[str, Any]:
     return response.json()
 
 
-def case_at_prosecutor(as_user: Any, article: str = "205", part: int = 1) -> str:
+def case_at_prosecutor(
+    as_user: Any, article: str = "205", part: int = 1, accused: dict[str, Any] = ACCUSED
+) -> str:
     """A theft case walked through the register up to the indictment on the prosecutor's desk."""
     report = {
         "channel": "in_person",
@@ -46,7 +48,7 @@ def case_at_prosecutor(as_user: Any, article: str = "205", part: int = 1) -> str
     created(as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, number))
     created(investigator.act("registry.case.open", {"article": article, "part": part}, number))
     person = created(
-        investigator.act("registry.participant.add", {"role": "suspect", "person": ACCUSED}, number)
+        investigator.act("registry.participant.add", {"role": "suspect", "person": accused}, number)
     )["result"]["person"]
     created(investigator.act("registry.suspicion.notify", {"person": person}, number))
     charge = {"person": person, "article": article, "part": part}

@@ -13,18 +13,18 @@ stamped by the server's clock.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import pydantic
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
-from icjis.core.models import Case, Event
+from icjis.core.models import Case, CaseParticipant, Event
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
 from icjis.courts.assignment import Reason, staff_court_case
 from icjis.courts.models import CourtCase, Hearing
-from icjis.legal.counting import due_at
+from icjis.legal.counting import due_at, local_date
 
 NOTICE = timedelta(days=5)  # CPC 280(6)
 TRIAL_START_DAYS = 14  # CPC 283(1)
@@ -79,6 +79,27 @@ def _room_free(court_case: CourtCase, room: str, starts_at: datetime, hearing: s
         )
 
 
+def _age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def report_mandatory_for(case: Case) -> dict[str, str]:
+    """The accused for whom the court must order a pre-sentence probation report (CPC 280(4)),
+    as far as the persons index knows: a woman, or a child — under 18 on the day the case was
+    registered, the nearest the register comes to the day of the crime. Disability is not in the
+    index; the judge orders the report for such a person by setting the flag."""
+    found: dict[str, str] = {}
+    day = local_date(case.registered_at)
+    accused = CaseParticipant.objects.filter(case=case, role="accused").select_related("person")
+    for row in accused.order_by("person_id"):
+        person = row.person
+        if person.birth_date is not None and _age_on(person.birth_date, day) < 18:
+            found[person.pk] = "a child"
+        elif person.sex == "F":
+            found[person.pk] = "a woman"
+    return found
+
+
 def trial_start_limit(court_case: CourtCase, ordered_at: datetime) -> datetime:
     """The end of the term in which the trial must begin after the scheduling order (CPC
     283(1)), counted as the rule `court.trial_start` counts it (CPC 137)."""
@@ -94,8 +115,10 @@ class ScheduleIn(pydantic.BaseModel):
     court_case: str | None = pydantic.Field(default=None, max_length=40)
     starts_at: pydantic.AwareDatetime = pydantic.Field(description="the hearing's start")
     room: Room
-    probation_report: bool = pydantic.Field(
-        default=False, description="a pre-sentence probation report is ordered (CPC 280(4))"
+    probation_report: bool | None = pydantic.Field(
+        default=None,
+        description="a pre-sentence probation report is ordered (CPC 280(4)); mandatory, and so "
+        "ordered when left out, at first instance for an accused who is a child or a woman",
     )
 
 
@@ -129,7 +152,10 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
     meets the 5-day intake term (277(3)) and starts the 14-day term for the trial to begin
     (283(1); 30 days with jurors). Refused when the parties could not be told at least 5 days
     ahead (280(6)) or, for the first hearing at first instance, when it lies beyond the 14-day
-    term. An appeal court sets its hearings the same way (411(1), 412(1))."""
+    term. An appeal court sets its hearings the same way (411(1), 412(1)). The order may charge
+    the probation body with a pre-sentence report (280(4), `probation_report`); for an accused
+    who is a child or a woman it must, so leaving the flag out orders it and `false` is
+    refused (as far as the persons index knows sex and birth date)."""
     court_case = staff_court_case(ctx, ctx.input.court_case)
     _require_bench_or_clerk(ctx, court_case)
     if not court_case.judge:
@@ -148,7 +174,22 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
                 fields={"starts_at": f"more than {days} days after the order"},
             )
     _room_free(court_case, ctx.input.room, starts_at)
-    return {
+    report = bool(ctx.input.probation_report)
+    mandatory: dict[str, str] = {}
+    if court_case.instance == "first":
+        assert ctx.case is not None
+        mandatory = report_mandatory_for(ctx.case)
+        if mandatory and ctx.input.probation_report is False:
+            who = "; ".join(f"{p} is {why}" for p, why in mandatory.items())
+            raise Invalid(
+                f"A pre-sentence probation report is mandatory here ({who}): the court must "
+                "order it (CPC 280(4)); set probation_report to true or leave it out.",
+                fields={"probation_report": "mandatory for a child or a woman"},
+            )
+        if mandatory and ctx.input.probation_report is None:
+            # Ordered once, with the decision setting the case down for trial (280(4)).
+            report = first or not _report_ordered(ctx.case)
+    recorded: dict[str, Any] = {
         "court_case": court_case.pk,
         "hearing": f"{court_case.pk}-H{count + 1}",
         "starts_at": iso(starts_at),
@@ -156,8 +197,17 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
         "judge": court_case.judge,
         "first": first,
         "jury": court_case.jury,
-        "probation_report": ctx.input.probation_report,
+        "probation_report": report,
     }
+    if mandatory and report:
+        recorded["probation_report_mandatory"] = sorted(mandatory)
+    return recorded
+
+
+def _report_ordered(case: Case) -> bool:
+    """Whether a hearing of the case already ordered the probation report."""
+    events = Event.objects.filter(stream=f"case/{case.number}", kind="courts.hearing.schedule")
+    return any(e.payload.get("probation_report") for e in events)
 
 
 # --- courts.hearing.postpone --------------------------------------------------------------------
