@@ -19,6 +19,11 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@# The browser test drives Debian's chromium; the catalogues are compiled with gettext's msgfmt.
+	@if command -v apt-get >/dev/null && { ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; }; then \
+	  apt-get update -qq && apt-get install -y -qq chromium gettext; \
+	fi
+	cd src/icjis && ICJIS_ENV=test ../../$(BIN)/icjis compilemessages
 	touch $(STAMP)
 
 install: $(STAMP)

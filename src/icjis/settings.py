@@ -145,6 +145,8 @@ if PRODUCTION:
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")]
+# The gettext catalogues of the pages (`.po` committed, `.mo` compiled by `make install`).
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = "Asia/Bishkek"
 USE_I18N = True
 USE_TZ = True

@@ -7,15 +7,26 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 
 @pytest.fixture
-def browser(world: Any) -> Callable[[str], Client]:
-    """`browser("investigator")`: a client that has logged in on /login/ with the demo password."""
+def client() -> Client:
+    """pytest-django's client, reading the pages in English (the default language is Russian)."""
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return english
 
-    def make(username: str) -> Client:
+
+@pytest.fixture
+def browser(world: Any) -> Callable[[str], Client]:
+    """`browser("investigator")`: a client that has logged in on /login/ with the demo password,
+    reading the pages in English (`browser(name, "ky")` for another language)."""
+
+    def make(username: str, language: str = "en") -> Client:
         client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         response = client.post("/login/", {"username": username, "password": "demo"})
         assert response.status_code == 302, response.content
         return client

@@ -89,7 +89,7 @@ def test_it_shows_the_case_header_deadlines_and_timeline(browser, new_case, term
     assert "not yet qualified" in html
     assert "Police Department, Bishkek City" in html
     assert "Кража велосипеда" in html
-    assert "registry.report.register" in html
+    assert "Register a crime report" in html
     assert "registrar (" in html
     assert "Decide on the report" in html
     assert "CPC 153(3)" in html

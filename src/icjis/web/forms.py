@@ -53,3 +53,45 @@ class LoginForm(forms.Form):
 
     def clean_otp(self) -> str:
         return "".join(self.cleaned_data["otp"].split())
+
+
+class FeedbackForm(forms.Form):
+    """A remark about the system from a member of staff, sent from any page."""
+
+    text = forms.CharField(
+        label=_("Your remark about this page or the system"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PublicFeedbackForm(forms.Form):
+    """A remark from the public; no personal data is asked for (an address only if an answer is
+    wanted)."""
+
+    text = forms.CharField(
+        label=_("Your remark"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    contact = forms.CharField(
+        label=_("E-mail or telephone, if you want an answer"), max_length=200, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class AnswerForm(forms.Form):
+    """An administrator's handling of a remark."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("new", _("new")),
+            ("in_progress", _("in progress")),
+            ("answered", _("answered")),
+        ],
+    )
+    answer = forms.CharField(
+        label=_("Answer"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,4 +1,4 @@
-"""Staff pages: log in and out, the work list, the case page.
+"""Staff pages: log in and out, the work queues, the case page and its acts, persons, feedback.
 
 Every read goes through the access policy (`restrict`, `access_case`): a case the user may not
 see is a 404 exactly like a missing one, and every opening of a case page is in the access log.
@@ -6,6 +6,7 @@ see is a 404 exactly like a missing one, and every opening of a case page is in 
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -24,15 +25,21 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from icjis.core import clock
-from icjis.core.access import access_case, restrict
+from icjis.core.access import PURPOSES, access_case, access_person, restrict, visible_persons
+from icjis.core.acts import KINDS, perform
 from icjis.core.auth import LoginRefused, check_credentials
-from icjis.core.models import Event, User
+from icjis.core.models import AccessRecord, CaseOfficer, CaseParticipant, Event, User
 from icjis.core.numbering import normalise
-from icjis.core.refusals import NotFound
+from icjis.core.persons import search
+from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.legal.models import Deadline
-from icjis.web.forms import LoginForm
+from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
+from icjis.web.labels import act_title
+from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
+from icjis.web.queues import queues_for
+from icjis.web.schemaform import attach_errors, fields_of, parse
 
 WORK_LIST_SIZE = 50
 
@@ -138,7 +145,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             form = LoginForm(initial={"username": data["username"]})
         else:
             login(request, user, backend="icjis.core.auth.LockoutBackend")
-            return redirect(next_url)
+            return remember_language(request, redirect(next_url), user)
     context = {
         "form": form,
         "refusal": refusal,
@@ -157,44 +164,141 @@ def logout_page(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGIN_URL)
 
 
-@never_cache
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Who is logged in, the clock, and the cases the user may see, newest movement first."""
-    user = request.user
-    now = clock.now()
+def remember_language(request: HttpRequest, response: HttpResponse, user: Any) -> HttpResponse:
+    """At login: the language the user chose last time, if any, for this browser too."""
+    chosen = LanguagePreference.objects.filter(username=user.username).first()
+    if chosen is not None:
+        request.session[LANGUAGE_SESSION_KEY] = chosen.language
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            chosen.language,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+        )
+    return response
+
+
+LANGUAGE_SESSION_KEY = "language"
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: kept for the user (restored at every login), in the session and in
+    the language cookie for visitors who are not logged in."""
+    code = request.POST.get("language", "")
+    response = redirect(local_path(request.POST.get("next")))
+    if code not in LANGUAGE_CODES:
+        return response
+    if request.user.is_authenticated:
+        LanguagePreference.objects.update_or_create(
+            username=request.user.username,
+            defaults={"language": code, "chosen_at": clock.wall()},
+        )
+    request.session[LANGUAGE_SESSION_KEY] = code
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+def _case_rows(user: Any, now: datetime) -> list[dict[str, Any]]:
     visible = restrict(user).select_related("unit").order_by("-last_movement_at", "number")
     cases = list(visible[:WORK_LIST_SIZE])
     deadlines = next_open_deadlines([c.number for c in cases], now)
-    rows = [
+    return [
         {"case": c, "stage": STAGES.get(c.stage, c.stage), "next": deadlines.get(c.number)}
         for c in cases
     ]
+
+
+def _new_acts(user: Any) -> list[dict[str, str]]:
+    """Acts the user may start without a case (a new report, a person, a roster …)."""
+    return [
+        {"kind": k.name, "title": act_title(k.name)}
+        for k in sorted(KINDS.values(), key=lambda k: k.name)
+        if k.target in ("new", "stream")
+        and set(user.roles) & k.roles
+        and "system" not in user.roles
+    ]
+
+
+@never_cache
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: the queues of the user's roles, then the cases they may see, newest
+    movement first, with each case's next deadline."""
+    user = request.user
+    now = clock.now()
+    rows = _case_rows(user, now)
     context = {
         "roles": [role_title(r) for r in user.roles],
         "unit_name": localised(user.unit),
         "now": now,
         "simulated": clock.simulated(),
+        "queues": queues_for(user, now),
         "rows": rows,
         "full": len(rows) == WORK_LIST_SIZE,
+        "new_acts": _new_acts(user),
     }
     return render(request, "web/home.html", context)
 
 
 @never_cache
 @login_required
-def case_page(request: HttpRequest, number: str) -> HttpResponse:
-    """One case: header, deadlines, participants and the timeline of its ledger stream. Opening
-    it is logged, with the purpose given (`?purpose=`, default caseload)."""
+def queue_fragment(request: HttpRequest, key: str) -> HttpResponse:
+    """One queue alone, for the page to refresh it in place (htmx) while a clock runs."""
+    for queue in queues_for(request.user, clock.now()):
+        if queue.key == key:
+            return render(request, "web/queue.html", {"queue": queue})
+    raise Http404(_("No such list."))
+
+
+def _open_case(request: HttpRequest, number: str, purpose: str = "caseload") -> Any:
     canonical = normalise(number)
     if canonical is None:
         raise Http404(_("No such case, or it is not visible to you."))
-    if canonical != number:
-        return redirect("web:case", number=canonical)
     try:
-        case = access_case(request.user, canonical, request.GET.get("purpose", "caseload"))
+        return access_case(request.user, canonical, purpose)
     except NotFound:
         raise Http404(_("No such case, or it is not visible to you.")) from None
+
+
+def timeline_of(user: Any, case: Any) -> list[Event]:
+    """The events of the case the user may see: the function the API uses when it exists
+    (`core.visibility.visible_events`), otherwise the whole stream of the case."""
+    try:
+        from icjis.core.visibility import visible_events  # type: ignore[import-not-found]
+    except ImportError:
+        return list(Event.objects.filter(stream=f"case/{case.number}").order_by("seq"))
+    return list(visible_events(user, case))
+
+
+def case_acts(user: Any, case: Any) -> list[dict[str, str]]:
+    """The acts on this case the user's roles allow, if the user may act on the case at all."""
+    if not restrict(user, "act").filter(pk=case.pk).exists():
+        return []
+    roles = set(user.roles)
+    return [
+        {"kind": k.name, "title": act_title(k.name), "basis": k.legal_basis}
+        for k in sorted(KINDS.values(), key=lambda k: k.name)
+        if k.target == "case" and roles & k.roles
+    ]
+
+
+@never_cache
+@login_required
+def case_page(request: HttpRequest, number: str) -> HttpResponse:
+    """One case: header, deadlines, participants, the timeline and the acts the user may perform
+    now. Opening it is logged, with the purpose given (`?purpose=`, default caseload)."""
+    canonical = normalise(number)
+    if canonical is not None and canonical != number:
+        return redirect("web:case", number=canonical)
+    case = _open_case(request, number, request.GET.get("purpose", "caseload"))
     now = clock.now()
     officers = list(case.officers.order_by("role", "username"))
     participants = case.participants.select_related("person").order_by("since", "person_id", "role")
@@ -219,10 +323,289 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
             {"participant": p, "role": PARTICIPANT_ROLES.get(p.role, p.role)} for p in participants
         ],
         "events": [
-            {"event": e, "role": role_title(e.actor_role)}
-            for e in Event.objects.filter(stream=f"case/{case.number}").order_by("seq")
+            {"event": e, "role": role_title(e.actor_role), "title": act_title(e.kind)}
+            for e in timeline_of(request.user, case)
         ],
+        "acts": case_acts(request.user, case),
         "now": now,
         "simulated": clock.simulated(),
     }
     return render(request, "web/case.html", context)
+
+
+def _person_options(case: Any) -> list[tuple[str, str]]:
+    rows = case.participants.select_related("person").order_by("person_id", "role")
+    seen: dict[str, str] = {}
+    for p in rows:
+        label = f"{p.person.full_name} ({PARTICIPANT_ROLES.get(p.role, p.role)})"
+        seen[p.person_id] = seen.get(p.person_id, label)
+    return list(seen.items())
+
+
+def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse:
+    """GET: the form of the act, generated from its schema, with a fresh idempotency key.
+    POST: perform the act as the API would; a refusal shows beside the field it concerns and
+    the same key rides along, so pressing the button twice records the act once."""
+    fields = fields_of(kind.schema.model_json_schema())
+    if case is not None:
+        options = _person_options(case)
+        for f in fields:
+            if f.name == "person" and f.widget == "text" and options:
+                f.widget = "select"
+                f.options = options
+    refusal = ""
+    key = uuid.uuid4().hex
+    if request.method == "POST":
+        key = request.POST.get("idempotency_key", "")[:128] or key
+        data, errors = parse(fields, request.POST)
+        if errors:
+            attach_errors(fields, errors)
+            refusal = _("Some values could not be read; see the fields marked below.")
+        else:
+            try:
+                outcome = perform(
+                    request.user,
+                    kind.name,
+                    data,
+                    case=case.number if case is not None else None,
+                    idempotency_key=key,
+                )
+            except Refusal as exc:
+                rest = attach_errors(fields, exc.fields)
+                refusal = exc.message
+                if rest:
+                    refusal += " " + "; ".join(f"{k}: {v}" for k, v in rest.items())
+            else:
+                return _after_act(request, kind, case, outcome)
+    else:
+        for f in fields:
+            if f.name in request.GET:
+                f.value = request.GET[f.name][:500]
+    context = {
+        "kind": kind,
+        "title": act_title(kind.name),
+        "case": case,
+        "fields": fields,
+        "refusal": refusal,
+        "idempotency_key": key,
+        "action": request.path,
+    }
+    return render(request, "web/act.html", context, status=400 if refusal else 200)
+
+
+def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) -> HttpResponse:
+    messages.success(request, _("Recorded: %(act)s.") % {"act": act_title(kind.name)})
+    result = outcome.as_json()["result"]
+    token = result.get("receipt_token")
+    if token:
+        return redirect("registry:receipt", token=token)
+    number = case.number if case is not None else result.get("case")
+    if number:
+        return redirect("web:case", number=number)
+    return redirect("web:home")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def act_on_case(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    """An act on a case, if the user's role allows it and the user may act on the case."""
+    found = KINDS.get(kind)
+    case = _open_case(request, number)
+    if found is None or found.target != "case" or not set(request.user.roles) & found.roles:
+        raise Http404(_("There is no such act, or your role does not allow it."))
+    if not restrict(request.user, "act").filter(pk=case.pk).exists():
+        raise Http404(_("No such case, or it is not visible to you."))
+    return _act_form(request, found, case)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def act_new(request: HttpRequest, kind: str) -> HttpResponse:
+    """An act that starts a record of its own (a report, a person, a roster …)."""
+    found = KINDS.get(kind)
+    if (
+        found is None
+        or found.target == "case"
+        or not set(request.user.roles) & found.roles
+        or "system" in found.roles
+        and len(found.roles) == 1
+    ):
+        raise Http404(_("There is no such act, or your role does not allow it."))
+    return _act_form(request, found, None)
+
+
+PURPOSE_LABELS = {
+    "supervision": gettext_lazy("Supervision of the case"),
+    "court": gettext_lazy("Court proceedings"),
+    "defence": gettext_lazy("Defence"),
+    "detention": gettext_lazy("Detention"),
+    "audit": gettext_lazy("Audit"),
+    "oversight": gettext_lazy("Oversight"),
+    "search": gettext_lazy("Search for a person"),
+}
+
+
+@never_cache
+@login_required
+def person_search(request: HttpRequest) -> HttpResponse:
+    """Fuzzy search by name in Cyrillic or Latin, or by PIN, among the persons the user may see
+    (the API's own search)."""
+    query = request.GET.get("q", "").strip()[:200]
+    found = search(visible_persons(request.user), query, 30) if query else []
+    return render(
+        request, "web/persons.html", {"query": query, "found": [p for p, _score in found]}
+    )
+
+
+def _in_caseload(user: Any, person_id: str) -> bool:
+    return CaseParticipant.objects.filter(
+        person_id=person_id,
+        case__in=CaseOfficer.objects.filter(username=user.username).values("case_id"),
+    ).exists()
+
+
+@never_cache
+@login_required
+def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
+    """A person and the cases of theirs the user may see. Outside the user's own caseload the
+    user first says why (a purpose from `core.access.PURPOSES`); the read is logged with it."""
+    person_id = person_id[:16]
+    purpose = request.GET.get("purpose", "")
+    if not purpose:
+        if _in_caseload(request.user, person_id):
+            purpose = "caseload"
+        elif visible_persons(request.user).filter(pk=person_id).exists():
+            choices = [(p, PURPOSE_LABELS[p]) for p in PURPOSES if p in PURPOSE_LABELS]
+            return render(request, "web/purpose.html", {"person_id": person_id, "choices": choices})
+    if purpose not in PURPOSES:
+        purpose = "caseload"
+    try:
+        person = access_person(request.user, person_id, purpose)
+    except NotFound:
+        raise Http404(_("No such person, or the person is not visible to you.")) from None
+    rows = (
+        CaseParticipant.objects.filter(person=person, case__in=restrict(request.user).values("pk"))
+        .order_by("case_id", "role")
+        .values_list("case_id", "case__stage", "role")
+    )
+    cases: dict[str, dict[str, Any]] = {}
+    for number, stage, role in rows:
+        entry = cases.setdefault(
+            number, {"number": number, "stage": STAGES.get(stage, stage), "roles": []}
+        )
+        entry["roles"].append(PARTICIPANT_ROLES.get(role, role))
+    context = {
+        "person": person,
+        "cases": list(cases.values()),
+        "auditor": request.user.has_role("auditor"),
+    }
+    return render(request, "web/person.html", context)
+
+
+@never_cache
+@login_required
+def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
+    """For auditors: who viewed this person, when, why and with what outcome."""
+    if not request.user.has_role("auditor"):
+        raise Http404(_("Only auditors see who viewed a person."))
+    records = AccessRecord.objects.filter(subject_type="person", subject=person_id[:64]).order_by(
+        "-at"
+    )[:500]
+    rows = [{"record": r, "purpose": PURPOSE_LABELS.get(r.purpose, r.purpose)} for r in records]
+    return render(request, "web/person_views.html", {"person_id": person_id, "rows": rows})
+
+
+@login_required
+@require_POST
+def feedback_send(request: HttpRequest) -> HttpResponse:
+    """Feedback from any staff page (module P), kept for the administrators."""
+    form = FeedbackForm(request.POST)
+    page = local_path(request.POST.get("page"))
+    if form.is_valid():
+        Feedback.objects.create(
+            author=request.user.username,
+            page=page,
+            text=form.cleaned_data["text"],
+            language=get_language() or settings.LANGUAGE_CODE,
+            sent_at=clock.wall(),
+        )
+        messages.success(request, _("Thank you: your remark was sent to the administrators."))
+    else:
+        messages.error(request, _("The remark was empty or too long; nothing was sent."))
+    return redirect(page)
+
+
+FEEDBACK_STATES = {
+    "new": gettext_lazy("new"),
+    "in_progress": gettext_lazy("in progress"),
+    "answered": gettext_lazy("answered"),
+}
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback_list(request: HttpRequest) -> HttpResponse:
+    """For administrators: the feedback received, newest first, with its status; an answer
+    marks it answered."""
+    if not request.user.has_role("admin"):
+        raise Http404(_("Only administrators read the feedback."))
+    if request.method == "POST":
+        item = Feedback.objects.filter(pk=request.POST.get("id", "0")).first()
+        form = AnswerForm(request.POST)
+        if item is not None and form.is_valid():
+            item.status = form.cleaned_data["status"]
+            item.answer = form.cleaned_data["answer"]
+            item.answered_by = request.user.username
+            item.answered_at = clock.wall()
+            item.save()
+            messages.success(request, _("The answer was saved."))
+        return redirect("web:feedback_list")
+    items = [
+        {"item": f, "status": FEEDBACK_STATES.get(f.status, f.status)}
+        for f in Feedback.objects.order_by("-sent_at")[:200]
+    ]
+    return render(request, "web/feedback_list.html", {"items": items, "states": FEEDBACK_STATES})
+
+
+# --- public portal (no login, no personal data) ------------------------------------------------
+
+
+def portal(request: HttpRequest) -> HttpResponse:
+    """The public portal: the status of a report by its token, the court screens, document
+    verification and a feedback form."""
+    token = request.GET.get("token", "").strip()
+    if token:
+        return redirect("registry:report_status", token=token[:128])
+    return render(request, "web/portal.html", {})
+
+
+def verify_document(request: HttpRequest) -> HttpResponse:
+    """Whether a receipt is genuine and still valid (by the token printed on it)."""
+    from icjis.registry.receipts import valid_receipt
+
+    token = request.GET.get("token", "").strip()[:128]
+    outcome = None
+    if token:
+        outcome = "valid" if valid_receipt(token) is not None else "unknown"
+    return render(request, "web/verify.html", {"token": token, "outcome": outcome})
+
+
+@require_http_methods(["GET", "POST"])
+def public_feedback(request: HttpRequest) -> HttpResponse:
+    """Feedback from the public, kept for the administrators with the same handling."""
+    form = PublicFeedbackForm(request.POST or None)
+    sent = False
+    if request.method == "POST" and form.is_valid():
+        Feedback.objects.create(
+            page="/public/",
+            text=form.cleaned_data["text"],
+            contact=form.cleaned_data["contact"],
+            language=get_language() or settings.LANGUAGE_CODE,
+            sent_at=clock.wall(),
+        )
+        sent = True
+        form = PublicFeedbackForm()
+    return render(request, "web/public_feedback.html", {"form": form, "sent": sent})

@@ -1,0 +1,271 @@
+"""Work queues: what each role has to do next, shown on the landing page.
+
+Each queue is one query (or two) over what the user may see — the same access filters the API
+uses (`restrict`, `visible_detentions`, `visible_appointments`) — and every list that names
+people is logged as a read, as the API's lists are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.urls import reverse
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from icjis.core.access import log_read, restrict
+from icjis.legal.models import Deadline
+
+QUEUE_SIZE = 30
+
+
+@dataclass
+class Cell:
+    text: Any
+    href: str = ""
+    css: str = ""
+    when: datetime | None = None  # shown as a localised date and time
+
+
+@dataclass
+class Queue:
+    """A titled table of things to do."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    empty: str = ""
+    live: bool = False  # refreshed in place (htmx) because a clock runs in it
+
+
+def _case_link(number: str) -> Cell:
+    return Cell(number, href=reverse("web:case", args=[number]))
+
+
+def _left(due: datetime, now: datetime) -> Cell:
+    if due >= now:
+        return Cell(timeuntil(due, now, depth=2), css="running")
+    return Cell(_("overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, css="missed")
+
+
+def overdue_terms(user: Any, now: datetime) -> Queue:
+    """Terms missed in the cases the user may see (heads of unit, prosecutors, clerks, judges)."""
+    q = Queue(
+        "overdue",
+        _("Cases past a deadline"),
+        [_("Case"), _("Term"), _("Due"), _("Overdue")],
+        empty=_("No case is past a deadline."),
+    )
+    terms = (
+        Deadline.objects.filter(case__in=restrict(user).values("pk"))
+        .with_state(now)
+        .filter(current_state="missed")
+        .order_by("due_at", "case_id")[:QUEUE_SIZE]
+    )
+    for d in terms:
+        q.rows.append(
+            [_case_link(d.case_id), Cell(d.title), Cell("", when=d.due_at), _left(d.due_at, now)]
+        )
+    return q
+
+
+def undecided(user: Any, now: datetime) -> Queue:
+    """Reports awaiting the decision to open a case or to refuse (CPC 153-154)."""
+    from icjis.registry.oversight import undecided_reports
+
+    q = Queue(
+        "undecided",
+        _("Reports awaiting a decision"),
+        [_("Case"), _("Registered"), _("Last movement")],
+        empty=_("No report is awaiting a decision."),
+    )
+    for c in undecided_reports(user, now)[:QUEUE_SIZE]:
+        q.rows.append(
+            [
+                _case_link(c.number),
+                Cell("", when=c.registered_at),
+                Cell("", when=c.last_movement_at),
+            ]
+        )
+    return q
+
+
+def awaiting_prosecutor(user: Any) -> Queue:
+    """Cases sent to the prosecutor with the indictment, awaiting approval or return."""
+    q = Queue(
+        "prosecution",
+        _("Indictments awaiting your decision"),
+        [_("Case"), _("Last movement")],
+        empty=_("No indictment is awaiting a decision."),
+    )
+    for c in restrict(user).filter(stage="prosecution").order_by("last_movement_at")[:QUEUE_SIZE]:
+        q.rows.append([_case_link(c.number), Cell("", when=c.last_movement_at)])
+    return q
+
+
+def detainees(user: Any, now: datetime) -> Queue:
+    """Who is held now with the custody clock running (IVS officers, ombudsperson, prosecutors)."""
+    from icjis.detention.access import read_purpose, visible_detentions
+
+    q = Queue(
+        "detainees",
+        _("Detainees held now"),
+        [_("Case"), _("Detainee"), _("Detained"), _("Status"), _("Custody clock")],
+        empty=_("Nobody is held now."),
+        live=True,
+    )
+    held = (
+        visible_detentions(user)
+        .held()
+        .with_clock(now)
+        .select_related("person")
+        .soonest_first()[:QUEUE_SIZE]
+    )
+    for d in held:
+        due = getattr(d, "limit_due", None)
+        clock_cell = _left(due, now) if due else Cell(_("no running term"))
+        q.rows.append(
+            [
+                _case_link(d.case_id),
+                Cell(d.person.full_name),
+                Cell("", when=d.detained_at),
+                Cell(DETENTION_STATES.get(d.status, d.status)),
+                clock_cell,
+            ]
+        )
+    log_read(user, "detention", "held:queue", read_purpose(user), "shown")
+    return q
+
+
+def appointments(user: Any, states: tuple[str, ...], title: str, empty: str) -> Queue:
+    """Appointments of lawyers in the given states (the lawyer's own; a coordinator's area)."""
+    from icjis.legalaid.api import visible_appointments
+
+    q = Queue(
+        "appointments-" + "-".join(states),
+        title,
+        [_("Case"), _("Person"), _("Appointed"), _("Answer by"), ""],
+        empty=empty,
+    )
+    rows = (
+        visible_appointments(user)
+        .filter(state__in=states)
+        .select_related("person")
+        .order_by("appointed_at", "id")[:QUEUE_SIZE]
+    )
+    for a in rows:
+        action = Cell("")
+        if a.state == "offered" and user.has_role("lawyer"):
+            action = Cell(
+                _("Accept or decline"),
+                href=reverse("web:act", args=[a.case_id, "legalaid.accept"])
+                + f"?appointment={a.id}",
+            )
+        q.rows.append(
+            [
+                _case_link(a.case_id),
+                Cell(a.person.full_name),
+                Cell("", when=a.appointed_at),
+                Cell("", when=a.respond_by) if a.respond_by else Cell(""),
+                action,
+            ]
+        )
+    purpose = "defence" if user.has_role("lawyer") else "caseload"
+    log_read(user, "appointments", "queue", purpose, "shown")
+    return q
+
+
+def hearings_today(user: Any, now: datetime) -> Queue:
+    """The hearings of the user's court today (clerks and judges)."""
+    from icjis.courts.models import Hearing
+    from icjis.legal.counting import local_date
+
+    q = Queue(
+        "hearings",
+        _("Hearings today"),
+        [_("Time"), _("Room"), _("Case"), _("Judge")],
+        empty=_("No hearing today."),
+    )
+    day = local_date(now)
+    start = now - timedelta(days=2)
+    hearings = (
+        Hearing.objects.filter(
+            court_id=user.unit_id,
+            starts_at__gte=start,
+            starts_at__lt=now + timedelta(days=2),
+            court_case__case__in=restrict(user).values("pk"),
+        )
+        .select_related("court_case")
+        .order_by("starts_at", "room")
+    )
+    for h in hearings:
+        if local_date(h.starts_at) != day:
+            continue
+        q.rows.append(
+            [
+                Cell("", when=h.starts_at),
+                Cell(h.room),
+                _case_link(h.court_case.case_id),
+                Cell(h.judge),
+            ]
+        )
+    return q
+
+
+DETENTION_STATES = {
+    "arrested": gettext_lazy("arrested, not yet admitted"),
+    "admitted": gettext_lazy("admitted"),
+    "away": gettext_lazy("away under escort"),
+    "released": gettext_lazy("released"),
+}
+
+
+def queues_for(user: Any, now: datetime) -> list[Queue]:
+    """The queues of every role the user holds, most urgent first, without repeats."""
+    roles = set(user.roles)
+    out: dict[str, Queue] = {}
+
+    def add(q: Queue) -> None:
+        out.setdefault(q.key, q)
+
+    if roles & {"ivs_officer", "ivs_medic", "ombudsperson", "prosecutor"}:
+        add(detainees(user, now))
+    if "lawyer" in roles:
+        add(
+            appointments(
+                user,
+                ("offered",),
+                _("Appointments awaiting your answer"),
+                _("No appointment is awaiting your answer."),
+            )
+        )
+        add(
+            appointments(
+                user,
+                ("accepted",),
+                _("Your accepted appointments"),
+                _("No accepted appointment."),
+            )
+        )
+    if "legal_aid_coordinator" in roles:
+        add(
+            appointments(
+                user,
+                ("unassigned", "offered"),
+                _("Appointments without a lawyer yet"),
+                _("Every appointment has a lawyer."),
+            )
+        )
+    if roles & {"court_clerk", "judge", "court_president"}:
+        add(hearings_today(user, now))
+    if "prosecutor" in roles:
+        add(awaiting_prosecutor(user))
+    if roles & {"unit_head", "prosecutor"}:
+        add(undecided(user, now))
+    if roles & {"unit_head", "prosecutor", "court_clerk", "judge", "court_president"}:
+        add(overdue_terms(user, now))
+    return list(out.values())

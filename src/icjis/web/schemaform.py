@@ -1,0 +1,179 @@
+"""Forms generated from an act's pydantic schema (`core.acts.KINDS[...].schema`).
+
+The JSON schema of the act is flattened into fields (nested objects become dotted names such as
+`place.region`); what the user types is turned back into the act's data, and the act's own
+refusal (`Invalid.fields`, keyed by the same dotted names) is shown beside the field it concerns.
+Nothing here decides what is valid: the act does, exactly as through the API.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from icjis.web.labels import choice_label, field_label
+
+
+@dataclass
+class Field:
+    """One input of a generated form."""
+
+    name: str  # dotted path into the act's data
+    title: str  # the schema's English title (the msgid of the label)
+    widget: str  # text, textarea, select, datetime, date, number, checkbox, lines, json
+    required: bool
+    choices: list[str] = field(default_factory=list)
+    max_length: int | None = None
+    pattern: str | None = None
+    integer: bool = False
+    value: Any = ""
+    error: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value, label) for pickers
+
+    @property
+    def label(self) -> str:
+        return field_label(self.title)
+
+    @property
+    def html_id(self) -> str:
+        return "f-" + self.name.replace(".", "-")
+
+    @property
+    def choice_labels(self) -> list[tuple[str, str]]:
+        if self.options:
+            return self.options
+        return [(c, choice_label(c)) for c in self.choices]
+
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in node:
+        return defs[node["$ref"].split("/")[-1]]
+    return node
+
+
+def _unwrap(node: dict[str, Any], defs: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The first non-null alternative of `anyOf`, and whether null was allowed."""
+    node = _resolve(node, defs)
+    if "anyOf" in node:
+        alternatives = [_resolve(a, defs) for a in node["anyOf"]]
+        nullable = any(a.get("type") == "null" for a in alternatives)
+        real = [a for a in alternatives if a.get("type") != "null"]
+        first = dict(real[0]) if real else {"type": "string"}
+        for key in ("title", "description", "default"):
+            if key in node and key not in first:
+                first[key] = node[key]
+        return first, nullable
+    return node, False
+
+
+def fields_of(schema: dict[str, Any]) -> list[Field]:
+    """The inputs of the act whose JSON schema is `schema`, in the schema's order."""
+    defs = schema.get("$defs", {})
+    out: list[Field] = []
+
+    def walk(node: dict[str, Any], prefix: str, required_here: bool) -> None:
+        required = set(node.get("required", ()))
+        for name, prop in node.get("properties", {}).items():
+            inner, nullable = _unwrap(prop, defs)
+            path = f"{prefix}{name}"
+            is_required = required_here and name in required and not nullable
+            title = prop.get("title") or inner.get("title") or name.replace("_", " ").title()
+            if inner.get("type") == "object" or "properties" in inner:
+                walk(inner, path + ".", is_required)
+                continue
+            out.append(_field(path, title, inner, is_required))
+
+    walk(schema, "", True)
+    return out
+
+
+def _field(path: str, title: str, node: dict[str, Any], required: bool) -> Field:
+    kind = node.get("type")
+    f = Field(name=path, title=title, widget="text", required=required)
+    if "enum" in node:
+        f.widget = "select"
+        f.choices = [str(c) for c in node["enum"]]
+    elif kind == "string" and node.get("format") == "date-time":
+        f.widget = "datetime"
+    elif kind == "string" and node.get("format") == "date":
+        f.widget = "date"
+    elif kind in ("integer", "number"):
+        f.widget = "number"
+        f.integer = kind == "integer"
+    elif kind == "boolean":
+        f.widget = "checkbox"
+    elif kind == "array":
+        items = node.get("items", {})
+        f.widget = "lines" if items.get("type") == "string" else "json"
+    elif kind == "string":
+        f.max_length = node.get("maxLength")
+        f.pattern = node.get("pattern")
+        if (f.max_length or 0) > 300:
+            f.widget = "textarea"
+    return f
+
+
+def parse(fields: list[Field], post: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """The act's data from a submitted form, and the errors of values that cannot even be read
+    (a number that is not one); everything else is left to the act's own validation."""
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    zone = ZoneInfo(settings.TIME_ZONE)
+    for f in fields:
+        raw = post.get(f.name, "")
+        f.value = raw
+        if f.widget == "checkbox":
+            _put(data, f.name, raw in ("on", "true", "1"))
+            continue
+        raw = raw.strip()
+        if raw == "":
+            continue
+        value: Any = raw
+        try:
+            if f.widget == "number":
+                value = int(raw) if f.integer else float(raw.replace(",", "."))
+            elif f.widget == "datetime":
+                value = datetime.fromisoformat(raw).replace(tzinfo=zone).isoformat()
+            elif f.widget == "lines":
+                value = [line.strip() for line in raw.splitlines() if line.strip()]
+            elif f.widget == "json":
+                value = json.loads(raw)
+        except ValueError:
+            errors[f.name] = _("This value could not be read; check its format.")
+            continue
+        _put(data, f.name, value)
+    return data, errors
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[leaf] = value
+
+
+def attach_errors(fields: list[Field], errors: dict[str, str]) -> dict[str, str]:
+    """Put each refusal message beside its field; what matches no field is returned."""
+    by_name = {f.name: f for f in fields}
+    rest: dict[str, str] = {}
+    for where, message in errors.items():
+        target = by_name.get(where)
+        if target is None:
+            # A union's alternative shows in the path (`person.PersonInput.surname`): drop it.
+            parts = where.split(".")
+            for i in range(len(parts)):
+                candidate = ".".join(parts[:i] + parts[i + 1 :])
+                if candidate in by_name:
+                    target = by_name[candidate]
+                    break
+        if target is None:
+            rest[where] = message
+        elif not target.error:
+            target.error = message
+    return rest
