@@ -95,7 +95,12 @@ class Convict:
     def _as(self, name: str) -> Any:
         return self.user(name)
 
-    def convict(self, *sentences: dict[str, Any], serve: bool = True) -> str:
+    def convict(
+        self,
+        *sentences: dict[str, Any],
+        rows: list[dict[str, Any]] | None = None,
+        serve: bool = True,
+    ) -> str:
         """Open the trial 6 days on, deliver the verdict (one sentence per accused, 36 months
         by default) and serve its copy; returns the ECLI."""
         from tests.courts.test_verdicts import unshifted_term
@@ -110,7 +115,7 @@ class Convict:
         clock.advance(timedelta(days=6, minutes=1))
         created(judge.act("courts.trial.open", {"hearing": body["result"]["hearing"]}, self.number))
         unshifted_term()
-        rows = [
+        rows = rows or [
             {"person": p, "outcome": "convicted", **THEFT, "sentence": s}
             for p, s in zip(self.persons, sentences or [PRISON] * len(self.persons), strict=True)
         ]
