@@ -204,7 +204,7 @@ def test_a_report_request_opens_with_the_hearing_and_is_met_by_the_office(as_use
     [caused] = [r for r in body["reactions"] if r["event"]["kind"] == "probation.report.request"]
     request_id = caused["result"]["request"]
     req = ReportRequest.objects.get(pk=request_id)
-    assert (req.office_id, req.state, req.ordered) == ("GB-PROB", "open", True)
+    assert (req.office_id, req.state, req.mandatory) == ("GB-PROB", "open", [])
     assert req.due_at == due_for(req.requested_at, Duration.parse("3d"))  # CPC 137 counting
     assert req.due_at < starts
     officer = as_user("probation_officer")
@@ -240,7 +240,8 @@ def test_without_a_term_the_report_is_due_by_the_hearing_and_late_after_it(as_us
     assert created(officer.act("probation.report.submit", report, trial.number))["result"]["late"]
 
 
-def test_a_report_is_mandatory_for_a_woman_even_unordered(as_user):
+def test_a_report_ordered_for_a_woman_names_the_grounds(as_user):
+    """The court orders the report for an accused woman (CPC 280(4)); the request says so."""
     trial = Trial(as_user, at_liberty=True, accused=OTHER)
     starts = clock.now() + timedelta(days=6)
     created(
@@ -249,12 +250,11 @@ def test_a_report_is_mandatory_for_a_woman_even_unordered(as_user):
         )
     )
     req = ReportRequest.objects.get(case_id=trial.number)
-    assert req.ordered is False
     assert req.mandatory == [{"person": trial.person, "grounds": "woman"}]
-    judge_alerts = as_user(trial.judge).get("/alerts").json()
+    assert req.persons == [trial.person]
+    alerts = as_user("probation_officer").get("/alerts").json()
     assert any(
-        a["kind"] == "probation.report.mandatory" and "CPC 280(4)" in a["message"]
-        for a in judge_alerts
+        a["kind"] == "probation.report.requested" and a["case"] == trial.number for a in alerts
     )
 
 

@@ -817,7 +817,7 @@ def _age_on(birth: date | None, day: date) -> int | None:
 
 def mandatory_grounds(case: Case, today: date) -> list[dict[str, str]]:
     """The accused for whom the law makes the report mandatory (CPC 280(4)): women and children
-    (disability is not recorded in the index yet)."""
+    — under 18 on `today` (disability is not recorded in the index yet)."""
     grounds = []
     accused = CaseParticipant.objects.filter(case=case, role="accused").select_related("person")
     for p in accused.order_by("person_id"):
@@ -834,7 +834,6 @@ class RequestIn(pydantic.BaseModel):
     hearing: str = pydantic.Field(min_length=1, max_length=60)
     starts_at: pydantic.AwareDatetime
     court: str | None = pydantic.Field(default=None, max_length=32)
-    ordered: bool = True
 
 
 def _apply_request(event: Event, data: dict[str, Any]) -> dict[str, Any]:
@@ -847,7 +846,6 @@ def _apply_request(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         hearing=data["hearing"],
         persons=data["persons"],
         mandatory=data["mandatory"],
-        ordered=data["ordered"],
         requested_at=event.recorded_at,
         due_at=datetime.fromisoformat(data["due_at"]),
     )
@@ -865,20 +863,6 @@ def _apply_request(event: Event, data: dict[str, Any]) -> dict[str, Any]:
                 f"{data['due_at']}."
             ),
         )
-    if not data["ordered"] and data["court"]:
-        raise_alert(
-            event,
-            2,
-            kind="probation.report.mandatory",
-            unit=data["court"],
-            roles=["judge", "court_clerk"],
-            case=case,
-            message=(
-                f"A pre-sentence probation report is mandatory in case {case.number} for "
-                + ", ".join(f"{m['person']} ({m['grounds']})" for m in data["mandatory"])
-                + " (CPC 280(4)); the probation office has been asked for it."
-            ),
-        )
     return {"request": data["request"], "due_at": data["due_at"], "office": data["office"]}
 
 
@@ -892,8 +876,9 @@ def _apply_request(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 )
 def request_report(ctx: Context) -> dict[str, Any]:
     """Performed by the system when a court sets a hearing with a pre-sentence probation report
-    ordered, or sets the first hearing of a case whose accused include a woman or a child, for
-    whom the report is mandatory (CPC 280(4)). The request goes to the probation office of the
+    ordered (CPC 280(4); mandatory for children, women and persons with disabilities, which the
+    court's act enforces — the request records who of the accused it is mandatory for). The
+    request goes to the probation office of the
     court's region and is due after the configured term (`PROBATION_REPORT_TERM`, else the rule
     pack's) and in any case before the hearing begins."""
     case = ctx.case
@@ -916,8 +901,7 @@ def request_report(ctx: Context) -> dict[str, Any]:
         "office": office.code if office else None,
         "territory_path": office.territory.path if office else case.territory_path,
         "persons": persons,
-        "mandatory": mandatory_grounds(case, local_date(ctx.now)),
-        "ordered": ctx.input.ordered,
+        "mandatory": mandatory_grounds(case, local_date(case.registered_at)),
         "term": str(term) if term else None,
         "due_at": iso(due),
     }
@@ -925,39 +909,23 @@ def request_report(ctx: Context) -> dict[str, Any]:
 
 @reaction("courts.hearing.schedule")
 def request_on_hearing(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
-    """A hearing set with `probation_report`, or the first hearing at first instance of a case
-    with an accused woman or child (CPC 280(4)), opens a report request — one at a time."""
+    """A hearing set with `probation_report` opens a report request, one at a time."""
     case = ctx.case
-    if case is None:
+    if case is None or not data.get("probation_report"):
         return
     if ReportRequest.objects.filter(case=case, state="open").exists():
         return
-    ordered = bool(data.get("probation_report"))
-    if not ordered:
-        from icjis.courts.models import CourtCase
+    from icjis.courts.models import CourtCase
 
-        first_instance = CourtCase.objects.filter(
-            pk=data.get("court_case"), instance="first"
-        ).exists()
-        if not (data.get("first") and first_instance):
-            return
-        if ReportRequest.objects.filter(case=case).exists():
-            return
-        if not mandatory_grounds(case, local_date(ctx.now)):
-            return
-    court = None
-    if data.get("court_case"):
-        from icjis.courts.models import CourtCase
-
-        court = CourtCase.objects.filter(pk=data["court_case"]).values_list("court_id", flat=True)
-        court = court.first()
+    court = CourtCase.objects.filter(pk=data.get("court_case") or "").values_list(
+        "court_id", flat=True
+    )
     yield Reaction(
         "probation.report.request",
         {
             "hearing": data.get("hearing") or "",
             "starts_at": data["starts_at"],
-            "court": court,
-            "ordered": ordered,
+            "court": court.first(),
         },
         case.number,
     )

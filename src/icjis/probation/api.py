@@ -114,7 +114,7 @@ def files(request: HttpRequest, q: Query[FilesQuery]) -> dict[str, Any]:
     if q.case:
         qs = qs.filter(case_id=q.case)
     rows = list(qs.order_by("-registered_at", "-id")[q.offset : q.offset + q.limit + 1])
-    log_read(request.user, "probation_files", q.case or "list", "supervision", "shown")
+    log_read(request.user, "probation", f"files:{q.case or 'list'}", "supervision", "shown")
     return {
         "items": [file_json(f) for f in rows[: q.limit]],
         "next_offset": q.offset + q.limit if len(rows) > q.limit else None,
@@ -126,7 +126,7 @@ def file_detail(request: HttpRequest, file_id: str) -> dict[str, Any]:
     """One file with its meetings, violations and referrals to court."""
     f = visible_files(request.user).select_related("person").filter(pk=file_id).first()
     if f is None:
-        log_read(request.user, "probation_file", file_id, "supervision", "not_found")
+        log_read(request.user, "probation", file_id, "supervision", "not_found")
         raise NotFound("No such probation file, or it is not visible to you.")
     log_read(request.user, "person", f.person_id, "supervision", "shown")
     meetings = Meeting.objects.filter(file=f).select_related("file__person").order_by("at", "id")
@@ -165,7 +165,7 @@ def meetings_today(request: HttpRequest) -> list[dict[str, Any]]:
         at__gte=start_of_day(today), at__lt=end_of_day(today)
     )
     rows = list(qs.select_related("file__person").order_by("at", "id")[:1000])
-    log_read(request.user, "probation_meetings", today.isoformat(), "supervision", "shown")
+    log_read(request.user, "probation", f"meetings:{today.isoformat()}", "supervision", "shown")
     return [meeting_json(m) for m in rows]
 
 
@@ -186,7 +186,7 @@ def meetings_missed(request: HttpRequest, q: Query[MissedQuery]) -> list[dict[st
         if m.state == "scheduled" and now < missed_after(m):
             continue
         rows.append({**meeting_json(m), "overdue": m.state == "scheduled"})
-    log_read(request.user, "probation_meetings", "missed", "supervision", "shown")
+    log_read(request.user, "probation", "meetings:missed", "supervision", "shown")
     return rows
 
 
@@ -203,7 +203,7 @@ def caseload(request: HttpRequest) -> dict[str, Any]:
     for office, officer, kind in rows:
         offices.setdefault(office or "", Counter())[kind] += 1
         officers.setdefault((office or "", officer or ""), Counter())[kind] += 1
-    log_read(request.user, "probation_caseload", "list", "supervision", "shown")
+    log_read(request.user, "probation", "caseload", "supervision", "shown")
     return {
         "offices": [
             {"office": o or None, "active": sum(c.values()), "by_type": dict(sorted(c.items()))}
@@ -237,7 +237,7 @@ def reports(request: HttpRequest, q: Query[ReportsQuery]) -> list[dict[str, Any]
         qs = qs.filter(state="open", due_at__lt=now)
     elif q.state == "submitted":
         qs = qs.filter(state="submitted")
-    log_read(request.user, "probation_reports", q.state, "supervision", "shown")
+    log_read(request.user, "probation", f"reports:{q.state}", "supervision", "shown")
     return [
         {
             "id": r.id,
@@ -246,7 +246,6 @@ def reports(request: HttpRequest, q: Query[ReportsQuery]) -> list[dict[str, Any]
             "hearing": r.hearing or None,
             "persons": r.persons,
             "mandatory": r.mandatory,
-            "ordered": r.ordered,
             "requested_at": iso(r.requested_at),
             "due_at": iso(r.due_at),
             "state": r.state,

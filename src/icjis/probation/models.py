@@ -114,7 +114,6 @@ class ReportRequest(models.Model):
     hearing = models.CharField(max_length=60, blank=True)
     persons = models.JSONField(default=list)
     mandatory = models.JSONField(default=list)  # [{person, grounds: woman|child}]
-    ordered = models.BooleanField(default=True)  # false: opened because the law requires it
     requested_at = models.DateTimeField()
     due_at = models.DateTimeField(db_index=True)
     state = models.CharField(max_length=16, default="open", db_index=True)
