@@ -151,7 +151,12 @@ def test_probation_from_a_verdict_to_completion_closes_the_case(as_user):
     referral = created(officer.act("probation.court.refer", revoke, n))["result"]
     assert referral["court"] == "GB-SUD"
     judge_alerts = as_user(trial.judge).get("/alerts").json()
-    assert any(a["kind"] == "probation.referral" and a["case"] == n for a in judge_alerts)
+    [told] = [a for a in judge_alerts if a["kind"] == "probation.referral" and a["case"] == n]
+    assert "CC 84(2)-(3)" in told["message"]
+    note = {"alert": told["id"], "note": "Назначено судебное заседание"}
+    created(as_user(trial.judge).act("alerts.acknowledge", note))
+    missed_alert = next(a for a in alerts if a["kind"] == "probation.meeting.missed")
+    created(officer.act("alerts.acknowledge", {"alert": missed_alert["id"]}))
 
     # Caseload and the file, within the office.
     load = officer.get("/probation/caseload").json()

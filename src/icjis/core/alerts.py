@@ -79,7 +79,16 @@ def _apply_ack(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 @act_kind(
     "alerts.acknowledge",
     schema=Acknowledge,
-    roles=("unit_head", "prosecutor", "legal_aid_coordinator", "ivs_officer", "investigator"),
+    roles=(
+        "unit_head",
+        "prosecutor",
+        "legal_aid_coordinator",
+        "ivs_officer",
+        "investigator",
+        "probation_officer",
+        "judge",
+        "court_clerk",
+    ),
     legal_basis="Supervision of the procedure (CPC 35)",
     target="stream",
     stream_for=_alert_stream,
