@@ -8,7 +8,7 @@ class CourtsConfig(AppConfig):
 
     def ready(self) -> None:
         from icjis.core import projections
-        from icjis.courts import acts  # noqa: F401
+        from icjis.courts import acts, seed  # noqa: F401
         from icjis.courts.models import (
             Appeal,
             AssignmentSettings,

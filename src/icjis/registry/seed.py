@@ -107,15 +107,23 @@ def _registered(rng: random.Random, suffix: str, region: str) -> Plot:
     )
 
 
-def _opened(rng: random.Random, suffix: str, region: str) -> Plot:
+def _opened(
+    rng: random.Random,
+    suffix: str,
+    region: str,
+    qualification: dict[str, Any] | None = None,
+    suspect: dict[str, Any] | None = None,
+) -> Plot:
     plot = _registered(rng, suffix, region)
     plot.then(
         plot.days(0, 3),
         "investigator",
         "registry.participant.add",
-        {"role": "suspect", "person": synthetic_person(rng)},
+        {"role": "suspect", "person": suspect or synthetic_person(rng)},
     )
-    plot.then(plot.days(1, 8), "investigator", "registry.case.open", rng.choice(ARTICLES))
+    plot.then(
+        plot.days(1, 8), "investigator", "registry.case.open", qualification or rng.choice(ARTICLES)
+    )
     if rng.random() < 0.9:  # the copy to the prosecutor within 24 hours (CPC 156(3)), mostly
         plot.then(
             plot.hours(1, 20),
@@ -126,15 +134,37 @@ def _opened(rng: random.Random, suffix: str, region: str) -> Plot:
     return plot
 
 
-def _charged(rng: random.Random, suffix: str, region: str) -> Plot:
-    plot = _opened(rng, suffix, region)
+def _charged(
+    rng: random.Random,
+    suffix: str,
+    region: str,
+    qualification: dict[str, Any] | None = None,
+    suspects: list[dict[str, Any]] | None = None,
+) -> Plot:
+    """Opened, the suspect notified and charged; `suspects` (given persons) adds co-defendants
+    after the first, each added, notified and charged in turn."""
+    first, *others = suspects or [None]
+    plot = _opened(rng, suffix, region, qualification, first)
+    _notified_and_charged(plot)
+    for other in others:
+        plot.then(
+            plot.days(0, 3),
+            "investigator",
+            "registry.participant.add",
+            {"role": "suspect", "person": other},
+        )
+        _notified_and_charged(plot)
+    return plot
+
+
+def _notified_and_charged(plot: Plot) -> None:
     plot.then(
         plot.days(1, 6),
         "investigator",
         "registry.suspicion.notify",
         lambda st: {"person": _suspect(st)} if _suspect(st) else None,
     )
-    return plot.then(
+    plot.then(
         plot.days(3, 20),
         "investigator",
         "registry.charge",
@@ -226,7 +256,24 @@ def terminated(rng: random.Random, i: int) -> Story:
 def indicted(rng: random.Random, i: int) -> Story:
     """A case investigated to the indictment, approved and sent to court (or returned once)."""
     suffix, region = _site(rng)
-    plot = _charged(rng, suffix, region)
+    plot = indicted_plot(rng, suffix, region)
+    if rng.random() < 0.8:  # the drawn judge sets the first hearing (CPC 280(6), 283(1))
+        plot.then(plot.days(1, 3), _drawn_judge, "courts.hearing.schedule", _hearing(rng))
+    return Story(plot.steps)
+
+
+def indicted_plot(
+    rng: random.Random,
+    suffix: str,
+    region: str,
+    qualification: dict[str, Any] | None = None,
+    suspects: list[dict[str, Any]] | None = None,
+) -> Plot:
+    """A case investigated to the indictment (returned once by the prosecutor in some stories),
+    approved and sent to the court of its site, where it is registered and a judge drawn.
+    `qualification` fixes the article; `suspects` the accused (default: one invented person).
+    Other modules' stories go on from here (see `icjis.courts.seed`)."""
+    plot = _charged(rng, suffix, region, qualification, suspects)
     plot.then(plot.days(3, 25), "investigator", "registry.indictment.submit", {})
     if rng.random() < 0.15:
         plot.then(
@@ -236,12 +283,9 @@ def indicted(rng: random.Random, i: int) -> Story:
             {"reasons": "Неполнота следствия: не допрошены свидетели"},
         )
         plot.then(plot.days(5, 20), "investigator", "registry.indictment.submit", {})
-    plot.then(
+    return plot.then(
         plot.days(1, 4), "prosecutor", "registry.indictment.approve", {"court": COURTS[suffix]}
     )
-    if rng.random() < 0.8:  # the drawn judge sets the first hearing (CPC 280(6), 283(1))
-        plot.then(plot.days(1, 3), _drawn_judge, "courts.hearing.schedule", _hearing(rng))
-    return Story(plot.steps)
 
 
 def _drawn_judge(state: dict[str, Any]) -> str | None:
