@@ -25,7 +25,7 @@ from django.db.models import Max
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.alerts import raise_alert
-from icjis.core.execution import close_case, closes_case, outstanding
+from icjis.core.execution import outstanding
 from icjis.core.models import Case, CaseUnit, Event, Person, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
 from icjis.courts.models import VerdictDefendant
@@ -38,7 +38,6 @@ from icjis.prisons.models import (
     EXPECTED,
     HELD,
     OPEN_STATES,
-    RELEASED,
     Calculation,
     HeadCount,
     Movement,
@@ -107,7 +106,7 @@ def _person(person: str) -> Person:
     return found
 
 
-def _entry(ctx: Context, person: str, states: tuple[str, ...] = (HELD,)) -> Prisoner:
+def register_entry(ctx: Context, person: str, states: tuple[str, ...] = (HELD,)) -> Prisoner:
     assert ctx.case is not None
     entry = (
         Prisoner.objects.filter(case=ctx.case, person_id=person, state__in=states)
@@ -123,7 +122,7 @@ def _entry(ctx: Context, person: str, states: tuple[str, ...] = (HELD,)) -> Pris
     return entry
 
 
-def _own_facility(ctx: Context, code: str, *, what: str) -> Unit:
+def own_facility(ctx: Context, code: str, *, what: str) -> Unit:
     unit = Unit.objects.filter(code=code, kind="prison").first()
     if unit is None:
         raise Invalid(f"{code} is not a prison facility.", fields={"facility": "not a prison"})
@@ -132,7 +131,7 @@ def _own_facility(ctx: Context, code: str, *, what: str) -> Unit:
     return unit
 
 
-def _acting_facility(ctx: Context, entry: Prisoner) -> None:
+def check_acting_facility(ctx: Context, entry: Prisoner) -> None:
     if entry.facility_id and ctx.user.unit_id != entry.facility_id:
         raise Forbidden(f"{entry.person_id} is held at {entry.facility_id}; its officers act.")
 
@@ -415,9 +414,9 @@ def admit(ctx: Context) -> dict[str, Any]:
     case = ctx.case
     assert case is not None
     given = ctx.input
-    unit = _own_facility(ctx, given.facility, what="admissions")
+    unit = own_facility(ctx, given.facility, what="admissions")
     _person(given.person)
-    entry = _entry(ctx, given.person, (EXPECTED,))
+    entry = register_entry(ctx, given.person, (EXPECTED,))
     holding = Prisoner.objects.filter(person_id=given.person, state=HELD).first()
     if holding is not None:
         raise Conflict(
@@ -475,8 +474,8 @@ def transfer(ctx: Context) -> dict[str, Any]:
     """Records the transfer of a prisoner from the officer's facility to another (CEC 75). The
     receiving facility may then read the case; the calculation is unchanged."""
     given = ctx.input
-    entry = _entry(ctx, given.person)
-    _acting_facility(ctx, entry)
+    entry = register_entry(ctx, given.person)
+    check_acting_facility(ctx, entry)
     target = Unit.objects.filter(code=given.facility, kind="prison").first()
     if target is None:
         raise Invalid(
@@ -490,153 +489,6 @@ def transfer(ctx: Context) -> dict[str, Any]:
         "from": entry.facility_id,
         "facility": target.code,
     }
-
-
-# --- prisons.release --------------------------------------------------------------------------
-
-Grounds = Literal["end_of_term", "parole", "amnesty", "pardon"]
-DOCUMENTS = {
-    "parole": ("court", "document", "document_date"),
-    "amnesty": ("document", "document_date"),
-    "pardon": ("document", "document_date"),
-    "end_of_term": (),
-}
-DOCUMENT_TEXT = {
-    "parole": "the court's decision on parole (CC 88(3); CEC 160)",
-    "amnesty": "the act of amnesty of the Jogorku Kenesh (CC 93)",
-    "pardon": "the President's act of pardon (CC 94)",
-}
-
-
-class ReleaseIn(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-    person: str = PersonId
-    grounds: Grounds
-    document: str | None = pydantic.Field(
-        default=None,
-        min_length=3,
-        max_length=200,
-        description="number of the court decision, act of amnesty or act of pardon",
-    )
-    document_date: date | None = pydantic.Field(default=None, description="date of the document")
-    court: str | None = pydantic.Field(
-        default=None, min_length=1, max_length=32, description="parole: the deciding court"
-    )
-    supervision_until: date | None = pydantic.Field(
-        default=None, description="parole: the end of the probation period the court set"
-    )
-
-
-def _apply_release(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    Prisoner.objects.filter(pk=data["prisoner"]).update(
-        state=RELEASED, released_at=event.recorded_at, release_grounds=data["grounds"]
-    )
-    Movement.objects.create(
-        prisoner_id=data["prisoner"],
-        kind="release",
-        facility_id=data["facility"],
-        at=event.recorded_at,
-        seq=event.seq,
-    )
-    case = event.stream.removeprefix("case/")
-    if data["case_closed"]:
-        close_case(case, event.recorded_at)
-    result = {
-        "prisoner": data["prisoner"],
-        "grounds": data["grounds"],
-        "released_on": data["released_on"],
-        "case_closed": data["case_closed"],
-    }
-    if data["grounds"] == "parole":
-        result["supervision_until"] = data["supervision_until"]
-    return result
-
-
-@act_kind(
-    "prisons.release",
-    schema=ReleaseIn,
-    roles=(OFFICER,),
-    legal_basis="CEC 158, 159; CC 88, 90, 93, 94",
-    apply=_apply_release,
-    title="Release a prisoner",
-)
-def release(ctx: Context) -> dict[str, Any]:
-    """Records the release of a prisoner on one of the grounds of CEC 158: at the end of the
-    term — on its last day, or the working day before it when that is a day off, never before
-    (CEC 159(1)-(2)); on parole by the court's decision (CC 88; CEC 160), with the end of the
-    supervision the probation service then carries out (CC 90(2)-(3)); under an act of amnesty
-    (CC 93) or of pardon (CC 94), on the day the documents arrive (CEC 159(5)). Each ground
-    needs its document. When nothing else remains to be served in the case, it is closed; a
-    parolee passes to probation, so the case stays in execution."""
-    case = ctx.case
-    assert case is not None
-    given = ctx.input
-    entry = _entry(ctx, given.person)
-    _acting_facility(ctx, entry)
-    today = local_date(ctx.now)
-    missing = [f for f in DOCUMENTS[given.grounds] if getattr(given, f) is None]
-    if missing:
-        raise Invalid(
-            f"A release on {given.grounds.replace('_', ' ')} needs {DOCUMENT_TEXT[given.grounds]}:"
-            f" give {', '.join(missing)}.",
-            fields=dict.fromkeys(missing, "required for these grounds"),
-        )
-    if given.document_date is not None and given.document_date > today:
-        raise Invalid(
-            "The document's date may not lie in the future.",
-            fields={"document_date": "in the future"},
-        )
-    if given.grounds == "end_of_term":
-        if entry.release_date is None:
-            raise Conflict(
-                f"The sentence of {given.person} awaits manual calculation "
-                f"({entry.manual_reason or 'no release date'}); record it first."
-            )
-        if today < entry.release_date:
-            raise Conflict(
-                f"The term of {given.person} ends with release on "
-                f"{entry.release_date.isoformat()}; a release at the end of the term is not "
-                "recorded before it (CEC 159(1)-(2))."
-            )
-    recorded: dict[str, Any] = {
-        "prisoner": entry.id,
-        "person": given.person,
-        "grounds": given.grounds,
-        "facility": entry.facility_id,
-        "released_on": today.isoformat(),
-        "release_date": entry.release_date.isoformat() if entry.release_date else None,
-    }
-    for key in ("document", "court"):
-        if getattr(given, key) is not None:
-            recorded[key] = getattr(given, key)
-    if given.document_date is not None:
-        recorded["document_date"] = given.document_date.isoformat()
-    if given.grounds == "parole":
-        current = Calculation.objects.filter(prisoner=entry, superseded_at__isnull=True).first()
-        last = current.term_last_day if current and current.term_last_day else None
-        if last is None:
-            raise Conflict(
-                f"The sentence of {given.person} awaits manual calculation; the end of the "
-                "unserved part is not known."
-            )
-        rules = calc.rules_for(case.legislation_set)
-        until = given.supervision_until or calc.supervision_until(rules, today, last)
-        if not today < until <= last:
-            raise Invalid(
-                f"Supervision of a parolee lasts within the unserved part of the term, which "
-                f"ends on {last.isoformat()} (CC 90(2)).",
-                fields={"supervision_until": f"after today, at most {last.isoformat()}"},
-            )
-        recorded["supervision_until"] = until.isoformat()
-        recorded["parole_eligible_on"] = (
-            entry.parole_date.isoformat() if entry.parole_date else None
-        )
-        # Probation takes the parolee over in this same transaction (its reaction registers
-        # its own outstanding item), so the case is not closed here.
-        recorded["case_closed"] = False
-    else:
-        recorded["case_closed"] = closes_case(case.number, [f"prisons:{given.person}"])
-    return recorded
 
 
 # --- recalculation and manual calculation -----------------------------------------------------
@@ -686,9 +538,9 @@ def recalculate(ctx: Context) -> dict[str, Any]:
     case = ctx.case
     assert case is not None
     given = ctx.input
-    entry = _entry(ctx, given.person, OPEN_STATES)
+    entry = register_entry(ctx, given.person, OPEN_STATES)
     if entry.state == HELD and not getattr(ctx.user, "is_system", False):
-        _acting_facility(ctx, entry)
+        check_acting_facility(ctx, entry)
     sentence, manual = sentence_of(case, entry.verdict, given.person)
     recorded: dict[str, Any] = {
         "prisoner": entry.id,
@@ -769,8 +621,8 @@ def record_manual(ctx: Context) -> dict[str, Any]:
     cover (several sentences combined, CC 78-79; life imprisonment; an unknown regime), with
     the explanation as its breakdown. A rules-made calculation it replaces is kept."""
     given = ctx.input
-    entry = _entry(ctx, given.person)
-    _acting_facility(ctx, entry)
+    entry = register_entry(ctx, given.person)
+    check_acting_facility(ctx, entry)
     if not given.start_date <= given.release_date <= given.term_last_day:
         raise Invalid(
             "The release date lies between the start and the last day of the term (CEC 159(2)).",
@@ -795,104 +647,6 @@ def record_manual(ctx: Context) -> dict[str, Any]:
         "n": n,
         "supersedes": previous.id if previous else None,
         "calculation": made,
-    }
-
-
-# --- population reconciliation ----------------------------------------------------------------
-
-
-class Unidentified(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-    name: str = pydantic.Field(min_length=2, max_length=200)
-    birth_date: date | None = None
-
-
-class HeadCountIn(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-    facility: str = FacilityCode
-    persons: list[str] = pydantic.Field(max_length=20_000, description="ids of persons present")
-    unidentified: list[Unidentified] = pydantic.Field(
-        default_factory=list,
-        max_length=2_000,
-        description="persons present whom the facility cannot match to the persons index",
-    )
-
-
-def _headcount_stream(data: Any) -> str:
-    return f"prison/{data.facility}"
-
-
-def _apply_headcount(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    HeadCount.objects.create(
-        id=data["headcount"],
-        facility_id=data["facility"],
-        submitted_at=event.recorded_at,
-        submitted_by=event.actor,
-        counted=data["counted"],
-        register_count=data["register_count"],
-        register_only=data["register_only"],
-        facility_only=data["facility_only"],
-    )
-    return {
-        "headcount": data["headcount"],
-        "counted": data["counted"],
-        "register_count": data["register_count"],
-        "register_only": data["register_only"],
-        "facility_only": data["facility_only"],
-        "matches": not data["register_only"] and not data["facility_only"],
-    }
-
-
-@act_kind(
-    "prisons.headcount.submit",
-    schema=HeadCountIn,
-    roles=(OFFICER,),
-    legal_basis="CEC 78(1); SPEC module G (population reconciliation)",
-    target="stream",
-    stream_for=_headcount_stream,
-    apply=_apply_headcount,
-    title="Submit the facility's head-count",
-)
-def submit_headcount(ctx: Context) -> dict[str, Any]:
-    """Records the head-count a facility submits — the persons present — and sets it against
-    the register at that moment: the two counts and every person who differs, by name, both
-    ways (in the register but not counted; counted but not in the register). The white paper
-    found a register of 143 entries for 110 prisoners; such a gap surfaces here."""
-    given = ctx.input
-    unit = _own_facility(ctx, given.facility, what="head-counts")
-    counted = sorted(set(given.persons))
-    names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=counted)}
-    unknown = [p for p in counted if p not in names]
-    if unknown:
-        raise Invalid(
-            f"{', '.join(unknown[:5])} {'is' if len(unknown) == 1 else 'are'} not in the persons "
-            "index; list persons you cannot match under unidentified, by name.",
-            fields={"persons": "unknown person"},
-        )
-    held = {
-        e.person_id: e.person.full_name
-        for e in Prisoner.objects.filter(facility=unit, state=HELD)
-        .select_related("person")
-        .order_by("person_id")
-    }
-    assert ctx.head is not None
-    facility_only = [{"person": p, "name": names[p]} for p in counted if p not in held]
-    facility_only += [
-        {
-            "person": None,
-            "name": u.name,
-            "birth_date": u.birth_date.isoformat() if u.birth_date else None,
-        }
-        for u in given.unidentified
-    ]
-    return {
-        "headcount": f"HC-{unit.code}-{ctx.head.seq + 1}",
-        "facility": unit.code,
-        "counted": len(counted) + len(given.unidentified),
-        "register_count": len(held),
-        "persons": counted,
-        "register_only": [{"person": p, "name": n} for p, n in held.items() if p not in counted],
-        "facility_only": facility_only,
     }
 
 
