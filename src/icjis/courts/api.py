@@ -21,7 +21,7 @@ from icjis.core.models import User
 from icjis.core.numbering import normalise
 from icjis.core.refusals import Forbidden, NotFound
 from icjis.courts import measure_terms as terms
-from icjis.courts import performance, verdicts
+from icjis.courts import performance, register, verdicts
 from icjis.courts.assignment import check_recorded
 from icjis.courts.models import CONSENT_NEEDED, CourtCase, Hearing, Measure, Petition
 from icjis.legal.counting import LOCAL_TZ, end_of_day, local_date, start_of_day
@@ -266,7 +266,7 @@ def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]) -> dict
     sentence with the days in custody to credit (CPC 354; CC 80). Courts, prosecutors and
     counsel read the decisions of the cases they may see; prisons, probation and enforcement —
     who execute sentences (CPC 429(2)) — read every conviction, and nothing of the case file."""
-    qs = verdicts.visible_verdicts(request.user)
+    qs = register.visible_verdicts(request.user)
     if filters.court:
         qs = qs.filter(court_id=filters.court)
     if filters.year:
@@ -276,9 +276,9 @@ def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]) -> dict
     qs = qs.select_related("case").order_by("-delivered_at", "-pk")
     rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
     shown = rows[: filters.limit]
-    defendants = verdicts.defendants_of(shown)
+    defendants = register.defendants_of(shown)
     return {
-        "items": [verdicts.decision_json(v, defendants[v.id]) for v in shown],
+        "items": [register.decision_json(v, defendants[v.id]) for v in shown],
         "limit": filters.limit,
         "offset": filters.offset,
         "next_offset": filters.offset + filters.limit if len(rows) > filters.limit else None,
@@ -290,8 +290,8 @@ def get_decision(request: HttpRequest, ecli: str) -> dict[str, Any]:
     """One entry of the register of court decisions, by its ECLI (the read is logged); 404 when
     it does not exist or is not visible to the caller. The verdict document:
     /courts/verdicts/{ecli}."""
-    found = verdicts.access_verdict(request.user, ecli)
-    entry = verdicts.decision_json(found, verdicts.defendants_of([found])[found.id])
+    found = register.access_verdict(request.user, ecli)
+    entry = register.decision_json(found, register.defendants_of([found])[found.id])
     return {**entry, "document": f"/courts/verdicts/{found.id}"}
 
 

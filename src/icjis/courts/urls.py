@@ -3,7 +3,7 @@ site root by icjis.urls."""
 
 from django.urls import path
 
-from icjis.courts import public, verdicts
+from icjis.courts import public, verdict_document
 
 app_name = "courts"
 
@@ -12,5 +12,5 @@ urlpatterns = [
     path("public/courts/<str:court>/screen", public.court_screen, name="screen"),
     path("public/courts/draws/<str:court_case>", public.draw_record, name="draw"),
     path("public/courts/draw-algorithm.py", public.draw_algorithm, name="draw_algorithm"),
-    path("courts/verdicts/<str:ecli>", verdicts.verdict_page, name="verdict"),
+    path("courts/verdicts/<str:ecli>", verdict_document.verdict_page, name="verdict"),
 ]

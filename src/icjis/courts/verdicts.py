@@ -13,6 +13,9 @@ custody the 30 days of appeal run from it (CPC 400(1)). The verdict enters into 
 appeal term has run with no appeal (CPC 426(1)) or on the day the appeal court decides
 (CPC 426(2), see `appeals`): `courts.verdict.enter_into_force`, done by the worker when due and
 by the clerk by hand. The case then goes to execution (or is closed after an acquittal).
+
+The register's queries and entries are in `register`; the verdict document in
+`verdict_document`; turning a verdict in force to execution in `execution`.
 """
 
 from __future__ import annotations
@@ -25,21 +28,15 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
-from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.cache import never_cache
+from django.db.models import QuerySet
 
 from icjis.core import acts, clock
-from icjis.core.access import SYSTEM_USER, log_read, restrict
+from icjis.core.access import SYSTEM_USER
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.jobs import periodic
 from icjis.core.models import Case, CaseParticipant, Event, Unit
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
+from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal
 from icjis.courts.models import Appeal, CourtCase, Hearing, Verdict, VerdictDefendant
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.legal.counting import due_at, last_day_of, local_date, parse_moment, start_of_day
@@ -93,6 +90,14 @@ def verdict_facts(verdict: Verdict) -> dict[str, Any]:
 def ecli_court(court: Unit) -> str:
     """The court part of the ECLI: the court's code in capitals and digits only."""
     return re.sub(r"[^A-Z0-9]", "", court.code.upper())
+
+
+def in_year(qs: QuerySet[Verdict], year: int) -> QuerySet[Verdict]:
+    """Decisions delivered in a calendar year, local time (the year of the ECLI)."""
+    return qs.filter(
+        delivered_at__gte=start_of_day(date(year, 1, 1)),
+        delivered_at__lt=start_of_day(date(year + 1, 1, 1)),
+    )
 
 
 def take_ecli(court: Unit, year: int) -> tuple[str, int]:
@@ -727,167 +732,3 @@ def enter_due_verdicts() -> int:
             continue
         done += 1
     return done
-
-
-# --- the register of court decisions -----------------------------------------------------------
-
-
-def visible_verdicts(user: Any) -> QuerySet[Verdict]:
-    """Decisions the user may read, annotated `full`: the whole entry for those who may read
-    the case (courts, prosecutors, counsel …); for the bodies that execute sentences (prisons,
-    probation, enforcement) nationwide, the convictions only — never the case file."""
-    readable = restrict(user).filter(pk=OuterRef("case_id"))
-    qs = Verdict.objects.annotate(full=Exists(readable))
-    if any(role in EXECUTING_ROLES for role in user.roles):
-        convicted = VerdictDefendant.objects.filter(verdict=OuterRef("pk"), outcome="convicted")
-        qs = qs.annotate(convicted=Exists(convicted))
-        return qs.filter(Q(full=True) | Q(convicted=True))
-    return qs.filter(full=True)
-
-
-def in_year(qs: QuerySet[Verdict], year: int) -> QuerySet[Verdict]:
-    """Decisions delivered in a calendar year, local time (the year of the ECLI)."""
-    return qs.filter(
-        delivered_at__gte=start_of_day(date(year, 1, 1)),
-        delivered_at__lt=start_of_day(date(year + 1, 1, 1)),
-    )
-
-
-def access_verdict(user: Any, ecli: str, purpose: str = "court") -> Verdict:
-    """One decision, if the user may read it (the read is logged); 404 otherwise."""
-    found = None
-    if re.match(ECLI_PATTERN, ecli):
-        found = visible_verdicts(user).filter(pk=ecli).select_related("court", "case").first()
-    if found is None:
-        outcome = "denied" if Verdict.objects.filter(pk=ecli[:60]).exists() else "not_found"
-        log_read(user, "verdict", ecli[:64], purpose, outcome)
-        raise NotFound("No such decision, or it is not visible to you.")
-    log_read(user, "verdict", ecli, purpose, "shown")
-    return found
-
-
-def decision_json(v: Verdict, rows: list[VerdictDefendant]) -> dict[str, Any]:
-    """A register entry: the decision and, per defendant and article, the outcome and sentence.
-    Those who may not read the case see the convictions only."""
-    facts = verdict_facts(v)
-    shown = [r for r in rows if v.full or r.outcome == "convicted"]  # type: ignore[attr-defined]
-    entry: dict[str, Any] = {
-        "ecli": v.id,
-        "court": v.court_id,
-        "court_case": v.court_case_id,
-        "case": v.case_id,
-        "judge": v.judge,
-        "delivered_at": iso(v.delivered_at),
-        "state": v.state,
-        "in_force_at": iso(v.in_force_at),
-        "modified_by": v.modified_by or None,
-        "defendants": [defendant_json(r, facts) for r in shown],
-    }
-    if v.state == "delivered":
-        closes, unserved = appeal_term_closes(v)
-        entry["appeal_until"] = iso(closes)
-        entry["appeal_last_day"] = day_of(closes) if closes else None
-        entry["awaiting_service"] = unserved or None
-    return entry
-
-
-def defendant_json(r: VerdictDefendant, facts: dict[str, Any]) -> dict[str, Any]:
-    person = r.person
-    custody = facts.get("custody", {}).get(r.person_id, {})
-    sentence = None
-    if r.sentence_kind:
-        hours = r.sentence_kind == "community_work"
-        sentence = {
-            "kind": r.sentence_kind,
-            "months": r.months,
-            "amount": None if hours or r.amount is None else int(r.amount),
-            "hours": int(r.amount) if hours and r.amount is not None else None,
-            "regime": r.regime or None,
-            "probation_months": r.probation_months,
-        }
-    return {
-        "person": {
-            "id": person.id,
-            "name": person.full_name,
-            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-            "pin": person.pin,
-        },
-        "outcome": r.outcome,
-        "article": r.article,
-        "part": r.part,
-        "code": r.code,
-        "sentence": sentence,
-        "custody_days": r.custody_credit_days,
-        "house_arrest_days": custody.get("house_arrest_days"),
-    }
-
-
-def defendants_of(verdicts: list[Verdict]) -> dict[str, list[VerdictDefendant]]:
-    """The defendants' rows of several decisions in one query."""
-    rows: dict[str, list[VerdictDefendant]] = {v.id: [] for v in verdicts}
-    qs = VerdictDefendant.objects.filter(verdict_id__in=list(rows)).select_related("person")
-    for r in qs.order_by("verdict_id", "person_id", "article", "part", "pk"):
-        rows[r.verdict_id].append(r)
-    return rows
-
-
-KIND_TEXT = {
-    "imprisonment": _lazy("imprisonment for {months} months in a colony of {regime}"),
-    "probation": _lazy(
-        "imprisonment for {months} months, released from serving it under probation "
-        "supervision for {probation_months} months (CC 82)"
-    ),
-    "fine": _lazy("a fine of {amount} calculation indices (CC 65)"),
-    "community_work": _lazy("community work of {hours} hours (CC 61)"),
-    "restriction_of_liberty": _lazy("restriction of liberty for {months} months (CC 62)"),
-}
-REGIME_TEXT = {
-    "general": _lazy("general regime"),
-    "strict": _lazy("strict regime"),
-    "special": _lazy("special regime"),
-    "educational_general": _lazy("general regime (educational colony)"),
-    "educational_reinforced": _lazy("reinforced regime (educational colony)"),
-}
-
-
-def sentence_text(sentence: dict[str, Any] | None) -> str:
-    """The sentence in words, as the operative part states it (CPC 354(1)(4)-(6))."""
-    if not sentence:
-        return str(_lazy("no sentence imposed (CPC 348(2)(4))"))
-    values = {k: v for k, v in sentence.items() if v is not None}
-    values["regime"] = str(REGIME_TEXT.get(sentence.get("regime") or "", ""))
-    return str(KIND_TEXT[sentence["kind"]]).format_map(_Blank(values))
-
-
-class _Blank(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "—"
-
-
-@never_cache
-@login_required
-def verdict_page(request: HttpRequest, ecli: str) -> HttpResponse:
-    """The verdict document, generated from the record (CPC 351-357): the introductory part,
-    and the operative part per defendant and article. The PDF with signatures comes with the
-    documents module. Opening it is logged."""
-    try:
-        verdict = access_verdict(request.user, ecli)
-    except NotFound:
-        raise Http404("No such decision, or it is not visible to you.") from None
-    entry = decision_json(verdict, defendants_of([verdict])[verdict.id])
-    language = (get_language() or "ru")[:2]
-    persons: dict[str, dict[str, Any]] = {}
-    for d in entry["defendants"]:
-        row = {**d, "sentence_text": sentence_text(d["sentence"])}
-        persons.setdefault(d["person"]["id"], {"person": d["person"], "rows": []})["rows"].append(
-            row
-        )
-    context = {
-        "entry": entry,
-        "verdict": verdict,
-        "court_name": getattr(verdict.court, f"name_{language}", "") or verdict.court.name_ru,
-        "defendants": list(persons.values()),
-        "full": verdict.full,  # type: ignore[attr-defined]
-        "simulated": clock.simulated(),
-    }
-    return render(request, "courts/verdict.html", context)
