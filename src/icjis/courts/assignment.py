@@ -27,6 +27,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, Reaction, act_kind
 from icjis.core.models import Case, CaseOfficer, Event, Unit, User
@@ -57,12 +58,12 @@ OFFICER_ROLE = {"first": "judge", "appeal": "appeal_judge"}
 # A court case no longer adds to its judges' caseload once decided or sent away.
 CLOSED_STATES = ("decided", "returned", "transferred", "closed", "in_force")
 WHY = {
-    "leave": "on leave that day",
-    "recused": "recused in this case (CPC 62-67)",
-    "reassigned": "relieved of this case by the court president",
-    "on_panel": "already on the panel",
-    "took_part": "took part in the case earlier (CPC 64)",
-    "no_share": "takes no new cases under the settings in force",
+    "leave": gettext_noop("on leave that day"),
+    "recused": gettext_noop("recused in this case (CPC 62-67)"),
+    "reassigned": gettext_noop("relieved of this case by the court president"),
+    "on_panel": gettext_noop("already on the panel"),
+    "took_part": gettext_noop("took part in the case earlier (CPC 64)"),
+    "no_share": gettext_noop("takes no new cases under the settings in force"),
 }
 
 Username = Annotated[

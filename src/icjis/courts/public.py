@@ -18,7 +18,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -33,7 +33,11 @@ SCREEN_MAX_AGE = 30
 SCREEN_REFRESH = 60
 DRAW_MAX_AGE = 60
 SHOWN_STATES = ("scheduled", "held")
-REASONS = {"intake": "registration", "recusal": "recusal", "reassignment": "reassignment"}
+REASONS = {
+    "intake": gettext_noop("registration"),
+    "recusal": gettext_noop("recusal"),
+    "reassignment": gettext_noop("reassignment"),
+}
 
 
 def _public(response: HttpResponse, max_age: int) -> HttpResponse:
@@ -169,13 +173,16 @@ def draw_record(request: HttpRequest, court_case: str) -> HttpResponse:
             {
                 "check": check,
                 "record": record,
-                "reason": REASONS.get(record.get("reason", ""), record.get("reason", "")),
+                "reason": _(REASONS.get(record.get("reason", ""), record.get("reason", ""))),
                 "candidates": [
                     {**c, "name": names.get(c["judge"], c["judge"]), "seat": seats.get(c["judge"])}
                     for c in record.get("candidates", [])
                 ],
                 "excluded": [
-                    {"name": names.get(e["judge"], e["judge"]), "why": WHY.get(e["why"], e["why"])}
+                    {
+                        "name": names.get(e["judge"], e["judge"]),
+                        "why": _(WHY.get(e["why"], e["why"])),
+                    }
                     for e in record.get("excluded", [])
                 ],
                 "chosen": [names.get(j, j) for j in record.get("chosen", [])],
