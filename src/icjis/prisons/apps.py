@@ -7,4 +7,4 @@ class PrisonsConfig(AppConfig):
     verbose_name = "Prison register"
 
     def ready(self) -> None:
-        from icjis.prisons import acts, headcount, releases  # noqa: F401
+        from icjis.prisons import acts, headcount, releases, seed  # noqa: F401
