@@ -106,6 +106,7 @@ def test_the_presiding_judge_extends_custody_and_the_running_custody_term_follow
     # The same custody term moves: no second one is started for the person.
     terms = Deadline.objects.filter(case_id=case.number, rule="custody.term")
     assert [(t.state, t.due_at) for t in terms] == [("running", end_of_day(extended))]
+    assert "judge" in terms[0].notify  # the trial judge is warned before custody runs out
     # The ruling is appealed within 10 days (CPC 401(3)-(4)).
     window = case.term("measure.appeal.trial")
     assert window.state == "running" and window.due_at >= end_of_day(today() + timedelta(days=10))
