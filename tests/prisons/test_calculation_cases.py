@@ -116,6 +116,7 @@ def test_imprisonment_under_several_articles_goes_to_manual_calculation(as_user,
     result = created(officer.act("prisons.admit", admit, con.number))["result"]
     assert result["release_date"] is None and "CC 78" in result["manual"]
     assert result["start_date"] == con.in_force_on.isoformat()
+    assert Alert.objects.filter(kind="prisons.manual_calculation", state="open").count() == 1
     ended = refused(
         officer.act(
             "prisons.release", {"person": con.person, "grounds": "end_of_term"}, con.number
@@ -138,4 +139,8 @@ def test_imprisonment_under_several_articles_goes_to_manual_calculation(as_user,
     assert body["result"]["calculation"]["method"] == "manual"
     entry.refresh_from_db()
     assert (entry.release_date, entry.manual_reason) == (date(2034, 9, 12), "")
+    # The alert is answered by the calculation.
+    assert not [
+        a for a in officer.get("/alerts").json() if a["kind"] == "prisons.manual_calculation"
+    ]
     call_command("rebuild_projections", check=True)

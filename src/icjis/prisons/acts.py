@@ -26,7 +26,7 @@ from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.alerts import raise_alert
 from icjis.core.execution import outstanding
-from icjis.core.models import Case, CaseUnit, Event, Person, Unit
+from icjis.core.models import Alert, Case, CaseUnit, Event, Person, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
 from icjis.courts.models import VerdictDefendant
 from icjis.legal.calendar import default_calendar
@@ -209,6 +209,11 @@ def _manual_alert(event: Event, case: Case, unit: str, person: str, reason: str)
     Prisoner.objects.filter(case=case, person_id=person, state__in=OPEN_STATES).update(
         manual_reason=reason[:500]
     )
+    told = Alert.objects.filter(
+        kind="prisons.manual_calculation", case=case, subject=person, state="open"
+    )
+    if told.exists():
+        return  # the officers already have it
     raise_alert(
         event,
         1,
@@ -605,6 +610,13 @@ class ManualIn(pydantic.BaseModel):
 
 def _apply_manual(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     _store(event, data["prisoner"], data["n"], "manual", data["calculation"])
+    # The alert that asked for this calculation is answered by it.
+    Alert.objects.filter(
+        kind="prisons.manual_calculation",
+        case_id=event.stream.removeprefix("case/"),
+        subject=data["person"],
+        state="open",
+    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
     return {"prisoner": data["prisoner"], "calculation": data["calculation"]}
 
 
