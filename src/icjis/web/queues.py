@@ -54,6 +54,8 @@ def _left(due: datetime, now: datetime) -> Cell:
 
 def overdue_terms(user: Any, now: datetime) -> Queue:
     """Terms missed in the cases the user may see (heads of unit, prosecutors, clerks, judges)."""
+    from icjis.web.views import deadline_title
+
     q = Queue(
         "overdue",
         _("Cases past a deadline"),
@@ -68,7 +70,12 @@ def overdue_terms(user: Any, now: datetime) -> Queue:
     )
     for d in terms:
         q.rows.append(
-            [_case_link(d.case_id), Cell(d.title), Cell("", when=d.due_at), _left(d.due_at, now)]
+            [
+                _case_link(d.case_id),
+                Cell(deadline_title(d)),
+                Cell("", when=d.due_at),
+                _left(d.due_at, now),
+            ]
         )
     return q
 

@@ -15,12 +15,15 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,6 +38,7 @@ from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.legal.models import Deadline
+from icjis.legal.rulepacks import builtin_packs
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
 from icjis.web.labels import act_title
 from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
@@ -75,8 +79,18 @@ def localised(obj: Any, field: str = "name") -> str:
     return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_ru", "")
 
 
+CATEGORIES = {
+    "minor_gravity": gettext_lazy("minor gravity"),
+    "less_grave": gettext_lazy("less grave"),
+    "grave": gettext_lazy("grave"),
+    "especially_grave": gettext_lazy("especially grave"),
+}
+
+
 def role_title(name: str) -> str:
     """The title of a role in the current language; an unknown role shows its code."""
+    if name == "system":
+        return str(gettext_lazy("the system"))
     role = ROLES.get(name)
     return localised(role, "title") if role else name
 
@@ -93,6 +107,19 @@ def local_path(candidate: str | None) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
+def deadline_title(deadline: Deadline) -> str:
+    """The title of a term in the current language, from its rule in the rule pack (the row
+    keeps the English title)."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    for pack in builtin_packs():
+        if pack.id == deadline.rule_pack:
+            try:
+                return pack.rule(deadline.rule).title.get(language)
+            except (KeyError, LookupError, ValueError):
+                break
+    return deadline.title
+
+
 def deadline_row(deadline: Deadline, now: datetime) -> dict[str, Any]:
     """A deadline as the pages show it; its state is the API's (`deadline_json`)."""
     state = deadline_json(deadline, now)["state"]
@@ -104,6 +131,7 @@ def deadline_row(deadline: Deadline, now: datetime) -> dict[str, Any]:
         left = ""
     return {
         "deadline": deadline,
+        "title": deadline_title(deadline),
         "state": state,
         "state_label": DEADLINE_STATES.get(state, state),
         "left": left,
@@ -182,10 +210,19 @@ def remember_language(request: HttpRequest, response: HttpResponse, user: Any) -
 LANGUAGE_SESSION_KEY = "language"
 
 
+@csrf_exempt
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """The language switcher: kept for the user (restored at every login), in the session and in
-    the language cookie for visitors who are not logged in."""
+    the language cookie for visitors who are not logged in.
+
+    A logged-in user's choice is checked against CSRF like any change to their account. A
+    visitor's is not: the public report pages send no Referer, so browsers send the switcher's
+    form with `Origin: null`, and changing a visitor's language harms nobody."""
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
     code = request.POST.get("language", "")
     response = redirect(local_path(request.POST.get("next")))
     if code not in LANGUAGE_CODES:
@@ -310,6 +347,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "case": case,
         "stage": STAGES.get(case.stage, case.stage),
+        "category": CATEGORIES.get(case.category, case.category),
         "unit_name": localised(case.unit),
         "court_name": localised(case.court) if case.court else "",
         "officers": [
@@ -378,9 +416,12 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
             else:
                 return _after_act(request, kind, case, outcome)
     else:
+        moment = timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M")
         for f in fields:
             if f.name in request.GET:
                 f.value = request.GET[f.name][:500]
+            elif f.widget == "datetime" and f.required:
+                f.value = moment  # the usual answer (a detention recorded as it happens)
     context = {
         "kind": kind,
         "title": act_title(kind.name),

@@ -1,0 +1,142 @@
+"""What the language tests read: the catalogues (.po, parsed here so the tests need no compiled
+.mo to say what is missing), the strings marked in templates and code, and the English strings
+that must never show on a Kyrgyz or Russian page."""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import cache
+from pathlib import Path
+
+from django.template import Engine
+from django.template.base import Node
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
+
+import icjis
+
+SRC = Path(icjis.__file__).resolve().parent
+LOCALE = SRC / "locale"
+LANGUAGES = ("ky", "ru")
+# The templates these catalogues cover: the staff pages, the public portal and the register's
+# public pages (the courts' pages are marked and translated by the courts module).
+TEMPLATE_DIRS = [SRC / "web" / "templates", SRC / "registry" / "templates"]
+PYTHON_FILES = [
+    *sorted((SRC / "web").glob("*.py")),
+    SRC / "registry" / "receipts.py",
+]
+GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
+
+
+def _unquote(s: str) -> str:
+    return ast.literal_eval(s)
+
+
+@cache
+def catalogue(language: str) -> dict[str, dict[str, object]]:
+    """msgid → {"str": msgstr or [plural forms], "fuzzy": bool}, from the .po file."""
+    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    entries: dict[str, dict[str, object]] = {}
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.splitlines() if line.strip()]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        fields: dict[str, str] = {}
+        current = ""
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(".*")$', line)
+            if match:
+                current = match.group(1)
+                fields[current] = _unquote(match.group(2))
+            elif line.startswith('"') and current:
+                fields[current] += _unquote(line)
+        if "msgid" not in fields or fields["msgid"] == "":
+            continue
+        if "msgid_plural" in fields:
+            forms = [v for k, v in sorted(fields.items()) if k.startswith("msgstr[")]
+            entries[fields["msgid"]] = {"str": forms, "fuzzy": fuzzy}
+        else:
+            entries[fields["msgid"]] = {"str": fields.get("msgstr", ""), "fuzzy": fuzzy}
+    return entries
+
+
+def _walk(nodes: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for node in nodes:
+        out.append(node)
+        for attr in getattr(node, "child_nodelists", ()):
+            out.extend(_walk(getattr(node, attr, None) or []))
+    return out
+
+
+def template_files() -> list[Path]:
+    return sorted(p for d in TEMPLATE_DIRS for p in d.rglob("*.html"))
+
+
+def template_msgids(path: Path) -> set[str]:
+    """The strings a template marks for translation ({% translate %}, {% blocktranslate %})."""
+    engine = Engine(
+        libraries={"i18n": "django.templatetags.i18n", "static": "django.templatetags.static"}
+    )
+    source = path.read_text(encoding="utf-8")
+    # Parse the template alone: {% extends %} and {% include %} need no loader for this.
+    source = re.sub(r"{%\s*(extends|include)\s[^%]*%}", "", source)
+    template = engine.from_string(source)
+    found: set[str] = set()
+    for node in _walk(list(template.nodelist)):
+        if isinstance(node, TranslateNode):
+            literal = node.filter_expression.var.literal
+            if isinstance(literal, str):
+                found.add(str(literal))
+        elif isinstance(node, BlockTranslateNode):
+            singular, _vars = node.render_token_list(node.singular)  # trims if asked
+            found.add(singular)
+    return found
+
+
+def python_msgids(path: Path) -> set[str]:
+    """The literal strings passed to gettext and its kin in a Python file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in GETTEXT_CALLS and node.args and isinstance(node.args[0], ast.Constant):
+                if isinstance(node.args[0].value, str):
+                    found.add(node.args[0].value)
+    return found
+
+
+def all_msgids() -> dict[str, str]:
+    """Every marked string → where it was found."""
+    out: dict[str, str] = {}
+    for path in template_files():
+        for msgid in template_msgids(path):
+            out.setdefault(msgid, str(path.relative_to(SRC)))
+    for path in PYTHON_FILES:
+        for msgid in python_msgids(path):
+            out.setdefault(msgid, str(path.relative_to(SRC)))
+    return out
+
+
+@cache
+def english_strings() -> frozenset[str]:
+    """English strings that have a Kyrgyz or Russian translation different from themselves:
+    if one of them shows on a ky or ru page, something was left untranslated."""
+    from icjis.core.acts import KINDS
+    from icjis.web import labels
+
+    english: set[str] = set()
+    ky, ru = catalogue("ky"), catalogue("ru")
+    for msgid, entry in ky.items():
+        if (
+            isinstance(entry["str"], str)
+            and entry["str"] != msgid
+            and ru.get(msgid, {}).get("str") != msgid
+        ):
+            english.add(msgid)
+    english.update(k.title for k in KINDS.values())
+    english.update(labels.FIELD_TITLES)
+    english.update(v for v in labels.CHOICES.values() if not re.fullmatch(r"[\d()]+|[FM]", v))
+    return frozenset(s for s in english if re.search(r"[A-Za-z]{2}", s))

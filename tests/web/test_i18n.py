@@ -1,0 +1,140 @@
+"""Kyrgyz, Russian and English on every page: every template string is marked for translation,
+every marked string (and every act's title, field and choice) has a non-empty Kyrgyz and Russian
+entry, the switcher is remembered per user, and dates follow the user's language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from tests.web.i18n import (
+    LANGUAGES,
+    SRC,
+    all_msgids,
+    catalogue,
+    python_msgids,
+    template_files,
+    template_msgids,
+)
+
+from icjis.core.acts import KINDS
+from icjis.web import labels
+from icjis.web.models import LanguagePreference
+
+# Text a template may show without translation: the system's name and punctuation.
+UNTRANSLATABLE = {"ICJIS"}
+# The act kinds whose pages exist now; a module added later brings its labels with its pages.
+COVERED = ("alerts.", "persons.", "registry.", "detention.", "legalaid.", "courts.")
+
+
+def unmarked_text(source: str) -> list[str]:
+    """Words of a template that are neither inside a template tag or variable, nor markup."""
+    text = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}", " ", source, flags=re.S)
+    text = re.sub(r"{%\s*blocktranslate.*?{%\s*endblocktranslate\s*%}", " ", text, flags=re.S)
+    text = re.sub(r"{#.*?#}|{%.*?%}|{{.*?}}", " ", text, flags=re.S)
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    words = []
+    # Attributes people read (labels for screen readers, tooltips, placeholders).
+    for value in re.findall(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"', text):
+        words += re.findall(r"[^\W\d_]{2,}", value)
+    text = re.sub(r"<[^>]*>", " ", text)
+    words += re.findall(r"[^\W\d_]{2,}", text)
+    return [w for w in words if w not in UNTRANSLATABLE]
+
+
+def test_the_unmarked_text_finder_finds_a_plain_word():
+    assert unmarked_text("<p>Hello {% translate 'World' %}</p>") == ["Hello"]
+    assert unmarked_text('<nav aria-label="Main">') == ["Main"]
+    assert unmarked_text("<p>{% blocktranslate %}Case {{ n }}{% endblocktranslate %}</p>") == []
+
+
+@pytest.mark.parametrize("path", template_files(), ids=lambda p: str(p.relative_to(SRC)))
+def test_every_template_string_is_marked_for_translation(path: Path):
+    assert unmarked_text(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_marked_string_has_a_translation(language):
+    entries = catalogue(language)
+    missing = {m: where for m, where in all_msgids().items() if m not in entries}
+    empty = [
+        m
+        for m, e in entries.items()
+        if e["fuzzy"] or (not all(e["str"]) if isinstance(e["str"], list) else not e["str"])
+    ]
+    assert missing == {}, f"not in the {language} catalogue (run makemessages and translate)"
+    assert empty == [], f"empty or fuzzy in the {language} catalogue"
+
+
+def test_the_extractors_find_what_the_pages_mark():
+    assert "Acts you may perform now" in template_msgids(SRC / "web/templates/web/case.html")
+    assert "Case %(number)s" in template_msgids(SRC / "web/templates/web/case.html")
+    assert "Cases past a deadline" in python_msgids(SRC / "web/queues.py")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_act_title_field_and_choice_is_labelled_and_translated(language):
+    entries = catalogue(language)
+    for kind in KINDS.values():
+        if not kind.name.startswith(COVERED):
+            continue
+        assert labels.ACT_TITLES.get(kind.name) == kind.title, kind.name
+        schema = kind.schema.model_json_schema()
+        for node in [schema, *schema.get("$defs", {}).values()]:
+            for name, prop in node.get("properties", {}).items():
+                title = prop.get("title") or name.replace("_", " ").title()
+                assert title in labels.FIELD_TITLES, (kind.name, title)
+        assert entries.get(kind.title, {}).get("str"), (language, kind.title)
+    for text in [*labels.FIELD_TITLES.values(), *labels.CHOICES.values()]:
+        assert entries.get(text, {}).get("str"), (language, text)
+
+
+def test_the_compiled_catalogues_are_in_use(client):
+    """`make install` compiles the .po files; without the .mo the pages would be English."""
+    for language in LANGUAGES:
+        assert (SRC / "locale" / language / "LC_MESSAGES" / "django.mo").exists()
+    html = Client(HTTP_ACCEPT_LANGUAGE="ky").get("/login/").content.decode()
+    assert "Кирүү" in html
+    html = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/login/").content.decode()
+    assert "Войти" in html
+
+
+def test_the_chosen_language_is_remembered_for_the_user(world):
+    first = Client()
+    first.post("/login/", {"username": "investigator", "password": "demo"})
+    first.post("/language/", {"language": "ky", "next": "/"})
+    assert LanguagePreference.objects.get(username="investigator").language == "ky"
+    # Another browser, whose own language is English: the user's choice wins after login.
+    second = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = second.post("/login/", {"username": "investigator", "password": "demo"})
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ky"
+    html = second.get("/").content.decode()
+    assert 'lang="ky"' in html
+    assert "Иш тизмеси" in html
+
+
+def test_a_visitor_keeps_the_language_without_logging_in(world):
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    visitor.post("/language/", {"language": "ru", "next": "/public/"})
+    assert visitor.session["language"] == "ru"
+    assert "Публичный портал" in visitor.get("/public/").content.decode()
+    assert not LanguagePreference.objects.exists()
+
+
+def test_an_unknown_language_is_ignored(world):
+    visitor = Client()
+    response = visitor.post("/language/", {"language": "xx", "next": "/public/"})
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_dates_follow_the_language(browser, new_case):
+    number = new_case()
+    english = browser("investigator", "en").get(f"/cases/{number}/").content.decode()
+    russian = browser("investigator", "ru").get(f"/cases/{number}/").content.decode()
+    # Django's formats: English "11/29/2026 8:30 p.m.", Russian "29.11.2026 20:30".
+    assert re.search(r"\d{1,2}/\d{1,2}/\d{4}", english)
+    assert re.search(r"\d{2}\.\d{2}\.\d{4} \d{1,2}:\d{2}", russian)
