@@ -82,6 +82,7 @@ def test_admission_credits_the_days_in_ivs_and_in_custody_exactly(as_user, fixed
     assert "Days in custody ordered by the judge: 36." in en
     assert "Term: 36 months" in en and "CC 80(5)" in en and "CEC 159(2)" in en
     assert "Дней в ИВС (задержание): 2." in calc["breakdown"]["ru"]
+    assert "Убактылуу кармоо жайында (УКЖ) болгон күндөр: 2." in calc["breakdown"]["ky"]
     # The custody term is met by the admission and the execution term too.
     entry = Prisoner.objects.get(case_id=con.number, person_id=con.person)
     assert (entry.state, entry.facility_id) == ("held", "GB-COL")

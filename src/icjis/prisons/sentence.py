@@ -347,6 +347,35 @@ def calculate(inputs: Inputs, rules: Rules, is_working_day: IsWorkingDay) -> Res
         f"({rules.parole[inputs.category][2]}). Ограничения ст. 89 УК решает суд.",
         f"Правила: {rules.version} ({rules.source}).",
     ]
+    ky_start = {
+        "in_force_in_custody": "өкүм мыйзамдуу күчүнө кирген күн (соттолгон камакта болгон)",
+        "admission": "колонияга келген күн (буга чейин соттолгон эркиндикте болгон)",
+    }[inputs.start_reason]
+    ky = [
+        f"Мөөнөт: {months} ай эркинен ажыратуу, {inputs.regime} режим ({rules.term_article}).",
+        f"Мөөнөттүн башталышы: {start.isoformat()}, {ky_start}.",
+        f"Убактылуу кармоо жайында (УКЖ) болгон күндөр: {inputs.ivs_days}.",
+        f"Соттун чечими менен камакта болгон күндөр: {inputs.custody_days}.",
+        f"Үй камагында болгон күндөр: {inputs.house_arrest_days}.",
+        f"Камакта кармоону эсепке алуу: {held} күн × {c.served}/{c.held} = {custody_credit} "
+        f"күн ({c.article}).",
+        f"Үй камагын эсепке алуу: {inputs.house_arrest_days} күн × {h.served}/{h.held} = "
+        f"{house_credit} күн, төмөн карай тегеректелет ({h.article}).",
+        f"Эсепке алуусуз мөөнөттүн акыркы күнү: {start.isoformat()} + {months} ай − 1 күн = "
+        f"{term_end.isoformat()} ({rules.term_article}).",
+        f"Мөөнөттүн акыркы күнү: {term_end.isoformat()} − {total} күн = {last.isoformat()}.",
+        f"Бошотуу күнү: {release.isoformat()}"
+        + (
+            f", {last.isoformat()} дем алыш күнүнүн алдындагы иш күнү ({rules.release_article})."
+            if moved
+            else f" ({rules.release_article})."
+        ),
+        f"Шарттуу түрдө мөөнөтүнөн мурда бошотуу укугу: мөөнөттүн {num}/{den} "
+        f"({(expiry(start, months) - start).days} күн) = {required} күн, анын ичинен {total} "
+        f"эсепке алынган: {parole.isoformat()} баштап ({rules.parole[inputs.category][2]}). "
+        "КЖК 89-беренесиндеги чектөөлөрдү сот чечет.",
+        f"Эрежелер: {rules.version} ({rules.source}).",
+    ]
     return Result(
         start=start,
         term_end=term_end,
@@ -357,7 +386,7 @@ def calculate(inputs: Inputs, rules: Rules, is_working_day: IsWorkingDay) -> Res
         custody_credit=custody_credit,
         house_arrest_credit=house_credit,
         rule_version=rules.version,
-        breakdown={"en": en, "ru": ru},
+        breakdown={"en": en, "ru": ru, "ky": ky},
     )
 
 
