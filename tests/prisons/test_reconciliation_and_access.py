@@ -5,6 +5,8 @@ is logged."""
 from __future__ import annotations
 
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from tests.courts.test_verdicts import created, refused
 from tests.prisons.conftest import ACCUSED, SECOND, Convict
 
@@ -57,6 +59,19 @@ def test_a_mismatched_head_count_shows_the_difference_by_name(as_user, fixed_clo
     auditor = as_user("auditor").get("/prisons/reconciliation").json()
     assert {f["facility"] for f in auditor} == {"GB-COL", "OSH-COL"}
     call_command("rebuild_projections", check=True)
+
+
+def test_the_population_of_every_facility_is_counted_in_one_query(as_user, fixed_clock):
+    two_prisoners(as_user)
+    auditor = as_user("auditor")
+    with CaptureQueriesContext(connection) as queries:
+        shown = auditor.get("/prisons/population").json()
+    assert {(f["facility"], f["held"], f["expected"]) for f in shown} == {
+        ("GB-COL", 2, 0),
+        ("OSH-COL", 0, 0),
+    }
+    counting = [q for q in queries.captured_queries if "prisons_prisoner" in q["sql"]]
+    assert len(counting) == 1
 
 
 def test_another_regions_prison_officer_sees_nothing_of_the_prisoner(as_user, fixed_clock):

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Literal
 
 import pydantic
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from icjis.core import projections
@@ -370,9 +371,16 @@ class AdmitIn(pydantic.BaseModel):
 def _apply_admit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = case_of(event)
     prisoner = data["prisoner"]
-    Prisoner.objects.filter(pk=prisoner).update(
-        state=HELD, facility_id=data["facility"], admitted_at=event.recorded_at
-    )
+    try:
+        with transaction.atomic():
+            Prisoner.objects.filter(pk=prisoner).update(
+                state=HELD, facility_id=data["facility"], admitted_at=event.recorded_at
+            )
+    except IntegrityError:
+        # Another admission of the same person committed between our check and this write.
+        raise Conflict(
+            f"{data['person']} was just admitted elsewhere; the register holds a person once."
+        ) from None
     Movement.objects.create(
         prisoner_id=prisoner,
         kind="admission",
