@@ -7,4 +7,4 @@ class FinesConfig(AppConfig):
     verbose_name = "Enforcement of fines"
 
     def ready(self) -> None:
-        from icjis.fines import acts  # noqa: F401
+        from icjis.fines import acts, seed  # noqa: F401

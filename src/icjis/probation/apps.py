@@ -7,4 +7,4 @@ class ProbationConfig(AppConfig):
     verbose_name = "Probation"
 
     def ready(self) -> None:
-        from icjis.probation import acts, jobs  # noqa: F401
+        from icjis.probation import acts, jobs, seed  # noqa: F401
