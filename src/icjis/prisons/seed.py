@@ -8,12 +8,24 @@ themselves (a data function returning None) until they can be done, so no act is
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from icjis.core.seeding import Story, generator
 
 COLONY = {"": "GB-COL", "_osh": "OSH-COL"}
 OTHER = {"": "_osh", "_osh": ""}
+
+
+@dataclass(frozen=True)
+class _As:
+    """A step's actor named in full (the plot would add its site's suffix to a plain name);
+    compared by value, so a story's steps stay reproducible for a seed."""
+
+    username: str
+
+    def __call__(self, state: dict[str, Any]) -> str:
+        return self.username
 
 
 def _expected(state: dict[str, Any]) -> list[dict[str, Any]]:
@@ -68,7 +80,7 @@ def imprisoned(rng: random.Random, i: int) -> Story:
         return {"facility": facility, "persons": present}
 
     officer = "prison_officer" + (OTHER[suffix] if moved else suffix)
-    plot.then(plot.days(1, 10), lambda s: officer, "prisons.headcount.submit", count, case=False)
+    plot.then(plot.days(1, 10), _As(officer), "prisons.headcount.submit", count, case=False)
     if rng.random() < 0.2:
         grounds = rng.choice(["amnesty", "pardon"])
         document = "Закон КР об амнистии" if grounds == "amnesty" else "Указ Президента КР"
@@ -88,5 +100,5 @@ def imprisoned(rng: random.Random, i: int) -> Story:
                 "document_date": local_date(clock.now()).isoformat(),
             }
 
-        plot.then(plot.days(10, 40), lambda s: officer, "prisons.release", release)
+        plot.then(plot.days(10, 40), _As(officer), "prisons.release", release)
     return Story(plot.steps)
