@@ -187,11 +187,17 @@ def test_a_court_cancelling_supervision_early_completes_it_and_closes_the_case(a
     trial = in_force(as_user, PROBATION)
     f = ProbationFile.objects.get(case_id=trial.number)
     officer = as_user("probation_officer")
+    ahead = {"person": trial.person, "at": iso(clock.now() + timedelta(days=2))}
+    meeting = created(officer.act("probation.meeting.schedule", ahead, trial.number))
     early = {"person": trial.person, "grounds": "cancelled_early", "decision": "№ 1-123/26"}
     body = created(officer.act("probation.complete", early, trial.number))
     assert body["result"]["case_closed"] is True
     assert ProbationFile.objects.get(pk=f.pk).completion_grounds == "cancelled_early"
     assert trial.stage() == "closed"
+    # The meeting still ahead lapses with the file; the job does not find it missed.
+    assert Meeting.objects.get(pk=meeting["result"]["meeting"]).state == "cancelled"
+    clock.advance(timedelta(days=4))
+    assert jobs.run_all()["probation.meetings.missed"] == 0
 
 
 def test_a_report_request_opens_with_the_hearing_and_is_met_by_the_office(as_user):
@@ -325,3 +331,26 @@ def test_community_work_is_completed_when_its_hours_are_served(as_user):
     )
     served = {"person": trial.person, "hours_served": 80}
     assert created(officer.act("probation.complete", served, trial.number))["result"]["case_closed"]
+
+
+def test_the_sentence_supervision_takes_over_from_pretrial_supervision(as_user):
+    trial = Trial(as_user, at_liberty=True)
+    starts = clock.now() + timedelta(days=6)
+    data = {"starts_at": iso(starts), "room": "3", "probation_report": True}
+    created(as_user(trial.judge).act("courts.hearing.schedule", data, trial.number))
+    officer = as_user("probation_officer")
+    pretrial = {"person": trial.person, "type": "pretrial"}
+    first = created(officer.act("probation.register", pretrial, trial.number))["result"]["file"]
+    clock.advance(timedelta(days=6, minutes=1))
+    hearing = Hearing.objects.get(court_case__case_id=trial.number)
+    created(as_user(trial.judge).act("courts.trial.open", {"hearing": hearing.id}, trial.number))
+    unshifted_term()
+    row = {"person": trial.person, "outcome": "convicted", **THEFT, "sentence": PROBATION}
+    created(trial.deliver(row))
+    clock.advance(timedelta(days=31))
+    jobs.run_all()
+    ended = ProbationFile.objects.get(pk=first)
+    assert (ended.state, ended.completion_grounds) == ("completed", "superseded")
+    [running] = ProbationFile.objects.filter(case_id=trial.number, state="active")
+    assert running.type == "executive"
+    call_command("rebuild_projections", check=True)

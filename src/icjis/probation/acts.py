@@ -161,6 +161,14 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     )
     if data["office"]:
         CaseUnit.objects.get_or_create(case=case, unit_id=data["office"], capacity="probation")
+    for ended in ProbationFile.objects.filter(pk__in=data.get("supersedes") or []):
+        ended.state, ended.completed_at = "completed", event.recorded_at
+        ended.completion_grounds = "superseded"
+        ended.save(update_fields=["state", "completed_at", "completion_grounds"])
+        Meeting.objects.filter(file=ended, state="scheduled").update(
+            state="cancelled", recorded_at=event.recorded_at, recorded_by=event.actor
+        )
+        _note_on_case(case.number, ended)
     _note_on_case(case.number, f)
     return {
         "file": f.id,
@@ -187,7 +195,8 @@ def register(ctx: Context) -> dict[str, Any]:
     parole (post-penitentiary, until the end of supervision); an officer registers pre-trial
     and penitentiary probation, and others the system did not bring. The period runs from
     registration (CC 82(4): from the appearance at the office; CEC 62) for `months`, or to the
-    day `until`. A person has one running file of a type in a case."""
+    day `until`. A person has one running file of a type in a case; a running pre-trial file
+    ends when the sentence's supervision begins."""
     case = ctx.case
     given = ctx.input
     assert case is not None
@@ -227,6 +236,14 @@ def register(ctx: Context) -> dict[str, Any]:
         _check_officer(given.officer, office.code if office else "")
     elif not system:
         given.officer = ctx.user.username
+    # Pre-trial supervision ends when the sentence's supervision begins.
+    supersedes = []
+    if given.type in SERVED_TYPES:
+        supersedes = sorted(
+            ProbationFile.objects.filter(
+                case=case, person=person, type="pretrial", state="active"
+            ).values_list("id", flat=True)
+        )
     assert ctx.head is not None
     return {
         "file": f"PB-{case.number}-{ctx.head.seq + 1}",
@@ -241,6 +258,7 @@ def register(ctx: Context) -> dict[str, Any]:
         "officer": given.officer,
         "starts_on": starts_on.isoformat(),
         "ends_on": ends_on.isoformat() if ends_on else None,
+        "supersedes": supersedes,
     }
 
 
@@ -531,7 +549,7 @@ def record_missed(ctx: Context) -> dict[str, Any]:
     """Performed by the system (job `probation.meetings.missed`) for a meeting whose day has
     passed with no attendance recorded: the meeting is missed and the office is alerted."""
     m = _meeting(ctx, ctx.input.meeting)
-    if m.state != "scheduled":
+    if m.state != "scheduled" or m.file.state != "active":
         raise Conflict(f"Meeting {m.id} is already recorded as {m.state}.")
     if ctx.now < missed_after(m):
         raise Conflict(f"Meeting {m.id} can still be recorded until the end of its day.")
@@ -725,6 +743,10 @@ class CompleteIn(pydantic.BaseModel):
 def _apply_complete(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     ProbationFile.objects.filter(pk=data["file"]).update(
         state="completed", completed_at=event.recorded_at, completion_grounds=data["grounds"]
+    )
+    # Meetings still ahead lapse with the file (the job must not find them missed).
+    Meeting.objects.filter(file_id=data["file"], state="scheduled").update(
+        state="cancelled", recorded_at=event.recorded_at, recorded_by=event.actor
     )
     case_number = event.stream.removeprefix("case/")
     _note_on_case(case_number, ProbationFile.objects.get(pk=data["file"]))

@@ -24,7 +24,9 @@ def record_missed_meetings() -> int:
     now = clock.now()
     # A meeting is missed after its local day; anything before yesterday's start surely is,
     # and the act itself checks the exact end of the day.
-    candidates = Meeting.objects.filter(state="scheduled", at__lt=now).select_related("file")
+    candidates = Meeting.objects.filter(
+        state="scheduled", at__lt=now, file__state="active"
+    ).select_related("file")
     done = 0
     for m in candidates.order_by("at", "id")[:BATCH]:
         if now < end_of_day(local_date(m.at)):
