@@ -152,6 +152,15 @@ def test_report_arrest_lawyer_custody_and_public_status(
         )
         assert f"/cases/{case}/" in flow.page.url
         flow.check("case-after-arrest")
+        # On a phone the page reflows instead of scrolling sideways (tables scroll in place).
+        flow.page.set_viewport_size({"width": 375, "height": 740})
+        width = flow.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, width
+        flow.check("case-on-a-phone")
+        flow.page.set_viewport_size({"width": 1024, "height": 768})
+        # Keyboard: the first Tab reaches the skip link, which leads to the content.
+        flow.page.keyboard.press("Tab")
+        assert flow.page.evaluate("() => document.activeElement.className") == "skip"
         assert (
             title("detention.arrest", language) in flow.page.locator("#timeline + *").inner_text()
         )

@@ -16,7 +16,7 @@ import pydantic
 
 from icjis.core import numbering
 from icjis.core.acts import Context, act_kind
-from icjis.core.canonical import sha256_hex
+from icjis.core.canonical import iso, sha256_hex
 from icjis.core.ledger import lock_head
 from icjis.core.models import (
     Case,
@@ -136,7 +136,7 @@ def register_report(ctx: Context) -> dict[str, Any]:
         "channel": data.channel,
         "summary": data.summary,
         "place": data.place.model_dump(),
-        "occurred_at": data.occurred_at,
+        "occurred_at": iso(data.occurred_at),  # as the ledger keeps it (the projection too)
         "applicant": applicant,
         "receipt_hash": sha256_hex(token),
         "legislation_set": legislation_set_on(offence_day).id,

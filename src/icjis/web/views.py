@@ -519,7 +519,9 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
             purpose = "caseload"
         elif visible_persons(request.user).filter(pk=person_id).exists():
             choices = [(p, PURPOSE_LABELS[p]) for p in PURPOSES if p in PURPOSE_LABELS]
-            return render(request, "web/purpose.html", {"person_id": person_id, "choices": choices})
+            return render(
+                request, "web/purpose.html", {"person_id": person_id, "purpose_choices": choices}
+            )
     if purpose not in PURPOSES:
         purpose = "caseload"
     try:
