@@ -15,6 +15,7 @@ from tests.prisons.conftest import Convict, local, today
 from icjis.core import clock
 from icjis.core.models import Alert, CaseUnit
 from icjis.legal.counting import local_date
+from icjis.legal.models import Deadline
 from icjis.prisons.models import Calculation, Prisoner
 
 
@@ -63,6 +64,8 @@ def test_admission_credits_the_days_in_ivs_and_in_custody_exactly(as_user, fixed
     # start: 13.03.2031 + 293 days = 31.12.2031, and 655 − 293 = 362 → the 362nd day of 2032
     # (a leap year of 366) = 27.12.2032.
     assert date(2031, 3, 13) + timedelta(days=655) == date(2032, 12, 27)
+    before = Deadline.objects.get(case_id=con.number, rule="verdict.execution")
+    assert before.state == "running"
     officer = as_user("prison_officer")
     body = created(
         officer.act("prisons.admit", {"person": con.person, "facility": "GB-COL"}, con.number)
@@ -83,7 +86,9 @@ def test_admission_credits_the_days_in_ivs_and_in_custody_exactly(as_user, fixed
     assert "Term: 36 months" in en and "CC 80(5)" in en and "CEC 159(2)" in en
     assert "Дней в ИВС (задержание): 2." in calc["breakdown"]["ru"]
     assert "Убактылуу кармоо жайында (УКЖ) болгон күндөр: 2." in calc["breakdown"]["ky"]
-    # The custody term is met by the admission and the execution term too.
+    # Turning the verdict to execution (CPC 426(4)) is met by the admission.
+    execution = Deadline.objects.get(case_id=con.number, rule="verdict.execution")
+    assert execution.state == "met"
     entry = Prisoner.objects.get(case_id=con.number, person_id=con.person)
     assert (entry.state, entry.facility_id) == ("held", "GB-COL")
     # The officer reads the calculation; the read is logged.
