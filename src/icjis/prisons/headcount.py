@@ -64,7 +64,7 @@ def _apply_headcount(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     "prisons.headcount.submit",
     schema=HeadCountIn,
     roles=(OFFICER,),
-    legal_basis="CEC 78(1); SPEC module G (population reconciliation)",
+    legal_basis="CEC 78(1)",
     target="stream",
     stream_for=_headcount_stream,
     apply=_apply_headcount,
@@ -74,7 +74,9 @@ def submit_headcount(ctx: Context) -> dict[str, Any]:
     """Records the head-count a facility submits — the persons present — and sets it against
     the register at that moment: the two counts and every person who differs, by name, both
     ways (in the register but not counted; counted but not in the register). The white paper
-    found a register of 143 entries for 110 prisoners; such a gap surfaces here."""
+    found a register of 143 entries for 110 prisoners; such a gap surfaces here. The register
+    rests on the admission record (CEC 78(1)); no article sets the count itself, which is a
+    control of the register's accuracy."""
     given = ctx.input
     unit = own_facility(ctx, given.facility, what="head-counts")
     counted = sorted(set(given.persons))
