@@ -14,21 +14,16 @@ and `::test_the_verify_draw_command_exits_non_zero_when_a_record_was_changed`.""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
+from tests.contour.steps import advance, leave_for_the_other_judges, now, ok, reactions
 
-from icjis.core import acts, clock, jobs
+from icjis.core import clock, jobs
 from icjis.core.models import User
 from icjis.courts.verdicts import appeal_due
-from icjis.legal.counting import LOCAL_TZ
-
-pytestmark = pytest.mark.skipif(
-    "courts.case.register" not in acts.KINDS, reason="courts.case.register is not an act yet"
-)
 
 REPORT = {"channel": "in_person", "summary": "Кража из квартиры", "place": {"region": "KG-GB"}}
 ACCUSED = {"surname": "Бейшеналиев", "given_name": "Тимур", "birth_date": "1990-06-21", "sex": "M"}
@@ -41,42 +36,6 @@ COURT_JUDGES = {"judge", "judge_2", "judge_3"}
 def world(world):
     """Every demo user, the court president and the appeal court's judges among them."""
     return {u.username: u for u in User.objects.all()}
-
-
-def ok(response: Any, status: int = 201) -> dict[str, Any]:
-    assert response.status_code == status, response.content
-    return response.json()
-
-
-def reactions(body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for r in body.get("reactions", []):
-        out.append((r["event"]["kind"], r["result"]))
-        out.extend(reactions(r))
-    return out
-
-
-def now(api: Any) -> datetime:
-    return datetime.fromisoformat(ok(api.get("/clock"), 200)["now"].replace("Z", "+00:00"))
-
-
-def advance(text: str) -> None:
-    call_command("clock", "advance", text)
-
-
-def leave_for_the_other_judges(as_user: Any) -> None:
-    """The court president records leave for judge_2 and judge_3 from today for 90 days."""
-    president = as_user("court_president")
-    today = now(president).astimezone(LOCAL_TZ).date()
-    for judge in ("judge_2", "judge_3"):
-        leave = {
-            "court": "GB-SUD",
-            "judge": judge,
-            "starts_on": today.isoformat(),
-            "ends_on": (today + timedelta(days=90)).isoformat(),
-            "reason": "Ежегодный оплачиваемый отпуск",
-        }
-        ok(president.act("courts.judge.leave", leave))
 
 
 def indicted_and_sent(as_user: Any) -> tuple[str, str, str]:
