@@ -148,10 +148,7 @@ KNOWN_EVENT_KINDS = frozenset(
 )
 """Act kinds of the contour (ARCHITECTURE.md), fixed names of the project."""
 
-PROPOSED_EVENT_KINDS = frozenset(
-    {
-    }
-)
+PROPOSED_EVENT_KINDS: frozenset[str] = frozenset()
 """Act kinds the 2021 pack needs that the contour does not name yet (for their modules to add)."""
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
