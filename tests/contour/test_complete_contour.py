@@ -178,7 +178,11 @@ def test_the_complete_contour_from_report_to_the_end_of_every_sentence(
         "probation",
         "fines",
     }
-    assert ok(gb_prison.get(f"/cases/{number}"), 200)["summary"] == ""
+    seen = ok(gb_prison.get(f"/cases/{number}"), 200)
+    assert seen["summary"] == "" and set(seen["details"]) == {"verdict", "verdicts"}
+    assert {p["role"] for p in seen["participants"]} == {"accused"}
+    full = ok(prosecutor.get(f"/cases/{number}"), 200)
+    assert full["summary"] and {"verdicts", "fines", "probation"} <= set(full["details"])
 
     # A is transferred to the Osh colony.
     moved = {"person": a, "facility": "OSH-COL"}
@@ -207,6 +211,11 @@ def test_the_complete_contour_from_report_to_the_end_of_every_sentence(
     bailiff = as_user("enforcement_officer")
     [fine] = ok(bailiff.get("/fines", case=number), 200)["items"]
     assert (fine["person"], fine["amount"]) == (c, "50000.00")  # 500 indices of 100 som
+    assert set(ok(bailiff.get(f"/cases/{number}"), 200)["details"]) == {
+        "verdict",
+        "verdicts",
+        "fines",
+    }
     first = ok(bailiff.act("fines.payment.record", {"fine": fine["id"], "amount": "20000.00"}))
     assert (first["result"]["balance"], first["result"]["closed"]) == ("30000.00", False)
     advance("30d")

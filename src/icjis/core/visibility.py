@@ -29,6 +29,7 @@ class Part:
 
     events: tuple[str, ...]
     deadlines: tuple[str, ...]
+    details: tuple[str, ...] = ()  # keys of `Case.details` (module state) the role reads
 
 
 PARTIAL_ROLES: dict[str, Part] = {
@@ -38,9 +39,17 @@ PARTIAL_ROLES: dict[str, Part] = {
     # The coordinator sees whom the duty lawyer was sent to and why (the arrest), no more.
     "legal_aid_coordinator": Part(("legalaid.", "detention.arrest"), ("detention.",)),
     # The executing bodies: the verdict, the custody credited against it, their own acts.
-    "prison_officer": Part((*EXECUTION, *CUSTODY), ("custody.", "verdict.", "prisons.")),
-    "probation_officer": Part((*EXECUTION, "courts.hearing.schedule"), ("probation.", "verdict.")),
-    "enforcement_officer": Part(EXECUTION, ("verdict.", "fines.")),
+    "prison_officer": Part(
+        (*EXECUTION, *CUSTODY), ("custody.", "verdict.", "prisons."), ("verdict", "verdicts")
+    ),
+    "probation_officer": Part(
+        (*EXECUTION, "courts.hearing.schedule"),
+        ("probation.", "verdict."),
+        ("verdict", "verdicts", "probation"),
+    ),
+    "enforcement_officer": Part(
+        EXECUTION, ("verdict.", "fines."), ("verdict", "verdicts", "fines")
+    ),
 }
 """Roles that read only their part of a case file."""
 
@@ -59,6 +68,7 @@ def part_for(user: Any) -> Part | None:
     return Part(
         tuple(sorted({p for part in parts for p in part.events})),
         tuple(sorted({p for part in parts for p in part.deadlines})),
+        tuple(sorted({k for part in parts for k in part.details})),
     )
 
 
@@ -87,15 +97,15 @@ def visible_events(user: Any, case: Case) -> QuerySet[Event]:
 
 def redact_case(user: Any, body: dict[str, Any]) -> dict[str, Any]:
     """The case as `core.serialise.case_json` renders it, cut to what a partial role reads: no
-    summary or module details, only the defendants among the participants, only the deadlines
-    of its part."""
+    summary, only its modules' details (the verdict, its own files), only the defendants among
+    the participants, only the deadlines of its part."""
     part = part_for(user)
     if part is None:
         return body
     return {
         **body,
         "summary": "",
-        "details": {},
+        "details": {k: v for k, v in body["details"].items() if k in part.details},
         "participants": [p for p in body["participants"] if p["role"] in DEFENDANT_ROLES],
         "deadlines": [d for d in body["deadlines"] if matches(d["rule"], part.deadlines)],
         "partial": True,
