@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from tests.courts.test_measures import custody_for
+from tests.courts.test_measures import custody_for, decide, petitioned_and_consented
 from tests.courts.test_verdicts import THEFT, created
 
 from icjis.core import clock
@@ -32,7 +32,8 @@ class Convict:
     """A theft case (CC 205(3), less grave) in Bishkek: each accused arrested on day A at 07:00
     and held in temporary detention, custody ordered by the investigating judge on day A+1,
     indicted, tried and convicted; the verdict enters into force 31 days after its copy is
-    served. `at_liberty` persons are not arrested."""
+    served. `at_liberty` persons are not arrested (`house_arrest`: put under house arrest by
+    the investigating judge on day A+1 instead)."""
 
     def __init__(
         self,
@@ -40,6 +41,7 @@ class Convict:
         *,
         accused: tuple[dict[str, Any], ...] = (ACCUSED,),
         at_liberty: bool = False,
+        house_arrest: bool = False,
         region: str = "KG-GB",
         court: str = "GB-SUD",
         suffix: str = "",
@@ -78,6 +80,12 @@ class Convict:
             created(inv.act("legalaid.private_counsel", counsel, n))
             created(inv.act("registry.suspicion.notify", {"person": pid}, n))
         self.person = self.persons[0]
+        if at_liberty and house_arrest:
+            clock.advance(timedelta(days=1))
+            self.house_arrest_on = today()
+            for pid in self.persons:
+                pet = petitioned_and_consented(self._as, n, pid, measure="house_arrest")
+                assert decide(self._as, n, pet).status_code == 201
         if not at_liberty:
             clock.advance(timedelta(days=1))
             self.custody_on = today()

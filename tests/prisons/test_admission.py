@@ -99,6 +99,35 @@ def test_admission_credits_the_days_in_ivs_and_in_custody_exactly(as_user, fixed
     assert [(f["facility"], f["held"], f["expected"]) for f in population] == [("GB-COL", 1, 0)]
 
 
+def test_house_arrest_is_credited_five_days_for_one_until_entry_into_force(as_user, fixed_clock):
+    con = Convict(as_user, at_liberty=True, house_arrest=True)
+    con.convict()
+    con.enter_into_force()
+    # Hand computation. House arrest ordered on Tuesday 4 February 2031; the verdict entered
+    # into force on Thursday 13 March with the convict at liberty under house arrest. Days
+    # under house arrest until then: 25 (4-28 Feb) + 12 (1-12 Mar) = 37; credited 5 for 1,
+    # rounded down (CC 80(6)(1)): 7 days. Admitted a week later, on 20 March 2031: the term
+    # starts that day, and the week after entry into force is not credited.
+    assert (con.house_arrest_on, con.in_force_on) == (date(2031, 2, 4), date(2031, 3, 13))
+    clock.advance(timedelta(days=7))
+    assert today() == date(2031, 3, 20)
+    # 36 months: last day 19.03.2034; less 7 = 12.03.2034, a Sunday → released on Friday
+    # 10.03.2034 (CEC 159(2)). Parole (2/3 of 1096 days = 731, less 7 = 724 days): 286 days
+    # to 31.12.2031, 366 in 2032, then the 72nd day of 2033 = 13.03.2033.
+    assert date(2034, 3, 12).weekday() == 6
+    assert date(2031, 3, 20) + timedelta(days=724) == date(2033, 3, 13)
+    officer = as_user("prison_officer")
+    admit = {"person": con.person, "facility": "GB-COL"}
+    result = created(officer.act("prisons.admit", admit, con.number))["result"]
+    calc = result["calculation"]
+    assert (calc["inputs"]["ivs_days"], calc["inputs"]["custody_days"]) == (0, 0)
+    assert calc["inputs"]["house_arrest_days"] == 37
+    assert (calc["house_arrest_credit"], calc["credit_days"]) == (7, 7)
+    assert calc["inputs"]["start_reason"] == "admission" and calc["start"] == "2031-03-20"
+    assert (result["release_date"], result["parole_eligible_on"]) == ("2034-03-10", "2033-03-13")
+    assert "Days under house arrest: 37." in calc["breakdown"]["en"]
+
+
 def test_transfer_then_release_at_term_closes_the_case(as_user, fixed_clock):
     con = Convict(as_user)
     con.convict()

@@ -145,8 +145,10 @@ def _run(
     case: Case, entry: Prisoner, sentence: dict[str, Any], start: date, reason: str
 ) -> dict[str, Any]:
     """A calculation as recorded: inputs, rule version, results and breakdown — or the reason
-    it goes to manual calculation."""
-    held = held_before(f"case/{case.number}", entry.person_id, start)
+    it goes to manual calculation. Time held is credited up to the verdict's entry into force
+    (CC 80(5)-(6)); for a convict held in custody that is also the start of the term."""
+    in_force = local_date(entry.in_force_at)
+    held = held_before(f"case/{case.number}", entry.person_id, min(start, in_force))
     inputs = calc.Inputs(
         months=sentence.get("months"),
         regime=sentence.get("regime") or "",

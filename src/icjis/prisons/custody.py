@@ -5,8 +5,9 @@ and the breakdown must name: days in temporary detention (from the hour of actua
 `detention.arrest` detained_at, to release or to the judge's custody order), days in custody
 ordered by the judge (`courts.measure.decide` granted custody, to release or a milder measure),
 and days under house arrest. A local calendar day begun held counts whole; a day counts once,
-first as detention, then as custody, then as house arrest; days from the start of the term on
-are not counted (they are the term itself)."""
+first as detention, then as custody, then as house arrest. Only days before the given day are
+counted: the day the verdict enters into force, which for a convict held in custody is also the
+first day of the term (CC 80(5)-(6) credit time held until then)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def _days(spans: list[Span], before: date) -> set[date]:
 
 def held_before(stream: str, person: str, start: date) -> dict[str, Any]:
     """Days `person` was held in the case stream before the day `start`: {ivs_days,
-    custody_days, house_arrest_days, in_custody} (in_custody: held at the start of that day)."""
+    custody_days, house_arrest_days, in_custody} (in_custody: held when that day began)."""
     until = start_of_day(start)
     ivs: list[Span] = []
     custody: list[Span] = []
