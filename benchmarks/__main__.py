@@ -1,0 +1,107 @@
+"""`make bench` (= `python -m benchmarks`): every scenario on a throwaway PostgreSQL database,
+each figure printed beside its baseline from the same run, written to benchmarks/results.json.
+
+Scale is an option: `make bench SCALE=20000` grows the ledger to 20,000 cases through acts (see
+growth.py for why there is no faster path) and pads the persons index to 50×SCALE (at most
+1,000,000 persons by default; `PERSONS=` overrides). The default (SCALE=1500, 100,000 persons) is
+meant to finish in about 10–15 minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import traceback
+from pathlib import Path
+
+from benchmarks.common import ROOT, Results, machine, say
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--scale", type=int, default=int(os.environ.get("SCALE") or 1500))
+    parser.add_argument("--persons", type=int, default=int(os.environ.get("PERSONS") or 0))
+    parser.add_argument(
+        "--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS") or 10)
+    )
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS") or 0))
+    parser.add_argument(
+        "--only",
+        default=os.environ.get("BENCH_ONLY", ""),
+        help="comma-separated: acts,http,growth,ledger,search",
+    )
+    parser.add_argument("--out", default=str(ROOT / "results.json"))
+    args = parser.parse_args()
+    os.environ["ICJIS_ENV"] = "test"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icjis.settings")
+    persons = args.persons or min(max(100_000, 50 * args.scale), 1_000_000)
+    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+    only = {s for s in args.only.split(",") if s} or {"acts", "http", "growth", "ledger", "search"}
+    steps = sorted({max(100, args.scale // 10), args.scale})
+    m = machine()
+    say(
+        f"ICJIS benchmarks — {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}, "
+        f"load {m['load_average_at_start']}"
+    )
+    say(
+        f"scale: growth steps {steps} cases, persons index {persons:,}; "
+        f"{args.seconds:.0f}s per rate measurement"
+    )
+    results = Results()
+    log = Path(os.environ.get("ICJIS_HOME", ".")) / "var" / "bench-gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    from benchmarks.database import prepare_django, throwaway_database
+
+    failed = []
+    with throwaway_database(f"icjis_bench_{os.getpid()}") as url:
+        prepare_django(url)
+        from benchmarks import acts_rate, growth, http, ledger, search
+
+        plan = [
+            (
+                "acts",
+                "1. acts per second through perform()",
+                lambda: acts_rate.run(results, url, args.seconds),
+            ),
+            (
+                "http",
+                "2. HTTP acts per second (gunicorn)",
+                lambda: http.run(results, url, args.seconds, workers, log),
+            ),
+            (
+                "growth",
+                "3 and 6. growth and seeding",
+                lambda: growth.run(results, steps, args.seconds),
+            ),
+            ("ledger", "5. ledger verification", lambda: ledger.run(results)),
+            ("search", "4. person search at scale", lambda: search.run(results, persons)),
+        ]
+        for key, title, scenario in plan:
+            if key not in only:
+                continue
+            say(f"\n== {title} ==")
+            t0 = time.perf_counter()
+            try:
+                scenario()
+            except Exception:  # noqa: BLE001 - one failed scenario must not hide the others
+                failed.append(key)
+                traceback.print_exc()
+                results.notes.append(f"scenario {key} failed; see the run's output")
+            say(f"   ({title}: {time.perf_counter() - t0:.1f}s)")
+    results.write(
+        Path(args.out),
+        {
+            "scale": args.scale,
+            "persons": persons,
+            "steps": steps,
+            "gunicorn_workers": workers,
+            "seconds_per_rate": args.seconds,
+        },
+    )
+    say(f"\nwritten {args.out} in {time.time() - results.started:.0f}s total")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
