@@ -13,7 +13,6 @@ from tests.courts.test_verdicts import (
     THEFT,
     Trial,
     created,
-    pytestmark,  # noqa: F401 - skipped until courts.case.register is an act
     refused,
     unshifted_term,
 )

@@ -10,14 +10,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from icjis.core import acts, clock
+from icjis.core import clock
 from icjis.core.models import CaseOfficer
 from icjis.courts import measure_terms as terms
 from icjis.legal.counting import add_months, end_of_day, local_date
 from icjis.legal.models import Deadline
 
 SUSPECT = {"surname": "Асанов", "given_name": "Бакыт", "birth_date": "1990-05-15", "sex": "M"}
-HAS_DETENTION = "detention.arrest" in acts.KINDS
 
 
 def open_case(as_user, suspect=SUSPECT):
@@ -121,9 +120,6 @@ def test_a_custody_order_starts_a_custody_term_due_at_the_end_of_its_last_day_un
     ]
 
 
-@pytest.mark.skipif(
-    not HAS_DETENTION, reason="detention.arrest is not an act yet (module B being written)"
-)
 def test_a_custody_order_replaces_the_45_and_48_hour_detention_clocks(as_user, case):
     n, pid = case
     detained_at = clock.now() - timedelta(hours=10)
@@ -369,10 +365,6 @@ def test_the_queues_show_each_official_what_waits_for_them_in_constant_queries(a
     assert queue("investigator", "consented")[0] == [f"MP-{n}-1"]
 
 
-@pytest.mark.skipif(
-    "legalaid.private_counsel" not in acts.KINDS,
-    reason="legalaid.private_counsel is not an act yet (module C being written)",
-)
 def test_counsel_in_the_case_may_appeal_the_custody_ruling(as_user, case):
     n, pid = case
     pet, _ = custody_for(as_user, n, pid)

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from tests.courts.test_verdicts import (
     Trial,
     created,
-    pytestmark,  # noqa: F401 - skipped until courts.case.register is an act
     refused,
 )
 

@@ -7,7 +7,6 @@ import random
 from collections import Counter
 
 from django.core.management import call_command
-from tests.courts.test_verdicts import pytestmark  # noqa: F401
 
 from icjis.core import seeding
 from icjis.core.models import Event

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from tests.courts.test_verdicts import created, pytestmark, refused  # noqa: F401
+from tests.courts.test_verdicts import created, refused
 
 from icjis.core import clock
 from icjis.core.models import User

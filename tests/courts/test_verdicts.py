@@ -9,22 +9,17 @@ import re
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from icjis.core import acts, clock, jobs
+from icjis.core import clock, jobs
 from icjis.core.canonical import iso
 from icjis.courts.models import CourtCase, Verdict, VerdictDefendant
 from icjis.courts.verdicts import appeal_due
 from icjis.legal.counting import local_date
 from icjis.legal.models import Deadline
-
-pytestmark = pytest.mark.skipif(
-    "courts.case.register" not in acts.KINDS, reason="courts.case.register is not an act yet"
-)
 
 ACCUSED = {
     "surname": "Жумабеков",

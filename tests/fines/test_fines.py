@@ -8,20 +8,15 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from tests.courts.test_verdicts import THEFT, Trial, created, refused, unshifted_term
 
-from icjis.core import acts, clock, jobs
+from icjis.core import clock, jobs
 from icjis.core.execution import remaining
 from icjis.core.models import Event
 from icjis.fines.models import FineFile, Payment
 from icjis.legal.counting import add_months, end_of_day, local_date
-
-pytestmark = pytest.mark.skipif(
-    "courts.case.register" not in acts.KINDS, reason="courts.case.register is not an act yet"
-)
 
 
 def fined(as_user: Any, indices: int = 1500) -> Trial:

@@ -4,7 +4,6 @@ instalments in some stories) and a fine paid in full closes its case, with no ac
 from __future__ import annotations
 
 from django.core.management import call_command
-from tests.courts.test_verdicts import pytestmark  # noqa: F401
 
 from icjis.core import seeding
 from icjis.core.models import Case

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.core.management import call_command
 from tests.courts.test_verdicts import created, refused
 from tests.prisons.conftest import Convict, today
 
-from icjis.core import acts, clock
+from icjis.core import clock
 from icjis.core.execution import remaining
 from icjis.legal.counting import end_of_day
 from icjis.prisons.models import Prisoner
 from icjis.probation.models import ProbationFile
-
-pytestmark = pytest.mark.skipif(
-    "prisons.release" not in acts.KINDS, reason="prisons.release is not an act yet"
-)
 
 
 def test_parole_puts_the_parolee_under_postpenitentiary_supervision(as_user):

@@ -7,22 +7,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from tests.courts.test_verdicts import OTHER, THEFT, Trial, created, refused, unshifted_term
 
-from icjis.core import acts, clock, jobs
+from icjis.core import clock, jobs
 from icjis.core.canonical import iso
 from icjis.core.execution import remaining
 from icjis.core.models import Alert, Event
 from icjis.courts.models import Hearing
 from icjis.legal.counting import Duration, add_months, due_for, end_of_day, local_date
 from icjis.probation.models import Meeting, ProbationFile, ReportRequest
-
-pytestmark = pytest.mark.skipif(
-    "courts.case.register" not in acts.KINDS, reason="courts.case.register is not an act yet"
-)
 
 PROBATION = {"kind": "probation", "months": 24, "probation_months": 12}
 

@@ -5,7 +5,6 @@ through the same acts as live use, with no act refused."""
 from __future__ import annotations
 
 from django.core.management import call_command
-from tests.courts.test_verdicts import pytestmark  # noqa: F401
 
 from icjis.core import seeding
 from icjis.core.models import Case, Event

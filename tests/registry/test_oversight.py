@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 
 from icjis.core import clock
 from icjis.core.access import case_filter, restrict
-from icjis.core.acts import KINDS
 from icjis.core.canonical import iso
 from icjis.core.models import AccessRecord, Event
 from icjis.legal.models import Deadline
@@ -21,7 +20,6 @@ from icjis.registry import oversight
 REPORT = {"channel": "in_person", "summary": "Кража", "place": {"region": "KG-GB"}}
 OSH_REPORT = {"channel": "in_person", "summary": "Кража", "place": {"region": "KG-O"}}
 REFUSE = "registry.case.refuse"
-NO_REFUSE = f"the act {REFUSE} is not declared yet (registry/procedure.py)"
 
 UNDECIDED = ("/oversight/undecided", {})
 MISSED = ("/oversight/deadlines", {"state": "missed"})
@@ -29,11 +27,6 @@ REFUSALS = ("/oversight/refusals", {"days": 30})
 STALE = ("/oversight/stale", {"days": 7})
 LISTS = [UNDECIDED, MISSED, REFUSALS, STALE]
 LIST_IDS = ["undecided", "deadlines", "refusals", "stale"]
-
-
-def needs_refuse(path: str) -> None:
-    if path == REFUSALS[0] and REFUSE not in KINDS:
-        pytest.skip(NO_REFUSE)
 
 
 def register(as_user, registrar: str = "registrar", report: dict = REPORT) -> str:
@@ -71,14 +64,11 @@ def backlog(as_user):
     """In Bishkek: a report nobody decided on past its term, and a refusal; in Osh: a report of
     its own. Returns what each list should show to Bishkek's overseers."""
     undecided = register(as_user)
-    refused = None
-    if REFUSE in KINDS:
-        refused = register(as_user)
-        assign(as_user, refused)
+    refused = register(as_user)
+    assign(as_user, refused)
     osh = register(as_user, "registrar_osh", OSH_REPORT)
     past_the_decision_term(undecided)
-    if refused:
-        refuse(as_user, refused)
+    refuse(as_user, refused)
     return {
         "/oversight/undecided": undecided,
         "/oversight/deadlines": undecided,
@@ -92,7 +82,6 @@ def backlog(as_user):
 def test_each_list_shows_the_units_items_to_its_head_and_district_prosecutor_and_all_to_an_auditor(
     as_user, backlog, path, params
 ):
-    needs_refuse(path)
     for username in ("unit_head", "prosecutor"):
         rows = listed(as_user(username), path, **params)
         assert backlog[path] in rows and backlog["osh"] not in rows, username
@@ -106,7 +95,6 @@ def test_each_list_shows_the_units_items_to_its_head_and_district_prosecutor_and
 def test_each_list_shows_nothing_of_bishkek_to_the_head_and_prosecutor_in_osh(
     as_user, backlog, path, params
 ):
-    needs_refuse(path)
     for username in ("unit_head_osh", "prosecutor_osh"):
         rows = listed(as_user(username), path, **params)
         assert backlog[path] not in rows, username
@@ -213,8 +201,6 @@ def test_a_case_without_movement_is_stale_after_eight_days_and_leaves_after_a_ne
 
 
 def test_a_refusal_is_listed_for_review_for_the_days_asked(as_user):
-    if REFUSE not in KINDS:
-        pytest.skip(NO_REFUSE)
     number = register(as_user)
     assign(as_user, number)
     clock.advance(timedelta(days=5))
@@ -236,8 +222,6 @@ def test_a_refusal_is_listed_for_review_for_the_days_asked(as_user):
 
 
 def test_a_refusal_the_prosecutor_cancels_leaves_the_list(as_user):
-    if REFUSE not in KINDS or "registry.case.reopen" not in KINDS:
-        pytest.skip("the acts registry.case.refuse and registry.case.reopen are not declared yet")
     number = register(as_user)
     assign(as_user, number)
     refuse(as_user, number)
@@ -316,10 +300,10 @@ def test_the_deadlines_list_reads_exactly_the_deadlines_of_the_cases_restrict_le
 
 
 def make_backlog(as_user, count: int) -> None:
-    """`count` reports left undecided past their term (and `count` refusals, where the act
-    exists), so that every list has `count` rows or more."""
+    """`count` reports left undecided past their term and `count` refusals, so that every
+    list has `count` rows or more."""
     numbers = [register(as_user) for _ in range(count)]
-    refused = [register(as_user) for _ in range(count)] if REFUSE in KINDS else []
+    refused = [register(as_user) for _ in range(count)]
     for number in refused:
         assign(as_user, number)
     past_the_decision_term(numbers[0])
@@ -331,7 +315,6 @@ def make_backlog(as_user, count: int) -> None:
 def test_each_list_takes_one_query_of_the_cases_for_2_cases_and_for_20(
     as_user, world, path, params
 ):
-    needs_refuse(path)
     prosecutor = as_user("prosecutor")
 
     def measure() -> tuple[int, int, int]:
