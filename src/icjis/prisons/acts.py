@@ -438,7 +438,8 @@ def admit(ctx: Context) -> dict[str, Any]:
             f"{given.person} is already held at {holding.facility_id} (case {holding.case_id}) "
             "since "
             + local_date(holding.admitted_at or holding.expected_at).isoformat()
-            + "; the register holds a person once — transfer or release that entry first."
+            + "; the register holds a person once. Release that entry first, or have the "
+            "sentences combined (CC 79) and record the result by hand on it."
         )
     start, reason = _start(entry, ctx.now)
     made = _run(case, entry, entry.sentence, start, reason)
