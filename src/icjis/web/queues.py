@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -223,6 +224,108 @@ def hearings_today(user: Any, now: datetime) -> Queue:
     return q
 
 
+def prison_admissions(user: Any) -> Queue:
+    """Convicts expected at the user's colony from verdicts of imprisonment in force."""
+    from icjis.prisons.api import visible_prisoners
+    from icjis.prisons.models import EXPECTED
+
+    q = Queue(
+        "expected",
+        _("Admissions expected"),
+        [_("Case"), _("Person"), _("Verdict in force")],
+        empty=_("No admission is expected."),
+    )
+    rows = (
+        visible_prisoners(user)
+        .filter(state=EXPECTED)
+        .select_related("person")
+        .order_by("in_force_at", "id")[:QUEUE_SIZE]
+    )
+    for p in rows:
+        q.rows.append(
+            [_case_link(p.case_id), Cell(p.person.full_name), Cell("", when=p.in_force_at)]
+        )
+    log_read(user, "prisons", "expected:queue", "caseload", "shown")
+    return q
+
+
+def prison_releases(user: Any, now: datetime) -> Queue:
+    """Prisoners whose release falls within 30 days, or has passed without a release."""
+    from icjis.legal.counting import local_date
+    from icjis.prisons.api import visible_prisoners
+    from icjis.prisons.models import HELD
+
+    q = Queue(
+        "releases",
+        _("Releases due in 30 days"),
+        [_("Case"), _("Person"), _("Release date")],
+        empty=_("No release is due."),
+    )
+    until = local_date(now) + timedelta(days=30)
+    rows = (
+        visible_prisoners(user)
+        .filter(state=HELD, release_date__lte=until)
+        .select_related("person")
+        .order_by("release_date", "id")[:QUEUE_SIZE]
+    )
+    today = local_date(now)
+    for p in rows:
+        q.rows.append(
+            [
+                _case_link(p.case_id),
+                Cell(p.person.full_name),
+                Cell(
+                    date_format(p.release_date, "SHORT_DATE_FORMAT"),
+                    css=("missed" if p.release_date < today else ""),
+                ),
+            ]
+        )
+    log_read(user, "prisons", "releases-due:queue", "caseload", "shown")
+    return q
+
+
+def probation_meetings(user: Any, now: datetime) -> list[Queue]:
+    """The probation officer's meetings today, and those missed in the last 30 days."""
+    from icjis.legal.counting import end_of_day, local_date, start_of_day
+    from icjis.probation.acts import missed_after
+    from icjis.probation.api import visible_meetings
+
+    today = local_date(now)
+    columns = [_("Case"), _("Person"), _("Time")]
+    todays = Queue("meetings-today", _("Meetings today"), columns, empty=_("No meeting today."))
+    for m in (
+        visible_meetings(user)
+        .filter(at__gte=start_of_day(today), at__lt=end_of_day(today))
+        .select_related("file__person")
+        .order_by("at", "id")[:QUEUE_SIZE]
+    ):
+        todays.rows.append(
+            [_case_link(m.file.case_id), Cell(m.file.person.full_name), Cell("", when=m.at)]
+        )
+    missed = Queue(
+        "meetings-missed", _("Missed meetings"), columns, empty=_("No meeting was missed.")
+    )
+    recent = (
+        visible_meetings(user)
+        .filter(at__gte=now - timedelta(days=30), at__lt=now)
+        .filter(state__in=("missed", "absent", "scheduled"))
+        .select_related("file__person")
+        .order_by("-at", "id")
+    )
+    for m in recent[: QUEUE_SIZE * 2]:
+        if m.state == "scheduled" and now < missed_after(m):
+            continue
+        missed.rows.append(
+            [
+                _case_link(m.file.case_id),
+                Cell(m.file.person.full_name),
+                Cell("", when=m.at, css="missed"),
+            ]
+        )
+    log_read(user, "probation", "meetings:queue", "supervision", "shown")
+    return [todays, missed]
+
+
 DETENTION_STATES = {
     "arrested": gettext_lazy("arrested, not yet admitted"),
     "admitted": gettext_lazy("admitted"),
@@ -269,6 +372,12 @@ def queues_for(user: Any, now: datetime) -> list[Queue]:
         )
     if roles & {"court_clerk", "judge", "court_president"}:
         add(hearings_today(user, now))
+    if "prison_officer" in roles:
+        add(prison_admissions(user))
+        add(prison_releases(user, now))
+    if "probation_officer" in roles:
+        for q in probation_meetings(user, now):
+            add(q)
     if "prosecutor" in roles:
         add(awaiting_prosecutor(user))
     if roles & {"unit_head", "prosecutor"}:

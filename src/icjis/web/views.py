@@ -37,6 +37,7 @@ from icjis.core.persons import search
 from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
+from icjis.core.visibility import DEFENDANT_ROLES, matches, part_for, visible_events
 from icjis.legal.models import Deadline
 from icjis.legal.rulepacks import builtin_packs
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
@@ -306,12 +307,8 @@ def _open_case(request: HttpRequest, number: str, purpose: str = "caseload") -> 
 
 
 def timeline_of(user: Any, case: Any) -> list[Event]:
-    """The events of the case the user may see: the function the API uses when it exists
-    (`core.visibility.visible_events`), otherwise the whole stream of the case."""
-    try:
-        from icjis.core.visibility import visible_events  # type: ignore[import-not-found]
-    except ImportError:
-        return list(Event.objects.filter(stream=f"case/{case.number}").order_by("seq"))
+    """The events of the case the user may read: the same function the API's timeline uses
+    (`core.visibility.visible_events`), so the page and the API cannot drift apart."""
     return list(visible_events(user, case))
 
 
@@ -344,8 +341,14 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
             "username", "full_name"
         )
     )
+    deadlines = case.deadlines.with_state(now).order_by("due_at", "rule")
+    part = part_for(request.user)
+    if part is not None:  # a role that reads only its part of the file (core.visibility)
+        participants = participants.filter(role__in=DEFENDANT_ROLES)
+        deadlines = [d for d in deadlines if matches(d.rule, part.deadlines)]
     context = {
         "case": case,
+        "partial": part is not None,
         "stage": STAGES.get(case.stage, case.stage),
         "category": CATEGORIES.get(case.category, case.category),
         "unit_name": localised(case.unit),
@@ -354,9 +357,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
             {"officer": o, "name": names.get(o.username, o.username), "role": role_title(o.role)}
             for o in officers
         ],
-        "deadlines": [
-            deadline_row(d, now) for d in case.deadlines.with_state(now).order_by("due_at", "rule")
-        ],
+        "deadlines": [deadline_row(d, now) for d in deadlines],
         "participants": [
             {"participant": p, "role": PARTICIPANT_ROLES.get(p.role, p.role)} for p in participants
         ],
