@@ -64,3 +64,27 @@ def test_the_probation_officer_sees_meetings_today_and_then_missed(browser, as_u
     html = browser("probation_officer").get("/").content.decode()
     missed = section(html, "meetings-missed")
     assert f'href="/cases/{trial.number}/"' in missed and 'class="missed"' in missed
+
+
+def test_the_clerk_and_the_judge_see_the_hearings_of_today(browser, as_user, fixed_clock):  # noqa: F811
+    from datetime import timedelta
+
+    from tests.courts.test_verdicts import created
+
+    from icjis.core import clock
+    from icjis.core.canonical import iso
+
+    con = Convict(as_user)  # Bishkek, indicted and drawn to a judge of GB-SUD
+    # Set 6 days ahead (the parties are told 5 days before), at 11:00 on the fixed clock's day.
+    starts = clock.now() + timedelta(days=6, hours=2)
+    created(
+        as_user(con.judge).act(
+            "courts.hearing.schedule", {"starts_at": iso(starts), "room": "3"}, con.number
+        )
+    )
+    clock.advance(timedelta(days=6))
+    for user in ("court_clerk", con.judge):
+        hearings = section(browser(user).get("/").content.decode(), "hearings")
+        assert f'href="/cases/{con.number}/"' in hearings, user
+    osh = browser("court_clerk_osh").get("/").content.decode()
+    assert con.number not in osh

@@ -77,6 +77,7 @@ def staff_pages(number: str, person: str) -> list[str]:
         f"/persons/{person}/",
         f"/audit/persons/{person}/",
         "/feedback/list/",
+        "/feedback/mine/",
     ]
 
 
@@ -310,6 +311,10 @@ def test_feedback_from_a_staff_page_is_listed_and_answered(browser, world):
     admin.post("/feedback/list/", {"id": item.pk, "status": "answered", "answer": "Исправлено"})
     item.refresh_from_db()
     assert (item.status, item.answer, item.answered_by) == ("answered", "Исправлено", "admin")
+    # The author reads the answer.
+    mine = investigator.get("/feedback/mine/").content.decode()
+    assert "Исправлено" in mine and "answered" in mine
+    assert "Поиск медленный" not in browser("registrar").get("/feedback/mine/").content.decode()
 
 
 def test_feedback_never_leaves_the_site(browser, world):

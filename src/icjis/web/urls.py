@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/persons/<str:person_id>/", views.person_views, name="person_views"),
     path("feedback/", views.feedback_send, name="feedback"),
     path("feedback/list/", views.feedback_list, name="feedback_list"),
+    path("feedback/mine/", views.feedback_mine, name="feedback_mine"),
     path("public/", views.portal, name="portal"),
     path("public/verify/", views.verify_document, name="verify"),
     path("public/feedback/", views.public_feedback, name="public_feedback"),

@@ -653,3 +653,14 @@ def public_feedback(request: HttpRequest) -> HttpResponse:
         sent = True
         form = PublicFeedbackForm()
     return render(request, "web/public_feedback.html", {"form": form, "sent": sent})
+
+
+@never_cache
+@login_required
+def feedback_mine(request: HttpRequest) -> HttpResponse:
+    """The user's own remarks with their status and the administrators' answers."""
+    items = [
+        {"item": f, "status": FEEDBACK_STATES.get(f.status, f.status)}
+        for f in Feedback.objects.filter(author=request.user.username).order_by("-sent_at")[:100]
+    ]
+    return render(request, "web/feedback_mine.html", {"items": items})
