@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 PG_DB := icjis_make_$(shell echo $$$$)
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres install lint bench clean pg-up nats-up
+.PHONY: demo test test-sqlite test-postgres install lint bench test-reliability clean pg-up nats-up
 
 $(STAMP): pyproject.toml
 	@# WeasyPrint (receipt PDFs) needs Debian's pango; installed only where it is missing.
@@ -53,7 +53,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 
 bench: $(STAMP) pg-up
-	ICJIS_ENV=test $(BIN)/python -m benchmarks
+	ICJIS_ENV=test $(BIN)/python -m benchmarks $(if $(SCALE),--scale $(SCALE)) $(if $(PERSONS),--persons $(PERSONS))
+
+# The reliability and security suite alone (it also runs within `make test`): gunicorn under
+# load, SIGKILL, a database outage, the access matrix, fuzzing of the reads, logs.
+test-reliability: $(STAMP) pg-up
+	@echo "=== reliability and security suite on PostgreSQL ($(PG_DB)) ==="
+	ICJIS_ENV=test DATABASE_URL=$(PG_URL)/$(PG_DB) $(BIN)/python -m pytest tests/reliability $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var
