@@ -178,6 +178,18 @@ def test_the_complete_contour_from_report_to_the_end_of_every_sentence(
         "probation",
         "fines",
     }
+    [arrest_seen] = [e for e in part if e["kind"] == "detention.arrest"]
+    assert "grounds" not in arrest_seen["data"] and "place" not in arrest_seen["data"]
+    assert arrest_seen["redacted"] == ["grounds", "place"] and arrest_seen["data"]["detained_at"]
+    assert not part_kinds & {"detention.medical_exam", "detention.admit", "legalaid.accept"}
+    rules = {d["rule"] for d in ok(gb_prison.get("/deadlines", case=number), 200)}
+    assert rules and all(r.startswith(("custody.", "verdict.", "prisons.")) for r in rules)
+    call_command("worker", once=True)  # the outbox delivered to the pull feed
+    fed = ok(gb_prison.get("/feed", limit=1000), 200)["items"]
+    fed_kinds = {e["kind"] for e in fed if e["stream"] == f"case/{number}"}
+    assert "prisons.admit" in fed_kinds and "detention.arrest" in fed_kinds
+    assert not fed_kinds & {"registry.report.register", "registry.participant.add"}
+    assert not fed_kinds & {"detention.medical_exam", "courts.measure.petition"}
     seen = ok(gb_prison.get(f"/cases/{number}"), 200)
     assert seen["summary"] == "" and set(seen["details"]) == {"verdict", "verdicts"}
     assert {p["role"] for p in seen["participants"]} == {"accused"}

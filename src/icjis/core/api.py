@@ -28,7 +28,13 @@ from icjis.core.numbering import normalise
 from icjis.core.persons import search
 from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal
 from icjis.core.serialise import case_json, deadline_json, event_json, person_json
-from icjis.core.visibility import redact_case, visible_events
+from icjis.core.visibility import (
+    deadline_filter,
+    event_filter,
+    redact_case,
+    redact_event,
+    visible_events,
+)
 from icjis.legal.models import Deadline
 
 log = logging.getLogger("icjis.api")
@@ -212,7 +218,7 @@ def get_timeline(
     """The case's events the caller may see, in order: the whole journey across agencies, or
     the caller's part of it (`core.visibility`)."""
     case = access_case(request.user, _case_number(number), purpose)
-    return [event_json(e) for e in visible_events(request.user, case)]
+    return [redact_event(request.user, event_json(e)) for e in visible_events(request.user, case)]
 
 
 class CaseFilter(Schema):
@@ -267,6 +273,8 @@ def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list
     """Deadlines of the cases the caller may see; `state` is computed at query time."""
     now = clock.now()
     qs = Deadline.objects.filter(case__in=restrict(request.user).values("pk"))
+    if (only := deadline_filter(request.user)) is not None:
+        qs = qs.filter(only)
     if filters.state:
         if filters.state not in ("running", "met", "missed", "suspended", "cancelled", "lapsed"):
             raise Invalid("state must be running, met, missed, suspended, cancelled or lapsed.")
@@ -373,9 +381,15 @@ def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, An
     qs = FeedEntry.objects.filter(position__gt=max(0, after)).select_related("event")
     if scope_of(request.user) != "national":
         qs = qs.filter(case_number__in=restrict(request.user).values("pk"))
+    if (only := event_filter(request.user, "event__kind")) is not None:
+        qs = qs.filter(only)
     rows = list(qs.order_by("position")[: max(1, min(limit, 1000))])
+    user = request.user
     return {
-        "items": [{"position": r.position, "topic": r.topic, **event_json(r.event)} for r in rows],
+        "items": [
+            {"position": r.position, "topic": r.topic, **redact_event(user, event_json(r.event))}
+            for r in rows
+        ],
         "cursor": rows[-1].position if rows else max(0, after),
     }
 

@@ -20,6 +20,19 @@ from icjis.core.models import Case, Event
 
 EXECUTION = ("courts.verdict.", "courts.appeal.decide", "prisons.", "probation.", "fines.")
 CUSTODY = ("detention.", "courts.measure.decide")
+CREDITED = (
+    "detention.arrest",
+    "detention.release",
+    "detention.transfer",
+    "courts.measure.decide",
+)
+"""The custody a sentence credits (CC 80(5)-(6)): when it began and ended — not the detention
+file's medical findings, complaints, effects or the grounds of the arrest."""
+REDACTED_FIELDS = frozenset(
+    {"grounds", "place", "note", "notes", "summary", "text", "description", "reasons", "findings"}
+)
+"""Free-text fields of events a partial role reads: they may carry the investigation's facts or
+a third person's words, so a partial reader gets the event without them."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,7 @@ PARTIAL_ROLES: dict[str, Part] = {
     "legal_aid_coordinator": Part(("legalaid.", "detention.arrest"), ("detention.",)),
     # The executing bodies: the verdict, the custody credited against it, their own acts.
     "prison_officer": Part(
-        (*EXECUTION, *CUSTODY), ("custody.", "verdict.", "prisons."), ("verdict", "verdicts")
+        (*EXECUTION, *CREDITED), ("custody.", "verdict.", "prisons."), ("verdict", "verdicts")
     ),
     "probation_officer": Part(
         (*EXECUTION, "courts.hearing.schedule"),
@@ -81,18 +94,47 @@ def matches(name: str, prefixes: tuple[str, ...]) -> bool:
     return any(name == p or name.startswith(p if p.endswith(".") else p + ".") for p in prefixes)
 
 
-def _kind_filter(prefixes: tuple[str, ...]) -> Q:
+def name_filter(field: str, prefixes: tuple[str, ...]) -> Q:
+    """A Q matching `field` against ids or id prefixes (see `matches`)."""
     q = Q(pk__in=[])
     for p in prefixes:
-        q |= Q(kind__startswith=p) if p.endswith(".") else Q(kind=p) | Q(kind__startswith=p + ".")
+        if p.endswith("."):
+            q |= Q(**{f"{field}__startswith": p})
+        else:
+            q |= Q(**{field: p}) | Q(**{f"{field}__startswith": p + "."})
     return q
+
+
+def event_filter(user: Any, field: str = "kind") -> Q | None:
+    """The events (by their kind, at `field`) the user reads; None for every event."""
+    part = part_for(user)
+    return None if part is None else name_filter(field, part.events)
+
+
+def deadline_filter(user: Any, field: str = "rule") -> Q | None:
+    """The deadlines (by their rule, at `field`) the user reads; None for every deadline."""
+    part = part_for(user)
+    return None if part is None else name_filter(field, part.deadlines)
 
 
 def visible_events(user: Any, case: Case) -> QuerySet[Event]:
     """The case's events the user may read, in order (the case opened through `access_case`)."""
     events = Event.objects.filter(stream=f"case/{case.number}").order_by("seq")
-    part = part_for(user)
-    return events if part is None else events.filter(_kind_filter(part.events))
+    q = event_filter(user)
+    return events if q is None else events.filter(q)
+
+
+def redact_event(user: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """An event as `core.serialise.event_json` renders it, without its free-text fields for a
+    partial reader (the hash still proves the whole event; the redaction is marked)."""
+    if whole_file(user):
+        return body
+    data = body["data"]
+    hidden = sorted(k for k in data if k in REDACTED_FIELDS)
+    if not hidden:
+        return body
+    kept = {k: v for k, v in data.items() if k not in REDACTED_FIELDS}
+    return {**body, "data": kept, "redacted": hidden}
 
 
 def redact_case(user: Any, body: dict[str, Any]) -> dict[str, Any]:
