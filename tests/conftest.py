@@ -13,11 +13,17 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from icjis.core import dbtriggers, seeding  # noqa: E402
 from icjis.core.auth import issue_token  # noqa: E402
 from icjis.core.demo import seed_world  # noqa: E402
 from icjis.core.models import User  # noqa: E402
+
+# Property tests run the same examples every time (STYLE: fixed seeds), keep no example database
+# between runs, and do not time individual examples on a shared 2-core machine.
+hypothesis_settings.register_profile("icjis", derandomize=True, database=None, deadline=None)
+hypothesis_settings.load_profile("icjis")
 
 
 @pytest.fixture
