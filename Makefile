@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	@if command -v apt-get >/dev/null && { ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; }; then \
 	  apt-get update -qq && apt-get install -y -qq chromium gettext; \
 	fi
-	cd src/icjis && ICJIS_ENV=test ../../$(BIN)/icjis compilemessages
+	cd src/icjis && ICJIS_HOME=$(CURDIR) ICJIS_ENV=test ../../$(BIN)/icjis compilemessages
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -139,8 +139,11 @@ def deadline_row(deadline: Deadline, now: datetime) -> dict[str, Any]:
     }
 
 
-def next_open_deadlines(numbers: list[str], now: datetime) -> dict[str, dict[str, Any]]:
-    """The earliest running or missed deadline of each case, by case number (one query)."""
+def next_open_deadlines(
+    numbers: list[str], now: datetime, part: Any = None
+) -> dict[str, dict[str, Any]]:
+    """The earliest running or missed deadline of each case, by case number (one query); for a
+    role that reads only its part of a file (`core.visibility`), among the terms of that part."""
     found: dict[str, dict[str, Any]] = {}
     open_terms = (
         Deadline.objects.filter(case__in=numbers)
@@ -149,6 +152,8 @@ def next_open_deadlines(numbers: list[str], now: datetime) -> dict[str, dict[str
         .order_by("case_id", "due_at", "rule")
     )
     for deadline in open_terms:
+        if part is not None and not matches(deadline.rule, part.deadlines):
+            continue
         if deadline.case_id not in found:
             found[deadline.case_id] = deadline_row(deadline, now)
     return found
@@ -247,7 +252,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def _case_rows(user: Any, now: datetime) -> list[dict[str, Any]]:
     visible = restrict(user).select_related("unit").order_by("-last_movement_at", "number")
     cases = list(visible[:WORK_LIST_SIZE])
-    deadlines = next_open_deadlines([c.number for c in cases], now)
+    deadlines = next_open_deadlines([c.number for c in cases], now, part_for(user))
     return [
         {"case": c, "stage": STAGES.get(c.stage, c.stage), "next": deadlines.get(c.number)}
         for c in cases
