@@ -33,8 +33,8 @@ from icjis.courts.models import VerdictDefendant
 from icjis.legal.calendar import default_calendar
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.legal.counting import local_date
+from icjis.legal.custody_time import held_before
 from icjis.prisons import sentence as calc
-from icjis.prisons.custody import held_before
 from icjis.prisons.models import (
     EXPECTED,
     HELD,

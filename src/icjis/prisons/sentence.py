@@ -2,7 +2,7 @@
 
 Pure: no clock, no database. Given the term, regime and category of the crime from the verdict,
 the start of the term and the days held before it (temporary detention, custody ordered by the
-judge, house arrest — counted from the ledger by `icjis.prisons.custody`), it gives the last day
+judge, house arrest — counted from the ledger by `icjis.legal.custody_time`), it gives the last day
 of the term, the release date and the date from which parole may be applied for, with a
 breakdown in English and Russian naming every input. The rules are data
 (`rules/<legislation set>.toml`), each value with its article:

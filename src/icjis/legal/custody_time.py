@@ -1,13 +1,24 @@
-"""Days a convict was held in the case before the term began, read from the ledger (read only).
+"""Days a person was held in a case before a given day — the one custody-day counter of ICJIS.
 
-A generalisation of `courts.verdicts.custody_record` that keeps apart what CC 80(5)-(6) credits
-and the breakdown must name: days in temporary detention (from the hour of actual detention,
-`detention.arrest` detained_at, to release or to the judge's custody order), days in custody
-ordered by the judge (`courts.measure.decide` granted custody, to release or a milder measure),
-and days under house arrest. A local calendar day begun held counts whole; a day counts once,
-first as detention, then as custody, then as house arrest. Only days before the given day are
-counted: the day the verdict enters into force, which for a convict held in custody is also the
-first day of the term (CC 80(5)-(6) credit time held until then)."""
+Read only, from the ledger of the case stream. It keeps apart what CC 80(5)-(6) (Criminal Code
+of 28.10.2021 No. 127) credits and a breakdown must name:
+
+- days in temporary detention (IVS): from the hour of actual detention (`detention.arrest`
+  `detained_at`) to release or to the judge's custody order;
+- days in custody ordered by the judge (`courts.measure.decide` granted `custody`), to release or
+  to a milder measure — CC 80(5): one day in custody for two days of imprisonment;
+- days under house arrest (`courts.measure.decide` granted `house_arrest`) — CC 80(6): five days
+  for one day of imprisonment, one for one of corrective labour and restriction of liberty.
+
+Convention (the one every module uses): a local (Asia/Bishkek) calendar day begun held counts
+whole; a day counts once, first as detention, then as custody, then as house arrest; and only
+days *before* the given day are counted. CC 80(5)-(6) credit the time held "до вступления
+приговора в законную силу": the day the verdict enters into force is not credited, because for a
+convict held in custody it is the first day of the term. So pass the day of entry into force
+(or an earlier start of the term, if any) as `before`.
+
+Nothing here reads a clock.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +32,9 @@ from icjis.legal.engine import subject_value
 Span = tuple[datetime, datetime]
 
 
-def _days(spans: list[Span], before: date) -> set[date]:
+def days_held(spans: list[Span], before: date) -> set[date]:
+    """The local calendar days touched by any of `spans` (a day begun held counts whole), only
+    those before the day `before`."""
     days: set[date] = set()
     for start, end in spans:
         first, last = local_date(start), local_date(max(start, end))
@@ -91,9 +104,9 @@ def held_before(stream: str, person: str, start: date) -> dict[str, Any]:
         custody.append((ordered, until))
     if home is not None:
         house.append((home, until))
-    ivs_days = _days(ivs, start)
-    custody_days = _days(custody, start) - ivs_days
-    house_days = _days(house, start) - ivs_days - custody_days
+    ivs_days = days_held(ivs, start)
+    custody_days = days_held(custody, start) - ivs_days
+    house_days = days_held(house, start) - ivs_days - custody_days
     return {
         "ivs_days": len(ivs_days),
         "custody_days": len(custody_days),
