@@ -367,3 +367,20 @@ def test_no_page_loads_anything_from_another_site(browser, arrested):
     html = browser("ivs_officer").get("/").content.decode()
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
     assert 'src="/static/web/htmx.min.js"' in html
+
+
+def test_the_coordinator_sees_the_gaps_of_the_duty_rosters(browser, world):
+    html = browser("legal_aid_coordinator").get("/").content.decode()
+    assert 'id="queue-roster-gaps"' in html
+    assert 'id="queue-appointments-unassigned-offered"' in html
+
+
+def test_legal_citations_name_the_codes_in_the_users_language(browser, new_case, term):
+    number = new_case()
+    russian = browser("investigator", "ru").get(f"/cases/{number}/").content.decode()
+    kyrgyz = browser("investigator", "ky").get(f"/cases/{number}/").content.decode()
+    english = browser("investigator", "en").get(f"/cases/{number}/").content.decode()
+    # The registration's basis, "CPC 145(1), 146(2), 147(1)", in each language.
+    assert "УПК 145(1), 146(2), 147(1)" in russian
+    assert "КЖПК 145(1), 146(2), 147(1)" in kyrgyz
+    assert "CPC 145(1), 146(2), 147(1)" in english

@@ -6,6 +6,8 @@ fails when an act kind, field or choice is missing here, so a new act is transla
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext, gettext_noop
 
 ACT_TITLES = {
@@ -355,3 +357,33 @@ def choice_label(value: str) -> str:
     """The label of a choice (an enum value of a schema) in the current language."""
     known = CHOICES.get(value)
     return gettext(known) if known else value
+
+
+# Words of legal citations ("CPC 96(2); Law on State-Guaranteed Legal Aid"), longest first.
+BASIS_TERMS = [
+    gettext_noop("Law on State-Guaranteed Legal Aid"),
+    gettext_noop("Supervision of the procedure"),
+    gettext_noop("state register of advocates"),
+    gettext_noop("article to be confirmed"),
+    gettext_noop("Law on personal data"),
+    gettext_noop("accuracy of records"),
+    gettext_noop("Law on Probation of"),
+    gettext_noop("Constitution of"),
+    gettext_noop("duty lawyers"),
+    gettext_noop("Constitution"),
+    gettext_noop("No."),
+    gettext_noop("CPC"),
+    gettext_noop("CEC"),
+    gettext_noop("CC"),
+]
+_BASIS = re.compile(
+    "|".join(
+        rf"(?<!\w){re.escape(t)}(?!\w)" if t[-1].isalnum() else re.escape(t) for t in BASIS_TERMS
+    )
+)
+
+
+def legal_basis(text: str) -> str:
+    """A legal citation with the names of the codes and laws in the current language; the
+    article numbers stay as they are."""
+    return _BASIS.sub(lambda m: gettext(m.group(0)), text or "")

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -187,6 +187,35 @@ def appointments(user: Any, states: tuple[str, ...], title: str, empty: str) -> 
     return q
 
 
+def roster_gaps(request: Any) -> Queue:
+    """Stretches of the next 7 days when nobody is on duty in a district of the coordinator's
+    area (the API's own coverage computation)."""
+    from datetime import datetime as moment
+
+    from icjis.legalaid.api import Period, coverage
+
+    q = Queue(
+        "roster-gaps",
+        _("Duty roster gaps in the next 7 days"),
+        [_("District"), _("From"), _("Until"), _("Hours")],
+        empty=_("Every district has a lawyer on duty."),
+    )
+    body = coverage(request, Period.model_validate({}))
+    for district in body["districts"]:
+        for gap in district["gaps"][:3]:
+            q.rows.append(
+                [
+                    Cell(district["name"]),
+                    Cell("", when=moment.fromisoformat(gap["from"].replace("Z", "+00:00"))),
+                    Cell("", when=moment.fromisoformat(gap["to"].replace("Z", "+00:00"))),
+                    Cell(number_format(gap["hours"], 1), css="missed"),
+                ]
+            )
+        if len(q.rows) >= QUEUE_SIZE:
+            break
+    return q
+
+
 def hearings_today(user: Any, now: datetime) -> Queue:
     """The hearings of the user's court today (clerks and judges)."""
     from icjis.courts.models import Hearing
@@ -334,8 +363,9 @@ DETENTION_STATES = {
 }
 
 
-def queues_for(user: Any, now: datetime) -> list[Queue]:
+def queues_for(request: Any, now: datetime) -> list[Queue]:
     """The queues of every role the user holds, most urgent first, without repeats."""
+    user = request.user
     roles = set(user.roles)
     out: dict[str, Queue] = {}
 
@@ -370,6 +400,7 @@ def queues_for(user: Any, now: datetime) -> list[Queue]:
                 _("Every appointment has a lawyer."),
             )
         )
+        add(roster_gaps(request))
     if roles & {"court_clerk", "judge", "court_president"}:
         add(hearings_today(user, now))
     if "prison_officer" in roles:

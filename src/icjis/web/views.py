@@ -41,7 +41,7 @@ from icjis.core.visibility import DEFENDANT_ROLES, matches, part_for, visible_ev
 from icjis.legal.models import Deadline
 from icjis.legal.rulepacks import builtin_packs
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
-from icjis.web.labels import act_title
+from icjis.web.labels import act_title, legal_basis
 from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
 from icjis.web.queues import queues_for
 from icjis.web.schemaform import attach_errors, fields_of, parse
@@ -133,6 +133,7 @@ def deadline_row(deadline: Deadline, now: datetime) -> dict[str, Any]:
     return {
         "deadline": deadline,
         "title": deadline_title(deadline),
+        "article": legal_basis(deadline.article),
         "state": state,
         "state_label": DEADLINE_STATES.get(state, state),
         "left": left,
@@ -283,7 +284,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "unit_name": localised(user.unit),
         "now": now,
         "simulated": clock.simulated(),
-        "queues": queues_for(user, now),
+        "queues": queues_for(request, now),
         "rows": rows,
         "full": len(rows) == WORK_LIST_SIZE,
         "new_acts": _new_acts(user),
@@ -295,7 +296,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue_fragment(request: HttpRequest, key: str) -> HttpResponse:
     """One queue alone, for the page to refresh it in place (htmx) while a clock runs."""
-    for queue in queues_for(request.user, clock.now()):
+    for queue in queues_for(request, clock.now()):
         if queue.key == key:
             return render(request, "web/queue.html", {"queue": queue})
     raise Http404(_("No such list."))
@@ -367,7 +368,12 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
             {"participant": p, "role": PARTICIPANT_ROLES.get(p.role, p.role)} for p in participants
         ],
         "events": [
-            {"event": e, "role": role_title(e.actor_role), "title": act_title(e.kind)}
+            {
+                "event": e,
+                "role": role_title(e.actor_role),
+                "title": act_title(e.kind),
+                "basis": legal_basis(e.legal_basis),
+            }
             for e in timeline_of(request.user, case)
         ],
         "acts": case_acts(request.user, case),
@@ -431,6 +437,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
     context = {
         "kind": kind,
         "title": act_title(kind.name),
+        "basis": legal_basis(kind.legal_basis),
         "case": case,
         "fields": fields,
         "refusal": refusal,
