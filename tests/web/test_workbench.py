@@ -187,11 +187,23 @@ def test_a_refusal_shows_beside_its_field(browser):
     assert response.status_code == 400
     html = response.content.decode()
     # The same refusal the API gives: each field's message is beside that field.
-    assert re.search(r'id="f-place-region-error">String should match pattern', html), html
-    assert re.search(r'id="f-summary-error">String should have at least 3 characters', html)
+    assert re.search(
+        r'id="f-place-region-error">The value does not have the expected form', html
+    ), html
+    assert re.search(r'id="f-summary-error">Write at least 3 characters', html)
     assert 'aria-invalid="true"' in html
     assert 'value="k1"' in html  # the key rides along for the corrected submission
     assert not Event.objects.filter(kind="registry.report.register").exists()
+
+
+def test_the_field_messages_are_in_the_users_language(browser):
+    response = browser("registrar", "ky").post(
+        "/acts/registry.report.register/",
+        {"channel": "in_person", "summary": "ok", "place.region": "XX", "idempotency_key": "k2"},
+    )
+    html = response.content.decode()
+    assert 'id="f-summary-error">Жок дегенде 3 белги жазыңыз.' in html
+    assert 'id="f-place-region-error">Маани күтүлгөн форматка дал келбейт.' in html
 
 
 def test_a_procedural_refusal_is_shown_and_nothing_recorded(browser, arrested):

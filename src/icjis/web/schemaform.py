@@ -9,6 +9,7 @@ Nothing here decides what is valid: the act does, exactly as through the API.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -158,6 +159,51 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
     data[leaf] = value
 
 
+# The messages of the schema's own validation (pydantic), as the API returns them in English,
+# and what the form says instead in the user's language.
+_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"^Field required$"), lambda m: _("This field is required.")),
+    (
+        re.compile(r"^String should have at least (\d+) characters?$"),
+        lambda m: _("Write at least %(n)s characters.") % {"n": m.group(1)},
+    ),
+    (
+        re.compile(r"^String should have at most (\d+) characters?$"),
+        lambda m: _("Write at most %(n)s characters.") % {"n": m.group(1)},
+    ),
+    (
+        re.compile(r"^String should match pattern"),
+        lambda m: _("The value does not have the expected form."),
+    ),
+    (
+        re.compile(r"^Input should be greater than or equal to (.+)$"),
+        lambda m: _("The value must be at least %(n)s.") % {"n": m.group(1)},
+    ),
+    (
+        re.compile(r"^Input should be less than or equal to (.+)$"),
+        lambda m: _("The value must be at most %(n)s.") % {"n": m.group(1)},
+    ),
+    (
+        re.compile(r"^Input should be "),
+        lambda m: _("This value could not be read; check its format."),
+    ),
+    (
+        re.compile(r"^Extra inputs are not permitted$"),
+        lambda m: _("This field is not expected here."),
+    ),
+]
+
+
+def field_message(message: str) -> str:
+    """A validation message of the act's schema in the user's language; the act's own
+    refusals (already sentences a clerk can act on) are shown as they are."""
+    for pattern, say in _MESSAGES:
+        found = pattern.search(message)
+        if found:
+            return str(say(found))
+    return message
+
+
 def attach_errors(fields: list[Field], errors: dict[str, str]) -> dict[str, str]:
     """Put each refusal message beside its field; what matches no field is returned."""
     by_name = {f.name: f for f in fields}
@@ -173,7 +219,7 @@ def attach_errors(fields: list[Field], errors: dict[str, str]) -> dict[str, str]
                     target = by_name[candidate]
                     break
         if target is None:
-            rest[where] = message
+            rest[where] = field_message(message)
         elif not target.error:
-            target.error = message
+            target.error = field_message(message)
     return rest
