@@ -67,6 +67,9 @@ ACT_TITLES = {
     "prisons.admission.expect": gettext_noop(
         "Expect a convict at the colony (verdict of imprisonment in force)"
     ),
+    "prisons.admission.merge": gettext_noop(
+        "End an expected entry as merged into the sentence served (sentences combined)"
+    ),
     "prisons.admit": gettext_noop("Admit a convict to the colony"),
     "prisons.headcount.submit": gettext_noop("Submit the facility's head-count"),
     "prisons.release": gettext_noop("Release a prisoner"),
@@ -75,6 +78,7 @@ ACT_TITLES = {
     ),
     "prisons.sentence.record_manual": gettext_noop("Record a sentence calculated by hand"),
     "prisons.transfer": gettext_noop("Transfer a prisoner to another facility"),
+    "probation.appear": gettext_noop("Record the convict's appearance at the probation office"),
     "probation.assign": gettext_noop("Assign the supervising officer"),
     "probation.complete": gettext_noop("Complete probation supervision"),
     "probation.court.refer": gettext_noop(
@@ -169,6 +173,7 @@ FIELD_TITLES = {
     "Injuries": gettext_noop("Injuries"),
     "Instalments": gettext_noop("Instalments"),
     "Into": gettext_noop("Into"),
+    "Into Case": gettext_noop("Into Case"),
     "Investigator": gettext_noop("Investigator"),
     "Items": gettext_noop("Items"),
     "Judge": gettext_noop("Judge"),
