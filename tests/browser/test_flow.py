@@ -55,6 +55,12 @@ class Flow:
         self.shots = 0
         self.english = english_strings() if language != "en" else set()
         self.untranslated: dict[str, set[str]] = {}
+        # Anything the Content-Security-Policy refused (an inline script, a foreign host …).
+        self.console_errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: self.console_errors.append(m.text) if m.type == "error" else None,
+        )
 
     def check(self, name: str) -> None:
         """Save a screenshot, and note any English string shown in another language."""
@@ -194,6 +200,7 @@ def test_report_arrest_lawyer_custody_and_public_status(
     finally:
         flow.close()
     assert flow.untranslated == {}, f"English left on the {language} pages: {flow.untranslated}"
+    assert flow.console_errors == []
 
 
 def _case_of(status_url: str | None) -> str:
