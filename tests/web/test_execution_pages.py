@@ -53,6 +53,7 @@ def test_the_probation_officer_sees_meetings_today_and_then_missed(browser, as_u
 
     trial = in_force(as_user, PROBATION)
     officer = as_user("probation_officer")
+    created(officer.act("probation.appear", {"person": trial.person}, trial.number))
     if local_date(clock.now() + timedelta(minutes=5)) != local_date(clock.now()):
         clock.advance(timedelta(minutes=10))  # a meeting "today" must not fall after midnight
     soon = {"person": trial.person, "at": iso(clock.now() + timedelta(minutes=5))}
