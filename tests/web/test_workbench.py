@@ -32,6 +32,15 @@ ROLES = [
     "auditor",
     "ombudsperson",
     "admin",
+    "analyst",
+    "appeal_judge",
+    "prison_officer",
+    "probation_officer",
+    "enforcement_officer",
+    "offences_officer",
+    "evidence_custodian",
+    "dispatcher",
+    "expert",
 ]
 
 
