@@ -70,6 +70,9 @@ ACT_TITLES = {
     "prisons.admission.merge": gettext_noop(
         "End an expected entry as merged into the sentence served (sentences combined)"
     ),
+    "prisons.admission.redirect": gettext_noop(
+        "Send an expected convict to another colony (commission's decision)"
+    ),
     "prisons.admit": gettext_noop("Admit a convict to the colony"),
     "prisons.headcount.submit": gettext_noop("Submit the facility's head-count"),
     "prisons.release": gettext_noop("Release a prisoner"),
