@@ -73,6 +73,9 @@ def run(results: Results, steps: list[int], act_seconds: float, seed: int = 1) -
         started = time.perf_counter()
         if want:
             progress(f"seeding {want} cases through acts (to {step})")
+            if seeded_cases:
+                minutes = want / (seeded_cases / seeded_total) / 60
+                progress(f"    at the rate measured so far this takes about {minutes:.0f} min")
             t0 = time.perf_counter()
 
             def report(r: seeding.SeedReport, t0: float = t0, want: int = want) -> None:
