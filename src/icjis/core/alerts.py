@@ -86,6 +86,7 @@ def _apply_ack(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         "ivs_officer",
         "investigator",
         "probation_officer",
+        "prison_officer",
         "judge",
         "court_clerk",
     ),
