@@ -1,0 +1,46 @@
+"""Which unit serves a place: the deepest unit of a kind whose territory holds a territory path.
+
+Territory paths are prefix-closed ("KG/KG-GB/KG-GB-LEN/" lies in "KG/KG-GB/" and "KG/"), so the
+units covering a place are those placed on one of the path's prefixes: one indexed query, with
+the deepest (longest path) first — no unit table is loaded into memory.
+"""
+
+from __future__ import annotations
+
+from django.db.models.functions import Length
+
+from icjis.core.models import Unit
+
+
+def ancestors(territory_path: str) -> list[str]:
+    """Every territory path holding `territory_path`, itself included, the deepest last:
+    "KG/KG-GB/KG-GB-LEN/" → ["KG/", "KG/KG-GB/", "KG/KG-GB/KG-GB-LEN/"]."""
+    parts = [p for p in territory_path.split("/") if p]
+    return ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+
+
+def unit_covering(territory_path: str, kind: str) -> Unit | None:
+    """The unit of `kind` placed deepest on the territory holding `territory_path` (ties: the
+    lowest code), or None when no unit of that kind covers the place."""
+    return (
+        Unit.objects.filter(kind=kind, territory__path__in=ancestors(territory_path))
+        .select_related("territory")
+        .order_by(Length("territory__path").desc(), "code")
+        .first()
+    )
+
+
+def unit_serving(territory_path: str, kind: str) -> Unit | None:
+    """As `unit_covering`; when none covers the place, the first unit of `kind` (by code) in the
+    place's region — e.g. a probation office of a neighbouring district of the same oblast."""
+    found = unit_covering(territory_path, kind)
+    if found is not None:
+        return found
+    held = ancestors(territory_path)
+    region = held[1] if len(held) >= 2 else territory_path
+    return (
+        Unit.objects.filter(kind=kind, territory__path__startswith=region)
+        .select_related("territory")
+        .order_by("code")
+        .first()
+    )
