@@ -48,6 +48,12 @@ def test_a_mismatched_head_count_shows_the_difference_by_name(as_user, fixed_clo
     # A matching count is shown as such; an unknown id is refused; another colony may not count.
     exact = {"facility": "GB-COL", "persons": [second, first]}
     assert created(officer.act("prisons.headcount.submit", exact))["result"]["matches"] is True
+    # The latest count is shown, read in one query whatever the number of counts ever made.
+    with CaptureQueriesContext(connection) as queries:
+        latest = officer.get("/prisons/reconciliation").json()
+    assert latest[0]["headcount"]["matches"] is True and latest[0]["headcount"]["counted"] == 2
+    reading = [q for q in queries.captured_queries if "prisons_headcount" in q["sql"]]
+    assert len(reading) == 1
     unknown = refused(
         officer.act("prisons.headcount.submit", {**exact, "persons": ["P-NOPE"]}), 400
     )

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from django.core.management import call_command
 from tests.courts.test_verdicts import created, refused
-from tests.prisons.conftest import ACCUSED, SECOND, Convict, today
+from tests.prisons.conftest import ACCUSED, PRISON, SECOND, Convict, today
 
-from icjis.core import acts, clock
+from icjis.core import clock
 from icjis.core.models import Event
 from icjis.prisons.models import Prisoner
 
@@ -59,11 +59,48 @@ def test_parole_needs_the_courts_decision_and_hands_the_parolee_to_probation(as_
         "parole",
     )
     assert data["court"] == "GB-SUD" and data["document"] == "№ 4-512/2032"
-    if "probation.register" in acts.KINDS:
-        kinds = [r["event"]["kind"] for r in body["reactions"]]
-        assert "probation.register" in kinds
+    kinds = [r["event"]["kind"] for r in body["reactions"]]
+    assert "probation.register" in kinds
     assert as_user("prosecutor").get(f"/cases/{con.number}").json()["stage"] == "execution"
     call_command("rebuild_projections", check=True)
+
+
+def test_parole_supervision_is_at_most_three_years_even_when_given(as_user, fixed_clock):
+    """CC 90(2): within the unserved part of the term "but not more than three years" — a date
+    the officer gives is held to the same cap as the one the system computes."""
+    # Murder under aggravating circumstances (CC 122(2), especially grave): 15 years, parole
+    # after three quarters, so more than three years remain unserved at parole.
+    con = Convict(as_user)
+    row = {"outcome": "convicted", "article": "122", "part": 2}
+    con.convict(rows=[{"person": con.person, **row, "sentence": {**PRISON, "months": 180}}])
+    con.enter_into_force()
+    created(
+        as_user("prison_officer").act(
+            "prisons.admit", {"person": con.person, "facility": "GB-COL"}, con.number
+        )
+    )
+    officer = as_user("prison_officer")
+    entry = Prisoner.objects.get(case_id=con.number)
+    clock.set_to(clock.now() + timedelta(days=(entry.parole_date - today()).days))
+    released = today()
+    assert (entry.release_date - released).days > 3 * 366  # the unserved part exceeds the cap
+    cap = released.replace(year=released.year + 3)
+    decision = {
+        "person": con.person,
+        "grounds": "parole",
+        "court": "GB-SUD",
+        "document": "№ 4-77/2035",
+        "document_date": released.isoformat(),
+    }
+    beyond = {**decision, "supervision_until": (cap + timedelta(days=1)).isoformat()}
+    body = refused(officer.act("prisons.release", beyond, con.number), 400)
+    assert "CC 90(2)" in body["message"] and cap.isoformat() in body["message"]
+    assert not Event.objects.filter(stream=f"case/{con.number}", kind="prisons.release").exists()
+    given = {**decision, "supervision_until": cap.isoformat()}
+    assert (
+        created(officer.act("prisons.release", given, con.number))["result"]["supervision_until"]
+        == cap.isoformat()
+    )
 
 
 def test_amnesty_and_pardon_each_need_their_act_and_close_the_case_after_the_last(

@@ -158,31 +158,81 @@ def test_a_longer_term_never_ends_earlier(start, months):
     assert calc.last_day_of_term(start, months + 1) > calc.last_day_of_term(start, months)
 
 
+def _run(start: date, months: int, ivs: int = 0, custody: int = 0, house: int = 0) -> calc.Result:
+    given = inputs(start, months, ivs_days=ivs, custody_days=custody, house_arrest_days=house)
+    return calc.calculate(given, RULES, weekdays)
+
+
 @settings(max_examples=300, deadline=None)
 @given(start=starts, months=terms, ivs=held, custody=held, house=held)
-def test_every_day_credited_moves_the_release_back_by_the_credit(
-    start, months, ivs, custody, house
-):
-    result = calc.calculate(
-        inputs(start, months, ivs_days=ivs, custody_days=custody, house_arrest_days=house),
-        RULES,
-        weekdays,
+def test_release_and_parole_stay_within_the_term(start, months, ivs, custody, house):
+    result = _run(start, months, ivs, custody, house)
+    uncredited = calc.last_day_of_term(start, months)
+    # Credit only shortens the term: never after the uncredited last day, never before the start.
+    assert start <= result.term_last_day <= uncredited
+    assert result.credit_days >= 0
+    assert (result.credit_days == 0) == (result.term_last_day == uncredited) or (
+        result.term_last_day == start
     )
-    credit = 2 * (ivs + custody) + house // 5
-    assert result.credit_days == credit
-    assert result.term_last_day == max(
-        start, calc.last_day_of_term(start, months) - timedelta(credit)
-    )
-    # Released on the last day, or within the two days before it when it is a weekend — never
-    # after the term, never before the start.
+    # Released on the last day, or on the working day before it when that is a day off — at
+    # most two days earlier (a Saturday and a Sunday), never before the start.
     assert start <= result.release_date <= result.term_last_day
-    assert (result.term_last_day - result.release_date).days <= 2 or result.release_date == start
+    assert (result.term_last_day - result.release_date).days <= 2
     assert weekdays(result.release_date) or result.release_date == start
-    # Parole comes no later than the release, and no earlier than the start.
-    assert start <= result.parole_date
-    assert result.parole_date <= calc.last_day_of_term(start, months) + timedelta(days=1)
+    # Parole may be applied for no later than the release, and no earlier than the start.
+    assert start <= result.parole_date <= result.release_date
     assert result.breakdown["en"][2] == f"Days in temporary detention (IVS): {ivs}."
     assert result.breakdown["en"][3] == f"Days in custody ordered by the judge: {custody}."
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=starts,
+    months=terms,
+    ivs=held,
+    custody=held,
+    house=held,
+    more=st.sampled_from(["ivs", "custody", "house"]),
+)
+def test_a_day_more_held_never_releases_later(start, months, ivs, custody, house, more):
+    before = _run(start, months, ivs, custody, house)
+    days = {"ivs": ivs, "custody": custody, "house": house}
+    days[more] += 1
+    after = _run(start, months, **days)
+    assert after.credit_days >= before.credit_days
+    assert after.term_last_day <= before.term_last_day
+    assert after.release_date <= before.release_date
+    assert after.parole_date <= before.parole_date
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=starts, months=terms, days=held)
+def test_a_day_in_custody_counts_at_least_as_a_day_of_house_arrest(start, months, days):
+    custody, house = _run(start, months, custody=days), _run(start, months, house=days)
+    assert custody.term_last_day <= house.term_last_day
+    # Temporary detention and custody ordered by the judge are credited alike (CC 80(5)).
+    assert _run(start, months, ivs=days).term_last_day == custody.term_last_day
+
+
+@pytest.mark.parametrize(
+    ("held", "last", "release"),
+    [
+        # 12 months from 1 January 2031 (Wednesday): the term's last day is 31 December 2031.
+        ({}, "2031-12-31", "2031-12-31"),
+        # Ten days in custody are twenty of imprisonment (CC 80(5)): Thursday 11 December.
+        ({"custody": 10}, "2031-12-11", "2031-12-11"),
+        # Ten days of house arrest are two (five for one, CC 80(6)): Monday 29 December.
+        ({"house": 10}, "2031-12-29", "2031-12-29"),
+        # Four days of house arrest credit nothing (rounded down).
+        ({"house": 4}, "2031-12-31", "2031-12-31"),
+        # One day of IVS and one in custody are four: Saturday 27 December, so released on
+        # Friday 26 December (CEC 159(2)).
+        ({"ivs": 1, "custody": 1}, "2031-12-27", "2031-12-26"),
+    ],
+)
+def test_hand_computed_anchors(held, last, release):
+    result = _run(date(2031, 1, 1), 12, **held)
+    assert (result.term_last_day.isoformat(), result.release_date.isoformat()) == (last, release)
 
 
 @settings(max_examples=200, deadline=None)

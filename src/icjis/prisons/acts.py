@@ -26,9 +26,10 @@ from django.db.models import Max
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.alerts import raise_alert
-from icjis.core.execution import outstanding
+from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Alert, Case, CaseUnit, Event, Person, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.units import unit_covering
 from icjis.courts.models import VerdictDefendant
 from icjis.legal.calendar import default_calendar
 from icjis.legal.catalogues import CatalogueError, lookup
@@ -38,12 +39,14 @@ from icjis.prisons import sentence as calc
 from icjis.prisons.models import (
     EXPECTED,
     HELD,
+    MERGED,
     OPEN_STATES,
     Calculation,
     HeadCount,
     Movement,
     Prisoner,
 )
+from icjis.registry.acts import case_of
 
 OFFICER = "prison_officer"
 PersonId = pydantic.Field(min_length=1, max_length=16, description="person id")
@@ -53,19 +56,10 @@ FacilityCode = pydantic.Field(min_length=1, max_length=32, description="code of 
 # --- reading ----------------------------------------------------------------------------------
 
 
-def case_of(event: Event) -> Case:
-    return Case.objects.get(number=event.stream.removeprefix("case/"))
-
-
 def prison_for(case: Case) -> Unit | None:
     """The prison service unit of the case's region (the deepest prison whose territory covers
     the case), else none."""
-    found = [
-        u
-        for u in Unit.objects.filter(kind="prison").select_related("territory").order_by("code")
-        if case.territory_path.startswith(u.territory.path)
-    ]
-    return max(found, key=lambda u: len(u.territory.path), default=None)
+    return unit_covering(case.territory_path, "prison")
 
 
 def sentence_of(case: Case, verdict: str, person: str) -> tuple[dict[str, Any] | None, str]:
@@ -107,6 +101,33 @@ def _person(person: str) -> Person:
     return found
 
 
+def lock_person(person: str) -> None:
+    """Serialise the register's writes about one person across case streams: the row of the
+    person in the index is locked until the transaction ends (each case stream has its own
+    lock, so two verdicts or two admissions in different cases would otherwise pass each
+    other's checks)."""
+    list(Person.objects.select_for_update().filter(pk=person).values_list("pk", flat=True))
+
+
+def other_open_entry(entry_or_case: Prisoner | Case, person: str) -> Prisoner | None:
+    """Another open register entry of `person` (held first, then expected) outside this entry
+    or case; read after `lock_person`."""
+    others = Prisoner.objects.filter(person_id=person, state__in=OPEN_STATES)
+    if isinstance(entry_or_case, Prisoner):
+        others = others.exclude(pk=entry_or_case.pk)
+    else:
+        others = others.exclude(case=entry_or_case)
+    return others.order_by("-state", "expected_at", "id").first()  # "held" > "expected"
+
+
+def combine_reason(person: str, other: Prisoner) -> str:
+    return (
+        f"{person} is also in the register under case {other.case_id} ({other.state}); "
+        "sentences under several verdicts are combined by the court (CC 79) and the result "
+        "recorded by hand."
+    )
+
+
 def register_entry(ctx: Context, person: str, states: tuple[str, ...] = (HELD,)) -> Prisoner:
     assert ctx.case is not None
     entry = (
@@ -123,10 +144,16 @@ def register_entry(ctx: Context, person: str, states: tuple[str, ...] = (HELD,))
     return entry
 
 
-def own_facility(ctx: Context, code: str, *, what: str) -> Unit:
+def prison_facility(code: str) -> Unit:
+    """The prison facility `code`, or a refusal naming the field."""
     unit = Unit.objects.filter(code=code, kind="prison").first()
     if unit is None:
         raise Invalid(f"{code} is not a prison facility.", fields={"facility": "not a prison"})
+    return unit
+
+
+def own_facility(ctx: Context, code: str, *, what: str) -> Unit:
+    unit = prison_facility(code)
     if not getattr(ctx.user, "is_system", False) and ctx.user.unit_id != code:
         raise Forbidden(f"Only officers of {code} record {what} there (CEC 78).")
     return unit
@@ -190,22 +217,27 @@ def _store(event: Event, prisoner: str, n: int, reason: str, made: dict[str, Any
         rule_version=made.get("rule_version", ""),
         inputs=made.get("inputs", {}),
         start_date=date.fromisoformat(made["start"]),
-        term_last_day=_day(made.get("term_last_day")),
+        term_last_day=day_or_none(made.get("term_last_day")),
         release_date=date.fromisoformat(made["release_date"]),
-        parole_date=_day(made.get("parole_date")),
+        parole_date=day_or_none(made.get("parole_date")),
         credit_days=made.get("credit_days", 0),
         breakdown=made.get("breakdown", {}),
     )
     Prisoner.objects.filter(pk=prisoner).update(
         start_date=date.fromisoformat(made["start"]),
         release_date=date.fromisoformat(made["release_date"]),
-        parole_date=_day(made.get("parole_date")),
+        parole_date=day_or_none(made.get("parole_date")),
         manual_reason="",
     )
 
 
-def _day(value: str | None) -> date | None:
+def day_or_none(value: str | None) -> date | None:
+    """A day recorded in an event as ISO text, or None (shared with probation)."""
     return date.fromisoformat(value) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _manual_alert(event: Event, case: Case, unit: str, person: str, reason: str) -> None:
@@ -297,17 +329,10 @@ def expect_admission(ctx: Context) -> dict[str, Any]:
     prison = prison_for(case)
     if prison is None:
         raise Conflict("No prison facility covers the region of the case.")
-    other = (
-        Prisoner.objects.filter(person_id=person, state__in=OPEN_STATES)
-        .exclude(case=case)
-        .values_list("case_id", flat=True)
-        .first()
-    )
-    if other and not manual:
-        manual = (
-            f"{person} is also in the register under case {other}; sentences under several "
-            "verdicts are combined (CC 79) by hand."
-        )
+    lock_person(person)
+    other = other_open_entry(case, person)
+    if other is not None and not manual:
+        manual = combine_reason(person, other)
     if not manual:
         probe = calc.Inputs(
             months=sentence["months"],
@@ -392,7 +417,9 @@ def _apply_admit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     )
     CaseUnit.objects.get_or_create(case=case, unit_id=data["facility"], capacity="prison")
     made = data["calculation"]
-    if "release_date" in made:
+    if made.get("kept"):
+        pass  # the calculation recorded by hand before the admission stands
+    elif "release_date" in made:
         _store(event, prisoner, 1, "admission", made)
     else:
         Prisoner.objects.filter(pk=prisoner).update(
@@ -407,6 +434,7 @@ def _apply_admit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         "parole_eligible_on": made.get("parole_date"),
         "manual": made.get("manual"),
         "calculation": _calculation_json(made),
+        "kept_calculation": made.get("kept"),
     }
 
 
@@ -432,19 +460,43 @@ def admit(ctx: Context) -> dict[str, Any]:
     unit = own_facility(ctx, given.facility, what="admissions")
     _person(given.person)
     entry = register_entry(ctx, given.person, (EXPECTED,))
-    holding = Prisoner.objects.filter(person_id=given.person, state=HELD).first()
-    if holding is not None:
+    if unit.code != entry.expected_unit_id:
         raise Conflict(
-            f"{given.person} is already held at {holding.facility_id} (case {holding.case_id}) "
-            "since "
-            + local_date(holding.admitted_at or holding.expected_at).isoformat()
-            + "; the register holds a person once. Release that entry first, or have the "
-            "sentences combined (CC 79) and record the result by hand on it."
+            f"{given.person} is expected at {entry.expected_unit_id}, not {unit.code}; the "
+            "commission's decision on another colony is recorded first "
+            "(prisons.admission.redirect, CEC 74(1))."
         )
+    lock_person(given.person)  # the check below holds across case streams
+    other = other_open_entry(entry, given.person)
+    if other is not None and other.state == HELD:
+        raise Conflict(
+            f"{given.person} is already held at {other.facility_id} (case {other.case_id}) "
+            "since "
+            + local_date(other.admitted_at or other.expected_at).isoformat()
+            + "; the register holds a person once. Release that entry first, or, once the "
+            "court has combined the sentences (CC 79), end this entry as merged into that one "
+            "(prisons.admission.merge) and record the combined sentence on it by hand."
+        )
+    current = entry.calculations.filter(superseded_at__isnull=True).first()
+    if current is not None:  # calculated by hand while expected: the admission keeps it
+        return {
+            "prisoner": entry.id,
+            "person": given.person,
+            "facility": unit.code,
+            "verdict": entry.verdict,
+            "calculation": {
+                "inputs": {"start": current.start_date.isoformat()},
+                "kept": current.id,
+                "method": current.method,
+                "release_date": current.release_date.isoformat(),
+                "parole_date": _iso(current.parole_date),
+            },
+        }
     start, reason = _start(entry, ctx.now)
     made = _run(case, entry, entry.sentence, start, reason)
-    if entry.manual_reason and "release_date" in made:
-        made = {"inputs": made["inputs"], "manual": entry.manual_reason, "manual_code": "routed"}
+    routed = entry.manual_reason or (combine_reason(given.person, other) if other else "")
+    if routed and "release_date" in made:
+        made = {"inputs": made["inputs"], "manual": routed, "manual_code": "routed"}
     return {
         "prisoner": entry.id,
         "person": given.person,
@@ -492,11 +544,7 @@ def transfer(ctx: Context) -> dict[str, Any]:
     given = ctx.input
     entry = register_entry(ctx, given.person)
     check_acting_facility(ctx, entry)
-    target = Unit.objects.filter(code=given.facility, kind="prison").first()
-    if target is None:
-        raise Invalid(
-            f"{given.facility} is not a prison facility.", fields={"facility": "not a prison"}
-        )
+    target = prison_facility(given.facility)
     if target.code == entry.facility_id:
         raise Conflict(f"{given.person} is already held at {target.code}.")
     return {
@@ -642,10 +690,17 @@ def _apply_manual(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 def record_manual(ctx: Context) -> dict[str, Any]:
     """Records the calculation the prison officer made by hand for a sentence the rules do not
     cover (several sentences combined, CC 78-79; life imprisonment; an unknown regime), with
-    the explanation as its breakdown. A rules-made calculation it replaces is kept."""
+    the explanation as its breakdown. A rules-made calculation it replaces is kept. It may be
+    recorded for a convict still expected (e.g. a second verdict the court combined with the
+    first, CC 79) by an officer of the colony expecting them; the admission then keeps it."""
     given = ctx.input
-    entry = register_entry(ctx, given.person)
-    check_acting_facility(ctx, entry)
+    entry = register_entry(ctx, given.person, OPEN_STATES)
+    if entry.state == HELD:
+        check_acting_facility(ctx, entry)
+    elif ctx.user.unit_id != entry.expected_unit_id:
+        raise Forbidden(
+            f"{given.person} is expected at {entry.expected_unit_id}; its officers act."
+        )
     if not given.start_date <= given.release_date <= given.term_last_day:
         raise Invalid(
             "The release date lies between the start and the last day of the term (CEC 159(2)).",
@@ -670,6 +725,147 @@ def record_manual(ctx: Context) -> dict[str, Any]:
         "n": n,
         "supersedes": previous.id if previous else None,
         "calculation": made,
+    }
+
+
+# --- prisons.admission.redirect ---------------------------------------------------------------
+
+
+class RedirectIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = PersonId
+    facility: str = FacilityCode
+    decision: str = pydantic.Field(
+        min_length=3,
+        max_length=200,
+        description="the penitentiary service commission's decision on the colony (CEC 74(1))",
+    )
+    grounds: str = pydantic.Field(min_length=3, max_length=2000)
+
+
+def _apply_redirect(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Prisoner.objects.filter(pk=data["prisoner"]).update(expected_unit_id=data["facility"])
+    case = case_of(event)
+    CaseUnit.objects.get_or_create(case=case, unit_id=data["facility"], capacity="prison")
+    return {"prisoner": data["prisoner"], "from": data["from"], "facility": data["facility"]}
+
+
+@act_kind(
+    "prisons.admission.redirect",
+    schema=RedirectIn,
+    roles=(OFFICER,),
+    legal_basis="CEC 74(1)",
+    apply=_apply_redirect,
+    title="Send an expected convict to another colony (commission's decision)",
+)
+def redirect(ctx: Context) -> dict[str, Any]:
+    """Records that the penitentiary service's commission decided the colony where a convict
+    not yet admitted serves the sentence (CEC 74(1)): the convict is expected there instead of
+    at the colony of the case's region, which the system chose, and that colony may read the
+    case. Recorded by an officer of the colony expecting the convict, naming the decision."""
+    given = ctx.input
+    entry = register_entry(ctx, given.person, (EXPECTED,))
+    if ctx.user.unit_id != entry.expected_unit_id:
+        raise Forbidden(
+            f"{given.person} is expected at {entry.expected_unit_id}; its officers record where "
+            "the commission sends the convict (CEC 74(1))."
+        )
+    target = prison_facility(given.facility)
+    if target.code == entry.expected_unit_id:
+        raise Conflict(f"{given.person} is already expected at {target.code}.")
+    return {
+        "prisoner": entry.id,
+        "person": given.person,
+        "from": entry.expected_unit_id,
+        "facility": target.code,
+        "decision": given.decision,
+        "grounds": given.grounds,
+    }
+
+
+# --- prisons.admission.merge ------------------------------------------------------------------
+
+
+class MergeIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = PersonId
+    into_case: str = pydantic.Field(
+        min_length=1, max_length=40, description="the case whose register entry is served"
+    )
+    court: str = pydantic.Field(min_length=1, max_length=32, description="the deciding court")
+    document: str = pydantic.Field(
+        min_length=3, max_length=200, description="number of the court's decision (CC 79)"
+    )
+    document_date: date
+
+
+def _apply_merge(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Prisoner.objects.filter(pk=data["prisoner"]).update(state=MERGED)
+    Alert.objects.filter(
+        kind="prisons.manual_calculation",
+        case_id=event.stream.removeprefix("case/"),
+        subject=data["person"],
+        state="open",
+    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
+    if data["case_closed"]:
+        close_case(event.stream.removeprefix("case/"), event.recorded_at)
+    return {
+        "prisoner": data["prisoner"],
+        "into": data["into"],
+        "case_closed": data["case_closed"],
+    }
+
+
+@act_kind(
+    "prisons.admission.merge",
+    schema=MergeIn,
+    roles=(OFFICER,),
+    legal_basis="CC 79; CPC 426(2)",
+    apply=_apply_merge,
+    title="End an expected entry as merged into the sentence served (sentences combined)",
+)
+def merge(ctx: Context) -> dict[str, Any]:
+    """Ends the expected register entry of this case for a convict already held (or expected)
+    under another case, once the court has combined the sentences of the verdicts (CC 79): the
+    entry is marked merged into the other, naming the court's decision; the combined sentence
+    is then recorded by hand on the entry served (`prisons.sentence.record_manual`). Only an
+    officer of the colony holding (or expecting) the convict records it. When nothing else
+    remains to be served in this case, it is closed (its sentence is served under the other)."""
+    case = ctx.case
+    assert case is not None
+    given = ctx.input
+    entry = register_entry(ctx, given.person, (EXPECTED,))
+    lock_person(given.person)
+    into = (
+        Prisoner.objects.filter(
+            person_id=given.person, case_id=given.into_case, state__in=OPEN_STATES
+        )
+        .exclude(pk=entry.pk)
+        .first()
+    )
+    if into is None:
+        raise Conflict(
+            f"{given.person} has no open entry in the prison register under case "
+            f"{given.into_case}; an entry is merged only into a sentence being served (CC 79).",
+            fields={"into_case": "no open entry of the person"},
+        )
+    unit = into.facility_id or into.expected_unit_id
+    if ctx.user.unit_id != unit:
+        raise Forbidden(f"{given.person} is served at {unit}; its officers record the merger.")
+    if given.document_date > local_date(ctx.now):
+        raise Invalid(
+            "The court's decision cannot be dated in the future.",
+            fields={"document_date": "in the future"},
+        )
+    return {
+        "prisoner": entry.id,
+        "person": given.person,
+        "into": into.id,
+        "into_case": into.case_id,
+        "court": given.court,
+        "document": given.document,
+        "document_date": given.document_date.isoformat(),
+        "case_closed": closes_case(case.number, [f"prisons:{given.person}"]),
     }
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -216,6 +217,18 @@ def prisoner(request: HttpRequest, person: str) -> dict[str, Any]:
     return {"person": person, "entries": body}
 
 
+def latest_headcounts(codes: list[str]) -> list[HeadCount]:
+    """The latest head-count of each facility in `codes`, in one query: DISTINCT ON on
+    PostgreSQL, a correlated subquery elsewhere (the latest by submission time, then id)."""
+    rows = HeadCount.objects.filter(facility_id__in=codes)
+    if connection.vendor == "postgresql":
+        return list(rows.order_by("facility_id", "-submitted_at", "-id").distinct("facility_id"))
+    newest = HeadCount.objects.filter(facility_id=OuterRef("facility_id")).order_by(
+        "-submitted_at", "-id"
+    )
+    return list(rows.filter(id=Subquery(newest.values("id")[:1])))
+
+
 @router.get("/prisons/reconciliation")
 def reconciliation(request: HttpRequest) -> list[dict[str, Any]]:
     """For each facility the caller may see: the register's count now, and the latest
@@ -230,9 +243,7 @@ def reconciliation(request: HttpRequest) -> list[dict[str, Any]]:
         .annotate(n=Count("id"))
         .values_list("facility_id", "n")
     )
-    latest: dict[str, HeadCount] = {}
-    for h in HeadCount.objects.filter(facility_id__in=codes).order_by("submitted_at", "id"):
-        latest[h.facility_id] = h
+    latest = {h.facility_id: h for h in latest_headcounts(codes)}
     log_read(user, "prisons", "reconciliation", _purpose(user), "shown")
     out = []
     for u in units:

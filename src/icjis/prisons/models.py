@@ -8,6 +8,9 @@ from __future__ import annotations
 from django.db import models
 
 EXPECTED, HELD, RELEASED, CANCELLED = "expected", "held", "released", "cancelled"
+MERGED = "merged"
+"""An expected entry ended because the court combined its sentence with one being served
+(CC 79): `prisons.admission.merge`."""
 OPEN_STATES = (EXPECTED, HELD)
 """Register entries still being executed in their case (see `core.execution`)."""
 
@@ -23,7 +26,7 @@ class Prisoner(models.Model):
     case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
     verdict = models.CharField(max_length=60)  # ECLI
-    state = models.CharField(max_length=16, db_index=True)  # expected | held | released
+    state = models.CharField(max_length=16, db_index=True)  # expected|held|released|merged
     expected_unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     facility = models.ForeignKey(
         "core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -147,12 +147,14 @@ def release(ctx: Context) -> dict[str, Any]:
                 "unserved part is not known."
             )
         rules = calc.rules_for(case.legislation_set)
-        until = given.supervision_until or calc.supervision_until(rules, today, last)
-        if not today < until <= last:
+        limit = calc.supervision_until(rules, today, last)
+        until = given.supervision_until or limit
+        if not today < until <= limit:
             raise Invalid(
-                f"Supervision of a parolee lasts within the unserved part of the term, which "
-                f"ends on {last.isoformat()} (CC 90(2)).",
-                fields={"supervision_until": f"after today, at most {last.isoformat()}"},
+                f"The probation period of a parolee lies within the unserved part of the term "
+                f"(which ends on {last.isoformat()}) and is not more than three years "
+                f"(CC 90(2)): at most {limit.isoformat()}.",
+                fields={"supervision_until": f"after today, at most {limit.isoformat()}"},
             )
         recorded["supervision_until"] = until.isoformat()
         recorded["parole_eligible_on"] = (
