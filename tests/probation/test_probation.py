@@ -55,9 +55,11 @@ def test_probation_from_a_verdict_to_completion_closes_the_case(as_user):
         "verdict",
         "probation",
         "GB-PROB",
-        "active",
+        "awaiting_appearance",
     )
-    assert f.ends_on == add_months(registered_on, 12)  # CC 82(4): the probation period
+    # The period runs from the appearance (CC 82(4)), due within ten days (CC 83(1)(1)).
+    assert (f.starts_on, f.ends_on, f.months) == (None, None, 12)
+    assert f.appear_by == registered_on + timedelta(days=10)
     event = Event.objects.get(stream=f"case/{n}", kind="probation.register")
     assert event.actor == "system" and event.payload["source_ref"] == trial.verdict().id
     assert remaining(n) == {f"probation:{person}"}
@@ -65,6 +67,27 @@ def test_probation_from_a_verdict_to_completion_closes_the_case(as_user):
     officer = as_user("probation_officer")
     case = officer.get(f"/cases/{n}")
     assert case.status_code == 200, case.content  # the office now holds the case
+    [told] = [a for a in officer.get("/alerts").json() if a["kind"] == "probation.appearance"]
+    assert f.appear_by.isoformat() in told["message"] and "CC 83(1)(1)" in told["message"]
+    [listed] = officer.get("/probation/files", case=n).json()["items"]
+    assert (listed["state"], listed["appear_by"]) == ("awaiting_appearance", str(f.appear_by))
+    waiting = {"person": person, "conditions": ["Не выезжать"], "meetings_per_month": 2}
+    answer = refused(officer.act("probation.plan.set", waiting, n), 409)
+    assert "probation.appear" in answer["message"] and "CC 82(4)" in answer["message"]
+    assert refused(officer.act("probation.complete", {"person": person}, n), 409)
+    assert refused(
+        as_user("probation_officer_osh").act("probation.appear", {"person": person}, n), 404
+    )
+
+    # The convict appears on the fourth day: twelve months from that day.
+    clock.advance(timedelta(days=4))
+    appeared = created(officer.act("probation.appear", {"person": person}, n))["result"]
+    f.refresh_from_db()
+    assert f.state == "active" and appeared["late"] is False
+    assert f.starts_on == registered_on + timedelta(days=4)
+    assert f.ends_on == add_months(f.starts_on, 12) and appeared["ends_on"] == str(f.ends_on)
+    assert not Alert.objects.filter(case_id=n, kind="probation.appearance", state="open").exists()
+    assert refused(officer.act("probation.appear", {"person": person}, n), 404)
     prosecutor_view = as_user("prosecutor").get(f"/cases/{n}").json()
     assert prosecutor_view["details"]["probation"][f.id]["state"] == "active"
 
@@ -182,6 +205,7 @@ def test_a_court_cancelling_supervision_early_completes_it_and_closes_the_case(a
     trial = in_force(as_user, PROBATION)
     f = ProbationFile.objects.get(case_id=trial.number)
     officer = as_user("probation_officer")
+    created(officer.act("probation.appear", {"person": trial.person}, trial.number))
     ahead = {"person": trial.person, "at": iso(clock.now() + timedelta(days=2))}
     meeting = created(officer.act("probation.meeting.schedule", ahead, trial.number))
     early = {"person": trial.person, "grounds": "cancelled_early", "decision": "№ 1-123/26"}
@@ -193,6 +217,27 @@ def test_a_court_cancelling_supervision_early_completes_it_and_closes_the_case(a
     assert Meeting.objects.get(pk=meeting["result"]["meeting"]).state == "cancelled"
     clock.advance(timedelta(days=4))
     assert jobs.run_all()["probation.meetings.missed"] == 0
+
+
+def test_no_appearance_within_ten_days_may_be_referred_and_a_late_one_is_marked(as_user):
+    """CC 84(2): not appearing within ten days of the entry into force without good reason is
+    grounds to submit revocation, with no violation recorded; an appearance after that is
+    recorded all the same, marked late, and the period runs from it (CC 82(4))."""
+    trial = in_force(as_user, PROBATION)
+    n, person = trial.number, trial.person
+    officer = as_user("probation_officer")
+    f = ProbationFile.objects.get(case_id=n)
+    revoke = {"person": person, "request": "revoke", "grounds": "Не явился в орган пробации"}
+    clock.advance(end_of_day(f.appear_by) - clock.now() - timedelta(minutes=1))
+    assert "CC 84(2)" in refused(officer.act("probation.court.refer", revoke, n), 409)["message"]
+    clock.advance(timedelta(minutes=2))  # the tenth day is over
+    assert created(officer.act("probation.court.refer", revoke, n))["result"]["court"] == "GB-SUD"
+    appeared = created(officer.act("probation.appear", {"person": person}, n))["result"]
+    assert appeared["late"] is True
+    f.refresh_from_db()
+    assert f.starts_on == local_date(clock.now()) == f.appear_by + timedelta(days=1)
+    assert f.ends_on == add_months(f.starts_on, 12)
+    call_command("rebuild_projections", check=True)
 
 
 def test_a_report_request_opens_with_the_hearing_and_is_met_by_the_office(as_user):
@@ -271,10 +316,14 @@ def test_no_report_request_for_a_man_without_an_order(as_user):
 
 
 def test_restriction_of_liberty_is_registered_for_its_months(as_user):
+    """CEC 62: the term runs from the registration with the probation body — no appearance to
+    await, unlike a release under probation supervision (CC 82(4))."""
     trial = in_force(as_user, {"kind": "restriction_of_liberty", "months": 12}, VANDALISM)
     f = ProbationFile.objects.get(case_id=trial.number)
     assert (f.type, f.sentence_kind) == ("executive", "restriction_of_liberty")
-    assert f.ends_on == add_months(local_date(f.registered_at), 12)
+    registered_on = local_date(f.registered_at)
+    assert (f.state, f.appear_by, f.starts_on) == ("active", None, registered_on)
+    assert f.ends_on == add_months(registered_on, 12)
 
 
 def test_an_officer_registers_pretrial_probation_in_a_case_the_office_holds(as_user):
@@ -346,6 +395,8 @@ def test_the_sentence_supervision_takes_over_from_pretrial_supervision(as_user):
     jobs.run_all()
     ended = ProbationFile.objects.get(pk=first)
     assert (ended.state, ended.completion_grounds) == ("completed", "superseded")
-    [running] = ProbationFile.objects.filter(case_id=trial.number, state="active")
-    assert running.type == "executive"
+    [running] = ProbationFile.objects.filter(
+        case_id=trial.number, state__in=("active", "awaiting_appearance")
+    )
+    assert (running.type, running.state) == ("executive", "awaiting_appearance")
     call_command("rebuild_projections", check=True)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from icjis.core import seeding
 from icjis.core.models import Case, Event
+from icjis.legal.counting import local_date
 from icjis.probation import seed as probation_seed
 from icjis.probation.models import Meeting, ProbationFile
 
@@ -20,6 +21,10 @@ def test_supervised_stories_run_with_no_refusal(world, monkeypatch):
     assert files.count() == 8
     assert set(files.values_list("source", "sentence_kind")) == {("verdict", "probation")}
     assert not files.filter(office=None).exists()
+    # Each appeared; the period runs from the appearance (CC 82(4)).
+    assert Event.objects.filter(kind="probation.appear").count() == 8
+    assert not files.filter(state="awaiting_appearance").exists()
+    assert all(f.appeared_at and f.starts_on == local_date(f.appeared_at) for f in files)
     assert Meeting.objects.filter(state__in=("attended", "absent")).exists()
     assert all(f.plan["conditions"] for f in files)
     completed = files.filter(state="completed")

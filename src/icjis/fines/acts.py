@@ -29,9 +29,11 @@ from icjis.core.canonical import iso
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Case, CaseUnit, Event
 from icjis.core.refusals import Conflict, Invalid, NotFound
+from icjis.core.units import unit_serving
 from icjis.fines.models import FineFile, Instalment, Payment
 from icjis.legal.counting import add_months, local_date
-from icjis.probation.acts import office_for
+from icjis.probation.acts import note_on_case
+from icjis.registry.acts import case_of
 
 OFFICER = "enforcement_officer"
 CENT = Decimal("0.01")
@@ -62,18 +64,14 @@ def _note_on_case(f: FineFile) -> None:
     """Keep the files in the case's details, so `GET /cases/{n}` shows their ids."""
     if f.case_id is None:
         return
-    case = Case.objects.get(pk=f.case_id)
-    details = dict(case.details)
-    book = dict(details.get("fines") or {})
-    book[f.id] = {
+    entry = {
         "person": f.person_id,
         "amount": money(f.amount),
         "paid": money(f.paid),
         "balance": money(f.amount - f.paid),
         "state": f.state,
     }
-    details["fines"] = book
-    Case.objects.filter(pk=f.case_id).update(details=details)
+    note_on_case(f.case_id, "fines", f.id, entry)
 
 
 def _schedule(f: FineFile, rows: list[dict[str, Any]], paid_before: Decimal, seq: int) -> None:
@@ -107,7 +105,7 @@ class OpenIn(pydantic.BaseModel):
 
 
 def _apply_open(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = Case.objects.get(number=event.stream.removeprefix("case/"))
+    case = case_of(event)
     f = FineFile.objects.create(
         id=data["fine"],
         source="verdict",
@@ -156,7 +154,7 @@ def open_file(ctx: Context) -> dict[str, Any]:
         case=case, person_id=ctx.input.person, source_ref=ctx.input.verdict
     ).exists():
         raise Conflict(f"A fine of {ctx.input.person} under {ctx.input.verdict} is already open.")
-    office = office_for(case.territory_path, "enforcement_office")
+    office = unit_serving(case.territory_path, "enforcement_office")
     index_value = calculation_index()
     amount = (index_value * ctx.input.indices).quantize(CENT)
     due_on = add_months(local_date(ctx.now), PAY_WITHIN_MONTHS)

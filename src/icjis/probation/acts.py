@@ -15,7 +15,7 @@ attended or not, missed meetings found by the job, violations, referral to the c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import pydantic
@@ -26,11 +26,17 @@ from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
 from icjis.core.execution import close_case, closes_case, outstanding
-from icjis.core.models import Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
+from icjis.core.models import Alert, Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.units import unit_serving
+from icjis.courts.verdicts import court_case_of
 from icjis.legal.counting import Duration, add_months, due_for, end_of_day, local_date
 from icjis.legal.rulepacks import pack_for_set
+from icjis.prisons.acts import day_or_none
 from icjis.probation.models import (
+    ACTIVE,
+    AWAITING,
+    RUNNING,
     SERVED_TYPES,
     Meeting,
     ProbationFile,
@@ -38,6 +44,7 @@ from icjis.probation.models import (
     ReportRequest,
     Violation,
 )
+from icjis.registry.acts import case_of
 
 OFFICER = "probation_officer"
 PROBATION_LAW = "Law on Probation of 24.02.2017 No. 34"
@@ -46,33 +53,19 @@ EXECUTED_BY_PROBATION = ("probation", "community_work", "restriction_of_liberty"
 MEETINGS_PER_MONTH = 2
 """Default frequency: appear twice a month for registration and a talk (CC 83(1)(4))."""
 ProbationType = Literal["pretrial", "executive", "penitentiary", "postpenitentiary"]
+APPEARANCE_DAYS = 10
+"""A convict released under probation supervision appears at the probation body within ten
+(calendar) days of the verdict's entry into force (CC 83(1)(1); CEC 166(1)(1)); failing that
+without good reason, the body submits to the court to revoke the supervision (CC 84(2))."""
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _case_of(event: Event) -> Case:
-    return Case.objects.get(number=event.stream.removeprefix("case/"))
-
-
-def _region(path: str) -> str:
-    """The region part of a territory path: "KG/KG-GB/KG-GB-LEN/" → "KG/KG-GB/"."""
-    parts = [p for p in path.split("/") if p]
-    return "/".join(parts[:2]) + "/" if len(parts) >= 2 else path
-
-
 def office_for(territory_path: str, kind: str = "probation_office") -> Unit | None:
     """The office of `kind` serving a place: the one whose territory holds it (the nearest),
     else the first of its region."""
-    units = list(
-        Unit.objects.filter(kind=kind, territory__path__startswith=_region(territory_path))
-        .select_related("territory")
-        .order_by("code")
-    )
-    holding = [u for u in units if territory_path.startswith(u.territory.path)]
-    if holding:
-        return max(holding, key=lambda u: len(u.territory.path))
-    return units[0] if units else None
+    return unit_serving(territory_path, kind)
 
 
 def _person_id(value: Any) -> str | None:
@@ -81,12 +74,23 @@ def _person_id(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def active_file(case: Case, person: str, *, types: tuple[str, ...] = ()) -> ProbationFile:
-    qs = ProbationFile.objects.filter(case=case, person_id=person, state="active")
+def active_file(
+    case: Case, person: str, *, types: tuple[str, ...] = (), states: tuple[str, ...] = (ACTIVE,)
+) -> ProbationFile:
+    """The person's running file in the case. Only an `active` one unless `states` says more:
+    supervision (plan, meetings, violations) begins with the appearance (CC 82(4))."""
+    qs = ProbationFile.objects.filter(case=case, person_id=person, state__in=states)
     if types:
         qs = qs.filter(type__in=types)
     found = qs.order_by("-registered_at", "-id").first()
     if found is None:
+        waiting = ProbationFile.objects.filter(case=case, person_id=person, state=AWAITING)
+        if AWAITING not in states and waiting.exists():
+            raise Conflict(
+                f"{person} has not yet appeared at the probation office; record the "
+                "appearance first (probation.appear) — supervision runs from it (CC 82(4); "
+                "CEC 166(1)(1))."
+            )
         raise NotFound(f"{person} is not under probation supervision in case {case.number}.")
     return found
 
@@ -99,25 +103,28 @@ def _require_office(ctx: Context, f: ProbationFile) -> None:
         raise Forbidden(f"File {f.id} is kept by {f.office_id}; its officers act on it.")
 
 
-def _note_on_case(case_number: str, f: ProbationFile) -> None:
-    """Keep the files in the case's details, so `GET /cases/{n}` shows their ids."""
+def note_on_case(case_number: str, book: str, key: str, entry: dict[str, Any]) -> None:
+    """Keep an execution file in the case's details under `book` (probation, fines), so
+    `GET /cases/{n}` shows its id and state (projector side)."""
     case = Case.objects.get(pk=case_number)
     details = dict(case.details)
-    book = dict(details.get("probation") or {})
-    book[f.id] = {"person": f.person_id, "type": f.type, "state": f.state}
-    details["probation"] = book
+    kept = dict(details.get(book) or {})
+    kept[key] = entry
+    details[book] = kept
     Case.objects.filter(pk=case_number).update(details=details)
 
 
-def _day(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _note_on_case(case_number: str, f: ProbationFile) -> None:
+    note_on_case(
+        case_number, "probation", f.id, {"person": f.person_id, "type": f.type, "state": f.state}
+    )
 
 
 @outstanding
 def open_supervision(case_number: str) -> list[str]:
     """Executive and post-penitentiary supervision still running in the case."""
     persons = ProbationFile.objects.filter(
-        case_id=case_number, state="active", type__in=SERVED_TYPES
+        case_id=case_number, state__in=RUNNING, type__in=SERVED_TYPES
     ).values_list("person_id", flat=True)
     return [f"probation:{p}" for p in persons]
 
@@ -141,7 +148,7 @@ class RegisterIn(pydantic.BaseModel):
 
 
 def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = _case_of(event)
+    case = case_of(event)
     f = ProbationFile.objects.create(
         id=data["file"],
         case=case,
@@ -155,12 +162,31 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         territory_path=data["territory_path"],
         officer=data["officer"] or "",
         registered_at=event.recorded_at,
-        starts_on=_day(data["starts_on"]),
-        ends_on=_day(data["ends_on"]),
+        starts_on=day_or_none(data["starts_on"]),
+        ends_on=day_or_none(data["ends_on"]),
+        state=AWAITING if data.get("appear_by") else ACTIVE,
+        months=data.get("months"),
+        appear_by=day_or_none(data.get("appear_by")),
         plan={"conditions": [], "meetings_per_month": MEETINGS_PER_MONTH},
     )
     if data["office"]:
         CaseUnit.objects.get_or_create(case=case, unit_id=data["office"], capacity="probation")
+    if data.get("appear_by") and data["office"]:
+        raise_alert(
+            event,
+            1,
+            kind="probation.appearance",
+            unit=data["office"],
+            roles=[OFFICER],
+            case=case,
+            subject=data["person"],
+            message=(
+                f"{data['person']} (case {case.number}) is to appear at the office by "
+                f"{data['appear_by']} (CC 83(1)(1); CEC 166(1)(1)); record it with "
+                "probation.appear — the period runs from it (CC 82(4)). Failing that without "
+                "good reason, submit to the court to revoke the supervision (CC 84(2))."
+            ),
+        )
     for ended in ProbationFile.objects.filter(pk__in=data.get("supersedes") or []):
         ended.state, ended.completed_at = "completed", event.recorded_at
         ended.completion_grounds = "superseded"
@@ -177,6 +203,7 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         "office": data["office"],
         "starts_on": data["starts_on"],
         "ends_on": data["ends_on"],
+        "appear_by": data.get("appear_by"),
     }
 
 
@@ -193,10 +220,14 @@ def register(ctx: Context) -> dict[str, Any]:
     it on a verdict in force that releases under probation supervision, restricts liberty or
     imposes community work (executive probation: CC 61, 62, 82; CEC 30(2)), and on release on
     parole (post-penitentiary, until the end of supervision); an officer registers pre-trial
-    and penitentiary probation, and others the system did not bring. The period runs from
-    registration (CC 82(4): from the appearance at the office; CEC 62) for `months`, or to the
-    day `until`. A person has one running file of a type in a case; a running pre-trial file
-    ends when the sentence's supervision begins."""
+    and penitentiary probation, and others the system did not bring. A release under probation
+    supervision (CC 82) awaits the convict's appearance, due within ten days of the entry into
+    force (CC 83(1)(1); CEC 166(1)(1)): the period of `months` runs from the appearance
+    (CC 82(4)), recorded by `probation.appear`. Restriction of liberty runs from the
+    registration with the probation body (CEC 62), parole supervision from the court's decision
+    (CC 90(1)), and other files from registration, for `months` or to the day `until`. A person
+    has one running file of a type in a case; a running pre-trial file ends when the sentence's
+    supervision begins."""
     case = ctx.case
     given = ctx.input
     assert case is not None
@@ -209,7 +240,7 @@ def register(ctx: Context) -> dict[str, Any]:
     if not CaseParticipant.objects.filter(case=case, person=person).exists():
         raise Conflict(f"{person.id} takes no part in case {case.number}.")
     if ProbationFile.objects.filter(
-        case=case, person=person, type=given.type, state="active"
+        case=case, person=person, type=given.type, state__in=RUNNING
     ).exists():
         raise Conflict(
             f"{person.id} is already under {given.type} probation in case {case.number}."
@@ -228,6 +259,10 @@ def register(ctx: Context) -> dict[str, Any]:
             "months or its last day (CC 62, 82(4)).",
             fields={"months": "required"},
         )
+    appear_by: date | None = None
+    if given.sentence_kind == "probation" and given.months:
+        # CC 82(4): the period runs from the appearance, not from this registration.
+        appear_by = starts_on + timedelta(days=APPEARANCE_DAYS)
     if system:
         office = office_for(case.territory_path)
     else:
@@ -256,8 +291,10 @@ def register(ctx: Context) -> dict[str, Any]:
         "office": office.code if office else None,
         "territory_path": office.territory.path if office else case.territory_path,
         "officer": given.officer,
-        "starts_on": starts_on.isoformat(),
-        "ends_on": ends_on.isoformat() if ends_on else None,
+        "starts_on": None if appear_by else starts_on.isoformat(),
+        "ends_on": None if appear_by else (ends_on.isoformat() if ends_on else None),
+        "months": given.months,
+        "appear_by": appear_by.isoformat() if appear_by else None,
         "supersedes": supersedes,
     }
 
@@ -322,6 +359,63 @@ def register_after_parole(ctx: Context, event: Event, data: dict[str, Any]) -> I
         },
         ctx.case.number,
     )
+
+
+# --- probation.appear -------------------------------------------------------------------------
+
+
+class AppearIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16, description="person id")
+
+
+def _apply_appear(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    ProbationFile.objects.filter(pk=data["file"]).update(
+        state=ACTIVE,
+        appeared_at=event.recorded_at,
+        starts_on=day_or_none(data["starts_on"]),
+        ends_on=day_or_none(data["ends_on"]),
+    )
+    case = case_of(event)
+    Alert.objects.filter(
+        kind="probation.appearance", case=case, subject=data["person"], state="open"
+    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
+    _note_on_case(case.number, ProbationFile.objects.get(pk=data["file"]))
+    return {
+        "file": data["file"],
+        "starts_on": data["starts_on"],
+        "ends_on": data["ends_on"],
+        "late": data["late"],
+    }
+
+
+@act_kind(
+    "probation.appear",
+    schema=AppearIn,
+    roles=(OFFICER,),
+    legal_basis="CC 82(4), 83(1)(1); CEC 166(1)(1)",
+    apply=_apply_appear,
+    title="Record the convict's appearance at the probation office",
+)
+def appear(ctx: Context) -> dict[str, Any]:
+    """Records that a convict released under probation supervision appeared at the office: the
+    probation period runs from this day (CC 82(4); CEC 166(1)(1)) for the months the verdict
+    set, and supervision (plan, meetings) may begin. An appearance after the ten days
+    (CC 83(1)(1)) is recorded all the same and marked late: whether to submit to the court to
+    revoke the supervision (CC 84(2)) is the office's decision, by its own act."""
+    assert ctx.case is not None
+    f = active_file(ctx.case, ctx.input.person, states=(AWAITING,))
+    _require_office(ctx, f)
+    today = local_date(ctx.now)
+    ends_on = add_months(today, f.months) if f.months else None
+    return {
+        "file": f.id,
+        "person": f.person_id,
+        "starts_on": today.isoformat(),
+        "ends_on": ends_on.isoformat() if ends_on else None,
+        "appear_by": f.appear_by.isoformat() if f.appear_by else None,
+        "late": bool(f.appear_by and today > f.appear_by),
+    }
 
 
 # --- assignment and supervision plan -----------------------------------------------------------
@@ -518,7 +612,7 @@ def _apply_missed(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     Meeting.objects.filter(pk=data["meeting"]).update(
         state="missed", recorded_at=event.recorded_at, recorded_by=event.actor
     )
-    case = _case_of(event)
+    case = case_of(event)
     if data["office"]:
         raise_alert(
             event,
@@ -589,7 +683,7 @@ def _apply_violation(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     )
     ProbationFile.objects.filter(pk=data["file"]).update(violations=data["count"])
     if data["count"] >= 2 and data["office"]:
-        case = _case_of(event)
+        case = case_of(event)
         raise_alert(
             event,
             1,
@@ -655,7 +749,7 @@ REQUEST_BASIS = {
 
 
 def _apply_refer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = _case_of(event)
+    case = case_of(event)
     Referral.objects.create(
         id=data["referral"],
         file_id=data["file"],
@@ -699,16 +793,19 @@ def refer_to_court(ctx: Context) -> dict[str, Any]:
     alerted. Revocation needs at least two recorded violations or a new offence (84(2)-(3))."""
     case = ctx.case
     assert case is not None
-    f = active_file(case, ctx.input.person)
+    f = active_file(case, ctx.input.person, states=RUNNING)
     _require_office(ctx, f)
-    if ctx.input.request == "revoke" and f.violations < 2:
+    absent = f.state == AWAITING and f.appear_by is not None and local_date(ctx.now) > f.appear_by
+    if ctx.input.request == "revoke" and f.violations < 2 and not absent:
         offences = Violation.objects.filter(file=f, kind="new_offence").exists()
         if not offences:
             raise Conflict(
                 f"{f.person_id} has {f.violations} recorded violation(s); revocation is "
-                "submitted after two or more, or a new offence (CC 84(2)-(3))."
+                "submitted after two or more, a new offence, or no appearance within ten days "
+                "of the entry into force (CC 84(2)-(3))."
             )
-    court = case.court_id or _verdict_court(case)
+    first = court_case_of(case)
+    court = case.court_id or (first.court_id if first else None)
     assert ctx.head is not None
     return {
         "referral": f"{f.id}-R{ctx.head.seq + 1}",
@@ -718,13 +815,6 @@ def refer_to_court(ctx: Context) -> dict[str, Any]:
         "grounds": ctx.input.grounds.strip(),
         "court": court,
     }
-
-
-def _verdict_court(case: Case) -> str | None:
-    from icjis.courts.models import CourtCase
-
-    cc = CourtCase.objects.filter(case=case, instance="first").order_by("-registered_at").first()
-    return cc.court_id if cc else None
 
 
 # --- completion -------------------------------------------------------------------------------
@@ -772,9 +862,14 @@ def complete(ctx: Context) -> dict[str, Any]:
     the case is closed in the same act."""
     case = ctx.case
     assert case is not None
-    f = active_file(case, ctx.input.person)
+    f = active_file(case, ctx.input.person, states=RUNNING)
     _require_office(ctx, f)
     grounds = ctx.input.grounds
+    if f.state == AWAITING and grounds not in ("cancelled_early", "revoked"):
+        raise Conflict(
+            f"{f.person_id} has not appeared at the office; the period has not begun "
+            "(CC 82(4)). Before the appearance the file ends only on the court's decision."
+        )
     today = local_date(ctx.now)
     if grounds == "term_served":
         if f.ends_on is not None and today <= f.ends_on:
@@ -800,7 +895,7 @@ def complete(ctx: Context) -> dict[str, Any]:
         )
     finishing = [f"probation:{f.person_id}"] if f.type in SERVED_TYPES else []
     others = ProbationFile.objects.filter(
-        case=case, person_id=f.person_id, state="active", type__in=SERVED_TYPES
+        case=case, person_id=f.person_id, state__in=RUNNING, type__in=SERVED_TYPES
     ).exclude(pk=f.pk)
     if others.exists():
         finishing = []
@@ -859,7 +954,7 @@ class RequestIn(pydantic.BaseModel):
 
 
 def _apply_request(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = _case_of(event)
+    case = case_of(event)
     ReportRequest.objects.create(
         id=data["request"],
         case=case,

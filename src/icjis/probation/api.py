@@ -20,7 +20,14 @@ from icjis.core.canonical import iso
 from icjis.core.refusals import NotFound
 from icjis.legal.counting import end_of_day, local_date, start_of_day
 from icjis.probation.acts import OFFICER, missed_after
-from icjis.probation.models import Meeting, ProbationFile, Referral, ReportRequest, Violation
+from icjis.probation.models import (
+    RUNNING,
+    Meeting,
+    ProbationFile,
+    Referral,
+    ReportRequest,
+    Violation,
+)
 
 router = Router(tags=["probation"])
 
@@ -68,8 +75,11 @@ def file_json(f: ProbationFile) -> dict[str, Any]:
         "officer": f.officer or None,
         "state": f.state,
         "registered_at": iso(f.registered_at),
-        "starts_on": f.starts_on.isoformat(),
+        "starts_on": f.starts_on.isoformat() if f.starts_on else None,
         "ends_on": f.ends_on.isoformat() if f.ends_on else None,
+        "months": f.months,
+        "appear_by": f.appear_by.isoformat() if f.appear_by else None,
+        "appeared_at": iso(f.appeared_at),
         "plan": f.plan,
         "violations": f.violations,
         "completed_at": iso(f.completed_at),
@@ -93,7 +103,7 @@ def meeting_json(m: Meeting) -> dict[str, Any]:
 
 
 class FilesQuery(Schema):
-    state: Literal["active", "completed", "all"] = "active"
+    state: Literal["running", "active", "awaiting_appearance", "completed", "all"] = "running"
     type: Literal["pretrial", "executive", "penitentiary", "postpenitentiary"] | None = None
     officer: str | None = Field(None, max_length=64)
     case: str | None = Field(None, max_length=16)
@@ -103,9 +113,12 @@ class FilesQuery(Schema):
 
 @router.get("/probation/files")
 def files(request: HttpRequest, q: Query[FilesQuery]) -> dict[str, Any]:
-    """Probation files: an officer's office's, newest first (`state=active` by default)."""
+    """Probation files: an officer's office's, newest first. By default the running ones:
+    active, and those awaiting the convict's appearance (CC 82(4))."""
     qs = visible_files(request.user).select_related("person")
-    if q.state != "all":
+    if q.state == "running":
+        qs = qs.filter(state__in=RUNNING)
+    elif q.state != "all":
         qs = qs.filter(state=q.state)
     if q.type:
         qs = qs.filter(type=q.type)

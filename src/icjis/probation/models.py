@@ -10,14 +10,20 @@ from django.db import models
 TYPES = ("pretrial", "executive", "penitentiary", "postpenitentiary")
 """The four types of probation (Law on Probation of 24.02.2017 No. 34)."""
 
+ACTIVE, AWAITING, COMPLETED = "active", "awaiting_appearance", "completed"
+RUNNING = (ACTIVE, AWAITING)
+"""Files still being executed: a release under probation supervision awaits the convict's
+appearance at the office before its period runs (CC 82(4); CEC 166(1)(1))."""
+
 SERVED_TYPES = ("executive", "postpenitentiary")
 """Files that execute a sentence (or its remainder): the case is not closed while one is open."""
 
 
 class ProbationFile(models.Model):
     """A person under the supervision of a probation office in a case: its type, where it came
-    from (a verdict in force, a release on parole, or an officer's registration), the period and
-    the supervision plan. `state`: active | completed."""
+        from (a verdict in force, a release on parole, or an officer's registration), the period and
+        the supervision plan. `state`: awaiting_appearance (a release under probation supervision
+    until the convict appears, CC 82(4)) | active | completed."""
 
     id = models.CharField(primary_key=True, max_length=48)  # PB-<case>-<seq>
     case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="+")
@@ -32,9 +38,12 @@ class ProbationFile(models.Model):
     )
     territory_path = models.CharField(max_length=255, db_index=True)
     officer = models.CharField(max_length=64, blank=True, db_index=True)
-    state = models.CharField(max_length=16, default="active", db_index=True)
+    state = models.CharField(max_length=24, default="active", db_index=True)
     registered_at = models.DateTimeField()
-    starts_on = models.DateField()
+    months = models.PositiveSmallIntegerField(null=True, blank=True)  # the period set
+    appear_by = models.DateField(null=True, blank=True)  # CC 83(1)(1): ten days from force
+    appeared_at = models.DateTimeField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)  # null until the appearance
     ends_on = models.DateField(null=True, blank=True)
     plan = models.JSONField(default=dict)  # {conditions: [...], meetings_per_month, set_at}
     violations = models.PositiveSmallIntegerField(default=0)

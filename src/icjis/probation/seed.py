@@ -1,8 +1,9 @@
 """Synthetic probation stories for `icjis seed --cases N` (all names invented): a case tried to
 a verdict of probation in force (`courts.seed.trial_plot`), the convict registered with the
-office of the region by the system, a supervision plan, meetings scheduled and recorded — some
-not attended, some left for the missed-meeting job — violations, in some stories a referral to
-the court, and in some the court cancelling the supervision early, which closes the case. Steps
+office of the region by the system and appearing there (the period runs from the appearance,
+CC 82(4)), a supervision plan, meetings scheduled and recorded — some not
+attended, some left for the missed-meeting job — violations, in some stories a referral to the
+court, and in some the court cancelling the supervision early, which closes the case. Steps
 whose moment depends on earlier acts skip themselves (a data function returning None)."""
 
 from __future__ import annotations
@@ -39,6 +40,17 @@ def supervised(rng: random.Random, i: int) -> Story:
 
     suffix, region = _site(rng)
     plot = trial_plot(rng, site=(suffix, region), kinds=["probation"])
+
+    def appear(state: dict[str, Any]) -> dict[str, Any] | None:
+        f = _file(state)
+        if f is None or _done(state, "probation.appear"):
+            return None
+        return {"person": f["person"]}
+
+    # The probation period runs from the appearance (CC 82(4)). The trial plot ends with the
+    # clerk's later looks at the verdict, so some appear after the ten days of CC 83(1)(1):
+    # recorded all the same, and marked late.
+    plot.then(plot.hours(2, 30), "probation_officer", "probation.appear", appear)
 
     def plan(state: dict[str, Any]) -> dict[str, Any] | None:
         f = _file(state)
