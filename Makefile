@@ -55,8 +55,8 @@ lint: $(STAMP)
 bench: $(STAMP) pg-up
 	ICJIS_ENV=test $(BIN)/python -m benchmarks $(if $(SCALE),--scale $(SCALE)) $(if $(PERSONS),--persons $(PERSONS))
 
-# The reliability and security suite alone (it also runs within `make test`): gunicorn under
-# load, SIGKILL, a database outage, the access matrix, fuzzing of the reads, logs.
+# The reliability and security suite (several minutes, so not in `make test`; .ci/run runs it):
+# gunicorn under load, SIGKILL, a database outage, the access matrix, fuzzing of the reads, logs.
 test-reliability: $(STAMP) pg-up
 	@echo "=== reliability and security suite on PostgreSQL ($(PG_DB)) ==="
 	ICJIS_ENV=test DATABASE_URL=$(PG_URL)/$(PG_DB) $(BIN)/python -m pytest tests/reliability $(PYTEST_ARGS)

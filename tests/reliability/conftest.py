@@ -1,8 +1,14 @@
 """Fixtures of the reliability suite: a committing PostgreSQL database with the demo world, and a
-gunicorn server over it (its log kept for the personal-data check)."""
+gunicorn server over it (its log kept for the personal-data check).
+
+The suite takes several minutes (real servers, kills, outages, fuzzing every read), so it is
+not collected by a plain `pytest` / `make test`; it runs when named (`pytest tests/reliability`,
+`make test-reliability`, which `.ci/run` calls) or with ICJIS_RELIABILITY=1.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +21,20 @@ from icjis.core import seeding
 from icjis.core.demo import seed_world
 
 LOG_DIR = Path("var/reliability-logs")
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if os.environ.get("ICJIS_RELIABILITY"):
+        return None
+    named = any(
+        HERE == Path(arg.split("::")[0]).resolve()
+        or HERE in Path(arg.split("::")[0]).resolve().parents
+        for arg in config.args
+    )
+    if not named and collection_path.name.startswith("test_"):
+        return True
+    return None
 
 
 def database_url(port: int | None = None) -> str:
