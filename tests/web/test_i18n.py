@@ -95,7 +95,10 @@ def test_every_act_title_field_and_choice_is_labelled_and_translated(language):
 def test_the_compiled_catalogues_are_in_use(client):
     """`make install` compiles the .po files; without the .mo the pages would be English."""
     for language in LANGUAGES:
-        assert (SRC / "locale" / language / "LC_MESSAGES" / "django.mo").exists()
+        compiled = SRC / "locale" / language / "LC_MESSAGES" / "django.mo"
+        assert compiled.exists(), "run `make install` (it compiles the catalogues)"
+        source = compiled.with_suffix(".po")
+        assert compiled.stat().st_mtime >= source.stat().st_mtime, "the .mo is older than the .po"
     html = Client(HTTP_ACCEPT_LANGUAGE="ky").get("/login/").content.decode()
     assert "Кирүү" in html
     html = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/login/").content.decode()
