@@ -18,6 +18,7 @@ from tests.web.i18n import english_strings
 
 from icjis.web import labels
 
+BROWSER_LOCALES = {"en": "en-GB", "ky": "ky-KG", "ru": "ru-RU"}
 SWITCHER = {"en": "English", "ky": "Кыргызча", "ru": "Русский"}
 STAGE_INVESTIGATION = {
     "en": "A criminal case has been opened and is being investigated",
@@ -47,7 +48,9 @@ class Flow:
     """One person at a time in one browser context (cookies kept between pages)."""
 
     def __init__(self, chromium: Any, base: str, language: str, artifacts: Path) -> None:
-        self.context = chromium.new_context(viewport={"width": 1024, "height": 768})
+        self.context = chromium.new_context(
+            viewport={"width": 1024, "height": 768}, locale=BROWSER_LOCALES[language]
+        )
         self.page = self.context.new_page()
         self.base = base
         self.language = language
