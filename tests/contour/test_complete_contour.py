@@ -4,10 +4,11 @@ lawyer is appointed in the same act and accepts), admitted to the IVS, remanded 
 handed over to the pre-trial facility; A, B and C are charged and indicted; the case is drawn to
 `judge`, heard and decided — A to 3 years' imprisonment, B to probation, C to a fine; the
 verdict enters into force; A is admitted to the colony with a release date that credits the days
-held exactly (computed by hand below), transferred to Osh and released at term; B is registered
-with the probation office, meets the officer and completes supervision; C pays the fine in two
-instalments. The case is in `execution` until the last sentence is served, then `closed`, and
-its timeline holds the whole journey — of which the prison officer reads only their part.
+held exactly (computed by hand below), transferred to Osh and released at term; B is
+registered with the probation office, appears, meets the officer and completes supervision; C
+pays the fine in two instalments. The case is in `execution` until the last sentence is served,
+then `closed`, and its timeline holds the whole journey — of which the prison officer reads only
+their part.
 
 Outside the API run only the operator's clock command and the worker's periodic jobs."""
 
@@ -206,6 +207,8 @@ def test_the_complete_contour_from_report_to_the_end_of_every_sentence(
     officer = as_user("probation_officer")
     [file] = ok(officer.get("/probation/files", case=number), 200)["items"]
     assert (file["person"], file["type"], file["office"]) == (b, "executive", "GB-PROB")
+    assert file["state"] == "awaiting_appearance"  # the period runs from the appearance
+    ok(officer.act("probation.appear", {"person": b}, number))  # CC 82(4); CEC 166(1)(1)
     plan = {"person": b, "conditions": ["Не менять место жительства"], "meetings_per_month": 2}
     ok(officer.act("probation.plan.set", plan, number))
     meetings = []

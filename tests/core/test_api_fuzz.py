@@ -50,3 +50,18 @@ def test_write_endpoints_answer_bad_input_with_json_4xx_and_write_nothing(
         body = response.json()
         assert set(body) >= {"error", "message"} and body["message"], body
         assert non_read_events() == before
+
+
+def test_a_nul_character_is_refused_before_it_reaches_a_query(as_user):
+    """PostgreSQL cannot keep a NUL in text: refused with a 400 in the query string and in a JSON
+    body alike, whatever the endpoint, and nothing is written."""
+    from icjis.core.models import Event
+
+    api = as_user("registrar")
+    before = Event.objects.count()
+    r = api.get("/courts/cases", q="a\x00b")
+    assert r.status_code == 400 and r.json()["error"] == "invalid"
+    report = {"channel": "in_person", "summary": "Кража\u0000", "place": {"region": "KG-GB"}}
+    r = api.act("registry.report.register", report)
+    assert r.status_code == 400 and "NUL" in r.json()["message"]
+    assert Event.objects.count() == before

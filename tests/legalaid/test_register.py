@@ -178,3 +178,16 @@ def test_reading_the_appointments_list_is_logged(as_user):
     assert as_user("lawyer").get("/legalaid/appointments").status_code == 200
     record = AccessRecord.objects.get(actor="lawyer", subject_type="appointments")
     assert (record.purpose, record.outcome) == ("defence", "shown")
+
+
+def test_a_period_is_read_in_utc_and_an_impossible_one_refused_not_a_server_error(as_user):
+    """An offset beyond any real timezone (+21:05) is still a moment: read in UTC, the database
+    stores it. A moment before the year 1900 or without a timezone is refused with a 400."""
+    coordinator = as_user("legal_aid_coordinator")
+    for path in ("/legalaid/response-times", "/legalaid/coverage"):
+        odd = coordinator.get(path, **{"from": "2026-01-01T00:00:00+21:05"})
+        assert odd.status_code == 200, (path, odd.content)
+        for bad in ("0001-01-01T00:00:00+05:00", "2026-01-01T00:00"):
+            r = coordinator.get(path, **{"from": bad})
+            assert r.status_code == 400, (path, bad, r.content)
+            assert r.json()["error"] == "invalid"

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
@@ -76,6 +77,13 @@ class ApiJsonErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") and _has_nul(request):
+            # No text the system keeps or searches may hold a NUL character (PostgreSQL refuses
+            # it): refused here, for every endpoint, before it reaches a query.
+            return JsonResponse(
+                {"error": "invalid", "message": "The request contains a NUL character."},
+                status=400,
+            )
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")
@@ -95,3 +103,17 @@ class ApiJsonErrorsMiddleware:
                     replaced[header] = response[header]
             return replaced
         return response
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """Whether the query string or a JSON body carries a NUL character (raw or as \\u0000)."""
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return True
+    if request.method in ("POST", "PUT", "PATCH") and request.content_type == "application/json":
+        try:
+            body = request.body
+        except RequestDataTooBig:  # left to the view, which answers 413
+            return False
+        return b"\x00" in body or b"\\u0000" in body.lower()
+    return False

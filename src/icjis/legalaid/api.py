@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
@@ -119,12 +119,25 @@ class Period(Schema):
     district: str | None = Field(None, max_length=32)
 
 
-def _period(p: Period, default_days: int) -> tuple[datetime, datetime]:
-    now = clock.now()
-    starts = p.starts or now
-    ends = p.ends or starts + timedelta(days=default_days)
-    if starts.tzinfo is None or ends.tzinfo is None:
+def _utc(moment: datetime | None) -> datetime | None:
+    """A `from`/`to` as UTC: refused without a timezone, or when it lies outside the years a
+    database stores (an offset such as +21:05 is valid ISO 8601 but not a real timezone)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
         raise Invalid("Give from and to with their timezone.")
+    try:
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise Invalid("from and to must be real moments between the years 1900 and 9999.") from None
+    if not 1900 <= moment.year <= 9998:
+        raise Invalid("from and to must be real moments between the years 1900 and 9999.")
+    return moment
+
+
+def _period(p: Period, default_days: int) -> tuple[datetime, datetime]:
+    starts = _utc(p.starts) or clock.now()
+    ends = _utc(p.ends) or starts + timedelta(days=default_days)
     if ends <= starts:
         raise Invalid("to must come after from.")
     if ends - starts > MAX_COVERAGE:
@@ -214,12 +227,11 @@ def response_times(request: HttpRequest, p: Query[Period]) -> list[dict[str, Any
     if not (user.has_role(COORDINATOR, "lawyer") or scope_of(user) == "national"):
         raise Forbidden("Only legal aid coordinators and lawyers see response times.")
     qs = visible_appointments(user).exclude(licence="")
-    if any(t is not None and t.tzinfo is None for t in (p.starts, p.ends)):
-        raise Invalid("Give from and to with their timezone.")
-    if p.starts:
-        qs = qs.filter(appointed_at__gte=p.starts)
-    if p.ends:
-        qs = qs.filter(appointed_at__lt=p.ends)
+    starts, ends = _utc(p.starts), _utc(p.ends)
+    if starts:
+        qs = qs.filter(appointed_at__gte=starts)
+    if ends:
+        qs = qs.filter(appointed_at__lt=ends)
     if p.district:
         qs = qs.filter(Q(district=p.district) | Q(territory_path__contains=f"/{p.district}/"))
     rows = qs.values_list("licence", "lawyer", "state", "minutes_to_respond").iterator(2000)
