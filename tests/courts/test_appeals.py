@@ -151,6 +151,11 @@ def test_the_appeal_court_modifies_a_sentence_but_worsens_it_only_on_the_prosecu
     worse = {"appeal": appeal, "outcome": "modified", "changes": [harsher]}
     answer = refused(judge.act("courts.appeal.decide", worse, trial.number), 409)
     assert "CPC 420(3), 422(2)-(3)" in answer["message"]
+    # The same term in a special-regime colony is harsher too (CC 67(4)).
+    special = {**harsher, "sentence": {**PRISON, "regime": "special"}}
+    stricter = {"appeal": appeal, "outcome": "modified", "changes": [special]}
+    answer = refused(judge.act("courts.appeal.decide", stricter, trial.number), 409)
+    assert "CPC 420(3), 422(2)-(3)" in answer["message"]
     missing = refused(
         judge.act("courts.appeal.decide", {**worse, "changes": []}, trial.number), 400
     )

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from tests.courts.test_verdicts import created, refused
+from tests.courts.test_verdicts import created, refused, unshifted_term
 
-from icjis.core import clock
+from icjis.core import clock, jobs
 from icjis.core.models import User
 from icjis.courts.models import CourtCase, Measure, Petition
 from icjis.courts.trial_custody import TRIAL_CAP_MONTHS
@@ -37,7 +37,7 @@ class InCourt:
     """A robbery case whose accused is held in custody ordered by the investigating judge, sent
     to the Bishkek court and drawn to a judge. `custody=False`: the accused is at liberty."""
 
-    def __init__(self, as_user: Any, *, custody: bool = True) -> None:
+    def __init__(self, as_user: Any, *, custody: bool = True, to_court: bool = True) -> None:
         self.as_user = as_user
         report = {"channel": "in_person", "summary": "Грабёж", "place": {"region": "KG-GB"}}
         n = created(as_user("registrar").act("registry.report.register", report))["result"]["case"]
@@ -65,6 +65,8 @@ class InCourt:
             created(as_user("investigating_judge").act("courts.measure.decide", ruling, n))
         counsel = {"person": p, "lawyer_name": "Асанова Айгүл", "licence": "GB-0001"}
         created(inv.act("legalaid.private_counsel", counsel, n))
+        if not to_court:
+            return
         created(inv.act("registry.suspicion.notify", {"person": p}, n))
         created(inv.act("registry.charge", {"person": p, **ROBBERY}, n))
         created(inv.act("registry.indictment.submit", {}, n))
@@ -149,8 +151,10 @@ def test_custody_ordered_again_in_the_trial_counts_the_earlier_stretch(as_user):
     created(case.rule(measure="bail", motion="court"))
     assert case.term().state == "cancelled"
     clock.advance(timedelta(days=10))
-    # Custody again on the prosecutor's motion: the 20 days already held in court count (303(5)).
-    until = add_months(today(), 2)
+    # Custody again on the prosecutor's motion, for what is left of the trial term (303(2)); the
+    # 20 days already held in court count towards the year (303(5)).
+    term = Deadline.objects.get(case_id=case.number, rule="court.trial_term", state="running")
+    until = local_date(term.due_at - timedelta(microseconds=1))
     body = created(case.rule(until))
     assert Petition.objects.get(pk=body["result"]["petition"]).kind == "trial_initial"
     assert body["result"]["until"] == until.isoformat()
@@ -200,25 +204,33 @@ def test_only_the_presiding_judge_rules_during_the_trial(as_user, world):
     assert "not on a written petition" in no_petition["message"]
     missing = refused(case.rule(extended, motion=None), 400)
     assert "motion" in missing["fields"]
-    stranger = as_user("judge_osh") if "judge_osh" in world else None
-    if stranger is not None:
-        assert stranger.act(
-            "courts.measure.decide", {"granted": True}, case.number
-        ).status_code in (
-            403,
-            404,
-        )
+    # A judge of another region's court does not see the case at all.
+    stranger = as_user("judge_osh").act("courts.measure.decide", {"granted": True}, case.number)
+    assert stranger.status_code == 404, stranger.content
 
 
 def test_a_judge_does_not_rule_before_the_trial(as_user):
-    report = {"channel": "in_person", "summary": "Грабёж", "place": {"region": "KG-GB"}}
-    n = created(as_user("registrar").act("registry.report.register", report))["result"]["case"]
-    created(as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, n))
-    created(as_user("investigator").act("registry.case.open", ROBBERY, n))
-    r = as_user("judge").act(
-        "courts.measure.decide", {"person": "X", "granted": True, "measure": "custody"}, n
-    )
-    assert r.status_code in (404, 409), r.content  # not the judge's case, or not at trial
+    # Custody ordered by the investigating judge of the Bishkek court: the court's trial judge
+    # sees the case, but before it reaches the court the investigating judge rules (CPC 266).
+    case = InCourt(as_user, to_court=False)
+    judge = as_user("judge")
+    assert judge.get(f"/cases/{case.number}").status_code == 200
+    until = today() + timedelta(days=20)
+    r = case.rule(until, judge="judge")
+    assert r.status_code == 409, r.content
+    assert "stage 'investigation'" in r.json()["message"] and "CPC 303(1)" in r.json()["message"]
+    assert not Petition.objects.filter(case_id=case.number, kind__in=("trial_initial",)).exists()
+
+
+def test_a_first_order_in_court_runs_for_the_trial_term_at_most(as_user):
+    case = InCourt(as_user, custody=False)
+    term = Deadline.objects.get(case_id=case.number, rule="court.trial_term", state="running")
+    last = local_date(term.due_at - timedelta(microseconds=1))
+    beyond = refused(case.rule(last + timedelta(days=1), motion="court"), 400)
+    assert f"ends on {last.isoformat()} (CPC 303(2))" in beyond["message"]
+    assert beyond["fields"]["until"] == f"at most {last.isoformat()}"
+    body = created(case.rule(last, motion="court"))
+    assert body["result"]["until"] == last.isoformat()
 
 
 def test_the_trial_ruling_is_appealed_within_ten_days(as_user):
@@ -232,3 +244,50 @@ def test_the_trial_ruling_is_appealed_within_ten_days(as_user):
     clock.advance(timedelta(days=10))
     late = refused(as_user("prosecutor").act("courts.measure.appeal", appeal, case.number), 409)
     assert "10-day appeal term" in late["message"] and "CPC 401(3)-(4)" in late["message"]
+
+
+def test_custody_at_the_appeal_stage_is_ruled_on_by_the_court_holding_the_case(as_user):
+    case = InCourt(as_user)
+    assert case.until is not None
+    judge = as_user(case.judge)
+    starts = clock.now() + timedelta(days=6)
+    hearing = created(
+        judge.act(
+            "courts.hearing.schedule", {"starts_at": starts.isoformat(), "room": "3"}, case.number
+        )
+    )["result"]["hearing"]
+    clock.advance(timedelta(days=6, minutes=1))
+    created(judge.act("courts.trial.open", {"hearing": hearing}, case.number))
+    unshifted_term()
+    sentence = {"kind": "imprisonment", "months": 72, "regime": "general"}
+    row = {"person": case.person, "outcome": "convicted", **ROBBERY, "sentence": sentence}
+    created(judge.act("courts.verdict.deliver", {"defendants": [row]}, case.number))
+    clerk = as_user("court_clerk")
+    created(clerk.act("courts.verdict.serve", {"person": case.person}, case.number))
+    grounds = {"person": case.person, "grounds": "Наказание чрезмерно суровое"}
+    created(as_user("lawyer").act("courts.appeal.file", grounds, case.number))
+    assert as_user("prosecutor").get(f"/cases/{case.number}").json()["stage"] == "appeal"
+
+    # Until the case is sent up, the trial court still rules (CPC 303(1)).
+    first = add_months(case.until, 2)
+    created(case.rule(first))
+    clock.advance(timedelta(days=31))
+    assert jobs.run_all()["courts.appeal.send"] == 1
+    bench = CourtCase.objects.get(case_id=case.number, instance="appeal")
+
+    # Sent up: the trial judge no longer rules; a judge of the appeal panel does, same caps.
+    moved = refused(case.rule(add_months(first, 2)), 403)
+    assert bench.court_id in moved["message"] and "CPC 303(1)" in moved["message"]
+    panel = sorted({bench.judge, *bench.panel})
+    assert "appeal_judge" in panel
+    too_long = refused(
+        case.rule(add_months(first, 2) + timedelta(days=1), judge="appeal_judge"), 400
+    )
+    assert "at most 2 months at a time (CPC 303(3))" in too_long["message"]
+    body = created(case.rule(add_months(first, 2), judge="appeal_judge"))
+    assert body["result"]["until"] == add_months(first, 2).isoformat()
+    measure = Measure.objects.get(case_id=case.number, person_id=case.person, state="active")
+    assert (measure.until, measure.extensions) == (add_months(first, 2), 2)
+    ruling = Petition.objects.get(pk=body["result"]["petition"])
+    assert (ruling.kind, ruling.decided_by) == ("trial_extension", "appeal_judge")
+    call_command("rebuild_projections", check=True)

@@ -197,9 +197,9 @@ def test_ecli_numbers_are_gap_free_per_court_and_year(as_user):
     assert Verdict.objects.filter(court_id="GB-SUD").count() == numbers[2]
 
     # The register lists them in a fixed number of queries, however many there are.
-    prison = as_user("prison_officer")
+    judge = as_user(trials[0].judge)
     with CaptureQueriesContext(connection) as queries:
-        items = prison.get("/courts/decisions", court="GB-SUD", year=year).json()["items"]
+        items = judge.get("/courts/decisions", court="GB-SUD", year=year).json()["items"]
     assert [e["ecli"] for e in items] == [third, second, first]
     assert len(queries) <= 6, [q["sql"] for q in queries.captured_queries]
     call_command("rebuild_projections", check=True)
@@ -247,8 +247,11 @@ def test_sentences_keep_to_the_code(as_user):
     base = {"person": trial.person, "outcome": "convicted", **THEFT}
     cases = [
         ({"kind": "imprisonment", "months": 36}, "colony regime"),
+        # One sentence is at most fifteen years (CC 67(2)); twenty only for combined sentences.
+        ({**PRISON, "months": 181}, "from 6 to 180 (CC 67(2))"),
+        ({"kind": "fine", "amount": 199}, "from 200 to 2000 (CC 65(3))"),
         ({"kind": "community_work", "hours": 100}, "not community work"),
-        ({"kind": "fine", "amount": 2500}, "at most 2000"),
+        ({"kind": "fine", "amount": 2500}, "from 200 to 2000 (CC 65(3))"),
         ({"kind": "probation", "months": 24, "probation_months": 48}, "from 12 to 36"),
         ({"kind": "imprisonment", "months": 36, "regime": "general", "amount": 5}, "no amount"),
     ]
@@ -259,7 +262,40 @@ def test_sentences_keep_to_the_code(as_user):
     assert "not imprisonment" in refused(trial.deliver(petty), 400)["message"]
     stranger = {**base, "person": "P-NOBODY"}
     assert "not an accused" in refused(trial.deliver(stranger), 400)["message"]
-    fine = {**base, "sentence": {"kind": "fine", "amount": 1500}}
+    # Fines of 3,000 to 25,000 indices only for arts. 225, 238, 239 and 240(2)-(4) (CC 65(4)).
+    for article, part, amount, words in (
+        ("240", 1, 2500, "from 200 to 2000 (CC 65(3))"),
+        ("240", 2, 2500, "from 3000 to 25000 (CC 65(4))"),
+        ("238", 1, 2000, "from 3000 to 25000 (CC 65(4))"),
+        ("240", 2, 6000, "at most 5000 calculation indices (CC 72(1))"),  # its sanction
+    ):
+        row = {**base, "article": article, "part": part}
+        row["sentence"] = {"kind": "fine", "amount": amount}
+        assert words in refused(trial.deliver(row), 400)["message"], (article, part, amount)
+    # Probation supervision is not applied under art. 137 (CC 82(2)(7)).
+    torture = {**base, "article": "137", "part": 1}
+    torture["sentence"] = {"kind": "probation", "months": 60, "probation_months": 36}
+    assert "(CC 82(2)(7))" in refused(trial.deliver(torture), 400)["message"]
+    economic = {**base, "article": "240", "part": 2, "sentence": {"kind": "fine", "amount": 5000}}
+    assert VerdictDefendant.objects.filter(verdict__case_id=trial.number).count() == 0
+    body = created(trial.deliver(economic))
+    row = VerdictDefendant.objects.get(verdict_id=body["result"]["verdict"])
+    assert (row.article, row.part, row.sentence_kind, row.amount) == ("240", 2, "fine", 5000)
+
+
+def test_restriction_of_liberty_and_probation_are_refused_for_a_foreign_citizen(as_user):
+    foreigner = {**OTHER, "citizenship": "UZB"}
+    trial = Trial(as_user, at_liberty=True, accused=foreigner)
+    trial.open()
+    base = {"person": trial.person, "outcome": "convicted"}
+    restriction = {**base, "article": "370", "part": 1}
+    restriction["sentence"] = {"kind": "restriction_of_liberty", "months": 12}
+    answer = refused(trial.deliver(restriction), 400)
+    assert "(CC 62(5))" in answer["message"] and "UZB" in answer["message"]
+    probation = {**base, **THEFT, "sentence": {"kind": "probation", "months": 24}}
+    probation["sentence"]["probation_months"] = 24
+    assert "(CC 82(2)(8))" in refused(trial.deliver(probation), 400)["message"]
+    fine = {**base, **THEFT, "sentence": {"kind": "fine", "amount": 1500}}
     body = created(trial.deliver(fine))
     row = VerdictDefendant.objects.get(verdict_id=body["result"]["verdict"])
     assert (row.sentence_kind, row.amount) == ("fine", 1500)
@@ -268,16 +304,33 @@ def test_sentences_keep_to_the_code(as_user):
 def test_a_prison_officer_reads_the_register_entry_but_not_the_case_file(as_user, world):
     trial = Trial(as_user)
     trial.open()
+    unshifted_term()
     ecli = created(trial.deliver())["result"]["verdict"]
     prison = as_user("prison_officer")
+    # Not in force yet: nothing to execute, nothing to read (CPC 426(1), 429(2)).
+    assert prison.get(f"/courts/decisions/{ecli}").status_code == 404
+    assert prison.get(f"/cases/{trial.number}").status_code == 404
+    assert prison.get(f"/cases/{trial.number}/timeline").status_code == 404
+    clerk = as_user("court_clerk")
+    created(clerk.act("courts.verdict.serve", {"person": trial.person}, trial.number))
+    clock.advance(timedelta(days=31))
+    created(clerk.act("courts.verdict.enter_into_force", {}, trial.number))
     entry = prison.get(f"/courts/decisions/{ecli}")
     assert entry.status_code == 200, entry.content
     body = entry.json()
-    assert body["ecli"] == ecli and body["state"] == "delivered"
+    assert body["ecli"] == ecli and body["state"] == "in_force"
     assert body["defendants"][0]["sentence"]["kind"] == "imprisonment"
+    assert body["defendants"][0]["person"] == {
+        "id": trial.person,
+        "name": body["defendants"][0]["person"]["name"],
+        "birth_date": ACCUSED["birth_date"],
+    }  # no PIN for the executing body
+    assert ACCUSED["surname"] in body["defendants"][0]["person"]["name"]
     assert body["document"] == f"/courts/verdicts/{ecli}"
-    assert prison.get(f"/cases/{trial.number}").status_code == 404
-    assert prison.get(f"/cases/{trial.number}/timeline").status_code == 404
+    # In force, the case is expected at a colony: the prison reads its part of the file, never
+    # the investigation's summary (core.visibility).
+    case = prison.get(f"/cases/{trial.number}")
+    assert case.status_code == 200 and case.json()["summary"] == ""
 
     page = Client()
     page.force_login(world["prison_officer"])
@@ -302,3 +355,47 @@ def test_an_outsider_sees_no_decision(as_user, world):
     page.force_login(world["judge_osh"])
     assert page.get(f"/courts/verdicts/{ecli}").status_code == 404
     assert refused(trial.deliver(judge="judge_osh"), 404)
+
+
+def test_executing_bodies_read_only_verdicts_in_force_with_a_sentence_they_execute(as_user):
+    jailed = Trial(as_user, at_liberty=True)
+    fined = Trial(as_user, at_liberty=True, accused=OTHER)
+    jailed.open()
+    fined.open()
+    unshifted_term()
+    prison_ecli = created(jailed.deliver())["result"]["verdict"]
+    fine = {"person": fined.person, "outcome": "convicted", **THEFT}
+    fine["sentence"] = {"kind": "fine", "amount": 1500}
+    fine_ecli = created(fined.deliver(fine))["result"]["verdict"]
+    readers = {
+        role: as_user(role)
+        for role in ("prison_officer", "probation_officer", "enforcement_officer")
+    }
+
+    def listed(role: str) -> set[str]:
+        return {e["ecli"] for e in readers[role].get("/courts/decisions").json()["items"]}
+
+    # Delivered, not in force: no executing body reads them yet (CPC 426(1)).
+    for role in readers:
+        assert not {prison_ecli, fine_ecli} & listed(role)
+        assert readers[role].get(f"/courts/decisions/{prison_ecli}").status_code == 404
+    clock.advance(timedelta(days=31))
+    assert jobs.run_all()["courts.verdict.enter_into_force"] >= 2
+
+    # Each reads only the sentences it executes (CPC 429(2)).
+    assert prison_ecli in listed("prison_officer") and fine_ecli not in listed("prison_officer")
+    assert fine_ecli in listed("enforcement_officer")
+    assert prison_ecli not in listed("enforcement_officer")
+    assert not {prison_ecli, fine_ecli} & listed("probation_officer")
+    prison = readers["prison_officer"]
+    assert prison.get(f"/courts/decisions/{fine_ecli}").status_code == 404
+    assert readers["probation_officer"].get(f"/courts/decisions/{prison_ecli}").status_code == 404
+    entry = readers["enforcement_officer"].get(f"/courts/decisions/{fine_ecli}").json()
+    [row] = entry["defendants"]
+    assert row["sentence"]["kind"] == "fine" and row["sentence"]["amount"] == 1500
+    assert set(row["person"]) == {"id", "name", "birth_date"}  # no PIN
+    in_force = readers["enforcement_officer"].get("/courts/decisions", state="delivered")
+    assert in_force.json()["items"] == []
+    # The judge, who reads the whole file, sees the PIN.
+    judged = as_user(fined.judge).get(f"/courts/decisions/{fine_ecli}").json()
+    assert "pin" in judged["defendants"][0]["person"]

@@ -20,6 +20,7 @@ from icjis.core.canonical import iso
 from icjis.core.models import User
 from icjis.core.numbering import normalise
 from icjis.core.refusals import Forbidden, NotFound
+from icjis.core.visibility import matches, part_for, whole_file
 from icjis.courts import measure_terms as terms
 from icjis.courts import performance, register, verdicts
 from icjis.courts.assignment import check_recorded
@@ -94,7 +95,15 @@ def _petition_row(p: Petition) -> dict[str, Any]:
 def list_petitions(request: HttpRequest, filters: Query[PetitionFilter]) -> dict[str, Any]:
     """Petitions for preventive measures in the cases the caller may see, oldest first (the
     judge's queue: `state=consented`; the prosecutor's: `state=submitted`), with the 5-day appeal
-    term of a ruling (CPC 106(7), 115(8), 266(10))."""
+    term of a ruling (CPC 106(7), 115(8), 266(10)). Petitions carry the investigation's grounds:
+    only those who read the whole case file see them — the bodies that execute sentences or hold
+    detainees read their part of the file (`core.visibility`) and get 403."""
+    if not whole_file(request.user):
+        raise Forbidden(
+            "Petitions for preventive measures carry the investigation's grounds and are read "
+            "only by those who read the whole case file (investigator, prosecutor, judge, "
+            "counsel); the custody credited against a sentence is in the register of decisions."
+        )
     qs = Petition.objects.filter(case__in=restrict(request.user).values("pk"))
     if filters.case:
         qs = qs.filter(case_id=_visible_case(request, filters.case))
@@ -109,7 +118,15 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilter]) -> dict[s
     """Preventive measures in force in the cases the caller may see, those ending soonest first,
     with the days left (the last day counts: custody ordered until a day ends at 24:00, CPC 137).
     A measure whose term has passed with no extension shows as `expired`: the person must be
-    released or the measure changed."""
+    released or the measure changed. A reader of part of the file sees the measures only where
+    their part includes the judge's rulings on measures (detention and prison staff, for the
+    custody they hold and credit); the measures carry no grounds."""
+    part = part_for(request.user)
+    if part is not None and not matches("courts.measure.decide", part.events):
+        raise Forbidden(
+            "Preventive measures are not part of what your role reads of a case file; the "
+            "sentence to execute is in the register of decisions."
+        )
     today = local_date(clock.now())
     qs = Measure.objects.filter(case__in=restrict(request.user).values("pk"), state="active")
     if filters.case:
@@ -265,7 +282,9 @@ def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]) -> dict
     court, state (delivered, in force, quashed) and, per defendant and article, the outcome and
     sentence with the days in custody to credit (CPC 354; CC 80). Courts, prosecutors and
     counsel read the decisions of the cases they may see; prisons, probation and enforcement —
-    who execute sentences (CPC 429(2)) — read every conviction, and nothing of the case file."""
+    who execute sentences (CPC 429(2)) — read, nationwide, the verdicts in force with a sentence
+    they execute (prisons: imprisonment; probation: probation, restriction of liberty, community
+    work; enforcement: fines), without PINs, and nothing of the case file."""
     qs = register.visible_verdicts(request.user)
     if filters.court:
         qs = qs.filter(court_id=filters.court)
@@ -276,9 +295,8 @@ def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]) -> dict
     qs = qs.select_related("case").order_by("-delivered_at", "-pk")
     rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
     shown = rows[: filters.limit]
-    defendants = register.defendants_of(shown)
     return {
-        "items": [register.decision_json(v, defendants[v.id]) for v in shown],
+        "items": register.entries(request.user, shown),
         "limit": filters.limit,
         "offset": filters.offset,
         "next_offset": filters.offset + filters.limit if len(rows) > filters.limit else None,
@@ -291,7 +309,7 @@ def get_decision(request: HttpRequest, ecli: str) -> dict[str, Any]:
     it does not exist or is not visible to the caller. The verdict document:
     /courts/verdicts/{ecli}."""
     found = register.access_verdict(request.user, ecli)
-    entry = register.decision_json(found, register.defendants_of([found])[found.id])
+    [entry] = register.entries(request.user, [found])
     return {**entry, "document": f"/courts/verdicts/{found.id}"}
 
 

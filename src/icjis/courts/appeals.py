@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
+from django.db.models import Exists, OuterRef
 
 from icjis.core import acts, clock
 from icjis.core.access import SYSTEM_USER
@@ -28,6 +29,7 @@ from icjis.core.jobs import periodic
 from icjis.core.models import Case, Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
 from icjis.courts.assignment import redraw
+from icjis.courts.context import case_in
 from icjis.courts.models import Appeal, CourtCase, Verdict, VerdictDefendant
 from icjis.courts.verdicts import (
     SENTENCE_KINDS,
@@ -44,7 +46,16 @@ from icjis.legal.counting import local_date
 
 log = logging.getLogger("icjis.courts")
 APPEAL_ID = r"^AP-[0-9A-Za-z-]{1,24}-[0-9]{1,6}$"
-REGIME_ORDER = {"general": 0, "educational_general": 0, "strict": 1, "educational_reinforced": 1}
+REGIME_ORDER = {
+    "general": 0,
+    "strict": 1,
+    "special": 2,
+    "educational_general": 0,
+    "educational_reinforced": 1,
+}
+"""Colony regimes from the mildest (CC 67(4); CEC): correctional colonies of general, strict
+and special regime; educational colonies of general and reinforced regime. A move up this
+order on a defence-only appeal worsens the convict's position (CPC 420(3), 422)."""
 
 
 def represents(case: Case, username: str, person: str) -> bool:
@@ -62,16 +73,32 @@ def represents(case: Case, username: str, person: str) -> bool:
     )
 
 
-def appeal_court_for(court: Unit) -> Unit | None:
+def appeal_courts() -> list[Unit]:
+    """Every appeal court with its territory, in one query (for loops over many verdicts)."""
+    return list(Unit.objects.filter(kind="appeal_court").select_related("territory"))
+
+
+def appeal_court_for(court: Unit, courts: list[Unit] | None = None) -> Unit | None:
     """The appeal court whose territory covers the court of first instance (the regional court
-    of its oblast or city)."""
+    of its oblast or city); `courts` from `appeal_courts()`, read here when not given."""
     path = court.territory.path
     found = [
         u
-        for u in Unit.objects.filter(kind="appeal_court").select_related("territory")
+        for u in (appeal_courts() if courts is None else courts)
         if path.startswith(u.territory.path)
     ]
     return max(found, key=lambda u: len(u.territory.path), default=None)
+
+
+def court_of(verdict: Verdict) -> Unit:
+    """The court of first instance that delivered the verdict, with its territory."""
+    court = Unit.objects.select_related("territory").filter(code=verdict.court_id).first()
+    if court is None:
+        raise Conflict(
+            f"The court {verdict.court_id} of verdict {verdict.id} is not in the register of "
+            "units; the administrator must restore it before the appeal can proceed."
+        )
+    return court
 
 
 # --- courts.appeal.file ---------------------------------------------------------------------
@@ -127,8 +154,7 @@ def file_appeal(ctx: Context) -> dict[str, Any]:
     restoring a term missed for good reason is for the court that delivered the verdict (403).
     The appeal suspends the verdict's entry into force (405(1)); the case is at the appeal
     stage, and the appeal court's 2 months begin (410(2))."""
-    case = ctx.case
-    assert case is not None
+    case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None:
         raise Conflict("There is no verdict in this case to appeal.")
@@ -237,8 +263,7 @@ def send_up(ctx: Context) -> dict[str, Any]:
     405(2)). The appeal court registers it and draws its panel of three in the same transaction
     (`courts.appeal.register`, CPC 29(4), 410(1)). The worker sends it as soon as it is due;
     a clerk may do so by hand."""
-    case = ctx.case
-    assert case is not None
+    case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None or verdict.state != "delivered":
         raise Conflict("There is no verdict under appeal in this case.")
@@ -250,7 +275,7 @@ def send_up(ctx: Context) -> dict[str, Any]:
     refusal = term_still_runs(verdict, ctx.now)
     if refusal is not None:
         raise Conflict(refusal)
-    court = Unit.objects.select_related("territory").get(code=verdict.court_id)
+    court = court_of(verdict)
     appeal_court = appeal_court_for(court)
     if appeal_court is None:
         raise Conflict(f"No appeal court covers the region of {court.code}.")
@@ -266,17 +291,21 @@ def send_due_appeals() -> int:
     the system, so that no appeal waits on a clerk."""
     now = clock.now()
     done = 0
+    courts = appeal_courts()
+    before_appeal_court = CourtCase.objects.filter(
+        case=OuterRef("case_id"), instance="appeal", decided_at__isnull=True
+    )
     waiting = (
         Verdict.objects.filter(
             state="delivered", appeals__state="pending", delivered_at__lt=now - timedelta(days=29)
         )
+        .exclude(Exists(before_appeal_court))
         .select_related("case", "court__territory")
         .distinct()
         .order_by("delivered_at", "id")
     )
     for verdict in waiting.iterator(500):
-        appeal_court = appeal_court_for(verdict.court)
-        if appeal_court is None or appeal_bench(verdict.case, appeal_court) is not None:
+        if appeal_court_for(verdict.court, courts) is None:
             continue
         if term_still_runs(verdict, now) is not None:
             continue
@@ -380,7 +409,7 @@ def _worse(old: VerdictDefendant, new: dict[str, Any]) -> bool:
 
 
 def _changes(ctx: Context, verdict: Verdict, prosecution_appealed: bool) -> list[dict[str, Any]]:
-    assert ctx.case is not None
+    case_in(ctx)  # refused when the act names no case
     changes = []
     for given in ctx.input.changes or []:
         change = check_defendant(ctx.case, given)
@@ -432,15 +461,14 @@ def decide_appeal(ctx: Context) -> dict[str, Any]:
     405(2)); the court covering the region of the court of first instance decides, within 2
     months (410(2)). Upheld or modified, the verdict enters into force with the decision (416(1),
     426(2)); quashed, the case is at trial again."""
-    case, given = ctx.case, ctx.input
-    assert case is not None
+    case, given = case_in(ctx), ctx.input
     appeal = Appeal.objects.filter(pk=given.appeal, case=case).select_related("verdict").first()
     if appeal is None:
         raise NotFound(f"There is no appeal {given.appeal} in this case.")
     if appeal.state != "pending":
         raise Conflict(f"Appeal {appeal.id} has already been decided ({appeal.outcome}).")
     verdict = appeal.verdict
-    court = Unit.objects.select_related("territory").get(code=verdict.court_id)
+    court = court_of(verdict)
     appeal_court = appeal_court_for(court)
     if appeal_court is None or ctx.user.unit_id != appeal_court.code:
         raise Forbidden(

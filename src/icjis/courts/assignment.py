@@ -32,6 +32,7 @@ from django.utils.translation import gettext_noop
 from icjis.core.acts import Context, Reaction, act_kind
 from icjis.core.models import Case, CaseOfficer, Event, Unit, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.courts.context import case_in
 from icjis.courts.draw import (
     ALGORITHM,
     FULL_SHARE,
@@ -250,7 +251,7 @@ DrawReason = Literal["intake", "recusal", "reassignment"]
 
 
 def _court_case_in(ctx: Context, court_case: str) -> CourtCase:
-    assert ctx.case is not None
+    case_in(ctx)  # refused when the act names no case
     found = CourtCase.objects.filter(pk=court_case, case=ctx.case).select_related("court").first()
     if found is None:
         raise NotFound(f"There is no court case {court_case} in this case.")
@@ -386,7 +387,7 @@ def draw_judges(ctx: Context) -> dict[str, Any]:
     number = JudgeDraw.objects.filter(court_case=court_case).count() + 1
     if data.draw != f"{court_case.pk}#{number}":
         raise Conflict(f"The draw {data.draw} is out of sequence for {court_case.pk}.")
-    assert ctx.case is not None
+    case_in(ctx)  # refused when the act names no case
     day = local_date(ctx.now)
     gone = set(data.leaving) | set(
         Recusal.objects.filter(court_case=court_case).values_list("judge", flat=True)
@@ -449,7 +450,7 @@ class RecuseIn(pydantic.BaseModel):
 def staff_court_case(ctx: Context, given: str | None) -> CourtCase:
     """The court case an official of the court acts on: the one named, or the open one of this
     case in the official's court. Officials of another court are told it is not theirs."""
-    assert ctx.case is not None
+    case_in(ctx)  # refused when the act names no case
     qs = CourtCase.objects.filter(case=ctx.case).select_related("court")
     if given:
         found = qs.filter(pk=given).first()

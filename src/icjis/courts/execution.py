@@ -18,6 +18,7 @@ import pydantic
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import Case, Event, Unit
 from icjis.core.refusals import Conflict, Forbidden
+from icjis.courts.context import case_in
 from icjis.courts.models import Verdict
 from icjis.courts.verdicts import case_of, current_verdict
 
@@ -86,8 +87,7 @@ def execute_verdict(ctx: Context) -> dict[str, Any]:
     that delivered the verdict or its presiding judge; once per verdict. Due within 3 days of
     entry into force (rule `verdict.execution`); recorded late, it still counts, and the term
     shows it was late."""
-    case = ctx.case
-    assert case is not None
+    case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None:
         raise Conflict("There is no verdict in this case to turn to execution.")

@@ -23,6 +23,7 @@ from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseParticipant, Event
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
 from icjis.courts.assignment import Reason, staff_court_case
+from icjis.courts.context import case_in
 from icjis.courts.models import CourtCase, Hearing
 from icjis.legal.counting import due_at, local_date
 
@@ -177,7 +178,7 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
     report = bool(ctx.input.probation_report)
     mandatory: dict[str, str] = {}
     if court_case.instance == "first":
-        assert ctx.case is not None
+        case_in(ctx)  # refused when the act names no case
         mandatory = report_mandatory_for(ctx.case)
         if mandatory and ctx.input.probation_report is False:
             who = "; ".join(f"{p} is {why}" for p, why in mandatory.items())
@@ -222,7 +223,7 @@ class PostponeIn(pydantic.BaseModel):
 
 
 def _hearing_in(ctx: Context, hearing: str) -> Hearing:
-    assert ctx.case is not None
+    case_in(ctx)  # refused when the act names no case
     found = (
         Hearing.objects.filter(pk=hearing, court_case__case=ctx.case)
         .select_related("court_case__court")

@@ -21,6 +21,7 @@ from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.models import Case, CaseUnit, Event, NumberCounter, Unit
 from icjis.core.refusals import Conflict, Invalid
 from icjis.courts.assignment import SEATS, is_closed, redraw
+from icjis.courts.context import case_in
 from icjis.courts.models import CourtCase
 from icjis.legal.counting import local_date
 
@@ -81,8 +82,7 @@ def _draw_after_register(ctx: Context, event: Event, data: dict[str, Any]) -> It
 
 
 def _register(ctx: Context, kind: str) -> dict[str, Any]:
-    case = ctx.case
-    assert case is not None
+    case = case_in(ctx)
     court = Unit.objects.filter(code=ctx.input.court, kind=kind).first()
     if court is None:
         what = "a court of first instance" if kind == "court" else "an appeal court"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from icjis.core.refusals import Conflict
 from icjis.legal.counting import Duration, add_months, before, due_at, end_of_day, last_day_of
 
 MAX_MONTHS_AT_A_TIME = 2  # CPC 115(1)
@@ -87,3 +88,35 @@ def custody_served(periods: list[tuple[datetime, datetime]]) -> timedelta:
         if end > start:
             total += end - start
     return total
+
+
+def refuse_beyond_cap(measure: str, anchor: date, until: date, in_court: bool) -> None:
+    """Refuse a term that would take custody (or, in court, house arrest) beyond one year
+    counted from `anchor`, the day the stretch began less the time served before it: before
+    the trial custody never exceeds 12 months (CPC 115(7), (11)); from the day the case reaches
+    the court, custody and house arrest are extended by up to 2 months at a time, never beyond one
+    year (CPC 303(3)-(5))."""
+    last = cap_day(anchor)
+    if until <= last:
+        return
+    what = label(measure)
+    span = describe_span(anchor, until)
+    if not in_court:
+        raise Conflict(
+            f"Custody in this case would reach {span}; the law allows at most "
+            f"{CUSTODY_CAP_MONTHS} (CPC 115(11)). Custody counted from {anchor.isoformat()} may "
+            f"last until {last.isoformat()} at the latest; beyond that the measure must be "
+            "changed to another one."
+        )
+    after = (
+        "the accused must then be released at once (CPC 303(4)) or another measure ordered"
+        if measure == "custody"
+        else "another measure must then be ordered"
+    )
+    raise Conflict(
+        f"{what.capitalize()} during the trial would reach {span}; the law allows extensions of "
+        f"at most {MAX_MONTHS_AT_A_TIME} months at a time and no more than {CUSTODY_CAP_MONTHS} "
+        "months in total during the trial (CPC 303(3)-(4)), which runs from the day the case "
+        "reached the court until the verdict is turned to execution (303(1)). Counted from "
+        f"{anchor.isoformat()}, it may last until {last.isoformat()} at the latest; {after}."
+    )

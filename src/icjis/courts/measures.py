@@ -29,6 +29,8 @@ from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Even
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
 from icjis.courts import measure_terms as terms
 from icjis.courts import trial_custody
+from icjis.courts.appeals import represents
+from icjis.courts.context import case_in
 from icjis.courts.models import (
     CONSENT_NEEDED,
     MEASURES,
@@ -36,6 +38,7 @@ from icjis.courts.models import (
     Measure,
     MeasureAppeal,
     Petition,
+    active_measure,
 )
 from icjis.legal.counting import due_at, local_date, parse_moment
 from icjis.legal.engine import subject_value
@@ -58,19 +61,10 @@ def _require_pre_trial(case: Case) -> None:
 
 
 def _petition_in(ctx: Context) -> Petition:
-    assert ctx.case is not None
-    found = Petition.objects.filter(pk=ctx.input.petition, case=ctx.case).first()
+    found = Petition.objects.filter(pk=ctx.input.petition, case=case_in(ctx)).first()
     if found is None:
         raise NotFound(f"There is no petition {ctx.input.petition} in this case.")
     return found
-
-
-def _active_measure(case: Case, person: str) -> Measure | None:
-    return (
-        Measure.objects.filter(case=case, person_id=person, state="active")
-        .order_by("-ordered_from")
-        .first()
-    )
 
 
 def detention_of(stream: str, person: str) -> datetime | None:
@@ -105,17 +99,6 @@ def earlier_custody(case: Case, person: str, current: Measure | None = None) -> 
             end = m.ended_at
         periods.append((m.counted_from, end))
     return terms.custody_served(periods)
-
-
-def _refuse_beyond_cap(anchor: datetime, until: date) -> None:
-    start = local_date(anchor)
-    if until > terms.cap_day(start):
-        raise Conflict(
-            f"Custody in this case would reach {terms.describe_span(start, until)}; the law "
-            f"allows at most {terms.CUSTODY_CAP_MONTHS} (CPC 115(11)). Custody counted from "
-            f"{start.isoformat()} may last until {terms.cap_day(start).isoformat()} at the "
-            "latest; beyond that the measure must be changed to another one."
-        )
 
 
 # --- courts.measure.petition ---------------------------------------------------------------------
@@ -172,8 +155,7 @@ def petition_measure(ctx: Context) -> dict[str, Any]:
     extension must reach the court at least 5 days before the term ends (115(3), 266(8)); custody
     may not be extended beyond one year in total in the case (115(7), (11)). Bail, house arrest
     and custody, and every extension, then need the prosecutor's consent (106(3), 115(2))."""
-    case, data = ctx.case, ctx.input
-    assert case is not None
+    case, data = case_in(ctx), ctx.input
     _require_pre_trial(case)
     if not CaseOfficer.objects.filter(
         case=case, role="investigator", username=ctx.user.username
@@ -208,7 +190,7 @@ def petition_measure(ctx: Context) -> dict[str, Any]:
             f"Petition {pending.id} for this person still awaits the judge's ruling; wait for it "
             "before petitioning again."
         )
-    active = _active_measure(case, data.person)
+    active = active_measure(case, data.person)
     extends: Measure | None = None
     if active is not None and active.measure == data.measure:
         if active.until is None:
@@ -226,8 +208,7 @@ def petition_measure(ctx: Context) -> dict[str, Any]:
                     "(CPC 115(3), 266(8))."
                 )
             extends = active
-    if data.measure == "custody":
-        assert data.months is not None
+    if data.measure == "custody" and data.months is not None:
         if extends is not None and extends.until is not None:
             anchor = extends.counted_from - earlier_custody(case, data.person, extends)
             wanted = terms.longest_term(extends.until, data.months)
@@ -235,7 +216,7 @@ def petition_measure(ctx: Context) -> dict[str, Any]:
             start = detention_of(ctx.stream, data.person) or ctx.now
             anchor = start - earlier_custody(case, data.person)
             wanted = terms.longest_term(local_date(start), data.months)
-        _refuse_beyond_cap(anchor, wanted)
+        terms.refuse_beyond_cap("custody", local_date(anchor), wanted, in_court=False)
     number = Petition.objects.filter(case=case).count() + 1
     recorded: dict[str, Any] = {
         "petition": f"MP-{case.number}-{number}",
@@ -278,8 +259,7 @@ def consent_to_petition(ctx: Context) -> dict[str, Any]:
     """Records the supervising prosecutor's consent to the investigator's petition; the
     investigating judge may rule on a petition for bail, house arrest or custody, or for
     extending house arrest or custody, only once it is given (CPC 106(3), 115(2))."""
-    assert ctx.case is not None
-    _require_pre_trial(ctx.case)
+    _require_pre_trial(case_in(ctx))
     found = _petition_in(ctx)
     if found.state != "submitted":
         raise Conflict(f"Petition {found.id} is already {found.state}.")
@@ -404,7 +384,7 @@ def _term_until(ctx: Context, found: Petition, ordered: str, base: date, extends
 @act_kind(
     "courts.measure.decide",
     schema=DecideIn,
-    roles=("investigating_judge", "judge"),
+    roles=("investigating_judge", "judge", "appeal_judge"),
     legal_basis="CPC 108, 113, 114, 115(1)-(4), (11), 266, 303",
     apply=_apply_decide,
     title="Rule on a preventive measure",
@@ -421,10 +401,11 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
     During the trial the presiding judge of the trial court rules instead, without a petition —
     on the prosecutor's motion or of the court's own motion — and extends custody or house
     arrest by up to 2 months at a time, never beyond one year in total during the trial (CPC
-    303; see `icjis.courts.trial_custody`)."""
-    case, data = ctx.case, ctx.input
-    assert case is not None
-    if case.stage == "trial" or ctx.actor.role == "judge":
+    303; see `icjis.courts.trial_custody`). At the appeal stage the court holding the case
+    rules the same way: the trial court until the case is sent up, then the appeal court's
+    panel (CPC 303(1))."""
+    case, data = case_in(ctx), ctx.input
+    if case.stage in ("trial", "appeal") or ctx.actor.role in ("judge", "appeal_judge"):
         return trial_custody.decide_at_trial(ctx, detention_of)
     _require_pre_trial(case)
     if data.petition is None:
@@ -473,7 +454,7 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
             "milder measure, not a stricter one (CPC 266(5)(2), (8)(2)).",
             fields={"measure": "stricter than asked"},
         )
-    active = _active_measure(case, found.person_id)
+    active = active_measure(case, found.person_id)
     extends = found.kind == "extension" and ordered == found.measure
     period_start = ctx.now
     if extends:
@@ -496,8 +477,7 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
         until = _term_until(ctx, found, ordered, base, extends)
         recorded["until"] = until.isoformat()
         if ordered == "custody":
-            if extends:
-                assert active is not None
+            if extends and active is not None:
                 anchor = active.counted_from - earlier_custody(case, found.person_id, active)
             else:
                 earlier = earlier_custody(case, found.person_id)
@@ -507,14 +487,13 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
                     recorded["detained_at"] = iso(anchor)
                 if earlier:
                     recorded["earlier_custody_days"] = earlier.days
-            _refuse_beyond_cap(anchor, until)
+            terms.refuse_beyond_cap("custody", local_date(anchor), until, in_court=False)
     elif data.until is not None:
         raise Invalid(
             f"{terms.label(ordered).capitalize()} is not ordered for a term; leave out until.",
             fields={"until": "not for this measure"},
         )
-    if extends:
-        assert active is not None
+    if extends and active is not None:
         recorded["extends"] = active.petition_id
     else:
         recorded["counted_from"] = iso(period_start)
@@ -554,13 +533,21 @@ def appeal_ruling(ctx: Context) -> dict[str, Any]:
     """Records an appeal by the prosecutor or by defence counsel against the investigating
     judge's ruling on a measure or its extension, or the refusal of either, to the higher court
     within 5 days of the ruling (CPC 106(7), 115(8), 266(10)); the appeal does not suspend the
-    ruling. Counsel must be in the case. A trial court's ruling on a measure during the trial
+    ruling. Counsel must represent the person the ruling concerns (an accepted legal-aid
+    appointment or chosen counsel). A trial court's ruling on a measure during the trial
     is appealed within 10 days (CPC 401(3)-(4))."""
     found = _petition_in(ctx)
     if found.state != "decided" or found.decided_at is None:
         raise Conflict(
             f"Petition {found.id} has not been ruled on yet; there is nothing to appeal."
         )
+    if ctx.actor.role == "lawyer":
+        if not represents(case_in(ctx), ctx.user.username, found.person_id):
+            raise Forbidden(
+                f"You are not counsel of {found.person_id} in this case: defence counsel appeals "
+                "a ruling on the measure of the person they defend (CPC 106(7), 115(8)); an "
+                "accepted legal-aid appointment or chosen counsel is needed."
+            )
     if trial_custody.is_trial_ruling(found):
         days, basis = trial_custody.TRIAL_APPEAL_DAYS, "CPC 401(3)-(4)"
         due = due_at(found.decided_at, days, "d", shift=True)

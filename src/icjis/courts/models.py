@@ -6,6 +6,8 @@ against the rulings). The trial court's tables come in their own section below.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 # --- Investigating judge: preventive measures (CPC 104-116, 266) --------------------------------
@@ -270,3 +272,12 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal {self.id} ({self.state})"
+
+
+def active_measure(case: Any, person: str) -> Measure | None:
+    """The preventive measure in force for `person` in `case` (one at a time, CPC 104(3))."""
+    return (
+        Measure.objects.filter(case=case, person_id=person, state="active")
+        .order_by("-ordered_from")
+        .first()
+    )

@@ -1,40 +1,71 @@
 """The register of court decisions in criminal matters (SPEC module F): which decisions a user may
 read, and each entry — the decision with, per defendant and article, the outcome and sentence —
-as the API and the verdict document show it. Prisons, probation and enforcement read the
-convictions nationwide; everyone else reads the decisions of the cases they may read. Every
-opening of one decision is logged."""
+as the API and the verdict document show it. Those who read the whole case file read the
+decisions of the cases they may read. The bodies that execute sentences (CPC 429(2)) read,
+nationwide, only the verdicts in force that impose a sentence they execute, only the convicts
+serving it, and no PIN — the name and birth date identify the convict. Every opening of one
+decision is logged."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 
 from icjis.core.access import log_read, restrict
 from icjis.core.canonical import iso
 from icjis.core.refusals import NotFound
+from icjis.core.visibility import whole_file
 from icjis.courts.models import Verdict, VerdictDefendant
 from icjis.courts.verdicts import (
     ECLI_PATTERN,
-    EXECUTING_ROLES,
     appeal_term_closes,
     day_of,
     verdict_facts,
 )
 
+EXECUTES: dict[str, tuple[str, ...]] = {
+    "prison_officer": ("imprisonment",),
+    "probation_officer": ("probation", "restriction_of_liberty", "community_work"),
+    "enforcement_officer": ("fine",),
+}
+"""The sentences each executing body carries out: imprisonment in the colonies (CEC 8);
+probation supervision, restriction of liberty and community work by the probation body
+(CC 61, 62, 82); the fine by the enforcement body (CC 65(5))."""
+
+
+def executed_kinds(user: Any) -> tuple[str, ...] | None:
+    """The sentence kinds whose register entries the user reads as an executing body, or None
+    for a reader of the whole case file (who reads the decisions of the cases in scope)."""
+    if whole_file(user):
+        return None
+    return tuple(sorted({k for role in user.roles for k in EXECUTES.get(role, ())}))
+
 
 def visible_verdicts(user: Any) -> QuerySet[Verdict]:
-    """Decisions the user may read, annotated `full`: the whole entry for those who may read
-    the case (courts, prosecutors, counsel …); for the bodies that execute sentences (prisons,
-    probation, enforcement) nationwide, the convictions only — never the case file."""
-    readable = restrict(user).filter(pk=OuterRef("case_id"))
-    qs = Verdict.objects.annotate(full=Exists(readable))
-    if any(role in EXECUTING_ROLES for role in user.roles):
-        convicted = VerdictDefendant.objects.filter(verdict=OuterRef("pk"), outcome="convicted")
-        qs = qs.annotate(convicted=Exists(convicted))
-        return qs.filter(Q(full=True) | Q(convicted=True))
-    return qs.filter(full=True)
+    """Decisions the user may read, annotated `executes` (the sentence kinds shown, or None):
+    the whole entry for those who read the whole case file of a case in scope (courts,
+    prosecutors, counsel …); for the bodies that execute sentences (prisons, probation,
+    enforcement), nationwide, the verdicts in force imposing a sentence they execute — never
+    one not yet in force, never the case file (CPC 426(1), 429(2))."""
+    kinds = executed_kinds(user)
+    if kinds is None:
+        readable = restrict(user).filter(pk=OuterRef("case_id"))
+        return Verdict.objects.annotate(full=Exists(readable)).filter(full=True)
+    executed = VerdictDefendant.objects.filter(
+        verdict=OuterRef("pk"), outcome="convicted", sentence_kind__in=kinds
+    )
+    return Verdict.objects.filter(Exists(executed), state="in_force").annotate(
+        full=Value(False, output_field=BooleanField())
+    )
+
+
+def entries(user: Any, verdicts: list[Verdict]) -> list[dict[str, Any]]:
+    """The register entries of `verdicts` as `user` reads them (one query for the defendants)."""
+    kinds = executed_kinds(user)
+    rows = defendants_of(verdicts)
+    return [decision_json(v, rows[v.id], kinds) for v in verdicts]
 
 
 def access_verdict(user: Any, ecli: str, purpose: str = "court") -> Verdict:
@@ -50,11 +81,16 @@ def access_verdict(user: Any, ecli: str, purpose: str = "court") -> Verdict:
     return found
 
 
-def decision_json(v: Verdict, rows: list[VerdictDefendant]) -> dict[str, Any]:
+def decision_json(
+    v: Verdict, rows: list[VerdictDefendant], executes: tuple[str, ...] | None = None
+) -> dict[str, Any]:
     """A register entry: the decision and, per defendant and article, the outcome and sentence.
-    Those who may not read the case see the convictions only."""
+    An executing body (`executes`, the sentence kinds it carries out) sees only the rows of
+    such a sentence, without the convict's PIN."""
     facts = verdict_facts(v)
-    shown = [r for r in rows if v.full or r.outcome == "convicted"]  # type: ignore[attr-defined]
+    shown = rows
+    if executes is not None:
+        shown = [r for r in rows if r.outcome == "convicted" and r.sentence_kind in executes]
     entry: dict[str, Any] = {
         "ecli": v.id,
         "court": v.court_id,
@@ -65,7 +101,7 @@ def decision_json(v: Verdict, rows: list[VerdictDefendant]) -> dict[str, Any]:
         "state": v.state,
         "in_force_at": iso(v.in_force_at),
         "modified_by": v.modified_by or None,
-        "defendants": [defendant_json(r, facts) for r in shown],
+        "defendants": [defendant_json(r, facts, with_pin=executes is None) for r in shown],
     }
     if v.state == "delivered":
         closes, unserved = appeal_term_closes(v)
@@ -75,7 +111,9 @@ def decision_json(v: Verdict, rows: list[VerdictDefendant]) -> dict[str, Any]:
     return entry
 
 
-def defendant_json(r: VerdictDefendant, facts: dict[str, Any]) -> dict[str, Any]:
+def defendant_json(
+    r: VerdictDefendant, facts: dict[str, Any], with_pin: bool = True
+) -> dict[str, Any]:
     person = r.person
     custody = facts.get("custody", {}).get(r.person_id, {})
     sentence = None
@@ -94,7 +132,7 @@ def defendant_json(r: VerdictDefendant, facts: dict[str, Any]) -> dict[str, Any]
             "id": person.id,
             "name": person.full_name,
             "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-            "pin": person.pin,
+            **({"pin": person.pin} if with_pin else {}),
         },
         "outcome": r.outcome,
         "article": r.article,

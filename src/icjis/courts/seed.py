@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from icjis.core.seeding import Story, generator
+from icjis.courts.verdicts import LIMITS, fine_limits
 from icjis.legal.catalogues import lookup
 from icjis.registry.seed import Plot, _site, indicted_plot, synthetic_person
 
@@ -61,6 +62,7 @@ def _pick_kind(rng: random.Random) -> str:
 
 
 def _between(rng: random.Random, limits: dict[str, Any] | None, low: int, high: int) -> int:
+    """A number within the Criminal Code's limits [low, high] and the sanction's `limits`."""
     lo = max(low, (limits or {}).get("min") or low)
     hi = min(high, (limits or {}).get("max") or high)
     return rng.randint(lo, max(lo, hi))
@@ -73,21 +75,27 @@ def plan_for(rng: random.Random, kind: str, article: str, part: int) -> Plan:
     sanction, category = offence.sanction, offence.category
     if kind == "acquittal":
         return Plan("acquitted", None)
+    months_low, months_high, _ = LIMITS["imprisonment_months"]
     if kind == "imprisonment":
-        months = _between(rng, sanction.get("imprisonment_months"), 6, 240)
-        regime = "strict" if category == "especially_grave" else "general"
-        return Plan("convicted", {"kind": kind, "months": months, "regime": regime})
+        months = _between(rng, sanction.get("imprisonment_months"), months_low, months_high)
+        # CC 67(4)(1): a first conviction to imprisonment is served in a general-regime colony;
+        # the stories' convicts (adults) have never served imprisonment before.
+        return Plan("convicted", {"kind": kind, "months": months, "regime": "general"})
     if kind == "probation":
-        months = _between(rng, sanction.get("imprisonment_months"), 6, 36)
-        low, high = (12, 36) if category == "less_grave" else (36, 60)
+        # Probation suits the shorter terms: at most three years of imprisonment imposed.
+        months = _between(rng, sanction.get("imprisonment_months"), months_low, 36)
+        key = "probation_less_grave" if category == "less_grave" else "probation_grave"
+        low, high, _ = LIMITS[key]
         return Plan(
             "convicted",
             {"kind": kind, "months": months, "probation_months": rng.randint(low, high)},
         )
     if kind == "fine":
-        amount = _between(rng, sanction.get("fine_calculation_units"), 200, 25_000)
+        low, high, _ = fine_limits(CODE, article, part)
+        amount = _between(rng, sanction.get("fine_calculation_units"), low, high)
         return Plan("convicted", {"kind": kind, "amount": amount})
-    hours = _between(rng, sanction.get("community_work_hours"), 40, 300)
+    low, high, _ = LIMITS["community_work_hours"]
+    hours = _between(rng, sanction.get("community_work_hours"), low, high)
     return Plan("convicted", {"kind": "community_work", "hours": hours})
 
 

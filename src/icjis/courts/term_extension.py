@@ -23,6 +23,7 @@ from icjis.core.canonical import iso
 from icjis.core.models import Case, Event
 from icjis.core.refusals import Conflict, Forbidden, Invalid
 from icjis.courts.assignment import CourtCaseId, Reason, staff_court_case
+from icjis.courts.context import case_in
 from icjis.legal.models import Deadline
 
 TRIAL_RULES = ("court.trial_term.minor", "court.trial_term", "court.trial_term.jury")
@@ -63,8 +64,7 @@ def extend_term(ctx: Context) -> dict[str, Any]:
     appeal court's term to decide by one month, once, for good reason (410(4)). Refused after
     the term has run out and for a case whose term is not running (suspended proceedings are
     not extended, 283(5)). The months are added to the running term (rule pack)."""
-    case = ctx.case
-    assert case is not None
+    case = case_in(ctx)
     court_case = staff_court_case(ctx, ctx.input.court_case)
     months = ctx.input.months
     if court_case.instance == "first":

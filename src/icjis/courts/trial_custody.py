@@ -6,7 +6,14 @@ rules in the courtroom, on the prosecutor's motion or of the court's own motion,
 (303(1), 304(2)); there is no written petition to consent to. Custody and house arrest are
 extended each time by up to 2 months, but for no more than one year in total during the trial
 (303(3)); custody beyond one year is never allowed and the accused is then released at once
-(303(4)); earlier custody or house arrest in the same proceedings counts (303(5)).
+(303(4)); earlier custody or house arrest in the same proceedings counts (303(5)). A first order
+runs at most for the trial term of art. 283 — 1 month for a crime of minor gravity, 2 months
+otherwise, 3 with jurors, from the case's arrival in court, as extended (303(2)).
+
+While the case is at the appeal stage (CPC 303(1) runs until the verdict is turned to
+execution) the court that holds the case rules: the trial court's presiding judge until the case
+is sent up, then a judge of the appeal court's panel (`appeal_judge`) — with the same caps, a
+first order running at most to the end of the appeal court's term to decide (CPC 410).
 
 The recorded ruling has the shape the rule pack reads from the investigating judge's rulings
 (`person`, `granted`, `measure`, `until`), so a trial extension moves the `custody.term` already
@@ -25,10 +32,21 @@ from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseParticipant
 from icjis.core.refusals import Conflict, Forbidden, Invalid
 from icjis.courts import measure_terms as terms
-from icjis.courts.models import MEASURES, TERMED_MEASURES, CourtCase, Measure, Petition
+from icjis.courts.models import (
+    TERMED_MEASURES,
+    CourtCase,
+    Measure,
+    Petition,
+    active_measure,
+)
 from icjis.legal.counting import local_date
+from icjis.legal.models import Deadline
 
-TRIAL_CAP_MONTHS = 12  # CPC 303(3)-(4)
+TRIAL_CAP_MONTHS = terms.CUSTODY_CAP_MONTHS  # CPC 303(3)-(4)
+TRIAL_TERM_RULES = ("court.trial_term.minor", "court.trial_term", "court.trial_term.jury")
+"""The rule pack's trial terms of CPC 283(2), as extended under 283(3)."""
+APPEAL_TERM_RULES = ("appeal.decision",)
+"""The appeal court's term to decide (CPC 410(2)-(4))."""
 TRIAL_APPEAL_DAYS = 10  # CPC 401(3)-(4): interim rulings of the trial court
 TRIAL_KINDS = ("trial_initial", "trial_extension")
 
@@ -64,45 +82,48 @@ def served_during_trial(
     return terms.custody_served(periods)
 
 
-def refuse_beyond_trial_cap(measure: str, anchor: datetime, until: date) -> None:
-    """Refuse a term that would take custody or house arrest during the trial beyond one year
-    counted from `anchor` (CPC 303(3)-(4))."""
-    start = local_date(anchor)
-    last = terms.cap_day(start)
-    if until > last:
-        what = terms.label(measure)
-        after = (
-            "the accused must then be released at once (CPC 303(4)) or another measure ordered"
-            if measure == "custody"
-            else "another measure must then be ordered"
-        )
-        raise Conflict(
-            f"{what.capitalize()} during the trial would reach {terms.describe_span(start, until)}"
-            f"; the law allows extensions of at most {terms.MAX_MONTHS_AT_A_TIME} months at a "
-            f"time and no more than {TRIAL_CAP_MONTHS} months in total during the trial (CPC "
-            f"303(3)-(4)). Counted from {start.isoformat()}, it may last until "
-            f"{last.isoformat()} at the latest; {after}."
-        )
-
-
-def _active(case: Case, person: str) -> Measure | None:
-    return (
-        Measure.objects.filter(case=case, person_id=person, state="active")
-        .order_by("-ordered_from")
+def term_of_proceedings(case: Case, rules: tuple[str, ...]) -> date | None:
+    """The last day of the court's running term for the case — the trial term (CPC 283) or the
+    appeal court's term to decide (CPC 410) — as the rule pack keeps it, extensions included;
+    None when no such term runs."""
+    found = (
+        Deadline.objects.filter(case=case, rule__in=rules, state="running")
+        .order_by("-starts_at", "-pk")
         .first()
     )
+    return terms.last_day(found.due_at) if found is not None else None
 
 
-def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
-    """The `decide` step of `courts.measure.decide` during the trial (see the module's text).
-    `detention_of(stream, person)` reads the hour of a detention from the ledger."""
-    case, data = ctx.case, ctx.input
-    assert case is not None
-    if ctx.actor.role != "judge" or case.stage != "trial":
+def _bench(ctx: Any, case: Case) -> tuple[CourtCase, str]:
+    """The court case whose judge rules on measures now, and the article saying so: the trial
+    court's presiding judge at trial and until the case is sent up on appeal; then the appeal
+    court's panel (CPC 303(1))."""
+    role = ctx.actor.role
+    if case.stage == "appeal":
+        bench = (
+            CourtCase.objects.filter(case=case, instance="appeal", decided_at__isnull=True)
+            .order_by("-registered_at")
+            .first()
+        )
+        if bench is not None:
+            if role != "appeal_judge" or ctx.user.unit_id != bench.court_id:
+                raise Forbidden(
+                    f"The case is before the appeal court {bench.court_id} ({bench.pk}); a judge "
+                    "of its panel rules on preventive measures until the verdict is turned to "
+                    "execution (CPC 303(1))."
+                )
+            if ctx.user.username not in {bench.judge, *bench.panel}:
+                raise Forbidden(
+                    f"Only a judge of the panel of {bench.pk} rules on preventive measures in "
+                    "this case (CPC 303(1), 410(1))."
+                )
+            return bench, "appeal"
+    if role != "judge" or case.stage not in ("trial", "appeal"):
         raise Conflict(
-            f"The case is at the stage '{case.stage}'. The trial court rules on preventive "
-            "measures from the day the case reaches it until the verdict is turned to execution "
-            "(CPC 303(1)); before that the investigating judge does, on a petition (CPC 266)."
+            f"The case is at the stage '{case.stage}'. The court rules on preventive measures "
+            "from the day the case reaches it until the verdict is turned to execution "
+            "(CPC 303(1)): the trial court, then, once the case is sent up on appeal, the appeal "
+            "court; before the trial the investigating judge does, on a petition (CPC 266)."
         )
     court_case = trial_court_case(case)
     if court_case is None:
@@ -114,6 +135,17 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
             f"Only the presiding judge of {court_case.pk} rules on preventive measures during "
             "the trial (CPC 303(1), 304(2))."
         )
+    return court_case, "trial"
+
+
+def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
+    """The `decide` step of `courts.measure.decide` during the trial (see the module's text).
+    `detention_of(stream, person)` reads the hour of a detention from the ledger."""
+    case, data = ctx.case, ctx.input
+    if case is None:
+        raise Conflict("A ruling on a preventive measure is made in a case.")
+    court_case, level = _bench(ctx, case)
+    first = trial_court_case(case) or court_case
     if data.petition is not None:
         raise Invalid(
             "During the trial the presiding judge rules in the courtroom, not on a written "
@@ -139,6 +171,7 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
     recorded: dict[str, Any] = {
         "petition": f"MP-{case.number}-{number}",
         "stage": "trial",
+        "level": level,
         "court_case": court_case.pk,
         "person": person,
         "motion": data.motion,
@@ -169,9 +202,8 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
     if data.measure is None:
         raise Invalid("Name the measure the court orders.", fields={"measure": "required"})
     ordered = data.measure
-    assert ordered in MEASURES
     recorded["requested"] = ordered
-    active = _active(case, person)
+    active = active_measure(case, person)
     today = local_date(ctx.now)
     extends = (
         active is not None
@@ -202,9 +234,8 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
             f"{terms.MAX_MONTHS_AT_A_TIME} months at a time (CPC 303(3)); give until.",
             fields={"until": "required"},
         )
-    since = court_case.registered_at
-    if extends:
-        assert active is not None and active.until is not None
+    since = first.registered_at
+    if extends and active is not None and active.until is not None:
         base = active.until
         current_start = max(active.counted_from, since)
         served = served_during_trial(case, person, ordered, since, active)
@@ -216,23 +247,42 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
             if detained is not None and detained > since:
                 current_start = detained
         served = served_during_trial(case, person, ordered, since, None)
-    limit = terms.longest_term(base)
     what = terms.label(ordered).capitalize()
-    if data.until > limit:
-        raise Invalid(
-            f"{what} is ordered or extended for at most {terms.MAX_MONTHS_AT_A_TIME} months at a "
-            f"time (CPC 303(3)): counted from {base.isoformat()}, until may be "
-            f"{limit.isoformat()} at the latest.",
-            fields={"until": f"at most {limit.isoformat()}"},
+    if extends:
+        limit = terms.longest_term(base)
+        if data.until > limit:
+            raise Invalid(
+                f"{what} is extended for at most {terms.MAX_MONTHS_AT_A_TIME} months at a time "
+                f"(CPC 303(3)): counted from {base.isoformat()}, until may be "
+                f"{limit.isoformat()} at the latest.",
+                fields={"until": f"at most {limit.isoformat()}"},
+            )
+    else:
+        rules, term = (
+            (TRIAL_TERM_RULES, "the trial term (CPC 283)")
+            if level == "trial"
+            else (APPEAL_TERM_RULES, "the appeal court's term to decide (CPC 410)")
         )
+        limit = term_of_proceedings(case, rules) or terms.longest_term(base)
+        if limit <= base:
+            raise Conflict(
+                f"{term.capitalize()} ended on {limit.isoformat()}; a preventive measure is "
+                f"ordered for that term (CPC 303(2)) — extend it first (CPC 283(3), 410(4))."
+            )
+        if data.until > limit:
+            raise Invalid(
+                f"{what} is ordered for {term}, which ends on {limit.isoformat()} "
+                "(CPC 303(2)); later it is extended by up to "
+                f"{terms.MAX_MONTHS_AT_A_TIME} months at a time (CPC 303(3)).",
+                fields={"until": f"at most {limit.isoformat()}"},
+            )
     if data.until <= base:
         raise Invalid(f"until must be after {base.isoformat()}.", fields={"until": "too early"})
-    refuse_beyond_trial_cap(ordered, current_start - served, data.until)
+    terms.refuse_beyond_cap(ordered, local_date(current_start - served), data.until, in_court=True)
     recorded.update(measure=ordered, until=data.until.isoformat())
     if served:
         recorded["trial_days_before"] = served.days
-    if extends:
-        assert active is not None
+    if extends and active is not None:
         return {**recorded, "kind": "trial_extension", "extends": active.petition_id}
     if current_start != ctx.now:
         recorded["detained_at"] = iso(current_start)

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from icjis.core import clock
 from icjis.core.refusals import NotFound
-from icjis.courts.register import access_verdict, decision_json, defendants_of
+from icjis.courts.register import access_verdict, entries
 
 KIND_TEXT = {
     "imprisonment": _lazy("imprisonment for {months} months in a colony of {regime}"),
@@ -59,7 +59,7 @@ def verdict_page(request: HttpRequest, ecli: str) -> HttpResponse:
         verdict = access_verdict(request.user, ecli)
     except NotFound:
         raise Http404("No such decision, or it is not visible to you.") from None
-    entry = decision_json(verdict, defendants_of([verdict])[verdict.id])
+    [entry] = entries(request.user, [verdict])
     language = (get_language() or "ru")[:2]
     persons: dict[str, dict[str, Any]] = {}
     for d in entry["defendants"]:

@@ -28,15 +28,16 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from icjis.core import acts, clock
 from icjis.core.access import SYSTEM_USER
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.jobs import periodic
-from icjis.core.models import Case, CaseParticipant, Event, Unit
+from icjis.core.models import Case, CaseParticipant, Event, Person, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal
+from icjis.courts.context import case_in
 from icjis.courts.models import Appeal, CourtCase, Hearing, Verdict, VerdictDefendant
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.legal.counting import due_at, last_day_of, local_date, parse_moment, start_of_day
@@ -52,6 +53,39 @@ from which the convict is released under probation supervision (CC 82)."""
 REGIMES = ("general", "strict", "special", "educational_general", "educational_reinforced")
 """Colonies in which imprisonment is served (CC 67(4)): correctional colonies of general, strict
 and special regime; educational colonies of general and reinforced regime for children."""
+LIMITS: dict[str, tuple[int, int, str]] = {
+    "imprisonment_months": (6, 180, "CC 67(2)"),
+    "restriction_of_liberty_months": (6, 36, "CC 62(1)"),
+    "community_work_hours": (40, 300, "CC 61(2)"),
+    "fine": (200, 2_000, "CC 65(3)"),
+    "fine_economic": (3_000, 25_000, "CC 65(4)"),
+    "probation_less_grave": (12, 36, "CC 82(4)"),
+    "probation_grave": (36, 60, "CC 82(4)"),
+}
+"""The Criminal Code's limits of each sentence, (lowest, highest, article). Imprisonment is six
+months to fifteen years per sentence (CC 67(2)); the twenty years of 67(3) are only for
+sentences combined for several crimes or verdicts, which this register does not compute, so
+one sentence recorded here is at most 180 months. The seed plans within the same table."""
+FINE_ECONOMIC = {"225": None, "238": None, "239": None, "240": (2, 3, 4)}
+"""Articles (and parts; None for every part) whose fine is 3,000 to 25,000 calculation indices
+(CC 65(4)); every other fine is 200 to 2,000 (CC 65(3)). The numbers are those of the 2021 code."""
+NO_PROBATION_ARTICLES = ("137", "157", "158", "166", "167", "168", "172", "173")
+"""Articles whose convicts are not released under probation supervision (CC 82(2)(7))."""
+
+
+def fine_limits(code: str, article: str, part: int | None) -> tuple[int, int, str]:
+    """The range of a fine for a conviction under `article` (CC 65(3)-(4)). Only the 2021 code's
+    articles are known: a case under an earlier code keeps the widest range the two parts
+    allow, 200 to 25,000, as the limits of that code are not in the catalogue."""
+    if code != "kg-cc-2021":
+        return LIMITS["fine"][0], LIMITS["fine_economic"][1], "CC 65(3)-(4)"
+    if article in FINE_ECONOMIC:
+        parts = FINE_ECONOMIC[article]
+        if parts is None or part in parts:
+            return LIMITS["fine_economic"]
+    return LIMITS["fine"]
+
+
 EXECUTING_ROLES = ("prison_officer", "probation_officer", "enforcement_officer")
 """Bodies that execute sentences: they read the register nationwide, the sentence part only."""
 ECLI_PATTERN = r"^ECLI:KG:[A-Z0-9]{1,12}:[0-9]{4}:[0-9]{1,7}$"
@@ -281,16 +315,38 @@ def _refuse_extra(s: SentenceIn, allowed: set[str]) -> None:
             )
 
 
+def _refuse_foreigner(kind: str, basis: str, citizenship: str, person: str) -> None:
+    if citizenship and citizenship != "KGZ":
+        raise Invalid(
+            f"{kind} is not imposed on foreign citizens or stateless persons temporarily residing "
+            f"in the Kyrgyz Republic ({basis}); {person} is recorded in the persons index as a "
+            f"citizen of {citizenship}. Correct the record if that is wrong, or choose another "
+            "sentence.",
+            fields={"sentence.kind": "not for a foreign citizen"},
+        )
+
+
 def check_sentence(
-    s: SentenceIn, category: str, sanction: Mapping[str, Any] | None = None
+    s: SentenceIn,
+    category: str,
+    sanction: Mapping[str, Any] | None = None,
+    *,
+    code: str = "kg-cc-2021",
+    article: str = "",
+    part: int | None = None,
+    citizenship: str = "",
+    person: str = "",
 ) -> dict[str, Any]:
-    """The sentence as recorded, checked against the Criminal Code's limits for its kind and,
-    where the catalogue gives it, the sanction of the article: a kind it provides, no more than
-    its maximum (CC 72(1)). Its minimum is not enforced: an attempt or a plea agreement may go
-    below it (CC 75, 79)."""
+    """The sentence as recorded, checked against the Criminal Code's limits for its kind
+    (`LIMITS`) and, where the catalogue gives it, the sanction of the article: a kind it
+    provides, no more than its maximum (CC 72(1)). Its minimum is not enforced: an attempt or a
+    plea agreement may go below it (CC 75, 79). What the record can show of the exclusions is
+    checked: probation not for the articles of CC 82(2)(7) nor for a foreign citizen
+    (82(2)(8)); restriction of liberty not for a foreign citizen (62(5))."""
+    low, high, basis = LIMITS["imprisonment_months"]
     if s.kind == "imprisonment":
         _refuse_extra(s, {"months", "regime"})
-        _ranged(s.months, 6, 240, "Imprisonment in months", "CC 67(2)-(3)", "sentence.months")
+        _ranged(s.months, low, high, "Imprisonment in months", basis, "sentence.months")
         if s.regime is None:
             raise Invalid(
                 "A sentence of imprisonment names the colony regime (CPC 349(2); CC 67(4)).",
@@ -304,31 +360,37 @@ def check_sentence(
                 "less grave or grave crime (CC 82(1)-(2)).",
                 fields={"sentence.kind": "not for this crime"},
             )
+        if code == "kg-cc-2021" and article in NO_PROBATION_ARTICLES:
+            raise Invalid(
+                f"Probation supervision is not applied to those convicted under article {article} "
+                "(CC 82(2)(7)).",
+                fields={"sentence.kind": "not for this article"},
+            )
+        _refuse_foreigner("Probation supervision", "CC 82(2)(8)", citizenship, person)
         _ranged(
-            s.months, 6, 240, "The imprisonment imposed, in months", "CC 67(2)", "sentence.months"
+            s.months, low, high, "The imprisonment imposed, in months", basis, "sentence.months"
         )
-        low, high = (12, 36) if category == "less_grave" else (36, 60)
+        p_low, p_high, p_basis = LIMITS[
+            "probation_less_grave" if category == "less_grave" else "probation_grave"
+        ]
         _ranged(
             s.probation_months,
-            low,
-            high,
+            p_low,
+            p_high,
             "The probation period in months",
-            "CC 82(4)",
+            p_basis,
             "sentence.probation_months",
         )
     elif s.kind == "fine":
         _refuse_extra(s, {"amount"})
+        f_low, f_high, f_basis = fine_limits(code, article, part)
         _ranged(
-            s.amount,
-            200,
-            25_000,
-            "A fine in calculation indices",
-            "CC 65(3)-(4)",
-            "sentence.amount",
+            s.amount, f_low, f_high, "A fine in calculation indices", f_basis, "sentence.amount"
         )
     elif s.kind == "community_work":
         _refuse_extra(s, {"hours"})
-        _ranged(s.hours, 40, 300, "Community work in hours", "CC 61(2)", "sentence.hours")
+        h_low, h_high, h_basis = LIMITS["community_work_hours"]
+        _ranged(s.hours, h_low, h_high, "Community work in hours", h_basis, "sentence.hours")
     else:
         _refuse_extra(s, {"months"})
         if category not in ("minor_gravity", "less_grave"):
@@ -337,7 +399,11 @@ def check_sentence(
                 "grave crime (CC 62(1)).",
                 fields={"sentence.kind": "not for this crime"},
             )
-        _ranged(s.months, 6, 36, "Restriction of liberty in months", "CC 62(1)", "sentence.months")
+        _refuse_foreigner("Restriction of liberty", "CC 62(5)", citizenship, person)
+        r_low, r_high, r_basis = LIMITS["restriction_of_liberty_months"]
+        _ranged(
+            s.months, r_low, r_high, "Restriction of liberty in months", r_basis, "sentence.months"
+        )
     if sanction:
         _within_sanction(s, sanction)
     return s.model_dump(exclude_none=True)
@@ -403,7 +469,19 @@ def check_defendant(case: Case, given: DefendantIn) -> dict[str, Any]:
                 "An acquittal imposes no sentence (CPC 356).", fields={"sentence": "acquitted"}
             )
     elif given.sentence is not None:
-        row["sentence"] = check_sentence(given.sentence, row["category"], sanction)
+        citizenship = (
+            Person.objects.filter(pk=given.person).values_list("citizenship", flat=True).first()
+        )
+        row["sentence"] = check_sentence(
+            given.sentence,
+            row["category"],
+            sanction,
+            code=row["code"],
+            article=row["article"],
+            part=row["part"],
+            citizenship=citizenship or "",
+            person=given.person,
+        )
     return row
 
 
@@ -487,8 +565,7 @@ def deliver_verdict(ctx: Context) -> dict[str, Any]:
     CC 80(5)-(6)). The verdict gets its ECLI, gap-free per court and year. The trial term
     (CPC 283(2)) is met; the 30 days of appeal begin (CPC 400(1)); the case stays at trial until
     the verdict enters into force."""
-    case = ctx.case
-    assert case is not None
+    case = case_in(ctx)
     if case.stage != "trial":
         raise Conflict(f"The case is at the stage '{case.stage}'; a verdict ends a trial.")
     court_case = court_case_of(case)
@@ -538,7 +615,7 @@ def deliver_verdict(ctx: Context) -> dict[str, Any]:
             f"{', '.join(missing)}.",
             fields={"defendants": "an accused is missing"},
         )
-    court = Unit.objects.get(code=court_case.court_id)
+    court = court_case.court
     year = local_date(ctx.now).year
     ecli, number = take_ecli(court, year)
     persons = sorted({r["person"] for r in rows})
@@ -588,7 +665,7 @@ def serve_verdict(ctx: Context) -> dict[str, Any]:
     """Records that the copy of the verdict was handed to the convicted or acquitted person
     (CPC 360: within 5 days of its pronouncement). For a defendant held in custody the 30 days
     of appeal run from this service, not from the verdict (CPC 400(1))."""
-    assert ctx.case is not None
+    case_in(ctx)  # refused when the act names no case
     verdict = current_verdict(ctx.case)
     if verdict is None or verdict.state != "delivered":
         raise Conflict("There is no verdict awaiting entry into force in this case.")
@@ -681,8 +758,7 @@ def enter_into_force(ctx: Context) -> dict[str, Any]:
     custody is counted again to this day (CC 80(5): custody until entry into force is credited).
     The case goes to execution, which must follow within 3 days (426(4)); after an acquittal or
     a conviction without a sentence to serve it is closed."""
-    case = ctx.case
-    assert case is not None
+    case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None or verdict.state != "delivered":
         raise Conflict("There is no verdict awaiting entry into force in this case.")
@@ -719,12 +795,17 @@ def enter_due_verdicts() -> int:
     waiting = (
         Verdict.objects.filter(state="delivered", delivered_at__lt=now - timedelta(days=29))
         .exclude(appeals__state="pending")
+        .annotate(decided=Exists(Appeal.objects.filter(verdict=OuterRef("pk"), state="decided")))
         .select_related("case")
         .order_by("delivered_at", "id")
     )
     for verdict in waiting.iterator(500):
-        if entry_refusal(verdict, now) is not None:
-            continue
+        # What `entry_refusal` checks, read from this one query: no appeal pending (excluded
+        # above); decided on appeal, or every appeal term run (CPC 400(1), 426(1)-(2)).
+        if not verdict.decided:  # type: ignore[attr-defined]
+            closes, _ = appeal_term_closes(verdict)
+            if closes is None or now <= closes:
+                continue
         try:
             acts.perform(SYSTEM_USER, "courts.verdict.enter_into_force", {}, case=verdict.case_id)
         except Refusal as exc:  # e.g. an appeal filed between our read and the act
