@@ -23,23 +23,28 @@ $(STAMP): pyproject.toml
 	@if command -v apt-get >/dev/null && { ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; }; then \
 	  apt-get update -qq && apt-get install -y -qq chromium gettext; \
 	fi
-	cd src/icjis && ICJIS_HOME=$(CURDIR) ICJIS_ENV=test ../../$(BIN)/icjis compilemessages
 	touch $(STAMP)
 
-install: $(STAMP)
+# The translation catalogues, compiled whenever a .po file is newer than its .mo.
+PO := $(wildcard src/icjis/locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+$(MO): %.mo: %.po $(STAMP)
+	msgfmt --check-format -o $@ $<
 
-demo: $(STAMP)
+install: $(STAMP) $(MO)
+
+demo: install
 	ICJIS_ENV=demo $(BIN)/icjis demo
 
-test: $(STAMP) pg-up nats-up
+test: install pg-up nats-up
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: install
 	@echo "=== test suite on SQLite ==="
 	ICJIS_ENV=test DATABASE_URL=sqlite:///var/make-test.sqlite3 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP) pg-up
+test-postgres: install pg-up
 	@echo "=== test suite on PostgreSQL ($(PG_DB), created and dropped by the run) ==="
 	ICJIS_ENV=test DATABASE_URL=$(PG_URL)/$(PG_DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
