@@ -6,7 +6,7 @@ those who execute sentences read it in the register (CPC 344-360, 400(1), 426; C
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.management import call_command
@@ -18,7 +18,8 @@ from icjis.core import clock, jobs
 from icjis.core.canonical import iso
 from icjis.courts.models import CourtCase, Verdict, VerdictDefendant
 from icjis.courts.verdicts import appeal_due
-from icjis.legal.counting import local_date
+from icjis.legal.counting import local_date, parse_moment
+from icjis.legal.custody_time import held_before
 from icjis.legal.models import Deadline
 
 ACCUSED = {
@@ -64,8 +65,10 @@ class Trial:
         self.person = p = created(inv.act("registry.participant.add", suspect, n))["result"][
             "person"
         ]
+        self.arrested: date | None = None
         if not at_liberty:
             now = inv.get("/clock").json()["now"]
+            self.arrested = local_date(parse_moment(now, end_of_date=False))
             arrest = {
                 "person": p,
                 "detained_at": now,
@@ -135,8 +138,10 @@ def test_a_conviction_enters_into_force_31_days_on_and_is_in_the_register(as_use
     row = VerdictDefendant.objects.get(verdict=verdict)
     assert (row.outcome, row.article, row.part, row.code) == ("convicted", "205", 3, "kg-cc-2021")
     assert (row.sentence_kind, row.months, row.regime) == ("imprisonment", 36, "general")
-    # Held since the arrest, before the hearing was set: 7 days at least, counted whole.
-    assert row.custody_credit_days >= 7
+    # Held since the arrest, every day begun held counted whole, the day of the verdict too.
+    assert trial.arrested is not None
+    delivered_on = local_date(verdict.delivered_at)
+    assert row.custody_credit_days == (delivered_on - trial.arrested).days + 1 >= 7
     assert body["result"]["detainees"] == [trial.person]
     # The trial term is met by the verdict (CPC 283(2)); the 30 days of appeal begin (400(1)).
     terms = {d.rule: d for d in Deadline.objects.filter(case_id=trial.number)}
@@ -156,7 +161,12 @@ def test_a_conviction_enters_into_force_31_days_on_and_is_in_the_register(as_use
     assert verdict.state == "in_force" and verdict.in_force_at is not None
     assert trial.stage() == "execution"
     row.refresh_from_db()
-    assert row.custody_credit_days >= 7 + 31  # custody until entry into force counts (CC 80(5))
+    # Custody until entry into force is credited (CC 80(5)); the day of entry into force is the
+    # first day of the term, not credited — the count the prison makes for the same person.
+    in_force_on = local_date(verdict.in_force_at)
+    assert row.custody_credit_days == (in_force_on - trial.arrested).days >= 7 + 31
+    held = held_before(f"case/{trial.number}", trial.person, in_force_on)
+    assert row.custody_credit_days == held["ivs_days"] + held["custody_days"]
     assert Deadline.objects.get(case_id=trial.number, rule="verdict.execution").state == "running"
     assert jobs.run_all()["courts.verdict.enter_into_force"] == 0  # once only
 

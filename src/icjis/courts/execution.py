@@ -105,7 +105,7 @@ def execute_verdict(ctx: Context) -> dict[str, Any]:
         )
     if verdict.executed_at is not None:
         raise Conflict(f"Verdict {verdict.id} was already turned to execution.")
-    court = Unit.objects.select_related("territory").get(code=verdict.court_id)
+    court = verdict.court  # the court of the verdict (a protected key: it exists)
     orders = []
     for row in verdict.defendants.exclude(sentence_kind="").order_by("person_id", "article"):
         kind = BODY_OF_SENTENCE.get(row.sentence_kind)

@@ -17,7 +17,7 @@ window as Deadline rows of the case.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 import pydantic
@@ -85,20 +85,6 @@ def detention_of(stream: str, person: str) -> datetime | None:
         else:
             found = event.recorded_at
     return found
-
-
-def earlier_custody(case: Case, person: str, current: Measure | None = None) -> timedelta:
-    """Time the person already spent in custody in this case before the current stretch; it
-    counts towards the one-year cap (CPC 115(7))."""
-    periods = []
-    for m in Measure.objects.filter(case=case, person_id=person, measure="custody"):
-        if current is not None and m.pk == current.pk:
-            continue
-        end = terms.ends_at(m.until) if m.until else m.ordered_from
-        if m.ended_at is not None and m.ended_at < end:
-            end = m.ended_at
-        periods.append((m.counted_from, end))
-    return terms.custody_served(periods)
 
 
 # --- courts.measure.petition ---------------------------------------------------------------------
@@ -210,11 +196,13 @@ def petition_measure(ctx: Context) -> dict[str, Any]:
             extends = active
     if data.measure == "custody" and data.months is not None:
         if extends is not None and extends.until is not None:
-            anchor = extends.counted_from - earlier_custody(case, data.person, extends)
+            anchor = extends.counted_from - trial_custody.served_before(
+                case, data.person, "custody", extends
+            )
             wanted = terms.longest_term(extends.until, data.months)
         else:
             start = detention_of(ctx.stream, data.person) or ctx.now
-            anchor = start - earlier_custody(case, data.person)
+            anchor = start - trial_custody.served_before(case, data.person, "custody", None)
             wanted = terms.longest_term(local_date(start), data.months)
         terms.refuse_beyond_cap("custody", local_date(anchor), wanted, in_court=False)
     number = Petition.objects.filter(case=case).count() + 1
@@ -478,9 +466,11 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
         recorded["until"] = until.isoformat()
         if ordered == "custody":
             if extends and active is not None:
-                anchor = active.counted_from - earlier_custody(case, found.person_id, active)
+                anchor = active.counted_from - trial_custody.served_before(
+                    case, found.person_id, "custody", active
+                )
             else:
-                earlier = earlier_custody(case, found.person_id)
+                earlier = trial_custody.served_before(case, found.person_id, "custody", None)
                 anchor = period_start - earlier
                 if anchor != ctx.now:
                     # the one-year cap counts from detention and adds earlier custody

@@ -66,11 +66,18 @@ def trial_court_case(case: Case) -> CourtCase | None:
     )
 
 
-def served_during_trial(
-    case: Case, person: str, measure: str, since: datetime, current: Measure | None
+def served_before(
+    case: Case,
+    person: str,
+    measure: str,
+    current: Measure | None,
+    since: datetime | None = None,
 ) -> timedelta:
-    """Time the person already spent under `measure` in this case since `since` (the day the
-    case reached the court), in stretches before the current one (CPC 303(5))."""
+    """Time the person already spent under `measure` in this case, in the stretches before the
+    current one — from `since` on when given (the day the case reached the court). It counts
+    towards the one-year cap: before the trial (CPC 115(7), (11)) and in court (303(5)). The cap
+    is a term counted to the hour from the measures' own records, not the credited calendar days
+    of `legal.custody_time` (CC 80), which answer another question."""
     periods = []
     for m in Measure.objects.filter(case=case, person_id=person, measure=measure):
         if current is not None and m.pk == current.pk:
@@ -78,7 +85,8 @@ def served_during_trial(
         end = terms.ends_at(m.until) if m.until else m.ordered_from
         if m.ended_at is not None and m.ended_at < end:
             end = m.ended_at
-        periods.append((max(m.counted_from, since), end))
+        start = m.counted_from if since is None else max(m.counted_from, since)
+        periods.append((start, end))
     return terms.custody_served(periods)
 
 
@@ -238,7 +246,7 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
     if extends and active is not None and active.until is not None:
         base = active.until
         current_start = max(active.counted_from, since)
-        served = served_during_trial(case, person, ordered, since, active)
+        served = served_before(case, person, ordered, active, since)
     else:
         base = today
         current_start = ctx.now
@@ -246,7 +254,7 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
             detained = detention_of(ctx.stream, person)
             if detained is not None and detained > since:
                 current_start = detained
-        served = served_during_trial(case, person, ordered, since, None)
+        served = served_before(case, person, ordered, None, since)
     what = terms.label(ordered).capitalize()
     if extends:
         limit = terms.longest_term(base)

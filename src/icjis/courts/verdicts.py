@@ -41,7 +41,7 @@ from icjis.courts.context import case_in
 from icjis.courts.models import Appeal, CourtCase, Hearing, Verdict, VerdictDefendant
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.legal.counting import due_at, last_day_of, local_date, parse_moment, start_of_day
-from icjis.legal.engine import subject_value
+from icjis.legal.custody_time import held_before
 
 log = logging.getLogger("icjis.courts")
 
@@ -148,72 +148,37 @@ def take_ecli(court: Unit, year: int) -> tuple[str, int]:
 # --- time in custody (CPC 354(1)(8); CC 80(5)-(6)) ------------------------------------------
 
 
-def _days(spans: list[tuple[datetime, datetime]]) -> set[date]:
-    """The local calendar days touched by the spans: a day begun in custody counts whole."""
-    days: set[date] = set()
-    for start, end in spans:
-        first, last = local_date(start), local_date(max(start, end))
-        days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
-    return days
+def _held(stream: str, persons: list[str], before: date) -> dict[str, dict[str, Any]]:
+    record = {}
+    for person in persons:
+        held = held_before(stream, person, before)
+        record[person] = {
+            "custody_days": held["ivs_days"] + held["custody_days"],
+            "ivs_days": held["ivs_days"],
+            "house_arrest_days": held["house_arrest_days"],
+            "in_custody": held["in_custody"],
+        }
+    return record
 
 
 def custody_record(stream: str, persons: list[str], until: datetime) -> dict[str, dict[str, Any]]:
-    """Each person's time held in this case up to `until`, read from the ledger: detention from
-    the hour of actual detention (`detention.arrest` detained_at) to release, custody ordered by
-    the judge, house arrest (which CC 80(6) credits at another rate). `in_custody` tells whether
-    the person is held at `until` — whose 30 days of appeal run from service (CPC 400(1))."""
-    held: dict[str, datetime | None] = dict.fromkeys(persons)
-    home: dict[str, datetime | None] = dict.fromkeys(persons)
-    custody: dict[str, list[tuple[datetime, datetime]]] = {p: [] for p in persons}
-    house: dict[str, list[tuple[datetime, datetime]]] = {p: [] for p in persons}
-    kinds = ("detention.arrest", "detention.release", "courts.measure.decide")
-    for event in Event.objects.filter(stream=stream, kind__in=kinds).order_by("seq"):
-        data = event.payload
-        person = subject_value(data.get("person"))
-        if person not in held:
-            continue
-        at = event.recorded_at
-        if event.kind == "detention.arrest":
-            if held[person] is None:
-                held[person] = parse_moment(data["detained_at"], end_of_date=False)
-            continue
-        if event.kind == "detention.release":
-            if (start := held[person]) is not None:
-                custody[person].append((start, at))
-                held[person] = None
-            continue
-        if not data.get("granted"):
-            continue
-        measure = data.get("measure")
-        if measure == "custody":
-            if held[person] is None:
-                held[person] = parse_moment(data.get("counted_from") or at, end_of_date=False)
-            if (start := home[person]) is not None:
-                house[person].append((start, at))
-                home[person] = None
-        else:  # house arrest or a measure at liberty ends custody from the ruling
-            if (start := held[person]) is not None:
-                custody[person].append((start, at))
-                held[person] = None
-            if measure == "house_arrest":
-                home[person] = home[person] or at
-            elif (start := home[person]) is not None:
-                house[person].append((start, at))
-                home[person] = None
-    record = {}
-    for person in persons:
-        in_custody = held[person] is not None
-        if (start := held[person]) is not None:
-            custody[person].append((start, until))
-        if (start := home[person]) is not None:
-            house[person].append((start, until))
-        custody_days = _days(custody[person])
-        record[person] = {
-            "custody_days": len(custody_days),
-            "house_arrest_days": len(_days(house[person]) - custody_days),
-            "in_custody": in_custody,
-        }
-    return record
+    """Each person's days held in this case as at `until`, counted from the ledger by the one
+    counter of ICJIS (`legal.custody_time`, which the prisons read too): `custody_days` —
+    temporary detention and custody ordered by the judge, which CC 80(5) credits alike — with
+    `ivs_days` of them in temporary detention, and `house_arrest_days`, which CC 80(6) credits
+    at another rate; a day begun held counts whole, the day of `until` too. `in_custody` tells
+    whether the person is held at `until` — at the verdict, whose 30 days of appeal then run
+    from service (CPC 400(1))."""
+    return _held(stream, persons, local_date(until) + timedelta(days=1))
+
+
+def credited_custody(
+    stream: str, persons: list[str], in_force: datetime
+) -> dict[str, dict[str, Any]]:
+    """As `custody_record`, the days held before the day the verdict enters into force: CC
+    80(5)-(6) credit the time held until then, and that day is the first day of the term — the
+    days the prison counts for the same person (`legal.custody_time`)."""
+    return _held(stream, persons, local_date(in_force))
 
 
 # --- the appeal terms (CPC 400(1), 426(1)) -------------------------------------------------
@@ -755,7 +720,8 @@ def enter_into_force(ctx: Context) -> dict[str, Any]:
     appeal (CPC 426(1)) — for a defendant held in custody, 30 days from service of the copy
     (400(1)) — or on the day the appeal court decided (426(2)). Refused while an appeal is
     pending (405(1)) or a term still runs. Done by the worker when due, or by the clerk. Time in
-    custody is counted again to this day (CC 80(5): custody until entry into force is credited).
+    custody is counted again, up to the day before this one (CC 80(5): custody until entry into
+    force is credited; this day is the first day of the term), as the prison counts it.
     The case goes to execution, which must follow within 3 days (426(4)); after an acquittal or
     a conviction without a sentence to serve it is closed."""
     case = case_in(ctx)
@@ -771,7 +737,7 @@ def enter_into_force(ctx: Context) -> dict[str, Any]:
     convicted = sorted(
         set(verdict.defendants.filter(outcome="convicted").values_list("person_id", flat=True))
     )
-    counted = custody_record(ctx.stream, convicted, ctx.now)
+    counted = credited_custody(ctx.stream, convicted, ctx.now)
     custody = {p: {k: v for k, v in c.items() if k != "in_custody"} for p, c in counted.items()}
     to_serve = verdict.defendants.exclude(sentence_kind="").exists()
     recorded: dict[str, Any] = {
