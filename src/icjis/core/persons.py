@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import pydantic
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, F, Func, QuerySet, Value
 
 from icjis.core.models import DuplicateFlag, Person
 from icjis.core.names import full_name_key, match_key, name_similarity, similarity, to_latin
@@ -141,16 +141,47 @@ def search(persons: QuerySet[Person], query: str, limit: int = 20) -> list[tuple
     if not key:
         return []
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        candidates = list(
-            persons.annotate(sim=TrigramWordSimilarity(key, "match_key"))
-            .filter(sim__gt=0.3)
-            .order_by("-sim")[: limit * 5]
-        )
+        candidates = _trigram_candidates(persons, key, limit * 5, want=limit)
     else:
         candidates = list(persons)
     scored = [(p, similarity(query, p.match_key)) for p in candidates]
     scored = [s for s in scored if s[1] >= 50.0]
     scored.sort(key=lambda s: (-s[1], s[0].id))
     return scored[:limit]
+
+
+# Word-similarity thresholds tried in turn. The GIN trigram index (`person_match_key_trgm`) can
+# serve only the `<%` operator, whose threshold is a setting; a low threshold makes it fetch
+# nearly every row that shares a common given name or patronymic, so the close names are asked
+# for first and the wider net is cast only when they are too few.
+WORD_SIMILARITY_TIERS = (0.6, 0.5, 0.3)
+
+
+def _trigram_candidates(persons: QuerySet[Person], key: str, size: int, want: int) -> list[Person]:
+    """Up to `size` persons whose name key contains words like `key` (pg_trgm word similarity),
+    closest first: those above the first threshold that gives at least `want`, else those above
+    the last (0.3). The threshold is set for the session; nothing else here uses `<%`."""
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    close = Func(
+        Value(key),
+        F("match_key"),
+        template="%(expressions)s",
+        arg_joiner=" <%% ",
+        output_field=BooleanField(),
+    )
+    found: list[Person] = []
+    for threshold in WORD_SIMILARITY_TIERS:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(threshold)],
+            )
+        found = list(
+            persons.filter(close)
+            .annotate(sim=TrigramWordSimilarity(key, "match_key"))
+            .order_by("-sim", "id")[:size]
+        )
+        if len(found) >= want:
+            break
+    return found
