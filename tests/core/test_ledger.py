@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -10,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from icjis.core import dbtriggers, ledger
+from icjis.core.canonical import dumps, iso, sha256_hex
 from icjis.core.checkpoints import make_checkpoint, merkle_root
 from icjis.core.models import Event, StreamHead
 
@@ -151,3 +154,63 @@ def test_merkle_root_depends_on_every_head():
         changed = dict(heads)
         changed[stream] = (heads[stream][0] + 1, heads[stream][1])
         assert merkle_root(changed) != root
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(st.text(max_size=30), min_size=11, max_size=11),
+    seq=st.integers(1, 2**62),
+    corrects=st.none() | st.integers(1, 2**62),
+    simulated=st.booleans(),
+    recorded=st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=6))])),
+    claimed=st.none() | st.datetimes(timezones=st.just(UTC)),
+)
+def test_the_verifier_encodes_every_field_as_the_canonical_encoder_does(
+    texts, seq, corrects, simulated, recorded, claimed
+):
+    """The verifier builds the hashed bytes from plain column values; they must be exactly the
+    bytes `event_hash` hashes (any difference would report an intact event as altered)."""
+    stream, kind, data, actor, agency, unit, role, basis, pack, prev, _ = texts
+    row = (
+        stream,
+        seq,
+        kind,
+        data,
+        actor,
+        agency,
+        unit,
+        role,
+        recorded,
+        claimed,
+        basis,
+        pack,
+        corrects,
+        simulated,
+        prev,
+    )
+    expected = dumps([*row[:8], iso(recorded), iso(claimed), *row[10:]])
+    assert ledger.canonical_row(row) == expected
+    event = Event(**dict(zip(ledger.HASHED, row, strict=True)))
+    assert ledger.event_hash(event) == sha256_hex(expected)
+
+
+@pytest.mark.django_db
+def test_the_verifier_reads_back_times_as_they_were_hashed():
+    """Times at a whole second, in another offset, or in a three-digit year all verify: the
+    verifier's reading of the stored times gives the bytes `event_hash` hashed."""
+    moments = [
+        (datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC), None),
+        (datetime(2026, 3, 1, 12, 0, 0, 1, tzinfo=UTC), datetime(2026, 2, 28, 23, 59, tzinfo=UTC)),
+        (
+            datetime(2026, 3, 2, 6, 30, 0, 999999, tzinfo=timezone(timedelta(hours=6))),
+            datetime(999, 12, 31, 23, 0, 0, 5, tzinfo=UTC),
+        ),
+    ]
+    for recorded, claimed in moments:
+        with transaction.atomic():
+            ledger.append(
+                "test/times", "test.fact", {}, ACTOR, recorded_at=recorded, claimed_at=claimed
+            )
+    heads, faults = ledger.verify_chains()
+    assert faults == []
+    assert heads["test/times"][0] == 3

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from icjis.core import clock
 from icjis.core.canonical import dumps, iso, sha256_hex
@@ -169,6 +170,7 @@ def verify_checkpoints(chain_heads: Heads) -> tuple[CheckpointReport, list[Fault
             problems.append(f"{label}: Merkle root does not match its recorded heads")
         previous_hash = cp.hash
     faults: list[Fault] = []
+    grown: list[tuple[str, int, str]] = []  # streams past their checkpoint: look the event up
     for stream, (seq, h) in sorted(heads.items()):
         have = chain_heads.get(stream)
         if have is None or have[0] < seq:
@@ -181,9 +183,18 @@ def verify_checkpoints(chain_heads: Heads) -> tuple[CheckpointReport, list[Fault
         elif have[0] == seq and have[1] != h:
             faults.append(Fault(stream, seq, "differs from the checkpointed event"))
         elif have[0] > seq:
-            found = (
-                Event.objects.filter(stream=stream, seq=seq).values_list("hash", flat=True).first()
-            )
-            if found != h:
+            grown.append((stream, seq, h))
+    for start in range(0, len(grown), 500):
+        chunk = grown[start : start + 500]
+        wanted = Q()
+        for stream, seq, _ in chunk:
+            wanted |= Q(stream=stream, seq=seq)
+        found = {
+            (s, n): h
+            for s, n, h in Event.objects.filter(wanted).values_list("stream", "seq", "hash")
+        }
+        for stream, seq, h in chunk:
+            if found.get((stream, seq)) != h:
                 faults.append(Fault(stream, seq, "differs from the checkpointed event"))
+    faults.sort(key=lambda f: f.stream)
     return CheckpointReport(len(checkpoints), problems), faults

@@ -7,9 +7,11 @@ head row inside the caller's transaction.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from json.encoder import encode_basestring  # what `canonical.dumps` uses for text
 from typing import Any
 
 from django.db import connection
@@ -131,42 +133,144 @@ def iter_events(batch: int = 5000) -> Iterator[Event]:
         last_id = page[-1].id
 
 
+# The hashed fields of an event, in hash order (`event_hash`), read as plain values for verifying.
+HASHED = (
+    "stream",
+    "seq",
+    "kind",
+    "data",
+    "actor",
+    "actor_agency",
+    "actor_unit",
+    "actor_role",
+    "recorded_at",
+    "claimed_at",
+    "legal_basis",
+    "rule_pack",
+    "corrects",
+    "simulated",
+    "prev_hash",
+)
+_ZERO = timedelta(0)
+
+
+def _iso_json(moment: datetime | str | None) -> str:
+    """`canonical.iso` of a time as JSON. PostgreSQL gives the time already in that form (see
+    `_PG_ROWS`); otherwise an aware datetime, encoded without strftime when it is UTC."""
+    if moment is None:
+        return "null"
+    if isinstance(moment, str):
+        return '"' + moment + '"'
+    if moment.utcoffset() != _ZERO or moment.year < 1000:
+        return encode_basestring(iso(moment))
+    return '"' + moment.replace(tzinfo=None).isoformat(timespec="microseconds") + 'Z"'
+
+
+def canonical_row(row: tuple[Any, ...]) -> str:
+    """`dumps` of the hashed fields given as a tuple in `HASHED` order (no model instance): the
+    same bytes as `event_hash` encodes, built without the generic encoder. Every value here is
+    text, an integer, None, a bool or a time, so each is encoded directly."""
+    (
+        stream,
+        seq,
+        kind,
+        data,
+        actor,
+        agency,
+        unit,
+        role,
+        recorded_at,
+        claimed_at,
+        legal_basis,
+        rule_pack,
+        corrects,
+        simulated,
+        prev_hash,
+    ) = row
+    esc = encode_basestring
+    return (
+        f"[{esc(stream)},{int(seq)},{esc(kind)},{esc(data)},{esc(actor)},"
+        f"{esc(agency)},{esc(unit)},{esc(role)},{_iso_json(recorded_at)},{_iso_json(claimed_at)},"
+        f"{esc(legal_basis)},{esc(rule_pack)},{'null' if corrects is None else int(corrects)},"
+        f"{'true' if simulated else 'false'},{esc(prev_hash)}]"
+    )
+
+
+# PostgreSQL formats `recorded_at` as `canonical.iso` does (UTC, microseconds, 'Z'), which spares
+# parsing a datetime per event; `recorded_at` is the server clock, so its year has four digits.
+# `claimed_at` (a real-world time a user gave, rarely present) is read as a datetime.
+_PG_ROWS = """
+    SELECT id, stream, seq, kind, data, actor, actor_agency, actor_unit, actor_role,
+           to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+           claimed_at, legal_basis, rule_pack, corrects, simulated, prev_hash, hash
+    FROM core_event WHERE id > %s ORDER BY id LIMIT %s
+"""
+
+
+def iter_hashed_rows(batch: int = 20000) -> Iterator[tuple[Any, ...]]:
+    """(id, *HASHED, hash) of every event in insertion order, as plain tuples in keyset batches
+    (constant memory, no model instances)."""
+    last_id = 0
+    columns = ("id", *HASHED, "hash")
+    while True:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute(_PG_ROWS, [last_id, batch])
+                page = cur.fetchall()
+        else:
+            page = list(
+                Event.objects.filter(id__gt=last_id).order_by("id").values_list(*columns)[:batch]
+            )
+        if not page:
+            return
+        yield from page
+        last_id = page[-1][0]
+
+
 def verify_chains() -> tuple[dict[str, tuple[int, str]], list[Fault]]:
     """Recompute every chain. Returns the heads found and the first fault of each bad stream."""
     heads: dict[str, tuple[int, str]] = {}
     faults: list[Fault] = []
     bad: set[str] = set()
-    for event in iter_events():
-        if event.stream in bad:
+    sha256 = hashlib.sha256
+    no_head = (0, GENESIS)
+    for row in iter_hashed_rows():
+        stream = row[1]
+        if stream in bad:
             continue
-        seq, prev = heads.get(event.stream, (0, GENESIS))
+        seq, prev = heads.get(stream, no_head)
+        found_seq, prev_hash, found_hash = row[2], row[15], row[16]
         problem = None
-        if event.seq != seq + 1:
-            problem = f"expected seq {seq + 1}, found seq {event.seq} (removed or reordered)"
-        elif event.prev_hash != prev:
+        if found_seq != seq + 1:
+            problem = f"expected seq {seq + 1}, found seq {found_seq} (removed or reordered)"
+        elif prev_hash != prev:
             problem = "prev_hash does not match the previous event (reordered or replaced)"
-        elif event_hash(event) != event.hash:
+        elif sha256(canonical_row(row[1:16]).encode()).hexdigest() != found_hash:
             problem = "the event's content does not match its hash (altered)"
         if problem:
-            faults.append(Fault(event.stream, seq + 1, problem))
-            bad.add(event.stream)
+            faults.append(Fault(stream, seq + 1, problem))
+            bad.add(stream)
             continue
-        heads[event.stream] = (event.seq, event.hash)
+        heads[stream] = (found_seq, found_hash)
     return heads, faults
 
 
 def check_heads(heads: dict[str, tuple[int, str]]) -> list[Fault]:
     """Compare recomputed chain ends with the stream-head table (a cut stream shows here)."""
     faults = []
-    for row in StreamHead.objects.order_by("stream").iterator(chunk_size=5000):
-        if row.seq == 0:
-            continue
-        found = heads.get(row.stream)
-        if found is None or found[0] < row.seq:
+    rows = (
+        StreamHead.objects.filter(seq__gt=0)
+        .order_by("stream")
+        .values_list("stream", "seq", "hash")
+        .iterator(chunk_size=10000)
+    )
+    for stream, seq, hash_ in rows:
+        found = heads.get(stream)
+        if found is None or found[0] < seq:
             have = found[0] if found else 0
             faults.append(
-                Fault(row.stream, have + 1, f"stream ends at seq {have} but its head is {row.seq}")
+                Fault(stream, have + 1, f"stream ends at seq {have} but its head is {seq}")
             )
-        elif found != (row.seq, row.hash):
-            faults.append(Fault(row.stream, row.seq, "head hash differs from the chain"))
+        elif found != (seq, hash_):
+            faults.append(Fault(stream, seq, "head hash differs from the chain"))
     return faults
