@@ -98,11 +98,12 @@ def test_a_postponed_hearing_leaves_todays_screen(as_user):
 
 def test_anyone_can_see_a_draw_re_run_and_fetch_the_algorithm(as_user):
     _, court_case = case_in_court(as_user)
-    response = Client().get(f"/public/courts/draws/{court_case.pk}")
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/public/courts/draws/{court_case.pk}")
     assert response.status_code == 200
     page = response.content.decode()
     draw = JudgeDraw.objects.get(court_case=court_case)
-    assert draw.seed in page and draw.commitment in page and "Verified" in page
+    assert draw.seed in page and draw.commitment in page
+    assert '<p class="ok"><strong>Verified:' in page and 'class="bad"' not in page
     assert "<script" not in page
     body = Client().get(f"/public/courts/draws/{court_case.pk}", {"format": "json"}).json()
     assert body["draws"][0]["verified"] is True
@@ -111,3 +112,15 @@ def test_anyone_can_see_a_draw_re_run_and_fetch_the_algorithm(as_user):
     assert source.status_code == 200 and b"def choose(" in source.content
     assert b"import django" not in source.content and b"from django" not in source.content
     assert Client().get("/public/courts/draws/GB-SUD-00-000000-0").status_code == 404
+
+
+def test_the_court_pages_speak_the_visitors_language(as_user):
+    """The screens and draws are translated: a Russian or Kyrgyz visitor reads no English."""
+    _, court_case = case_in_court(as_user)
+    expected = {"ru": ("Проверено", "Судебные заседания сегодня"), "ky": ("Текшерилди", "Бүгүнкү")}
+    for language, (verified, hearings) in expected.items():
+        visitor = Client(HTTP_ACCEPT_LANGUAGE=language)
+        draw = visitor.get(f"/public/courts/draws/{court_case.pk}").content.decode()
+        assert f'lang="{language}"' in draw and verified in draw and "Verified" not in draw
+        page = visitor.get("/public/hearings").content.decode()
+        assert hearings in page and "Court hearings today" not in page

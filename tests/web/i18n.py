@@ -18,12 +18,14 @@ import icjis
 SRC = Path(icjis.__file__).resolve().parent
 LOCALE = SRC / "locale"
 LANGUAGES = ("ky", "ru")
-# The templates these catalogues cover: the staff pages, the public portal and the register's
-# public pages (the courts' pages are marked and translated by the courts module).
-TEMPLATE_DIRS = [SRC / "web" / "templates", SRC / "registry" / "templates"]
+# The templates these catalogues cover: every app's templates (staff pages, the public portal,
+# the register's receipts, the courts' screens, draws and verdicts).
+TEMPLATE_DIRS = sorted(SRC.glob("*/templates"))
 PYTHON_FILES = [
     *sorted((SRC / "web").glob("*.py")),
     SRC / "registry" / "receipts.py",
+    SRC / "courts" / "public.py",
+    SRC / "courts" / "assignment.py",
 ]
 GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
 
@@ -88,7 +90,8 @@ def template_msgids(path: Path) -> set[str]:
         if isinstance(node, TranslateNode):
             literal = node.filter_expression.var.literal
             if isinstance(literal, str):
-                found.add(str(literal))
+                # As Django looks it up: {% translate %} doubles a literal "%".
+                found.add(str(literal).replace("%", "%%"))
         elif isinstance(node, BlockTranslateNode):
             singular, _vars = node.render_token_list(node.singular)  # trims if asked
             found.add(singular)

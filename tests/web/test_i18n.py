@@ -22,12 +22,23 @@ from tests.web.i18n import (
 
 from icjis.core.acts import KINDS
 from icjis.web import labels
+from icjis.web.management.commands.web_labels import _walk as walk_schema
 from icjis.web.models import LanguagePreference
 
 # Text a template may show without translation: the system's name and punctuation.
 UNTRANSLATABLE = {"ICJIS"}
-# The act kinds whose pages exist now; a module added later brings its labels with its pages.
-COVERED = ("alerts.", "persons.", "registry.", "detention.", "legalaid.", "courts.")
+# The act kinds whose labels are enforced: every module whose acts are stable.
+COVERED = (
+    "alerts.",
+    "persons.",
+    "registry.",
+    "detention.",
+    "legalaid.",
+    "courts.",
+    "prisons.",
+    "probation.",
+    "fines.",
+)
 
 
 def unmarked_text(source: str) -> list[str]:
@@ -73,6 +84,10 @@ def test_the_extractors_find_what_the_pages_mark():
     assert "Acts you may perform now" in template_msgids(SRC / "web/templates/web/case.html")
     assert "Case %(number)s" in template_msgids(SRC / "web/templates/web/case.html")
     assert "Cases past a deadline" in python_msgids(SRC / "web/queues.py")
+    # Every app's templates are covered, and a literal "%" is looked up doubled, as Django does.
+    assert SRC / "courts/templates/courts/draw.html" in template_files()
+    assert "Share, %%" in template_msgids(SRC / "courts/templates/courts/draw.html")
+    assert "There is no such court." in all_msgids()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -83,10 +98,12 @@ def test_every_act_title_field_and_choice_is_labelled_and_translated(language):
             continue
         assert labels.ACT_TITLES.get(kind.name) == kind.title, kind.name
         schema = kind.schema.model_json_schema()
+        titles: set[str] = set()
+        choices: set[str] = set()
         for node in [schema, *schema.get("$defs", {}).values()]:
-            for name, prop in node.get("properties", {}).items():
-                title = prop.get("title") or name.replace("_", " ").title()
-                assert title in labels.FIELD_TITLES, (kind.name, title)
+            walk_schema(node, titles, choices)
+        assert titles <= set(labels.FIELD_TITLES), (kind.name, titles - set(labels.FIELD_TITLES))
+        assert choices <= set(labels.CHOICES), (kind.name, choices - set(labels.CHOICES))
         assert entries.get(kind.title, {}).get("str"), (language, kind.title)
     for text in [*labels.FIELD_TITLES.values(), *labels.CHOICES.values()]:
         assert entries.get(text, {}).get("str"), (language, text)
