@@ -14,8 +14,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from icjis.core.access import log_read, restrict
 from icjis.legal.models import Deadline
@@ -146,6 +146,74 @@ def detainees(user: Any, now: datetime) -> Queue:
             ]
         )
     log_read(user, "detention", "held:queue", read_purpose(user), "shown")
+    return q
+
+
+def facility_overview(user: Any, now: datetime) -> Queue:
+    """The ombudsperson's overview of every detention facility (CPC 97; the Ombudsperson's
+    mandate over places of detention): capacity, places taken now (admitted, or away under escort
+    and keeping the place), detainees on their way in, and those held past the term that ends
+    their lawful holding (CPC 100(2), 115(1)). Counts only, no names; the read is logged."""
+    from django.db.models import Count, Q
+
+    from icjis.core.models import Unit
+    from icjis.detention.access import oversees_all, read_purpose
+    from icjis.detention.models import HELD, IN_FACILITY, Detention
+
+    q = Queue(
+        "facilities",
+        _("Detention facilities"),
+        [
+            _("Facility"),
+            _("Capacity"),
+            _("Places taken"),
+            _("On the way in"),
+            _("Held past their term"),
+        ],
+        empty=_("No detention facility."),
+    )
+    if not oversees_all(user):
+        return q
+    held = Detention.objects.filter(status__in=HELD)
+    counts = {
+        r["facility_id"]: r
+        for r in held.values("facility_id").annotate(
+            taken=Count("id", filter=Q(status__in=IN_FACILITY)),
+            arriving=Count("id", filter=Q(status="arrested")),
+        )
+    }
+    late: dict[str | None, int] = {}
+    for facility_id in (
+        held.with_clock(now).filter(limit_due__lt=now).values_list("facility_id", flat=True)
+    ):
+        late[facility_id] = late.get(facility_id, 0) + 1
+    language = (get_language() or "ru")[:2]
+    for unit in Unit.objects.filter(kind="ivs").order_by("code"):
+        row = counts.get(unit.code, {})
+        taken, arriving = row.get("taken", 0), row.get("arriving", 0)
+        over = unit.capacity is not None and taken > unit.capacity
+        past = late.get(unit.code, 0)
+        name = getattr(unit, f"name_{language}", None) or unit.name_ru
+        q.rows.append(
+            [
+                Cell(name),
+                Cell(number_format(unit.capacity) if unit.capacity is not None else "—"),
+                Cell(number_format(taken), css="missed" if over else ""),
+                Cell(number_format(arriving)),
+                Cell(number_format(past), css="missed" if past else ""),
+            ]
+        )
+    if late.get(None):
+        q.rows.append(
+            [
+                Cell(_("Not yet in a facility")),
+                Cell("—"),
+                Cell("—"),
+                Cell(number_format(counts.get(None, {}).get("arriving", 0))),
+                Cell(number_format(late[None]), css="missed"),
+            ]
+        )
+    log_read(user, "detention", "facilities:queue", read_purpose(user), "shown")
     return q
 
 
@@ -372,6 +440,8 @@ def queues_for(request: Any, now: datetime) -> list[Queue]:
     def add(q: Queue) -> None:
         out.setdefault(q.key, q)
 
+    if "ombudsperson" in roles:
+        add(facility_overview(user, now))
     if roles & {"ivs_officer", "ivs_medic", "ombudsperson", "prosecutor"}:
         add(detainees(user, now))
     if "lawyer" in roles:
