@@ -201,7 +201,9 @@ def field_message(message: str) -> str:
         found = pattern.search(message)
         if found:
             return str(say(found))
-    return message
+    from icjis.web.refusals import localise_field_code
+
+    return localise_field_code(message) or message
 
 
 def attach_errors(fields: list[Field], errors: dict[str, str]) -> dict[str, str]:

@@ -44,7 +44,9 @@ from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackF
 from icjis.web.labels import act_title, legal_basis
 from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
 from icjis.web.queues import queues_for
+from icjis.web.refusals import localise_refusal
 from icjis.web.schemaform import attach_errors, fields_of, parse
+from icjis.web.stages import possible_at
 
 WORK_LIST_SIZE = 50
 
@@ -319,14 +321,15 @@ def timeline_of(user: Any, case: Any) -> list[Event]:
 
 
 def case_acts(user: Any, case: Any) -> list[dict[str, str]]:
-    """The acts on this case the user's roles allow, if the user may act on the case at all."""
+    """The acts on this case the user's roles allow and the case's stage admits
+    (`web.stages`), if the user may act on the case at all."""
     if not restrict(user, "act").filter(pk=case.pk).exists():
         return []
     roles = set(user.roles)
     return [
         {"kind": k.name, "title": act_title(k.name), "basis": k.legal_basis}
         for k in sorted(KINDS.values(), key=lambda k: k.name)
-        if k.target == "case" and roles & k.roles
+        if k.target == "case" and roles & k.roles and possible_at(k.name, case.stage)
     ]
 
 
@@ -422,7 +425,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
                 )
             except Refusal as exc:
                 rest = attach_errors(fields, exc.fields)
-                refusal = exc.message
+                refusal = localise_refusal(exc.message)
                 if rest:
                     refusal += " " + "; ".join(f"{k}: {v}" for k, v in rest.items())
             else:

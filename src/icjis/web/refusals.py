@@ -1,0 +1,144 @@
+"""The acts' refusals a browser user meets most, in the user's language.
+
+The API answers in English (`core.refusals`: a sentence a clerk can act on, citing the article),
+and that text stays as it is. The pages show the same refusal translated: each pattern below
+matches one refusal sentence as the acts raise it, and says it again in the user's language with
+the values it carries (stages in the user's words). A refusal no pattern knows is shown in
+English, as the API gives it; `tests/web/test_refusals.py` drives the acts that raise these in
+Kyrgyz and Russian and fails if English is left.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from icjis.registry.common import STAGE_NAMES
+
+
+def _stage(text: str) -> str:
+    """A stage as a refusal names it (its code, or the registry's English phrase), translated."""
+    from icjis.web.views import STAGES
+
+    codes = {phrase: code for code, phrase in STAGE_NAMES.items()}
+    code = text if text in STAGES else codes.get(text, text)
+    return str(STAGES.get(code, text))
+
+
+def _stages(text: str) -> str:
+    return " / ".join(f"«{_stage(s)}»" for s in text.split(" or "))
+
+
+Say = Callable[[re.Match[str]], str]
+
+PATTERNS: list[tuple[re.Pattern[str], Say]] = [
+    # core.acts: the schema's check (the fields themselves are marked beside each field).
+    (
+        re.compile(r"^Check the field '[^']*': .*$", re.S),
+        lambda m: _("Some values could not be read; see the fields marked below."),
+    ),
+    (
+        re.compile(r"^Your role does not allow the act [a-z_.]+\.$"),
+        lambda m: _("Your role does not allow this act."),
+    ),
+    (
+        re.compile(r"^No such case, or it is not visible to you\.$"),
+        lambda m: _("No such case, or it is not visible to you."),
+    ),
+    (
+        re.compile(r"^This idempotency key was already used for a different act\.$"),
+        lambda m: _("This form was already sent for another act; open the form again."),
+    ),
+    # registry.common.require_stage and the registry's own stage checks.
+    (
+        re.compile(r"^.+ needs a case (?P<wanted>.+); this one is (?P<now>[^;]+)\.$"),
+        lambda m: (
+            _("This act needs a case at the stage %(wanted)s; this case is at «%(now)s».")
+            % {"wanted": _stages(m["wanted"]), "now": _stage(m["now"])}
+        ),
+    ),
+    (
+        re.compile(r"^The case was joined into case (?P<number>\S+?)(?: \(CPC 141\))?; .*$"),
+        lambda m: (
+            _("The case was joined into case %(number)s; record this in that case.")
+            % {"number": m["number"]}
+        ),
+    ),
+    (
+        re.compile(r"^The case is closed \(\w+\); nothing more can be recorded in it.*$"),
+        lambda m: _(
+            "The case is closed; nothing more can be recorded in it unless a prosecutor reopens it."
+        ),
+    ),
+    (
+        re.compile(r"^Only a report under pre-investigation can be opened; this one is (\w+)\.$"),
+        lambda m: (
+            _(
+                "Only a report under the pre-investigation check can be opened; this one is at "
+                "«%(now)s»."
+            )
+            % {"now": _stage(m[1])}
+        ),
+    ),
+    (
+        re.compile(r"^The case is (?P<now>.+?); (?P<rest>.+)$"),
+        lambda m: _case_is()[m["rest"]] % {"now": _stage(m["now"])},
+    ),
+    # detention.arrest (CPC 97(2)).
+    (
+        re.compile(r"^The hour of detention cannot lie in the future\.$"),
+        lambda m: _("The hour of detention cannot lie in the future."),
+    ),
+    (
+        re.compile(r"^(?P<person>\S+) is already held in this case\.$"),
+        lambda m: _("%(person)s is already held in this case.") % {"person": m["person"]},
+    ),
+    # legalaid (CPC 50-52).
+    (
+        re.compile(r"^Appointment (?P<id>\S+) is (?P<state>\w+); it can no longer be answered\.$"),
+        lambda m: _("Appointment %(id)s can no longer be answered.") % {"id": m["id"]},
+    ),
+]
+
+
+# "The case is <stage>; …": the endings the acts use, in the user's language.
+def _case_is() -> dict[str, str]:
+    return {
+        "a suspect cannot be detained in it now.": _(
+            "The case is at «%(now)s»; a suspect cannot be detained in it now."
+        ),
+        "it cannot be assigned now.": _("The case is at «%(now)s»; it cannot be assigned now."),
+        "participants can no longer be added.": _(
+            "The case is at «%(now)s»; participants can no longer be added."
+        ),
+        "there is nothing to reopen.": _("The case is at «%(now)s»; there is nothing to reopen."),
+    }
+
+
+# Codes the acts put beside a field (`Refusal.fields`), in the user's language.
+FIELD_CODES: dict[str, Callable[[], str]] = {
+    "future": lambda: _("This moment lies in the future."),
+    "not in the case": lambda: _("This person takes no part in the case."),
+    "unknown": lambda: _("Not found in the register."),
+    "required": lambda: _("This field is required."),
+}
+
+
+def localise_refusal(message: str) -> str:
+    """The refusal sentence in the user's language, or as it is when no pattern knows it."""
+    for pattern, say in PATTERNS:
+        found = pattern.match(message)
+        if found:
+            try:
+                return str(say(found))
+            except KeyError:
+                continue
+    return message
+
+
+def localise_field_code(message: str) -> str | None:
+    """A field code of an act's refusal in the user's language (None when unknown)."""
+    say = FIELD_CODES.get(message)
+    return say() if say else None
