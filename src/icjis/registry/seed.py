@@ -401,4 +401,12 @@ def detained(rng: random.Random, i: int) -> Story:
         lambda st: {"petition": _last("courts.measure.petition", "petition")(st)},
     )
     plot.then(plot.hours(2, 6), "investigating_judge", "courts.measure.decide", _until_in(55))
+    # Remanded, the accused leaves the IVS for the pre-trial detention facility (CPC 101(1)).
+    # A fixed delay: no draw from the shared generator, so the other stories stay as they were.
+    plot.then(
+        timedelta(hours=6),
+        "ivs_officer",
+        "detention.transfer",
+        lambda st: {"person": _suspect(st), "to": "СИЗО-1 ГСИН" if not suffix else "СИЗО-5 ГСИН"},
+    )
     return Story(plot.steps)
