@@ -13,9 +13,23 @@ from icjis.core.models import Case, Event, Person
 from icjis.core.refusals import Invalid
 from icjis.legal import engine
 from icjis.legal.models import Deadline
-from icjis.legal.rulepacks import RulePack, pack_for_set
+from icjis.legal.rulepacks import RulePack, builtin_packs, pack_for_set
 
 OPEN = ("running", "suspended")
+TRANSFER = "registry.case.transfer"
+_listened: tuple[object, frozenset[str]] | None = None
+
+
+def listened_kinds() -> frozenset[str]:
+    """Every event kind some rule of some shipped pack starts, meets, cancels, suspends, resumes
+    or extends a term on. An event of any other kind has no effect on any term (the engine
+    matches triggers by kind first), so the hook need not load the case or its open terms."""
+    global _listened  # noqa: PLW0603 - memo of the (cached, immutable) shipped packs
+    packs = builtin_packs()
+    if _listened is None or _listened[0] is not packs:
+        kinds = {kind for pack in packs for rule in pack.rules for kind in rule.event_kinds()}
+        _listened = (packs, frozenset(kinds))
+    return _listened[1]
 
 
 def _pack(case: Case) -> RulePack | None:
@@ -65,13 +79,15 @@ def _open_view(d: Deadline) -> engine.OpenDeadline:
 def on_event(event: Event, data: dict[str, Any]) -> None:
     if not event.stream.startswith("case/"):
         return
+    if event.kind != TRANSFER and event.kind not in listened_kinds():
+        return
     case = Case.objects.filter(number=event.stream[5:]).select_related("unit").first()
     if case is None:
         return
     pack = _pack(case)
     if pack is None:
         return
-    if event.kind == "registry.case.transfer":
+    if event.kind == TRANSFER:
         # Open terms follow the case to the receiving unit (overdue lists are per unit).
         Deadline.objects.filter(case=case, state__in=OPEN).update(
             unit=case.unit, territory_path=case.territory_path

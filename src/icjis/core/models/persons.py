@@ -15,7 +15,7 @@ class Person(models.Model):
     surname = models.CharField(max_length=100)
     given_name = models.CharField(max_length=100)
     patronymic = models.CharField(max_length=100, blank=True)
-    birth_date = models.DateField(null=True, blank=True)
+    birth_date = models.DateField(null=True, blank=True, db_index=True)  # duplicate check
     sex = models.CharField(max_length=1)
     citizenship = models.CharField(max_length=3, blank=True)
     latin_name = models.CharField(max_length=320)
