@@ -48,3 +48,28 @@ def test_every_event_kind_the_2021_pack_names_is_an_act_or_a_declared_proposal(d
     missing = unknown_event_kinds(pack_for_set("kg-2021"), set(KINDS) | not_yet_built)
     assert missing <= set(PROPOSED_EVENT_KINDS), sorted(missing - set(PROPOSED_EVENT_KINDS))
     assert not (not_yet_built & set(KINDS)), "strike the landed acts off not_yet_built"
+
+
+def test_the_hook_skips_only_kinds_no_rule_of_any_pack_names(as_user):
+    """The hook returns at once for an event whose kind no trigger names (no query at all);
+    every kind a rule starts, meets, cancels, suspends, resumes or extends a term on is heard."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from icjis.core.models import Event
+    from icjis.legal import deadlines
+    from icjis.legal.rulepacks import builtin_packs
+
+    named = {k for p in builtin_packs() for rule in p.rules for k in rule.event_kinds()}
+    assert deadlines.listened_kinds() == named
+    assert "registry.report.register" in named
+    number = as_user("registrar").act("registry.report.register", REPORT).json()["result"]["case"]
+    event = Event.objects.get(stream=f"case/{number}", seq=1)
+    unheard = Event(stream=event.stream, seq=2, kind="registry.participant.add")
+    assert unheard.kind not in named
+    with CaptureQueriesContext(connection) as queries:
+        deadlines.on_event(unheard, {"role": "witness", "person": {"id": "P1"}})
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        deadlines.on_event(event, event.payload)
+    assert len(queries) > 0
