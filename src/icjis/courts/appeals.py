@@ -40,6 +40,7 @@ from icjis.courts.verdicts import (
     current_verdict,
     day_of,
     defendant_row,
+    due_for_entry,
     window_for,
 )
 from icjis.legal.counting import local_date
@@ -435,11 +436,13 @@ def _changes(ctx: Context, verdict: Verdict, prosecution_appealed: bool) -> list
 def _after_decision(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
     """Upheld or modified, the verdict enters into force on the day of the decision (CPC 426(2))
     — once no other appeal against it awaits the court. Quashed, the court of first instance
-    draws another judge for the new trial (CPC 64(2))."""
+    draws another judge for the new trial (CPC 64(2)). With co-defendants, the appellants enter
+    into force with the decision (and any other whose term has run, CPC 426(3)), while an appeal
+    still pending holds back the defendant it is filed for."""
     if data["outcome"] == "quashed":
         court_case = Verdict.objects.get(pk=data["verdict"]).court_case_id
         yield redraw(court_case, "reassignment", [data["excluded_judge"]])
-    elif not Appeal.objects.filter(verdict_id=data["verdict"], state="pending").exists():
+    elif due_for_entry(Verdict.objects.get(pk=data["verdict"]), event.recorded_at)[0]:
         yield Reaction("courts.verdict.enter_into_force", {})
 
 
@@ -485,6 +488,24 @@ def decide_appeal(ctx: Context) -> dict[str, Any]:
     if ctx.user.username not in {bench.judge, *bench.panel}:
         raise Forbidden(f"The panel of {bench.pk} decides on this appeal (CPC 410(1)).")
     pending = Appeal.objects.filter(verdict=verdict, state="pending").exclude(pk=appeal.pk)
+    in_force = dict(
+        verdict.defendants.filter(in_force_at__isnull=False).values_list("person_id", "in_force_at")
+    )
+    if given.outcome == "quashed" and in_force:
+        person, at = sorted(in_force.items())[0]
+        raise Conflict(
+            f"The verdict entered into force for {person} on {local_date(at).isoformat()}, who "
+            "did not appeal (CPC 426(3)); it cannot be quashed as a whole. Quashing it for the "
+            "appellant alone, with a separate new trial, is not supported here yet: record it "
+            "with the court's registry."
+        )
+    for change in given.changes or []:
+        if change.person in in_force:
+            raise Conflict(
+                f"The verdict entered into force for {change.person} on "
+                f"{local_date(in_force[change.person]).isoformat()}, who did not appeal (CPC "
+                "426(3)); the appeal court changes it only for those it hears (409(1))."
+            )
     if given.outcome == "modified":
         if not given.changes:
             raise Invalid("A modified verdict needs the changes.", fields={"changes": "required"})

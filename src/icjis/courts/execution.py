@@ -58,13 +58,16 @@ class ExecuteIn(pydantic.BaseModel):
 
 def _apply_execute(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = case_of(event)
+    # With co-defendants entering into force apart (CPC 426(3)), each turn adds its orders.
+    earlier = Verdict.objects.filter(pk=data["verdict"]).values_list("execution_orders", flat=True)
+    orders = [*(earlier.first() or []), *data["orders"]]
     Verdict.objects.filter(pk=data["verdict"]).update(
-        executed_at=event.recorded_at, execution_orders=data["orders"]
+        executed_at=event.recorded_at, execution_orders=orders
     )
     details = dict(case.details)
     verdicts = dict(details.get("verdicts", {}))
     facts = dict(verdicts.get(data["verdict"], {}))
-    facts["execution"] = data["orders"]
+    facts["execution"] = orders
     verdicts[data["verdict"]] = facts
     details["verdicts"] = verdicts
     Case.objects.filter(pk=case.pk).update(details=details, last_movement_at=event.recorded_at)
@@ -84,14 +87,15 @@ def execute_verdict(ctx: Context) -> dict[str, Any]:
     convict with a sentence to serve, the sentence and the body of the court's region it was
     sent to — the colony for imprisonment, the probation office for probation, community work
     and restriction of liberty, the enforcement office for a fine. By the clerk of the court
-    that delivered the verdict or its presiding judge; once per verdict. Due within 3 days of
-    entry into force (rule `verdict.execution`); recorded late, it still counts, and the term
-    shows it was late."""
+    that delivered the verdict or its presiding judge; once per convict, for those for whom the
+    verdict is in force — with co-defendants, each as it enters into force for them (426(3)).
+    Due within 3 days of entry into force (rule `verdict.execution`); recorded late, it still
+    counts, and the term shows it was late."""
     case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None:
         raise Conflict("There is no verdict in this case to turn to execution.")
-    if verdict.state != "in_force":
+    if not verdict.defendants.filter(in_force_at__isnull=False).exists():
         raise Conflict(
             f"Verdict {verdict.id} has not entered into force; it is turned to execution only "
             "once in force (CPC 426(1)-(4))."
@@ -103,11 +107,11 @@ def execute_verdict(ctx: Context) -> dict[str, Any]:
             f"The presiding judge of verdict {verdict.id} or a clerk of {verdict.court_id} turns "
             "it to execution."
         )
-    if verdict.executed_at is not None:
-        raise Conflict(f"Verdict {verdict.id} was already turned to execution.")
+    sent = {o["person"] for o in verdict.execution_orders or []}
     court = verdict.court  # the court of the verdict (a protected key: it exists)
     orders = []
-    for row in verdict.defendants.exclude(sentence_kind="").order_by("person_id", "article"):
+    rows = verdict.defendants.exclude(sentence_kind="").filter(in_force_at__isnull=False)
+    for row in rows.exclude(person_id__in=sent).order_by("person_id", "article"):
         kind = BODY_OF_SENTENCE.get(row.sentence_kind)
         unit = executing_unit(court, kind) if kind else None
         if unit is None:
@@ -133,6 +137,16 @@ def execute_verdict(ctx: Context) -> dict[str, Any]:
                 "unit": unit.code,
                 "custody_credit_days": row.custody_credit_days,
             }
+        )
+    if not orders and sent:
+        raise Conflict(
+            f"Verdict {verdict.id} was already turned to execution for every convict for whom "
+            "it is in force (CPC 426(3)-(4))."
+        )
+    if not orders and verdict.defendants.exclude(sentence_kind="").exists():
+        raise Conflict(
+            f"Verdict {verdict.id} is not yet in force for any convict with a sentence to serve "
+            "(an appeal of theirs awaits the appeal court, CPC 405(1), 426(2)-(3))."
         )
     if not orders:
         raise Conflict(

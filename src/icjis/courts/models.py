@@ -222,7 +222,8 @@ class Verdict(models.Model):
     court = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     judge = models.CharField(max_length=64)
     delivered_at = models.DateTimeField(db_index=True)
-    state = models.CharField(max_length=16, default="delivered")  # delivered | in_force | quashed
+    # delivered | in_force (for every defendant, CPC 426(3)) | quashed
+    state = models.CharField(max_length=16, default="delivered")
     in_force_at = models.DateTimeField(null=True, blank=True)
     modified_by = models.CharField(max_length=60, blank=True)  # appeal id that modified it
     executed_at = models.DateTimeField(null=True, blank=True)  # turned to execution (CPC 426(4))
@@ -247,6 +248,10 @@ class VerdictDefendant(models.Model):
     regime = models.CharField(max_length=32, blank=True)
     probation_months = models.PositiveIntegerField(null=True, blank=True)
     custody_credit_days = models.PositiveIntegerField(null=True, blank=True)
+    # When the verdict entered into force for this defendant: with co-defendants, for those who
+    # did not appeal when the appeal term lapsed, even while another's appeal awaits the appeal
+    # court (CPC 426(3)).
+    in_force_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.outcome} art. {self.article} ({self.verdict_id})"

@@ -48,16 +48,22 @@ def visible_verdicts(user: Any) -> QuerySet[Verdict]:
     the whole entry for those who read the whole case file of a case in scope (courts,
     prosecutors, counsel …); for the bodies that execute sentences (prisons, probation,
     enforcement), nationwide, the verdicts in force imposing a sentence they execute — never
-    one not yet in force, never the case file (CPC 426(1), 429(2))."""
+    one not yet in force (for a co-defendant, in force for that convict, 426(3)), never the
+    case file (CPC 426(1), 429(2))."""
     kinds = executed_kinds(user)
     if kinds is None:
         readable = restrict(user).filter(pk=OuterRef("case_id"))
         return Verdict.objects.annotate(full=Exists(readable)).filter(full=True)
     executed = VerdictDefendant.objects.filter(
-        verdict=OuterRef("pk"), outcome="convicted", sentence_kind__in=kinds
+        verdict=OuterRef("pk"),
+        outcome="convicted",
+        sentence_kind__in=kinds,
+        in_force_at__isnull=False,  # in force for that convict (CPC 426(3))
     )
-    return Verdict.objects.filter(Exists(executed), state="in_force").annotate(
-        full=Value(False, output_field=BooleanField())
+    return (
+        Verdict.objects.filter(Exists(executed))
+        .exclude(state="quashed")
+        .annotate(full=Value(False, output_field=BooleanField()))
     )
 
 
@@ -86,11 +92,15 @@ def decision_json(
 ) -> dict[str, Any]:
     """A register entry: the decision and, per defendant and article, the outcome and sentence.
     An executing body (`executes`, the sentence kinds it carries out) sees only the rows of
-    such a sentence, without the convict's PIN."""
+    such a sentence in force for the convict (CPC 426(3)), without the convict's PIN."""
     facts = verdict_facts(v)
     shown = rows
     if executes is not None:
-        shown = [r for r in rows if r.outcome == "convicted" and r.sentence_kind in executes]
+        shown = [
+            r
+            for r in rows
+            if r.outcome == "convicted" and r.sentence_kind in executes and r.in_force_at
+        ]
     entry: dict[str, Any] = {
         "ecli": v.id,
         "court": v.court_id,
@@ -141,6 +151,7 @@ def defendant_json(
         "sentence": sentence,
         "custody_days": r.custody_credit_days,
         "house_arrest_days": custody.get("house_arrest_days"),
+        "in_force_at": iso(r.in_force_at),
     }
 
 

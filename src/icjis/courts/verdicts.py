@@ -12,7 +12,11 @@ The clerk records service of the copy (`courts.verdict.serve`, CPC 360): for a d
 custody the 30 days of appeal run from it (CPC 400(1)). The verdict enters into force when every
 appeal term has run with no appeal (CPC 426(1)) or on the day the appeal court decides
 (CPC 426(2), see `appeals`): `courts.verdict.enter_into_force`, done by the worker when due and
-by the clerk by hand. The case then goes to execution (or is closed after an acquittal).
+by the clerk by hand. With co-defendants it enters into force for each on their own: for those
+who did not appeal when the terms have run, even while another's appeal is pending (CPC
+426(3)); each defendant's row keeps its own `in_force_at`, and the verdict is `in_force` once
+it is for all. The case goes to execution when a convict with a sentence to serve enters into
+force (or is closed when no defendant has one).
 
 The register's queries and entries are in `register`; the verdict document in
 `verdict_document`; turning a verdict in force to execution in `execution`.
@@ -657,40 +661,69 @@ class EnterIn(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
 
-def entry_refusal(verdict: Verdict, now: datetime) -> str | None:
-    """Why the verdict cannot enter into force at `now`, in a sentence; None when it can."""
+def _held_back(appeal: Appeal) -> str:
+    return (
+        f"Appeal {appeal.id}, filed on {local_date(appeal.filed_at).isoformat()}, awaits the "
+        "appeal court: an appeal suspends the verdict's entry into force (CPC 405(1)); it "
+        "enters into force on the day the appeal court decides (CPC 426(2))."
+    )
+
+
+def due_for_entry(verdict: Verdict, now: datetime) -> tuple[list[str], str | None]:
+    """The defendants for whom the verdict enters into force at `now`, and, when there are
+    none, why not in a sentence. A pending appeal holds back the defendant it is filed for —
+    or every defendant when it names none (CPC 405(1)); the others enter into force once every
+    appeal term has run (CPC 426(1), (3)); the appellants on the day the appeal court decides
+    (426(2)), the case having reached it only after the terms ran (400(2))."""
+    waiting = sorted(
+        set(verdict.defendants.filter(in_force_at__isnull=True).values_list("person_id", flat=True))
+    )
+    if not waiting:
+        return [], f"Verdict {verdict.id} is already in force for every defendant."
     pending = list(
         Appeal.objects.filter(verdict=verdict, state="pending").order_by("filed_at", "id")
     )
-    if pending:
-        first = pending[0]
-        return (
-            f"Appeal {first.id}, filed on {local_date(first.filed_at).isoformat()}, awaits the "
-            "appeal court: an appeal suspends the verdict's entry into force (CPC 405(1)); it "
-            "enters into force on the day the appeal court decides (CPC 426(2))."
-        )
+    for appeal in pending:
+        if appeal.person_id is None:
+            return [], _held_back(appeal)
+    held = {a.person_id for a in pending}
+    free = [p for p in waiting if p not in held]
+    if not free:
+        return [], _held_back(pending[0])
     if Appeal.objects.filter(verdict=verdict, state="decided").exists():
-        return None  # decided on appeal: in force on the decision (CPC 426(2))
+        return free, None  # decided on appeal: in force on the decision (CPC 426(2))
     closes, unserved = appeal_term_closes(verdict)
     if closes is None:
-        return (
+        return [], (
             f"The copy of verdict {verdict.id} has not been served on {unserved}, who is held in "
             "custody; their 30 days of appeal run from service (CPC 360, 400(1))."
         )
     if now <= closes:
-        return (
+        return [], (
             f"The appeal term against verdict {verdict.id} runs until the end of "
             f"{day_of(closes)} (CPC 400(1)); unappealed, the verdict enters into force after it "
-            "(CPC 426(1))."
+            "(CPC 426(1), (3))."
         )
-    return None
+    return free, None
+
+
+def entry_refusal(verdict: Verdict, now: datetime) -> str | None:
+    """Why the verdict cannot enter into force for any defendant at `now`; None when it can."""
+    return due_for_entry(verdict, now)[1]
 
 
 def _apply_enter(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = case_of(event)
-    Verdict.objects.filter(pk=data["verdict"]).update(
-        state="in_force", in_force_at=event.recorded_at
-    )
+    rows = VerdictDefendant.objects.filter(verdict_id=data["verdict"])
+    if "persons" in data:  # recorded before CPC 426(3) was kept: every defendant at once
+        rows = rows.filter(person_id__in=data["persons"])
+    rows.update(in_force_at=event.recorded_at)
+    if not VerdictDefendant.objects.filter(
+        verdict_id=data["verdict"], in_force_at__isnull=True
+    ).exists():
+        Verdict.objects.filter(pk=data["verdict"]).update(
+            state="in_force", in_force_at=event.recorded_at
+        )
     for person, record in data["custody"].items():
         VerdictDefendant.objects.filter(verdict_id=data["verdict"], person_id=person).update(
             custody_credit_days=record["custody_days"]
@@ -702,7 +735,7 @@ def _apply_enter(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     verdicts[data["verdict"]] = facts
     details["verdicts"] = verdicts
     Case.objects.filter(pk=case.pk).update(
-        stage=data["stage"], details=details, last_movement_at=event.recorded_at
+        stage=data.get("stage", case.stage), details=details, last_movement_at=event.recorded_at
     )
     return {"verdict": data["verdict"], "in_force_at": iso(event.recorded_at), **data}
 
@@ -722,30 +755,43 @@ def enter_into_force(ctx: Context) -> dict[str, Any]:
     pending (405(1)) or a term still runs. Done by the worker when due, or by the clerk. Time in
     custody is counted again, up to the day before this one (CC 80(5): custody until entry into
     force is credited; this day is the first day of the term), as the prison counts it.
-    The case goes to execution, which must follow within 3 days (426(4)); after an acquittal or
-    a conviction without a sentence to serve it is closed."""
+    With co-defendants it enters into force for each on their own (426(3)): those who did not
+    appeal when the terms have run, even while another's appeal is pending; the appellant on
+    the decision. The event records who enters into force now (`persons`); the verdict is in
+    force once it is for every defendant. The case goes to execution when a convict with a
+    sentence to serve enters into force, which must follow within 3 days (426(4)); when every
+    defendant is in force and none has a sentence to serve it is closed."""
     case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None or verdict.state != "delivered":
         raise Conflict("There is no verdict awaiting entry into force in this case.")
-    refusal = entry_refusal(verdict, ctx.now)
+    persons, refusal = due_for_entry(verdict, ctx.now)
     if refusal is not None:
         raise Conflict(refusal)
     decided = (
         Appeal.objects.filter(verdict=verdict, state="decided").order_by("-decided_at").first()
     )
-    convicted = sorted(
-        set(verdict.defendants.filter(outcome="convicted").values_list("person_id", flat=True))
-    )
+    rows = list(verdict.defendants.all())
+    now_in = [r for r in rows if r.person_id in persons]
+    convicted = sorted({r.person_id for r in now_in if r.outcome == "convicted"})
     counted = credited_custody(ctx.stream, convicted, ctx.now)
     custody = {p: {k: v for k, v in c.items() if k != "in_custody"} for p, c in counted.items()}
-    to_serve = verdict.defendants.exclude(sentence_kind="").exists()
     recorded: dict[str, Any] = {
         "verdict": verdict.id,
+        "persons": persons,
         "grounds": "appeal_decided" if decided else "appeal_term_lapsed",
         "custody": custody,
-        "stage": "execution" if to_serve else "closed",
     }
+    # The case has one stage: execution once a convict with a sentence to serve is in force
+    # (the 3 days of CPC 426(4) run for them), even while a co-defendant's appeal is pending
+    # (the appeal stays open on its own record); closed when every defendant is in force and
+    # none has a sentence to serve; otherwise it stays where it is (at appeal while one is
+    # pending). `stage` is recorded only when this entry sets it.
+    last = all(r.in_force_at is not None or r.person_id in persons for r in rows)
+    if any(r.sentence_kind for r in now_in):
+        recorded["stage"] = "execution"
+    elif last and not any(r.sentence_kind for r in rows):
+        recorded["stage"] = "closed"
     if decided is not None:
         recorded["appeal"] = decided.id
     return recorded
@@ -754,24 +800,24 @@ def enter_into_force(ctx: Context) -> dict[str, Any]:
 @periodic("courts.verdict.enter_into_force")
 def enter_due_verdicts() -> int:
     """Record the entry into force of every verdict whose appeal terms have run unappealed
-    (CPC 426(1)), as the system. A verdict decided on appeal enters into force with the
+    (CPC 426(1)) — with co-defendants, for those whose own appeal is not pending (426(3)) — as
+    the system. A verdict decided on appeal enters into force with the
     decision itself (see `appeals`)."""
     now = clock.now()
     done = 0
+    whole = Appeal.objects.filter(verdict=OuterRef("pk"), state="pending", person__isnull=True)
     waiting = (
         Verdict.objects.filter(state="delivered", delivered_at__lt=now - timedelta(days=29))
-        .exclude(appeals__state="pending")
-        .annotate(decided=Exists(Appeal.objects.filter(verdict=OuterRef("pk"), state="decided")))
+        .exclude(Exists(whole))
         .select_related("case")
         .order_by("delivered_at", "id")
     )
     for verdict in waiting.iterator(500):
-        # What `entry_refusal` checks, read from this one query: no appeal pending (excluded
-        # above); decided on appeal, or every appeal term run (CPC 400(1), 426(1)-(2)).
-        if not verdict.decided:  # type: ignore[attr-defined]
-            closes, _ = appeal_term_closes(verdict)
-            if closes is None or now <= closes:
-                continue
+        # What the act checks: per defendant, no appeal of theirs pending; decided on appeal,
+        # or every appeal term run (CPC 400(1), 426(1)-(3)).
+        persons, _ = due_for_entry(verdict, now)
+        if not persons:
+            continue
         try:
             acts.perform(SYSTEM_USER, "courts.verdict.enter_into_force", {}, case=verdict.case_id)
         except Refusal as exc:  # e.g. an appeal filed between our read and the act

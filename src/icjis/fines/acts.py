@@ -181,7 +181,10 @@ def open_from_verdict(ctx: Context, event: Event, data: dict[str, Any]) -> Itera
     if ctx.case is None or data.get("stage") != "execution":
         return
     rows = VerdictDefendant.objects.filter(
-        verdict_id=data["verdict"], outcome="convicted", sentence_kind="fine"
+        verdict_id=data["verdict"],
+        person_id__in=data["persons"],  # those it entered into force for now (CPC 426(3))
+        outcome="convicted",
+        sentence_kind="fine",
     ).order_by("person_id", "id")
     for row in rows:
         if row.amount is None:

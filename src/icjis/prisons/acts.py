@@ -373,7 +373,10 @@ def expect_on_entry_into_force(
     if prison_for(ctx.case) is None:
         return  # no prison service on file for the region: nothing to feed
     convicts = VerdictDefendant.objects.filter(
-        verdict_id=data["verdict"], outcome="convicted", sentence_kind="imprisonment"
+        verdict_id=data["verdict"],
+        person_id__in=data["persons"],  # those it entered into force for now (CPC 426(3))
+        outcome="convicted",
+        sentence_kind="imprisonment",
     ).values_list("person_id", flat=True)
     known = set(
         Prisoner.objects.filter(verdict=data["verdict"]).values_list("person_id", flat=True)

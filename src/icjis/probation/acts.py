@@ -316,7 +316,10 @@ def register_from_verdict(ctx: Context, event: Event, data: dict[str, Any]) -> I
     if ctx.case is None or data.get("stage") != "execution":
         return
     rows = VerdictDefendant.objects.filter(
-        verdict_id=data["verdict"], outcome="convicted", sentence_kind__in=EXECUTED_BY_PROBATION
+        verdict_id=data["verdict"],
+        person_id__in=data["persons"],  # those it entered into force for now (CPC 426(3))
+        outcome="convicted",
+        sentence_kind__in=EXECUTED_BY_PROBATION,
     ).order_by("person_id", "id")
     seen: set[str] = set()
     for row in rows:
