@@ -199,12 +199,21 @@ class AddParticipant(pydantic.BaseModel):
 
 
 def _apply_participant(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = case_of(event)
+    # Writes only, keyed by the case number in the stream name: no read of the case row. A
+    # missing case still fails, on the participant's foreign key.
+    number = event.stream.removeprefix("case/")
     pid = project_person(data["person"], event.recorded_at)
-    CaseParticipant.objects.get_or_create(
-        case=case, person_id=pid, role=data["role"], defaults={"since": event.recorded_at}
-    )
-    Case.objects.filter(pk=case.pk).update(last_movement_at=event.recorded_at)
+    if data["person"].get("existing"):
+        CaseParticipant.objects.get_or_create(
+            case_id=number, person_id=pid, role=data["role"], defaults={"since": event.recorded_at}
+        )
+    else:
+        # A person this event itself created cannot already be in the case: insert without
+        # get_or_create's read and savepoint (three round trips), here and on replay.
+        CaseParticipant.objects.create(
+            case_id=number, person_id=pid, role=data["role"], since=event.recorded_at
+        )
+    Case.objects.filter(pk=number).update(last_movement_at=event.recorded_at)
     return {"person": pid}
 
 

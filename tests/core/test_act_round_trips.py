@@ -1,0 +1,77 @@
+"""Pins the number of database round trips of one `registry.participant.add` act, so that a
+change which adds a query to the hot path of `perform()` is noticed (benchmarks/RESULTS.md,
+performance pass). The count is taken on the database the suite runs on; the simulation clock is
+read once per act (demo/test only; production reads no clock row)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from icjis.core.acts import perform
+from icjis.core.models import CaseParticipant, Event, Person
+from icjis.core.refusals import Conflict
+
+REPORT = {"channel": "in_person", "summary": "Грабёж", "place": {"region": "KG-GB"}}
+NEW_PERSON = {"surname": "Асанов", "given_name": "Бакыт", "birth_date": "1990-05-15", "sex": "M"}
+
+# One participant act with a new person makes these round trips (the test's own transaction turns
+# perform()'s BEGIN/COMMIT into SAVEPOINT/RELEASE): the simulation clock, the head lock, the case
+# with its access check, the duplicate-person query, the event insert, the head update, the
+# person insert, the participant insert, the case update and the outbox insert. Before the
+# performance pass of issue 8 the projector also read the case again and used get_or_create for
+# the participant (a read and a savepoint pair): 16 in all. Lower this when a trip goes; raise it
+# only with a reason written here.
+EXPECTED_QUERIES = 12
+
+
+def _open_case(world: dict[str, Any]) -> str:
+    number = perform(world["registrar"], "registry.report.register", REPORT).result["case"]
+    perform(world["unit_head"], "registry.case.assign", {"officer": "investigator"}, case=number)
+    perform(world["investigator"], "registry.case.open", {"article": "205", "part": 1}, case=number)
+    return number
+
+
+def test_adding_a_new_participant_makes_a_fixed_number_of_round_trips(
+    world: dict[str, Any],
+) -> None:
+    number = _open_case(world)
+    body = {"role": "suspect", "person": NEW_PERSON}
+    with CaptureQueriesContext(connection) as queries:
+        outcome = perform(world["investigator"], "registry.participant.add", body, case=number)
+    sql = [q["sql"] for q in queries.captured_queries]
+    pid = outcome.result["person"]
+    assert Person.objects.filter(pk=pid).exists()
+    assert CaseParticipant.objects.filter(case_id=number, person_id=pid, role="suspect").exists()
+    added = Event.objects.filter(stream=f"case/{number}", kind="registry.participant.add")
+    assert added.count() == 1
+    # One transaction (its savepoint pair here), nothing nested inside it.
+    assert sum(s.startswith("SAVEPOINT") for s in sql) == 1, sql
+    # The head row is locked (SQLite has no FOR UPDATE; there the transaction serialises).
+    if connection.vendor == "postgresql":
+        assert any("core_streamhead" in s and "FOR UPDATE" in s for s in sql), sql
+    # The case is read once, by the access check, not again by the projector.
+    assert sum(s.startswith("SELECT") and 'FROM "core_case"' in s for s in sql) == 1, sql
+    assert len(sql) == EXPECTED_QUERIES, "\n".join(sql)
+
+
+def test_adding_a_known_person_again_in_the_same_role_is_still_refused(
+    world: dict[str, Any],
+) -> None:
+    number = _open_case(world)
+    body = {"role": "witness", "person": NEW_PERSON}
+    pid = perform(world["investigator"], "registry.participant.add", body, case=number).result[
+        "person"
+    ]
+    again = {"role": "witness", "person": {"id": pid}}
+    with pytest.raises(Conflict):
+        perform(world["investigator"], "registry.participant.add", again, case=number)
+    as_victim = {"role": "victim", "person": {"id": pid}}
+    perform(world["investigator"], "registry.participant.add", as_victim, case=number)
+    roles = set(
+        CaseParticipant.objects.filter(case_id=number, person_id=pid).values_list("role", flat=True)
+    )
+    assert roles == {"witness", "victim"}
