@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import models
 
-from icjis.core.models import Event
+from icjis.core.models import Case, Event
 
 Projector = Callable[[Event, dict[str, Any]], dict[str, Any] | None]
 Hook = Callable[[Event, dict[str, Any]], None]
@@ -39,6 +39,15 @@ def tables(*model_classes: type[models.Model]) -> None:
     for m in model_classes:
         if m not in MODELS:
             MODELS.append(m)
+
+
+def note_on_case(case_number: str, book: str, key: str, entry: dict[str, Any]) -> None:
+    """Keep a module's file in the case's details under `book` (legal_aid, probation, fines …),
+    so `GET /cases/{n}` shows its id and state. For projectors: reads the case row afresh, since
+    an earlier projector of the same act may have changed its details."""
+    details = dict(Case.objects.values_list("details", flat=True).get(pk=case_number))
+    details[book] = {**(details.get(book) or {}), key: entry}
+    Case.objects.filter(pk=case_number).update(details=details)
 
 
 class UnknownEventKind(Exception):

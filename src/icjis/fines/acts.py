@@ -32,7 +32,6 @@ from icjis.core.refusals import Conflict, Invalid, NotFound
 from icjis.core.units import unit_serving
 from icjis.fines.models import FineFile, Instalment, Payment
 from icjis.legal.counting import add_months, local_date
-from icjis.probation.acts import note_on_case
 from icjis.registry.acts import case_of
 
 OFFICER = "enforcement_officer"
@@ -71,7 +70,7 @@ def _note_on_case(f: FineFile) -> None:
         "balance": money(f.amount - f.paid),
         "state": f.state,
     }
-    note_on_case(f.case_id, "fines", f.id, entry)
+    projections.note_on_case(f.case_id, "fines", f.id, entry)
 
 
 def _schedule(f: FineFile, rows: list[dict[str, Any]], paid_before: Decimal, seq: int) -> None:

@@ -127,12 +127,8 @@ def _note_on_case(case: Case, appointment_id: str) -> None:
     a = Appointment.objects.filter(pk=appointment_id).first()
     if a is None:
         return
-    fresh = Case.objects.get(pk=case.pk)
-    details = dict(fresh.details)
-    book = dict(details.get("legal_aid") or {})
-    book[a.id] = {"person": a.person_id, "lawyer": a.lawyer or None, "state": a.state}
-    details["legal_aid"] = book
-    Case.objects.filter(pk=case.pk).update(details=details)
+    entry = {"person": a.person_id, "lawyer": a.lawyer or None, "state": a.state}
+    projections.note_on_case(case.pk, "legal_aid", a.id, entry)
 
 
 def _appointment(ctx: Context, appointment_id: str, *, lawyer_only: bool) -> Appointment:

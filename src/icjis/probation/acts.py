@@ -103,19 +103,8 @@ def _require_office(ctx: Context, f: ProbationFile) -> None:
         raise Forbidden(f"File {f.id} is kept by {f.office_id}; its officers act on it.")
 
 
-def note_on_case(case_number: str, book: str, key: str, entry: dict[str, Any]) -> None:
-    """Keep an execution file in the case's details under `book` (probation, fines), so
-    `GET /cases/{n}` shows its id and state (projector side)."""
-    case = Case.objects.get(pk=case_number)
-    details = dict(case.details)
-    kept = dict(details.get(book) or {})
-    kept[key] = entry
-    details[book] = kept
-    Case.objects.filter(pk=case_number).update(details=details)
-
-
 def _note_on_case(case_number: str, f: ProbationFile) -> None:
-    note_on_case(
+    projections.note_on_case(
         case_number, "probation", f.id, {"person": f.person_id, "type": f.type, "state": f.state}
     )
 
