@@ -32,6 +32,11 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def day_or_none(value: str | None) -> date | None:
+    """A day recorded in an event as ISO text ('2027-07-15'), or None."""
+    return date.fromisoformat(value) if value else None
+
+
 def sha256_hex(text: str | bytes) -> str:
     data = text.encode("utf-8") if isinstance(text, str) else text
     return hashlib.sha256(data).hexdigest()

@@ -26,6 +26,7 @@ from django.db.models import Max
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.alerts import raise_alert
+from icjis.core.canonical import day_or_none
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Alert, Case, CaseUnit, Event, Person, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
@@ -229,11 +230,6 @@ def _store(event: Event, prisoner: str, n: int, reason: str, made: dict[str, Any
         parole_date=day_or_none(made.get("parole_date")),
         manual_reason="",
     )
-
-
-def day_or_none(value: str | None) -> date | None:
-    """A day recorded in an event as ISO text, or None (shared with probation)."""
-    return date.fromisoformat(value) if value else None
 
 
 def _iso(value: date | None) -> str | None:

@@ -24,7 +24,7 @@ from django.conf import settings
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.alerts import raise_alert
-from icjis.core.canonical import iso
+from icjis.core.canonical import day_or_none, iso
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Alert, Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
@@ -32,7 +32,6 @@ from icjis.core.units import unit_serving
 from icjis.courts.verdicts import court_case_of
 from icjis.legal.counting import Duration, add_months, due_for, end_of_day, local_date
 from icjis.legal.rulepacks import pack_for_set
-from icjis.prisons.acts import day_or_none
 from icjis.probation.models import (
     ACTIVE,
     AWAITING,
