@@ -70,7 +70,7 @@ def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any
             )
         except PinError as exc:
             raise Invalid(exc.message, fields={f"person.{exc.field}": exc.message}) from None
-    key = full_name_key(given.surname, given.given_name, given.patronymic or "")
+    latin_name, key = name_fields(given.surname, given.given_name, given.patronymic or "")
     record = {
         "id": new_person_id(),
         "existing": False,
@@ -81,13 +81,17 @@ def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any
         "birth_date": given.birth_date.isoformat() if given.birth_date else None,
         "sex": given.sex,
         "citizenship": given.citizenship or "",
-        "latin_name": " ".join(
-            to_latin(p) for p in (given.surname, given.given_name, given.patronymic or "") if p
-        ),
+        "latin_name": latin_name,
         "match_key": key,
     }
     record["possible_duplicates"] = find_duplicates(pin, given.birth_date, key)
     return record
+
+
+def name_fields(surname: str, given_name: str, patronymic: str) -> tuple[str, str]:
+    """The Latin display name and the name key stored beside a person's name."""
+    latin = " ".join(to_latin(p) for p in (surname, given_name, patronymic) if p)
+    return latin, full_name_key(surname, given_name, patronymic)
 
 
 def find_duplicates(pin: str | None, birth_date: date | None, key: str) -> list[dict[str, str]]:
