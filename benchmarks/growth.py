@@ -1,12 +1,13 @@
 """Benchmarks 3 and 6 — growth and seeding.
 
-The database is grown in steps by `icjis seed`'s own path (`core.seeding.seed`: every act through
-`perform`, so chains, projections and deadlines are real, committed in batches). At each step:
-the act rate (one client adding participants) and the overdue-deadlines query for a unit
-(`Deadline.objects.in_state("missed", now)` filtered by the unit, first page, and the
-`/oversight/deadlines` list of the unit's head) — p50/p95 over repeated runs. The seeding rate
-of each step is benchmark 6. There is no faster bulk path: see RESULTS.md for the scale this
-allows and what 1M cases would take at the measured rate.
+The database is grown in steps (default: SCALE/100, SCALE/10, SCALE cases; `make bench
+SCALE=1000000` gives 10k, 100k and 1M) by the bulk path (`icjis seed --bulk`, `core.bulk_seed`:
+one pre-trial story per case, events and projections written in batches exactly as the acts
+would, then ANALYZE). At each step: the act rate (one client adding participants) and the
+overdue-deadlines query for a unit (`Deadline.objects.in_state("missed", now)` filtered by the
+unit, first page, and the `/oversight/deadlines` list of the unit's head) — p50/p95 over
+repeated runs. Benchmark 6 is the bulk path's rate in cases/s and events/s, beside the old path
+(`core.seeding.seed`, every act through `perform`) measured on a few cases in the same run.
 """
 
 from __future__ import annotations
@@ -58,54 +59,101 @@ def overdue_latencies(repeats: int) -> tuple[list[float], list[float], int]:
     return raw, listed, found
 
 
-def run(results: Results, steps: list[int], act_seconds: float, seed: int = 1) -> None:
-    from benchmarks.acts_rate import new_case
+def through_acts(results: Results, cases: int, seed: int) -> float:
+    """The old seeding path on a few cases: the baseline of benchmark 6."""
     from icjis.core import seeding
+
+    progress(f"baseline: seeding {cases} cases through acts (core.seeding)")
+    t0 = time.perf_counter()
+    r = seeding.seed(cases, seed)
+    took = time.perf_counter() - t0
+    results.add(
+        Figure(
+            name=f"seeding through acts ({r.cases} cases)",
+            value=r.cases / took,
+            unit="cases/s",
+            seconds=took,
+            details={"acts": r.acts, "acts/s": round(r.acts / took, 1), "refused": r.refused},
+        )
+    )
+    return r.cases / took
+
+
+def bulk(want: int, seed: int) -> tuple[float, int, int]:
+    """Bulk-seed `want` cases; (seconds, cases, events), with progress on stderr."""
+    from icjis.core import bulk_seed
+
+    t0 = time.perf_counter()
+    last = [t0]
+
+    def report(r: bulk_seed.BulkReport) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= 15 or r.cases >= want:
+            last[0] = now
+            took = max(now - t0, 1e-6)
+            progress(
+                f"    {r.cases:,}/{want:,} cases, {r.events:,} events, {r.cases / took:,.0f} "
+                f"cases/s, {took:,.0f}s"
+            )
+
+    r = bulk_seed.seed(want, seed, progress=report)
+    return time.perf_counter() - t0, r.cases, r.events
+
+
+def run(
+    results: Results, steps: list[int], act_seconds: float, seed: int = 1, baseline: int = 100
+) -> None:
+    import os
+
+    from benchmarks.acts_rate import new_case
     from icjis.core.models import Case, Event
     from icjis.legal.models import Deadline
 
+    acts_rate = through_acts(results, baseline, seed)
     rates: dict[int, float] = {}
     seeded_total = 0.0
     seeded_cases = 0
+    seeded_events = 0
     for step in steps:
         have = Case.objects.count()
         want = max(0, step - have)
         started = time.perf_counter()
         if want:
-            progress(f"seeding {want} cases through acts (to {step})")
+            progress(f"bulk-seeding {want:,} cases (to {step:,})")
             if seeded_cases:
                 minutes = want / (seeded_cases / seeded_total) / 60
                 progress(f"    at the rate measured so far this takes about {minutes:.0f} min")
-            t0 = time.perf_counter()
-
-            def report(r: seeding.SeedReport, t0: float = t0, want: int = want) -> None:
-                rate = r.cases / max(time.perf_counter() - t0, 1e-6)
-                progress(f"    {r.cases}/{want} cases, {r.acts} acts, {rate:.1f} cases/s")
-
-            r = seeding.seed(want, seed + step, progress=report)
-            took = time.perf_counter() - t0
+            took, cases, events = bulk(want, seed + step)
             seeded_total += took
-            seeded_cases += r.cases
+            seeded_cases += cases
+            seeded_events += events
             results.add(
                 Figure(
-                    name=f"seeding through acts, to {step} cases",
-                    value=r.cases / took,
+                    name=f"bulk seeding, to {step:,} cases",
+                    value=cases / took,
                     unit="cases/s",
+                    baseline=acts_rate,
+                    baseline_name="seeding through acts, same run",
                     seconds=took,
-                    details={"cases": r.cases, "acts": r.acts, "refused": r.refused},
+                    details={
+                        "cases": cases,
+                        "events": events,
+                        "events/s": round(events / took),
+                        "load average after": [round(x, 2) for x in os.getloadavg()],
+                    },
                 )
             )
         case = new_case()
-        progress(f"at {Case.objects.count()} cases: act rate and the overdue query")
+        progress(f"at {Case.objects.count():,} cases: act rate and the overdue query")
         rate = act_rate(act_seconds, case)
         rates[step] = rate
         raw, listed, found = overdue_latencies(60)
         fig = Figure(
-            name=f"growth at {Case.objects.count()} cases: acts/s (1 client)",
+            name=f"growth at {Case.objects.count():,} cases: acts/s (1 client)",
             value=rate,
             unit="acts/s",
             baseline=rates[steps[0]],
-            baseline_name=f"act rate at the first step ({steps[0]} cases)",
+            baseline_name=f"act rate at the first step ({steps[0]:,} cases)",
             target="ratio >= 0.8 at the largest scale",
             seconds=time.perf_counter() - started,
             details={
@@ -114,6 +162,7 @@ def run(results: Results, steps: list[int], act_seconds: float, seed: int = 1) -
                 "missed_in_unit_first_page": found,
                 "overdue_query_for_a_unit": summary_ms(raw),
                 "oversight_deadlines_list_missed": summary_ms(listed),
+                "load average": [round(x, 2) for x in os.getloadavg()],
             },
         )
         fig.met = (fig.ratio or 0) >= 0.8 if step == steps[-1] else None
@@ -122,7 +171,7 @@ def run(results: Results, steps: list[int], act_seconds: float, seed: int = 1) -
             p95 = summary_ms(raw)["p95_ms"]
             results.add(
                 Figure(
-                    name=f"overdue query for a unit at {Case.objects.count()} cases, p95",
+                    name=f"overdue query for a unit at {Case.objects.count():,} cases, p95",
                     value=p95,
                     unit="ms",
                     target="< 20 ms p95",
@@ -134,10 +183,18 @@ def run(results: Results, steps: list[int], act_seconds: float, seed: int = 1) -
         rate = seeded_cases / seeded_total
         results.add(
             Figure(
-                name="seeding rate (the only seeding path: acts through perform, batched)",
+                name="bulk seeding rate (icjis seed --bulk), all steps",
                 value=rate,
                 unit="cases/s",
+                baseline=acts_rate,
+                baseline_name="seeding through acts, same run",
                 seconds=seeded_total,
-                details={"1M cases would take (hours)": round(1_000_000 / rate / 3600, 1)},
+                details={
+                    "events/s": round(seeded_events / seeded_total),
+                    "1M cases would take (minutes)": round(1_000_000 / rate / 60, 1),
+                    "1M cases through acts would take (hours)": round(
+                        1_000_000 / acts_rate / 3600, 1
+                    ),
+                },
             )
         )

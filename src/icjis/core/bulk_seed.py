@@ -34,11 +34,14 @@ complete ledger batches whose last stories lack their projection rows: drop such
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import json
+import queue
 import random
 import secrets
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -48,7 +51,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 
 from icjis.core import acts, clock, numbering
-from icjis.core.canonical import dumps, iso, sha256_hex
+from icjis.core.canonical import dumps, sha256_hex
 from icjis.core.ledger import GENESIS, canonical_row
 from icjis.core.models import (
     Case,
@@ -125,9 +128,7 @@ def story(rng: random.Random) -> list[Step]:
         steps.append(Step(at, "investigator" + suffix, OPEN, dict(rng.choice(ARTICLES))))
         if rng.random() < 0.8:
             at += timedelta(hours=rng.randint(1, 30))
-            steps.append(
-                Step(at, "investigator" + suffix, COPY, {"document": "opening_decision"})
-            )
+            steps.append(Step(at, "investigator" + suffix, COPY, {"document": "opening_decision"}))
     return steps
 
 
@@ -206,10 +207,18 @@ class DuplicateIndex:
             self.add(pid, born, key)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _names(surname: str, given_name: str, patronymic: str) -> tuple[str, str]:
+    """The latin name and match key `persons.prepare_person` records (cached: synthetic names
+    repeat)."""
+    latin = " ".join(to_latin(p) for p in (surname, given_name, patronymic) if p)
+    return latin, full_name_key(surname, given_name, patronymic)
+
+
 def person_record(given: dict[str, Any], pid: str, index: DuplicateIndex) -> dict[str, Any]:
     """What `persons.prepare_person` records for a new person given without a PIN."""
     patronymic = given.get("patronymic") or ""
-    key = full_name_key(given["surname"], given["given_name"], patronymic)
+    latin, key = _names(given["surname"], given["given_name"], patronymic)
     born = date.fromisoformat(given["birth_date"]) if given.get("birth_date") else None
     return {
         "id": pid,
@@ -221,9 +230,7 @@ def person_record(given: dict[str, Any], pid: str, index: DuplicateIndex) -> dic
         "birth_date": born.isoformat() if born else None,
         "sex": given["sex"],
         "citizenship": given.get("citizenship") or "",
-        "latin_name": " ".join(
-            to_latin(p) for p in (given["surname"], given["given_name"], patronymic) if p
-        ),
+        "latin_name": latin,
         "match_key": key,
         "possible_duplicates": index.find(born, key),
     }
@@ -422,14 +429,13 @@ class Seeder:
     # -- the acts' decide steps -------------------------------------------------------------------
 
     def _number(self, unit: Unit, year: int) -> tuple[str, int]:
-        """`numbering.take_number` for a batch: the counter is locked once per batch."""
+        """`numbering.take_number` for the run: the counter is read once and moved with each
+        batch. A registration by someone else meanwhile would take a number this run also
+        gives, and the batch then fails on the case's primary key: seed a quiet database."""
         key = (unit.code, year)
         if key not in self.counters:
-            NumberCounter.objects.bulk_create(
-                [NumberCounter(unit=unit, year=year)], ignore_conflicts=True
-            )
-            row = NumberCounter.objects.select_for_update().get(unit=unit, year=year)
-            self.counters[key] = row.last
+            row = NumberCounter.objects.filter(unit=unit, year=year).first()
+            self.counters[key] = row.last if row else 0
         seq = self.counters[key] + 1
         if seq > 999_999:
             raise OverflowError(f"unit {unit.code} has used every number of {year}")
@@ -729,13 +735,64 @@ class Seeder:
         self.report.cases += 1
         self.report.deadlines += len(case.deadlines)
 
-    def flush(self) -> None:
-        """Write the batch's rows and move the register counters to the numbers taken."""
-        self.rows.write()
-        self.event_ids.batch_written()
-        for (unit, year), last in self.counters.items():
-            NumberCounter.objects.filter(unit_id=unit, year=year, last__lt=last).update(last=last)
-        self.counters.clear()
+    def batch(self) -> tuple[Rows, dict[tuple[str, int], int]]:
+        """Hand over the rows recorded so far and the register counters they move."""
+        rows, self.rows = self.rows, Rows()
+        return rows, dict(self.counters)
+
+
+def write_batch(rows: Rows, counters: dict[tuple[str, int], int]) -> None:
+    """One batch in one transaction: its rows, and the register counters moved to the numbers
+    it gives (`numbering.note_number`)."""
+    with transaction.atomic():
+        rows.write()
+        for (unit, year), last in counters.items():
+            numbering.note_number(unit, year, last)
+
+
+class Writer:
+    """Writes batches: on PostgreSQL in a thread with its own connection, so the database
+    takes one batch in while the next is built (the driver releases the GIL while it waits);
+    elsewhere, or inside a transaction (tests), at once."""
+
+    def __init__(self) -> None:
+        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[tuple[Rows, dict[tuple[str, int], int]] | None] = queue.Queue(1)
+        self.thread: threading.Thread | None = None
+        if self.threaded:
+            self.thread = threading.Thread(target=self._run, name="bulk-seed-writer")
+            self.thread.start()
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    write_batch(*item)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            self.error = exc
+            while self.queue.get() is not None:
+                pass
+        finally:
+            connections.close_all()
+
+    def submit(self, rows: Rows, counters: dict[tuple[str, int], int]) -> None:
+        if self.error is not None:
+            raise self.error
+        if self.thread is None:
+            write_batch(rows, counters)
+        else:
+            self.queue.put((rows, counters))
+
+    def close(self) -> None:
+        """Wait for the batches handed over; raise what the writer met."""
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _born(record: dict[str, Any]) -> date | None:
@@ -806,7 +863,8 @@ def seed(
     progress: Callable[[BulkReport], None] | None = None,
 ) -> BulkReport:
     """Seed `cases` stories in bulk, committed every `batch_events` events; then move the
-    simulation clock to the last event (PostgreSQL: and ANALYZE the tables written)."""
+    simulation clock to the last event (PostgreSQL: and ANALYZE the tables written). The
+    report's counts are of what was built; every batch is written when this returns."""
     if settings.PRODUCTION:
         raise clock.ClockRefused("Seeding synthetic data is refused in production.")
     _check_columns()
@@ -815,8 +873,7 @@ def seed(
     start = clock.now() + timedelta(seconds=1)
     last = start
     pending = 0
-    tx = transaction.atomic()
-    tx.__enter__()
+    writer = Writer()
     try:
         for at, i, step, total in timeline(rng, cases, start, timedelta(days=span_days)):
             at = max(at, last + timedelta(microseconds=1))
@@ -824,18 +881,14 @@ def seed(
             last = at
             pending += 1
             if pending >= batch_events:
-                seeder.flush()
-                tx.__exit__(None, None, None)
+                writer.submit(*seeder.batch())
+                seeder.event_ids.batch_written()
                 if progress:
                     progress(seeder.report)
-                tx = transaction.atomic()
-                tx.__enter__()
                 pending = 0
-        seeder.flush()
-    except BaseException as exc:
-        tx.__exit__(type(exc), exc, exc.__traceback__)
-        raise
-    tx.__exit__(None, None, None)
+        writer.submit(*seeder.batch())
+    finally:
+        writer.close()
     if progress:
         progress(seeder.report)
     if last > clock.now():
@@ -846,4 +899,3 @@ def seed(
             for model in seeder.rows.models:
                 cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return seeder.report
-
