@@ -38,8 +38,9 @@ def person(i: int, surname: str, given: str, patronymic: str) -> Person:
     )
 
 
-def exhaustive(query: str) -> list[str]:
-    scored = [(similarity(query, p.match_key), p.id) for p in Person.objects.all()]
+def exhaustive(query: str, persons=None) -> list[str]:
+    persons = Person.objects.all() if persons is None else persons
+    scored = [(similarity(query, p.match_key), p.id) for p in persons]
     return [pid for score, pid in sorted((-s, pid) for s, pid in scored) if -score >= 50.0]
 
 
@@ -81,3 +82,116 @@ def test_it_casts_the_wider_net_when_few_names_are_close():
     if connection.vendor == "postgresql":
         thresholds = [q["sql"] for q in queries if "word_similarity_threshold" in q["sql"]]
         assert len(thresholds) >= 2, "the close names alone were enough; the test asks too little"
+
+
+def trigram_passes(queries) -> int:
+    return sum("word_similarity_threshold" in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Токтогулов Айбек Нурланович", "T000000"),  # the key itself
+        ("Toktogulov Aibek Nurlanovich", "T000000"),  # another script, the same key
+        ("Токтгулов Айбек Нурланович", "T000000"),  # surname mistyped: the same rest
+        ("Токтогулов Айбек Нурлнович", "T000000"),  # patronymic mistyped: the same first word
+        ("Асанов Айбек", "T000003"),  # a name given in part: the keys that begin with it
+        ("Токтогулов", "T000000"),  # a surname as recorded, alone
+    ],
+)
+def test_a_name_within_one_slip_is_found_without_the_trigram_search(query, expected):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i, name in enumerate(NAMES):
+        person(i, *name)
+    with CaptureQueriesContext(connection) as queries:
+        found = search(Person.objects.all(), query, limit=3)
+    assert [p.id for p, _ in found][:1] == [expected] == exhaustive(query)[:1]
+    if connection.vendor == "postgresql":
+        assert trigram_passes(queries) == 0
+
+
+@pytest.mark.django_db
+def test_a_name_mistyped_in_two_words_is_found_by_the_trigram_search():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i, name in enumerate(NAMES):
+        person(i, *name)
+    query = "Токтгулов Айбек Нурлнович"
+    with CaptureQueriesContext(connection) as queries:
+        found = search(Person.objects.all(), query, limit=3)
+    assert found[0][0].id == "T000000" == exhaustive(query)[0]
+    if connection.vendor == "postgresql":
+        assert trigram_passes(queries) >= 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "hidden"),
+    [
+        ("Токтогулов Айбек Нурланович", ()),
+        ("Токтогулов Айбек Маратович", ("T000050",)),
+    ],
+)
+def test_only_the_given_persons_are_returned_even_when_others_rank_first(query, hidden):
+    """The close pass ranks the keys of everyone; the persons are then read through the given
+    queryset, further down the ranking when the best keys' persons are not in it."""
+    for i in range(12):
+        person(i, "Токтогулов", "Айбек", "Нурланович")
+    person(50, "Токтогулов", "Айбек", "Маратович")
+    person(51, "Токтогулов", "Улан", "Нурланович")
+    visible = Person.objects.filter(id__in=["T000050", "T000051"]).exclude(id__in=hidden)
+    for limit in (1, 3):
+        found = [p.id for p, _ in search(visible, query, limit=limit)]
+        assert found == exhaustive(query, visible)[:limit]
+        assert found and set(found) <= set(visible.values_list("id", flat=True))
+
+
+@pytest.mark.django_db
+def test_persons_with_the_same_key_are_ranked_by_id_even_past_the_page():
+    for i in (7, 3, 5, 4):
+        person(i, "Асанов", "Айбек", "Нурланович")
+    found = search(Person.objects.all(), "Asanov Aibek Nurlanovich", limit=3)
+    assert [(p.id, score) for p, score in found] == [
+        ("T000003", 100.0),
+        ("T000004", 100.0),
+        ("T000005", 100.0),
+    ]
+
+
+@pytest.mark.django_db
+def test_keys_tied_with_the_last_of_the_page_are_read_so_ties_go_by_id():
+    """Three different keys score the same against a name given in part; the first person is
+    the one with the lowest id, not the one whose key sorts first."""
+    person(1, "Асанов", "Айбек", "Нурланович")
+    person(2, "Асанов", "Айбек", "Маратович")
+    person(9, "Асанов", "Айбек", "Эрланович")
+    query = "Асанов Айбек"
+    scores = {similarity(query, p.match_key) for p in Person.objects.all()}
+    assert len(scores) == 1, "the keys must tie for this test to ask anything"
+    for limit in (1, 2):
+        found = [p.id for p, _ in search(Person.objects.all(), query, limit=limit)]
+        assert found == exhaustive(query)[:limit] == ["T000001", "T000002"][:limit]
+
+
+@pytest.mark.django_db
+def test_the_close_pass_reads_the_rest_of_the_key_through_its_index():
+    from django.db import connection
+
+    from icjis.core.persons import KEY_FIRST_SQL, KEY_REST_SQL
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index exists on PostgreSQL only; SQLite ranks every person")
+    col = '"core_person"."match_key"'
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute(
+            f"EXPLAIN SELECT match_key FROM core_person WHERE {KEY_REST_SQL.format(col=col)} = %s"
+            f" AND length({KEY_FIRST_SQL.format(col=col)}) BETWEEN %s AND %s",
+            ["aibek nurlanovic", 8, 12],
+        )
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "person_key_rest" in plan, plan

@@ -14,9 +14,10 @@ from typing import Any, Literal
 import pydantic
 from django.db import connection
 from django.db.models import BooleanField, F, Func, QuerySet, Value
+from rapidfuzz import fuzz, process
 
 from icjis.core.models import DuplicateFlag, Person
-from icjis.core.names import full_name_key, match_key, name_similarity, similarity, to_latin
+from icjis.core.names import full_name_key, match_key, name_similarity, to_latin
 from icjis.core.pin import PinError, validate_pin
 from icjis.core.refusals import Invalid, NotFound
 
@@ -145,13 +146,130 @@ def search(persons: QuerySet[Person], query: str, limit: int = 20) -> list[tuple
     if not key:
         return []
     if connection.vendor == "postgresql":
-        candidates = _trigram_candidates(persons, key, limit * 5, want=limit)
+        candidates = _indexed_candidates(persons, key, limit)
     else:
         candidates = list(persons)
-    scored = [(p, similarity(query, p.match_key)) for p in candidates]
+    scored = [(p, _score(key, p.match_key)) for p in candidates]
     scored = [s for s in scored if s[1] >= 50.0]
     scored.sort(key=lambda s: (-s[1], s[0].id))
     return scored[:limit]
+
+
+# The first word of a name key (the surname's, when the surname is one word) and the rest of it,
+# as SQL over `core_person.match_key`. Migration 0005 indexes the rest with the first word's
+# length on PostgreSQL; a query must spell the expressions exactly so for the index to serve it.
+KEY_FIRST_SQL = "split_part({col}::text, ' ', 1)"
+KEY_REST_SQL = "substr({col}::text, length(split_part({col}::text, ' ', 1)) + 2)"
+# A search is answered from the close pass alone when its best score reaches this (see
+# `_confident`), or when a stored key equals the query's key (100).
+CLOSE_ENOUGH = 90.0
+# Most keys one close-pass query reads (a common surname, a common given name and patronymic).
+CLOSE_READ_CAP = 5000
+# Most keys tied with the last of a page whose persons are read too (a short part of a name ties
+# thousands of keys; beyond these, ties are not ordered by id).
+CLOSE_TIES = 200
+# Most ranked keys whose persons are read when the first `limit` keys give too few of `persons`.
+CLOSE_WIDER = 500
+
+
+def _score(key: str, candidate_key: str) -> float:
+    """`names.similarity` of a query whose key is `key` (computed once per search)."""
+    return float(fuzz.WRatio(key, candidate_key, processor=None)) if candidate_key else 0.0
+
+
+def _confident(key: str, found: list[Person]) -> bool:
+    """Whether the close pass's persons answer `key`: one of them has the very key, or the best
+    scores `CLOSE_ENOUGH` and the query has two words or more, or is one word that is the first
+    word of a found key (a surname as recorded; the keys that begin with it score the most a
+    part of a name can, 90, and only a key nearly equal to the query itself could score more)."""
+    best = max((_score(key, p.match_key) for p in found), default=0.0)
+    if best >= 100.0:
+        return True
+    if best < CLOSE_ENOUGH:
+        return False
+    return " " in key or any(p.match_key.startswith(key + " ") for p in found)
+
+
+def _indexed_candidates(persons: QuerySet[Person], key: str, limit: int) -> list[Person]:
+    """Candidates for `key` on PostgreSQL: those of the close pass among `persons` when the best
+    of them is close enough, else the trigram search's as well.
+
+    The close pass reads name keys only, from every person (index-only scans), ranks them, and
+    then reads the persons of the best keys through `persons`, so that what a user may not see
+    is never returned; when the best keys' persons are not among `persons`, the next best keys'
+    are read (up to `CLOSE_WIDER`)."""
+    ranked = _ranked_keys(key, _close_keys(key))
+    found: dict[str, Person] = {}
+    cut = _tied_cut(ranked, limit)
+    for chosen in (ranked[:cut], ranked[cut:CLOSE_WIDER]):
+        if not chosen or len(found) >= limit:
+            break
+        for p in persons.filter(match_key__in=[k for k, _ in chosen])[:CLOSE_READ_CAP]:
+            found.setdefault(p.id, p)
+    if _confident(key, list(found.values())):
+        return list(found.values())
+    for p in _trigram_candidates(persons, key, limit * 5, want=limit):
+        found.setdefault(p.id, p)
+    return list(found.values())
+
+
+def _close_keys(key: str) -> set[str]:
+    """Stored keys within one slip of `key`, read through b-tree indexes only: the keys that
+    begin with it (the query itself, or a name given in part), and for a query of several words
+    those with the same first word (the rest mistyped) and those with the same rest and a first
+    word of nearly the same length (the surname mistyped). Not found: a key that differs from
+    the query in two words, or by a space added or dropped; the trigram search looks for those
+    when this pass finds nothing close."""
+    from django.db.models.expressions import RawSQL
+
+    everyone = Person.objects.all()
+    keys = set(
+        everyone.filter(match_key__startswith=key).values_list("match_key", flat=True)[
+            :CLOSE_READ_CAP
+        ]
+    )
+    first, _, rest = key.partition(" ")
+    if not rest:
+        return keys
+    keys.update(
+        everyone.filter(match_key__startswith=first + " ").values_list("match_key", flat=True)[
+            :CLOSE_READ_CAP
+        ]
+    )
+    col = f'"{Person._meta.db_table}"."match_key"'
+    same_rest = RawSQL(  # noqa: S611 - fixed SQL, the values are parameters
+        f"{KEY_REST_SQL.format(col=col)} = %s"
+        f" AND length({KEY_FIRST_SQL.format(col=col)}) BETWEEN %s AND %s",
+        [rest, len(first) - 2, len(first) + 2],
+        output_field=BooleanField(),
+    )
+    keys.update(everyone.filter(same_rest).values_list("match_key", flat=True)[:CLOSE_READ_CAP])
+    return keys
+
+
+def _ranked_keys(key: str, keys: set[str]) -> list[tuple[str, float]]:
+    """`keys` scoring at least 50 against `key` by the search score (`names.similarity`), best
+    first."""
+    scored = process.extract(
+        key, keys, scorer=fuzz.WRatio, processor=None, limit=None, score_cutoff=50.0
+    )
+    return sorted(((k, float(score)) for k, score, _ in scored), key=_best_first)
+
+
+def _best_first(scored: tuple[str, float]) -> tuple[float, str]:
+    return -scored[1], scored[0]
+
+
+def _tied_cut(ranked: list[tuple[str, float]], limit: int) -> int:
+    """How many of `ranked` to read for a page of `limit`: the first `limit` keys and those tied
+    with the last of them (at most `CLOSE_TIES` more), whose persons are then ordered by id."""
+    if len(ranked) <= limit:
+        return len(ranked)
+    last = ranked[limit - 1][1]
+    cut = limit
+    while cut < min(len(ranked), limit + CLOSE_TIES) and ranked[cut][1] >= last:
+        cut += 1
+    return cut
 
 
 # Word-similarity thresholds tried in turn. The GIN trigram index (`person_match_key_trgm`) can
