@@ -8,8 +8,8 @@ from collections import defaultdict
 import pytest
 from tests.reliability.clients import register_cases, run_clients
 
-from icjis.core.ledger import check_heads, verify_chains
 from icjis.core.models import Event
+from icjis.core.verification import check_heads, verify_chains
 
 pytestmark = pytest.mark.postgres
 

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from icjis.core.checkpoints import verify_checkpoints
-from icjis.core.ledger import check_heads, verify_chains
+from icjis.core.verification import check_heads, verify_chains
 
 
 class Command(BaseCommand):
