@@ -26,10 +26,12 @@ events are produced in time order (so ids follow time, numbers follow registrati
 person's possible duplicates are the persons recorded before), and the clock is moved to the
 end of the timeline at the end — nothing back-dated. Events, stream heads, outbox messages and
 persons are written as they happen; a case's projection rows (case, units, officers,
-participants, receipt, deadlines) when its story is complete. Each batch is one transaction;
-after the last one every table is what the acts would have left. An interrupted run leaves
-complete ledger batches whose last stories lack their projection rows: drop such a database
-(a seed is demo data) or run `icjis rebuild-projections`.
+participants, receipt, deadlines) and its stream head when its story is complete. Each batch is
+one transaction (on PostgreSQL written by a thread while the next batch is built); after the
+last one every table is what the acts would have left. An interrupted run leaves the stories
+still in progress without head and projection rows: drop such a database (a seed is demo data).
+Register counters are read once and moved with each batch, so seed a quiet database: a
+registration made meanwhile would take a number the run also gives, and the batch would fail.
 """
 
 from __future__ import annotations
