@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from icjis.core import ledger, projections
@@ -79,14 +79,55 @@ def restrict(user: Any, action: str = "read") -> QuerySet[Case]:
 
 
 def case_for_act(user: Any, number: str) -> Case:
-    """The case an act is about, if the user may act on it; 404 otherwise (logged)."""
-    if getattr(user, "is_system", False):
-        case = Case.objects.filter(number=number).first()
-    else:
-        case = restrict(user, "act").filter(number=number).first()
-    if case is None:
+    """The case an act is about, if the user may act on it; 404 otherwise (logged).
+
+    The same rule as `restrict(user, "act")`, written as SQL on the one case row: every act
+    makes this check, and composing the queryset cost ~2 ms of Python per act against ~0.3 ms
+    for the query itself. The officer and unit conditions are correlated EXISTS lookups by case
+    number, so the cost does not grow with the number of cases a unit holds (tests hold the two
+    equal for every role)."""
+    condition, params = _act_condition(user)
+    found = list(Case.objects.raw(_CASE_FOR_ACT.format(condition=condition), [number, *params]))
+    if not found:
         raise NotFound("No such case, or it is not visible to you.")
-    return case
+    return found[0]
+
+
+_CASE_FOR_ACT = 'SELECT c.* FROM "core_case" c WHERE c.number = %s AND ({condition})'
+_OWN = "EXISTS (SELECT 1 FROM core_caseofficer o WHERE o.case_id = c.number AND o.username = %s)"
+_UNIT = "EXISTS (SELECT 1 FROM core_caseunit u WHERE u.case_id = c.number AND u.unit_id = %s)"
+_REGION = "c.territory_path LIKE %s ESCAPE '\\'"
+_AGENCY = (
+    "EXISTS (SELECT 1 FROM core_caseunit u JOIN core_unit n ON n.code = u.unit_id "
+    "WHERE u.case_id = c.number AND n.agency_id = %s)"
+)
+
+
+def _act_condition(user: Any) -> tuple[str, list[Any]]:
+    """`case_filter(user)` and the read-only refusal of `restrict(user, "act")`, as an SQL
+    condition on the case row `c` with its parameters."""
+    if getattr(user, "is_system", False):
+        return "1 = 1", []
+    known = [ROLES[r] for r in user.roles if r in ROLES]
+    if known and all(r.read_only for r in known):
+        return "1 = 0", []  # oversight roles read, never act
+    scope = scope_of(user)
+    rank = SCOPES.index(scope)
+    if scope == "national":
+        return "1 = 1", []
+    if rank == 0:
+        return "1 = 0", []
+    parts, params = [_OWN], [user.username]
+    if rank >= SCOPES.index("unit"):
+        parts.append(_UNIT)
+        params.append(user.unit_id)
+    if rank >= SCOPES.index("region"):
+        parts.append(_REGION)
+        params.append(connection.ops.prep_for_like_query(user.unit.territory.path) + "%")
+    if rank >= SCOPES.index("agency"):
+        parts.append(_AGENCY)
+        params.append(user.agency_id)
+    return " OR ".join(parts), params
 
 
 def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:

@@ -37,15 +37,29 @@ def _offset_us() -> int:
 
 _override = threading.local()
 
+# The simulation offset as a scalar subquery, for a caller that reads it within a statement it
+# makes anyway (the act's head lock) instead of in a round trip of its own; see `reads_offset`.
+OFFSET_SQL = "(SELECT offset_us FROM core_simclock WHERE id = 1)"
 
-def now() -> datetime:
-    """The current time, timezone-aware UTC with microseconds."""
+
+def reads_offset() -> bool:
+    """Whether `now()` would read the simulation offset from the database (demo and test, when
+    the seeder has not pinned the time); production never does."""
+    return not settings.PRODUCTION and getattr(_override, "moment", None) is None
+
+
+def now(offset_us: int | None = None) -> datetime:
+    """The current time, timezone-aware UTC with microseconds. `offset_us` is the simulation
+    offset when the caller has just read it (`OFFSET_SQL`); it is ignored where `reads_offset()`
+    is false, so production time stays the system clock whatever a caller passes."""
     if settings.PRODUCTION:
         return datetime.now(UTC)
     pinned = getattr(_override, "moment", None)
     if pinned is not None:
         return pinned
-    return datetime.now(UTC) + timedelta(microseconds=_offset_us())
+    if offset_us is None:
+        offset_us = _offset_us()
+    return datetime.now(UTC) + timedelta(microseconds=offset_us)
 
 
 @contextmanager

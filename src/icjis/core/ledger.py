@@ -102,11 +102,64 @@ def append(
         prev_hash=head.hash or GENESIS,
     )
     event.hash = event_hash(event)
-    event.save(force_insert=True)
-    head.seq = event.seq
-    head.hash = event.hash
-    head.save(update_fields=["seq", "hash"])
+    if connection.vendor == "postgresql":
+        _insert_and_move_head(event)
+        head.seq, head.hash = event.seq, event.hash
+    else:
+        event.save(force_insert=True)
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
     return event
+
+
+# The event row and its stream's head in one statement (one round trip instead of two). The
+# caller holds the head's lock, so nothing moves the head between the lock and this update.
+_PG_APPEND = """
+    WITH new_event AS (
+        INSERT INTO core_event (stream, seq, kind, data, actor, actor_agency, actor_unit,
+            actor_role, recorded_at, claimed_at, legal_basis, rule_pack, corrects, simulated,
+            prev_hash, hash)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+        RETURNING id
+    ), moved AS (
+        UPDATE core_streamhead SET seq = %s, hash = %s WHERE stream = %s RETURNING 1
+    )
+    SELECT (SELECT id FROM new_event), (SELECT count(*) FROM moved)
+"""
+
+
+def _insert_and_move_head(event: Event) -> None:
+    with connection.cursor() as cur:
+        cur.execute(
+            _PG_APPEND,
+            [
+                event.stream,
+                event.seq,
+                event.kind,
+                event.data,
+                event.actor,
+                event.actor_agency,
+                event.actor_unit,
+                event.actor_role,
+                event.recorded_at,
+                event.claimed_at,
+                event.legal_basis,
+                event.rule_pack,
+                event.corrects,
+                event.simulated,
+                event.prev_hash,
+                event.hash,
+                event.seq,
+                event.hash,
+                event.stream,
+            ],
+        )
+        event_id, moved = cur.fetchone()
+    if moved != 1:
+        raise RuntimeError(f"{event.stream}: the stream head is missing; nothing appended")
+    event.pk = event_id
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 @dataclass(frozen=True)

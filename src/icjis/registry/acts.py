@@ -13,6 +13,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import pydantic
+from django.db import connection
 
 from icjis.core import numbering
 from icjis.core.acts import Context, act_kind
@@ -202,19 +203,32 @@ def _apply_participant(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     # Writes only, keyed by the case number in the stream name: no read of the case row. A
     # missing case still fails, on the participant's foreign key.
     number = event.stream.removeprefix("case/")
-    pid = project_person(data["person"], event.recorded_at)
+    at = event.recorded_at
+    pid = project_person(data["person"], at)
     if data["person"].get("existing"):
         CaseParticipant.objects.get_or_create(
-            case_id=number, person_id=pid, role=data["role"], defaults={"since": event.recorded_at}
+            case_id=number, person_id=pid, role=data["role"], defaults={"since": at}
         )
+    elif connection.vendor == "postgresql":
+        # A person this event itself created cannot already be in the case: inserted without
+        # get_or_create's read and savepoint, here and on replay; on PostgreSQL in the same
+        # statement as the case's last movement.
+        with connection.cursor() as cur:
+            cur.execute(_PG_ADD_NEW, [number, pid, data["role"], at, at, number])
+        return {"person": pid}
     else:
-        # A person this event itself created cannot already be in the case: insert without
-        # get_or_create's read and savepoint (three round trips), here and on replay.
-        CaseParticipant.objects.create(
-            case_id=number, person_id=pid, role=data["role"], since=event.recorded_at
-        )
-    Case.objects.filter(pk=number).update(last_movement_at=event.recorded_at)
+        CaseParticipant.objects.create(case_id=number, person_id=pid, role=data["role"], since=at)
+    Case.objects.filter(pk=number).update(last_movement_at=at)
     return {"person": pid}
+
+
+_PG_ADD_NEW = """
+    WITH added AS (
+        INSERT INTO core_caseparticipant (case_id, person_id, role, since)
+        VALUES (%s, %s, %s, %s)
+    )
+    UPDATE core_case SET last_movement_at = %s WHERE number = %s
+"""
 
 
 @act_kind(
