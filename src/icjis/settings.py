@@ -93,7 +93,12 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = envstr("DATABASE_URL", "sqlite:///var/icjis.sqlite3")
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+# Connections are kept between requests (a new PostgreSQL connection per request costs a backend
+# process and its set-up on every act) and checked before reuse, so a restarted database costs
+# one failed check, not a failed request. DB_CONN_MAX_AGE=0 closes them after each request.
+_db = dj_database_url.parse(
+    DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     name = Path(_db["NAME"])
     if str(name) != ":memory:" and not name.is_absolute():

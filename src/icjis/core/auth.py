@@ -12,11 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
+from django.db import connection
+from django.db.models import Field, Model
 from django.http import HttpRequest
 
 from icjis.core import clock
 from icjis.core.canonical import sha256_hex
-from icjis.core.models import ApiToken, LoginAttempt, User
+from icjis.core.models import ApiToken, LoginAttempt, Territory, Unit, User
 
 
 def is_locked(username: str) -> bool:
@@ -105,9 +107,58 @@ def issue_token(user: User) -> tuple[str, datetime]:
 
 
 def user_for_token(token: str) -> User | None:
-    row = (
-        ApiToken.objects.select_related("user", "user__unit__territory")
-        .filter(key_hash=sha256_hex(token), expires_at__gt=clock.wall(), user__is_active=True)
-        .first()
-    )
-    return row.user if row else None
+    """The active user of an unexpired token, with their unit and its territory (which the access
+    rules read). Asked on every API request, so written as one plain query: composing the same
+    select_related queryset cost ~3-4 ms of Python per request, the query itself ~0.3 ms."""
+    with connection.cursor() as cur:
+        cur.execute(_TOKEN_USER, [sha256_hex(token), clock.wall()])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    n_user, n_unit = len(_fields(User)), len(_fields(Unit))
+    user = _instance(User, row[:n_user])
+    unit = _instance(Unit, row[n_user : n_user + n_unit])
+    Unit.territory.field.set_cached_value(unit, _instance(Territory, row[n_user + n_unit :]))
+    User.unit.field.set_cached_value(user, unit)
+    return user
+
+
+def _fields(model: type[Model]) -> tuple[Field, ...]:
+    return tuple(model._meta.concrete_fields)
+
+
+def _columns(model: type[Model], alias: str) -> str:
+    return ", ".join(f'{alias}."{f.column}"' for f in _fields(model))
+
+
+# Column names come from the models; the values are parameters.
+_TOKEN_USER = f"""
+    SELECT {_columns(User, "u")}, {_columns(Unit, "n")}, {_columns(Territory, "r")}
+    FROM core_apitoken t
+    JOIN core_user u ON u.id = t.user_id
+    JOIN core_unit n ON n.code = u.unit_id
+    JOIN core_territory r ON r.code = n.territory_id
+    WHERE t.key_hash = %s AND t.expires_at > %s AND u.is_active
+"""  # noqa: S608
+_CONVERTERS: dict[tuple[str, type[Model]], list[list[Any]]] = {}
+
+
+def _instance(model: type[Model], values: tuple[Any, ...]) -> Any:
+    """A model instance from its concrete columns' values, converted as the ORM converts them
+    (the backend's converters, then the field's: JSON text, SQLite's times and booleans)."""
+    key = (connection.vendor, model)
+    if key not in _CONVERTERS:
+        cols = [f.get_col(model._meta.db_table) for f in _fields(model)]
+        _CONVERTERS[key] = [
+            [
+                (c, conv)
+                for conv in connection.ops.get_db_converters(c) + c.get_db_converters(connection)
+            ]
+            for c in cols
+        ]
+    converted = []
+    for value, converters in zip(values, _CONVERTERS[key], strict=True):
+        for col, conv in converters:
+            value = conv(value, col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in _fields(model)], converted)
