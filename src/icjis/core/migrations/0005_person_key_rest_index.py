@@ -1,7 +1,8 @@
-"""Person search's close pass on PostgreSQL: a b-tree index on the rest of the name key after its
-first word, with the first word's length, so that the keys with the same given name and
+"""Person search's close pass on PostgreSQL: a b-tree index on the rest of the name key after
+its first word, with the first word's length, so that the keys with the same given name and
 patronymic and a surname of about the same length are found without a scan (the surname
-mistyped). It carries the key itself, so the search reads these keys by an index-only scan. The expressions are those of `core.persons.KEY_REST_SQL` and `KEY_FIRST_SQL`
+mistyped). It carries the key itself, so the search reads these keys by an index-only scan.
+The expressions are those of `core.persons.KEY_REST_SQL` and `KEY_FIRST_SQL`
 (tests/core/test_person_search.py checks that the search's query uses this index)."""
 
 from django.db import migrations
