@@ -10,6 +10,10 @@ from django.db.models import Q, QuerySet, Value, When
 
 STATES = ("running", "met", "missed", "suspended", "cancelled", "lapsed")
 
+# The rows that are or may become `missed`: missed ones, and running obligations (a window that
+# passes lapses, it is not missed). The predicate of deadline_unit_overdue_idx.
+OVERDUE_CANDIDATES = Q(state="missed") | Q(state="running", window=False)
+
 
 class DeadlineQuerySet(models.QuerySet["Deadline"]):
     def with_state(self, now: datetime) -> QuerySet[Deadline]:
@@ -26,8 +30,16 @@ class DeadlineQuerySet(models.QuerySet["Deadline"]):
         )
 
     def in_state(self, state: str, now: datetime) -> QuerySet[Deadline]:
+        """The terms whose state at `now` is `state` — the rows `with_state(now)` annotates so.
+
+        `missed` is a missed term or a running obligation past due: M or (R and not W and D).
+        It is written as (M or (R and not W)) and (M or D) — the same rows, by distributing
+        the or — so that its first half is word for word the predicate of the partial index
+        deadline_unit_overdue_idx on (unit, due_at): PostgreSQL then reads a unit's overdue
+        terms soonest due first from that index and stops at the page's end, instead of
+        collecting every missed and overdue row of the unit and sorting them."""
         if state == "missed":
-            return self.filter(Q(state="running", window=False, due_at__lt=now) | Q(state="missed"))
+            return self.filter(OVERDUE_CANDIDATES, Q(state="missed") | Q(due_at__lt=now))
         if state == "lapsed":
             return self.filter(state="running", window=True, due_at__lt=now)
         if state == "running":
@@ -72,6 +84,12 @@ class Deadline(models.Model):
             models.Index(fields=["state", "due_at"], name="deadline_state_due_idx"),
             models.Index(
                 fields=["territory_path", "state", "due_at"], name="deadline_terr_due_idx"
+            ),
+            # A unit's missed and overdue terms, soonest due first (in_state("missed")).
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=OVERDUE_CANDIDATES,
+                name="deadline_unit_overdue_idx",
             ),
         ]
 
