@@ -137,9 +137,11 @@ def test_every_combination_of_state_window_and_due_time_at_once(as_user):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL query plan")
-def test_postgresql_reads_a_units_overdue_terms_from_the_partial_index(as_user, world):
-    """A few thousand terms over two units, about a quarter of them overdue: after ANALYZE the
-    planner reads the unit's first page of overdue terms from deadline_unit_overdue_idx."""
+def test_postgresql_reads_overdue_terms_from_the_partial_indexes(as_user, world):
+    """A few thousand terms, a fifth of them in the unit, about a quarter overdue: after ANALYZE
+    the planner reads the unit's first page of overdue terms from deadline_unit_overdue_idx, and
+    the country's (no unit: the national oversight list) from deadline_overdue_due_idx, both in
+    due order with no sort."""
     case = a_case(as_user)
     other = User.objects.get(username="unit_head_osh").unit_id
     assert other != case.unit_id
@@ -153,7 +155,7 @@ def test_postgresql_reads_a_units_overdue_terms_from_the_partial_index(as_user, 
     Deadline.objects.bulk_create(
         Deadline(
             case=case,
-            unit_id=case.unit_id if i % 2 else other,
+            unit_id=case.unit_id if i % 5 == 0 else other,
             territory_path=case.territory_path,
             rule_pack="kg-2021",
             rule=RULE,
@@ -174,3 +176,7 @@ def test_postgresql_reads_a_units_overdue_terms_from_the_partial_index(as_user, 
     assert "deadline_unit_overdue_idx" in plan, plan
     assert "Sort" not in plan, plan
     assert len(qs[:50]) == 50
+    everyone = Deadline.objects.in_state("missed", now).order_by("due_at")[:50]
+    plan = everyone.explain()
+    assert "deadline_overdue_due_idx" in plan, plan
+    assert "Sort" not in plan, plan

@@ -91,6 +91,11 @@ class Deadline(models.Model):
                 condition=OVERDUE_CANDIDATES,
                 name="deadline_unit_overdue_idx",
             ),
+            # Everyone's, soonest due first: the national and regional oversight lists, whose
+            # terms span units, read the country's overdue terms in due order until a page is full.
+            models.Index(
+                fields=["due_at"], condition=OVERDUE_CANDIDATES, name="deadline_overdue_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:
