@@ -7,7 +7,10 @@ loop over rows. Its rows are those of the units the user oversees (their unit; e
 prosecutor's supervision area) that `restrict(user)` also lets through, so a list is never wider
 than what the user may read. The unit leads the index each list starts from (case_unit_stage_idx,
 deadline_unit_due_idx), so the database reads the user's own area, not the whole country; the
-legal terms and the refusal come as correlated subqueries on unique indexes.
+legal terms and the refusal come as correlated subqueries on unique indexes. Missed terms come
+from the partial indexes on overdue candidates (`Deadline.in_state`): a unit's from
+deadline_unit_overdue_idx, a wider area's or the country's from deadline_overdue_due_idx, both
+already in due order, so a page is read without sorting every missed term of the area.
 
 The lists show no personal data (no summary, no participants, no grounds), so they are not
 written to the access log row by row; opening a case from a list goes through `access_case`,
