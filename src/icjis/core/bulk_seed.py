@@ -36,6 +36,7 @@ registration made meanwhile would take a number the run also gives, and the batc
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import heapq
@@ -71,6 +72,9 @@ from icjis.core.models import (
 )
 from icjis.core.names import full_name_key, name_similarity, to_latin
 from icjis.core.persons import DUPLICATE_THRESHOLD, new_person_id
+from icjis.legal import engine
+from icjis.legal.deadlines import listened_kinds
+from icjis.legal.rulepacks import RulePack
 
 REGISTER = "registry.report.register"
 ASSIGN = "registry.case.assign"
@@ -427,6 +431,8 @@ class Seeder:
         self.deadline_model = apps.get_model("legal.Deadline")
         self._qualified: dict[tuple[str, str, int | None], dict[str, Any]] = {}
         self._days: dict[date, tuple[str, str]] = {}
+        self._listened = listened_kinds()
+        self._cut_packs: dict[tuple[str, str, frozenset[str]], RulePack] = {}
 
     # -- the acts' decide steps -------------------------------------------------------------------
 
@@ -570,14 +576,10 @@ class Seeder:
     def _terms(self, case: CaseState, kind: str, data: dict[str, Any], at: datetime) -> None:
         """`legal.deadlines.on_event` on the case held in memory: the engine's effects on the
         case's open terms, applied to its Deadline rows."""
-        from icjis.legal import engine
-        from icjis.legal.deadlines import listened_kinds
-        from icjis.legal.rulepacks import pack_for_set
-
-        if kind not in listened_kinds():
+        if kind not in self._listened:
             return
-        pack = pack_for_set(case.rule_pack or case.legislation_set)
         rows = {(d["rule"], d["subject"]): d for d in case.deadlines if d["state"] in OPEN_TERMS}
+        pack = self._pack(case.rule_pack or case.legislation_set, kind, rows)
         views = [
             engine.OpenDeadline(
                 d["rule"],
@@ -632,11 +634,30 @@ class Seeder:
                 row["due_at"], row["warn_at"] = effect.due_at, effect.warn_at
                 row["duration"] = str(effect.duration) if effect.duration else ""
 
+    def _pack(self, set_id: str, kind: str, open_terms: Iterable[tuple[str, str]]) -> RulePack:
+        """The case's pack as `engine.apply_event` needs it for an event of `kind`: only the rules
+        it can act on — those of the open terms and those a `kind` event starts — in the pack's
+        order. The engine skips every other rule (a term is started by a trigger of the event's
+        kind, updated only if open), so the effects are the same; the pack is cut once per
+        (pack, kind, open rules) rather than the engine walking every rule for every event."""
+        from icjis.legal.rulepacks import pack_for_set
+
+        open_rules = frozenset(rule for rule, _subject in open_terms)
+        key = (set_id, kind, open_rules)
+        cut = self._cut_packs.get(key)
+        if cut is None:
+            pack = pack_for_set(set_id)
+            rules = tuple(
+                r
+                for r in pack.rules
+                if r.id in open_rules or any(t.kind == kind for t in r.starts_on)
+            )
+            cut = self._cut_packs[key] = dataclasses.replace(pack, rules=rules)
+        return cut
+
     @staticmethod
     def _facts(case: CaseState, data: dict[str, Any], at: datetime) -> dict[str, Any]:
         """`legal.deadlines.facts_for`, with the person's birth date from memory."""
-        from icjis.legal import engine
-
         facts: dict[str, Any] = {
             "category": case.category or None,
             "stage": case.stage,
@@ -745,8 +766,14 @@ class Seeder:
 
 def write_batch(rows: Rows, counters: dict[tuple[str, int], int]) -> None:
     """One batch in one transaction: its rows, and the register counters moved to the numbers
-    it gives (`numbering.note_number`)."""
+    it gives (`numbering.note_number`). On PostgreSQL the commit does not wait for the WAL to
+    reach the disk (`SET LOCAL synchronous_commit = off`, this transaction only): a seed is demo
+    data, and a crash can lose at most the last batches, never leave one half written (the
+    transaction is still atomic) — drop such a database, as after any interrupted run."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL synchronous_commit = off")
         rows.write()
         for (unit, year), last in counters.items():
             numbering.note_number(unit, year, last)
