@@ -254,7 +254,7 @@ def canonical_row(row: tuple[Any, ...]) -> str:
 # `claimed_at` (a real-world time a user gave, rarely present) is read as a datetime.
 _PG_ROWS = """
     SELECT id, stream, seq, kind, data, actor, actor_agency, actor_unit, actor_role,
-           to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+           to_char(recorded_at AT TIME ZONE 'UTC', 'FMYYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
            claimed_at, legal_basis, rule_pack, corrects, simulated, prev_hash, hash
     FROM core_event WHERE id > %s ORDER BY id LIMIT %s
 """
