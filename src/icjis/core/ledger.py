@@ -250,7 +250,7 @@ def canonical_row(row: tuple[Any, ...]) -> str:
 
 
 # PostgreSQL formats `recorded_at` as `canonical.iso` does (UTC, microseconds, 'Z'), which spares
-# parsing a datetime per event; `recorded_at` is the server clock, so its year has four digits.
+# parsing a datetime per event; the year unpadded ('FM'), as strftime's %Y wrote it below 1000.
 # `claimed_at` (a real-world time a user gave, rarely present) is read as a datetime.
 _PG_ROWS = """
     SELECT id, stream, seq, kind, data, actor, actor_agency, actor_unit, actor_role,
