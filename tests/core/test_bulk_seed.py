@@ -271,3 +271,83 @@ def test_bulk_seed_on_committed_batches(committing_db: None) -> None:
     heads, faults = verify_chains()
     assert faults == [] and check_heads(heads) == []
     assert rebuild.check()[1] == []
+
+
+def test_cut_packs_give_the_engine_the_same_effects(
+    world: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk path hands the engine each event's pack cut to the rules it can act on; the
+    whole pack gives the same effects for every event of the stories, and some events of each
+    kind the packs listen to have effects."""
+    from icjis.legal.rulepacks import builtin_packs
+
+    whole = {p.id: p for p in builtin_packs()}
+    real = engine.apply_event
+    compared: dict[str, int] = {}
+
+    def both(pack: Any, event: engine.Event, open_deadlines: Any, **kw: Any) -> Any:
+        effects = real(pack, event, open_deadlines, **kw)
+        assert len(pack.rules) < len(whole[pack.id].rules)
+        assert effects == real(whole[pack.id], event, open_deadlines, **kw)
+        compared[event.kind] = compared.get(event.kind, 0) + bool(effects)
+        return effects
+
+    monkeypatch.setattr(bulk_seed.engine, "apply_event", both)
+    report = bulk_seed.seed(150, 13, span_days=60)
+    assert report.deadlines > 150
+    assert compared.get(bulk_seed.REGISTER) and compared.get(bulk_seed.OPEN)
+    assert sum(compared.values()) > report.cases
+
+
+@postgres_only()
+def test_large_run_writes_without_secondary_indexes_and_rebuilds_them(
+    committing_db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run large beside the database drops the written tables' secondary indexes, writes
+    (committed batches, from the writer thread), and builds them again from the same
+    definitions; unique indexes and constraints stay."""
+    from django.db import connection
+
+    from icjis.core.demo import seed_world
+    from icjis.core.seeding import WORLD_SEEDERS
+
+    seed_world()
+    for add in WORLD_SEEDERS:
+        add()
+
+    tables = [m._meta.db_table for m in bulk_seed.Rows().models]
+
+    def indexes() -> list[tuple[str, str]]:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                "AND schemaname = current_schema() ORDER BY 1",
+                [tables],
+            )
+            return list(cur.fetchall())
+
+    before = indexes()
+    secondary = bulk_seed._secondary_indexes(tables)
+    assert len(secondary) > 20 and "person_match_key_trgm" in {n for n, _d in secondary}
+    during: list[set[str]] = []
+    write = bulk_seed.write_batch
+
+    def watched(rows: Any, counters: Any) -> None:
+        during.append({n for n, _d in indexes()})
+        write(rows, counters)
+
+    monkeypatch.setattr(bulk_seed, "write_batch", watched)
+    monkeypatch.setattr(bulk_seed, "REBUILD_INDEXES_AT", 50)
+    report = bulk_seed.seed(60, 4, batch_events=100)
+    assert report.cases == Case.objects.count() == 60
+    assert len(during) > 1
+    assert all(names == {n for n, _d in before} - {n for n, _d in secondary} for names in during)
+    assert indexes() == before
+    heads, faults = verify_chains()
+    assert faults == [] and check_heads(heads) == []
+    assert rebuild.check()[1] == []
+    # Small beside what the database holds now: the indexes stay.
+    during.clear()
+    bulk_seed.seed(55, 5, batch_events=100)
+    assert during and all(names == {n for n, _d in before} for names in during)
+    assert indexes() == before

@@ -883,6 +883,55 @@ def _check_columns() -> None:
             raise RuntimeError(f"bulk seeding: {model.__name__} columns changed: {found}")
 
 
+REBUILD_INDEXES_AT = 20_000  # cases: a run this large on PostgreSQL drops and rebuilds indexes
+
+
+def _secondary_indexes(tables: list[str]) -> list[tuple[str, str]]:
+    """(name, definition) of the tables' indexes that are neither unique nor back a constraint
+    (primary keys, unique constraints and unique indexes stay, so every check the database makes
+    on a row is still made)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT ic.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+            "JOIN pg_class ic ON ic.oid = x.indexrelid JOIN pg_class tc ON tc.oid = x.indrelid "
+            "WHERE tc.relname = ANY(%s) AND tc.relnamespace = current_schema()::regnamespace "
+            "AND NOT x.indisunique "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) "
+            "ORDER BY tc.relname, ic.relname",
+            [tables],
+        )
+        return list(cur.fetchall())
+
+
+def drop_indexes(cases: int, tables: list[str]) -> list[tuple[str, str]]:
+    """For a run of at least REBUILD_INDEXES_AT cases that at least doubles the cases held, drop
+    the written tables' secondary indexes (returned, to be rebuilt by `rebuild_indexes`):
+    building each once after the load is much cheaper than maintaining it row by row through
+    the COPYs. Only for committed batches on PostgreSQL (not inside a transaction, where the
+    deferred foreign-key checks still pending would refuse CREATE INDEX), and not for a run
+    small beside what the database already holds."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return []
+    if cases < REBUILD_INDEXES_AT or Case.objects.count() > cases:
+        return []
+    dropped = _secondary_indexes(tables)
+    with connection.cursor() as cur:
+        for name, _definition in dropped:
+            cur.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return dropped
+
+
+def rebuild_indexes(dropped: list[tuple[str, str]]) -> None:
+    """Create the dropped indexes again from their own definitions."""
+    if not dropped:
+        return
+    with connection.cursor() as cur:
+        cur.execute("SET maintenance_work_mem = '256MB'")
+        for _name, definition in dropped:
+            cur.execute(definition)
+        cur.execute("RESET maintenance_work_mem")
+
+
 def seed(
     cases: int,
     seed_value: int,
@@ -893,7 +942,9 @@ def seed(
 ) -> BulkReport:
     """Seed `cases` stories in bulk, committed every `batch_events` events; then move the
     simulation clock to the last event (PostgreSQL: and ANALYZE the tables written). The
-    report's counts are of what was built; every batch is written when this returns."""
+    report's counts are of what was built; every batch is written when this returns. A large
+    run on PostgreSQL writes without the secondary indexes and builds them at the end (also
+    when it fails); a run killed meanwhile leaves them missing — drop such a database."""
     if settings.PRODUCTION:
         raise clock.ClockRefused("Seeding synthetic data is refused in production.")
     _check_columns()
@@ -902,22 +953,26 @@ def seed(
     start = clock.now() + timedelta(seconds=1)
     last = start
     pending = 0
-    writer = Writer()
+    dropped = drop_indexes(cases, [m._meta.db_table for m in seeder.rows.models])
     try:
-        for at, i, step, total in timeline(rng, cases, start, timedelta(days=span_days)):
-            at = max(at, last + timedelta(microseconds=1))
-            seeder.step(i, step, at, total)
-            last = at
-            pending += 1
-            if pending >= batch_events:
-                writer.submit(*seeder.batch())
-                seeder.event_ids.batch_written()
-                if progress:
-                    progress(seeder.report)
-                pending = 0
-        writer.submit(*seeder.batch())
+        writer = Writer()
+        try:
+            for at, i, step, total in timeline(rng, cases, start, timedelta(days=span_days)):
+                at = max(at, last + timedelta(microseconds=1))
+                seeder.step(i, step, at, total)
+                last = at
+                pending += 1
+                if pending >= batch_events:
+                    writer.submit(*seeder.batch())
+                    seeder.event_ids.batch_written()
+                    if progress:
+                        progress(seeder.report)
+                    pending = 0
+            writer.submit(*seeder.batch())
+        finally:
+            writer.close()
     finally:
-        writer.close()
+        rebuild_indexes(dropped)
     if progress:
         progress(seeder.report)
     if last > clock.now():

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--bulk",
             action="store_true",
-            help="the bulk path: thousands of cases/s, one pre-trial story per case",
+            help="the bulk path: one pre-trial story per case, written in batches (core.bulk_seed)",
         )
 
     def handle(
