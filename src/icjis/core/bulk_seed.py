@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import heapq
 import json
@@ -955,6 +956,11 @@ def seed(
     pending = 0
     dropped = drop_indexes(cases, [m._meta.db_table for m in seeder.rows.models])
     try:
+        # The persons index and the cases in progress are long-lived and hold no cycles: keep
+        # the cyclic garbage collector from walking them again and again as they grow (a
+        # quarter of the CPU on a database with 300k persons). Frozen objects are still freed
+        # by their reference counts; the collector gets them all back at the end.
+        gc.freeze()
         writer = Writer()
         try:
             for at, i, step, total in timeline(rng, cases, start, timedelta(days=span_days)):
@@ -965,6 +971,7 @@ def seed(
                 if pending >= batch_events:
                     writer.submit(*seeder.batch())
                     seeder.event_ids.batch_written()
+                    gc.freeze()
                     if progress:
                         progress(seeder.report)
                     pending = 0
@@ -972,6 +979,7 @@ def seed(
         finally:
             writer.close()
     finally:
+        gc.unfreeze()
         rebuild_indexes(dropped)
     if progress:
         progress(seeder.report)
