@@ -51,7 +51,7 @@ def pad_ledger(total: int) -> None:
 
 def run(results: Results) -> None:
     from icjis.core import ledger, verification
-    from icjis.core.canonical import dumps, iso
+    from icjis.core.canonical import dumps
     from icjis.core.ledger import iter_events
 
     started = time.perf_counter()
@@ -74,23 +74,7 @@ def run(results: Results) -> None:
     progress("collecting the canonical bytes of every event for the baseline")
     blobs = []
     for e in iter_events():
-        fields = [
-            e.stream,
-            e.seq,
-            e.kind,
-            e.data,
-            e.actor,
-            e.actor_agency,
-            e.actor_unit,
-            e.actor_role,
-            iso(e.recorded_at),
-            iso(e.claimed_at),
-            e.legal_basis,
-            e.rule_pack,
-            e.corrects,
-            e.simulated,
-            e.prev_hash,
-        ]
+        fields = ledger.canonical_fields(e)
         blobs.append(dumps(fields).encode())
     t0 = time.perf_counter()
     for blob in blobs:

@@ -74,7 +74,7 @@ from icjis.core.models import (
 from icjis.core.names import full_name_key, name_similarity, to_latin
 from icjis.core.persons import DUPLICATE_THRESHOLD, new_person_id
 from icjis.legal import engine
-from icjis.legal.deadlines import listened_kinds
+from icjis.legal.deadlines import facts_with_births, listened_kinds
 from icjis.legal.rulepacks import RulePack
 
 REGISTER = "registry.report.register"
@@ -594,7 +594,9 @@ class Seeder:
             )
             for d in rows.values()
         ]
-        event = engine.Event(kind, data, at, case.seq, self._facts(case, data, at))
+        event = engine.Event(
+            kind, data, at, case.seq, facts_with_births(case, data, at, case.births.get)
+        )
         for effect in engine.apply_event(pack, event, views):
             key = (effect.rule_id, effect.subject or "")
             if isinstance(effect, engine.Start):
@@ -655,25 +657,6 @@ class Seeder:
             )
             cut = self._cut_packs[key] = dataclasses.replace(pack, rules=rules)
         return cut
-
-    @staticmethod
-    def _facts(case: CaseState, data: dict[str, Any], at: datetime) -> dict[str, Any]:
-        """`legal.deadlines.facts_for`, with the person's birth date from memory."""
-        facts: dict[str, Any] = {
-            "category": case.category or None,
-            "stage": case.stage,
-            "jury": bool(case.details.get("jury", False)),
-            "minor": False,
-        }
-        person = engine.subject_value(data.get("person"))
-        if person:
-            birth = case.births.get(person)
-            day = at.date()
-            facts["minor"] = bool(
-                birth
-                and day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day)) < 18
-            )
-        return facts
 
     # -- recording ---------------------------------------------------------------------------------
 

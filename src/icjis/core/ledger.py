@@ -36,26 +36,37 @@ class Actor:
 SYSTEM = Actor(username="system", role="system")
 
 
+# The hashed fields of an event, in hash order: what `event_hash` encodes, the verifiers read and
+# the append statement writes (before `hash`).
+HASHED = (
+    "stream",
+    "seq",
+    "kind",
+    "data",
+    "actor",
+    "actor_agency",
+    "actor_unit",
+    "actor_role",
+    "recorded_at",
+    "claimed_at",
+    "legal_basis",
+    "rule_pack",
+    "corrects",
+    "simulated",
+    "prev_hash",
+)
+
+
+def canonical_fields(event: Event) -> list[Any]:
+    """The hashed fields of `event` as the canonical encoding takes them (times as ISO text)."""
+    values = [getattr(event, name) for name in HASHED]
+    values[8], values[9] = iso(event.recorded_at), iso(event.claimed_at)
+    return values
+
+
 def event_hash(event: Event) -> str:
     """SHA-256 over the canonical encoding of every field of `event` and its `prev_hash`."""
-    fields = [
-        event.stream,
-        event.seq,
-        event.kind,
-        event.data,
-        event.actor,
-        event.actor_agency,
-        event.actor_unit,
-        event.actor_role,
-        iso(event.recorded_at),
-        iso(event.claimed_at),
-        event.legal_basis,
-        event.rule_pack,
-        event.corrects,
-        event.simulated,
-        event.prev_hash,
-    ]
-    return sha256_hex(dumps(fields))
+    return sha256_hex(dumps(canonical_fields(event)))
 
 
 def lock_head(stream: str) -> StreamHead:
@@ -133,21 +144,7 @@ def _insert_and_move_head(event: Event) -> None:
         cur.execute(
             _PG_APPEND,
             [
-                event.stream,
-                event.seq,
-                event.kind,
-                event.data,
-                event.actor,
-                event.actor_agency,
-                event.actor_unit,
-                event.actor_role,
-                event.recorded_at,
-                event.claimed_at,
-                event.legal_basis,
-                event.rule_pack,
-                event.corrects,
-                event.simulated,
-                event.prev_hash,
+                *(getattr(event, name) for name in HASHED),
                 event.hash,
                 event.seq,
                 event.hash,
@@ -186,24 +183,6 @@ def iter_events(batch: int = 5000) -> Iterator[Event]:
         last_id = page[-1].id
 
 
-# The hashed fields of an event, in hash order (`event_hash`), read as plain values for verifying.
-HASHED = (
-    "stream",
-    "seq",
-    "kind",
-    "data",
-    "actor",
-    "actor_agency",
-    "actor_unit",
-    "actor_role",
-    "recorded_at",
-    "claimed_at",
-    "legal_basis",
-    "rule_pack",
-    "corrects",
-    "simulated",
-    "prev_hash",
-)
 _ZERO = timedelta(0)
 
 

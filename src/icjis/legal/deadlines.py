@@ -5,6 +5,7 @@ only the event, so a replay of the ledger rebuilds the same deadlines."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,18 @@ def _age_on(birth: date, moment: datetime) -> int:
 def facts_for(case: Case, data: dict[str, Any], at: datetime) -> dict[str, Any]:
     """What the rules' conditions may ask: category, stage, jury, and whether the person the
     event concerns was under 18 at the time (the hour of detention, when the event gives it)."""
+    return facts_with_births(case, data, at, _birth_date)
+
+
+def _birth_date(person: str) -> date | None:
+    return Person.objects.filter(pk=person).values_list("birth_date", flat=True).first()
+
+
+def facts_with_births(
+    case: Any, data: dict[str, Any], at: datetime, birth_of: Callable[[str], date | None]
+) -> dict[str, Any]:
+    """`facts_for` with the person's birth date from `birth_of` (the bulk seeder keeps the
+    persons it recorded in memory); `case` needs only category, stage and details."""
     facts: dict[str, Any] = {
         "category": case.category or None,
         "stage": case.stage,
@@ -55,7 +68,7 @@ def facts_for(case: Case, data: dict[str, Any], at: datetime) -> dict[str, Any]:
     }
     person = engine.subject_value(data.get("person"))
     if person:
-        birth = Person.objects.filter(pk=person).values_list("birth_date", flat=True).first()
+        birth = birth_of(person)
         moment = at
         if isinstance(data.get("detained_at"), str):
             moment = datetime.fromisoformat(data["detained_at"].replace("Z", "+00:00"))
