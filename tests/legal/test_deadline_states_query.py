@@ -8,6 +8,7 @@ term past due is missed, or lapsed if it is a window (engine.effective_state for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -70,12 +71,20 @@ def case(as_user) -> Case:
     return a_case(as_user)
 
 
-def put_terms(case: Case, now: datetime, rows: list[tuple[str, bool, timedelta]], unit: str):
+def put_terms(
+    case: Case,
+    now: datetime,
+    rows: list[tuple[str, bool, timedelta]],
+    unit: str | Callable[[int], str],
+):
+    """The case's test terms, replaced by `rows` (state, window, due offset from `now`); `unit`
+    is the unit of every row, or a function of the row's index."""
+    unit_of = unit if callable(unit) else (lambda _i: unit)
     Deadline.objects.filter(case=case, rule=RULE).delete()
     made = Deadline.objects.bulk_create(
         Deadline(
             case=case,
-            unit_id=unit,
+            unit_id=unit_of(i),
             territory_path=case.territory_path,
             rule_pack="kg-2021",
             rule=RULE,
@@ -151,24 +160,7 @@ def test_postgresql_reads_overdue_terms_from_the_partial_indexes(as_user, world)
         state = ("running", "running", "running", "met", "missed", "cancelled")[i % 6]
         offset = timedelta(hours=(i % 97) - 24)  # about a quarter past due
         rows.append((state, i % 11 == 0, offset))
-    Deadline.objects.filter(case=case, rule=RULE).delete()
-    Deadline.objects.bulk_create(
-        Deadline(
-            case=case,
-            unit_id=case.unit_id if i % 5 == 0 else other,
-            territory_path=case.territory_path,
-            rule_pack="kg-2021",
-            rule=RULE,
-            title="test",
-            article="CPC 1",
-            start_seq=i,
-            starts_at=now - timedelta(days=60),
-            due_at=now + offset,
-            state=state,
-            window=window,
-        )
-        for i, (state, window, offset) in enumerate(rows)
-    )
+    put_terms(case, now, rows, lambda i: case.unit_id if i % 5 == 0 else other)
     with connection.cursor() as cur:
         cur.execute("ANALYZE legal_deadline")
     qs = Deadline.objects.in_state("missed", now).filter(unit_id=case.unit_id).order_by("due_at")
