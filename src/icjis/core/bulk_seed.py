@@ -426,7 +426,6 @@ class Seeder:
         self.cases: dict[int, CaseState] = {}
         self.counters: dict[tuple[str, int], int] = {}
         self.report = BulkReport()
-        self.targets = ["feed"] + (["nats"] if settings.NATS_URL else [])
         self.simulated = clock.simulated()
         self.receipt_model = apps.get_model("registry.Receipt")
         self.deadline_model = apps.get_model("legal.Deadline")
@@ -694,11 +693,8 @@ class Seeder:
         digest = hashlib.sha256(canonical_row(row).encode()).hexdigest()
         self.rows.add(Event, (event_id, *row, digest))
         case.hash = digest
-        wall = clock.wall()
-        for target in self.targets:
-            self.rows.add(
-                OutboxMessage, (event_id, target, step.kind, "pending", 0, wall, "", None, False)
-            )
+        for outbox_row in acts.outbox_rows(event_id, step.kind, clock.wall()):
+            self.rows.add(OutboxMessage, outbox_row)
         self.report.events += 1
         if step.kind != REGISTER:
             self._apply(case, step.kind, data, at)
