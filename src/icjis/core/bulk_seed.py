@@ -71,8 +71,8 @@ from icjis.core.models import (
     Unit,
     User,
 )
-from icjis.core.names import full_name_key, name_similarity, to_latin
-from icjis.core.persons import DUPLICATE_THRESHOLD, new_person_id
+from icjis.core.names import name_similarity
+from icjis.core.persons import DUPLICATE_THRESHOLD, name_fields, new_person_id
 from icjis.legal import engine
 from icjis.legal.deadlines import facts_with_births, listened_kinds
 from icjis.legal.rulepacks import RulePack
@@ -214,12 +214,8 @@ class DuplicateIndex:
             self.add(pid, born, key)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _names(surname: str, given_name: str, patronymic: str) -> tuple[str, str]:
-    """The latin name and match key `persons.prepare_person` records (cached: synthetic names
-    repeat)."""
-    latin = " ".join(to_latin(p) for p in (surname, given_name, patronymic) if p)
-    return latin, full_name_key(surname, given_name, patronymic)
+# The latin name and match key `persons.prepare_person` records (cached: synthetic names repeat).
+_names = functools.lru_cache(maxsize=1 << 16)(name_fields)
 
 
 def person_record(given: dict[str, Any], pid: str, index: DuplicateIndex) -> dict[str, Any]:
