@@ -72,7 +72,7 @@ from icjis.core.models import (
     User,
 )
 from icjis.core.names import name_similarity
-from icjis.core.persons import DUPLICATE_THRESHOLD, name_fields, new_person_id
+from icjis.core.persons import DUPLICATE_THRESHOLD, SAME_DAY_SCAN, name_fields, new_person_id
 from icjis.legal import engine
 from icjis.legal.deadlines import facts_with_births, listened_kinds
 from icjis.legal.rulepacks import RulePack
@@ -83,7 +83,6 @@ PARTICIPANT = "registry.participant.add"
 OPEN = "registry.case.open"
 COPY = "registry.copy.send"
 OPEN_TERMS = ("running", "suspended")
-DUPLICATE_SCAN = 500  # `persons.find_duplicates` looks at 500 persons born the same day
 
 
 # --- the stories ---------------------------------------------------------------------------------
@@ -191,7 +190,7 @@ class DuplicateIndex:
         self._neighbours(key)
         self.by_day.setdefault(born, {}).setdefault(key, []).append(pid)
         self.count[born] = self.count.get(born, 0) + 1
-        # Beyond DUPLICATE_SCAN persons a day the act path reads only some of them; keep the
+        # Beyond SAME_DAY_SCAN persons a day the act path reads only some of them; keep the
         # order they were recorded in for that (rare) case.
         self.order.setdefault(born, []).append((pid, key))
 
@@ -199,11 +198,11 @@ class DuplicateIndex:
         if born is None or born not in self.count:
             return []
         near = self._neighbours(key)
-        if self.count[born] <= DUPLICATE_SCAN:
+        if self.count[born] <= SAME_DAY_SCAN:
             keys = self.by_day[born]
             ids = [pid for k in near if k in keys for pid in keys[k]]
         else:
-            ids = [pid for pid, k in self.order[born][:DUPLICATE_SCAN] if k in near]
+            ids = [pid for pid, k in self.order[born][:SAME_DAY_SCAN] if k in near]
         return [{"id": pid, "reason": "same_birth_date_close_name"} for pid in sorted(set(ids))]
 
     def load(self) -> None:

@@ -95,6 +95,9 @@ def name_fields(surname: str, given_name: str, patronymic: str) -> tuple[str, st
     return latin, full_name_key(surname, given_name, patronymic)
 
 
+SAME_DAY_SCAN = 500  # persons born the same day compared by name for a new person
+
+
 def find_duplicates(pin: str | None, birth_date: date | None, key: str) -> list[dict[str, str]]:
     """Persons that may be the same: the same PIN, or the same birth date and a close name."""
     found: dict[str, str] = {}
@@ -102,7 +105,9 @@ def find_duplicates(pin: str | None, birth_date: date | None, key: str) -> list[
         for pid in Person.objects.filter(pin=pin).values_list("id", flat=True)[:20]:
             found[pid] = "same_pin"
     if birth_date:
-        same_day = Person.objects.filter(birth_date=birth_date).values_list("id", "match_key")[:500]
+        same_day = Person.objects.filter(birth_date=birth_date).values_list("id", "match_key")[
+            :SAME_DAY_SCAN
+        ]
         for pid, other in same_day:
             if pid not in found and name_similarity(key, other) >= DUPLICATE_THRESHOLD:
                 found[pid] = "same_birth_date_close_name"
