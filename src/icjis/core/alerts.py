@@ -53,8 +53,8 @@ def alerts_for(user: Any, state: str = "open") -> QuerySet[Alert]:
     qs = Alert.objects.filter(state=state).filter(role_q)
     if scope_of(user) == "national":
         return qs
-    cases = case_filter(user)
-    case_part = Q(case__in=Case.objects.filter(cases).values("pk")) if cases is not None else Q()
+    cases = case_filter(user, "case_id")
+    case_part = cases if cases is not None else Q()
     own_area = Q(case__isnull=True, territory_path__startswith=user.unit.territory.path)
     return qs.filter(case_part | own_area)
 

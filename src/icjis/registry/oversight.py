@@ -19,9 +19,7 @@ which is.
 
 from __future__ import annotations
 
-import operator
 from datetime import datetime, timedelta
-from functools import reduce
 from typing import Any
 
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
@@ -85,25 +83,6 @@ def _cases(user: Any) -> QuerySet[Case]:
     return visible if units is None else visible.filter(unit__in=units)
 
 
-def _of_visible_cases(q: Q) -> Q:
-    """On Deadline: `case_id IN (cases matching q)`, q being the access filter that `restrict`
-    applies (`case_filter`). Its OR of branches (own, unit, territory …) is distributed over the
-    IN, so each branch is one subquery built once from its own index and the deadline rows are
-    tested against it. Written as `case__in=restrict(user)`, PostgreSQL builds the set of every
-    visible case by scanning every case in the country; as a test on the joined case, it prices
-    the branches' subqueries once per row and again prefers that scan."""
-    if q.connector == Q.OR and not q.negated and q.children:
-        return reduce(
-            operator.or_,
-            (_of_visible_cases(c if isinstance(c, Q) else Q(c)) for c in q.children),
-        )
-    if len(q.children) == 1 and not q.negated and not isinstance(q.children[0], Q):
-        lookup, value = q.children[0]
-        if lookup == "pk__in":
-            return Q(case_id__in=value)
-    return Q(case_id__in=Case.objects.filter(q).values("pk"))
-
-
 def _period(days: int) -> timedelta:
     if isinstance(days, bool) or not isinstance(days, int) or not DAYS_MIN <= days <= DAYS_MAX:
         raise Invalid(
@@ -158,9 +137,9 @@ def deadlines(
         raise Invalid("state must be running or missed.", fields={"state": "running or missed"})
     require_overseer(user)
     qs = Deadline.objects.in_state(state, now)
-    visible = case_filter(user)
+    visible = case_filter(user, "case_id")
     if visible is not None:
-        qs = qs.filter(_of_visible_cases(visible))
+        qs = qs.filter(visible)
     units = overseen_units(user)
     if units is not None:
         qs = qs.filter(unit__in=units)
