@@ -195,3 +195,26 @@ def test_the_close_pass_reads_the_rest_of_the_key_through_its_index():
         )
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "person_key_rest" in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_duplicate_checks_same_day_scan_reads_the_covering_birth_date_index():
+    """`find_duplicates` reads the persons born on a day by an index-only scan of
+    person_born_key (migration core 0006), not one heap page per person."""
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from icjis.core.persons import find_duplicates
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index exists on PostgreSQL only")
+    with CaptureQueriesContext(connection) as captured:
+        find_duplicates(None, date(1980, 5, 17), "asanov aibek")
+    (query,) = [q["sql"] for q in captured.captured_queries if "birth_date" in q["sql"]]
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute(f"EXPLAIN {query}")
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "Index Only Scan using person_born_key" in plan, plan
