@@ -13,7 +13,14 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from icjis.core import acts, clock
-from icjis.core.access import access_case, access_person, restrict, scope_of, visible_persons
+from icjis.core.access import (
+    access_case,
+    access_person,
+    in_visible_cases,
+    restrict,
+    scope_of,
+    visible_persons,
+)
 from icjis.core.auth import LoginRefused, check_credentials, issue_token, user_for_token
 from icjis.core.canonical import iso
 from icjis.core.models import (
@@ -272,7 +279,7 @@ class DeadlineFilter(Schema):
 def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list[dict[str, Any]]:
     """Deadlines of the cases the caller may see; `state` is computed at query time."""
     now = clock.now()
-    qs = Deadline.objects.filter(case__in=restrict(request.user).values("pk"))
+    qs = Deadline.objects.filter(in_visible_cases(request.user))
     if (only := deadline_filter(request.user)) is not None:
         qs = qs.filter(only)
     if filters.state:
@@ -380,7 +387,7 @@ def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, An
         raise Forbidden("Your role may not follow the event feed.")
     qs = FeedEntry.objects.filter(position__gt=max(0, after)).select_related("event")
     if scope_of(request.user) != "national":
-        qs = qs.filter(case_number__in=restrict(request.user).values("pk"))
+        qs = qs.filter(in_visible_cases(request.user, "case_number"))
     if (only := event_filter(request.user, "event__kind")) is not None:
         qs = qs.filter(only)
     rows = list(qs.order_by("position")[: max(1, min(limit, 1000))])

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import access_case, restrict
+from icjis.core.access import access_case, in_visible_cases, restrict
 from icjis.core.canonical import iso
 from icjis.core.models import User
 from icjis.core.numbering import normalise
@@ -104,7 +104,7 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilter]) -> dict
             "only by those who read the whole case file (investigator, prosecutor, judge, "
             "counsel); the custody credited against a sentence is in the register of decisions."
         )
-    qs = Petition.objects.filter(case__in=restrict(request.user).values("pk"))
+    qs = Petition.objects.filter(in_visible_cases(request.user))
     if filters.case:
         qs = qs.filter(case_id=_visible_case(request, filters.case))
     if filters.state:
@@ -128,7 +128,7 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilter]) -> dict[s
             "sentence to execute is in the register of decisions."
         )
     today = local_date(clock.now())
-    qs = Measure.objects.filter(case__in=restrict(request.user).values("pk"), state="active")
+    qs = Measure.objects.filter(in_visible_cases(request.user), state="active")
     if filters.case:
         qs = qs.filter(case_id=_visible_case(request, filters.case))
     qs = qs.select_related("person").order_by("until", "case_id", "ordered_from")
@@ -202,7 +202,7 @@ def _names(usernames: set[str]) -> dict[str, str]:
 def list_court_cases(request: HttpRequest, filters: Query[CourtCaseFilter]) -> dict[str, Any]:
     """Court cases of the cases the caller may see, newest first: court number, national case
     number, judge (or panel) and state (CPC 277)."""
-    qs = CourtCase.objects.filter(case__in=restrict(request.user).values("pk"))
+    qs = CourtCase.objects.filter(in_visible_cases(request.user))
     if filters.court:
         qs = qs.filter(court_id=filters.court)
     if filters.state:

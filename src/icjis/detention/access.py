@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from icjis.core.access import log_read, restrict, scope_of
+from icjis.core.access import in_visible_cases, log_read, scope_of
 from icjis.core.refusals import NotFound
 from icjis.detention.models import Detention
 
@@ -47,7 +47,7 @@ def visible_detentions(user: Any) -> QuerySet[Detention]:
     if roles & IVS_ROLES:
         q |= Q(facility_id=user.unit_id)
     if roles - IVS_ROLES:
-        q |= Q(case__in=restrict(user).values("pk"))
+        q |= in_visible_cases(user)
     return Detention.objects.filter(q)
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import log_read, restrict, scope_of
+from icjis.core.access import in_visible_cases, log_read, scope_of
 from icjis.core.canonical import iso
 from icjis.core.refusals import NotFound
 from icjis.fines.acts import OFFICER, money
@@ -28,7 +28,7 @@ def visible_fines(user: Any) -> QuerySet[FineFile]:
         return qs
     if user.has_role(OFFICER):
         return qs.filter(office_id=user.unit_id)
-    return qs.filter(Q(case__in=restrict(user).values("pk")))
+    return qs.filter(in_visible_cases(user))
 
 
 def arrears_of(qs: QuerySet[FineFile]) -> QuerySet[Instalment]:

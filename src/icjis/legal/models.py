@@ -96,6 +96,10 @@ class Deadline(models.Model):
             models.Index(
                 fields=["due_at"], condition=OVERDUE_CANDIDATES, name="deadline_overdue_due_idx"
             ),
+            # Every term of the cases a user may read, soonest due first (GET /deadlines): read
+            # in due order until a page is full, each row's case tested (access.case_filter);
+            # without it, a unit head's page sorted all 2.7M terms at 1M cases (6 s).
+            models.Index(fields=["due_at"], name="deadline_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import log_read, restrict, scope_of
+from icjis.core.access import in_visible_cases, log_read, scope_of
 from icjis.core.api import DIRECTORY_PROVIDERS
 from icjis.core.canonical import iso
 from icjis.core.models import Territory
@@ -41,7 +41,7 @@ def visible_appointments(user: Any) -> QuerySet[Appointment]:
         return Appointment.objects.filter(territory_path__startswith=_area(user))
     if user.has_role("lawyer"):
         return Appointment.objects.filter(lawyer=user.username)
-    return Appointment.objects.filter(case__in=restrict(user).values("pk"))
+    return Appointment.objects.filter(in_visible_cases(user))
 
 
 def _coordinator_area(user: Any) -> str:

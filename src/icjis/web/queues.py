@@ -17,7 +17,7 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from icjis.core.access import log_read, restrict
+from icjis.core.access import in_visible_cases, log_read, restrict
 from icjis.legal.models import Deadline
 
 QUEUE_SIZE = 30
@@ -64,7 +64,7 @@ def overdue_terms(user: Any, now: datetime) -> Queue:
         empty=_("No case is past a deadline."),
     )
     terms = (
-        Deadline.objects.filter(case__in=restrict(user).values("pk"))
+        Deadline.objects.filter(in_visible_cases(user))
         .with_state(now)
         .filter(current_state="missed")
         .order_by("due_at", "case_id")[:QUEUE_SIZE]
