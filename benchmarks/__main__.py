@@ -5,8 +5,8 @@ Scale is an option: `make bench SCALE=1000000` grows the ledger by the bulk seed
 steps of SCALE/100, SCALE/10 and SCALE cases (10k, 100k, 1M; `GROWTH_STEPS=` lists other steps)
 and pads the persons index to 50×SCALE (at most 1,000,000 persons by default; `PERSONS=`
 overrides). The default (SCALE=1500, 100,000 persons) is meant to finish in about 10–15 minutes
-on two cores. 1M cases need the bulk path for about 2 hours on two cores shared with other work
-(~120 cases/s measured at load 8-15); run `BENCH_ONLY=growth` for that.
+on two cores. 1M cases need about 20 minutes of bulk seeding on an idle two-core machine (955
+cases/s measured; hours where other work shares it); run `BENCH_ONLY=growth` for that.
 """
 
 from __future__ import annotations

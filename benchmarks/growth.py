@@ -3,7 +3,8 @@
 The database is grown in steps (default: SCALE/100, SCALE/10, SCALE cases; `make bench
 SCALE=1000000` gives 10k, 100k and 1M) by the bulk path (`icjis seed --bulk`, `core.bulk_seed`:
 one pre-trial story per case, events and projections written in batches exactly as the acts
-would, then ANALYZE). At each step: the act rate (one client adding participants) and the
+would, then VACUUM and ANALYZE), and a CHECKPOINT writes out what the load left dirty before the
+step is measured. At each step: the act rate (one client adding participants) and the
 overdue-deadlines query for a unit (`Deadline.objects.in_state("missed", now)` filtered by the
 unit, first page, and the `/oversight/deadlines` list of the unit's head) — p50/p95 over
 repeated runs. Benchmark 6 is the bulk path's rate in cases/s and events/s, beside the old path
