@@ -303,3 +303,42 @@ def test_a_recorded_time_before_year_1000_verifies():
     heads, faults = verification.verify_chains()
     assert faults == [] and heads["test/old"] == (1, event.hash)
     assert ledger.verify_chains() == (heads, faults)  # the reference reads the year alike
+
+
+@postgres_only()
+def test_an_append_during_verification_is_not_taken_for_a_cut_stream(committing_db):
+    """The chains are recomputed from one read and the heads come from another: an act that
+    commits between them moves a head past the recomputed chain. Read apart, that looks like a
+    cut stream; inside `verification.snapshot()` both reads see the same moment."""
+    import threading
+
+    from django.db import connections
+
+    def append_elsewhere() -> None:
+        def work() -> None:
+            try:
+                with transaction.atomic():
+                    ledger.append("test/a", "test.fact", {"n": "late"}, ledger.SYSTEM)
+            finally:
+                connections.close_all()
+
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+
+    with transaction.atomic():
+        for n in range(3):
+            ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)
+
+    heads, faults = verification.verify_chains()
+    append_elsewhere()
+    apart = faults + verification.check_heads(heads)
+    assert [str(f) for f in apart] == ["test/a seq 4: stream ends at seq 3 but its head is 4"]
+
+    with verification.snapshot():
+        heads, faults = verification.verify_chains()
+        append_elsewhere()
+        together = faults + verification.check_heads(heads)
+    assert together == [] and heads["test/a"][0] == 4
+    heads, faults = verification.verify_chains()
+    assert faults + verification.check_heads(heads) == [] and heads["test/a"][0] == 5

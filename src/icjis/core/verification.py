@@ -152,6 +152,21 @@ def verify_chains() -> tuple[Heads, list[Fault]]:
     return ledger.verify_chains()
 
 
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One view of the whole ledger for a verification: the events, the stream heads and the
+    checkpoints as they stood at one moment, whatever commits meanwhile. Read one after the
+    other in separate snapshots, an act or a checkpoint landing between the reads would show as
+    a cut stream. PostgreSQL: a read-only REPEATABLE READ transaction; SQLite: one transaction
+    (its reads see one state of the file). Inside a caller's transaction, the caller's view."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def check_heads(heads: Heads) -> list[Fault]:
     """Compare recomputed chain ends with the stream-head table (one row per stream, so the
     reference's pass over it serves both databases)."""

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from icjis.core.checkpoints import verify_checkpoints
-from icjis.core.verification import check_heads, verify_chains
+from icjis.core.verification import check_heads, snapshot, verify_chains
 
 
 class Command(BaseCommand):
@@ -12,10 +12,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        heads, faults = verify_chains()
-        faults += check_heads(heads)
-        report, cut = verify_checkpoints(heads)
-        faults += cut
+        with snapshot():
+            heads, faults = verify_chains()
+            faults += check_heads(heads)
+            report, cut = verify_checkpoints(heads)
+            faults += cut
         events = sum(seq for seq, _ in heads.values())
         if faults or report.faults:
             for problem in report.faults:
