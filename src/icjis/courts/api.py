@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import access_case, in_visible_cases, restrict
+from icjis.core.access import access_case, in_visible_cases
 from icjis.core.canonical import iso
 from icjis.core.models import User
 from icjis.core.numbering import normalise
@@ -255,10 +255,10 @@ def court_calendar(
     day = day or local_date(clock.now())
     hearings = list(
         Hearing.objects.filter(
+            in_visible_cases(user, "court_case__case_id"),
             court_id=court or user.unit_id,
             starts_at__gte=start_of_day(day),
             starts_at__lt=end_of_day(day),
-            court_case__case__in=restrict(user).values("pk"),
         )
         .select_related("court_case")
         .order_by("starts_at", "room", "pk")

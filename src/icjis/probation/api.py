@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import log_read, restrict, scope_of
+from icjis.core.access import in_visible_cases, log_read, scope_of
 from icjis.core.canonical import iso
 from icjis.core.refusals import NotFound
 from icjis.legal.counting import end_of_day, local_date, start_of_day
@@ -38,8 +38,7 @@ def _office_filter(user: Any, prefix: str = "") -> Q | None:
         return None
     if user.has_role(OFFICER):
         return Q(**{f"{prefix}office_id": user.unit_id})
-    case_key = f"{prefix}case__in"
-    return Q(**{case_key: restrict(user).values("pk")})
+    return in_visible_cases(user, f"{prefix}case_id")
 
 
 def visible_files(user: Any) -> QuerySet[ProbationFile]:

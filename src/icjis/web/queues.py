@@ -299,10 +299,10 @@ def hearings_today(user: Any, now: datetime) -> Queue:
     start = now - timedelta(days=2)
     hearings = (
         Hearing.objects.filter(
+            in_visible_cases(user, "court_case__case_id"),
             court_id=user.unit_id,
             starts_at__gte=start,
             starts_at__lt=now + timedelta(days=2),
-            court_case__case__in=restrict(user).values("pk"),
         )
         .select_related("court_case")
         .order_by("starts_at", "room")

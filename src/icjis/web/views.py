@@ -28,7 +28,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from icjis.core import clock
-from icjis.core.access import PURPOSES, access_case, access_person, restrict, visible_persons
+from icjis.core.access import (
+    PURPOSES,
+    access_case,
+    access_person,
+    in_visible_cases,
+    restrict,
+    visible_persons,
+)
 from icjis.core.acts import KINDS, perform
 from icjis.core.auth import LoginRefused, check_credentials
 from icjis.core.models import AccessRecord, CaseOfficer, CaseParticipant, Event, User
@@ -545,7 +552,7 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
     except NotFound:
         raise Http404(_("No such person, or the person is not visible to you.")) from None
     rows = (
-        CaseParticipant.objects.filter(person=person, case__in=restrict(request.user).values("pk"))
+        CaseParticipant.objects.filter(in_visible_cases(request.user), person=person)
         .order_by("case_id", "role")
         .values_list("case_id", "case__stage", "role")
     )
