@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from icjis.core import clock
-from icjis.core.access import case_filter, restrict
+from icjis.core.access import in_visible_cases, restrict
 from icjis.core.canonical import iso
 from icjis.core.models import AccessRecord, Event
 from icjis.legal.models import Deadline
@@ -278,9 +278,9 @@ def test_bad_parameters_are_refused_with_400_json(as_user, world, path, params, 
 def test_the_deadlines_list_reads_exactly_the_deadlines_of_the_cases_restrict_lets_through(
     as_user, world
 ):
-    """The deadlines list applies the access filter to the deadline's own case number
-    (`case_filter(user, "case_id")`, correlated EXISTS); for every kind of reader it must select
-    what `case__in=restrict(user)` selects."""
+    """The lists of case rows apply the access filter to the row's own case number
+    (`in_visible_cases(user)`, correlated EXISTS); for every kind of reader it must select what
+    `case__in=restrict(user)` selects."""
     assign(as_user, register(as_user))
     assign(
         as_user, register(as_user, "registrar_osh", OSH_REPORT), "unit_head_osh", "investigator_osh"
@@ -288,10 +288,7 @@ def test_the_deadlines_list_reads_exactly_the_deadlines_of_the_cases_restrict_le
     readers = {"investigator_osh": 1, "lawyer": 0, "unit_head": 1, "prosecutor_osh": 1}
     for username, cases in {**readers, "auditor": 2}.items():
         user = world[username]
-        rewritten = Deadline.objects.all()
-        visible = case_filter(user, "case_id")
-        if visible is not None:
-            rewritten = rewritten.filter(visible)
+        rewritten = Deadline.objects.filter(in_visible_cases(user))
         expected = Deadline.objects.filter(case__in=restrict(user).values("pk"))
         assert expected.values("case").distinct().count() == cases, username
         assert set(rewritten.values_list("pk", flat=True)) == set(

@@ -167,9 +167,10 @@ def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
 
 def visible_persons(user: Any) -> QuerySet[Person]:
     """Persons the user may open: those in cases they may read (national scope: everyone)."""
-    if case_filter(user) is None:
+    visible = case_filter(user, "case_id")
+    if visible is None:
         return Person.objects.all()
-    roles = CaseParticipant.objects.filter(in_visible_cases(user), person_id=OuterRef("pk"))
+    roles = CaseParticipant.objects.filter(visible, person_id=OuterRef("pk"))
     return Person.objects.filter(Exists(roles))
 
 

@@ -12,7 +12,7 @@ import pydantic
 from django.db.models import Q, QuerySet
 
 from icjis.core import projections
-from icjis.core.access import case_filter, scope_of
+from icjis.core.access import in_visible_cases, scope_of
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import Alert, Case, Event, Unit
 from icjis.core.refusals import Conflict, NotFound
@@ -53,8 +53,7 @@ def alerts_for(user: Any, state: str = "open") -> QuerySet[Alert]:
     qs = Alert.objects.filter(state=state).filter(role_q)
     if scope_of(user) == "national":
         return qs
-    cases = case_filter(user, "case_id")
-    case_part = cases if cases is not None else Q()
+    case_part = in_visible_cases(user)
     own_area = Q(case__isnull=True, territory_path__startswith=user.unit.territory.path)
     return qs.filter(case_part | own_area)
 

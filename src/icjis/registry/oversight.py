@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
-from icjis.core.access import case_filter, restrict, scope_of
+from icjis.core.access import in_visible_cases, restrict, scope_of
 from icjis.core.models import Case, Event, Unit
 from icjis.core.refusals import Forbidden, Invalid
 from icjis.legal.models import Deadline
@@ -137,9 +137,7 @@ def deadlines(
         raise Invalid("state must be running or missed.", fields={"state": "running or missed"})
     require_overseer(user)
     qs = Deadline.objects.in_state(state, now)
-    visible = case_filter(user, "case_id")
-    if visible is not None:
-        qs = qs.filter(visible)
+    qs = qs.filter(in_visible_cases(user))
     units = overseen_units(user)
     if units is not None:
         qs = qs.filter(unit__in=units)
