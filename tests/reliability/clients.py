@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 import uuid
@@ -67,7 +68,8 @@ def run_clients(
             }
             try:
                 status, headers, answer = call(port, "POST", "/api/v1/acts", body, token)
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:
+                # No answer, or one cut off mid-body by the kill (IncompleteRead): unanswered.
                 with tally.lock:
                     tally.errors.append(f"{key} {case}: {type(exc).__name__}")
                     tally.answers.append(Answer(key, case, body, 0, {}, None))
