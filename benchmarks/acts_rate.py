@@ -19,21 +19,13 @@ import psycopg
 
 from benchmarks.common import Figure, Results, progress
 
-SURNAMES = ["Асанов", "Токтогулов", "Иванов", "Мамытов", "Эшимов", "Сатыбалдиев"]
-GIVEN = ["Айбек", "Бакыт", "Нурлан", "Азамат", "Данияр", "Сергей"]
-
 
 def participant(rng: random.Random, i: int) -> dict[str, Any]:
-    return {
-        "role": rng.choice(["witness", "victim"]),
-        "person": {
-            "surname": f"{rng.choice(SURNAMES)}",
-            "given_name": f"{rng.choice(GIVEN)}",
-            "birth_date": f"{rng.randint(1950, 2005)}-{rng.randint(1, 12):02d}-"
-            f"{rng.randint(1, 28):02d}",
-            "sex": "M",
-        },
-    }
+    """A witness or victim, new to the index, with a synthetic name (`core.synthetic_names`, as
+    the seeded persons have) and birth date."""
+    from icjis.registry.seed import synthetic_person
+
+    return {"role": rng.choice(["witness", "victim"]), "person": synthetic_person(rng)}
 
 
 def new_case(region_suffix: str = "") -> str:

@@ -1,10 +1,10 @@
 """Benchmark 4 — person search at scale (`core.persons.search`; pg_trgm on PostgreSQL).
 
 The persons index is padded to the target size with synthetic persons written straight into the
-projection table with COPY (a person row is what `project_person` writes; no ledger events are
-made for the padding, so this runs last, after the ledger benchmarks). Names are built from
-Kyrgyz/Russian syllables with a fixed seed so that nearly every full name is distinct. The
-labelled queries (fixed seed) ask for existing persons in three forms — the full name in
+projection table with COPY (a person row is what `project_person` writes; no ledger events are made
+for the padding, so this runs last, after the ledger benchmarks). Names come from
+`core.synthetic_names` (Kyrgyz/Russian syllables, fixed seed: nearly every full name is distinct).
+The labelled queries (fixed seed) ask for existing persons in three forms — the full name in
 Cyrillic, the full name in our Latin transliteration, and a Cyrillic surname with one letter
 changed or dropped; a query counts as found when the first result has the person's name key.
 Baseline: an exact lookup by the indexed `match_key` on the same table.
@@ -17,95 +17,9 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from benchmarks.common import Figure, Results, progress, summary_ms
+from icjis.core.synthetic_names import synthetic_name
 
-ROOTS = [
-    "Асан",
-    "Үсөн",
-    "Жээн",
-    "Абдыкадыр",
-    "Ногой",
-    "Сатыбалды",
-    "Токтогул",
-    "Иван",
-    "Кадыр",
-    "Мамыт",
-    "Өмүрбек",
-    "Эшим",
-    "Бакир",
-    "Султан",
-    "Керим",
-    "Жусуп",
-    "Турдубек",
-    "Алым",
-    "Осмон",
-    "Бейшен",
-    "Чынгыз",
-    "Дөөлөт",
-    "Медер",
-    "Нурбек",
-    "Калый",
-    "Сыдык",
-    "Шамшы",
-    "Эркин",
-    "Төлөн",
-    "Үмөт",
-    "Аман",
-    "Байтик",
-    "Жолдош",
-    "Курман",
-    "Мукаш",
-    "Орозбек",
-]
-PARTS = ["али", "бай", "тур", "кул", "бек", "жан", "гул", "нур", "мат", "сай", "дос", "ым"]
-ENDINGS_M = ["ов", "ев", "беков", "баев", "алиев", "кулов"]
-GIVEN_M = [
-    "Айбек",
-    "Бакыт",
-    "Нурлан",
-    "Эрлан",
-    "Таалай",
-    "Азамат",
-    "Сергей",
-    "Данияр",
-    "Марат",
-    "Темир",
-    "Улан",
-    "Канат",
-    "Руслан",
-    "Алмаз",
-    "Бекзат",
-    "Жаныбек",
-]
-GIVEN_F = [
-    "Айгүл",
-    "Жыпар",
-    "Нургүл",
-    "Асель",
-    "Бүбүсара",
-    "Елена",
-    "Гүлнара",
-    "Мээрим",
-    "Айпери",
-    "Чолпон",
-    "Динара",
-    "Назира",
-    "Салтанат",
-    "Жамиля",
-    "Айжан",
-    "Бегимай",
-]
 LETTERS = "абвгдежзиклмнопрстуфхыэюяөүң"
-
-
-def synthetic_name(rng: random.Random) -> tuple[str, str, str, str]:
-    female = rng.random() < 0.45
-    root = rng.choice(ROOTS) + (rng.choice(PARTS) if rng.random() < 0.8 else "")
-    root += rng.choice(PARTS) if rng.random() < 0.4 else ""
-    surname = root + rng.choice(ENDINGS_M) + ("а" if female else "")
-    given = rng.choice(GIVEN_F if female else GIVEN_M)
-    father = rng.choice(GIVEN_M)
-    patronymic = father + ("овна" if female else "ович")
-    return surname, given, patronymic, "F" if female else "M"
 
 
 def misspell(rng: random.Random, word: str) -> str:

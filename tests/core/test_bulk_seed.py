@@ -152,11 +152,15 @@ def test_bulk_path_writes_what_the_acts_write(
 
     invent = stories.synthetic_person
 
-    def born_on_few_days(rng: random.Random) -> dict[str, Any]:
-        # Few birth days, so the persons index meets close names born the same day.
-        return {**invent(rng), "birth_date": rng.choice(["1980-05-01", "1985-07-12"])}
+    def namesakes_born_on_few_days(rng: random.Random) -> dict[str, Any]:
+        # Two surnames and two birth days, so the persons index meets close names born the same
+        # day (synthetic names are otherwise nearly all distinct).
+        person = invent(rng)
+        surname = rng.choice(["Асанов", "Үсөнов"]) + ("а" if person["sex"] == "F" else "")
+        birth_date = rng.choice(["1980-05-01", "1985-07-12"])
+        return {**person, "surname": surname, "birth_date": birth_date}
 
-    monkeypatch.setattr(stories, "synthetic_person", born_on_few_days)
+    monkeypatch.setattr(stories, "synthetic_person", namesakes_born_on_few_days)
     moment = clock.now()
     span = timedelta(days=40)
     try:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from icjis.core.names import (
     DUPLICATE_THRESHOLD,
+    close_names,
     full_name_key,
     match_key,
     name_similarity,
@@ -282,3 +283,33 @@ def test_it_does_not_flag_two_records_without_a_pin_as_the_same_pin():
     b = Person("Өмүрбеков", "Асан", pin=None, birth_date=None)
 
     assert not possible_duplicate(a, b)
+
+
+WORD = st.text(alphabet="abdegijklmnorstuyz", min_size=1, max_size=9)
+KEY = st.lists(WORD, min_size=0, max_size=3).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=KEY, keys=st.lists(KEY, max_size=40), threshold=st.sampled_from([60.0, 85.0, 95.0]))
+def test_close_names_picks_exactly_the_keys_name_similarity_scores_close(
+    key: str, keys: list[str], threshold: float
+) -> None:
+    # The duplicate scan of a birth day runs close_names over the day's keys; it must flag the
+    # very persons a pairwise name_similarity would.
+    expected = [i for i, other in enumerate(keys) if name_similarity(key, other) >= threshold]
+    assert close_names(key, keys, threshold) == expected
+
+
+def test_close_names_on_synthetic_namesakes() -> None:
+    import random
+
+    from icjis.core.synthetic_names import synthetic_name
+
+    rng = random.Random(11)
+    keys = [full_name_key(*synthetic_name(rng)[:3]) for _ in range(300)]
+    key = keys[7]
+    found = close_names(key, keys, DUPLICATE_THRESHOLD)
+    assert 7 in found
+    assert found == [
+        i for i, k in enumerate(keys) if name_similarity(key, k) >= DUPLICATE_THRESHOLD
+    ]

@@ -10,7 +10,7 @@ What makes it the act path's twin rather than a look-alike:
 - the event data is what the acts' `decide` records, built with the same functions (register
   numbers `numbering.format_number`, legislation set and rule pack `legal.rulepacks`, the
   article's qualification `registry.common.qualify`, names `core.names`, person ids
-  `persons.new_person_id`, possible duplicates by `names.name_similarity` over the persons
+  `persons.new_person_id`, possible duplicates by `names.close_names` over the persons
   recorded before, as `persons.find_duplicates` does);
 - every event is hashed by the ledger's own encoding (`ledger.canonical_row`) into its stream's
   chain, actor role by `acts.acting_role`, legal basis from the act kind, one outbox message per
@@ -71,7 +71,7 @@ from icjis.core.models import (
     Unit,
     User,
 )
-from icjis.core.names import name_similarity
+from icjis.core.names import close_names
 from icjis.core.persons import DUPLICATE_THRESHOLD, SAME_DAY_SCAN, name_fields, new_person_id
 from icjis.legal import engine
 from icjis.legal.deadlines import facts_with_births, listened_kinds
@@ -162,48 +162,31 @@ def timeline(
 
 
 class DuplicateIndex:
-    """Persons by birth date and name key, answering what `persons.find_duplicates` answers for
-    a person without a PIN: the persons born the same day whose name key is close
-    (`name_similarity` >= DUPLICATE_THRESHOLD). Close keys are worked out once per pair of
-    distinct keys (there are few: synthetic names come from short lists)."""
+    """Persons by birth date, answering what `persons.find_duplicates` answers for a person
+    without a PIN: of the first `SAME_DAY_SCAN` persons recorded on their birth day, those whose
+    name key is close (`names.close_names`, the same test)."""
 
     def __init__(self) -> None:
-        self.by_day: dict[date, dict[str, list[str]]] = {}
-        self.count: dict[date, int] = {}
-        self.order: dict[date, list[tuple[str, str]]] = {}
-        self.close: dict[str, set[str]] = {}
-
-    def _neighbours(self, key: str) -> set[str]:
-        found = self.close.get(key)
-        if found is None:
-            found = {key}
-            for other, near in self.close.items():
-                if name_similarity(key, other) >= DUPLICATE_THRESHOLD:
-                    found.add(other)
-                    near.add(key)
-            self.close[key] = found
-        return found
+        self.ids: dict[date, list[str]] = {}
+        self.keys: dict[date, list[str]] = {}
 
     def add(self, pid: str, born: date | None, key: str) -> None:
         if born is None:
             return
-        self._neighbours(key)
-        self.by_day.setdefault(born, {}).setdefault(key, []).append(pid)
-        self.count[born] = self.count.get(born, 0) + 1
-        # Beyond SAME_DAY_SCAN persons a day the act path reads only some of them; keep the
-        # order they were recorded in for that (rare) case.
-        self.order.setdefault(born, []).append((pid, key))
+        self.ids.setdefault(born, []).append(pid)
+        self.keys.setdefault(born, []).append(key)
 
     def find(self, born: date | None, key: str) -> list[dict[str, str]]:
-        if born is None or born not in self.count:
+        if born is None or born not in self.ids:
             return []
-        near = self._neighbours(key)
-        if self.count[born] <= SAME_DAY_SCAN:
-            keys = self.by_day[born]
-            ids = [pid for k in near if k in keys for pid in keys[k]]
-        else:
-            ids = [pid for pid, k in self.order[born][:SAME_DAY_SCAN] if k in near]
-        return [{"id": pid, "reason": "same_birth_date_close_name"} for pid in sorted(set(ids))]
+        # Beyond SAME_DAY_SCAN persons a day the act path reads only some of them; here the
+        # first recorded.
+        close = close_names(key, self.keys[born][:SAME_DAY_SCAN], DUPLICATE_THRESHOLD)
+        ids = self.ids[born]
+        return [
+            {"id": pid, "reason": "same_birth_date_close_name"}
+            for pid in sorted(ids[i] for i in close)
+        ]
 
     def load(self) -> None:
         rows = Person.objects.order_by("recorded_at", "id").values_list(

@@ -17,11 +17,10 @@ from django.db.models import BooleanField, F, Func, QuerySet, Value
 from rapidfuzz import fuzz, process
 
 from icjis.core.models import DuplicateFlag, Person
-from icjis.core.names import full_name_key, match_key, name_similarity, to_latin
+from icjis.core.names import DUPLICATE_THRESHOLD, close_names, full_name_key, match_key, to_latin
 from icjis.core.pin import PinError, validate_pin
 from icjis.core.refusals import Invalid, NotFound
 
-DUPLICATE_THRESHOLD = 85.0
 Name = pydantic.constr(strip_whitespace=True, min_length=1, max_length=100)
 
 
@@ -105,12 +104,13 @@ def find_duplicates(pin: str | None, birth_date: date | None, key: str) -> list[
         for pid in Person.objects.filter(pin=pin).values_list("id", flat=True)[:20]:
             found[pid] = "same_pin"
     if birth_date:
-        same_day = Person.objects.filter(birth_date=birth_date).values_list("id", "match_key")[
-            :SAME_DAY_SCAN
-        ]
-        for pid, other in same_day:
-            if pid not in found and name_similarity(key, other) >= DUPLICATE_THRESHOLD:
-                found[pid] = "same_birth_date_close_name"
+        same_day = list(
+            Person.objects.filter(birth_date=birth_date).values_list("id", "match_key")[
+                :SAME_DAY_SCAN
+            ]
+        )
+        for i in close_names(key, [other for _, other in same_day], DUPLICATE_THRESHOLD):
+            found.setdefault(same_day[i][0], "same_birth_date_close_name")
     return [{"id": pid, "reason": reason} for pid, reason in sorted(found.items())]
 
 

@@ -7,24 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from icjis.core.seeding import Step, Story, generator
+from icjis.core.synthetic_names import synthetic_name
 
-SURNAMES_M = [
-    "Асанов",
-    "Үсөнов",
-    "Жээнбеков",
-    "Абдыкадыров",
-    "Ногойбаев",
-    "Сатыбалдиев",
-    "Токтогулов",
-    "Иванов",
-    "Кадыров",
-    "Мамытов",
-    "Өмүрбеков",
-    "Эшимов",
-]
-GIVEN_M = ["Айбек", "Бакыт", "Нурлан", "Эрлан", "Таалай", "Азамат", "Сергей", "Үмөт", "Данияр"]
-GIVEN_F = ["Айгүл", "Жыпар", "Нургүл", "Асель", "Бүбүсара", "Елена", "Гүлнара", "Мээрим"]
-PATRONYMICS = ["Асанович", "Бакытович", "Нурланович", "Сергеевич", "Токтогулович"]
 SITES = [("", "KG-GB", "KG-GB-LEN"), ("_osh", "KG-O", "KG-O-KSU")]
 ARTICLES = [
     {"article": "205", "part": 1},
@@ -44,17 +28,14 @@ SUMMARIES = [
 
 
 def synthetic_person(rng: random.Random) -> dict[str, Any]:
-    female = rng.random() < 0.4
-    surname = rng.choice(SURNAMES_M)
-    if female:
-        surname = surname + "а"
+    surname, given, patronymic, sex = synthetic_name(rng)
     born = date(1960, 1, 1) + timedelta(days=rng.randint(0, 365 * 45))
     return {
         "surname": surname,
-        "given_name": rng.choice(GIVEN_F if female else GIVEN_M),
-        "patronymic": rng.choice(PATRONYMICS) if not female else None,
+        "given_name": given,
+        "patronymic": patronymic,
         "birth_date": born.isoformat(),
-        "sex": "F" if female else "M",
+        "sex": sex,
         "citizenship": "KGZ",
     }
 
