@@ -10,10 +10,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from icjis.core import clock
-from icjis.core.access import in_visible_cases, restrict
+from icjis.core import access, clock
+from icjis.core.access import (
+    few_visible_cases,
+    in_visible_cases,
+    listed_cases,
+    restrict,
+    visible_persons,
+)
 from icjis.core.canonical import iso
-from icjis.core.models import AccessRecord, Event
+from icjis.core.models import AccessRecord, CaseParticipant, Event, Person
 from icjis.legal.models import Deadline
 
 REPORT = {"channel": "in_person", "summary": "Кража", "place": {"region": "KG-GB"}}
@@ -275,12 +281,15 @@ def test_bad_parameters_are_refused_with_400_json(as_user, world, path, params, 
     assert body["message"].startswith(f"Check the field '{field}'")
 
 
+@pytest.mark.parametrize("few_cases", [access.FEW_CASES, 0], ids=["listed", "row_by_row"])
 def test_the_deadlines_list_reads_exactly_the_deadlines_of_the_cases_restrict_lets_through(
-    as_user, world
+    as_user, world, monkeypatch, few_cases
 ):
     """The lists of case rows apply the access filter to the row's own case number
-    (`in_visible_cases(user)`, correlated EXISTS); for every kind of reader it must select what
-    `case__in=restrict(user)` selects."""
+    (`in_visible_cases(user)`): the numbers of a user's few visible cases, or else a correlated
+    EXISTS per row. Either way, for every kind of reader, the deadlines, the cases listed and
+    the persons must be those that `restrict(user)` lets through."""
+    monkeypatch.setattr(access, "FEW_CASES", few_cases)
     assign(as_user, register(as_user))
     assign(
         as_user, register(as_user, "registrar_osh", OSH_REPORT), "unit_head_osh", "investigator_osh"
@@ -288,11 +297,24 @@ def test_the_deadlines_list_reads_exactly_the_deadlines_of_the_cases_restrict_le
     readers = {"investigator_osh": 1, "lawyer": 0, "unit_head": 1, "prosecutor_osh": 1}
     for username, cases in {**readers, "auditor": 2}.items():
         user = world[username]
+        listed = few_visible_cases(user)
+        if username == "auditor":
+            assert listed is None  # national scope: no list, no filter
+        else:
+            assert (listed is not None) == (cases <= few_cases), username
         rewritten = Deadline.objects.filter(in_visible_cases(user))
         expected = Deadline.objects.filter(case__in=restrict(user).values("pk"))
         assert expected.values("case").distinct().count() == cases, username
         assert set(rewritten.values_list("pk", flat=True)) == set(
             expected.values_list("pk", flat=True)
+        ), username
+        assert set(listed_cases(user).values_list("pk", flat=True)) == set(
+            restrict(user).values_list("pk", flat=True)
+        ), username
+        roles = CaseParticipant.objects.filter(case__in=restrict(user).values("pk"))
+        persons = Person.objects.filter(pk__in=roles.values("person_id"))
+        assert set(visible_persons(user).values_list("pk", flat=True)) == set(
+            persons.values_list("pk", flat=True)
         ), username
 
 

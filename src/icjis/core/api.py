@@ -17,7 +17,7 @@ from icjis.core.access import (
     access_case,
     access_person,
     in_visible_cases,
-    restrict,
+    listed_cases,
     scope_of,
     visible_persons,
 )
@@ -239,7 +239,7 @@ class CaseFilter(Schema):
 @api.get("/cases", tags=["cases"])
 def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> dict[str, Any]:
     """Cases the caller may see, newest movement first."""
-    qs = restrict(request.user).select_related("unit")
+    qs = listed_cases(request.user).select_related("unit")
     if filters.stage:
         qs = qs.filter(stage=filters.stage)
     if filters.unit:

@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
-from icjis.core.access import in_visible_cases, restrict, scope_of
+from icjis.core.access import in_visible_cases, listed_cases, scope_of
 from icjis.core.models import Case, Event, Unit
 from icjis.core.refusals import Forbidden, Invalid
 from icjis.legal.models import Deadline
@@ -79,7 +79,7 @@ def overseen_units(user: Any) -> QuerySet[Unit] | None:
 def _cases(user: Any) -> QuerySet[Case]:
     require_overseer(user)
     units = overseen_units(user)
-    visible = restrict(user)
+    visible = listed_cases(user)
     return visible if units is None else visible.filter(unit__in=units)
 
 

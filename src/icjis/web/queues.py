@@ -17,7 +17,7 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from icjis.core.access import in_visible_cases, log_read, restrict
+from icjis.core.access import in_visible_cases, listed_cases, log_read
 from icjis.legal.models import Deadline
 
 QUEUE_SIZE = 30
@@ -110,7 +110,8 @@ def awaiting_prosecutor(user: Any) -> Queue:
         [_("Case"), _("Last movement")],
         empty=_("No indictment is awaiting a decision."),
     )
-    for c in restrict(user).filter(stage="prosecution").order_by("last_movement_at")[:QUEUE_SIZE]:
+    waiting = listed_cases(user).filter(stage="prosecution").order_by("last_movement_at")
+    for c in waiting[:QUEUE_SIZE]:
         q.rows.append([_case_link(c.number), Cell("", when=c.last_movement_at)])
     return q
 

@@ -33,6 +33,7 @@ from icjis.core.access import (
     access_case,
     access_person,
     in_visible_cases,
+    listed_cases,
     restrict,
     visible_persons,
 )
@@ -260,7 +261,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def _case_rows(user: Any, now: datetime) -> list[dict[str, Any]]:
-    visible = restrict(user).select_related("unit").order_by("-last_movement_at", "number")
+    visible = listed_cases(user).select_related("unit").order_by("-last_movement_at", "number")
     cases = list(visible[:WORK_LIST_SIZE])
     deadlines = next_open_deadlines([c.number for c in cases], now, part_for(user))
     return [
