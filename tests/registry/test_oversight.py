@@ -350,3 +350,28 @@ def test_each_list_takes_one_query_of_the_cases_for_2_cases_and_for_20(
     assert few_rows >= 2 and many_rows >= 20
     assert many == few
     assert few_on_cases == many_on_cases == 1
+
+
+def test_the_undecided_list_walks_its_partial_index_in_order(as_user, world):
+    """The undecided reports are read oldest first along case_undecided_idx (migration core
+    0007), whose condition must name exactly the list's stages: with other stages the planner
+    could not use it, and a unit's list would sort every undecided report again."""
+    from icjis.core.models import Case
+    from icjis.registry.oversight import UNDECIDED_STAGES, undecided_reports
+
+    (index,) = [i for i in Case._meta.indexes if i.name == "case_undecided_idx"]
+    assert dict(index.condition.children) == {"stage__in": list(UNDECIDED_STAGES)}
+    register(as_user)
+    if connection.vendor != "postgresql":
+        return  # SQLite has the index too; its planner is not examined here
+    query = undecided_reports(world["unit_head"], clock.now())[:50]
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cur:
+        # On a near-empty table any plan is cheap; offered no sort and no sequential or bitmap
+        # scan, the ordered walk of the partial index is the only plan left if it applies.
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cur.execute(f"SET LOCAL {setting} = off")
+        cur.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "case_undecided_idx" in plan, plan
+    assert "Sort" not in plan.split("SubPlan")[0], plan
