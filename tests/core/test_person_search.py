@@ -221,3 +221,25 @@ def test_the_duplicate_checks_same_day_scan_reads_the_covering_birth_date_index(
         cur.execute(f"EXPLAIN {query}")
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "Index Only Scan using person_born_key" in plan, plan
+
+
+@pytest.mark.django_db
+def test_persons_and_participants_carry_no_pattern_index_that_no_query_reads():
+    """Migration core 0008 drops the `varchar_pattern_ops` twins Django made for the persons'
+    and participants' text columns, and the participants' case index that `participant_unique`
+    already leads with: every act that adds a person wrote to each of them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pattern indexes exist on PostgreSQL only")
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes "
+            "WHERE tablename IN ('core_person', 'core_caseparticipant')"
+        )
+        rows = cur.fetchall()
+    assert not [name for _, name, d in rows if "varchar_pattern_ops" in d], rows
+    participant = {name for table, name, _ in rows if table == "core_caseparticipant"}
+    assert "participant_unique" in participant
+    assert "core_caseparticipant_case_id_1055b30f" not in participant
+    assert "core_caseparticipant_person_id_291372f1" in participant  # a person's roles
