@@ -355,3 +355,16 @@ def test_large_run_writes_without_secondary_indexes_and_rebuilds_them(
     bulk_seed.seed(55, 5, batch_events=100)
     assert during and all(names == {n for n, _d in before} for names in during)
     assert indexes() == before
+
+
+def test_the_bulk_seeders_name_fields_are_the_acts():
+    """The bulk seeder builds the Latin name and the name key from cached parts; an act builds
+    them whole (`persons.name_fields`). Synthetic names, with and without a patronymic."""
+    from icjis.core.persons import name_fields
+    from icjis.core.synthetic_names import synthetic_name
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        surname, given, patronymic, _sex = synthetic_name(rng)
+        for parts in ((surname, given, patronymic), (surname, given, ""), ("Ли", "Ён", "")):
+            assert bulk_seed._names(*parts) == name_fields(*parts), parts

@@ -71,8 +71,8 @@ from icjis.core.models import (
     Unit,
     User,
 )
-from icjis.core.names import close_names
-from icjis.core.persons import DUPLICATE_THRESHOLD, SAME_DAY_SCAN, name_fields, new_person_id
+from icjis.core.names import close_names, match_key, to_latin
+from icjis.core.persons import DUPLICATE_THRESHOLD, SAME_DAY_SCAN, new_person_id
 from icjis.legal import engine
 from icjis.legal.deadlines import facts_with_births, listened_kinds
 from icjis.legal.rulepacks import RulePack
@@ -196,8 +196,19 @@ class DuplicateIndex:
             self.add(pid, born, key)
 
 
-# The latin name and match key `persons.prepare_person` records (cached: synthetic names repeat).
-_names = functools.lru_cache(maxsize=1 << 16)(name_fields)
+# `names.to_latin` and `names.match_key` of one part of a name: full names hardly repeat, their
+# parts (surnames, given names, patronymics) do.
+_latin_part = functools.lru_cache(maxsize=1 << 18)(to_latin)
+_key_part = functools.lru_cache(maxsize=1 << 18)(match_key)
+
+
+def _names(surname: str, given_name: str, patronymic: str) -> tuple[str, str]:
+    """`persons.name_fields`, from the parts' cached forms (the Latin name is the parts' Latin
+    forms joined, the key `names.full_name_key`, the parts' keys joined; the bulk/acts equality
+    test holds the two equal)."""
+    parts = [p for p in (surname, given_name, patronymic) if p]
+    keys = (_key_part(p) for p in parts)
+    return " ".join(_latin_part(p) for p in parts), " ".join(k for k in keys if k)
 
 
 def person_record(given: dict[str, Any], pid: str, index: DuplicateIndex) -> dict[str, Any]:
