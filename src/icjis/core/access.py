@@ -97,24 +97,17 @@ def few_visible_cases(user: Any) -> list[str] | None:
     court holds three. (Without the limit inside each branch, PostgreSQL planned the union with
     parallel workers whose start cost more than the reading.)"""
     scope = scope_of(user)
-    rank = SCOPES.index(scope)
     if scope == "national":
         return None
-    if rank == 0:
+    if scope == SCOPES[0]:
         return []
-    branches, params = [_OWN_CASES], [user.username]
-    if rank >= SCOPES.index("unit"):
-        branches.append(_UNIT_CASES)
-        params.append(user.unit_id)
-    if rank >= SCOPES.index("region"):
-        branches.append(_REGION_CASES)
-        params.append(connection.ops.prep_for_like_query(user.unit.territory.path) + "%")
-    if rank >= SCOPES.index("agency"):
-        branches.append(_AGENCY_CASES)
-        params.append(user.agency_id)
+    branches = _scope_branches(user)
     cap = FEW_CASES + 1
-    limited = (f"SELECT * FROM ({b} LIMIT {cap}) b{i}" for i, b in enumerate(branches))  # noqa: S608
-    sql = " UNION ALL ".join(limited)
+    sql = " UNION ALL ".join(
+        f"SELECT * FROM ({_CASES_OF[name]} LIMIT {cap}) b{i}"  # noqa: S608 - constants only
+        for i, (name, _) in enumerate(branches)
+    )
+    params = [param for _, param in branches]
     with connection.cursor() as cur:
         cur.execute(f"{sql} LIMIT {cap}", params)  # noqa: S608 - this module's constants only
         rows = cur.fetchall()
@@ -123,13 +116,31 @@ def few_visible_cases(user: Any) -> list[str] | None:
     return sorted({number for (number,) in rows})
 
 
-_OWN_CASES = "SELECT case_id FROM core_caseofficer WHERE username = %s"
-_UNIT_CASES = "SELECT case_id FROM core_caseunit WHERE unit_id = %s"
-_REGION_CASES = "SELECT number FROM core_case WHERE territory_path LIKE %s ESCAPE '\\'"
-_AGENCY_CASES = (
-    "SELECT u.case_id FROM core_caseunit u JOIN core_unit n ON n.code = u.unit_id "
-    "WHERE n.agency_id = %s"
-)
+def _scope_branches(user: Any) -> list[tuple[str, Any]]:
+    """The branches of `case_filter` that a user below national scope reaches, each with its
+    parameter: their own assignments, their unit's cases, their territory's, their agency's."""
+    rank = SCOPES.index(scope_of(user))
+    branches: list[tuple[str, Any]] = [("own", user.username)]
+    if rank >= SCOPES.index("unit"):
+        branches.append(("unit", user.unit_id))
+    if rank >= SCOPES.index("region"):
+        area = connection.ops.prep_for_like_query(user.unit.territory.path) + "%"
+        branches.append(("region", area))
+    if rank >= SCOPES.index("agency"):
+        branches.append(("agency", user.agency_id))
+    return branches
+
+
+# Each branch as the case numbers it reaches (`few_visible_cases`) ...
+_CASES_OF = {
+    "own": "SELECT case_id FROM core_caseofficer WHERE username = %s",
+    "unit": "SELECT case_id FROM core_caseunit WHERE unit_id = %s",
+    "region": "SELECT number FROM core_case WHERE territory_path LIKE %s ESCAPE '\\'",
+    "agency": (
+        "SELECT u.case_id FROM core_caseunit u JOIN core_unit n ON n.code = u.unit_id "
+        "WHERE n.agency_id = %s"
+    ),
+}
 
 
 def in_visible_cases(user: Any, case_key: str = "case_id") -> Q:
@@ -182,13 +193,18 @@ def case_for_act(user: Any, number: str) -> Case:
 
 
 _CASE_FOR_ACT = 'SELECT c.* FROM "core_case" c WHERE c.number = %s AND ({condition})'
-_OWN = "EXISTS (SELECT 1 FROM core_caseofficer o WHERE o.case_id = c.number AND o.username = %s)"
-_UNIT = "EXISTS (SELECT 1 FROM core_caseunit u WHERE u.case_id = c.number AND u.unit_id = %s)"
-_REGION = "c.territory_path LIKE %s ESCAPE '\\'"
-_AGENCY = (
-    "EXISTS (SELECT 1 FROM core_caseunit u JOIN core_unit n ON n.code = u.unit_id "
-    "WHERE u.case_id = c.number AND n.agency_id = %s)"
-)
+# ... and as a condition on the case row `c` (`case_for_act`).
+_CONDITION_OF = {
+    "own": (
+        "EXISTS (SELECT 1 FROM core_caseofficer o WHERE o.case_id = c.number AND o.username = %s)"
+    ),
+    "unit": "EXISTS (SELECT 1 FROM core_caseunit u WHERE u.case_id = c.number AND u.unit_id = %s)",
+    "region": "c.territory_path LIKE %s ESCAPE '\\'",
+    "agency": (
+        "EXISTS (SELECT 1 FROM core_caseunit u JOIN core_unit n ON n.code = u.unit_id "
+        "WHERE u.case_id = c.number AND n.agency_id = %s)"
+    ),
+}
 
 
 def _act_condition(user: Any) -> tuple[str, list[Any]]:
@@ -200,22 +216,12 @@ def _act_condition(user: Any) -> tuple[str, list[Any]]:
     if known and all(r.read_only for r in known):
         return "1 = 0", []  # oversight roles read, never act
     scope = scope_of(user)
-    rank = SCOPES.index(scope)
     if scope == "national":
         return "1 = 1", []
-    if rank == 0:
+    if scope == SCOPES[0]:
         return "1 = 0", []
-    parts, params = [_OWN], [user.username]
-    if rank >= SCOPES.index("unit"):
-        parts.append(_UNIT)
-        params.append(user.unit_id)
-    if rank >= SCOPES.index("region"):
-        parts.append(_REGION)
-        params.append(connection.ops.prep_for_like_query(user.unit.territory.path) + "%")
-    if rank >= SCOPES.index("agency"):
-        parts.append(_AGENCY)
-        params.append(user.agency_id)
-    return " OR ".join(parts), params
+    branches = _scope_branches(user)
+    return " OR ".join(_CONDITION_OF[name] for name, _ in branches), [p for _, p in branches]
 
 
 def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
