@@ -14,7 +14,9 @@ from icjis.core import access, clock
 from icjis.core.access import (
     few_visible_cases,
     in_visible_cases,
+    in_visible_cases_per_row,
     listed_cases,
+    listed_persons,
     restrict,
     visible_persons,
 )
@@ -315,6 +317,13 @@ def test_the_deadlines_list_reads_exactly_the_deadlines_of_the_cases_restrict_le
         persons = Person.objects.filter(pk__in=roles.values("person_id"))
         assert set(visible_persons(user).values_list("pk", flat=True)) == set(
             persons.values_list("pk", flat=True)
+        ), username
+        assert set(listed_persons(user).values_list("pk", flat=True)) == set(
+            persons.values_list("pk", flat=True)
+        ), username
+        per_row = Deadline.objects.filter(in_visible_cases_per_row(user))
+        assert set(per_row.values_list("pk", flat=True)) == set(
+            expected.values_list("pk", flat=True)
         ), username
 
 

@@ -156,6 +156,13 @@ def in_visible_cases(user: Any, case_key: str = "case_id") -> Q:
     few = few_visible_cases(user)
     if few is not None:
         return Q(**{f"{case_key}__in": few})
+    return in_visible_cases_per_row(user, case_key)
+
+
+def in_visible_cases_per_row(user: Any, case_key: str = "case_id") -> Q:
+    """`in_visible_cases` tested row by row, without first reading the user's few cases: for
+    the rows of one object (a person's roles), where there are few rows to test and the list
+    of cases would be read for nothing."""
     q = case_filter(user, case_key)
     return Q() if q is None else q
 
@@ -236,17 +243,26 @@ def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
 
 
 def visible_persons(user: Any) -> QuerySet[Person]:
-    """Persons the user may open: those in cases they may read (national scope: everyone)."""
-    few = few_visible_cases(user)
-    if few is not None:  # from the few cases' participants (see `in_visible_cases`)
-        return Person.objects.filter(
-            pk__in=CaseParticipant.objects.filter(case_id__in=few).values("person_id")
-        )
+    """Persons the user may open: those in cases they may read (national scope: everyone),
+    tested person by person; for one person (`access_person`). A search reads
+    `listed_persons`."""
     visible = case_filter(user, "case_id")
     if visible is None:
         return Person.objects.all()
     roles = CaseParticipant.objects.filter(visible, person_id=OuterRef("pk"))
     return Person.objects.filter(Exists(roles))
+
+
+def listed_persons(user: Any) -> QuerySet[Person]:
+    """`visible_persons` for a search: for a user who may read few cases, the persons of those
+    cases (see `in_visible_cases`), so that a search is not tested against every person whose
+    name matches (the judge's search took 5.8 s at 1M cases)."""
+    few = few_visible_cases(user)
+    if few is None:
+        return visible_persons(user)
+    return Person.objects.filter(
+        pk__in=CaseParticipant.objects.filter(case_id__in=few).values("person_id")
+    )
 
 
 def access_person(user: Any, person_id: str, purpose: str = "caseload") -> Person:

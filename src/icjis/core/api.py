@@ -17,9 +17,10 @@ from icjis.core.access import (
     access_case,
     access_person,
     in_visible_cases,
+    in_visible_cases_per_row,
     listed_cases,
+    listed_persons,
     scope_of,
-    visible_persons,
 )
 from icjis.core.auth import LoginRefused, check_credentials, issue_token, user_for_token
 from icjis.core.canonical import iso
@@ -302,7 +303,7 @@ def search_persons(request: HttpRequest, q: str, limit: int = 20) -> list[dict[s
     """Fuzzy search by name in Cyrillic or Latin, or by PIN, among persons you may see."""
     if len(q) > 200:
         raise Invalid("The search text is too long.")
-    found = search(visible_persons(request.user), q, max(1, min(limit, 100)))
+    found = search(listed_persons(request.user), q, max(1, min(limit, 100)))
     return [{**person_json(p, brief=True), "score": round(score, 1)} for p, score in found]
 
 
@@ -312,7 +313,7 @@ def get_person(request: HttpRequest, person_id: str, purpose: str = "caseload") 
     person = access_person(request.user, person_id[:16], purpose)
     # One query: the person's roles in the cases the caller may see.
     rows = (
-        CaseParticipant.objects.filter(in_visible_cases(request.user), person=person)
+        CaseParticipant.objects.filter(in_visible_cases_per_row(request.user), person=person)
         .order_by("case_id", "role")
         .values_list("case_id", "case__stage", "role")
     )

@@ -32,8 +32,9 @@ from icjis.core.access import (
     PURPOSES,
     access_case,
     access_person,
-    in_visible_cases,
+    in_visible_cases_per_row,
     listed_cases,
+    listed_persons,
     restrict,
     visible_persons,
 )
@@ -518,7 +519,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     """Fuzzy search by name in Cyrillic or Latin, or by PIN, among the persons the user may see
     (the API's own search)."""
     query = request.GET.get("q", "").strip()[:200]
-    found = search(visible_persons(request.user), query, 30) if query else []
+    found = search(listed_persons(request.user), query, 30) if query else []
     return render(
         request, "web/persons.html", {"query": query, "found": [p for p, _score in found]}
     )
@@ -553,7 +554,7 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
     except NotFound:
         raise Http404(_("No such person, or the person is not visible to you.")) from None
     rows = (
-        CaseParticipant.objects.filter(in_visible_cases(request.user), person=person)
+        CaseParticipant.objects.filter(in_visible_cases_per_row(request.user), person=person)
         .order_by("case_id", "role")
         .values_list("case_id", "case__stage", "role")
     )
