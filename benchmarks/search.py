@@ -45,21 +45,19 @@ def pad_persons(total: int, seed: int) -> list[tuple[str, str, str, str]]:
     given, patronymic) of a sample for the labelled queries.
 
     Each row carries what `prepare_person` records: the Latin name and the name key come from
-    `names.to_latin` and `names.match_key` (memoised per name part, since the synthetic parts
-    repeat; `full_name_key` is the join of the parts' keys), and the sample is checked against
-    `persons.name_fields` at the end. For a large padding the table's secondary indexes (the
-    trigram and b-tree indexes) are dropped first and rebuilt from their own definitions after
-    the load, which is several times faster than maintaining them row by row."""
+    `persons.name_fields` with a memoised `name_part` (the synthetic parts repeat), and the
+    sample is checked against the uncached `name_fields` at the end. For a large padding the
+    table's secondary indexes (the trigram and b-tree indexes) are dropped first and rebuilt
+    from their own definitions after the load, which is several times faster than maintaining
+    them row by row."""
     from functools import lru_cache
 
     from django.db import connection
 
     from icjis.core.models import Person
-    from icjis.core.names import match_key, to_latin
-    from icjis.core.persons import name_fields
+    from icjis.core.persons import name_fields, name_part
 
-    latin_of = lru_cache(maxsize=None)(to_latin)
-    key_of = lru_cache(maxsize=None)(match_key)
+    part = lru_cache(maxsize=None)(name_part)
     rng = random.Random(seed)  # noqa: S311 - synthetic data, fixed seed
     have = Person.objects.count()
     sample: list[tuple[str, str, str, str]] = []
@@ -81,9 +79,7 @@ def pad_persons(total: int, seed: int) -> list[tuple[str, str, str, str]]:
                 surname, given, patronymic, sex = synthetic_name(rng)
                 pid = f"B{i:011X}"
                 born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 55))
-                parts = (surname, given, patronymic)
-                latin = " ".join(latin_of(p) for p in parts)
-                key = " ".join(k for k in (key_of(p) for p in parts) if k)
+                latin, key = name_fields(surname, given, patronymic, part)
                 copy.write_row(
                     (pid, None, surname, given, patronymic, born, sex, "KGZ", latin, key, recorded)
                 )

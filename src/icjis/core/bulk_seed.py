@@ -71,8 +71,14 @@ from icjis.core.models import (
     Unit,
     User,
 )
-from icjis.core.names import close_names, match_key, to_latin
-from icjis.core.persons import DUPLICATE_THRESHOLD, SAME_DAY_SCAN, new_person_id
+from icjis.core.names import close_names
+from icjis.core.persons import (
+    DUPLICATE_THRESHOLD,
+    SAME_DAY_SCAN,
+    name_fields,
+    name_part,
+    new_person_id,
+)
 from icjis.legal import engine
 from icjis.legal.deadlines import facts_with_births, listened_kinds
 from icjis.legal.rulepacks import RulePack
@@ -196,19 +202,8 @@ class DuplicateIndex:
             self.add(pid, born, key)
 
 
-# `names.to_latin` and `names.match_key` of one part of a name: full names hardly repeat, their
-# parts (surnames, given names, patronymics) do.
-_latin_part = functools.lru_cache(maxsize=1 << 18)(to_latin)
-_key_part = functools.lru_cache(maxsize=1 << 18)(match_key)
-
-
-def _names(surname: str, given_name: str, patronymic: str) -> tuple[str, str]:
-    """`persons.name_fields`, from the parts' cached forms (the Latin name is the parts' Latin
-    forms joined, the key `names.full_name_key`, the parts' keys joined; the bulk/acts equality
-    test holds the two equal)."""
-    parts = [p for p in (surname, given_name, patronymic) if p]
-    keys = (_key_part(p) for p in parts)
-    return " ".join(_latin_part(p) for p in parts), " ".join(k for k in keys if k)
+# What `persons.prepare_person` records, with each part of a name worked out once.
+_names = functools.partial(name_fields, part=functools.lru_cache(maxsize=1 << 18)(name_part))
 
 
 def person_record(given: dict[str, Any], pid: str, index: DuplicateIndex) -> dict[str, Any]:

@@ -8,6 +8,7 @@ event, so the projector that creates the row is deterministic on replay.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -17,7 +18,7 @@ from django.db.models import BooleanField, F, Func, QuerySet, Value
 from rapidfuzz import fuzz, process
 
 from icjis.core.models import DuplicateFlag, Person
-from icjis.core.names import DUPLICATE_THRESHOLD, close_names, full_name_key, match_key, to_latin
+from icjis.core.names import DUPLICATE_THRESHOLD, close_names, match_key, to_latin
 from icjis.core.pin import PinError, validate_pin
 from icjis.core.refusals import Invalid, NotFound
 
@@ -88,10 +89,22 @@ def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any
     return record
 
 
-def name_fields(surname: str, given_name: str, patronymic: str) -> tuple[str, str]:
-    """The Latin display name and the name key stored beside a person's name."""
-    latin = " ".join(to_latin(p) for p in (surname, given_name, patronymic) if p)
-    return latin, full_name_key(surname, given_name, patronymic)
+def name_part(part: str) -> tuple[str, str]:
+    """The Latin form and the name key of one part of a name."""
+    return to_latin(part), match_key(part)
+
+
+def name_fields(
+    surname: str,
+    given_name: str,
+    patronymic: str,
+    part: Callable[[str], tuple[str, str]] = name_part,
+) -> tuple[str, str]:
+    """The Latin display name and the name key (`names.full_name_key`) stored beside a person's
+    name, each its parts' forms joined. Where names are made in bulk, `part` is a cached
+    `name_part`: full names hardly repeat, their parts do."""
+    forms = [part(p) for p in (surname, given_name, patronymic) if p]
+    return " ".join(latin for latin, _ in forms), " ".join(key for _, key in forms if key)
 
 
 SAME_DAY_SCAN = 500  # persons born the same day compared by name for a new person
