@@ -1,9 +1,12 @@
 """Benchmark 5 — ledger verification rate: `verification.verify_chains()` and `check_heads()`
-(what `icjis verify-ledger` runs: on PostgreSQL one query that re-encodes every event canonically,
-hashes it and compares each chain, then the heads against the head table) in events/s; baseline:
-bare SHA-256 over the same canonical bytes, held in memory, in the same run. A second figure is
-the Python reference verifier (`ledger.verify_chains`: every event read into Python) against the
-same baseline.
+(what `icjis verify-ledger` runs: on PostgreSQL, while the body check is in force, one query that
+hashes every event's stored bytes and one that walks every chain in its index order, then the
+heads against the head table) in events/s; baseline: bare SHA-256 over the same canonical bytes,
+held in memory, in the same run. A second figure is the Python reference verifier
+(`ledger.verify_chains`: every event read into Python) against the same baseline.
+
+The ledger is verified at rest: on PostgreSQL the events table is vacuumed first, as autovacuum
+leaves an append-only table, so that the chain check can read its index alone.
 
 When the scenario runs without the growth scenario before it, the ledger holds only a few hundred
 events, too few to measure a rate; it is then padded to `MIN_EVENTS` with synthetic events
@@ -50,12 +53,20 @@ def pad_ledger(total: int) -> None:
 
 
 def run(results: Results) -> None:
+    from django.db import connection
+
     from icjis.core import ledger, verification
     from icjis.core.canonical import dumps
     from icjis.core.ledger import iter_events
 
     started = time.perf_counter()
     pad_ledger(MIN_EVENTS)
+    trusted = False
+    if connection.vendor == "postgresql":
+        progress("vacuuming the events table (as autovacuum leaves it at rest)")
+        with connection.cursor() as cur:
+            cur.execute("VACUUM (ANALYZE) core_event")
+        trusted = verification.stored_bytes_trusted()
     progress("verifying every chain (in the database)")
     t0 = time.perf_counter()
     with verification.snapshot():  # as `verify-ledger` reads
@@ -88,6 +99,7 @@ def run(results: Results) -> None:
         "reference_seconds": round(reference_s, 2),
         "sha256_seconds": round(sha_s, 2),
         "mean_event_bytes": round(sum(map(len, blobs)) / max(len(blobs), 1)),
+        "from_stored_bytes": trusted,
     }
     fig = Figure(
         name=f"ledger verification (verify-ledger) over {count:,} events",

@@ -1,9 +1,12 @@
 """The in-database verifier (`core.verification`) against the reference (`ledger.verify_chains`).
 
-On PostgreSQL the verifier builds every event's canonical bytes in SQL; these tests hold it to
-the reference byte for byte (text escaping over every code point, times, numbers, nulls) and
-fault for fault (the same faults, in the same order, with the same heads) after each kind of
-tampering a database superuser could do. On SQLite the verifier is the reference itself."""
+On PostgreSQL the verifier hashes each event's stored bytes while the body check holds them to
+the columns, and otherwise builds the bytes from the columns in SQL. These tests hold the SQL
+encoding to the reference byte for byte (text escaping over every code point, times, numbers,
+nulls), and both paths fault for fault (the same faults, in the same order, with the same heads)
+after each kind of tampering a database superuser could do: with the body check removed, or
+with the bytes rewritten to match and the check put back. On SQLite the verifier is the
+reference itself."""
 
 from __future__ import annotations
 
@@ -16,13 +19,14 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from tests.conftest import postgres_only
 
 from icjis.core import clock, dbtriggers, ledger, verification
 from icjis.core.canonical import dumps, iso
+from icjis.core.canonical_sql import CANONICAL_SQL
 from icjis.core.models import Event, StreamHead
 
 # Characters JSON escapes, characters it must not escape, and any other (no NUL: PostgreSQL text
@@ -146,9 +150,10 @@ def test_the_database_builds_the_bytes_event_hash_hashed(spec):
                 [streams],
             )
             built = dict(cur.fetchall())
-        for e in Event.objects.filter(stream__in=streams):
+        for e in Event.objects.filter(stream__in=streams).defer(None):
             expected = dumps(ledger.canonical_fields(e))
             assert built[e.id] == expected
+            assert bytes(e.body) == expected.encode()  # what the append stored
             assert hashlib.sha256(expected.encode()).hexdigest() == e.hash
 
 
@@ -184,6 +189,7 @@ ALTERABLE = {
     "simulated": st.booleans(),
     "prev_hash": texts | st.just(ledger.GENESIS),
     "hash": texts,
+    "body": st.binary(max_size=20),  # the stored bytes alone: the columns still hold the truth
 }
 TAMPERING = st.one_of(
     st.tuples(
@@ -199,7 +205,8 @@ TAMPERING = st.one_of(
 
 
 def tamper(stream: str, count: int, how: str, arg, pick: int) -> None:
-    """Change the ledger as a superuser without the append-only triggers could."""
+    """Change the ledger as a superuser without the append-only triggers and the body check
+    could."""
     seq = 1 + pick % count
     other = 1 + (pick + 1) % count
     dbtriggers.remove(connection)
@@ -208,7 +215,8 @@ def tamper(stream: str, count: int, how: str, arg, pick: int) -> None:
         if how == "alter":
             field, value = arg
             cur.execute(f"SELECT {field} FROM core_event {where}", [stream, seq])  # noqa: S608
-            assume(cur.fetchone()[0] != value)
+            found = cur.fetchone()[0]
+            assume((bytes(found) if field == "body" else found) != value)
             if field == "seq":  # (stream, seq) stays unique
                 cur.execute(f"SELECT count(*) FROM core_event {where}", [stream, value])  # noqa: S608
                 assume(cur.fetchone()[0] == 0)
@@ -240,21 +248,47 @@ def tamper(stream: str, count: int, how: str, arg, pick: int) -> None:
             )
 
 
+def bytes_rewritten() -> None:
+    """The superuser covers their tracks: every event's stored bytes rebuilt from its columns,
+    and the body check put back as installed (the database checks every event again)."""
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE waits for no deferred check
+        cur.execute(
+            f"UPDATE core_event SET body = convert_to({CANONICAL_SQL}, 'UTF8') "  # noqa: S608
+            f"WHERE body IS DISTINCT FROM convert_to({CANONICAL_SQL}, 'UTF8')"
+        )
+    dbtriggers.install_body_check(connection)
+
+
 @postgres_only()
 @pytest.mark.django_db
 @PROPERTY
-@given(spec=ledgers, tampering=TAMPERING, target=st.integers(0, 10), pick=st.integers(0, 10))
-def test_both_verifiers_report_the_same_faults_after_tampering(spec, tampering, target, pick):
+@given(
+    spec=ledgers,
+    tampering=TAMPERING,
+    target=st.integers(0, 10),
+    pick=st.integers(0, 10),
+    rewritten=st.booleans(),
+)
+def test_both_verifiers_report_the_same_faults_after_tampering(
+    spec, tampering, target, pick, rewritten
+):
     with rolled_back():
         streams = write(spec)
         victim = target % len(streams)
         count = len(spec[victim][1])
         how, arg = tampering
         tamper(streams[victim], count, how, arg, pick)
+        if rewritten:
+            bytes_rewritten()
+        # Which way the verifier goes: the stored bytes only while the check holds them.
+        assert verification.stored_bytes_trusted() is rewritten
         found, reference = both()
         assert_same(found, reference)
         _, faults, head_faults = found
-        if not (how == "head" and arg[0] == 0):  # a head at seq 0 is an empty stream's: unread
+        if how == "alter" and arg[0] == "body":  # not hashed: the bytes stand for the columns
+            assert faults == [] and head_faults == []
+        elif not (how == "head" and arg[0] == 0):  # a head at seq 0 is an empty stream's: unread
             # Every other change is caught: in a chain, or against the head table.
             assert faults or head_faults
 
@@ -342,3 +376,140 @@ def test_an_append_during_verification_is_not_taken_for_a_cut_stream(committing_
     assert together == [] and heads["test/a"][0] == 4
     heads, faults = verification.verify_chains()
     assert faults + verification.check_heads(heads) == [] and heads["test/a"][0] == 5
+
+
+_ADD = "ALTER TABLE core_event ADD CONSTRAINT event_body_canonical CHECK ({})"
+# After the check was dropped and an event's columns changed: what a superuser might put back.
+WEAKENED = {
+    "nothing": "",
+    "the check, unchecked": _ADD.format(dbtriggers.BODY_CONDITION) + " NOT VALID",
+    "another condition": _ADD.format("body IS NOT NULL"),
+    "another function": dbtriggers.BODY_FUNCTION.replace(
+        dbtriggers.BODY_FUNCTION_SOURCE,
+        "SELECT NULL::text",  # a check that is NULL passes
+    )
+    + "; "
+    + _ADD.format(dbtriggers.BODY_CONDITION),
+}
+
+
+@postgres_only()
+@pytest.mark.django_db
+@pytest.mark.parametrize("how", sorted(WEAKENED))
+def test_the_stored_bytes_are_trusted_only_while_the_body_check_holds_as_installed(how):
+    with transaction.atomic():
+        for n in range(3):
+            ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)
+    assert verification.stored_bytes_trusted()
+    dbtriggers.remove(connection)
+    with connection.cursor() as cur:
+        # The columns changed, the stored bytes not.
+        cur.execute("UPDATE core_event SET actor = 'мallory' WHERE stream = 'test/a' AND seq = 2")
+        if WEAKENED[how]:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute(WEAKENED[how])
+    assert not verification.stored_bytes_trusted()
+    found, reference = both()
+    assert_same(found, reference)
+    assert [str(f) for f in found[1]] == [
+        "test/a seq 2: the event's content does not match its hash (altered)"
+    ]
+
+
+@postgres_only()
+@pytest.mark.django_db
+def test_an_intact_ledger_is_verified_from_the_stored_bytes_alone():
+    """The fast path reads no column-built bytes: with the reference query broken, an intact
+    ledger still verifies; a bad stream is then named by that query (over the bad streams)."""
+    with transaction.atomic():
+        for n in range(3):
+            ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)
+            ledger.append("test/b", "test.fact", {"n": n}, ledger.SYSTEM)
+    with mock.patch.object(verification, "_VERIFY", "SELECT 1/0"):
+        heads, faults = verification.verify_chains()
+    assert faults == [] and list(heads) == list(ledger.verify_chains()[0])
+    dbtriggers.remove_triggers(connection)
+    with connection.cursor() as cur:  # the body check stays: only the hash can be changed alone
+        cur.execute("UPDATE core_event SET hash = 'f' WHERE stream = 'test/b' AND seq = 3")
+    with connection.cursor() as cur:
+        cur.execute("SELECT id FROM core_event WHERE stream = 'test/a'")
+        sound_ids = [row[0] for row in cur.fetchall()]
+    narrowed = []
+    real = verification._verify_sql
+
+    def spy(where: str = "") -> str:
+        narrowed.append(where)
+        return real(where)
+
+    with mock.patch.object(verification, "_verify_sql", side_effect=spy):
+        found, reference = both()
+    assert narrowed == [" WHERE stream = ANY(%s)"] and sound_ids
+    assert_same(found, reference)
+    assert [str(f) for f in found[1]] == [
+        "test/b seq 3: the event's content does not match its hash (altered)"
+    ]
+
+
+@postgres_only()
+@pytest.mark.django_db
+def test_the_database_refuses_stored_bytes_that_are_not_the_columns():
+    with transaction.atomic():
+        event = ledger.append("test/a", "test.fact", {"n": 1}, ledger.SYSTEM)
+    dbtriggers.remove_triggers(connection)  # the check alone stands
+    for sql, args in (
+        ("UPDATE core_event SET body = %s WHERE id = %s", [b"[]", event.pk]),
+        ("UPDATE core_event SET actor = 'x' WHERE id = %s", [event.pk]),
+        (
+            "INSERT INTO core_event (stream, seq, kind, data, actor, actor_agency, actor_unit, "
+            "actor_role, recorded_at, legal_basis, rule_pack, simulated, prev_hash, hash, body) "
+            "SELECT stream, 2, kind, data, actor, actor_agency, actor_unit, actor_role, "
+            "recorded_at, legal_basis, rule_pack, simulated, hash, hash, body "
+            "FROM core_event WHERE id = %s",
+            [event.pk],
+        ),
+    ):
+        with (
+            pytest.raises(IntegrityError, match="event_body_canonical"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
+            cur.execute(sql, args)
+    assert verification.verify_chains() == ({"test/a": (1, event.hash)}, [])
+
+
+@pytest.mark.django_db
+@settings(PROPERTY, max_examples=10)
+@given(spec=ledgers)
+def test_the_migration_stores_the_bytes_each_event_was_hashed_over(spec):
+    """core 0009 fills `body` for the events already held: from their columns, the bytes their
+    hash covers (PostgreSQL in SQL, SQLite in Python), after which the body check holds."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration = import_module("icjis.core.migrations.0009_event_body")
+    editor = SimpleNamespace(connection=connection)
+    with rolled_back():
+        streams = write(spec)
+        dbtriggers.remove(connection)
+        with connection.cursor() as cur:
+            cur.execute("UPDATE core_event SET body = %s", [b""])
+        migration.fill_bodies(apps, editor)
+        migration.guard(apps, editor)
+        events = Event.objects.filter(stream__in=streams).defer(None)
+        assert [bytes(e.body) for e in events] == [ledger.event_body(e) for e in events]
+        assert all(hashlib.sha256(bytes(e.body)).hexdigest() == e.hash for e in events)
+        assert verification.stored_bytes_trusted() is (connection.vendor == "postgresql")
+        assert dbtriggers.installed(connection)
+
+
+@postgres_only()
+@pytest.mark.django_db
+def test_the_chain_index_covers_what_the_chain_check_reads():
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'core_event'::regclass AND conname = 'event_stream_seq_unique'"
+        )
+        assert cur.fetchone() == ("UNIQUE (stream, seq) INCLUDE (id, prev_hash, hash)",)

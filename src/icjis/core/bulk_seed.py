@@ -674,8 +674,9 @@ class Seeder:
             self.simulated,
             case.hash,
         )
-        digest = hashlib.sha256(canonical_row(row).encode()).hexdigest()
-        self.rows.add(Event, (event_id, *row, digest))
+        body = canonical_row(row).encode()
+        digest = hashlib.sha256(body).hexdigest()
+        self.rows.add(Event, (event_id, *row, digest, body))
         case.hash = digest
         for outbox_row in acts.outbox_rows(event_id, step.kind, clock.wall()):
             self.rows.add(OutboxMessage, outbox_row)
@@ -824,7 +825,7 @@ def _check_columns() -> None:
 
     expected = {
         Event: "id stream seq kind data actor actor_agency actor_unit actor_role recorded_at "
-        "claimed_at legal_basis rule_pack corrects simulated prev_hash hash",
+        "claimed_at legal_basis rule_pack corrects simulated prev_hash hash body",
         OutboxMessage: "event target topic state attempts next_attempt_at last_error "
         "delivered_at alerted",
         Person: "id pin surname given_name patronymic birth_date sex citizenship latin_name "

@@ -1,11 +1,14 @@
-"""The database triggers that make ledger tables append-only, on PostgreSQL and SQLite.
+"""The guards of the ledger tables: triggers that make them append-only (PostgreSQL and SQLite),
+and on PostgreSQL the check that each event's stored bytes are its canonical encoding.
 
-Used by the migration that installs them, and by tests that play a superuser who removes them
+Used by the migrations that install them, and by tests that play a superuser who removes them
 (tampering tests, and resetting a test database between committing tests)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from icjis.core.canonical_sql import CANONICAL_SQL
 
 PROTECTED = ("core_event", "core_checkpoint")
 
@@ -18,8 +21,29 @@ END;
 $$ LANGUAGE plpgsql;
 """
 
+# The body check. Its function takes the hashed columns by their own names and types, so that
+# `CANONICAL_SQL` reads the same inside it; PostgreSQL inlines it into the check.
+BODY_CHECK = "event_body_canonical"
+_BODY_PARAMETERS = (
+    "stream varchar, seq bigint, kind varchar, data text, actor varchar, actor_agency varchar, "
+    "actor_unit varchar, actor_role varchar, recorded_at timestamptz, claimed_at timestamptz, "
+    "legal_basis varchar, rule_pack varchar, corrects bigint, simulated boolean, prev_hash varchar"
+)
+_BODY_ARGUMENTS = (
+    "stream, seq, kind, data, actor, actor_agency, actor_unit, actor_role, recorded_at, "
+    "claimed_at, legal_basis, rule_pack, corrects, simulated, prev_hash"
+)
+BODY_FUNCTION_SOURCE = f"SELECT {CANONICAL_SQL}"
+BODY_FUNCTION = (
+    f"CREATE OR REPLACE FUNCTION icjis_event_body({_BODY_PARAMETERS}) RETURNS text "
+    f"LANGUAGE sql STABLE PARALLEL SAFE AS $icjis${BODY_FUNCTION_SOURCE}$icjis$"
+)
+BODY_CONDITION = f"body = convert_to(icjis_event_body({_BODY_ARGUMENTS}), 'UTF8')"
+# How PostgreSQL prints the condition back (`pg_get_constraintdef`).
+BODY_CONDITION_PRINTED = f"(body = convert_to(icjis_event_body({_BODY_ARGUMENTS}), 'UTF8'::name))"
 
-def install(connection: Any) -> None:
+
+def install_triggers(connection: Any) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(PG_FUNCTION)
@@ -42,8 +66,7 @@ def install(connection: Any) -> None:
                     )
 
 
-def remove(connection: Any) -> None:
-    """What only a database superuser can do — and what verify-ledger then catches."""
+def remove_triggers(connection: Any) -> None:
     with connection.cursor() as cur:
         for table in PROTECTED:
             if connection.vendor == "postgresql":
@@ -52,6 +75,63 @@ def remove(connection: Any) -> None:
             else:
                 for op in ("update", "delete"):
                     cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op}")
+
+
+def install_body_check(connection: Any) -> None:
+    """PostgreSQL: every event's `body` must be the canonical encoding of its columns, checked
+    on every insert (and update) by `BODY_CHECK`. Adding it checks every event already held."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        cur.execute(BODY_FUNCTION)
+        cur.execute(f"ALTER TABLE core_event ADD CONSTRAINT {BODY_CHECK} CHECK ({BODY_CONDITION})")
+
+
+def remove_body_check(connection: Any) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"ALTER TABLE core_event DROP CONSTRAINT IF EXISTS {BODY_CHECK}")
+
+
+def install(connection: Any) -> None:
+    install_triggers(connection)
+    install_body_check(connection)
+
+
+def remove(connection: Any) -> None:
+    """What only a database superuser can do — and what verify-ledger then catches."""
+    remove_body_check(connection)
+    remove_triggers(connection)
+
+
+def body_check_sound(connection: Any) -> bool:
+    """Is `BODY_CHECK` in force on every event, as installed (PostgreSQL)? The constraint is
+    there and validated, reads as installed, and calls the function as installed. Only then do
+    the stored bytes stand for the columns. Lock core_event first, so that it cannot change
+    while the caller reads."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.convalidated, pg_get_constraintdef(c.oid), "
+            "array_agg(p.prosrc) FILTER (WHERE p.oid IS NOT NULL) "
+            "FROM pg_constraint c "
+            "LEFT JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = c.oid "
+            "AND d.refclassid = 'pg_proc'::regclass "
+            "LEFT JOIN pg_proc p ON p.oid = d.refobjid "
+            "WHERE c.conrelid = 'core_event'::regclass AND c.conname = %s "
+            "GROUP BY c.oid, c.convalidated",
+            [BODY_CHECK],
+        )
+        row = cur.fetchone()
+    if row is None:
+        return False
+    validated, definition, sources = row
+    return bool(
+        validated
+        and definition == f"CHECK ({BODY_CONDITION_PRINTED})"
+        and sources == [BODY_FUNCTION_SOURCE]
+    )
 
 
 def installed(connection: Any) -> bool:
@@ -63,6 +143,13 @@ def installed(connection: Any) -> bool:
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'core_%'"
             )
         (count,) = cur.fetchone()
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT count(*) FROM pg_constraint "
+                "WHERE conrelid = 'core_event'::regclass AND conname = %s",
+                [BODY_CHECK],
+            )
+            count = count if cur.fetchone()[0] else 0
     return count >= len(PROTECTED)
 
 

@@ -64,9 +64,14 @@ def canonical_fields(event: Event) -> list[Any]:
     return values
 
 
+def event_body(event: Event) -> bytes:
+    """The canonical encoding of every hashed field of `event`: the bytes `hash` covers."""
+    return dumps(canonical_fields(event)).encode()
+
+
 def event_hash(event: Event) -> str:
     """SHA-256 over the canonical encoding of every field of `event` and its `prev_hash`."""
-    return sha256_hex(dumps(canonical_fields(event)))
+    return sha256_hex(event_body(event))
 
 
 def lock_head(stream: str) -> StreamHead:
@@ -112,7 +117,8 @@ def append(
         simulated=clock.simulated(),
         prev_hash=head.hash or GENESIS,
     )
-    event.hash = event_hash(event)
+    event.body = event_body(event)
+    event.hash = sha256_hex(event.body)
     if connection.vendor == "postgresql":
         _insert_and_move_head(event)
         head.seq, head.hash = event.seq, event.hash
@@ -129,8 +135,8 @@ _PG_APPEND = """
     WITH new_event AS (
         INSERT INTO core_event (stream, seq, kind, data, actor, actor_agency, actor_unit,
             actor_role, recorded_at, claimed_at, legal_basis, rule_pack, corrects, simulated,
-            prev_hash, hash)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            prev_hash, hash, body)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
         RETURNING id
     ), moved AS (
         UPDATE core_streamhead SET seq = %s, hash = %s WHERE stream = %s RETURNING 1
@@ -146,6 +152,7 @@ def _insert_and_move_head(event: Event) -> None:
             [
                 *(getattr(event, name) for name in HASHED),
                 event.hash,
+                event.body,
                 event.seq,
                 event.hash,
                 event.stream,

@@ -1,12 +1,21 @@
 """Verifying every hash chain, inside PostgreSQL where the ledger lives there.
 
 `ledger.verify_chains` is the reference: it reads every event into Python, re-encodes it and
-hashes it. On PostgreSQL the same check runs as one query: the database builds each event's
-canonical bytes itself (exactly the bytes `ledger.event_hash` hashed), hashes them with
-`sha256()`, and compares each event with the one before it in its stream (`lag()` over the
-stream in insertion order, as the reference walks it). Only what the reference would act on comes
-back: the first bad event of a stream and the last event of each stream. The faults, their order
-and the heads are the reference's (tests/core/test_verification.py compares the two).
+hashes it. On PostgreSQL the same check runs in the database, one of two ways:
+
+- While the body check is in force as installed (`dbtriggers.body_check_sound`), each event's
+  stored bytes (`body`) are its columns' canonical encoding, so hashing them is the reference's
+  content check. One query hashes them (`sha256`, in parallel workers); another walks every
+  chain in the order of its covering index (stream, seq), each event after the one before it;
+  only the streams either flags are then read by the reference query below.
+- Otherwise (the check removed or changed, as only a superuser can), one query builds each
+  event's canonical bytes from its columns (`CANONICAL_SQL`: exactly the bytes
+  `ledger.event_hash` hashed), hashes them, and compares each event with the one before it in
+  its stream (`lag()` in insertion order, as the reference walks it).
+
+Either way only what the reference would act on comes back: the first bad event of a stream and
+the last event of each stream. The faults, their order and the heads are the reference's
+(tests/core/test_verification.py compares them after every kind of tampering, both ways).
 
 Elsewhere (SQLite) the reference runs.
 """
@@ -18,70 +27,69 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from icjis.core import ledger
+from icjis.core import dbtriggers, ledger
+from icjis.core.canonical_sql import CANONICAL_SQL
 from icjis.core.ledger import GENESIS, Fault
 
 Heads = dict[str, tuple[int, str]]
 
-# The time as `canonical.iso` writes it: UTC, microseconds, 'Z', the year without leading zeros
-# (strftime's %Y, which is what `event_hash` used for a year below 1000).
-_ISO = """to_char({} AT TIME ZONE 'UTC', 'FMYYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
-
-# The text fields other than `data`. When none of them holds a character JSON escapes (checked
-# at once: escaping their concatenation adds no byte), each is quoted as it is.
-_SHORT = ("stream", "kind", "actor", "actor_agency", "actor_unit", "actor_role")
-_TAIL = ("legal_basis", "rule_pack", "prev_hash")
-
-
-def _canonical(quote) -> str:
-    """SQL for `ledger.canonical_row` of a row of core_event, text fields encoded by `quote`."""
-    stream, kind, actor, agency, unit, role = (quote(c) for c in _SHORT)
-    basis, pack, prev = (quote(c) for c in _TAIL)
-    return (
-        f"concat('[', {stream}, ',', seq, ',', {kind}, ',', to_json(data)::text, ',', "
-        f"{actor}, ',', {agency}, ',', {unit}, ',', {role}, ',\"', {_ISO.format('recorded_at')}, "
-        f"'\",', coalesce('\"' || {_ISO.format('claimed_at')} || '\"', 'null'), ',', "
-        f"{basis}, ',', {pack}, ',', coalesce(corrects::text, 'null'), ',', "
-        f"CASE WHEN simulated THEN 'true' ELSE 'false' END, ',', {prev}, ']')"
-    )
-
-
-def _as_is(column: str) -> str:
-    return f"'\"', {column}, '\"'"
-
-
-def _escaped(column: str) -> str:
-    return f"to_json({column})::text"
-
-
-_PLAIN = " || ".join((*_SHORT, *_TAIL))
-CANONICAL_SQL = (
-    f"CASE WHEN octet_length(to_json({_PLAIN})::text) = octet_length({_PLAIN}) + 2 "
-    f"THEN {_canonical(_as_is)} ELSE {_canonical(_escaped)} END"
-)
-
 # Per event: is its hash its content's, and what came before it in its stream (insertion order,
 # as `ledger.iter_hashed_rows` reads). The hashing runs below the window, in parallel workers.
-VERIFY_SQL = f"""
+# `{where}` narrows it to some streams (`_named_faults`).
+_VERIFY = """
 SELECT id, stream, seq, hash, prev_seq, prev_h, hash_ok, seq_ok, link_ok, first_id
 FROM (
     SELECT id, stream, seq, hash, hash_ok,
            coalesce(lag(seq) OVER w, 0) AS prev_seq,
-           coalesce(lag(hash) OVER w, '{GENESIS}') AS prev_h,
+           coalesce(lag(hash) OVER w, '{genesis}') AS prev_h,
            seq::numeric = coalesce(lag(seq) OVER w, 0)::numeric + 1 AS seq_ok,
-           prev_hash = coalesce(lag(hash) OVER w, '{GENESIS}') AS link_ok,
+           prev_hash = coalesce(lag(hash) OVER w, '{genesis}') AS link_ok,
            lead(id) OVER w IS NULL AS last,
            first_value(id) OVER w AS first_id
     FROM (
         SELECT id, stream, seq, prev_hash, hash,
-               encode(sha256(convert_to({CANONICAL_SQL}, 'UTF8')), 'hex') = hash AS hash_ok
-        FROM core_event
+               encode(sha256(convert_to({canonical}, 'UTF8')), 'hex') = hash AS hash_ok
+        FROM core_event{where}
         OFFSET 0
     ) hashed
     WINDOW w AS (PARTITION BY stream COLLATE "C" ORDER BY id)
 ) chained
 WHERE last OR NOT (seq_ok AND link_ok AND hash_ok)
 ORDER BY id
+"""
+
+
+def _verify_sql(where: str = "") -> str:
+    return _VERIFY.format(genesis=GENESIS, canonical=CANONICAL_SQL, where=where)
+
+
+VERIFY_SQL = _verify_sql()
+
+# The fast path, while the body check is in force (`dbtriggers.body_check_sound`): each event's
+# stored bytes are then its columns' canonical encoding, so hashing them is the reference's
+# content check. Two queries, because hashing inside the chain's window would keep it from
+# running in parallel:
+# - the streams holding an event whose stored bytes do not hash to its hash (parallel workers);
+_HASH_SQL = """
+SELECT DISTINCT stream FROM core_event
+WHERE encode(sha256(body), 'hex') IS DISTINCT FROM hash
+"""
+# - every chain in the order of its index (stream, seq), read from the index alone: each event
+#   follows the one before it (seq, prev_hash) and was inserted after it (id), so that insertion
+#   order, which the reference walks, is seq order. Back come the last event of every stream
+#   and any event out of line.
+_CHAIN_SQL = f"""
+SELECT stream, seq, hash, first_id, ok FROM (
+    SELECT stream, seq, hash,
+           seq - 1 = coalesce(lag(seq) OVER w, 0)
+               AND prev_hash = coalesce(lag(hash) OVER w, '{GENESIS}')
+               AND id > coalesce(lag(id) OVER w, 0) AS ok,
+           lead(seq) OVER w IS NULL AS last,
+           first_value(id) OVER w AS first_id
+    FROM core_event
+    WINDOW w AS (PARTITION BY stream ORDER BY seq)
+) chained
+WHERE last OR NOT ok
 """  # noqa: S608 - assembled from this module's constants only
 
 # Let the hashing spread over parallel workers whatever the table's size, and sort the narrow
@@ -121,10 +129,9 @@ def _problem(row: tuple) -> str:
     return "the event's content does not match its hash (altered)"
 
 
-def _verify_in_database() -> tuple[Heads, list[Fault]]:
-    with _query_settings(), connection.cursor() as cur:
-        cur.execute(VERIFY_SQL)
-        rows = cur.fetchall()
+def _named_faults(rows: list[tuple]) -> tuple[dict[str, tuple[int, tuple[int, str]]], list[Fault]]:
+    """From `_VERIFY` rows: each stream's (first id, head) and the first fault of each bad
+    stream, in the order the reference meets them."""
     found: dict[str, tuple[int, tuple[int, str]]] = {}  # stream -> (first id, head)
     faults: list[Fault] = []
     bad: set[str] = set()
@@ -139,6 +146,46 @@ def _verify_in_database() -> tuple[Heads, list[Fault]]:
         bad.add(stream)
         if prev_seq:  # the events before the bad one were sound: the chain ends there
             found[stream] = (first_id, (prev_seq, prev_h))
+    return found, faults
+
+
+def _from_stored_bytes(cur) -> tuple[dict[str, tuple[int, tuple[int, str]]], list[Fault]]:
+    """The fast path: hash the stored bytes, walk the chains in index order, and name the faults
+    of the streams either check flags with the reference query over those streams alone."""
+    cur.execute(_HASH_SQL)
+    flagged = {stream for (stream,) in cur.fetchall()}
+    cur.execute(_CHAIN_SQL)
+    found: dict[str, tuple[int, tuple[int, str]]] = {}
+    for stream, seq, hash_, first_id, ok in cur.fetchall():
+        if not ok:
+            flagged.add(stream)
+        elif stream not in flagged:
+            found[stream] = (first_id, (seq, hash_))
+    if not flagged:
+        return found, []
+    cur.execute(_verify_sql(" WHERE stream = ANY(%s)"), [sorted(flagged)])
+    named, faults = _named_faults(cur.fetchall())
+    for stream in flagged:
+        found.pop(stream, None)
+    found.update(named)
+    return found, faults
+
+
+def stored_bytes_trusted() -> bool:
+    """Does the body check hold every event's stored bytes to its columns (PostgreSQL)? If not
+    (removed or changed by a superuser), the verifier builds the bytes from the columns."""
+    return dbtriggers.body_check_sound(connection)
+
+
+def _verify_in_database() -> tuple[Heads, list[Fault]]:
+    with _query_settings(), connection.cursor() as cur:
+        # Held to the end of the transaction: the body check cannot change while it is read.
+        cur.execute("LOCK TABLE core_event IN ACCESS SHARE MODE")
+        if stored_bytes_trusted():
+            found, faults = _from_stored_bytes(cur)
+        else:
+            cur.execute(VERIFY_SQL)
+            found, faults = _named_faults(cur.fetchall())
     # The reference meets streams in the order of their first event.
     heads = {stream: head for stream, (_, head) in sorted(found.items(), key=lambda i: i[1][0])}
     return heads, faults
@@ -164,6 +211,9 @@ def snapshot() -> Iterator[None]:
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # Before the first read fixes the snapshot: the body check cannot change between
+                # the moment the events are read at and the moment the verifier looks at it.
+                cur.execute("LOCK TABLE core_event IN ACCESS SHARE MODE")
         yield
 
 

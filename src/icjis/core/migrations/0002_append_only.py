@@ -8,7 +8,7 @@ from icjis.core import dbtriggers
 
 def forwards(apps, schema_editor):
     conn = schema_editor.connection
-    dbtriggers.install(conn)
+    dbtriggers.install_triggers(conn)
     if conn.vendor == "postgresql":
         with conn.cursor() as cur:
             cur.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -19,7 +19,7 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    dbtriggers.remove(schema_editor.connection)
+    dbtriggers.remove_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -21,10 +21,20 @@ class StreamHead(models.Model):
         return f"{self.stream} @ {self.seq}"
 
 
+class EventManager(models.Manager["Event"]):
+    """Events without their stored bytes, which only the verifier reads (by SQL)."""
+
+    def get_queryset(self) -> models.QuerySet[Event]:
+        return super().get_queryset().defer("body")
+
+
 class Event(models.Model):
     """One recorded act or fact. Never updated or deleted (database triggers refuse it); a
-    correction is a new event whose `corrects` names the seq it corrects. `hash` is SHA-256 over
-    the canonical encoding of every field and `prev_hash` (see `core.ledger`)."""
+    correction is a new event whose `corrects` names the seq it corrects. `body` holds the bytes of
+    the canonical encoding of every other field but `hash` (`prev_hash` included), and `hash` is
+    their SHA-256
+    (see `core.ledger`). On PostgreSQL a check holds `body` to the columns on every insert
+    (`dbtriggers.BODY_CHECK`), so the verifier can hash the stored bytes."""
 
     stream = models.CharField(max_length=200)
     seq = models.PositiveBigIntegerField()
@@ -42,9 +52,14 @@ class Event(models.Model):
     simulated = models.BooleanField(default=False)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    body = models.BinaryField()
+
+    objects = EventManager()
 
     class Meta:
         constraints = [
+            # On PostgreSQL its index also covers id, prev_hash and hash (core 0009), so the
+            # verifier reads the chains from the index alone.
             models.UniqueConstraint(fields=["stream", "seq"], name="event_stream_seq_unique"),
         ]
         indexes = [
