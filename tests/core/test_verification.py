@@ -386,7 +386,7 @@ WEAKENED = {
     "another condition": _ADD.format("body IS NOT NULL"),
     "another function": dbtriggers.BODY_FUNCTION.replace(
         dbtriggers.BODY_FUNCTION_SOURCE,
-        "SELECT NULL::text",  # a check that is NULL passes
+        "BEGIN RETURN NULL; END",  # a check that is NULL passes
     )
     + "; "
     + _ADD.format(dbtriggers.BODY_CONDITION),

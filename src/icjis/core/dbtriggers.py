@@ -22,7 +22,8 @@ $$ LANGUAGE plpgsql;
 """
 
 # The body check. Its function takes the hashed columns by their own names and types, so that
-# `CANONICAL_SQL` reads the same inside it; PostgreSQL inlines it into the check.
+# `CANONICAL_SQL` reads the same inside it. PL/pgSQL, because a session compiles it once: an SQL
+# function's text would be parsed again for every insert statement (~0.4 ms an act).
 BODY_CHECK = "event_body_canonical"
 _BODY_PARAMETERS = (
     "stream varchar, seq bigint, kind varchar, data text, actor varchar, actor_agency varchar, "
@@ -33,10 +34,10 @@ _BODY_ARGUMENTS = (
     "stream, seq, kind, data, actor, actor_agency, actor_unit, actor_role, recorded_at, "
     "claimed_at, legal_basis, rule_pack, corrects, simulated, prev_hash"
 )
-BODY_FUNCTION_SOURCE = f"SELECT {CANONICAL_SQL}"
+BODY_FUNCTION_SOURCE = f"BEGIN RETURN {CANONICAL_SQL}; END"
 BODY_FUNCTION = (
     f"CREATE OR REPLACE FUNCTION icjis_event_body({_BODY_PARAMETERS}) RETURNS text "
-    f"LANGUAGE sql STABLE PARALLEL SAFE AS $icjis${BODY_FUNCTION_SOURCE}$icjis$"
+    f"LANGUAGE plpgsql STABLE PARALLEL SAFE AS $icjis${BODY_FUNCTION_SOURCE}$icjis$"
 )
 BODY_CONDITION = f"body = convert_to(icjis_event_body({_BODY_ARGUMENTS}), 'UTF8')"
 # How PostgreSQL prints the condition back (`pg_get_constraintdef`).
