@@ -513,3 +513,21 @@ def test_the_chain_index_covers_what_the_chain_check_reads():
             "WHERE conrelid = 'core_event'::regclass AND conname = 'event_stream_seq_unique'"
         )
         assert cur.fetchone() == ("UNIQUE (stream, seq) INCLUDE (id, prev_hash, hash)",)
+
+
+@pytest.mark.django_db
+def test_verify_ledger_warns_when_the_guards_are_not_as_installed(capsys):
+    with transaction.atomic():
+        ledger.append("test/a", "test.fact", {"n": 1}, ledger.SYSTEM)
+    call_command("verify_ledger")
+    assert "WARNING" not in capsys.readouterr().err
+    dbtriggers.remove(connection)
+    call_command("verify_ledger")  # the chains are whole: it passes, and says what it saw
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "WARNING" in line]
+    expected = ["WARNING the ledger's append-only triggers or body check are missing"]
+    if connection.vendor == "postgresql":
+        expected.append(
+            "WARNING the body check is not in force as installed: every event was verified "
+            "from its columns"
+        )
+    assert warnings == expected
