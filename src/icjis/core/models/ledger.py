@@ -32,9 +32,8 @@ class Event(models.Model):
     """One recorded act or fact. Never updated or deleted (database triggers refuse it); a
     correction is a new event whose `corrects` names the seq it corrects. `body` holds the bytes of
     the canonical encoding of every other field but `hash` (`prev_hash` included), and `hash` is
-    their SHA-256
-    (see `core.ledger`). On PostgreSQL a check holds `body` to the columns on every insert
-    (`dbtriggers.BODY_CHECK`), so the verifier can hash the stored bytes."""
+    their SHA-256 (see `core.ledger`). On PostgreSQL a check holds `body` to the columns on every
+    insert (`dbtriggers.BODY_CHECK`), so the verifier can hash the stored bytes."""
 
     stream = models.CharField(max_length=200)
     seq = models.PositiveBigIntegerField()
