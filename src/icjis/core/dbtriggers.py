@@ -136,6 +136,8 @@ def body_check_sound(connection: Any) -> bool:
 
 
 def installed(connection: Any) -> bool:
+    """Are the triggers there, and on PostgreSQL the body check (whatever it now reads:
+    `body_check_sound` judges that)?"""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'core_%%_append_only'")
@@ -144,14 +146,16 @@ def installed(connection: Any) -> bool:
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'core_%'"
             )
         (count,) = cur.fetchone()
-        if connection.vendor == "postgresql":
-            cur.execute(
-                "SELECT count(*) FROM pg_constraint "
-                "WHERE conrelid = 'core_event'::regclass AND conname = %s",
-                [BODY_CHECK],
-            )
-            count = count if cur.fetchone()[0] else 0
-    return count >= len(PROTECTED)
+        if count < len(PROTECTED):
+            return False
+        if connection.vendor != "postgresql":
+            return True  # SQLite has no body check
+        cur.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_constraint "
+            "WHERE conrelid = 'core_event'::regclass AND conname = %s)",
+            [BODY_CHECK],
+        )
+        return bool(cur.fetchone()[0])
 
 
 def ensure(connection: Any) -> None:
