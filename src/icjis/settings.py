@@ -116,6 +116,15 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": str(VAR_DIR / f"test-icjis-{os.getpid()}.sqlite3")}
 elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db["ENGINE"] = "django.db.backends.postgresql"
+    # Parameters bound by the server, and a statement run a fifth time on a connection prepared
+    # there: PostgreSQL then plans it once, not on every act (planning the case-access check took
+    # longer than running it). DB_PREPARE_THRESHOLD=-1 turns preparing off, e.g. behind a pooler
+    # that cannot keep prepared statements.
+    threshold = envint("DB_PREPARE_THRESHOLD", 5)
+    _db["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": threshold if threshold >= 0 else None,
+    }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

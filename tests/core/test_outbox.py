@@ -20,7 +20,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from icjis.core import acts, clock, outbox
+from icjis.core import acts, clock, outbox, projections
 from icjis.core.demo import seed_world
 from icjis.core.models import Event, FeedEntry, OutboxMessage, User
 
@@ -90,15 +90,16 @@ def test_it_writes_no_outbox_row_for_a_refused_act(as_user):
 def test_it_rolls_back_the_outbox_rows_with_an_act_that_fails_after_writing_them(
     world, monkeypatch
 ):
-    written = acts._outbox
+    # The outbox rows are written with the event; the projection runs after them.
+    projected = projections.project
 
-    def write_then_fail(event: Event) -> None:
-        written(event)
+    def fail_after_the_outbox(event: Event, data: dict) -> dict:
         assert OutboxMessage.objects.filter(event=event).exists()
+        projected(event, data)
         raise RuntimeError("the act fails after its outbox rows were written")
 
-    monkeypatch.setattr(acts, "_outbox", write_then_fail)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(projections, "project", fail_after_the_outbox)
+    with pytest.raises(RuntimeError, match="after its outbox rows"):
         acts.perform(world["registrar"], "registry.report.register", REPORT)
     assert OutboxMessage.objects.count() == 0
     assert Event.objects.count() == 0

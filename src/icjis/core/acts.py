@@ -362,10 +362,10 @@ def _record(ctx: Context, depth: int) -> Outcome:
         claimed_at=ctx.claimed_at,
         legal_basis=kind.legal_basis,
         rule_pack=rule_pack,
+        outbox=outbox_rows(kind.name, clock.wall()),
     )
     result = projections.project(event, data)
     outcome = Outcome(event, {**result, **ctx.extra_result}, secret=frozenset(ctx.extra_result))
-    _outbox(event)
     for react in (*kind.reactions, *SUBSCRIBED.get(kind.name, ())):
         for caused in react(ctx, event, data):
             if depth >= MAX_REACTION_DEPTH:
@@ -398,25 +398,9 @@ def _react(parent: Context, reaction: Reaction, depth: int) -> Outcome:
     return _record(ctx, depth)
 
 
-def outbox_rows(event_id: int, kind: str, due: datetime) -> list[tuple[Any, ...]]:
-    """The pending outbox rows of one event, one per delivery target, as values for
-    `OUTBOX_COLUMNS` (the bulk seeder writes the same rows)."""
+def outbox_rows(kind: str, due: datetime) -> list[tuple[Any, ...]]:
+    """The pending outbox rows of one event of `kind`, one per delivery target, as values for
+    `ledger.OUTBOX_COLUMNS` after the event id: `append` writes them with the event, and the
+    bulk seeder writes the same rows."""
     targets = ["feed"] + (["nats"] if settings.NATS_URL else [])
-    return [(event_id, t, kind, "pending", 0, due, "", None, False) for t in targets]
-
-
-OUTBOX_COLUMNS = (
-    "event_id, target, topic, state, attempts, next_attempt_at, last_error, delivered_at, alerted"
-)
-
-
-def _outbox(event: Event) -> None:
-    """`outbox_rows` in one plain INSERT (every act writes it; the ORM's bulk_create cost more
-    Python than the statement)."""
-    rows = outbox_rows(event.pk, event.kind, clock.wall())
-    values = ", ".join(["(" + ", ".join(["%s"] * len(rows[0])) + ")"] * len(rows))
-    with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO core_outboxmessage ({OUTBOX_COLUMNS}) VALUES {values}",  # noqa: S608
-            [v for row in rows for v in row],
-        )
+    return [(t, kind, "pending", 0, due, "", None, False) for t in targets]

@@ -14,7 +14,7 @@ What makes it the act path's twin rather than a look-alike:
   recorded before, as `persons.find_duplicates` does);
 - every event is hashed by the ledger's own encoding (`ledger.canonical_row`) into its stream's
   chain, actor role by `acts.acting_role`, legal basis from the act kind, one outbox message per
-  event target as `acts._outbox` writes;
+  event target as `ledger.append` writes;
 - legal terms come from the deadline engine itself (`legal.engine.apply_event` with the case's
   rule pack), applied to Deadline rows as `legal.deadlines.on_event` does;
 - tests (tests/core/test_bulk_seed.py) replay the bulk ledger through the real projectors
@@ -678,8 +678,8 @@ class Seeder:
         digest = hashlib.sha256(body).hexdigest()
         self.rows.add(Event, (event_id, *row, digest, body))
         case.hash = digest
-        for outbox_row in acts.outbox_rows(event_id, step.kind, clock.wall()):
-            self.rows.add(OutboxMessage, outbox_row)
+        for outbox_row in acts.outbox_rows(step.kind, clock.wall()):
+            self.rows.add(OutboxMessage, (event_id, *outbox_row))
         self.report.events += 1
         if step.kind != REGISTER:
             self._apply(case, step.kind, data, at)

@@ -8,7 +8,7 @@ head row inside the caller's transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from json.encoder import encode_basestring  # what `canonical.dumps` uses for text
@@ -94,10 +94,13 @@ def append(
     legal_basis: str = "",
     rule_pack: str = "",
     corrects: int | None = None,
+    outbox: Sequence[tuple[Any, ...]] = (),
 ) -> Event:
     """Append one event to `stream`. Call inside `transaction.atomic()`; pass the head when the
     caller has already locked it. `recorded_at` is the server clock; only the bulk seeder,
-    which runs the clock itself, passes one."""
+    which runs the clock itself, passes one. `outbox` holds the event's outbox rows without the
+    event id, in `OUTBOX_COLUMNS` order (`acts.outbox_rows`): written with the event, on
+    PostgreSQL in the same statement."""
     if head is None:
         head = lock_head(stream)
     event = Event(
@@ -120,17 +123,35 @@ def append(
     event.body = event_body(event)
     event.hash = sha256_hex(event.body)
     if connection.vendor == "postgresql":
-        _insert_and_move_head(event)
+        _insert_and_move_head(event, outbox)
         head.seq, head.hash = event.seq, event.hash
     else:
         event.save(force_insert=True)
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
+        if outbox:
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"INSERT INTO core_outboxmessage ({OUTBOX_COLUMNS}) "  # noqa: S608
+                    f"VALUES {_rows_sql(outbox, '%s')}",
+                    [v for row in outbox for v in (event.pk, *row)],
+                )
     return event
 
 
-# The event row and its stream's head in one statement (one round trip instead of two). The
-# caller holds the head's lock, so nothing moves the head between the lock and this update.
+OUTBOX_COLUMNS = (
+    "event_id, target, topic, state, attempts, next_attempt_at, last_error, delivered_at, alerted"
+)
+
+
+def _rows_sql(rows: Sequence[tuple[Any, ...]], event_id: str) -> str:
+    """VALUES rows for `OUTBOX_COLUMNS`: `event_id` (SQL) then one parameter per value."""
+    return ", ".join("(" + ", ".join([event_id] + ["%s"] * len(row)) + ")" for row in rows)
+
+
+# The event row, its stream's head and its outbox rows in one statement (one round trip instead
+# of three). The caller holds the head's lock, so nothing moves the head between the lock and
+# this update.
 _PG_APPEND = """
     WITH new_event AS (
         INSERT INTO core_event (stream, seq, kind, data, actor, actor_agency, actor_unit,
@@ -140,15 +161,20 @@ _PG_APPEND = """
         RETURNING id
     ), moved AS (
         UPDATE core_streamhead SET seq = %s, hash = %s WHERE stream = %s RETURNING 1
-    )
+    ){outbox}
     SELECT (SELECT id FROM new_event), (SELECT count(*) FROM moved)
 """
+_PG_OUTBOX = ", queued AS (INSERT INTO core_outboxmessage ({columns}) VALUES {rows})"
 
 
-def _insert_and_move_head(event: Event) -> None:
+def _insert_and_move_head(event: Event, outbox: Sequence[tuple[Any, ...]]) -> None:
+    queued = ""
+    if outbox:
+        rows = _rows_sql(outbox, "(SELECT id FROM new_event)")
+        queued = _PG_OUTBOX.format(columns=OUTBOX_COLUMNS, rows=rows)
     with connection.cursor() as cur:
         cur.execute(
-            _PG_APPEND,
+            _PG_APPEND.format(outbox=queued),
             [
                 *(getattr(event, name) for name in HASHED),
                 event.hash,
@@ -156,6 +182,7 @@ def _insert_and_move_head(event: Event) -> None:
                 event.seq,
                 event.hash,
                 event.stream,
+                *(v for row in outbox for v in row),
             ],
         )
         event_id, moved = cur.fetchone()

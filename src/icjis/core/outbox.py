@@ -1,7 +1,8 @@
 """Outbox delivery: claim due messages, deliver each to its target, record what happened.
 
-Acts write one `OutboxMessage` per target in their own transaction (`acts._outbox`); `icjis
-worker` calls `run_pass` here. A batch is claimed and delivered inside ONE transaction:
+Acts write one `OutboxMessage` per target with their event (`acts.outbox_rows`, written by
+`ledger.append`); `icjis worker` calls `run_pass` here. A batch is claimed and delivered inside
+ONE transaction:
 
 - PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint batches and
   a worker that dies mid-batch leaves its rows pending (its transaction rolls back) for the next.

@@ -128,22 +128,16 @@ def find_duplicates(pin: str | None, birth_date: date | None, key: str) -> list[
 
 
 def project_person(record: dict[str, Any], recorded_at: Any) -> str:
-    """Create the person row an event recorded (no-op for an existing person)."""
+    """Create the person row an event recorded (no-op for an existing person), with its duplicate
+    flags: on PostgreSQL in one statement (`new_person_sql`)."""
     if record.get("existing"):
         return str(record["id"])
-    person = Person.objects.create(
-        id=record["id"],
-        pin=record["pin"],
-        surname=record["surname"],
-        given_name=record["given_name"],
-        patronymic=record["patronymic"],
-        birth_date=date.fromisoformat(record["birth_date"]) if record["birth_date"] else None,
-        sex=record["sex"],
-        citizenship=record["citizenship"],
-        latin_name=record["latin_name"],
-        match_key=record["match_key"],
-        recorded_at=recorded_at,
-    )
+    if connection.vendor == "postgresql":
+        ctes, params = new_person_sql(record, recorded_at)
+        with connection.cursor() as cur:
+            cur.execute(f"WITH {ctes} SELECT 1", params)  # noqa: S608 - no input in the text
+        return str(record["id"])
+    person = Person.objects.create(**_person_row(record, recorded_at))
     DuplicateFlag.objects.bulk_create(
         [
             DuplicateFlag(person=person, other_id=d["id"], reason=d["reason"])
@@ -151,6 +145,43 @@ def project_person(record: dict[str, Any], recorded_at: Any) -> str:
         ]
     )
     return person.id
+
+
+def _person_row(record: dict[str, Any], recorded_at: Any) -> dict[str, Any]:
+    """The columns of the person row a new person's record makes."""
+    birth = record["birth_date"]
+    return {
+        "id": record["id"],
+        "pin": record["pin"],
+        "surname": record["surname"],
+        "given_name": record["given_name"],
+        "patronymic": record["patronymic"],
+        "birth_date": date.fromisoformat(birth) if birth else None,
+        "sex": record["sex"],
+        "citizenship": record["citizenship"],
+        "latin_name": record["latin_name"],
+        "match_key": record["match_key"],
+        "recorded_at": recorded_at,
+    }
+
+
+def new_person_sql(record: dict[str, Any], recorded_at: Any) -> tuple[str, list[Any]]:
+    """The person row of a new person's record and its duplicate flags as two data-modifying
+    common table expressions of one PostgreSQL statement (text and parameters), for a projector
+    that writes more in the same statement. Every act that names a new person writes these: one
+    round trip in place of two."""
+    row = _person_row(record, recorded_at)
+    duplicates = record["possible_duplicates"]
+    ctes = (
+        f"new_person AS (INSERT INTO core_person ({', '.join(row)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(row))})), "
+        "new_flags AS (INSERT INTO core_duplicateflag (person_id, other_id, reason, state) "
+        "SELECT %s, other, reason, %s FROM unnest(%s::varchar[], %s::varchar[]) "
+        "AS flag (other, reason))"
+    )
+    others, reasons = [d["id"] for d in duplicates], [d["reason"] for d in duplicates]
+    state = DuplicateFlag._meta.get_field("state").default
+    return ctes, [*row.values(), record["id"], state, others, reasons]
 
 
 def search(persons: QuerySet[Person], query: str, limit: int = 20) -> list[tuple[Person, float]]:

@@ -29,7 +29,13 @@ from icjis.core.models import (
     Unit,
     User,
 )
-from icjis.core.persons import PersonInput, PersonRef, prepare_person, project_person
+from icjis.core.persons import (
+    PersonInput,
+    PersonRef,
+    new_person_sql,
+    prepare_person,
+    project_person,
+)
 from icjis.core.refusals import Conflict, Forbidden, Invalid
 from icjis.legal.rulepacks import legislation_set_on, pack_in_force
 from icjis.registry.models import Receipt
@@ -204,18 +210,23 @@ def _apply_participant(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     # missing case still fails, on the participant's foreign key.
     number = event.stream.removeprefix("case/")
     at = event.recorded_at
-    pid = project_person(data["person"], at)
-    if data["person"].get("existing"):
+    person = data["person"]
+    if not person.get("existing") and connection.vendor == "postgresql":
+        # A person this event itself created cannot already be in the case: the person, their
+        # duplicate flags, the participant and the case's last movement in one statement, with
+        # no read and no savepoint, here and on replay.
+        ctes, params = new_person_sql(person, at)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"WITH {ctes}, {_PG_ADD_NEW}",  # noqa: S608 - no input in the text
+                [*params, number, person["id"], data["role"], at, at, number],
+            )
+        return {"person": person["id"]}
+    pid = project_person(person, at)
+    if person.get("existing"):
         CaseParticipant.objects.get_or_create(
             case_id=number, person_id=pid, role=data["role"], defaults={"since": at}
         )
-    elif connection.vendor == "postgresql":
-        # A person this event itself created cannot already be in the case: inserted without
-        # get_or_create's read and savepoint, here and on replay; on PostgreSQL in the same
-        # statement as the case's last movement.
-        with connection.cursor() as cur:
-            cur.execute(_PG_ADD_NEW, [number, pid, data["role"], at, at, number])
-        return {"person": pid}
     else:
         CaseParticipant.objects.create(case_id=number, person_id=pid, role=data["role"], since=at)
     Case.objects.filter(pk=number).update(last_movement_at=at)
@@ -223,7 +234,7 @@ def _apply_participant(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 
 
 _PG_ADD_NEW = """
-    WITH added AS (
+    added AS (
         INSERT INTO core_caseparticipant (case_id, person_id, role, since)
         VALUES (%s, %s, %s, %s)
     )
