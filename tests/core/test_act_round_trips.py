@@ -88,3 +88,47 @@ def test_adding_a_known_person_again_in_the_same_role_is_still_refused(
         CaseParticipant.objects.filter(case_id=number, person_id=pid).values_list("role", flat=True)
     )
     assert roles == {"witness", "victim"}
+
+
+def test_a_keyed_act_adds_only_its_receipt_and_a_retry_still_gets_the_first_answer(
+    world: dict[str, Any],
+) -> None:
+    number = _open_case(world)
+    investigator = world["investigator"]
+    pid = perform(
+        investigator,
+        "registry.participant.add",
+        {"role": "witness", "person": NEW_PERSON},
+        case=number,
+    ).result["person"]
+    unkeyed = {"role": "victim", "person": {"id": pid}}
+    with CaptureQueriesContext(connection) as plain:
+        perform(investigator, "registry.participant.add", unkeyed, case=number)
+    keyed = {"role": "suspect", "person": {"id": pid}}
+    with CaptureQueriesContext(connection) as queries:
+        first = perform(
+            investigator, "registry.participant.add", keyed, case=number, idempotency_key="k-7"
+        )
+    sql = [q["sql"] for q in queries.captured_queries]
+    # The receipt is written, never read first: one statement more than the same act unkeyed.
+    assert len(sql) == len(plain.captured_queries) + 1, "\n".join(sql)
+    assert [s for s in sql if "core_actreceipt" in s][0].startswith("INSERT"), sql
+    assert not any(s.startswith("SELECT") and "core_actreceipt" in s for s in sql), sql
+    # The retry would now be refused (the person is already a suspect here), and is answered
+    # with the first answer; nothing is written twice.
+    events = Event.objects.filter(stream=f"case/{number}").count()
+    again = perform(
+        investigator, "registry.participant.add", keyed, case=number, idempotency_key="k-7"
+    )
+    assert again.as_json() == first.as_json(for_storage=True)
+    assert Event.objects.filter(stream=f"case/{number}").count() == events
+    # Another act under the same key is a conflict, whether it would succeed or be refused.
+    for other in (
+        {"role": "witness", "person": {"id": pid}},
+        {"role": "accused", "person": NEW_PERSON},
+    ):
+        with pytest.raises(Conflict, match="already used"):
+            perform(
+                investigator, "registry.participant.add", other, case=number, idempotency_key="k-7"
+            )
+    assert Event.objects.filter(stream=f"case/{number}").count() == events

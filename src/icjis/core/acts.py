@@ -24,7 +24,7 @@ from icjis.core import clock, projections
 from icjis.core.canonical import dumps, iso, sha256_hex
 from icjis.core.ledger import Actor, append, lock_head
 from icjis.core.models import Case, Event, StreamHead
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
 
 Target = Literal["case", "new", "stream"]
 MAX_REACTION_DEPTH = 6
@@ -231,8 +231,11 @@ def perform(
     try:
         with transaction.atomic():
             return _perform_locked(user, kind, role, parsed, case, idempotency_key, request_hash)
-    except IntegrityError:
-        # Two requests with the same key raced; the loser returns the winner's answer.
+    except (IntegrityError, Refusal):
+        # A retry of a keyed act is performed again and rolled back: its receipt collides with
+        # the first answer's (unique actor and key), or the act is refused now that the first
+        # has been recorded. Either way the first answer is returned, or a conflict when the key
+        # was used for another act. The receipt is read only then, not before every keyed act.
         if idempotency_key is None:
             raise
         replay = _replay_receipt(user, idempotency_key, request_hash)
@@ -242,8 +245,7 @@ def perform(
 
 
 def _replay_receipt(user: Any, key: str, request_hash: str) -> Outcome | None:
-    # Asked before every act that carries a key, and nearly always absent: one plain query (the
-    # event is loaded only for a real retry).
+    # One plain query; the event is loaded only for a real retry.
     with connection.cursor() as cur:
         cur.execute(
             "SELECT request_hash, response, event_id FROM core_actreceipt "
@@ -260,8 +262,8 @@ def _replay_receipt(user: Any, key: str, request_hash: str) -> Outcome | None:
 
 
 def _keep_receipt(user: Any, key: str, request_hash: str, outcome: Outcome) -> None:
-    """The answer to a keyed act, for its retries; a concurrent first use of the same key fails
-    here on the unique (actor, key) and `perform` answers with the winner's receipt."""
+    """The answer to a keyed act, for its retries. A retry, or a concurrent first use of the same
+    key, fails here on the unique (actor, key), and `perform` answers with the first receipt."""
     with connection.cursor() as cur:
         cur.execute(
             'INSERT INTO core_actreceipt (actor, "key", request_hash, event_id, response) '
@@ -314,10 +316,6 @@ def _perform_locked(
         from icjis.core.access import case_for_act
 
         ctx.case = case_for_act(user, case_number or "")
-    if idempotency_key is not None:
-        replay = _replay_receipt(user, idempotency_key, request_hash)
-        if replay is not None:
-            return replay
     outcome = _record(ctx, depth=0)
     if idempotency_key is not None:
         _keep_receipt(user, idempotency_key, request_hash, outcome)
