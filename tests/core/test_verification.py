@@ -533,3 +533,25 @@ def test_verify_ledger_warns_when_the_guards_are_not_as_installed(capsys):
             "from its columns"
         )
     assert warnings == expected
+
+
+@postgres_only()
+@pytest.mark.django_db
+def test_the_verifier_s_query_settings_hold_inside_and_are_restored_after():
+    def read() -> list[str]:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT current_setting(name) FROM unnest(%s::text[]) WITH ORDINALITY AS s "
+                "(name, n) ORDER BY n",
+                [list(verification._SETTINGS)],
+            )
+            return [row[0] for row in cur.fetchall()]
+
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL work_mem = '5MB'")
+        before = read()
+        assert before != list(verification._SETTINGS.values())
+        with verification._query_settings():
+            assert read() == list(verification._SETTINGS.values())
+        assert read() == before

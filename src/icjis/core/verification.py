@@ -106,17 +106,24 @@ _SETTINGS = {
 
 @contextmanager
 def _query_settings() -> Iterator[None]:
-    """`_SETTINGS` for the statements inside, restored afterwards (they are transaction-local)."""
+    """`_SETTINGS` for the statements inside, restored afterwards (they are transaction-local):
+    one statement each way."""
+    names, values = list(_SETTINGS), list(_SETTINGS.values())
     with transaction.atomic(), connection.cursor() as cur:
-        previous = {}
-        for name, value in _SETTINGS.items():
-            cur.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
-            previous[name] = cur.fetchone()[0]
+        cur.execute(
+            "SELECT current_setting(name), set_config(name, value, true) "
+            "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS s (name, value, n) ORDER BY n",
+            [names, values],
+        )
+        previous = [row[0] for row in cur.fetchall()]
         try:
             yield
         finally:
-            for name, value in previous.items():
-                cur.execute("SELECT set_config(%s, %s, true)", [name, value])
+            cur.execute(
+                "SELECT set_config(name, value, true) FROM unnest(%s::text[], %s::text[]) "
+                "AS s (name, value)",
+                [names, previous],
+            )
 
 
 def _problem(row: tuple) -> str:
