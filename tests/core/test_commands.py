@@ -49,3 +49,30 @@ def test_seeding_is_deterministic_for_a_seed_and_differs_between_seeds():
 def test_totp_enrolment_prints_an_otpauth_uri(world, capsys):
     call_command("totp", "enrol", "prosecutor")
     assert "otpauth://totp/" in capsys.readouterr().out
+
+
+def test_processes_that_start_at_once_keep_one_signing_key(settings, tmp_path):
+    """Demo and test make the key when it is missing; two suites starting together must not
+    sign with keys that overwrite each other, nor read a half-written file."""
+    import multiprocessing
+    import os
+
+    from icjis.core import checkpoints
+
+    settings.LEDGER_KEY_FILE = tmp_path / "keys" / "ledger-ed25519.pem"
+    context = multiprocessing.get_context("fork")
+    told = context.Queue()
+
+    def make_and_tell() -> None:
+        told.put(checkpoints.public_key_hex(checkpoints.signing_key()))
+
+    workers = [context.Process(target=make_and_tell) for _ in range(6)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=60)
+        assert w.exitcode == 0
+    keys = {told.get(timeout=5) for _ in workers}
+    assert keys == {checkpoints.public_key_hex(checkpoints.signing_key())}
+    assert os.listdir(tmp_path / "keys") == ["ledger-ed25519.pem"]
+    assert settings.LEDGER_KEY_FILE.stat().st_mode & 0o777 == 0o600

@@ -3,7 +3,10 @@ key (kept outside the database), chained to the previous checkpoint."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,19 +35,31 @@ def signing_key() -> Ed25519PrivateKey:
     if not path.exists():
         if settings.PRODUCTION:
             raise KeyMissing(f"The ledger signing key {path} does not exist.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        path.write_bytes(pem)
-        path.chmod(0o600)
+        _make_key_file(path)
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(loaded, Ed25519PrivateKey):
         raise KeyMissing(f"{path} does not hold an Ed25519 private key.")
     return loaded
+
+
+def _make_key_file(path: Path) -> None:
+    """A new key at `path` (demo and test), written whole under another name and linked into
+    place only if no key is there yet: two processes starting at once keep one key, the first
+    linked, and neither reads a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # created 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(pem)
+        with contextlib.suppress(FileExistsError):  # another process made it first: keep theirs
+            os.link(draft, path)
+    finally:
+        os.unlink(draft)
 
 
 def public_key_hex(key: Ed25519PrivateKey) -> str:
