@@ -36,9 +36,14 @@ install: $(STAMP) $(MO)
 demo: install
 	ICJIS_ENV=demo $(BIN)/icjis demo
 
+# Both suites at once, one on each core; every line is marked with the suite that printed it.
 test: install pg-up nats-up
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@set -o pipefail; \
+	( $(MAKE) --no-print-directory test-sqlite 2>&1 | sed -u 's/^/[sqlite] /' ) & sqlite=$$!; \
+	( $(MAKE) --no-print-directory test-postgres 2>&1 | sed -u 's/^/[postgres] /' ) & pg=$$!; \
+	wait $$sqlite; a=$$?; wait $$pg; b=$$?; \
+	echo "=== make test: SQLite suite exit $$a, PostgreSQL suite exit $$b ==="; \
+	test $$a -eq 0 && test $$b -eq 0
 
 test-sqlite: install
 	@echo "=== test suite on SQLite ==="
