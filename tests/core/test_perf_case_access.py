@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+from tests.conftest import postgres_only
+
 from icjis.core.access import SYSTEM_USER, case_for_act, restrict
 from icjis.core.acts import perform
 from icjis.core.models import User
@@ -62,3 +65,32 @@ def test_the_act_check_admits_exactly_the_cases_restrict_admits(world: dict[str,
     assert not _admitted(world["investigator"], osh)
     assert seen[True] > 0 and seen[False] > 0
     assert _admitted(SYSTEM_USER, osh) and not _admitted(SYSTEM_USER, numbers[2])
+
+
+@postgres_only()
+def test_the_prepared_act_check_survives_a_column_a_migration_adds(committing_db, world) -> None:
+    """The statement is prepared on each connection; a running server's statement must not break
+    when a migration elsewhere adds a column to the case table ("cached plan must not change
+    result type", as `SELECT c.*` would)."""
+    import psycopg
+
+    number = perform(world["registrar"], "registry.report.register", REPORT).result["case"]
+    for _ in range(8):  # past the prepare threshold
+        assert _admitted(world["unit_head"], number)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "core_case" c WHERE c.number =%'],
+        )
+        assert cur.fetchone()[0] == 1
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
+    ) as elsewhere:
+        elsewhere.execute("ALTER TABLE core_case ADD COLUMN added_later integer")
+        elsewhere.commit()
+        try:
+            assert _admitted(world["unit_head"], number)
+        finally:
+            elsewhere.execute("ALTER TABLE core_case DROP COLUMN added_later")
+            elsewhere.commit()

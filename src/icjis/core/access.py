@@ -5,6 +5,7 @@ Missing and forbidden look the same to the user (404); the access log tells them
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,13 +194,23 @@ def case_for_act(user: Any, number: str) -> Case:
     number, so the cost does not grow with the number of cases a unit holds (tests hold the two
     equal for every role)."""
     condition, params = _act_condition(user)
-    found = list(Case.objects.raw(_CASE_FOR_ACT.format(condition=condition), [number, *params]))
+    sql = _CASE_FOR_ACT.format(columns=_case_columns(), condition=condition)
+    found = list(Case.objects.raw(sql, [number, *params]))
     if not found:
         raise NotFound("No such case, or it is not visible to you.")
     return found[0]
 
 
-_CASE_FOR_ACT = 'SELECT c.* FROM "core_case" c WHERE c.number = %s AND ({condition})'
+_CASE_FOR_ACT = 'SELECT {columns} FROM "core_case" c WHERE c.number = %s AND ({condition})'
+
+
+@functools.cache
+def _case_columns() -> str:
+    """The case's columns by name, not `c.*`: the statement is prepared on each connection, and
+    PostgreSQL refuses to run a prepared statement whose result columns a migration changed."""
+    return ", ".join(f'c."{field.column}"' for field in Case._meta.concrete_fields)
+
+
 # ... and as a condition on the case row `c` (`case_for_act`).
 _CONDITION_OF = {
     "own": (
