@@ -5,8 +5,8 @@ row the size of that act's event, on the same server in the same run.
 It runs with ICJIS_ENV=test, so `clock.now()` is the simulation clock, whose offset lives in the
 database; since the issue 8 performance pass that offset is read inside the act's head-lock
 statement, so it adds no round trip and the act makes the same round trips as in production
-(which reads no clock row): 7 on PostgreSQL with its BEGIN and COMMIT, 8 where the new person may
-be a duplicate and is looked up by birth date, as here (tests/core/test_act_round_trips.py)."""
+(which reads no clock row): 7 on PostgreSQL with its BEGIN and COMMIT, the look-up of persons
+born the same day included (tests/core/test_act_round_trips.py)."""
 
 from __future__ import annotations
 
