@@ -98,6 +98,10 @@ def load(port: int, mode: str, seconds: float, clients: int, token: str = "", ca
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _cpu_ms(run: dict) -> float:
+    return round(1000 * run["client_cpu_seconds"] / max(len(run["latencies"]), 1), 2)
+
+
 def run(results: Results, url: str, seconds: float, workers: int, log: Path) -> None:
     from django.db import connections
 
@@ -136,6 +140,9 @@ def run(results: Results, url: str, seconds: float, workers: int, log: Path) -> 
             "act_statuses": act["statuses"],
             "health_latency": summary_ms(health["latencies"]),
             "health_statuses": health["statuses"],
+            # CPU the load generator spent per request, taken from the server's two cores.
+            "client_cpu_ms_per_act": _cpu_ms(act),
+            "client_cpu_ms_per_health": _cpu_ms(health),
         },
     )
     fig.met = act_lat.get("p99_ms", 1e9) < 100 and set(act["statuses"]) == {"201"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import threading
 import time
 import uuid
@@ -77,7 +78,17 @@ def main() -> None:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    print(json.dumps({"elapsed": elapsed, "latencies": latencies, "statuses": statuses}))
+    cpu = os.times()  # the client shares the machine's cores with the server it measures
+    print(
+        json.dumps(
+            {
+                "elapsed": elapsed,
+                "latencies": latencies,
+                "statuses": statuses,
+                "client_cpu_seconds": cpu.user + cpu.system,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
