@@ -120,10 +120,12 @@ elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     # there: PostgreSQL then plans it once, not on every act (planning the case-access check took
     # longer than running it). DB_PREPARE_THRESHOLD=-1 turns preparing off, e.g. behind a pooler
     # that cannot keep prepared statements.
+    # Options given in DATABASE_URL's query (sslmode …) are kept, and win.
     threshold = envint("DB_PREPARE_THRESHOLD", 5)
     _db["OPTIONS"] = {
         "server_side_binding": True,
         "prepare_threshold": threshold if threshold >= 0 else None,
+        **_db.get("OPTIONS", {}),
     }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
