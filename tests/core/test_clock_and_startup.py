@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -73,3 +74,34 @@ def test_production_refuses_demo_accounts_and_a_simulated_ledger(world, settings
     settings.PRODUCTION = True
     with pytest.raises(ImproperlyConfigured, match="simulation clock"):
         refuse_unsafe_production()
+
+
+@pytest.mark.parametrize(
+    ("url", "threshold", "expected"),
+    [
+        ("postgres://u@db.invalid/icjis", "", {"prepare_threshold": 5}),
+        ("postgres://u@db.invalid/icjis?sslmode=require", "-1", {"prepare_threshold": None}),
+    ],
+)
+def test_postgresql_prepares_statements_and_keeps_the_url_s_options(url, threshold, expected):
+    """The statements are bound and prepared by the server (`DB_PREPARE_THRESHOLD`, -1 for off),
+    and an option given in DATABASE_URL, such as sslmode, is not lost beside these."""
+    env = {**os.environ, "DATABASE_URL": url, "DB_PREPARE_THRESHOLD": threshold}
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'icjis.settings'; "
+            "django.setup(); from django.conf import settings; "
+            "print(json.dumps(settings.DATABASES['default']['OPTIONS']))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.strip()
+    options = json.loads(shown)
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == expected["prepare_threshold"]
+    assert options.get("sslmode") == ("require" if "sslmode" in url else None)
