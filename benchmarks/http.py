@@ -98,8 +98,9 @@ def load(port: int, mode: str, seconds: float, clients: int, token: str = "", ca
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _cpu_ms(run: dict) -> float:
-    return round(1000 * run["client_cpu_seconds"] / max(len(run["latencies"]), 1), 2)
+def _cpu_ms(measured: dict) -> float:
+    """The load generator's CPU per request, in ms."""
+    return round(1000 * measured["client_cpu_seconds"] / max(len(measured["latencies"]), 1), 2)
 
 
 def run(results: Results, url: str, seconds: float, workers: int, log: Path) -> None:

@@ -77,13 +77,13 @@ def test_production_refuses_demo_accounts_and_a_simulated_ledger(world, settings
 
 
 @pytest.mark.parametrize(
-    ("url", "threshold", "expected"),
+    ("url", "threshold", "prepared_after"),
     [
-        ("postgres://u@db.invalid/icjis", "", {"prepare_threshold": 5}),
-        ("postgres://u@db.invalid/icjis?sslmode=require", "-1", {"prepare_threshold": None}),
+        ("postgres://u@db.invalid/icjis", "", 5),
+        ("postgres://u@db.invalid/icjis?sslmode=require", "-1", None),
     ],
 )
-def test_postgresql_prepares_statements_and_keeps_the_url_s_options(url, threshold, expected):
+def test_postgresql_prepares_statements_and_keeps_the_url_s_options(url, threshold, prepared_after):
     """The statements are bound and prepared by the server (`DB_PREPARE_THRESHOLD`, -1 for off),
     and an option given in DATABASE_URL, such as sslmode, is not lost beside these."""
     env = {**os.environ, "DATABASE_URL": url, "DB_PREPARE_THRESHOLD": threshold}
@@ -103,5 +103,5 @@ def test_postgresql_prepares_statements_and_keeps_the_url_s_options(url, thresho
     ).stdout.strip()
     options = json.loads(shown)
     assert options["server_side_binding"] is True
-    assert options["prepare_threshold"] == expected["prepare_threshold"]
+    assert options["prepare_threshold"] == prepared_after
     assert options.get("sslmode") == ("require" if "sslmode" in url else None)
