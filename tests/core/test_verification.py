@@ -11,6 +11,7 @@ reference itself."""
 from __future__ import annotations
 
 import hashlib
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from json.encoder import encode_basestring
@@ -555,3 +556,141 @@ def test_the_verifier_s_query_settings_hold_inside_and_are_restored_after():
         with verification._query_settings():
             assert read() == list(verification._SETTINGS.values())
         assert read() == before
+
+
+def _append_misstated(cur, stream: str) -> None:
+    """Insert the next event of `stream` as an INSERT may (the append-only triggers refuse only
+    changes): its bytes are its columns', as the body check demands, but its hash is not theirs."""
+    columns = (
+        "kind, data, actor, actor_agency, actor_unit, actor_role, recorded_at, claimed_at, "
+        "legal_basis, rule_pack, corrects, simulated"
+    )
+    cur.execute(
+        f"INSERT INTO core_event (stream, seq, {columns}, prev_hash, hash, body) "
+        f"SELECT stream, seq + 1, {columns}, hash, repeat('f', 64), "
+        f"convert_to(icjis_event_body(stream, seq + 1, {columns}, hash), 'UTF8') "
+        "FROM core_event WHERE stream = %s ORDER BY seq DESC LIMIT 1",
+        [stream],
+    )
+
+
+@contextmanager
+def _helper_results():
+    """What each run of the second connection's hash check returned (None: it did not start)."""
+    returned: list[set[str] | None] = []
+    real = verification._hash_flags_elsewhere
+
+    def record(*args):
+        returned.append(real(*args))
+        return returned[-1]
+
+    with mock.patch.object(verification, "_hash_flags_elsewhere", side_effect=record):
+        yield returned
+
+
+def _elsewhere(work) -> None:
+    """Run `work(cursor)` on a connection of its own, committed, and wait for it."""
+    import threading
+
+    from django.db import connections
+
+    def run() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                work(cur)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+ALTERED_4 = "test/a seq 4: the event's content does not match its hash (altered)"
+
+
+@postgres_only()
+def test_the_second_connection_hashes_the_verifier_s_snapshot(committing_db):
+    """The hashing runs on a connection of its own while the verifier's walks the chains. It
+    reads the verifier's snapshot: an event committed after that moment is not in it."""
+    with transaction.atomic():
+        for n in range(3):
+            head = ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)
+    with _helper_results() as returned, verification.snapshot():
+        assert Event.objects.count() == 3  # the first read fixes the snapshot
+        _elsewhere(lambda cur: _append_misstated(cur, "test/a"))
+        heads, faults = verification.verify_chains()
+        faults += verification.check_heads(heads)
+    # A snapshot of its own would have seen the misstated event and flagged its stream.
+    assert returned == [set()]
+    assert (heads, faults) == ({"test/a": (3, head.hash)}, [])
+    with _helper_results() as returned:
+        heads, faults = verification.verify_chains()
+    assert returned == [{"test/a"}]
+    assert [str(f) for f in faults] == [ALTERED_4] and heads == {"test/a": (3, head.hash)}
+
+
+@postgres_only()
+def test_a_queued_exclusive_lock_does_not_hold_the_verification_up(committing_db):
+    """A session that asks for an exclusive lock on the events table waits for the verifier's
+    shared one; a second connection's shared lock would queue behind that request, and the
+    verifier would wait for its second connection forever. The second connection gives up at
+    once and the verifier hashes on its own connection."""
+    import threading
+
+    from django.db import connections
+
+    with transaction.atomic():
+        for n in range(3):
+            head = ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)
+    outcome: list[str] = []
+
+    def lock_exclusively() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute("SET LOCAL lock_timeout = '30s'")
+                cur.execute("LOCK TABLE core_event IN ACCESS EXCLUSIVE MODE")
+                outcome.append("locked")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    waiting = (
+        "SELECT count(*) FROM pg_locks WHERE relation = 'core_event'::regclass "
+        "AND mode = 'AccessExclusiveLock' AND NOT granted"
+    )
+    locker = threading.Thread(target=lock_exclusively)
+    with _helper_results() as returned, verification.snapshot():
+        assert Event.objects.count() == 3
+        locker.start()
+        with connection.cursor() as cur:
+            for _ in range(200):
+                cur.execute(waiting)
+                if cur.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail("the exclusive lock request never queued")
+        heads, faults = verification.verify_chains()
+    locker.join()
+    assert returned == [None]
+    assert (heads, faults) == ({"test/a": (3, head.hash)}, [])
+    assert outcome == ["locked"]
+
+
+@postgres_only()
+def test_a_transaction_s_own_events_are_hashed_where_it_wrote_them(committing_db):
+    """A second connection cannot see what the verifier's transaction wrote and has not
+    committed, so such a transaction hashes on its own connection."""
+    with transaction.atomic():
+        for n in range(3):
+            ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)
+    with _helper_results() as returned, transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            _append_misstated(cur, "test/a")
+        heads, faults = verification.verify_chains()
+        transaction.set_rollback(True)
+    assert returned == []
+    assert [str(f) for f in faults] == [ALTERED_4] and heads["test/a"][0] == 3

@@ -294,7 +294,8 @@ def iter_hashed_rows(batch: int = 20000) -> Iterator[tuple[Any, ...]]:
 
 
 def verify_chains() -> tuple[dict[str, tuple[int, str]], list[Fault]]:
-    """Recompute every chain. Returns the heads found and the first fault of each bad stream."""
+    """Recompute every chain. Returns the heads found (in stream order) and the first fault of
+    each bad stream (in the order the walk meets them)."""
     heads: dict[str, tuple[int, str]] = {}
     faults: list[Fault] = []
     bad: set[str] = set()
@@ -318,7 +319,7 @@ def verify_chains() -> tuple[dict[str, tuple[int, str]], list[Fault]]:
             bad.add(stream)
             continue
         heads[stream] = (found_seq, found_hash)
-    return heads, faults
+    return dict(sorted(heads.items())), faults
 
 
 def _head_rows(batch: int = 10000) -> Iterator[tuple[str, int, str]]:

@@ -6,25 +6,31 @@ hashes it. On PostgreSQL the same check runs in the database, one of two ways:
 - While the body check is in force as installed (`dbtriggers.body_check_sound`), each event's
   stored bytes (`body`) are its columns' canonical encoding, so hashing them is the reference's
   content check. One query hashes them (`sha256`, in parallel workers); another walks every
-  chain in the order of its covering index (stream, seq), each event after the one before it;
-  only the streams either flags are then read by the reference query below.
+  chain in the order of its covering index (stream, seq), each event after the one before it.
+  The two run at once where they can: the hashing on a second connection that shares this
+  transaction's snapshot (`pg_export_snapshot`), the walk on this one. Only the streams either
+  flags are then read by the reference query below.
 - Otherwise (the check removed or changed, as only a superuser can), one query builds each
   event's canonical bytes from its columns (`CANONICAL_SQL`: exactly the bytes
   `ledger.event_hash` hashed), hashes them, and compares each event with the one before it in
   its stream (`lag()` in insertion order, as the reference walks it).
 
 Either way only what the reference would act on comes back: the first bad event of a stream and
-the last event of each stream. The faults, their order and the heads are the reference's
-(tests/core/test_verification.py compares them after every kind of tampering, both ways).
+the last event of each stream. The faults, their order and the heads (in stream order) are the
+reference's (tests/core/test_verification.py compares them after every kind of tampering, both
+ways).
 
 Elsewhere (SQLite) the reference runs.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+import psycopg
 from django.db import connection, transaction
 
 from icjis.core import dbtriggers, ledger
@@ -37,15 +43,14 @@ Heads = dict[str, tuple[int, str]]
 # as `ledger.iter_hashed_rows` reads). The hashing runs below the window, in parallel workers.
 # `{where}` narrows it to some streams (`_named_faults`).
 _VERIFY = """
-SELECT id, stream, seq, hash, prev_seq, prev_h, hash_ok, seq_ok, link_ok, first_id
+SELECT id, stream, seq, hash, prev_seq, prev_h, hash_ok, seq_ok, link_ok
 FROM (
     SELECT id, stream, seq, hash, hash_ok,
            coalesce(lag(seq) OVER w, 0) AS prev_seq,
            coalesce(lag(hash) OVER w, '{genesis}') AS prev_h,
            seq::numeric = coalesce(lag(seq) OVER w, 0)::numeric + 1 AS seq_ok,
            prev_hash = coalesce(lag(hash) OVER w, '{genesis}') AS link_ok,
-           lead(id) OVER w IS NULL AS last,
-           first_value(id) OVER w AS first_id
+           lead(id) OVER w IS NULL AS last
     FROM (
         SELECT id, stream, seq, prev_hash, hash,
                encode(sha256(convert_to({canonical}, 'UTF8')), 'hex') = hash AS hash_ok
@@ -76,16 +81,16 @@ WHERE encode(sha256(body), 'hex') IS DISTINCT FROM hash
 """
 # - every chain in the order of its index (stream, seq), read from the index alone: each event
 #   follows the one before it (seq, prev_hash) and was inserted after it (id), so that insertion
-#   order, which the reference walks, is seq order. Back come the last event of every stream
-#   and any event out of line.
+#   order, which the reference walks, is seq order. Its seqs run 1, 2, 3 … exactly when each is
+#   its row's number in the stream (`row_number`, cheaper than a second `lag`). Back come the
+#   last event of every stream and any event out of line.
 _CHAIN_SQL = f"""
-SELECT stream, seq, hash, first_id, ok FROM (
+SELECT stream, seq, hash, ok FROM (
     SELECT stream, seq, hash,
-           seq - 1 = coalesce(lag(seq) OVER w, 0)
+           seq = row_number() OVER w
                AND prev_hash = coalesce(lag(hash) OVER w, '{GENESIS}')
                AND id > coalesce(lag(id) OVER w, 0) AS ok,
-           lead(seq) OVER w IS NULL AS last,
-           first_value(id) OVER w AS first_id
+           lead(seq) OVER w IS NULL AS last
     FROM core_event
     WINDOW w AS (PARTITION BY stream ORDER BY seq)
 ) chained
@@ -104,17 +109,20 @@ _SETTINGS = {
 }
 
 
+# One statement sets them (transaction-local) and returns what they were.
+_SET_SETTINGS = (
+    "SELECT current_setting(name), set_config(name, value, true) "
+    "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS s (name, value, n) ORDER BY n"
+)
+
+
 @contextmanager
 def _query_settings() -> Iterator[None]:
     """`_SETTINGS` for the statements inside, restored afterwards (they are transaction-local):
     one statement each way."""
     names, values = list(_SETTINGS), list(_SETTINGS.values())
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "SELECT current_setting(name), set_config(name, value, true) "
-            "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS s (name, value, n) ORDER BY n",
-            [names, values],
-        )
+        cur.execute(_SET_SETTINGS, [names, values])
         previous = [row[0] for row in cur.fetchall()]
         try:
             yield
@@ -128,7 +136,7 @@ def _query_settings() -> Iterator[None]:
 
 def _problem(row: tuple) -> str:
     """The reference's words for the first thing wrong with this event (same order of checks)."""
-    _, _, seq, _, prev_seq, _, hash_ok, seq_ok, link_ok, _ = row
+    _, _, seq, _, prev_seq, _, hash_ok, seq_ok, link_ok = row
     if not seq_ok:
         return f"expected seq {prev_seq + 1}, found seq {seq} (removed or reordered)"
     if not link_ok:
@@ -136,38 +144,94 @@ def _problem(row: tuple) -> str:
     return "the event's content does not match its hash (altered)"
 
 
-def _named_faults(rows: list[tuple]) -> tuple[dict[str, tuple[int, tuple[int, str]]], list[Fault]]:
-    """From `_VERIFY` rows: each stream's (first id, head) and the first fault of each bad
-    stream, in the order the reference meets them."""
-    found: dict[str, tuple[int, tuple[int, str]]] = {}  # stream -> (first id, head)
+def _named_faults(rows: list[tuple]) -> tuple[Heads, list[Fault]]:
+    """From `_VERIFY` rows: each stream's head and the first fault of each bad stream, in the
+    order the reference meets them."""
+    found: Heads = {}
     faults: list[Fault] = []
     bad: set[str] = set()
     for row in rows:
-        _, stream, seq, hash_, prev_seq, prev_h, hash_ok, seq_ok, link_ok, first_id = row
+        _, stream, seq, hash_, prev_seq, prev_h, hash_ok, seq_ok, link_ok = row
         if stream in bad:
             continue
         if seq_ok and link_ok and hash_ok:  # the last event of a sound stream
-            found[stream] = (first_id, (seq, hash_))
+            found[stream] = (seq, hash_)
             continue
         faults.append(Fault(stream, prev_seq + 1, _problem(row)))
         bad.add(stream)
         if prev_seq:  # the events before the bad one were sound: the chain ends there
-            found[stream] = (first_id, (prev_seq, prev_h))
+            found[stream] = (prev_seq, prev_h)
     return found, faults
 
 
-def _from_stored_bytes(cur) -> tuple[dict[str, tuple[int, tuple[int, str]]], list[Fault]]:
+# A snapshot id as `pg_export_snapshot` gives it (hex words and a number joined by dashes): it is
+# written into SET TRANSACTION SNAPSHOT, which takes no parameters.
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+(-[0-9A-F]+)+")
+
+
+def _exported_snapshot(cur) -> str | None:
+    """This transaction's snapshot, for a second connection to read the same moment; None where
+    it cannot be shared: inside a savepoint, outside REPEATABLE READ (each statement would read
+    a moment of its own), or after this transaction wrote (a second connection would not see
+    what it wrote)."""
+    if any(connection.savepoint_ids):
+        return None
+    cur.execute(
+        "SELECT CASE WHEN current_setting('transaction_isolation') "
+        "IN ('repeatable read', 'serializable') AND pg_current_xact_id_if_assigned() IS NULL "
+        "THEN pg_export_snapshot() END"
+    )
+    (exported,) = cur.fetchone()
+    return exported
+
+
+def _hash_flags_elsewhere(exported: str, params: dict) -> set[str] | None:
+    """`_HASH_SQL` on a connection of its own, in the snapshot `exported`. None if it cannot
+    start at once: no connection to be had, or the events table's lock queued behind another
+    session's request for an exclusive one (the verifier's own connection holds the lock that
+    request waits for, so waiting here would never end)."""
+    if not _SNAPSHOT_ID.fullmatch(exported):
+        raise ValueError(f"not a snapshot id: {exported!r}")
+    try:
+        helper = psycopg.connect(**params)
+    except psycopg.OperationalError:
+        return None
+    with helper:  # closed on the way out
+        helper.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        helper.read_only = True
+        with helper.cursor() as cur:
+            cur.execute(f"SET TRANSACTION SNAPSHOT '{exported}'")
+            try:
+                cur.execute("LOCK TABLE core_event IN ACCESS SHARE MODE NOWAIT")
+            except psycopg.errors.LockNotAvailable:
+                return None
+            cur.execute(_SET_SETTINGS, [list(_SETTINGS), list(_SETTINGS.values())])
+            cur.execute(_HASH_SQL)
+            return {stream for (stream,) in cur.fetchall()}
+
+
+def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
     """The fast path: hash the stored bytes, walk the chains in index order, and name the faults
-    of the streams either check flags with the reference query over those streams alone."""
-    cur.execute(_HASH_SQL)
-    flagged = {stream for (stream,) in cur.fetchall()}
-    cur.execute(_CHAIN_SQL)
-    found: dict[str, tuple[int, tuple[int, str]]] = {}
-    for stream, seq, hash_, first_id, ok in cur.fetchall():
+    of the streams either check flags with the reference query over those streams alone. With
+    an `exported` snapshot the hashing runs on a second connection while this one walks."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = None
+        if exported:
+            hashing = pool.submit(
+                _hash_flags_elsewhere, exported, connection.get_connection_params()
+            )
+        cur.execute(_CHAIN_SQL)
+        chains = cur.fetchall()
+        flagged = hashing.result() if hashing else None
+    if flagged is None:  # not shared, or the second connection could not start
+        cur.execute(_HASH_SQL)
+        flagged = {stream for (stream,) in cur.fetchall()}
+    found: Heads = {}
+    for stream, seq, hash_, ok in chains:
         if not ok:
             flagged.add(stream)
         elif stream not in flagged:
-            found[stream] = (first_id, (seq, hash_))
+            found[stream] = (seq, hash_)
     if not flagged:
         return found, []
     cur.execute(_verify_sql(" WHERE stream = ANY(%s)"), [sorted(flagged)])
@@ -185,17 +249,18 @@ def stored_bytes_trusted() -> bool:
 
 
 def _verify_in_database() -> tuple[Heads, list[Fault]]:
-    with _query_settings(), connection.cursor() as cur:
-        # Held to the end of the transaction: the body check cannot change while it is read.
-        cur.execute("LOCK TABLE core_event IN ACCESS SHARE MODE")
-        if stored_bytes_trusted():
-            found, faults = _from_stored_bytes(cur)
-        else:
-            cur.execute(VERIFY_SQL)
-            found, faults = _named_faults(cur.fetchall())
-    # The reference meets streams in the order of their first event.
-    heads = {stream: head for stream, (_, head) in sorted(found.items(), key=lambda i: i[1][0])}
-    return heads, faults
+    # One view of the ledger for every query below (outside a caller's transaction).
+    with snapshot(), connection.cursor() as cur:
+        exported = _exported_snapshot(cur)
+        with _query_settings():
+            # Held to the end of the transaction: the body check cannot change while it is read.
+            cur.execute("LOCK TABLE core_event IN ACCESS SHARE MODE")
+            if stored_bytes_trusted():
+                found, faults = _from_stored_bytes(cur, exported)
+            else:
+                cur.execute(VERIFY_SQL)
+                found, faults = _named_faults(cur.fetchall())
+    return dict(sorted(found.items())), faults
 
 
 def verify_chains() -> tuple[Heads, list[Fault]]:
@@ -212,9 +277,11 @@ def snapshot() -> Iterator[None]:
     checkpoints as they stood at one moment, whatever commits meanwhile. Read one after the
     other in separate snapshots, an act or a checkpoint landing between the reads would show as
     a cut stream. PostgreSQL: a read-only REPEATABLE READ transaction; SQLite: one transaction
-    (its reads see one state of the file). Inside a caller's transaction, the caller's view."""
+    (its reads see one state of the file). Inside a caller's transaction, the caller's view, and
+    no savepoint: a snapshot is shared with a second connection only from outside one
+    (`_exported_snapshot`)."""
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
