@@ -4,9 +4,8 @@ hashes every event's stored bytes and one that walks every chain in its index or
 heads against the head table) in events/s; baseline: bare SHA-256 over the same canonical bytes,
 held in memory, in the same run; each the best of `REPEAT` runs, taken in turns (a verification,
 then a baseline, and again), so that both meet the same spells of a noisy machine. A second
-figure is the Python
-reference verifier (`ledger.verify_chains`: every event read into Python) against the same
-baseline.
+figure is the Python reference verifier (`ledger.verify_chains`: every event read into Python)
+against the same baseline.
 
 The ledger is verified at rest: on PostgreSQL the events table is vacuumed first, as autovacuum
 leaves an append-only table, so that the chain check can read its index alone.
