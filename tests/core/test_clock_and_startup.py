@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.conftest import postgres_only
 
 from icjis.core import clock
 
@@ -77,16 +78,32 @@ def test_production_refuses_demo_accounts_and_a_simulated_ledger(world, settings
 
 
 @pytest.mark.parametrize(
-    ("url", "threshold", "prepared_after"),
+    ("url", "threshold", "mode", "prepared_after", "libpq_options"),
     [
-        ("postgres://u@db.invalid/icjis", "", 5),
-        ("postgres://u@db.invalid/icjis?sslmode=require", "-1", None),
+        ("postgres://u@db.invalid/icjis", "", "", 5, "-c plan_cache_mode=force_custom_plan"),
+        ("postgres://u@db.invalid/icjis?sslmode=require", "-1", "", None, None),
+        (
+            "postgres://u@db.invalid/icjis?options=-c%20plan_cache_mode%3Dauto",
+            "",
+            "force_generic_plan",
+            5,
+            "-c plan_cache_mode=force_generic_plan -c plan_cache_mode=auto",
+        ),
     ],
 )
-def test_postgresql_prepares_statements_and_keeps_the_url_s_options(url, threshold, prepared_after):
-    """The statements are bound and prepared by the server (`DB_PREPARE_THRESHOLD`, -1 for off),
-    and an option given in DATABASE_URL, such as sslmode, is not lost beside these."""
-    env = {**os.environ, "DATABASE_URL": url, "DB_PREPARE_THRESHOLD": threshold}
+def test_postgresql_prepares_statements_and_keeps_the_url_s_options(
+    url, threshold, mode, prepared_after, libpq_options
+):
+    """The statements are bound and prepared by the server (`DB_PREPARE_THRESHOLD`, -1 for off)
+    and planned for their values each time (`DB_PLAN_CACHE_MODE`), and an option given in
+    DATABASE_URL, such as sslmode or the server settings in `options`, is not lost beside these:
+    libpq applies the URL's settings last."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DB_PREPARE_THRESHOLD": threshold,
+        "DB_PLAN_CACHE_MODE": mode,
+    }
     shown = subprocess.run(
         [
             sys.executable,
@@ -105,3 +122,51 @@ def test_postgresql_prepares_statements_and_keeps_the_url_s_options(url, thresho
     assert options["server_side_binding"] is True
     assert options["prepare_threshold"] == prepared_after
     assert options.get("sslmode") == ("require" if "sslmode" in url else None)
+    assert options.get("options") == libpq_options
+
+
+def test_an_unknown_plan_cache_mode_is_refused():
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://u@db.invalid/icjis",
+        "DB_PLAN_CACHE_MODE": "sometimes",
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'icjis.settings'; "
+            "django.setup()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "DB_PLAN_CACHE_MODE: no such mode 'sometimes'" in run.stderr
+
+
+@postgres_only()
+@pytest.mark.django_db
+def test_a_prepared_statement_is_planned_for_its_values_each_time():
+    """PostgreSQL's own choice would turn a prepared statement to one generic plan after five
+    runs, and a generic plan cannot use the partial index of overdue candidates, whose
+    predicate names the states the query passes as parameters (at 1M cases the unit head's
+    overdue list took 160 ms so, against 12 ms). Each run is planned for its values."""
+    from django.db import connection
+
+    from icjis.legal.models import Deadline
+
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    now = clock.now()
+    for _ in range((threshold or 0) + 10):  # ten runs prepared: past PostgreSQL's five
+        list(Deadline.objects.in_state("missed", now).filter(unit_id="GB-UVD")[:50])
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ['%FROM "legal_deadline"%'],
+        )
+        plans = cur.fetchall()
+    assert plans == ([] if threshold is None else [(0, 10)])
