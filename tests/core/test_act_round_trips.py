@@ -132,3 +132,34 @@ def test_a_keyed_act_adds_only_its_receipt_and_a_retry_still_gets_the_first_answ
                 investigator, "registry.participant.add", other, case=number, idempotency_key="k-7"
             )
     assert Event.objects.filter(stream=f"case/{number}").count() == events
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_an_act_s_statements_may_take_generic_plans_and_the_mode_ends_with_it(
+    committing_db: None, world: dict[str, Any]
+) -> None:
+    """The connection plans every prepared statement for its values (settings:
+    DB_PLAN_CACHE_MODE); an act's own transaction lets PostgreSQL choose (DB_ACT_PLAN_CACHE_MODE,
+    set in the head lock's statement), and the mode ends with the act's transaction."""
+    from django.conf import settings
+
+    def mode() -> str:
+        with connection.cursor() as cur:
+            cur.execute("SELECT current_setting('plan_cache_mode')")
+            return cur.fetchone()[0]
+
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert settings.ACT_PLAN_CACHE_MODE == ("" if threshold is None else "auto")
+    if threshold is None:  # nothing is prepared, so no plan is kept to choose between
+        return
+    number = _open_case(world)
+    for n in range(threshold + 10):  # ten runs prepared: past PostgreSQL's five custom plans
+        body = {"role": "witness", "person": {**NEW_PERSON, "given_name": f"Бакыт{n}"}}
+        perform(world["investigator"], "registry.participant.add", body, case=number)
+        assert mode() == "force_custom_plan"
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "core_case" c WHERE c.number =%'],
+        )
+        assert cur.fetchone()[0] > 0
