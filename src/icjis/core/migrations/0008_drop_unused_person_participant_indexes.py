@@ -10,7 +10,9 @@ that adds a person to a case (at 1M cases: 2.7M persons, 2.7M participants), the
 most between 10k and 1M cases (benchmark 3).
 
 Django finds the indexes of a field by introspection when it alters or drops one, and drops a
-pattern index with IF EXISTS, so a later migration of these fields meets no missing name."""
+pattern index with IF EXISTS, so a later migration of these fields meets no missing name.
+
+The name key's was read after all, by the person search's prefix queries: 0010 builds it again."""
 
 from django.db import migrations
 
