@@ -128,9 +128,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db["ENGINE"] = "django.db.backends.postgresql"
     # Parameters bound by the server, and a statement run a fifth time on a connection prepared
-    # there: PostgreSQL then plans it once, not on every act (planning the case-access check took
-    # longer than running it). DB_PREPARE_THRESHOLD=-1 turns preparing off, e.g. behind a pooler
-    # that cannot keep prepared statements.
+    # there: PostgreSQL then parses it once, and inside an act may keep its plan (planning the
+    # case-access check took longer than running it). DB_PREPARE_THRESHOLD=-1 turns preparing
+    # off, e.g. behind a pooler that cannot keep prepared statements.
     # A prepared statement is still planned for its values each time it runs
     # (DB_PLAN_CACHE_MODE, PostgreSQL's plan_cache_mode): PostgreSQL's own choice ("auto") turns
     # to one generic plan after five runs, and a generic plan cannot use a partial index whose
