@@ -62,6 +62,24 @@ def as_user(world: dict[str, User]) -> Any:
     return make
 
 
+@pytest.fixture
+def ordinary_day(db: None) -> None:
+    """Start the simulation clock on the next 2 February, 10:00 in Bishkek. A term counted from
+    the real day may end in a run of holidays and move past it (CPC 137): a month from 1
+    December ends on 8 January, after the New Year days. Tests that bound a term's length from
+    today would then fail on those days of the year; from 2 February no term they count
+    meets such a run."""
+    from datetime import UTC, datetime
+
+    from icjis.core import clock
+
+    now = clock.now()
+    start = datetime(now.year, 2, 2, 4, tzinfo=UTC)
+    if start <= now:
+        start = start.replace(year=now.year + 1)
+    clock.advance(start - now)
+
+
 @pytest.fixture(autouse=True)
 def _ledger_triggers(request: pytest.FixtureRequest) -> None:
     """Every test that touches the database meets an append-only ledger (a committing test's

@@ -7,10 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 
 from icjis.core import clock
 from icjis.legal.catalogues import lookup
+
+# Terms are bounded from the day the test starts (`ordinary_day`).
+pytestmark = pytest.mark.usefixtures("ordinary_day")
 
 MINOR = ("205", 1)  # theft, part 1
 GRAVE = ("205", 4)  # theft, part 4

@@ -7,9 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 
 from icjis.legal.catalogues import lookup
+
+# Terms are bounded from the day the test starts (`ordinary_day`).
+pytestmark = pytest.mark.usefixtures("ordinary_day")
 
 REPORT = {
     "channel": "in_person",
