@@ -77,6 +77,22 @@ def test_production_refuses_demo_accounts_and_a_simulated_ledger(world, settings
         refuse_unsafe_production()
 
 
+def _start_django(env: dict[str, str], then: str) -> subprocess.CompletedProcess[str]:
+    """Django set up in a process of its own with `env` over this one's, then `then` run."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'icjis.settings'; "
+            f"django.setup(); {then}",
+        ],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 @pytest.mark.parametrize(
     ("url", "threshold", "mode", "prepared_after", "libpq_options"),
     [
@@ -98,27 +114,13 @@ def test_postgresql_prepares_statements_and_keeps_the_url_s_options(
     and planned for their values each time (`DB_PLAN_CACHE_MODE`), and an option given in
     DATABASE_URL, such as sslmode or the server settings in `options`, is not lost beside these:
     libpq applies the URL's settings last."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DB_PREPARE_THRESHOLD": threshold,
-        "DB_PLAN_CACHE_MODE": mode,
-    }
-    shown = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'icjis.settings'; "
-            "django.setup(); from django.conf import settings; "
-            "print(json.dumps(settings.DATABASES['default']['OPTIONS']))",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout.strip()
-    options = json.loads(shown)
+    shown = _start_django(
+        {"DATABASE_URL": url, "DB_PREPARE_THRESHOLD": threshold, "DB_PLAN_CACHE_MODE": mode},
+        "from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))",
+    )
+    assert shown.returncode == 0, shown.stderr
+    options = json.loads(shown.stdout.strip())
     assert options["server_side_binding"] is True
     assert options["prepare_threshold"] == prepared_after
     assert options.get("sslmode") == ("require" if "sslmode" in url else None)
@@ -126,22 +128,8 @@ def test_postgresql_prepares_statements_and_keeps_the_url_s_options(
 
 
 def test_an_unknown_plan_cache_mode_is_refused():
-    env = {
-        **os.environ,
-        "DATABASE_URL": "postgres://u@db.invalid/icjis",
-        "DB_PLAN_CACHE_MODE": "sometimes",
-    }
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'icjis.settings'; "
-            "django.setup()",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    run = _start_django(
+        {"DATABASE_URL": "postgres://u@db.invalid/icjis", "DB_PLAN_CACHE_MODE": "sometimes"}, ""
     )
     assert run.returncode != 0
     assert "DB_PLAN_CACHE_MODE: no such mode 'sometimes'" in run.stderr

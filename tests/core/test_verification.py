@@ -345,21 +345,9 @@ def test_an_append_during_verification_is_not_taken_for_a_cut_stream(committing_
     """The chains are recomputed from one read and the heads come from another: an act that
     commits between them moves a head past the recomputed chain. Read apart, that looks like a
     cut stream; inside `verification.snapshot()` both reads see the same moment."""
-    import threading
-
-    from django.db import connections
 
     def append_elsewhere() -> None:
-        def work() -> None:
-            try:
-                with transaction.atomic():
-                    ledger.append("test/a", "test.fact", {"n": "late"}, ledger.SYSTEM)
-            finally:
-                connections.close_all()
-
-        t = threading.Thread(target=work)
-        t.start()
-        t.join()
+        _elsewhere(lambda cur: ledger.append("test/a", "test.fact", {"n": "late"}, ledger.SYSTEM))
 
     with transaction.atomic():
         for n in range(3):
