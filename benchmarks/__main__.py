@@ -39,6 +39,11 @@ def main() -> int:
         help="comma-separated case counts (default: SCALE/100, SCALE/10, SCALE; at least 100)",
     )
     parser.add_argument("--out", default=str(ROOT / "results.json"))
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="leave the benchmark database in place at the end, to look into it",
+    )
     args = parser.parse_args()
     os.environ["ICJIS_ENV"] = "test"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icjis.settings")
@@ -64,7 +69,7 @@ def main() -> int:
     from benchmarks.database import prepare_django, throwaway_database
 
     failed = []
-    with throwaway_database(f"icjis_bench_{os.getpid()}") as url:
+    with throwaway_database(f"icjis_bench_{os.getpid()}", args.keep_database) as url:
         prepare_django(url)
         from benchmarks import acts_rate, growth, http, ledger, search
 

@@ -17,7 +17,9 @@ def admin_connection() -> psycopg.Connection:
 
 
 @contextmanager
-def throwaway_database(name: str) -> Iterator[str]:
+def throwaway_database(name: str, keep: bool = False) -> Iterator[str]:
+    """A new database `name`, dropped at the end unless `keep` (to look into it afterwards: a 1M
+    case database takes most of an hour to grow)."""
     with admin_connection() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -28,8 +30,11 @@ def throwaway_database(name: str) -> Iterator[str]:
         from django.db import connections
 
         connections.close_all()
-        with admin_connection() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep:
+            progress(f"kept the database {name} (drop it when done)")
+        else:
+            with admin_connection() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def prepare_django(url: str) -> None:
