@@ -229,7 +229,8 @@ def test_persons_and_participants_carry_no_pattern_index_that_no_query_reads():
     """Migration core 0008 drops the `varchar_pattern_ops` twins Django made for the persons'
     and participants' text columns, and the participants' case index that `participant_unique`
     already leads with: every act that adds a person wrote to each of them. The name key's
-    is read (the search's prefix queries), and 0010 builds it again."""
+    is read (the search's prefix queries), and 0010 builds it again; it serves the key's
+    equality reads too, so 0011 drops the key's plain b-tree."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -242,6 +243,8 @@ def test_persons_and_participants_carry_no_pattern_index_that_no_query_reads():
         rows = cur.fetchall()
     patterns = [name for _, name, d in rows if "varchar_pattern_ops" in d]
     assert patterns == ["core_person_match_key_a28fdc07_like"], rows
+    keyed = [name for _, name, d in rows if "USING btree (match_key" in d]
+    assert keyed == ["core_person_match_key_a28fdc07_like"], rows
     participant = {name for table, name, _ in rows if table == "core_caseparticipant"}
     assert "participant_unique" in participant
     assert "core_caseparticipant_case_id_1055b30f" not in participant
@@ -263,3 +266,22 @@ def test_the_close_pass_reads_keys_by_prefix_from_a_b_tree():
         cur.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "Index Only Scan using core_person_match_key_a28fdc07_like" in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+def test_the_keys_of_the_best_candidates_are_read_through_the_prefix_index():
+    """The search reads the persons of its best keys by equality (`match_key IN (…)`), and
+    the exact lookup by `=`: both go through the `varchar_pattern_ops` index, whose operator
+    class holds the ordinary `=`, which is why core 0011 could drop the key's plain b-tree."""
+    for query in (
+        Person.objects.filter(match_key__in=["asanov aibek", "asanova aigul"]).values_list("id"),
+        Person.objects.filter(match_key="asanov aibek").values_list("id"),
+    ):
+        sql, params = query.query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute("SET LOCAL enable_bitmapscan = off")
+            cur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cur.fetchall())
+        assert "using core_person_match_key_a28fdc07_like" in plan, plan
