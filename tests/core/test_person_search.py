@@ -39,6 +39,18 @@ def person(i: int, surname: str, given: str, patronymic: str) -> Person:
     )
 
 
+def plan_of(sql: str, params=(), *, bitmaps: bool = False) -> str:
+    """PostgreSQL's plan for `sql`, offered no whole-table read (and no bitmap scan unless
+    `bitmaps`): the scans an index offers. Which of them the planner picks otherwise depends on
+    the table's size and on how much of it a VACUUM has marked all-visible."""
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        if not bitmaps:
+            cur.execute("SET LOCAL enable_bitmapscan = off")
+        cur.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cur.fetchall())
+
+
 def exhaustive(query: str, persons=None) -> list[str]:
     persons = Person.objects.all() if persons is None else persons
     scored = [(similarity(query, p.match_key), p.id) for p in persons]
@@ -187,14 +199,12 @@ def test_the_close_pass_reads_the_rest_of_the_key_through_its_index():
     if connection.vendor != "postgresql":
         pytest.skip("the index exists on PostgreSQL only; SQLite ranks every person")
     col = '"core_person"."match_key"'
-    with connection.cursor() as cur:
-        cur.execute("SET LOCAL enable_seqscan = off")
-        cur.execute(
-            f"EXPLAIN SELECT match_key FROM core_person WHERE {KEY_REST_SQL.format(col=col)} = %s"
-            f" AND length({KEY_FIRST_SQL.format(col=col)}) BETWEEN %s AND %s",
-            ["aibek nurlanovic", 8, 12],
-        )
-        plan = "\n".join(row[0] for row in cur.fetchall())
+    plan = plan_of(
+        f"SELECT match_key FROM core_person WHERE {KEY_REST_SQL.format(col=col)} = %s"
+        f" AND length({KEY_FIRST_SQL.format(col=col)}) BETWEEN %s AND %s",
+        ["aibek nurlanovic", 8, 12],
+        bitmaps=True,
+    )
     assert "person_key_rest" in plan, plan
 
 
@@ -214,13 +224,8 @@ def test_the_duplicate_checks_same_day_scan_reads_the_covering_birth_date_index(
     with CaptureQueriesContext(connection) as captured:
         find_duplicates(None, date(1980, 5, 17), "asanov aibek")
     (query,) = [q["sql"] for q in captured.captured_queries if "birth_date" in q["sql"]]
-    with connection.cursor() as cur:
-        # Which scan of the index the planner picks depends on how much of the table a VACUUM
-        # has marked all-visible; offered only scans of one index, it must take the index-only.
-        cur.execute("SET LOCAL enable_seqscan = off")
-        cur.execute("SET LOCAL enable_bitmapscan = off")
-        cur.execute(f"EXPLAIN {query}")
-        plan = "\n".join(row[0] for row in cur.fetchall())
+    # Offered only the scans of one index, the planner must take the index-only one.
+    plan = plan_of(query)
     assert "Index Only Scan using person_born_key" in plan, plan
 
 
@@ -258,13 +263,8 @@ def test_the_close_pass_reads_keys_by_prefix_from_a_b_tree():
     only a `varchar_pattern_ops` index serves that as a range; without one PostgreSQL answered
     from the trigram index, 24–83 ms a query at 1M persons (core 0008 had dropped it; 0010)."""
     query = Person.objects.filter(match_key__startswith="asanov ").values_list("match_key")
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cur:
-        # Neither a whole-table read nor a bitmap (the trigram index's only way) may answer it.
-        cur.execute("SET LOCAL enable_seqscan = off")
-        cur.execute("SET LOCAL enable_bitmapscan = off")
-        cur.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cur.fetchall())
+    # Neither a whole-table read nor a bitmap (the trigram index's only way) may answer it.
+    plan = plan_of(*query.query.sql_with_params())
     assert "Index Only Scan using core_person_match_key_a28fdc07_like" in plan, plan
 
 
@@ -278,10 +278,5 @@ def test_the_keys_of_the_best_candidates_are_read_through_the_prefix_index():
         Person.objects.filter(match_key__in=["asanov aibek", "asanova aigul"]).values_list("id"),
         Person.objects.filter(match_key="asanov aibek").values_list("id"),
     ):
-        sql, params = query.query.sql_with_params()
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL enable_seqscan = off")
-            cur.execute("SET LOCAL enable_bitmapscan = off")
-            cur.execute("EXPLAIN " + sql, params)
-            plan = "\n".join(row[0] for row in cur.fetchall())
+        plan = plan_of(*query.query.sql_with_params())
         assert "using core_person_match_key_a28fdc07_like" in plan, plan
