@@ -6,7 +6,8 @@ steps of SCALE/100, SCALE/10 and SCALE cases (10k, 100k, 1M; `GROWTH_STEPS=` lis
 and pads the persons index to 50×SCALE (at most 1,000,000 persons by default; `PERSONS=`
 overrides). The default (SCALE=1500, 100,000 persons) is meant to finish in about 10–15 minutes
 on two cores. 1M cases need about 20 minutes of bulk seeding on an idle two-core machine (955
-cases/s measured; hours where other work shares it); run `BENCH_ONLY=growth` for that.
+cases/s measured; hours where other work shares it); run `BENCH_ONLY=growth` for that, and
+`--keep-database` to look into the grown database afterwards (then drop it by hand).
 """
 
 from __future__ import annotations
