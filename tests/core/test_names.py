@@ -17,6 +17,7 @@ from icjis.core.names import (
     DUPLICATE_THRESHOLD,
     close_names,
     full_name_key,
+    latin_key,
     match_key,
     name_similarity,
     possible_duplicate,
@@ -155,6 +156,16 @@ def test_it_gives_the_latin_form_the_same_key_as_the_cyrillic(text):
 
 
 @settings(derandomize=True, max_examples=300)
+@given(st.text(alphabet=KYRGYZ_ALPHABET + "abcxyz -.'", max_size=40))
+def test_a_name_part_is_its_latin_form_and_its_key(text):
+    """`persons.name_part` transliterates once and keys the Latin form (`latin_key`), cached:
+    the same pair as transliterating and keying the text itself."""
+    from icjis.core.persons import name_part
+
+    assert name_part(text) == (to_latin(text), match_key(text))
+    assert latin_key(to_latin(text)) == match_key(text)
+
+
 @given(
     st.text(max_size=40) | st.text(alphabet=KYRGYZ_ALPHABET + "abcdefhijkostuxyz' -", max_size=40)
 )

@@ -189,7 +189,13 @@ def match_key(text: str) -> str:
     a script we do not transliterate). A key is its own key: ``match_key(match_key(x)) ==
     match_key(x)``, so stored keys may be passed wherever a name is expected.
     """
-    latin = to_latin(text).lower().translate(_LATIN_SPECIAL)
+    return latin_key(to_latin(text))
+
+
+def latin_key(latin: str) -> str:
+    """`match_key` of a text already in its Latin form (`to_latin`): where both are wanted, the
+    text is transliterated once."""
+    latin = latin.lower().translate(_LATIN_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", latin)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     words = (_fold(word) for word in _NON_KEY.split(ascii_text))
