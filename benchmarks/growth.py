@@ -60,9 +60,9 @@ def server_busy() -> list[str]:
 
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT CASE WHEN backend_type LIKE 'autovacuum%%' THEN query ELSE backend_type END "
+            "SELECT CASE WHEN backend_type = 'autovacuum worker' THEN query ELSE backend_type END "
             "FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-            "AND (state = 'active' OR backend_type LIKE 'autovacuum%%')"
+            "AND (state = 'active' OR backend_type = 'autovacuum worker')"
         )
         return [what for (what,) in cur.fetchall()]
 
