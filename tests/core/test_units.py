@@ -57,3 +57,20 @@ def test_serving_falls_back_to_the_first_unit_of_the_region(world) -> None:
     assert unit_serving("KG/KG-O/KG-O-ELSEWHERE/", "probation_office").code == "OSH-PROB"
     assert unit_serving("KG/KG-GB/KG-GB-LEN/", "probation_office").code == "GB-PROB"
     assert unit_serving("KG/KG-NONE/", "probation_office") is None
+
+
+def test_every_demo_unit_is_named_in_each_language_with_its_territory(world) -> None:
+    """The demo world's units carry Kyrgyz and Russian names of their own (the pages show the
+    name in the user's language), each followed by the name of its region (a district's unit:
+    its district's region) in that language."""
+    import re
+
+    latin = re.compile(r"[A-Za-z]")
+    units = list(Unit.objects.select_related("territory__parent"))
+    assert units
+    for unit in units:
+        place = unit.territory.parent if unit.territory.level == "district" else unit.territory
+        assert unit.name_en.endswith(", " + place.name_en), unit.code
+        assert unit.name_ru.endswith(", " + place.name_ru), unit.code
+        assert unit.name_ky.endswith(", " + place.name_ky), unit.code
+        assert not latin.search(unit.name_ru) and not latin.search(unit.name_ky), unit.code

@@ -135,11 +135,46 @@ EXTRA_JUDGES = ("judge_2", "judge_3")
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts exist only outside production
 
 
-def _names(en: str, region_en: str) -> dict[str, str]:
+# The demo units' names in Kyrgyz and Russian, by their English name.
+UNIT_NAMES = {
+    "Police Department": ("Ички иштер башкармалыгы", "Управление внутренних дел"),
+    "Prosecutor's Office": ("Прокуратура", "Прокуратура"),
+    "Temporary Detention Facility": ("Убактылуу кармоочу жай", "Изолятор временного содержания"),
+    "Legal Aid Office": ("Юридикалык жардам бөлүмү", "Отдел юридической помощи"),
+    "Bar Chamber": ("Адвокатура", "Адвокатура"),
+    "Forensic Laboratory": ("Соттук-эксперттик лаборатория", "Судебно-экспертная лаборатория"),
+    "District Court": ("Райондук сот", "Районный суд"),
+    "Regional Court (appeal)": ("Облустук сот (апелляция)", "Областной суд (апелляция)"),
+    "Correctional Colony": ("Түзөтүү колониясы", "Исправительная колония"),
+    "Probation Office": ("Пробация органы", "Орган пробации"),
+    "Enforcement Office": ("Сот аткаруучулар бөлүмү", "Отдел судебных исполнителей"),
+    "Statistics and Analytics Unit": (
+        "Статистика жана талдоо бөлүмү",
+        "Отдел статистики и аналитики",
+    ),
+    "Internal Audit": ("Ички аудит", "Внутренний аудит"),
+    "Office of the Ombudsperson": (
+        "Акыйкатчынын (Омбудсмендин) аппараты",
+        "Аппарат Акыйкатчы (Омбудсмена)",
+    ),
+    "System Administration": ("Системаны башкаруу", "Администрирование системы"),
+    "Bishkek City Prosecutor's Office": (
+        "Бишкек шаарынын прокуратурасы",
+        "Прокуратура города Бишкек",
+    ),
+    "Osh Oblast Prosecutor's Office": ("Ош облусунун прокуратурасы", "Прокуратура Ошской области"),
+    "Prosecutor General's Office": ("Башкы прокуратура", "Генеральная прокуратура"),
+}
+
+
+def _names(en: str, territory: str) -> dict[str, str]:
+    """A demo unit's name in each language: its own, then its territory's."""
+    place = Territory.objects.get(code=territory)
+    ky, ru = UNIT_NAMES[en]
     return {
-        "name_en": f"{en}, {region_en}",
-        "name_ru": f"{en}, {region_en}",
-        "name_ky": f"{en}, {region_en}",
+        "name_en": f"{en}, {place.name_en}",
+        "name_ru": f"{ru}, {place.name_ru}",
+        "name_ky": f"{ky}, {place.name_ky}",
     }
 
 
@@ -205,7 +240,6 @@ def seed_world() -> list[User]:
         users.append(user)
 
     for prefix, region, district, suffix, register in SITES:
-        region_en = Territory.objects.get(code=region).name_en
         for code, agency, kind, level, en, roles in UNIT_PLAN:
             unit, _ = Unit.objects.get_or_create(
                 code=f"{prefix}-{code}",
@@ -216,7 +250,7 @@ def seed_world() -> list[User]:
                     "territory_id": district if level == "district" else region,
                     "register_code": register if code == "UVD" else None,
                     "capacity": 40 if kind == "ivs" else (900 if kind == "prison" else None),
-                    **_names(en, region_en),
+                    **_names(en, region),
                 },
             )
             for role in roles:
@@ -232,7 +266,7 @@ def seed_world() -> list[User]:
                 "kind": "prosecutor_office",
                 "level": level,
                 "territory_id": territory,
-                **_names(en, Territory.objects.get(code=territory).name_en),
+                **_names(en, territory),
             },
         )
         add_user(username, unit, ["prosecutor"])
@@ -244,7 +278,7 @@ def seed_world() -> list[User]:
                 "kind": kind,
                 "level": "national",
                 "territory_id": "KG",
-                **_names(en, "Kyrgyz Republic"),
+                **_names(en, "KG"),
             },
         )
         for role in roles:
