@@ -27,11 +27,11 @@ WINDOWS = 3
 
 def act_rate(seconds: float, case: str, seed: int) -> tuple[list[float], list[list[str]]]:
     """Participants added for `seconds`, each a new person, in `WINDOWS` windows: the rate of
-    each, and what else the server was running at the end of each (autovacuum, checkpointer…),
-    which shares the two cores with the act. Each step passes its own `seed`: with one seed for
-    every step, each step added the very persons of the steps before it (the same names and
-    birth days), and every one of them was flagged as a possible duplicate of its earlier
-    copies, work that the first step did not have."""
+    each, and what else the server was running at the end of each (autovacuum workers, other
+    active backends), which shares the two cores with the act. Each step passes its own
+    `seed`: with one seed for every step, each step added the very persons of the steps before
+    it (the same names and birth days), and every one of them was flagged as a possible
+    duplicate of its earlier copies, work that the first step did not have."""
     from benchmarks.acts_rate import participant
     from icjis.core import acts
     from icjis.core.models import User

@@ -358,9 +358,10 @@ def test_large_run_writes_without_secondary_indexes_and_rebuilds_them(
 
 
 def test_the_bulk_seeders_name_fields_are_the_acts():
-    """The bulk seeder builds the Latin name and the name key from cached parts; an act
-    (`persons.name_fields`) from uncached ones; and the key is the one searches and duplicate
-    checks compute (`names.full_name_key`). Synthetic names, with and without a patronymic."""
+    """The bulk seeder builds the Latin name and the name key from its own large cache of
+    parts; an act (`persons.name_fields`) from `name_part`'s smaller one; both are the Latin
+    forms joined and the key that searches and duplicate checks compute
+    (`names.full_name_key`). Synthetic names, with and without a patronymic."""
     from icjis.core.names import full_name_key, to_latin
     from icjis.core.persons import name_fields
     from icjis.core.synthetic_names import synthetic_name

@@ -139,7 +139,7 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts exist only outside producti
 UNIT_NAMES = {
     "Police Department": ("Ички иштер башкармалыгы", "Управление внутренних дел"),
     "Prosecutor's Office": ("Прокуратура", "Прокуратура"),
-    "Temporary Detention Facility": ("Убактылуу кармоочу жай", "Изолятор временного содержания"),
+    "Temporary Detention Facility": ("Убактылуу кармоо жайы", "Изолятор временного содержания"),
     "Legal Aid Office": ("Юридикалык жардам бөлүмү", "Отдел юридической помощи"),
     "Bar Chamber": ("Адвокатура", "Адвокатура"),
     "Forensic Laboratory": ("Соттук-эксперттик лаборатория", "Судебно-экспертная лаборатория"),

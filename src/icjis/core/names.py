@@ -76,6 +76,7 @@ __all__ = [
     "DUPLICATE_THRESHOLD",
     "PersonLike",
     "full_name_key",
+    "latin_key",
     "match_key",
     "name_similarity",
     "possible_duplicate",
