@@ -50,7 +50,7 @@ def pad_persons(total: int, seed: int) -> list[tuple[str, str, str, str]]:
 
     Each row carries what `prepare_person` records: the Latin name and the name key come from
     `persons.name_fields` with a memoised `name_part` (the synthetic parts repeat), and the
-    sample is checked against the Latin forms and `full_name_key` at the end. For a large
+    sample is checked against `name_fields` as `prepare_person` calls it at the end. For a large
     padding the table's secondary indexes (the trigram and b-tree indexes) are dropped first
     and rebuilt from their own definitions after the load, which is several times faster than
     maintaining them row by row."""
@@ -59,7 +59,6 @@ def pad_persons(total: int, seed: int) -> list[tuple[str, str, str, str]]:
     from django.db import connection
 
     from icjis.core.models import Person
-    from icjis.core.names import full_name_key, to_latin
     from icjis.core.persons import name_fields, name_part
 
     part = lru_cache(maxsize=None)(name_part)
@@ -120,8 +119,7 @@ def pad_persons(total: int, seed: int) -> list[tuple[str, str, str, str]]:
         for p in Person.objects.filter(pk__in=[s[0] for s in sample])
     }
     for pid, surname, given, patronymic in sample:
-        parts = [p for p in (surname, given, patronymic) if p]
-        expected = (" ".join(to_latin(p) for p in parts), full_name_key(*parts))
+        expected = name_fields(surname, given, patronymic)
         if stored[pid] != expected:
             raise AssertionError(f"padded row {pid} differs from what prepare_person records")
     progress(f"    padding took {time.perf_counter() - started:.0f}s")

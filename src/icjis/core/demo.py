@@ -9,6 +9,7 @@ from django.db import transaction
 from icjis.core import clock
 from icjis.core.models import Agency, Territory, Unit, User
 
+COUNTRY = ("KG", "Кыргыз Республикасы", "Кыргызская Республика", "Kyrgyz Republic")
 REGIONS = [
     ("KG-B", "Баткен облусу", "Баткенская область", "Batken Region"),
     ("KG-C", "Чүй облусу", "Чуйская область", "Chüy Region"),
@@ -167,29 +168,29 @@ UNIT_NAMES = {
 }
 
 
+# The names of the places units are named after (the country and the regions), by code.
+PLACE_NAMES = {code: (ky, ru, en) for code, ky, ru, en in [COUNTRY, *REGIONS]}
+
+
 def _names(en: str, territory: str) -> dict[str, str]:
-    """A demo unit's name in each language: its own, then its territory's."""
-    place = Territory.objects.get(code=territory)
+    """A demo unit's name in each language: its own, then its territory's (from the tables
+    above: `seed_world` builds every unit's defaults, so this asks the database nothing)."""
     ky, ru = UNIT_NAMES[en]
+    place_ky, place_ru, place_en = PLACE_NAMES[territory]
     return {
-        "name_en": f"{en}, {place.name_en}",
-        "name_ru": f"{ru}, {place.name_ru}",
-        "name_ky": f"{ky}, {place.name_ky}",
+        "name_en": f"{en}, {place_en}",
+        "name_ru": f"{ru}, {place_ru}",
+        "name_ky": f"{ky}, {place_ky}",
     }
 
 
 @transaction.atomic
 def seed_world() -> list[User]:
     """Create the demo territory, agencies, units and users (idempotent: skips what exists)."""
+    code, ky, ru, en = COUNTRY
     Territory.objects.get_or_create(
-        code="KG",
-        defaults={
-            "level": "country",
-            "name_ky": "Кыргыз Республикасы",
-            "name_ru": "Кыргызская Республика",
-            "name_en": "Kyrgyz Republic",
-            "path": "KG/",
-        },
+        code=code,
+        defaults={"level": "country", "name_ky": ky, "name_ru": ru, "name_en": en, "path": "KG/"},
     )
     for code, ky, ru, en in REGIONS:
         Territory.objects.get_or_create(
