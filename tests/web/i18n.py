@@ -21,13 +21,10 @@ LANGUAGES = ("ky", "ru")
 # The templates these catalogues cover: every app's templates (staff pages, the public portal,
 # the register's receipts, the courts' screens, draws and verdicts).
 TEMPLATE_DIRS = sorted(SRC.glob("*/templates"))
-PYTHON_FILES = [
-    *sorted((SRC / "web").glob("*.py")),
-    SRC / "registry" / "receipts.py",
-    SRC / "courts" / "public.py",
-    SRC / "courts" / "assignment.py",
-]
-GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
+# Every module: the pages' own strings, and the refusals' templates wherever they are raised.
+PYTHON_FILES = sorted(p for p in SRC.rglob("*.py") if "migrations" not in p.parts)
+# `say` makes a refusal's sentence (`core.refusals`); `icjis makemessages` extracts it too.
+GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "say"}
 
 
 def _unquote(s: str) -> str:
@@ -143,3 +140,43 @@ def english_strings() -> frozenset[str]:
     english.update(labels.FIELD_TITLES)
     english.update(v for v in labels.CHOICES.values() if not re.fullmatch(r"[\d()]+|[FM]", v))
     return frozenset(s for s in english if re.search(r"[A-Za-z]{2}", s))
+
+
+# The refusal classes (`core.refusals`), as the modules call them.
+REFUSALS = {"Refusal", "Invalid", "Unauthenticated", "Forbidden", "NotFound", "Conflict"}
+PLACEHOLDER = re.compile(r"%\((\w+)\)")
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def refusal_problems(path: Path) -> list[str]:
+    """Where a refusal is made of anything but `say(...)` or a name bound to one, and where a
+    `say` call's template is not a literal or its values do not fill it exactly."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    problems: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        where = f"{path.relative_to(SRC)}:{node.lineno}"
+        if name in REFUSALS and node.args:
+            first = node.args[0]
+            is_say = isinstance(first, ast.Call) and (
+                getattr(first.func, "id", None) or getattr(first.func, "attr", None)
+            ) in {"say"}
+            if not (is_say or isinstance(first, ast.Name | ast.Attribute | ast.Subscript)):
+                problems.append(f"{where}: {name}(…) is not made by say()")
+        if name == "say":
+            template = node.args[0] if node.args else None
+            if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
+                problems.append(f"{where}: say() needs a literal template")
+                continue
+            values = {k.arg for k in node.keywords}
+            if None in values or values != placeholders(template.value):
+                problems.append(
+                    f"{where}: say()'s values {sorted(map(str, values))} do not fill "
+                    f"{sorted(placeholders(template.value))}"
+                )
+    return problems

@@ -1,7 +1,48 @@
 """Typed refusals: every act or request that cannot be done says why, in a sentence a clerk can
-act on, and writes nothing."""
+act on, and writes nothing.
+
+A refusal's sentence is made by `say`: an English template marked for translation (the catalogue
+extracts `say` as it does `gettext_noop`) and the values put into it. The API answers with the
+English sentence; a page says it again in the reader's language (`Said.localised`).
+"""
 
 from __future__ import annotations
+
+
+class Said(str):
+    """A refusal's sentence in English, remembering the template it was made from and the values
+    put into it, so that a page can say it again in the reader's language."""
+
+    template: str
+    values: dict[str, object]
+
+    def localised(self) -> str:
+        """The sentence in the active language; in English when the catalogue has no entry for
+        it (gettext gives the template back) or its entry does not fit the values. A value that
+        is itself an entry of the catalogue (a stage, a measure: words marked where they are
+        defined) is said in that language too; any other value (a number, a date, a case's
+        number) as it is."""
+        from django.utils.translation import gettext
+
+        translated = gettext(self.template)
+        if not self.values:
+            return translated
+        values = {k: gettext(v) if isinstance(v, str) and v else v for k, v in self.values.items()}
+        try:
+            return translated % values
+        except (KeyError, ValueError, TypeError):
+            return str(self)
+
+
+def say(template: str, **values: object) -> Said:
+    """The refusal's sentence: `template` (a literal, so the catalogue finds it) filled with
+    `values` by `%(name)s` placeholders. Without values the template is the sentence as it
+    stands (a literal `%` needs no doubling). tests/web/test_refusals.py holds every call's
+    placeholders to its values, and every template to its Kyrgyz and Russian entries."""
+    said = Said(template % values if values else template)
+    said.template = template
+    said.values = values
+    return said
 
 
 class Refusal(Exception):

@@ -3,9 +3,10 @@
 The API answers in English (`core.refusals`: a sentence a clerk can act on, citing the article),
 and that text stays as it is. The pages show the same refusal translated: each pattern below
 matches one refusal sentence as the acts raise it, and says it again in the user's language with
-the values it carries (stages in the user's words). A refusal no pattern knows is shown in
-English, as the API gives it; `tests/web/test_refusals.py` drives the acts that raise these in
-Kyrgyz and Russian and fails if English is left.
+the values it carries (stages in the user's words). A refusal no pattern knows is said from the
+catalogue's entry for its template (`core.refusals.say`), with its values as they are; one made
+otherwise is shown in English, as the API gives it. `tests/web/test_refusals.py` drives the acts
+that raise these in Kyrgyz and Russian and fails if English is left.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from icjis.core.refusals import Said
 from icjis.registry.common import STAGE_NAMES
 
 
@@ -127,18 +129,21 @@ FIELD_CODES: dict[str, Callable[[], str]] = {
 
 
 def localise_refusal(message: str) -> str:
-    """The refusal sentence in the user's language, or as it is when no pattern knows it."""
-    for pattern, say in PATTERNS:
+    """The refusal sentence in the user's language: by the first pattern that knows it, else
+    from its template's catalogue entry, else as it is."""
+    for pattern, rephrase in PATTERNS:
         found = pattern.match(message)
         if found:
             try:
-                return str(say(found))
+                return str(rephrase(found))
             except KeyError:
                 continue
-    return message
+    if isinstance(message, Said):
+        return message.localised()
+    return str(message)
 
 
 def localise_field_code(message: str) -> str | None:
     """A field code of an act's refusal in the user's language (None when unknown)."""
-    say = FIELD_CODES.get(message)
-    return say() if say else None
+    rephrase = FIELD_CODES.get(message)
+    return rephrase() if rephrase else None

@@ -197,10 +197,10 @@ _MESSAGES: list[tuple[re.Pattern[str], Any]] = [
 def field_message(message: str) -> str:
     """A validation message of the act's schema in the user's language; the act's own
     refusals (already sentences a clerk can act on) are shown as they are."""
-    for pattern, say in _MESSAGES:
+    for pattern, rephrase in _MESSAGES:
         found = pattern.search(message)
         if found:
-            return str(say(found))
+            return str(rephrase(found))
     from icjis.web.refusals import localise_field_code
 
     return localise_field_code(message) or message
