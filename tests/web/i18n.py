@@ -33,7 +33,8 @@ def _unquote(s: str) -> str:
 
 @cache
 def catalogue(language: str) -> dict[str, dict[str, object]]:
-    """msgid → {"str": msgstr or [plural forms], "fuzzy": bool}, from the .po file."""
+    """msgid → {"str": msgstr or [plural forms], "fuzzy": bool, and "plural": msgid_plural for
+    a plural}, from the .po file."""
     text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     entries: dict[str, dict[str, object]] = {}
     for block in re.split(r"\n\s*\n", text):
@@ -54,7 +55,11 @@ def catalogue(language: str) -> dict[str, dict[str, object]]:
             continue
         if "msgid_plural" in fields:
             forms = [v for k, v in sorted(fields.items()) if k.startswith("msgstr[")]
-            entries[fields["msgid"]] = {"str": forms, "fuzzy": fuzzy}
+            entries[fields["msgid"]] = {
+                "str": forms,
+                "fuzzy": fuzzy,
+                "plural": fields["msgid_plural"],
+            }
         else:
             entries[fields["msgid"]] = {"str": fields.get("msgstr", ""), "fuzzy": fuzzy}
     return entries
@@ -151,16 +156,31 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
-def refusal_problems(path: Path) -> list[str]:
-    """Where a refusal is made of anything but `say(...)` or a name bound to one, and where a
-    `say` call's template is not a literal or its values do not fill it exactly."""
+def _unmarked_field_codes(call: ast.Call, where: str) -> list[str]:
+    """The words beside a refusal's fields (`fields={...}`) that are not marked for the
+    catalogue (`gettext_noop`); a code without a letter ("1", "≤ 0") needs none."""
+    found = []
+    for keyword in call.keywords:
+        if keyword.arg == "fields" and isinstance(keyword.value, ast.Dict):
+            for value in keyword.value.values:
+                if isinstance(value, ast.Constant) and re.search(r"[^\W\d_]", str(value.value)):
+                    found.append(f"{where}: the field code {value.value!r} is not marked")
+    return found
+
+
+def refusal_problems(path: Path, root: Path = SRC) -> list[str]:
+    """Where a refusal is made of anything but `say(...)` or a name bound to one, where a `say`
+    call's template is not a literal or its values do not fill it exactly, and where a field
+    code beside it is not marked for the catalogue."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     problems: list[str] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-        where = f"{path.relative_to(SRC)}:{node.lineno}"
+        where = f"{path.relative_to(root)}:{node.lineno}"
+        if name in REFUSALS:
+            problems += _unmarked_field_codes(node, where)
         if name in REFUSALS and node.args:
             first = node.args[0]
             is_say = isinstance(first, ast.Call) and (
@@ -179,4 +199,4 @@ def refusal_problems(path: Path) -> list[str]:
                     f"{where}: say()'s values {sorted(map(str, values))} do not fill "
                     f"{sorted(placeholders(template.value))}"
                 )
-    return problems
+    return sorted(problems, key=lambda p: int(p.split(":")[1]))

@@ -15,6 +15,7 @@ from tests.web.i18n import (
     SRC,
     all_msgids,
     catalogue,
+    placeholders,
     python_msgids,
     template_files,
     template_msgids,
@@ -78,6 +79,21 @@ def test_every_marked_string_has_a_translation(language):
     ]
     assert missing == {}, f"not in the {language} catalogue (run makemessages and translate)"
     assert empty == [], f"empty or fuzzy in the {language} catalogue"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_translation_keeps_the_values_of_its_sentence(language):
+    """A translation names the same `%(name)s` values as its English (a plural's form may leave
+    the number out, as its English singular may), or filling it on a page would fail."""
+    wrong = []
+    for msgid, entry in catalogue(language).items():
+        wanted = placeholders(msgid) | placeholders(str(entry.get("plural", "")))
+        forms = entry["str"] if isinstance(entry["str"], list) else [entry["str"]]
+        for form in forms:
+            found = placeholders(form)
+            if found - wanted or ("plural" not in entry and found != wanted):
+                wrong.append((msgid, form))
+    assert wrong == []
 
 
 def test_the_extractors_find_what_the_pages_mark():

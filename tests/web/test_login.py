@@ -44,6 +44,23 @@ def test_it_shows_the_reason_when_the_password_is_wrong(client, world):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize(
+    ("language", "wrong", "locked"),
+    [
+        ("ky", "Колдонуучунун аты же сырсөз туура эмес.", "5 ийгиликсиз аракеттен кийин"),
+        ("ru", "Неверное имя пользователя или пароль.", "неудачных попыток входа (5)"),
+    ],
+    ids=["ky", "ru"],
+)
+def test_it_gives_the_reason_in_the_readers_language(world, language, wrong, locked):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    assert wrong in post_login(client, "prosecutor", "wrong").content.decode()
+    for _ in range(4):
+        post_login(client, "prosecutor", "wrong")
+    html = post_login(client, "prosecutor", "demo").content.decode()
+    assert locked in html and LOCKED not in html
+
+
 def test_it_locks_the_account_after_five_failures_even_for_the_right_password(client, world):
     for _ in range(5):
         refused = post_login(client, "investigator", "wrong").content.decode()

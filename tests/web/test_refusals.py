@@ -1,5 +1,6 @@
-"""The acts' refusals a browser user meets most are shown in the user's language, while the API
-keeps its English sentence; a refusal the pages do not know is shown as the API gives it."""
+"""The acts' refusals are shown in the user's language, while the API keeps its English sentence:
+the ones a browser user meets most reworded by a pattern, every other one from its template's
+catalogue entry (`core.refusals.say`); a sentence made otherwise is shown as the API gives it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ import re
 
 import pytest
 from django.utils import translation
+from tests.web.i18n import (
+    LANGUAGES,
+    PYTHON_FILES,
+    SRC,
+    catalogue,
+    python_msgids,
+    refusal_problems,
+)
 from tests.web.test_workbench import arrested  # noqa: F401
 
-from icjis.web.refusals import localise_refusal
+from icjis.core.refusals import Conflict, say
+from icjis.web.refusals import localise_field_code, localise_refusal
 
 OPEN = {"article": "205", "part": "1"}
 
@@ -63,6 +73,21 @@ def test_refusals_of_the_browser_flow_are_in_the_users_language(
     text = refusal_on_page(arrest)
     assert arrested["person"] in text, text
     assert english_words(text.replace(arrested["person"], "")) == [], text
+    # A refusal no pattern knows is said from its template's catalogue entry: detaining a
+    # person who takes no part in the case.
+    stranger = investigator.post(
+        f"/cases/{number}/acts/detention.arrest/",
+        {
+            "person": "P-999999",
+            "detained_at": "2020-01-01T10:00",
+            "place": "ул. Токтогула",
+            "grounds": "застигнут при совершении преступления",
+            "idempotency_key": "arrest-3",
+        },
+    )
+    text = refusal_on_page(stranger)
+    expected = catalogue(language)["%(person)s is not a participant of this case; add them first."]
+    assert text == expected["str"] % {"person": "P-999999"}, text
     # The API says the same refusals in English, as before.
     api = as_user("investigator").act("registry.case.open", {"article": "205", "part": 1}, number)
     assert api.status_code == 409
@@ -115,3 +140,110 @@ def test_english_stays_english_and_an_unknown_refusal_is_shown_as_it_is():
             "Это действие возможно только на стадии «Расследование»; дело на стадии «Судебное "
             "разбирательство»."
         )
+
+
+def test_every_refusal_is_made_by_say_with_its_values():
+    """A refusal's sentence comes from `say` (or a name bound to its result), its template a
+    literal the catalogue extracts, filled by exactly the values its placeholders name."""
+    problems = [p for path in PYTHON_FILES for p in refusal_problems(path)]
+    assert problems == []
+
+
+def test_the_refusal_check_finds_an_fstring_and_a_missing_value(tmp_path):
+    source = tmp_path / "module.py"
+    source.write_text(
+        "def f(n):\n"
+        "    raise Conflict(f'Petition {n} is closed.')\n"
+        "    raise Conflict(say('Petition %(n)s is %(state)s.', n=n))\n"
+        "    raise Conflict(say('Petition %(n)s is closed.', n=n))\n"
+        "    raise Invalid(say('No.'), fields={'a': 'gone', 'b': gettext_noop('past'), 'c': '1'})\n"
+    )
+    found = [p.split(": ", 1)[1] for p in refusal_problems(source, root=tmp_path)]
+    assert found == [
+        "Conflict(…) is not made by say()",
+        "say()'s values ['n'] do not fill ['n', 'state']",
+        "the field code 'gone' is not marked",
+    ]
+
+
+def test_the_refusals_templates_are_in_the_catalogue_extraction():
+    assert "Petition %(petition)s is already %(state)s." in python_msgids(
+        SRC / "courts" / "measures.py"
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refusal_from_its_template_is_said_in_the_users_language(language):
+    said = say("Petition %(petition)s is already decided.", petition="PT-000007")
+    assert said == "Petition PT-000007 is already decided."  # the API's sentence
+    assert Conflict(said).as_json()["message"] == "Petition PT-000007 is already decided."
+    entry = catalogue(language)[said.template]["str"]
+    with translation.override(language):
+        shown = localise_refusal(said)
+    assert shown == entry % {"petition": "PT-000007"}
+    assert english_words(shown.replace("PT-000007", "")) == [], shown
+    with translation.override("en"):
+        assert localise_refusal(said) == said
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_value_that_is_a_catalogue_word_or_a_stage_is_translated_and_others_stay(language):
+    from icjis.courts import measure_terms
+
+    template = (
+        "%(measure)s is already in force for this person (one measure at a time, CPC 104(3))."
+    )
+    said = say(template, measure=measure_terms.title("house_arrest"))
+    assert said.startswith("House arrest is already in force")
+    with translation.override(language):
+        shown = localise_refusal(said)
+        house_arrest = translation.gettext("House arrest")
+    assert shown == catalogue(language)[template]["str"] % {"measure": house_arrest}
+    assert english_words(shown) == [], shown
+    # A stage's code among the values is said as the stage's name; any other value as it is.
+    template = "The case is at the stage '%(stage)s'; a verdict ends a trial."
+    with translation.override(language):
+        trial = localise_refusal(say(template, stage="trial"))
+        other = localise_refusal(say(template, stage="X-1"))
+        stage_name = str(translation.gettext("Trial"))
+    assert trial == catalogue(language)[template]["str"] % {"stage": stage_name}
+    assert english_words(trial) == [], trial
+    assert other == catalogue(language)[template]["str"] % {"stage": "X-1"}
+    # A template the catalogue does not hold: the English sentence, its values as given.
+    unknown = say("Cell %(cell)s is full.", cell="A-12")
+    with translation.override(language):
+        assert unknown.localised() == "Cell A-12 is full."
+
+
+def test_a_part_made_by_say_is_said_by_its_own_template():
+    from datetime import date
+
+    from icjis.courts import measure_terms
+
+    span = measure_terms.describe_span(date(2025, 1, 1), date(2026, 2, 4))
+    assert span == "13 months and 3 days"
+    with translation.override("ru"):
+        assert span.localised() == "13 мес. 3 дн."
+    with translation.override("ky"):
+        assert span.localised() == "13 ай 3 күн"
+    assert measure_terms.describe_span(date(2025, 1, 1), date(2025, 2, 2)) == "1 month and 1 day"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_field_code_marked_where_it_is_raised_is_said_in_the_users_language(language):
+    with translation.override(language):
+        beside = localise_field_code("not a court")
+        pin = localise_field_code(
+            say(
+                "The PIN must have exactly %(length)s digits, but "
+                "%(entered)s were entered. Copy it again from the passport "
+                "or ID card.",
+                length=14,
+                entered=13,
+            )
+        )
+        unknown = localise_field_code("a code nobody marked")
+    assert beside == catalogue(language)["not a court"]["str"]
+    assert beside and english_words(beside) == []
+    assert pin and "14" in pin and english_words(pin) == [], pin
+    assert unknown is None

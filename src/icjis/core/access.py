@@ -22,7 +22,7 @@ from icjis.core.models import (
     Event,
     Person,
 )
-from icjis.core.refusals import NotFound
+from icjis.core.refusals import NotFound, say
 from icjis.core.roles import ROLES, SCOPES, widest_scope
 
 PURPOSES = (
@@ -197,7 +197,7 @@ def case_for_act(user: Any, number: str) -> Case:
     sql = _CASE_FOR_ACT.format(columns=_case_columns(), condition=condition)
     found = list(Case.objects.raw(sql, [number, *params]))
     if not found:
-        raise NotFound("No such case, or it is not visible to you.")
+        raise NotFound(say("No such case, or it is not visible to you."))
     return found[0]
 
 
@@ -248,7 +248,7 @@ def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
     if case is None:
         outcome = "denied" if Case.objects.filter(number=number).exists() else "not_found"
         log_read(user, "case", number, purpose, outcome)
-        raise NotFound("No such case, or it is not visible to you.")
+        raise NotFound(say("No such case, or it is not visible to you."))
     log_read(user, "case", number, purpose, "shown")
     return case
 
@@ -281,7 +281,7 @@ def access_person(user: Any, person_id: str, purpose: str = "caseload") -> Perso
     if person is None:
         outcome = "denied" if Person.objects.filter(pk=person_id).exists() else "not_found"
         log_read(user, "person", person_id, purpose, outcome)
-        raise NotFound("No such person, or the person is not visible to you.")
+        raise NotFound(say("No such person, or the person is not visible to you."))
     log_read(user, "person", person_id, purpose, "shown")
     return person
 

@@ -19,12 +19,13 @@ from typing import Any, Literal
 import pydantic
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext_noop
 
 from icjis.core import clock, projections
 from icjis.core.canonical import dumps, iso, sha256_hex
 from icjis.core.ledger import Actor, append, lock_head
 from icjis.core.models import Case, Event, StreamHead
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal, say
 
 Target = Literal["case", "new", "stream"]
 MAX_REACTION_DEPTH = 6
@@ -188,12 +189,12 @@ def acting_role(user: Any, kind: ActKind) -> str:
     for role in user.roles:
         if role in kind.roles:
             return role
-    raise Forbidden(f"Your role does not allow the act {kind.name}.")
+    raise Forbidden(say("Your role does not allow the act %(kind)s.", kind=kind.name))
 
 
 def _validate(kind: ActKind, data: Any) -> pydantic.BaseModel:
     if not isinstance(data, dict):
-        raise Invalid("The act's data must be a JSON object.")
+        raise Invalid(say("The act's data must be a JSON object."))
     try:
         return kind.schema.model_validate(data)
     except pydantic.ValidationError as exc:
@@ -202,7 +203,12 @@ def _validate(kind: ActKind, data: Any) -> pydantic.BaseModel:
             where = ".".join(str(p) for p in err["loc"]) or "data"
             fields.setdefault(where, err["msg"])
         first = next(iter(fields.items()))
-        raise Invalid(f"Check the field '{first[0]}': {first[1]}.", fields=fields) from None
+        # The schema's own words (pydantic's, in English) are a value; a page says the whole
+        # sentence in the reader's language (web.refusals).
+        raise Invalid(
+            say("Check the field '%(field)s': %(problem)s.", field=first[0], problem=first[1]),
+            fields=fields,
+        ) from None
 
 
 def _request_hash(kind: str, case: str | None, data: Any) -> str:
@@ -220,14 +226,23 @@ def perform(
     """Perform one act (and its reactions) in one transaction, or refuse and write nothing."""
     kind = KINDS.get(kind_name)
     if kind is None:
-        raise Invalid(f"There is no act called {kind_name!r}; see /api/v1/acts/catalogue.")
+        raise Invalid(
+            say(
+                "There is no act called %(kind)s; see %(catalogue)s.",
+                kind=repr(kind_name),
+                catalogue="/api/v1/acts/catalogue",
+            )
+        )
     role = acting_role(user, kind)
     parsed = _validate(kind, data)
     if kind.target == "case" and not case:
-        raise Invalid(f"The act {kind.name} needs the case number.", fields={"case": "required"})
+        raise Invalid(
+            say("The act %(kind)s needs the case number.", kind=kind.name),
+            fields={"case": gettext_noop("required")},
+        )
     request_hash = _request_hash(kind.name, case, data)
     if idempotency_key is not None and not (0 < len(idempotency_key) <= 128):
-        raise Invalid("The idempotency key must be 1 to 128 characters.")
+        raise Invalid(say("The idempotency key must be 1 to 128 characters."))
     try:
         with transaction.atomic():
             return _perform_locked(user, kind, role, parsed, case, idempotency_key, request_hash)
@@ -256,7 +271,7 @@ def _replay_receipt(user: Any, key: str, request_hash: str) -> Outcome | None:
     if row is None:
         return None
     if row[0] != request_hash:
-        raise Conflict("This idempotency key was already used for a different act.")
+        raise Conflict(say("This idempotency key was already used for a different act."))
     stored = json.loads(row[1])
     return Outcome(Event.objects.get(pk=row[2]), stored["result"], stored=stored)
 
@@ -342,7 +357,7 @@ def lock_head_existing(stream: str) -> tuple[StreamHead, datetime]:
         cur.execute(sql, [*params, stream])
         row = cur.fetchone()
     if row is None:
-        raise NotFound("No such case, or it is not visible to you.")
+        raise NotFound(say("No such case, or it is not visible to you."))
     head = StreamHead(stream=stream, seq=row[0], hash=row[1])
     head._state.adding = False
     head._state.db = connection.alias

@@ -15,7 +15,7 @@ from icjis.core import projections
 from icjis.core.access import in_visible_cases, scope_of
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import Alert, Case, Event, Unit
-from icjis.core.refusals import Conflict, NotFound
+from icjis.core.refusals import Conflict, NotFound, say
 
 
 def raise_alert(
@@ -100,8 +100,8 @@ def acknowledge(ctx: Context) -> dict[str, Any]:
     alert = alerts_for(ctx.user).filter(pk=ctx.input.alert).first()
     if alert is None:
         if Alert.objects.filter(pk=ctx.input.alert, state="acknowledged").exists():
-            raise Conflict("This alert was already acknowledged.")
-        raise NotFound("No such open alert for you.")
+            raise Conflict(say("This alert was already acknowledged."))
+        raise NotFound(say("No such open alert for you."))
     return ctx.input.model_dump()
 
 

@@ -34,7 +34,7 @@ from icjis.core.models import (
 )
 from icjis.core.numbering import normalise
 from icjis.core.persons import search
-from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal
+from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal, say
 from icjis.core.serialise import case_json, deadline_json, event_json, person_json
 from icjis.core.visibility import (
     deadline_filter,
@@ -147,7 +147,7 @@ class TokenIn(Schema):
 def get_token(request: HttpRequest, body: TokenIn) -> Any:
     """Exchange username, password (and TOTP code) for a bearer token that expires."""
     if len(body.username) > 64 or len(body.password) > 512 or (body.otp and len(body.otp) > 16):
-        raise Invalid("Username, password or code is too long.")
+        raise Invalid(say("Username, password or code is too long."))
     try:
         user = check_credentials(body.username, body.password, body.otp, "api")
     except LoginRefused as exc:
@@ -195,7 +195,7 @@ def perform_act(request: HttpRequest, body: ActIn) -> Any:
     if body.case is not None:
         case = normalise(body.case)
         if case is None:
-            raise NotFound("No such case, or it is not visible to you.")
+            raise NotFound(say("No such case, or it is not visible to you."))
     outcome = acts.perform(
         request.user, body.kind, body.data, case=case, idempotency_key=body.idempotency_key
     )
@@ -208,7 +208,7 @@ def perform_act(request: HttpRequest, body: ActIn) -> Any:
 def _case_number(number: str) -> str:
     found = normalise(number)
     if found is None:
-        raise NotFound("No such case, or it is not visible to you.")
+        raise NotFound(say("No such case, or it is not visible to you."))
     return found
 
 
@@ -285,7 +285,9 @@ def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list
         qs = qs.filter(only)
     if filters.state:
         if filters.state not in ("running", "met", "missed", "suspended", "cancelled", "lapsed"):
-            raise Invalid("state must be running, met, missed, suspended, cancelled or lapsed.")
+            raise Invalid(
+                say("state must be running, met, missed, suspended, cancelled or lapsed.")
+            )
         qs = qs.in_state(filters.state, now)
     if filters.case:
         qs = qs.filter(case_id=normalise(filters.case) or "-")
@@ -302,7 +304,7 @@ def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list
 def search_persons(request: HttpRequest, q: str, limit: int = 20) -> list[dict[str, Any]]:
     """Fuzzy search by name in Cyrillic or Latin, or by PIN, among persons you may see."""
     if len(q) > 200:
-        raise Invalid("The search text is too long.")
+        raise Invalid(say("The search text is too long."))
     found = search(listed_persons(request.user), q, max(1, min(limit, 100)))
     return [{**person_json(p, brief=True), "score": round(score, 1)} for p, score in found]
 
@@ -359,7 +361,7 @@ def audit_access(
 ) -> list[dict[str, Any]]:
     """Who read what, when, why and with what outcome (auditors only)."""
     if not request.user.has_role("auditor"):
-        raise Forbidden("Only auditors may read the access log.")
+        raise Forbidden(say("Only auditors may read the access log."))
     qs = AccessRecord.objects.all()
     if person:
         qs = qs.filter(subject_type="person", subject=person[:64])
@@ -385,7 +387,7 @@ def audit_access(
 def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, Any]:
     """Events in delivery order after a cursor, for the cases the caller may follow."""
     if scope_of(request.user) == "none":
-        raise Forbidden("Your role may not follow the event feed.")
+        raise Forbidden(say("Your role may not follow the event feed."))
     qs = FeedEntry.objects.filter(position__gt=max(0, after)).select_related("event")
     if scope_of(request.user) != "national":
         qs = qs.filter(in_visible_cases(request.user, "case_number"))
@@ -410,7 +412,7 @@ def list_alerts(
     from icjis.core.alerts import alerts_for
 
     if state not in ("open", "acknowledged"):
-        raise Invalid("state must be open or acknowledged.")
+        raise Invalid(say("state must be open or acknowledged."))
     rows = alerts_for(request.user, state).order_by("-raised_at", "id")[: max(1, min(limit, 500))]
     return [
         {
@@ -434,7 +436,7 @@ def outbox_problems(request: HttpRequest) -> list[dict[str, Any]]:
     from icjis.core import outbox
 
     if not request.user.has_role("admin", "auditor"):
-        raise Forbidden("Only administrators and auditors may see delivery problems.")
+        raise Forbidden(say("Only administrators and auditors may see delivery problems."))
     return outbox.problems()
 
 
@@ -473,7 +475,7 @@ def directory(request: HttpRequest, kind: str) -> list[dict[str, Any]]:
             if u.has_role("judge", "appeal_judge", "investigating_judge")
         ]
     if kind not in DIRECTORY_KINDS:
-        raise NotFound(f"There is no directory {kind!r}.")
+        raise NotFound(say("There is no directory %(kind)s.", kind=repr(kind)))
     qs = Unit.objects.select_related("territory").order_by("code")
     kinds = DIRECTORY_KINDS[kind]
     if kinds:

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from icjis.core import clock
 from icjis.core.canonical import sha256_hex
 from icjis.core.models import ApiToken, LoginAttempt, Territory, Unit, User
+from icjis.core.refusals import say
 
 
 def is_locked(username: str) -> bool:
@@ -47,6 +48,9 @@ def totp_ok(user: User, otp: str | None) -> bool:
 
 
 class LoginRefused(Exception):
+    """Why a login is refused: `reason` is made by `core.refusals.say`, so that the login page can
+    say it in the reader's language (the API answers in English)."""
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -61,8 +65,12 @@ def check_credentials(username: str, password: str, otp: str | None, channel: st
             username=username, at=clock.wall(), success=False, channel=channel
         )
         raise LoginRefused(
-            f"This account is locked after {settings.LOCKOUT_FAILURES} failed attempts; "
-            f"try again in {settings.LOCKOUT_WINDOW_MINUTES} minutes or ask an administrator."
+            say(
+                "This account is locked after %(failures)s failed attempts; "
+                "try again in %(minutes)s minutes or ask an administrator.",
+                failures=settings.LOCKOUT_FAILURES,
+                minutes=settings.LOCKOUT_WINDOW_MINUTES,
+            )
         )
     user = User.objects.filter(username=username, is_active=True).first()
     ok = user is not None and user.check_password(password)
@@ -70,10 +78,10 @@ def check_credentials(username: str, password: str, otp: str | None, channel: st
         LoginAttempt.objects.create(
             username=username, at=clock.wall(), success=False, channel=channel
         )
-        raise LoginRefused("A valid one-time code from your authenticator app is required.")
+        raise LoginRefused(say("A valid one-time code from your authenticator app is required."))
     LoginAttempt.objects.create(username=username, at=clock.wall(), success=ok, channel=channel)
     if not ok or user is None:
-        raise LoginRefused("Wrong username or password.")
+        raise LoginRefused(say("Wrong username or password."))
     return user
 
 

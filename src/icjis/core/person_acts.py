@@ -13,7 +13,7 @@ from icjis.core import projections
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import DuplicateFlag, Event, Person
 from icjis.core.persons import PersonInput, prepare_person, project_person
-from icjis.core.refusals import Conflict, NotFound
+from icjis.core.refusals import Conflict, NotFound, say
 
 INDEX_ROLES = ("registrar", "investigator", "unit_head")
 
@@ -86,16 +86,24 @@ def merge_persons(ctx: Context) -> dict[str, Any]:
     person = Person.objects.filter(pk=ctx.input.person).first()
     into = Person.objects.filter(pk=ctx.input.into).first()
     if person is None or into is None:
-        raise NotFound("Both persons must be in the index.")
+        raise NotFound(say("Both persons must be in the index."))
     if person.pk == into.pk:
-        raise Conflict("A person cannot be merged into itself.")
+        raise Conflict(say("A person cannot be merged into itself."))
     if person.merged_into_id:
         raise Conflict(
-            f"{person.pk} is already merged into {person.merged_into_id}; unmerge it first."
+            say(
+                "%(person)s is already merged into %(into)s; unmerge it first.",
+                person=person.pk,
+                into=person.merged_into_id,
+            )
         )
     if into.merged_into_id:
         raise Conflict(
-            f"{into.pk} is itself merged into {into.merged_into_id}; merge into that one."
+            say(
+                "%(person)s is itself merged into %(into)s; merge into that one.",
+                person=into.pk,
+                into=into.merged_into_id,
+            )
         )
     return ctx.input.model_dump()
 
@@ -122,9 +130,9 @@ def unmerge_person(ctx: Context) -> dict[str, Any]:
     """Undoes a merge: the record stands on its own again, its history untouched."""
     person = Person.objects.filter(pk=ctx.input.person).first()
     if person is None:
-        raise NotFound("There is no such person in the index.")
+        raise NotFound(say("There is no such person in the index."))
     if not person.merged_into_id:
-        raise Conflict(f"{person.pk} is not merged into anyone.")
+        raise Conflict(say("%(person)s is not merged into anyone.", person=person.pk))
     return ctx.input.model_dump()
 
 

@@ -16,12 +16,13 @@ from typing import Any, Literal
 import pydantic
 from django.db import connection
 from django.db.models import BooleanField, F, Func, QuerySet, Value
+from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz, process
 
 from icjis.core.models import DuplicateFlag, Person
 from icjis.core.names import DUPLICATE_THRESHOLD, close_names, latin_key, match_key, to_latin
 from icjis.core.pin import PinError, validate_pin
-from icjis.core.refusals import Invalid, NotFound
+from icjis.core.refusals import Invalid, NotFound, say
 
 Name = pydantic.constr(strip_whitespace=True, min_length=1, max_length=100)
 
@@ -57,12 +58,15 @@ def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any
     if isinstance(given, PersonRef):
         person = Person.objects.filter(pk=given.id).first()
         if person is None:
-            raise NotFound(f"There is no person {given.id} in the index.")
+            raise NotFound(say("There is no person %(person)s in the index.", person=given.id))
         while person.merged_into_id:
             person = Person.objects.get(pk=person.merged_into_id)
         return {"id": person.id, "existing": True}
     if given.birth_date and given.birth_date > today:
-        raise Invalid("The birth date lies in the future.", fields={"birth_date": "in the future"})
+        raise Invalid(
+            say("The birth date lies in the future."),
+            fields={"birth_date": gettext_noop("in the future")},
+        )
     pin = None
     if given.pin:
         try:

@@ -16,13 +16,16 @@ A PIN is optional: foreigners and unidentified persons have none, and a person i
 for lacking one. `validate_pin` therefore returns ``""`` for a blank PIN instead of raising.
 
 Refusals are `PinError`, a `ValueError` with a stable ``code`` (for the API body ``{error:
-code, message}`` and for translation), the ``field`` at fault and an English ``message``.
+code, message}`` and for translation), the ``field`` at fault and an English ``message`` made by
+`core.refusals.say`, so that a page can say it in the reader's language.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
+
+from icjis.core.refusals import say
 
 __all__ = [
     "FEMALE",
@@ -41,7 +44,6 @@ MALE = "M"
 EARLIEST_BIRTH_YEAR = 1900
 
 _SEX_BY_DIGIT = {"1": FEMALE, "2": MALE}
-_SEX_WORD = {FEMALE: "female", MALE: "male"}
 _SEX_ALIASES = {"f": FEMALE, "female": FEMALE, "m": MALE, "male": MALE}
 # Values that mean "sex not recorded": the PIN is then not compared with anything.
 _SEX_UNKNOWN = {"", "u", "x", "unknown"}
@@ -85,22 +87,32 @@ def _check_structure(pin: str | None) -> str:
         shown = ", ".join(repr(ch) for ch in dict.fromkeys(bad))
         raise PinError(
             "pin",
-            f"The PIN may contain only the digits 0-9; remove {shown}. "
-            "(A letter O in place of a zero is a common slip.)",
+            say(
+                "The PIN may contain only the digits 0-9; remove %(shown)s. "
+                "(A letter O in place of a zero is a common slip.)",
+                shown=shown,
+            ),
             code="pin_not_digits",
         )
     if len(value) != PIN_LENGTH:
         raise PinError(
             "pin",
-            f"The PIN must have exactly {PIN_LENGTH} digits, but {len(value)} were entered. "
-            "Copy it again from the passport or ID card.",
+            say(
+                "The PIN must have exactly %(length)s digits, but %(entered)s were entered. "
+                "Copy it again from the passport or ID card.",
+                length=PIN_LENGTH,
+                entered=len(value),
+            ),
             code="pin_wrong_length",
         )
     if value[0] not in _SEX_BY_DIGIT:
         raise PinError(
             "pin",
-            f"The PIN must start with 1 (female) or 2 (male), but it starts with {value[0]}. "
-            "Check the first digit.",
+            say(
+                "The PIN must start with 1 (female) or 2 (male), but it starts with %(digit)s. "
+                "Check the first digit.",
+                digit=value[0],
+            ),
             code="pin_bad_sex_digit",
         )
     return value
@@ -115,15 +127,22 @@ def _encoded_date(value: str) -> date:
     except ValueError:
         raise PinError(
             "pin",
-            f"Digits 2-9 of the PIN must be the birth date as DDMMYYYY, but {shown} is not a real "
-            "date. Check the PIN.",
+            say(
+                "Digits 2-9 of the PIN must be the birth date as DDMMYYYY, but %(shown)s is not a "
+                "real date. Check the PIN.",
+                shown=shown,
+            ),
             code="pin_date_impossible",
         ) from None
     if born.year < EARLIEST_BIRTH_YEAR:
         raise PinError(
             "pin",
-            f"Digits 2-9 of the PIN give the birth date {shown}, which is before "
-            f"{EARLIEST_BIRTH_YEAR}. Check the PIN.",
+            say(
+                "Digits 2-9 of the PIN give the birth date %(shown)s, which is before %(year)s. "
+                "Check the PIN.",
+                shown=shown,
+                year=EARLIEST_BIRTH_YEAR,
+            ),
             code="pin_date_impossible",
         )
     return born
@@ -149,7 +168,7 @@ def _sex_code(sex: str | None) -> str | None:
     if code is None:
         raise PinError(
             "sex",
-            f"The sex {sex!r} is not recognised; use F (female) or M (male).",
+            say("The sex %(sex)s is not recognised; use F (female) or M (male).", sex=repr(sex)),
             code="sex_invalid",
         )
     return code
@@ -180,7 +199,10 @@ def validate_pin(
     if born > today:
         raise PinError(
             "pin",
-            f"The PIN gives the birth date {_fmt(born)}, which is in the future. Check the PIN.",
+            say(
+                "The PIN gives the birth date %(born)s, which is in the future. Check the PIN.",
+                born=_fmt(born),
+            ),
             code="pin_date_in_future",
         )
     if birth_date is not None:
@@ -189,17 +211,27 @@ def validate_pin(
         if born != birth_date:
             raise PinError(
                 "pin",
-                f"The PIN gives the birth date {_fmt(born)}, but the birth date entered is "
-                f"{_fmt(birth_date)}. Correct whichever of the two is wrong.",
+                say(
+                    "The PIN gives the birth date %(born)s, but the birth date entered is "
+                    "%(entered)s. Correct whichever of the two is wrong.",
+                    born=_fmt(born),
+                    entered=_fmt(birth_date),
+                ),
                 code="pin_date_mismatch",
             )
     recorded = _sex_code(sex)
     encoded = _SEX_BY_DIGIT[value[0]]
     if recorded is not None and recorded != encoded:
-        raise PinError(
-            "pin",
-            f"The PIN starts with {value[0]}, which means {_SEX_WORD[encoded]}, but the sex "
-            f"entered is {_SEX_WORD[recorded]}. Correct whichever of the two is wrong.",
-            code="pin_sex_mismatch",
-        )
+        # One sentence per way round (first digit 1 is female, 2 male), each said whole.
+        if encoded == FEMALE:
+            message = say(
+                "The PIN starts with 1, which means female, but the sex entered is male. "
+                "Correct whichever of the two is wrong."
+            )
+        else:
+            message = say(
+                "The PIN starts with 2, which means male, but the sex entered is female. "
+                "Correct whichever of the two is wrong."
+            )
+        raise PinError("pin", message, code="pin_sex_mismatch")
     return value

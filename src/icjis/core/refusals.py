@@ -8,6 +8,8 @@ English sentence; a page says it again in the reader's language (`Said.localised
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class Said(str):
     """A refusal's sentence in English, remembering the template it was made from and the values
@@ -16,22 +18,30 @@ class Said(str):
     template: str
     values: dict[str, object]
 
-    def localised(self) -> str:
+    def localised(self, word: Callable[[str], str] | None = None) -> str:
         """The sentence in the active language; in English when the catalogue has no entry for
-        it (gettext gives the template back) or its entry does not fit the values. A value that
-        is itself an entry of the catalogue (a stage, a measure: words marked where they are
-        defined) is said in that language too; any other value (a number, a date, a case's
-        number) as it is."""
+        it (gettext gives the template back) or its entry does not fit the values. A value made
+        by `say` is said in that language by its own template; any other text value is passed
+        through `word` (by default gettext: a value that is itself an entry of the catalogue, a
+        word marked where it is defined, is said in that language too; any other, a number, a
+        date, a case's number, stays as it is)."""
         from django.utils.translation import gettext
 
         translated = gettext(self.template)
         if not self.values:
             return translated
-        values = {k: gettext(v) if isinstance(v, str) and v else v for k, v in self.values.items()}
+        word = word or gettext
+        values = {k: self._localised_value(v, word) for k, v in self.values.items()}
         try:
             return translated % values
         except (KeyError, ValueError, TypeError):
             return str(self)
+
+    @staticmethod
+    def _localised_value(value: object, word: Callable[[str], str]) -> object:
+        if isinstance(value, Said):  # a part said by its own template ("3 months and 2 days")
+            return value.localised(word)
+        return word(value) if isinstance(value, str) and value else value
 
 
 def say(template: str, **values: object) -> Said:

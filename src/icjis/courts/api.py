@@ -19,7 +19,7 @@ from icjis.core.access import access_case, in_visible_cases
 from icjis.core.canonical import iso
 from icjis.core.models import User
 from icjis.core.numbering import normalise
-from icjis.core.refusals import Forbidden, NotFound
+from icjis.core.refusals import Forbidden, NotFound, say
 from icjis.core.visibility import matches, part_for, whole_file
 from icjis.courts import measure_terms as terms
 from icjis.courts import performance, register, verdicts
@@ -60,7 +60,7 @@ def _visible_case(request: HttpRequest, number: str) -> str:
     """The case number, if the caller may see the case (the read is logged); 404 otherwise."""
     found = normalise(number)
     if found is None:
-        raise NotFound("No such case, or it is not visible to you.")
+        raise NotFound(say("No such case, or it is not visible to you."))
     return access_case(request.user, found, "court").number
 
 
@@ -100,9 +100,11 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilter]) -> dict
     detainees read their part of the file (`core.visibility`) and get 403."""
     if not whole_file(request.user):
         raise Forbidden(
-            "Petitions for preventive measures carry the investigation's grounds and are read "
-            "only by those who read the whole case file (investigator, prosecutor, judge, "
-            "counsel); the custody credited against a sentence is in the register of decisions."
+            say(
+                "Petitions for preventive measures carry the investigation's grounds and are read "
+                "only by those who read the whole case file (investigator, prosecutor, judge, "
+                "counsel); the custody credited against a sentence is in the register of decisions."
+            )
         )
     qs = Petition.objects.filter(in_visible_cases(request.user))
     if filters.case:
@@ -124,8 +126,10 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilter]) -> dict[s
     part = part_for(request.user)
     if part is not None and not matches("courts.measure.decide", part.events):
         raise Forbidden(
-            "Preventive measures are not part of what your role reads of a case file; the "
-            "sentence to execute is in the register of decisions."
+            say(
+                "Preventive measures are not part of what your role reads of a case file; the "
+                "sentence to execute is in the register of decisions."
+            )
         )
     today = local_date(clock.now())
     qs = Measure.objects.filter(in_visible_cases(request.user), state="active")
@@ -216,7 +220,7 @@ def get_court_case(request: HttpRequest, court_case: str) -> dict[str, Any]:
     (CPC 29(1), 62-67); 404 when it, or its case, is not visible to the caller."""
     found = CourtCase.objects.filter(pk=court_case).first()
     if found is None:
-        raise NotFound("No such court case, or it is not visible to you.")
+        raise NotFound(say("No such court case, or it is not visible to you."))
     access_case(request.user, found.case_id, "court")
     hearings = list(found.hearings.select_related("court_case").order_by("starts_at", "pk"))
     names = _names({h.judge for h in hearings})
@@ -250,7 +254,7 @@ def court_calendar(
     user = request.user
     if not COURT_STAFF & set(user.roles):
         raise Forbidden(
-            "The court calendar is for court staff; the public list is /public/hearings."
+            say("The court calendar is for court staff; the public list is /public/hearings.")
         )
     day = day or local_date(clock.now())
     hearings = list(

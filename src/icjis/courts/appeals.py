@@ -21,13 +21,14 @@ from typing import Any, Literal
 
 import pydantic
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_noop
 
 from icjis.core import acts, clock
 from icjis.core.access import SYSTEM_USER
 from icjis.core.acts import Context, Reaction, act_kind
 from icjis.core.jobs import periodic
 from icjis.core.models import Case, Event, Unit
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal, Said, say
 from icjis.courts.assignment import redraw
 from icjis.courts.context import case_in
 from icjis.courts.models import Appeal, CourtCase, Verdict, VerdictDefendant
@@ -96,8 +97,12 @@ def court_of(verdict: Verdict) -> Unit:
     court = Unit.objects.select_related("territory").filter(code=verdict.court_id).first()
     if court is None:
         raise Conflict(
-            f"The court {verdict.court_id} of verdict {verdict.id} is not in the register of "
-            "units; the administrator must restore it before the appeal can proceed."
+            say(
+                "The court %(court)s of verdict %(verdict)s is not in the register of units; the "
+                "administrator must restore it before the appeal can proceed.",
+                court=verdict.court_id,
+                verdict=verdict.id,
+            )
         )
     return court
 
@@ -158,43 +163,60 @@ def file_appeal(ctx: Context) -> dict[str, Any]:
     case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None:
-        raise Conflict("There is no verdict in this case to appeal.")
+        raise Conflict(say("There is no verdict in this case to appeal."))
     if verdict.state != "delivered":
         raise Conflict(
-            f"Verdict {verdict.id} entered into force on "
-            f"{local_date(verdict.in_force_at or verdict.delivered_at).isoformat()}; only a "
-            "verdict not yet in force is appealed (CPC 397(1), 398(1))."
+            say(
+                "Verdict %(verdict)s entered into force on %(day)s; only a verdict not yet in "
+                "force is appealed (CPC 397(1), 398(1)).",
+                verdict=verdict.id,
+                day=local_date(verdict.in_force_at or verdict.delivered_at).isoformat(),
+            )
         )
     person = ctx.input.person
     if person is not None and not verdict.defendants.filter(person_id=person).exists():
         raise Invalid(
-            f"{person} is not a defendant of verdict {verdict.id}.",
-            fields={"person": "not a defendant"},
+            say(
+                "%(person)s is not a defendant of verdict %(verdict)s.",
+                person=person,
+                verdict=verdict.id,
+            ),
+            fields={"person": gettext_noop("not a defendant")},
         )
     role = ctx.actor.role
     if role == "lawyer":
         if person is None:
             raise Invalid(
-                "Say which defendant the appeal is for.", fields={"person": "required of counsel"}
+                say("Say which defendant the appeal is for."),
+                fields={"person": gettext_noop("required of counsel")},
             )
         if not represents(case, ctx.user.username, person):
-            raise Forbidden(f"You are not counsel of {person} in this case (CPC 397(2)).")
+            raise Forbidden(
+                say("You are not counsel of %(person)s in this case (CPC 397(2)).", person=person)
+            )
     # The detainee's own term runs from service; the prosecutor's from the verdict (CPC 400(1)).
     window = window_for(verdict, person if role == "lawyer" else None)
     if window.ends_at is not None and ctx.now > window.ends_at:
         raise Conflict(
-            f"The 30-day appeal term against verdict {verdict.id} ended at the end of "
-            f"{day_of(window.ends_at)} (CPC 400(1)); an appeal filed late is not considered "
-            "(CPC 400(3)). If the term was missed for a good reason, petition the court that "
-            "delivered the verdict to restore it (CPC 403)."
+            say(
+                "The 30-day appeal term against verdict %(verdict)s ended at the end of %(day)s "
+                "(CPC 400(1)); an appeal filed late is not considered (CPC 400(3)). If the term "
+                "was missed for a good reason, petition the court that delivered the verdict to "
+                "restore it (CPC 403).",
+                verdict=verdict.id,
+                day=day_of(window.ends_at),
+            )
         )
     twin = Appeal.objects.filter(
         verdict=verdict, state="pending", filed_by=ctx.user.username, person_id=person
     ).first()
     if twin is not None:
         raise Conflict(
-            f"You already filed appeal {twin.id} against this verdict; it awaits the appeal "
-            "court (it may be amended, CPC 405(5))."
+            say(
+                "You already filed appeal %(appeal)s against this verdict; it awaits the appeal "
+                "court (it may be amended, CPC 405(5)).",
+                appeal=twin.id,
+            )
         )
     number = Appeal.objects.filter(case=case).count() + 1
     recorded: dict[str, Any] = {
@@ -218,19 +240,24 @@ def appeal_bench(case: Case, appeal_court: Unit) -> CourtCase | None:
     ).first()
 
 
-def term_still_runs(verdict: Verdict, now: datetime) -> str | None:
+def term_still_runs(verdict: Verdict, now: datetime) -> Said | None:
     """Why the case cannot go up yet: an appeal term still runs (CPC 400(2), 405(2))."""
     closes, unserved = appeal_term_closes(verdict)
     if closes is not None and now > closes:
         return None
-    when = (
-        f"runs until the end of {day_of(closes)}"
-        if closes
-        else f"has not begun for {unserved}, whose copy of the verdict is not served"
-    )
-    return (
-        f"The appeal term against verdict {verdict.id} {when}; the case goes to the appeal court "
-        "only once it has run (CPC 400(2), 405(2))."
+    if closes:
+        return say(
+            "The appeal term against verdict %(verdict)s runs until the end of %(day)s; the case "
+            "goes to the appeal court only once it has run (CPC 400(2), 405(2)).",
+            verdict=verdict.id,
+            day=day_of(closes),
+        )
+    return say(
+        "The appeal term against verdict %(verdict)s has not begun for %(person)s, whose copy of "
+        "the verdict is not served; the case goes to the appeal court only once it has run (CPC "
+        "400(2), 405(2)).",
+        verdict=verdict.id,
+        person=unserved,
     )
 
 
@@ -267,22 +294,32 @@ def send_up(ctx: Context) -> dict[str, Any]:
     case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None or verdict.state != "delivered":
-        raise Conflict("There is no verdict under appeal in this case.")
+        raise Conflict(say("There is no verdict under appeal in this case."))
     pending = sorted(
         Appeal.objects.filter(verdict=verdict, state="pending").values_list("id", flat=True)
     )
     if not pending:
-        raise Conflict(f"No appeal against verdict {verdict.id} awaits the appeal court.")
+        raise Conflict(
+            say(
+                "No appeal against verdict %(verdict)s awaits the appeal court.", verdict=verdict.id
+            )
+        )
     refusal = term_still_runs(verdict, ctx.now)
     if refusal is not None:
         raise Conflict(refusal)
     court = court_of(verdict)
     appeal_court = appeal_court_for(court)
     if appeal_court is None:
-        raise Conflict(f"No appeal court covers the region of {court.code}.")
+        raise Conflict(say("No appeal court covers the region of %(court)s.", court=court.code))
     bench = appeal_bench(case, appeal_court)
     if bench is not None:
-        raise Conflict(f"The case is already before {appeal_court.code} as {bench.pk}.")
+        raise Conflict(
+            say(
+                "The case is already before %(court)s as %(court_case)s.",
+                court=appeal_court.code,
+                court_case=bench.pk,
+            )
+        )
     return {"verdict": verdict.id, "court": appeal_court.code, "appeals": pending}
 
 
@@ -320,6 +357,21 @@ def send_due_appeals() -> int:
 
 
 # --- courts.appeal.decide -------------------------------------------------------------------
+
+
+def already_decided(appeal: Appeal) -> Said:
+    """Why a decided appeal is not decided again, with the outcome it had."""
+    if appeal.outcome == "upheld":
+        return say("Appeal %(appeal)s has already been decided (upheld).", appeal=appeal.id)
+    if appeal.outcome == "modified":
+        return say("Appeal %(appeal)s has already been decided (modified).", appeal=appeal.id)
+    if appeal.outcome == "quashed":
+        return say("Appeal %(appeal)s has already been decided (quashed).", appeal=appeal.id)
+    return say(
+        "Appeal %(appeal)s has already been decided (%(outcome)s).",
+        appeal=appeal.id,
+        outcome=appeal.outcome,
+    )
 
 
 class Replaced(pydantic.BaseModel):
@@ -420,14 +472,21 @@ def _changes(ctx: Context, verdict: Verdict, prosecution_appealed: bool) -> list
             old = _row_for(verdict, change)
         except VerdictDefendant.DoesNotExist:
             raise Invalid(
-                f"Verdict {verdict.id} has no row for {given.person} under that article; name "
-                "the article it changes in replaces.",
-                fields={"changes.replaces": "no such row"},
+                say(
+                    "Verdict %(verdict)s has no row for %(person)s under that article; name the "
+                    "article it changes in replaces.",
+                    verdict=verdict.id,
+                    person=given.person,
+                ),
+                fields={"changes.replaces": gettext_noop("no such row")},
             ) from None
         if not prosecution_appealed and _worse(old, change):
             raise Conflict(
-                f"The change worsens the position of {given.person}; the appeal court may do so "
-                "only on the prosecution's appeal on that ground (CPC 420(3), 422(2)-(3))."
+                say(
+                    "The change worsens the position of %(person)s; the appeal court may do so "
+                    "only on the prosecution's appeal on that ground (CPC 420(3), 422(2)-(3)).",
+                    person=given.person,
+                )
             )
         changes.append(change)
     return changes
@@ -467,26 +526,43 @@ def decide_appeal(ctx: Context) -> dict[str, Any]:
     case, given = case_in(ctx), ctx.input
     appeal = Appeal.objects.filter(pk=given.appeal, case=case).select_related("verdict").first()
     if appeal is None:
-        raise NotFound(f"There is no appeal {given.appeal} in this case.")
+        raise NotFound(say("There is no appeal %(appeal)s in this case.", appeal=given.appeal))
     if appeal.state != "pending":
-        raise Conflict(f"Appeal {appeal.id} has already been decided ({appeal.outcome}).")
+        decided = already_decided(appeal)
+        raise Conflict(decided)
     verdict = appeal.verdict
     court = court_of(verdict)
     appeal_court = appeal_court_for(court)
     if appeal_court is None or ctx.user.unit_id != appeal_court.code:
-        raise Forbidden(
-            f"Appeals against verdicts of {court.code} are decided by the appeal court of its "
-            f"region{f', {appeal_court.code}' if appeal_court else ''} (CPC 410(1))."
-        )
+        if appeal_court is None:
+            elsewhere = say(
+                "Appeals against verdicts of %(court)s are decided by the appeal court of its "
+                "region (CPC 410(1)).",
+                court=court.code,
+            )
+        else:
+            elsewhere = say(
+                "Appeals against verdicts of %(court)s are decided by the appeal court of its "
+                "region, %(appeal_court)s (CPC 410(1)).",
+                court=court.code,
+                appeal_court=appeal_court.code,
+            )
+        raise Forbidden(elsewhere)
     bench = appeal_bench(case, appeal_court)
     if bench is None:
-        raise Conflict(
-            term_still_runs(verdict, ctx.now)
-            or f"The case has not been sent up to {appeal_court.code} yet; the court that "
-            "delivered the verdict sends it once the appeal term has run (CPC 405(2))."
+        not_yet = term_still_runs(verdict, ctx.now) or say(
+            "The case has not been sent up to %(court)s yet; the court that delivered the "
+            "verdict sends it once the appeal term has run (CPC 405(2)).",
+            court=appeal_court.code,
         )
+        raise Conflict(not_yet)
     if ctx.user.username not in {bench.judge, *bench.panel}:
-        raise Forbidden(f"The panel of {bench.pk} decides on this appeal (CPC 410(1)).")
+        raise Forbidden(
+            say(
+                "The panel of %(court_case)s decides on this appeal (CPC 410(1)).",
+                court_case=bench.pk,
+            )
+        )
     pending = Appeal.objects.filter(verdict=verdict, state="pending").exclude(pk=appeal.pk)
     in_force = dict(
         verdict.defendants.filter(in_force_at__isnull=False).values_list("person_id", "in_force_at")
@@ -494,21 +570,31 @@ def decide_appeal(ctx: Context) -> dict[str, Any]:
     if given.outcome == "quashed" and in_force:
         person, at = sorted(in_force.items())[0]
         raise Conflict(
-            f"The verdict entered into force for {person} on {local_date(at).isoformat()}, who "
-            "did not appeal (CPC 426(3)); it cannot be quashed as a whole. Quashing it for the "
-            "appellant alone, with a separate new trial, is not supported here yet: record it "
-            "with the court's registry."
+            say(
+                "The verdict entered into force for %(person)s on %(day)s, who did not appeal "
+                "(CPC 426(3)); it cannot be quashed as a whole. Quashing it for the appellant "
+                "alone, with a separate new trial, is not supported here yet: record it with the "
+                "court's registry.",
+                person=person,
+                day=local_date(at).isoformat(),
+            )
         )
     for change in given.changes or []:
         if change.person in in_force:
             raise Conflict(
-                f"The verdict entered into force for {change.person} on "
-                f"{local_date(in_force[change.person]).isoformat()}, who did not appeal (CPC "
-                "426(3)); the appeal court changes it only for those it hears (409(1))."
+                say(
+                    "The verdict entered into force for %(person)s on %(day)s, who did not appeal "
+                    "(CPC 426(3)); the appeal court changes it only for those it hears (409(1)).",
+                    person=change.person,
+                    day=local_date(in_force[change.person]).isoformat(),
+                )
             )
     if given.outcome == "modified":
         if not given.changes:
-            raise Invalid("A modified verdict needs the changes.", fields={"changes": "required"})
+            raise Invalid(
+                say("A modified verdict needs the changes."),
+                fields={"changes": gettext_noop("required")},
+            )
         appellants = case.details.get("appeals", {})
         prosecution = any(
             appellants.get(a, {}).get("appellant") == "prosecutor"
@@ -516,9 +602,14 @@ def decide_appeal(ctx: Context) -> dict[str, Any]:
         )
         changes = _changes(ctx, verdict, prosecution)
     elif given.changes is not None:
+        nothing = (
+            say("An appeal upheld changes nothing; leave out changes.")
+            if given.outcome == "upheld"
+            else say("An appeal quashed changes nothing; leave out changes.")
+        )
         raise Invalid(
-            f"An appeal {given.outcome} changes nothing; leave out changes.",
-            fields={"changes": "only when modified"},
+            nothing,
+            fields={"changes": gettext_noop("only when modified")},
         )
     else:
         changes = []

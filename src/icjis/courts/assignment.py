@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, Reaction, act_kind
 from icjis.core.models import Case, CaseOfficer, Event, Unit, User
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
 from icjis.courts.context import case_in
 from icjis.courts.draw import (
     ALGORITHM,
@@ -254,12 +254,28 @@ def _court_case_in(ctx: Context, court_case: str) -> CourtCase:
     case_in(ctx)  # refused when the act names no case
     found = CourtCase.objects.filter(pk=court_case, case=ctx.case).select_related("court").first()
     if found is None:
-        raise NotFound(f"There is no court case {court_case} in this case.")
+        raise NotFound(
+            say("There is no court case %(court_case)s in this case.", court_case=court_case)
+        )
     return found
 
 
 def is_closed(court_case: CourtCase) -> bool:
     return court_case.decided_at is not None or court_case.state in CLOSED_STATES
+
+
+def _closed(court_case: CourtCase) -> Said:
+    """The refusal to act in a closed court case, its state named: said whole for the states a
+    verdict leaves it in; any other state is put in as it is recorded."""
+    if court_case.state == "decided":
+        return say("The court case %(court_case)s is closed (decided).", court_case=court_case.pk)
+    if court_case.state == "in_force":
+        return say("The court case %(court_case)s is closed (in_force).", court_case=court_case.pk)
+    return say(
+        "The court case %(court_case)s is closed (%(state)s).",
+        court_case=court_case.pk,
+        state=court_case.state,
+    )
 
 
 class CommitIn(pydantic.BaseModel):
@@ -383,10 +399,16 @@ def draw_judges(ctx: Context) -> dict[str, Any]:
         stream=ctx.stream, seq=data.commit_seq, kind="courts.judge.draw_commit"
     ).first()
     if commit is None or commit.payload.get("commitment") != commitment:
-        raise Conflict("The draw's seed does not match the commitment recorded before it.")
+        raise Conflict(say("The draw's seed does not match the commitment recorded before it."))
     number = JudgeDraw.objects.filter(court_case=court_case).count() + 1
     if data.draw != f"{court_case.pk}#{number}":
-        raise Conflict(f"The draw {data.draw} is out of sequence for {court_case.pk}.")
+        raise Conflict(
+            say(
+                "The draw %(draw)s is out of sequence for %(court_case)s.",
+                draw=data.draw,
+                court_case=court_case.pk,
+            )
+        )
     case_in(ctx)  # refused when the act names no case
     day = local_date(ctx.now)
     gone = set(data.leaving) | set(
@@ -396,15 +418,26 @@ def draw_judges(ctx: Context) -> dict[str, Any]:
     keep = list(dict.fromkeys(keep))  # the presiding judge first, each once
     seats = SEATS[court_case.instance] - len(keep)
     if seats <= 0:
-        raise Conflict(f"The bench of {court_case.pk} is complete; there is no seat to draw.")
+        raise Conflict(
+            say(
+                "The bench of %(court_case)s is complete; there is no seat to draw.",
+                court_case=court_case.pk,
+            )
+        )
     candidates, excluded, settings = candidates_for(court_case, ctx.case, day, keep, data.leaving)
     try:
         chosen = choose(candidates, data.seed, court_case.pk, seats)
     except NoCandidate:
         raise Conflict(
-            f"No other judge of {court_case.court_id} can take {court_case.pk} today "
-            f"({len(candidates)} candidate(s) for {seats} seat(s)); the case must go to another "
-            "court through the higher court (CPC 66(1))."
+            say(
+                "No other judge of %(court)s can take %(court_case)s today "
+                "(%(candidates)s candidate(s) for %(seats)s seat(s)); the case must go to another "
+                "court through the higher court (CPC 66(1)).",
+                court=court_case.court_id,
+                court_case=court_case.pk,
+                candidates=len(candidates),
+                seats=seats,
+            )
         ) from None
     return {
         "draw": data.draw,
@@ -464,11 +497,14 @@ def staff_court_case(ctx: Context, given: str | None) -> CourtCase:
             None,
         )
     if found is None:
-        raise NotFound("This case has no court case in your court.")
+        raise NotFound(say("This case has no court case in your court."))
     if found.court_id != ctx.user.unit_id:
-        raise Forbidden(f"The court case {found.pk} is heard by another court.")
+        raise Forbidden(
+            say("The court case %(court_case)s is heard by another court.", court_case=found.pk)
+        )
     if is_closed(found):
-        raise Conflict(f"The court case {found.pk} is closed ({found.state}).")
+        message = _closed(found)
+        raise Conflict(message)
     return found
 
 
@@ -506,11 +542,21 @@ def recuse_judge(ctx: Context) -> dict[str, Any]:
     me = ctx.user.username
     judge = ctx.input.judge or me
     if me not in bench:
-        raise Forbidden(f"Only a judge sitting in {court_case.pk} records a recusal in it.")
+        raise Forbidden(
+            say(
+                "Only a judge sitting in %(court_case)s records a recusal in it.",
+                court_case=court_case.pk,
+            )
+        )
     if judge not in bench:
-        raise Invalid(f"{judge} does not sit in {court_case.pk}.", fields={"judge": "not on it"})
+        raise Invalid(
+            say("%(judge)s does not sit in %(court_case)s.", judge=judge, court_case=court_case.pk),
+            fields={"judge": gettext_noop("not on it")},
+        )
     if judge != me and len(set(bench)) < 2:
-        raise Forbidden("A challenge to a judge sitting alone is decided by that judge (67(4)).")
+        raise Forbidden(
+            say("A challenge to a judge sitting alone is decided by that judge (67(4)).")
+        )
     return {
         "court_case": court_case.pk,
         "judge": judge,
@@ -547,6 +593,10 @@ def reassign_case(ctx: Context) -> dict[str, Any]:
     president."""
     court_case = staff_court_case(ctx, ctx.input.court_case)
     judge = ctx.input.judge or court_case.judge
-    if not judge or judge not in [court_case.judge, *court_case.panel]:
-        raise Invalid(f"{judge or 'No judge'} does not sit in {court_case.pk}.")
+    if not judge:
+        raise Invalid(say("No judge does not sit in %(court_case)s.", court_case=court_case.pk))
+    if judge not in [court_case.judge, *court_case.panel]:
+        raise Invalid(
+            say("%(judge)s does not sit in %(court_case)s.", judge=judge, court_case=court_case.pk)
+        )
     return {"court_case": court_case.pk, "judge": judge, "reason": ctx.input.reason}

@@ -13,10 +13,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import Event, Unit
-from icjis.core.refusals import Forbidden, Invalid
+from icjis.core.refusals import Forbidden, Invalid, say
 from icjis.courts.assignment import (
     DEFAULT_SPECIALIST_FACTOR,
     JUDGE_ROLE,
@@ -39,9 +40,12 @@ def _court_stream(parsed: Any) -> str:
 def _president_court(ctx: Context, code: str) -> Unit:
     court = Unit.objects.filter(code=code, kind__in=tuple(JUDGE_ROLE)).first()
     if court is None:
-        raise Invalid(f"{code} is not a court.", fields={"court": "not a court"})
+        raise Invalid(
+            say("%(court)s is not a court.", court=code),
+            fields={"court": gettext_noop("not a court")},
+        )
     if ctx.user.unit_id != court.code:
-        raise Forbidden(f"Only the president of {court.code} may do this.")
+        raise Forbidden(say("Only the president of %(court)s may do this.", court=court.code))
     return court
 
 
@@ -82,14 +86,23 @@ def record_leave(ctx: Context) -> dict[str, Any]:
     data = ctx.input
     court = _president_court(ctx, data.court)
     if data.judge not in {u.username for u in court_judges(court)}:
-        raise Invalid(f"{data.judge} is not a judge of {court.code}.", fields={"judge": "unknown"})
+        raise Invalid(
+            say("%(judge)s is not a judge of %(court)s.", judge=data.judge, court=court.code),
+            fields={"judge": gettext_noop("unknown")},
+        )
     today = local_date(ctx.now)
     if data.starts_on < today:
-        raise Invalid("Leave cannot be recorded for past days.", fields={"starts_on": "past"})
+        raise Invalid(
+            say("Leave cannot be recorded for past days."),
+            fields={"starts_on": gettext_noop("past")},
+        )
     if not data.starts_on <= data.ends_on <= data.starts_on + timedelta(days=MAX_LEAVE_DAYS):
         raise Invalid(
-            f"The leave must end on or after its first day and last at most {MAX_LEAVE_DAYS} days.",
-            fields={"ends_on": "out of range"},
+            say(
+                "The leave must end on or after its first day and last at most %(days)s days.",
+                days=MAX_LEAVE_DAYS,
+            ),
+            fields={"ends_on": gettext_noop("out of range")},
         )
     return {
         "court": court.code,
@@ -151,7 +164,10 @@ def set_assignment_settings(ctx: Context) -> dict[str, Any]:
     unknown = sorted(set(data.judges) - known)
     if unknown:
         raise Invalid(
-            f"Not judges of {court.code}: {', '.join(unknown)}.", fields={"judges": "unknown"}
+            say(
+                "Not judges of %(court)s: %(judges)s.", court=court.code, judges=", ".join(unknown)
+            ),
+            fields={"judges": gettext_noop("unknown")},
         )
     effective = default_calendar().add_working_days(local_date(ctx.now), 1)
     return {

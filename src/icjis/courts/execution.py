@@ -17,7 +17,7 @@ import pydantic
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import Case, Event, Unit
-from icjis.core.refusals import Conflict, Forbidden
+from icjis.core.refusals import Conflict, Forbidden, Said, say
 from icjis.courts.context import case_in
 from icjis.courts.models import Verdict
 from icjis.courts.verdicts import case_of, current_verdict
@@ -50,6 +50,47 @@ def executing_unit(court: Unit, kind: str) -> Unit | None:
         if best is None or shared > best[0]:
             best, found = key, unit
     return found if best is not None and best[0] > 0 else None
+
+
+def _no_body(court: str, kind: str) -> Said:
+    """The refusal when no unit near the court executes a kind of sentence: said whole for each
+    kind of `BODY_OF_SENTENCE`; any other kind is put in as it is named."""
+    if kind == "imprisonment":
+        return say(
+            "No body in the region of %(court)s executes imprisonment; the directory of units "
+            "must name one before the verdict can be sent.",
+            court=court,
+        )
+    if kind == "probation":
+        return say(
+            "No body in the region of %(court)s executes probation; the directory of units "
+            "must name one before the verdict can be sent.",
+            court=court,
+        )
+    if kind == "community_work":
+        return say(
+            "No body in the region of %(court)s executes community work; the directory of units "
+            "must name one before the verdict can be sent.",
+            court=court,
+        )
+    if kind == "restriction_of_liberty":
+        return say(
+            "No body in the region of %(court)s executes restriction of liberty; the directory "
+            "of units must name one before the verdict can be sent.",
+            court=court,
+        )
+    if kind == "fine":
+        return say(
+            "No body in the region of %(court)s executes fine; the directory of units "
+            "must name one before the verdict can be sent.",
+            court=court,
+        )
+    return say(
+        "No body in the region of %(court)s executes %(what)s; the directory of units "
+        "must name one before the verdict can be sent.",
+        court=court,
+        what=kind.replace("_", " "),
+    )
 
 
 class ExecuteIn(pydantic.BaseModel):
@@ -94,18 +135,31 @@ def execute_verdict(ctx: Context) -> dict[str, Any]:
     case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None:
-        raise Conflict("There is no verdict in this case to turn to execution.")
+        raise Conflict(say("There is no verdict in this case to turn to execution."))
     if not verdict.defendants.filter(in_force_at__isnull=False).exists():
         raise Conflict(
-            f"Verdict {verdict.id} has not entered into force; it is turned to execution only "
-            "once in force (CPC 426(1)-(4))."
+            say(
+                "Verdict %(verdict)s has not entered into force; it is turned to execution only "
+                "once in force (CPC 426(1)-(4)).",
+                verdict=verdict.id,
+            )
         )
     if ctx.user.unit_id != verdict.court_id:
-        raise Forbidden(f"Verdict {verdict.id} is turned to execution by {verdict.court_id}.")
+        raise Forbidden(
+            say(
+                "Verdict %(verdict)s is turned to execution by %(court)s.",
+                verdict=verdict.id,
+                court=verdict.court_id,
+            )
+        )
     if ctx.actor.role == "judge" and ctx.user.username != verdict.judge:
         raise Forbidden(
-            f"The presiding judge of verdict {verdict.id} or a clerk of {verdict.court_id} turns "
-            "it to execution."
+            say(
+                "The presiding judge of verdict %(verdict)s or a clerk of %(court)s turns "
+                "it to execution.",
+                verdict=verdict.id,
+                court=verdict.court_id,
+            )
         )
     sent = {o["person"] for o in verdict.execution_orders or []}
     court = verdict.court  # the court of the verdict (a protected key: it exists)
@@ -115,11 +169,8 @@ def execute_verdict(ctx: Context) -> dict[str, Any]:
         kind = BODY_OF_SENTENCE.get(row.sentence_kind)
         unit = executing_unit(court, kind) if kind else None
         if unit is None:
-            what = row.sentence_kind.replace("_", " ")
-            raise Conflict(
-                f"No body in the region of {court.code} executes {what}; the directory of units "
-                "must name one before the verdict can be sent."
-            )
+            message = _no_body(court.code, row.sentence_kind)
+            raise Conflict(message)
         sentence: dict[str, Any] = {"kind": row.sentence_kind}
         for key in ("months", "regime", "probation_months"):
             value = getattr(row, key)
@@ -140,17 +191,26 @@ def execute_verdict(ctx: Context) -> dict[str, Any]:
         )
     if not orders and sent:
         raise Conflict(
-            f"Verdict {verdict.id} was already turned to execution for every convict for whom "
-            "it is in force (CPC 426(3)-(4))."
+            say(
+                "Verdict %(verdict)s was already turned to execution for every convict for whom "
+                "it is in force (CPC 426(3)-(4)).",
+                verdict=verdict.id,
+            )
         )
     if not orders and verdict.defendants.exclude(sentence_kind="").exists():
         raise Conflict(
-            f"Verdict {verdict.id} is not yet in force for any convict with a sentence to serve "
-            "(an appeal of theirs awaits the appeal court, CPC 405(1), 426(2)-(3))."
+            say(
+                "Verdict %(verdict)s is not yet in force for any convict with a sentence to serve "
+                "(an appeal of theirs awaits the appeal court, CPC 405(1), 426(2)-(3)).",
+                verdict=verdict.id,
+            )
         )
     if not orders:
         raise Conflict(
-            f"Verdict {verdict.id} imposes no sentence to serve (an acquittal or a conviction "
-            "without punishment); there is nothing to turn to execution."
+            say(
+                "Verdict %(verdict)s imposes no sentence to serve (an acquittal or a conviction "
+                "without punishment); there is nothing to turn to execution.",
+                verdict=verdict.id,
+            )
         )
     return {"verdict": verdict.id, "court": court.code, "orders": orders}

@@ -17,11 +17,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseParticipant, Event
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
 from icjis.courts.assignment import Reason, staff_court_case
 from icjis.courts.context import case_in
 from icjis.courts.models import CourtCase, Hearing
@@ -48,16 +49,24 @@ def _require_bench_or_clerk(ctx: Context, court_case: CourtCase) -> None:
         return
     # A judge of the bench: the presiding judge or, on appeal, a member of the panel (CPC 411).
     if ctx.user.username not in {court_case.judge, *court_case.panel}:
-        raise Forbidden(f"Only the judge of {court_case.pk} or a clerk of the court may do this.")
+        raise Forbidden(
+            say(
+                "Only the judge of %(court_case)s or a clerk of the court may do this.",
+                court_case=court_case.pk,
+            )
+        )
 
 
 def _notice_given(ctx: Context, starts_at: datetime) -> None:
     if starts_at < ctx.now + NOTICE:
         earliest = _at(ctx.now + NOTICE + timedelta(minutes=1))
         raise Invalid(
-            "The parties must be told at least 5 days before the hearing (CPC 280(6)); the "
-            f"earliest time is {iso(earliest)}.",
-            fields={"starts_at": "less than 5 days ahead"},
+            say(
+                "The parties must be told at least 5 days before the hearing (CPC 280(6)); the "
+                "earliest time is %(earliest)s.",
+                earliest=iso(earliest),
+            ),
+            fields={"starts_at": gettext_noop("less than 5 days ahead")},
         )
 
 
@@ -75,8 +84,13 @@ def _room_free(court_case: CourtCase, room: str, starts_at: datetime, hearing: s
     )
     if clash is not None:
         raise Conflict(
-            f"Room {room} is taken by hearing {clash.pk} at {iso(clash.starts_at)}; choose another "
-            "room or time."
+            say(
+                "Room %(room)s is taken by hearing %(hearing)s at %(at)s; choose another "
+                "room or time.",
+                room=room,
+                hearing=clash.pk,
+                at=iso(clash.starts_at),
+            )
         )
 
 
@@ -99,6 +113,31 @@ def report_mandatory_for(case: Case) -> dict[str, str]:
         elif person.sex == "F":
             found[person.pk] = "a woman"
     return found
+
+
+def _report_mandatory(mandatory: dict[str, str]) -> Said:
+    """The refusal when the judge declines a report the law makes mandatory (CPC 280(4)): said
+    whole for one accused; for several, each "person is a child/woman" is put in as it stands."""
+    if len(mandatory) == 1:
+        [(person, why)] = mandatory.items()
+        if why == "a child":
+            return say(
+                "A pre-sentence probation report is mandatory here (%(person)s is a child): the "
+                "court must order it (CPC 280(4)); set probation_report to true or leave it out.",
+                person=person,
+            )
+        if why == "a woman":
+            return say(
+                "A pre-sentence probation report is mandatory here (%(person)s is a woman): the "
+                "court must order it (CPC 280(4)); set probation_report to true or leave it out.",
+                person=person,
+            )
+    who = "; ".join(f"{p} is {why}" for p, why in mandatory.items())
+    return say(
+        "A pre-sentence probation report is mandatory here (%(who)s): the court must order it "
+        "(CPC 280(4)); set probation_report to true or leave it out.",
+        who=who,
+    )
 
 
 def trial_start_limit(court_case: CourtCase, ordered_at: datetime) -> datetime:
@@ -160,7 +199,9 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
     court_case = staff_court_case(ctx, ctx.input.court_case)
     _require_bench_or_clerk(ctx, court_case)
     if not court_case.judge:
-        raise Conflict(f"No judge has been drawn for {court_case.pk} yet.")
+        raise Conflict(
+            say("No judge has been drawn for %(court_case)s yet.", court_case=court_case.pk)
+        )
     starts_at = _at(ctx.input.starts_at)
     _notice_given(ctx, starts_at)
     count = Hearing.objects.filter(court_case=court_case).count()
@@ -170,8 +211,12 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
         if starts_at >= limit:
             days = TRIAL_START_DAYS_JURY if court_case.jury else TRIAL_START_DAYS
             raise Invalid(
-                f"The trial must begin within {days} days of the order setting it down (CPC "
-                f"283(1)): the first hearing must start before {iso(limit)}.",
+                say(
+                    "The trial must begin within %(days)s days of the order setting it down (CPC "
+                    "283(1)): the first hearing must start before %(limit)s.",
+                    days=days,
+                    limit=iso(limit),
+                ),
                 fields={"starts_at": f"more than {days} days after the order"},
             )
     _room_free(court_case, ctx.input.room, starts_at)
@@ -181,11 +226,10 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
         case_in(ctx)  # refused when the act names no case
         mandatory = report_mandatory_for(ctx.case)
         if mandatory and ctx.input.probation_report is False:
-            who = "; ".join(f"{p} is {why}" for p, why in mandatory.items())
+            message = _report_mandatory(mandatory)
             raise Invalid(
-                f"A pre-sentence probation report is mandatory here ({who}): the court must "
-                "order it (CPC 280(4)); set probation_report to true or leave it out.",
-                fields={"probation_report": "mandatory for a child or a woman"},
+                message,
+                fields={"probation_report": gettext_noop("mandatory for a child or a woman")},
             )
         if mandatory and ctx.input.probation_report is None:
             # Ordered once, with the decision setting the case down for trial (280(4)).
@@ -230,7 +274,7 @@ def _hearing_in(ctx: Context, hearing: str) -> Hearing:
         .first()
     )
     if found is None:
-        raise NotFound(f"There is no hearing {hearing} in this case.")
+        raise NotFound(say("There is no hearing %(hearing)s in this case.", hearing=hearing))
     return found
 
 
@@ -262,7 +306,7 @@ def postpone_hearing(ctx: Context) -> dict[str, Any]:
     court_case = staff_court_case(ctx, hearing.court_case_id)
     _require_bench_or_clerk(ctx, court_case)
     if hearing.state != "scheduled":
-        raise Conflict(f"The hearing {hearing.pk} has already been held.")
+        raise Conflict(say("The hearing %(hearing)s has already been held.", hearing=hearing.pk))
     starts_at = _at(ctx.input.starts_at)
     _notice_given(ctx, starts_at)
     room = ctx.input.room or hearing.room
@@ -306,11 +350,24 @@ def open_trial(ctx: Context) -> dict[str, Any]:
     hearing = _hearing_in(ctx, ctx.input.hearing)
     court_case = staff_court_case(ctx, hearing.court_case_id)
     if ctx.user.username != court_case.judge:
-        raise Forbidden(f"Only the presiding judge of {court_case.pk} opens the trial.")
+        raise Forbidden(
+            say(
+                "Only the presiding judge of %(court_case)s opens the trial.",
+                court_case=court_case.pk,
+            )
+        )
     if court_case.state == "in_trial":
-        raise Conflict(f"The trial of {court_case.pk} has already begun.")
+        raise Conflict(
+            say("The trial of %(court_case)s has already begun.", court_case=court_case.pk)
+        )
     if hearing.state != "scheduled":
-        raise Conflict(f"The hearing {hearing.pk} has already been held.")
+        raise Conflict(say("The hearing %(hearing)s has already been held.", hearing=hearing.pk))
     if ctx.now < hearing.starts_at - OPEN_EARLY:
-        raise Conflict(f"The hearing {hearing.pk} is set for {iso(hearing.starts_at)}.")
+        raise Conflict(
+            say(
+                "The hearing %(hearing)s is set for %(at)s.",
+                hearing=hearing.pk,
+                at=iso(hearing.starts_at),
+            )
+        )
     return {"court_case": court_case.pk, "hearing": hearing.pk}

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core import numbering
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.models import Case, CaseUnit, Event, NumberCounter, Unit
-from icjis.core.refusals import Conflict, Invalid
+from icjis.core.refusals import Conflict, Invalid, say
 from icjis.courts.assignment import SEATS, is_closed, redraw
 from icjis.courts.context import case_in
 from icjis.courts.models import CourtCase
@@ -44,7 +45,9 @@ def take_court_number(court: Unit, year: int) -> tuple[str, int]:
     counter = NumberCounter.objects.select_for_update().get(unit=court, year=year)
     seq = counter.last + 1
     if seq > 999_999:
-        raise Conflict(f"{court.code} has used every court number of {year}.")
+        raise Conflict(
+            say("%(court)s has used every court number of %(year)s.", court=court.code, year=year)
+        )
     return court_number(court.code, year, seq), seq
 
 
@@ -85,16 +88,24 @@ def _register(ctx: Context, kind: str) -> dict[str, Any]:
     case = case_in(ctx)
     court = Unit.objects.filter(code=ctx.input.court, kind=kind).first()
     if court is None:
-        what = "a court of first instance" if kind == "court" else "an appeal court"
-        raise Invalid(f"{ctx.input.court} is not {what}.", fields={"court": "not such a court"})
+        if kind == "court":
+            message = say("%(court)s is not a court of first instance.", court=ctx.input.court)
+        else:
+            message = say("%(court)s is not an appeal court.", court=ctx.input.court)
+        raise Invalid(message, fields={"court": gettext_noop("not such a court")})
     instance = INSTANCE[kind]
     if instance == "first" and (case.stage != "trial" or case.court_id != court.code):
-        raise Conflict(f"The case has not been sent to {court.code} for trial.")
+        raise Conflict(say("The case has not been sent to %(court)s for trial.", court=court.code))
     open_here = [
         c for c in CourtCase.objects.filter(case=case, instance=instance) if not is_closed(c)
     ]
     if open_here:
-        raise Conflict(f"The case is already before the court as {open_here[0].pk}.")
+        raise Conflict(
+            say(
+                "The case is already before the court as %(court_case)s.",
+                court_case=open_here[0].pk,
+            )
+        )
     year = local_date(ctx.now).year
     number, seq = take_court_number(court, year)
     return {

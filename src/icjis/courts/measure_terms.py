@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from icjis.core.refusals import Conflict
+from django.utils.translation import gettext_noop
+
+from icjis.core.refusals import Conflict, Said, say
 from icjis.legal.counting import Duration, add_months, before, due_at, end_of_day, last_day_of
 
 MAX_MONTHS_AT_A_TIME = 2  # CPC 115(1)
@@ -16,18 +18,32 @@ CUSTODY_CAP_MONTHS = 12  # CPC 115(11)
 EXTENSION_LEAD = Duration(5, "d")  # CPC 115(3), 266(8)
 APPEAL_DAYS = 5  # CPC 106(7), 115(8), 266(10)
 
+# Marked for the catalogue: a refusal names the measure by one of these (`core.refusals.say`),
+# and a page says it in the reader's language.
 LABELS = {
-    "undertaking": "the undertaking not to leave",
-    "electronic_monitoring": "electronic monitoring",
-    "bail": "bail",
-    "house_arrest": "house arrest",
-    "custody": "custody",
+    "undertaking": gettext_noop("the undertaking not to leave"),
+    "electronic_monitoring": gettext_noop("electronic monitoring"),
+    "bail": gettext_noop("bail"),
+    "house_arrest": gettext_noop("house arrest"),
+    "custody": gettext_noop("custody"),
+}
+TITLES = {
+    "undertaking": gettext_noop("The undertaking not to leave"),
+    "electronic_monitoring": gettext_noop("Electronic monitoring"),
+    "bail": gettext_noop("Bail"),
+    "house_arrest": gettext_noop("House arrest"),
+    "custody": gettext_noop("Custody"),
 }
 
 
 def label(measure: str) -> str:
     """The measure's name in a sentence."""
     return LABELS.get(measure, measure.replace("_", " "))
+
+
+def title(measure: str) -> str:
+    """The measure's name at the start of a sentence (`label`, capitalised)."""
+    return TITLES.get(measure, label(measure).capitalize())
 
 
 def ends_at(until: date) -> datetime:
@@ -65,13 +81,14 @@ def months_and_days(start: date, end: date) -> tuple[int, int]:
     return months, (end - add_months(start, months)).days
 
 
-def describe_span(start: date, end: date) -> str:
-    """'14 months' or '12 months and 3 days'."""
+def describe_span(start: date, end: date) -> Said:
+    """'14 months' or '12 months and 3 days', made of parts a page says in its language."""
     months, days = months_and_days(start, end)
-    text = f"{months} month{'s' if months != 1 else ''}"
-    if days:
-        text += f" and {days} day{'s' if days != 1 else ''}"
-    return text
+    whole = say("%(n)s month", n=months) if months == 1 else say("%(n)s months", n=months)
+    if not days:
+        return whole
+    rest = say("%(n)s day", n=days) if days == 1 else say("%(n)s days", n=days)
+    return say("%(months)s and %(days)s", months=whole, days=rest)
 
 
 def appeal_due(decided_at: datetime) -> datetime:
@@ -99,24 +116,48 @@ def refuse_beyond_cap(measure: str, anchor: date, until: date, in_court: bool) -
     last = cap_day(anchor)
     if until <= last:
         return
-    what = label(measure)
     span = describe_span(anchor, until)
+    since, latest = anchor.isoformat(), last.isoformat()
     if not in_court:
         raise Conflict(
-            f"Custody in this case would reach {span}; the law allows at most "
-            f"{CUSTODY_CAP_MONTHS} (CPC 115(11)). Custody counted from {anchor.isoformat()} may "
-            f"last until {last.isoformat()} at the latest; beyond that the measure must be "
-            "changed to another one."
+            say(
+                "Custody in this case would reach %(span)s; the law allows at most %(cap)s "
+                "(CPC 115(11)). Custody counted from %(since)s may last until %(latest)s at the "
+                "latest; beyond that the measure must be changed to another one.",
+                span=span,
+                cap=CUSTODY_CAP_MONTHS,
+                since=since,
+                latest=latest,
+            )
         )
-    after = (
-        "the accused must then be released at once (CPC 303(4)) or another measure ordered"
-        if measure == "custody"
-        else "another measure must then be ordered"
-    )
+    if measure == "custody":
+        raise Conflict(
+            say(
+                "Custody during the trial would reach %(span)s; the law allows extensions of at "
+                "most %(step)s months at a time and no more than %(cap)s months in total during "
+                "the trial (CPC 303(3)-(4)), which runs from the day the case reached the court "
+                "until the verdict is turned to execution (303(1)). Counted from %(since)s, it "
+                "may last until %(latest)s at the latest; the accused must then be released at "
+                "once (CPC 303(4)) or another measure ordered.",
+                span=span,
+                step=MAX_MONTHS_AT_A_TIME,
+                cap=CUSTODY_CAP_MONTHS,
+                since=since,
+                latest=latest,
+            )
+        )
     raise Conflict(
-        f"{what.capitalize()} during the trial would reach {span}; the law allows extensions of "
-        f"at most {MAX_MONTHS_AT_A_TIME} months at a time and no more than {CUSTODY_CAP_MONTHS} "
-        "months in total during the trial (CPC 303(3)-(4)), which runs from the day the case "
-        "reached the court until the verdict is turned to execution (303(1)). Counted from "
-        f"{anchor.isoformat()}, it may last until {last.isoformat()} at the latest; {after}."
+        say(
+            "%(measure)s during the trial would reach %(span)s; the law allows extensions of at "
+            "most %(step)s months at a time and no more than %(cap)s months in total during the "
+            "trial (CPC 303(3)-(4)), which runs from the day the case reached the court until "
+            "the verdict is turned to execution (303(1)). Counted from %(since)s, it may last "
+            "until %(latest)s at the latest; another measure must then be ordered.",
+            measure=title(measure),
+            span=span,
+            step=MAX_MONTHS_AT_A_TIME,
+            cap=CUSTODY_CAP_MONTHS,
+            since=since,
+            latest=latest,
+        )
     )

@@ -21,12 +21,13 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Event
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
 from icjis.courts import measure_terms as terms
 from icjis.courts import trial_custody
 from icjis.courts.appeals import represents
@@ -55,15 +56,21 @@ def _case_of(event: Event) -> Case:
 def _require_pre_trial(case: Case) -> None:
     if case.stage not in PRE_TRIAL:
         raise Conflict(
-            f"The case is at the stage '{case.stage}'; the investigating judge rules on measures "
-            "only before the case goes to trial (during the trial the court does, CPC 114(11))."
+            say(
+                "The case is at the stage '%(stage)s'; the investigating judge rules on measures "
+                "only before the case goes to trial (during the trial the court does, CPC "
+                "114(11)).",
+                stage=case.stage,
+            )
         )
 
 
 def _petition_in(ctx: Context) -> Petition:
     found = Petition.objects.filter(pk=ctx.input.petition, case=case_in(ctx)).first()
     if found is None:
-        raise NotFound(f"There is no petition {ctx.input.petition} in this case.")
+        raise NotFound(
+            say("There is no petition %(petition)s in this case.", petition=ctx.input.petition)
+        )
     return found
 
 
@@ -146,52 +153,71 @@ def petition_measure(ctx: Context) -> dict[str, Any]:
     if not CaseOfficer.objects.filter(
         case=case, role="investigator", username=ctx.user.username
     ).exists():
-        raise Forbidden("Only the investigator in charge of the case may petition the judge.")
+        raise Forbidden(say("Only the investigator in charge of the case may petition the judge."))
     if not CaseParticipant.objects.filter(
         case=case, person_id=data.person, role__in=("suspect", "accused")
     ).exists():
         raise Invalid(
-            f"{data.person} is not a suspect or accused in this case; a preventive measure is "
-            "applied only to them (CPC 104(1)).",
-            fields={"person": "not a suspect or accused in this case"},
+            say(
+                "%(person)s is not a suspect or accused in this case; a preventive measure is "
+                "applied only to them (CPC 104(1)).",
+                person=data.person,
+            ),
+            fields={"person": gettext_noop("not a suspect or accused in this case")},
         )
     if data.measure in TERMED_MEASURES:
         if data.months is None or data.months > terms.MAX_MONTHS_AT_A_TIME:
             raise Invalid(
-                f"{terms.label(data.measure).capitalize()} is ordered for at most "
-                f"{terms.MAX_MONTHS_AT_A_TIME} months at a time (CPC 115(1)); ask for 1 or 2.",
-                fields={"months": "1 or 2"},
+                say(
+                    "%(measure)s is ordered for at most %(months)s months at a time (CPC "
+                    "115(1)); ask for 1 or 2.",
+                    measure=terms.title(data.measure),
+                    months=terms.MAX_MONTHS_AT_A_TIME,
+                ),
+                fields={"months": gettext_noop("1 or 2")},
             )
     elif data.months is not None:
         raise Invalid(
-            f"{terms.label(data.measure).capitalize()} is not ordered for a term; leave out "
-            "months.",
-            fields={"months": "not for this measure"},
+            say(
+                "%(measure)s is not ordered for a term; leave out months.",
+                measure=terms.title(data.measure),
+            ),
+            fields={"months": gettext_noop("not for this measure")},
         )
     pending = Petition.objects.filter(
         case=case, person_id=data.person, state__in=("submitted", "consented")
     ).first()
     if pending is not None:
         raise Conflict(
-            f"Petition {pending.id} for this person still awaits the judge's ruling; wait for it "
-            "before petitioning again."
+            say(
+                "Petition %(petition)s for this person still awaits the judge's ruling; wait for "
+                "it before petitioning again.",
+                petition=pending.id,
+            )
         )
     active = active_measure(case, data.person)
     extends: Measure | None = None
     if active is not None and active.measure == data.measure:
         if active.until is None:
             raise Conflict(
-                f"{terms.label(data.measure).capitalize()} is already in force for this person "
-                "(one measure at a time, CPC 104(3))."
+                say(
+                    "%(measure)s is already in force for this person (one measure at a time, "
+                    "CPC 104(3)).",
+                    measure=terms.title(data.measure),
+                )
             )
         if ctx.now <= terms.ends_at(active.until):
             latest = terms.latest_extension_petition(active.until)
             if ctx.now > latest:
                 raise Conflict(
-                    f"Too late to petition for an extension: {terms.label(active.measure)} ends "
-                    f"on {active.until.isoformat()} and the petition had to reach the court at "
-                    f"least 5 days before, by the end of {terms.last_day(latest).isoformat()} "
-                    "(CPC 115(3), 266(8))."
+                    say(
+                        "Too late to petition for an extension: %(measure)s ends on %(until)s and "
+                        "the petition had to reach the court at least 5 days before, by the end "
+                        "of %(latest)s (CPC 115(3), 266(8)).",
+                        measure=terms.label(active.measure),
+                        until=active.until.isoformat(),
+                        latest=terms.last_day(latest).isoformat(),
+                    )
                 )
             extends = active
     if data.measure == "custody" and data.months is not None:
@@ -249,8 +275,18 @@ def consent_to_petition(ctx: Context) -> dict[str, Any]:
     extending house arrest or custody, only once it is given (CPC 106(3), 115(2))."""
     _require_pre_trial(case_in(ctx))
     found = _petition_in(ctx)
+    if found.state == "consented":
+        raise Conflict(say("Petition %(petition)s is already consented.", petition=found.id))
+    if found.state == "decided":
+        raise Conflict(say("Petition %(petition)s is already decided.", petition=found.id))
     if found.state != "submitted":
-        raise Conflict(f"Petition {found.id} is already {found.state}.")
+        raise Conflict(
+            say(
+                "Petition %(petition)s is already %(state)s.",
+                petition=found.id,
+                state=found.state,
+            )
+        )
     return {"petition": found.id, "person": found.person_id, "measure": found.measure}
 
 
@@ -347,24 +383,31 @@ def _term_until(ctx: Context, found: Petition, ordered: str, base: date, extends
     limit = terms.longest_term(base)
     asked = terms.longest_term(base, found.months or terms.MAX_MONTHS_AT_A_TIME)
     until = ctx.input.until or asked
-    what = terms.label(ordered).capitalize()
     if until > limit:
         raise Invalid(
-            f"{what} is ordered for at most {terms.MAX_MONTHS_AT_A_TIME} months at a time "
-            f"(CPC 115(1)): counted from {base.isoformat()}, until may be {limit.isoformat()} "
-            "at the latest.",
+            say(
+                "%(measure)s is ordered for at most %(months)s months at a time (CPC 115(1)): "
+                "counted from %(base)s, until may be %(limit)s at the latest.",
+                measure=terms.title(ordered),
+                months=terms.MAX_MONTHS_AT_A_TIME,
+                base=base.isoformat(),
+                limit=limit.isoformat(),
+            ),
             fields={"until": f"at most {limit.isoformat()}"},
         )
     if until > asked:
         raise Invalid(
-            f"The petition asked for {found.months} month(s): until may be {asked.isoformat()} "
-            "at the latest.",
+            say(
+                "The petition asked for %(months)s month(s): until may be %(asked)s at the latest.",
+                months=found.months,
+                asked=asked.isoformat(),
+            ),
             fields={"until": f"at most {asked.isoformat()}"},
         )
     if until <= (base if extends else today):
         raise Invalid(
-            f"until must be after {(base if extends else today).isoformat()}.",
-            fields={"until": "too early"},
+            say("until must be after %(day)s.", day=(base if extends else today).isoformat()),
+            fields={"until": gettext_noop("too early")},
         )
     return until
 
@@ -398,24 +441,31 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
     _require_pre_trial(case)
     if data.petition is None:
         raise Invalid(
-            "Name the petition the ruling answers (CPC 266).", fields={"petition": "required"}
+            say("Name the petition the ruling answers (CPC 266)."),
+            fields={"petition": gettext_noop("required")},
         )
     given = [f for f in ("person", "motion", "grounds") if getattr(data, f) is not None]
     if given:
         raise Invalid(
-            "Before the trial the investigating judge rules on the investigator's petition, "
-            "which names the person and the grounds; leave out "
-            f"{', '.join(given)}.",
+            say(
+                "Before the trial the investigating judge rules on the investigator's petition, "
+                "which names the person and the grounds; leave out %(fields)s.",
+                fields=", ".join(given),
+            ),
             fields={f: "only during the trial" for f in given},
         )
     found = _petition_in(ctx)
     if found.state == "decided":
-        raise Conflict(f"Petition {found.id} has already been ruled on.")
+        raise Conflict(say("Petition %(petition)s has already been ruled on.", petition=found.id))
     needs_consent = found.measure in CONSENT_NEEDED or found.kind == "extension"
     if needs_consent and found.state != "consented":
         raise Conflict(
-            f"Petition {found.id} for {terms.label(found.measure)} needs the prosecutor's consent "
-            "before the judge may rule on it (CPC 106(3), 115(2))."
+            say(
+                "Petition %(petition)s for %(measure)s needs the prosecutor's consent before the "
+                "judge may rule on it (CPC 106(3), 115(2)).",
+                petition=found.id,
+                measure=terms.label(found.measure),
+            )
         )
     recorded: dict[str, Any] = {
         "petition": found.id,
@@ -428,19 +478,27 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
     if not data.granted:
         if data.measure not in (None, found.measure):
             raise Invalid(
-                "To order another measure instead, set granted to true with that measure "
-                "(CPC 266(5)(2)).",
-                fields={"measure": "only with granted"},
+                say(
+                    "To order another measure instead, set granted to true with that measure "
+                    "(CPC 266(5)(2))."
+                ),
+                fields={"measure": gettext_noop("only with granted")},
             )
         if data.until is not None:
-            raise Invalid("A refusal orders no term; leave out until.", fields={"until": "none"})
+            raise Invalid(
+                say("A refusal orders no term; leave out until."),
+                fields={"until": gettext_noop("none")},
+            )
         return {**recorded, "measure": found.measure}
     ordered = data.measure or found.measure
     if MEASURES.index(ordered) > MEASURES.index(found.measure):
         raise Invalid(
-            f"The petition asks for {terms.label(found.measure)}; the judge may order it or a "
-            "milder measure, not a stricter one (CPC 266(5)(2), (8)(2)).",
-            fields={"measure": "stricter than asked"},
+            say(
+                "The petition asks for %(measure)s; the judge may order it or a milder measure, "
+                "not a stricter one (CPC 266(5)(2), (8)(2)).",
+                measure=terms.label(found.measure),
+            ),
+            fields={"measure": gettext_noop("stricter than asked")},
         )
     active = active_measure(case, found.person_id)
     extends = found.kind == "extension" and ordered == found.measure
@@ -453,8 +511,11 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
             or ctx.now > terms.ends_at(active.until)
         ):
             raise Conflict(
-                f"The {terms.label(found.measure)} this petition would extend is no longer in "
-                "force; it cannot be extended (CPC 115(2)) — a new petition is needed."
+                say(
+                    "The %(measure)s this petition would extend is no longer in force; it cannot "
+                    "be extended (CPC 115(2)) — a new petition is needed.",
+                    measure=terms.label(found.measure),
+                )
             )
         base = active.until
     else:
@@ -480,8 +541,11 @@ def decide_petition(ctx: Context) -> dict[str, Any]:
             terms.refuse_beyond_cap("custody", local_date(anchor), until, in_court=False)
     elif data.until is not None:
         raise Invalid(
-            f"{terms.label(ordered).capitalize()} is not ordered for a term; leave out until.",
-            fields={"until": "not for this measure"},
+            say(
+                "%(measure)s is not ordered for a term; leave out until.",
+                measure=terms.title(ordered),
+            ),
+            fields={"until": gettext_noop("not for this measure")},
         )
     if extends and active is not None:
         recorded["extends"] = active.petition_id
@@ -529,26 +593,46 @@ def appeal_ruling(ctx: Context) -> dict[str, Any]:
     found = _petition_in(ctx)
     if found.state != "decided" or found.decided_at is None:
         raise Conflict(
-            f"Petition {found.id} has not been ruled on yet; there is nothing to appeal."
+            say(
+                "Petition %(petition)s has not been ruled on yet; there is nothing to appeal.",
+                petition=found.id,
+            )
         )
     if ctx.actor.role == "lawyer":
         if not represents(case_in(ctx), ctx.user.username, found.person_id):
             raise Forbidden(
-                f"You are not counsel of {found.person_id} in this case: defence counsel appeals "
-                "a ruling on the measure of the person they defend (CPC 106(7), 115(8)); an "
-                "accepted legal-aid appointment or chosen counsel is needed."
+                say(
+                    "You are not counsel of %(person)s in this case: defence counsel appeals a "
+                    "ruling on the measure of the person they defend (CPC 106(7), 115(8)); an "
+                    "accepted legal-aid appointment or chosen counsel is needed.",
+                    person=found.person_id,
+                )
             )
-    if trial_custody.is_trial_ruling(found):
-        days, basis = trial_custody.TRIAL_APPEAL_DAYS, "CPC 401(3)-(4)"
+    at_trial = trial_custody.is_trial_ruling(found)
+    if at_trial:
+        days = trial_custody.TRIAL_APPEAL_DAYS
         due = due_at(found.decided_at, days, "d", shift=True)
     else:
-        days, basis = terms.APPEAL_DAYS, "CPC 106(7), 115(8), 266(10)"
+        days = terms.APPEAL_DAYS
         due = terms.appeal_due(found.decided_at)
     if ctx.now > due:
-        raise Conflict(
-            f"The {days}-day appeal term against the ruling {found.id} ended at the end of "
-            f"{terms.last_day(due).isoformat()} ({basis})."
-        )
+        if at_trial:
+            message = say(
+                "The %(days)s-day appeal term against the ruling %(petition)s ended at the end "
+                "of %(day)s (CPC 401(3)-(4)).",
+                days=days,
+                petition=found.id,
+                day=terms.last_day(due).isoformat(),
+            )
+        else:
+            message = say(
+                "The %(days)s-day appeal term against the ruling %(petition)s ended at the end "
+                "of %(day)s (CPC 106(7), 115(8), 266(10)).",
+                days=days,
+                petition=found.id,
+                day=terms.last_day(due).isoformat(),
+            )
+        raise Conflict(message)
     return {"petition": found.id, "person": found.person_id, "grounds": ctx.input.grounds}
 
 

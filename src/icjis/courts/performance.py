@@ -18,7 +18,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from icjis.core import clock
 from icjis.core.models import User
-from icjis.core.refusals import Forbidden
+from icjis.core.refusals import Forbidden, say
 from icjis.courts.assignment import CLOSED_STATES
 from icjis.courts.models import CourtCase, Verdict
 from icjis.legal.counting import local_date, start_of_day
@@ -33,7 +33,7 @@ of the pack); the appeal court's own term (`appeal.decision`) is its president's
 def court_of(user: Any) -> str:
     """The court the user presides over; 403 for anyone who is not a court's president."""
     if PRESIDENT_ROLE not in getattr(user, "roles", ()):
-        raise Forbidden("Court performance is for the president of the court.")
+        raise Forbidden(say("Court performance is for the president of the court."))
     return str(user.unit_id)
 
 

@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value
 
 from icjis.core.access import log_read, restrict
 from icjis.core.canonical import iso
-from icjis.core.refusals import NotFound
+from icjis.core.refusals import NotFound, say
 from icjis.core.visibility import whole_file
 from icjis.courts.models import Verdict, VerdictDefendant
 from icjis.courts.verdicts import (
@@ -82,7 +82,7 @@ def access_verdict(user: Any, ecli: str, purpose: str = "court") -> Verdict:
     if found is None:
         outcome = "denied" if Verdict.objects.filter(pk=ecli[:60]).exists() else "not_found"
         log_read(user, "verdict", ecli[:64], purpose, outcome)
-        raise NotFound("No such decision, or it is not visible to you.")
+        raise NotFound(say("No such decision, or it is not visible to you."))
     log_read(user, "verdict", ecli, purpose, "shown")
     return found
 

@@ -21,7 +21,7 @@ import pydantic
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.models import Case, Event
-from icjis.core.refusals import Conflict, Forbidden, Invalid
+from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.courts.assignment import CourtCaseId, Reason, staff_court_case
 from icjis.courts.context import case_in
 from icjis.legal.models import Deadline
@@ -71,48 +71,81 @@ def extend_term(ctx: Context) -> dict[str, Any]:
         term, rules = "trial", TRIAL_RULES
         if ctx.user.username != court_case.judge:
             raise Forbidden(
-                f"Only the presiding judge of {court_case.pk} extends the trial term (CPC 283(3))."
+                say(
+                    "Only the presiding judge of %(court_case)s extends the trial term "
+                    "(CPC 283(3)).",
+                    court_case=court_case.pk,
+                )
             )
-        basis = "CPC 283(3)"
     else:
         term, rules = "appeal", APPEAL_RULES
         if ctx.user.username not in {court_case.judge, *court_case.panel}:
             raise Forbidden(
-                f"Only the panel of {court_case.pk} extends the appeal court's term (CPC 410(4))."
+                say(
+                    "Only the panel of %(court_case)s extends the appeal court's term "
+                    "(CPC 410(4)).",
+                    court_case=court_case.pk,
+                )
             )
         if months != APPEAL_EXTENSION_MONTHS:
             raise Invalid(
-                "The appeal court's term may be extended by one month (CPC 410(4)).",
+                say("The appeal court's term may be extended by one month (CPC 410(4))."),
                 fields={"months": "1"},
             )
-        basis = "CPC 410(4)"
     running = (
         Deadline.objects.filter(case=case, rule__in=rules, state__in=("running", "suspended"))
         .order_by("-start_seq")
         .first()
     )
+    # Each refusal names the article of the term at hand: CPC 283(3) at trial, 410(4) on appeal.
     if running is None:
-        raise Conflict(
-            f"No {term} term is running in this case; there is nothing to extend ({basis})."
+        nothing = (
+            say("No trial term is running in this case; there is nothing to extend (CPC 283(3)).")
+            if term == "trial"
+            else say(
+                "No appeal term is running in this case; there is nothing to extend (CPC 410(4))."
+            )
         )
+        raise Conflict(nothing)
     if running.state == "suspended":
-        raise Conflict(
-            f"The {term} term is suspended with the proceedings; a suspended term is not "
-            "extended (CPC 283(5))."
+        suspended = (
+            say(
+                "The trial term is suspended with the proceedings; a suspended term is not "
+                "extended (CPC 283(5))."
+            )
+            if term == "trial"
+            else say(
+                "The appeal term is suspended with the proceedings; a suspended term is not "
+                "extended (CPC 283(5))."
+            )
         )
+        raise Conflict(suspended)
     if ctx.now > running.due_at:
-        raise Conflict(
-            f"The {term} term ran out at {iso(running.due_at)}; it is extended only before it "
-            f"runs out (CPC 283(4), {basis})."
+        ran_out = (
+            say(
+                "The trial term ran out at %(due)s; it is extended only before it runs out "
+                "(CPC 283(4), CPC 283(3)).",
+                due=iso(running.due_at),
+            )
+            if term == "trial"
+            else say(
+                "The appeal term ran out at %(due)s; it is extended only before it runs out "
+                "(CPC 283(4), CPC 410(4)).",
+                due=iso(running.due_at),
+            )
         )
+        raise Conflict(ran_out)
     if term == "appeal":
         earlier = Event.objects.filter(
             stream=ctx.stream, kind="courts.term.extend", seq__gt=running.start_seq
         )
         if any(e.payload.get("court_case") == court_case.pk for e in earlier):
             raise Conflict(
-                f"The appeal court's term in {court_case.pk} has already been extended by its "
-                "one month (CPC 410(4))."
+                say(
+                    "The appeal court's term in %(court_case)s has already been extended by its "
+                    "one month (CPC 410(4)).",
+                    court_case=court_case.pk,
+                )
             )
     return {
         "court_case": court_case.pk,

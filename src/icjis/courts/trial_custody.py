@@ -28,9 +28,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseParticipant
-from icjis.core.refusals import Conflict, Forbidden, Invalid
+from icjis.core.refusals import Conflict, Forbidden, Invalid, Said, say
 from icjis.courts import measure_terms as terms
 from icjis.courts.models import (
     TERMED_MEASURES,
@@ -116,32 +118,50 @@ def _bench(ctx: Any, case: Case) -> tuple[CourtCase, str]:
         if bench is not None:
             if role != "appeal_judge" or ctx.user.unit_id != bench.court_id:
                 raise Forbidden(
-                    f"The case is before the appeal court {bench.court_id} ({bench.pk}); a judge "
-                    "of its panel rules on preventive measures until the verdict is turned to "
-                    "execution (CPC 303(1))."
+                    say(
+                        "The case is before the appeal court %(court)s (%(court_case)s); a judge "
+                        "of its panel rules on preventive measures until the verdict is turned to "
+                        "execution (CPC 303(1)).",
+                        court=bench.court_id,
+                        court_case=bench.pk,
+                    )
                 )
             if ctx.user.username not in {bench.judge, *bench.panel}:
                 raise Forbidden(
-                    f"Only a judge of the panel of {bench.pk} rules on preventive measures in "
-                    "this case (CPC 303(1), 410(1))."
+                    say(
+                        "Only a judge of the panel of %(court_case)s rules on preventive measures "
+                        "in this case (CPC 303(1), 410(1)).",
+                        court_case=bench.pk,
+                    )
                 )
             return bench, "appeal"
     if role != "judge" or case.stage not in ("trial", "appeal"):
         raise Conflict(
-            f"The case is at the stage '{case.stage}'. The court rules on preventive measures "
-            "from the day the case reaches it until the verdict is turned to execution "
-            "(CPC 303(1)): the trial court, then, once the case is sent up on appeal, the appeal "
-            "court; before the trial the investigating judge does, on a petition (CPC 266)."
+            say(
+                "The case is at the stage '%(stage)s'. The court rules on preventive measures "
+                "from the day the case reaches it until the verdict is turned to execution "
+                "(CPC 303(1)): the trial court, then, once the case is sent up on appeal, the "
+                "appeal court; before the trial the investigating judge does, on a petition "
+                "(CPC 266).",
+                stage=case.stage,
+            )
         )
     court_case = trial_court_case(case)
     if court_case is None:
-        raise Conflict("The case has not been registered in the court yet (CPC 277).")
+        raise Conflict(say("The case has not been registered in the court yet (CPC 277)."))
     if court_case.court_id != ctx.user.unit_id:
-        raise Forbidden(f"The court case {court_case.pk} is heard by another court.")
+        raise Forbidden(
+            say(
+                "The court case %(court_case)s is heard by another court.", court_case=court_case.pk
+            )
+        )
     if court_case.judge != ctx.user.username:
         raise Forbidden(
-            f"Only the presiding judge of {court_case.pk} rules on preventive measures during "
-            "the trial (CPC 303(1), 304(2))."
+            say(
+                "Only the presiding judge of %(court_case)s rules on preventive measures during "
+                "the trial (CPC 303(1), 304(2)).",
+                court_case=court_case.pk,
+            )
         )
     return court_case, "trial"
 
@@ -151,29 +171,36 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
     `detention_of(stream, person)` reads the hour of a detention from the ledger."""
     case, data = ctx.case, ctx.input
     if case is None:
-        raise Conflict("A ruling on a preventive measure is made in a case.")
+        raise Conflict(say("A ruling on a preventive measure is made in a case."))
     court_case, level = _bench(ctx, case)
     first = trial_court_case(case) or court_case
     if data.petition is not None:
         raise Invalid(
-            "During the trial the presiding judge rules in the courtroom, not on a written "
-            "petition: leave out petition and give person, motion and grounds (CPC 303(1)).",
-            fields={"petition": "not during the trial"},
+            say(
+                "During the trial the presiding judge rules in the courtroom, not on a written "
+                "petition: leave out petition and give person, motion and grounds (CPC 303(1))."
+            ),
+            fields={"petition": gettext_noop("not during the trial")},
         )
     missing = [f for f in ("person", "motion", "grounds") if getattr(data, f) is None]
     if missing:
         raise Invalid(
-            "During the trial the ruling names the accused (person), whether it is made on the "
-            "prosecutor's motion or of the court's own motion (motion), and its reasons "
-            "(grounds) (CPC 303(1), 304(2)).",
+            say(
+                "During the trial the ruling names the accused (person), whether it is made on "
+                "the prosecutor's motion or of the court's own motion (motion), and its reasons "
+                "(grounds) (CPC 303(1), 304(2))."
+            ),
             fields={f: "required during the trial" for f in missing},
         )
     person = data.person
     if not CaseParticipant.objects.filter(case=case, person_id=person, role="accused").exists():
         raise Invalid(
-            f"{person} is not an accused in this case; during the trial a preventive measure is "
-            "applied only to the accused (CPC 303(1)).",
-            fields={"person": "not an accused in this case"},
+            say(
+                "%(person)s is not an accused in this case; during the trial a preventive measure "
+                "is applied only to the accused (CPC 303(1)).",
+                person=person,
+            ),
+            fields={"person": gettext_noop("not an accused in this case")},
         )
     number = Petition.objects.filter(case=case).count() + 1
     recorded: dict[str, Any] = {
@@ -190,17 +217,23 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
     if not data.granted:
         if data.motion != "prosecutor":
             raise Invalid(
-                "Only a motion can be refused: set motion to 'prosecutor' for a refusal of the "
-                "prosecutor's motion; of its own motion the court orders, changes or cancels a "
-                "measure (CPC 303(1)).",
-                fields={"granted": "a refusal answers the prosecutor's motion"},
+                say(
+                    "Only a motion can be refused: set motion to 'prosecutor' for a refusal of the "
+                    "prosecutor's motion; of its own motion the court orders, changes or cancels a "
+                    "measure (CPC 303(1))."
+                ),
+                fields={"granted": gettext_noop("a refusal answers the prosecutor's motion")},
             )
         if data.measure is None:
             raise Invalid(
-                "Name the measure the prosecutor asked for.", fields={"measure": "required"}
+                say("Name the measure the prosecutor asked for."),
+                fields={"measure": gettext_noop("required")},
             )
         if data.until is not None:
-            raise Invalid("A refusal orders no term; leave out until.", fields={"until": "none"})
+            raise Invalid(
+                say("A refusal orders no term; leave out until."),
+                fields={"until": gettext_noop("none")},
+            )
         return {
             **recorded,
             "kind": "trial_initial",
@@ -208,7 +241,9 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
             "measure": data.measure,
         }
     if data.measure is None:
-        raise Invalid("Name the measure the court orders.", fields={"measure": "required"})
+        raise Invalid(
+            say("Name the measure the court orders."), fields={"measure": gettext_noop("required")}
+        )
     ordered = data.measure
     recorded["requested"] = ordered
     active = active_measure(case, person)
@@ -221,27 +256,33 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
     )
     if ordered not in TERMED_MEASURES:
         if data.until is not None:
-            raise Invalid(
-                f"{terms.label(ordered).capitalize()} is not ordered for a term; leave out until.",
-                fields={"until": "not for this measure"},
-            )
+            untermed = _not_for_a_term(ordered)
+            raise Invalid(untermed, fields={"until": gettext_noop("not for this measure")})
         if active is not None and active.measure == ordered:
-            raise Conflict(
-                f"{terms.label(ordered).capitalize()} is already in force for {person} (one "
-                "measure at a time, CPC 104(3))."
-            )
+            twice = _already_in_force(ordered, person)
+            raise Conflict(twice)
         return {
             **recorded,
             "kind": "trial_initial",
             "measure": ordered,
             "counted_from": iso(ctx.now),
         }
+    custody = ordered == "custody"  # else house arrest, the other termed measure
     if data.until is None:
-        raise Invalid(
-            f"{terms.label(ordered).capitalize()} is ordered until a day the court sets, at most "
-            f"{terms.MAX_MONTHS_AT_A_TIME} months at a time (CPC 303(3)); give until.",
-            fields={"until": "required"},
+        give_until = (
+            say(
+                "Custody is ordered until a day the court sets, at most %(months)s months at a "
+                "time (CPC 303(3)); give until.",
+                months=terms.MAX_MONTHS_AT_A_TIME,
+            )
+            if custody
+            else say(
+                "House arrest is ordered until a day the court sets, at most %(months)s months at "
+                "a time (CPC 303(3)); give until.",
+                months=terms.MAX_MONTHS_AT_A_TIME,
+            )
         )
+        raise Invalid(give_until, fields={"until": gettext_noop("required")})
     since = first.registered_at
     if extends and active is not None and active.until is not None:
         base = active.until
@@ -255,37 +296,26 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
             if detained is not None and detained > since:
                 current_start = detained
         served = served_before(case, person, ordered, None, since)
-    what = terms.label(ordered).capitalize()
     if extends:
         limit = terms.longest_term(base)
         if data.until > limit:
-            raise Invalid(
-                f"{what} is extended for at most {terms.MAX_MONTHS_AT_A_TIME} months at a time "
-                f"(CPC 303(3)): counted from {base.isoformat()}, until may be "
-                f"{limit.isoformat()} at the latest.",
-                fields={"until": f"at most {limit.isoformat()}"},
-            )
+            too_long = _beyond_extension(custody, base, limit)
+            raise Invalid(too_long, fields={"until": f"at most {limit.isoformat()}"})
     else:
-        rules, term = (
-            (TRIAL_TERM_RULES, "the trial term (CPC 283)")
-            if level == "trial"
-            else (APPEAL_TERM_RULES, "the appeal court's term to decide (CPC 410)")
-        )
+        at_trial = level == "trial"
+        rules = TRIAL_TERM_RULES if at_trial else APPEAL_TERM_RULES
         limit = term_of_proceedings(case, rules) or terms.longest_term(base)
         if limit <= base:
-            raise Conflict(
-                f"{term.capitalize()} ended on {limit.isoformat()}; a preventive measure is "
-                f"ordered for that term (CPC 303(2)) — extend it first (CPC 283(3), 410(4))."
-            )
+            ended = _term_ended(at_trial, limit)
+            raise Conflict(ended)
         if data.until > limit:
-            raise Invalid(
-                f"{what} is ordered for {term}, which ends on {limit.isoformat()} "
-                "(CPC 303(2)); later it is extended by up to "
-                f"{terms.MAX_MONTHS_AT_A_TIME} months at a time (CPC 303(3)).",
-                fields={"until": f"at most {limit.isoformat()}"},
-            )
+            too_long = _beyond_term(custody, at_trial, limit)
+            raise Invalid(too_long, fields={"until": f"at most {limit.isoformat()}"})
     if data.until <= base:
-        raise Invalid(f"until must be after {base.isoformat()}.", fields={"until": "too early"})
+        raise Invalid(
+            say("until must be after %(day)s.", day=base.isoformat()),
+            fields={"until": gettext_noop("too early")},
+        )
     terms.refuse_beyond_cap(ordered, local_date(current_start - served), data.until, in_court=True)
     recorded.update(measure=ordered, until=data.until.isoformat())
     if served:
@@ -295,6 +325,111 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
     if current_start != ctx.now:
         recorded["detained_at"] = iso(current_start)
     return {**recorded, "kind": "trial_initial", "counted_from": iso(current_start)}
+
+
+# --- the refusals that name the measure or the court's term, one sentence for each ----------------
+
+
+def _not_for_a_term(measure: str) -> Said:
+    """A measure not ordered for a term (all but custody and house arrest) given a term."""
+    if measure == "bail":
+        return say("Bail is not ordered for a term; leave out until.")
+    if measure == "electronic_monitoring":
+        return say("Electronic monitoring is not ordered for a term; leave out until.")
+    return say("The undertaking not to leave is not ordered for a term; leave out until.")
+
+
+def _already_in_force(measure: str, person: str) -> Said:
+    """A measure not ordered for a term ordered again while it is in force."""
+    if measure == "bail":
+        return say(
+            "Bail is already in force for %(person)s (one measure at a time, CPC 104(3)).",
+            person=person,
+        )
+    if measure == "electronic_monitoring":
+        return say(
+            "Electronic monitoring is already in force for %(person)s (one measure at a time, "
+            "CPC 104(3)).",
+            person=person,
+        )
+    return say(
+        "The undertaking not to leave is already in force for %(person)s (one measure at a time, "
+        "CPC 104(3)).",
+        person=person,
+    )
+
+
+def _beyond_extension(custody: bool, base: date, limit: date) -> Said:
+    """An extension of custody (else house arrest) longer than the months allowed at a time."""
+    if custody:
+        return say(
+            "Custody is extended for at most %(months)s months at a time (CPC 303(3)): counted "
+            "from %(base)s, until may be %(limit)s at the latest.",
+            months=terms.MAX_MONTHS_AT_A_TIME,
+            base=base.isoformat(),
+            limit=limit.isoformat(),
+        )
+    return say(
+        "House arrest is extended for at most %(months)s months at a time (CPC 303(3)): counted "
+        "from %(base)s, until may be %(limit)s at the latest.",
+        months=terms.MAX_MONTHS_AT_A_TIME,
+        base=base.isoformat(),
+        limit=limit.isoformat(),
+    )
+
+
+def _term_ended(at_trial: bool, limit: date) -> Said:
+    """The trial term (else the appeal court's term to decide) ended: no first order now. The
+    English says "cpc" in lower case: it was made with `str.capitalize`, and the API's sentence
+    stays as it was."""
+    if at_trial:
+        return say(
+            "The trial term (cpc 283) ended on %(limit)s; a preventive measure is ordered for "
+            "that term (CPC 303(2)) — extend it first (CPC 283(3), 410(4)).",
+            limit=limit.isoformat(),
+        )
+    return say(
+        "The appeal court's term to decide (cpc 410) ended on %(limit)s; a preventive measure is "
+        "ordered for that term (CPC 303(2)) — extend it first (CPC 283(3), 410(4)).",
+        limit=limit.isoformat(),
+    )
+
+
+def _beyond_term(custody: bool, at_trial: bool, limit: date) -> Said:
+    """A first order of custody (else house arrest) beyond the trial term (else the appeal
+    court's term to decide)."""
+    months, last = terms.MAX_MONTHS_AT_A_TIME, limit.isoformat()
+    if custody and at_trial:
+        return say(
+            "Custody is ordered for the trial term (CPC 283), which ends on %(limit)s "
+            "(CPC 303(2)); later it is extended by up to %(months)s months at a time "
+            "(CPC 303(3)).",
+            limit=last,
+            months=months,
+        )
+    if custody:
+        return say(
+            "Custody is ordered for the appeal court's term to decide (CPC 410), which ends on "
+            "%(limit)s (CPC 303(2)); later it is extended by up to %(months)s months at a time "
+            "(CPC 303(3)).",
+            limit=last,
+            months=months,
+        )
+    if at_trial:
+        return say(
+            "House arrest is ordered for the trial term (CPC 283), which ends on %(limit)s "
+            "(CPC 303(2)); later it is extended by up to %(months)s months at a time "
+            "(CPC 303(3)).",
+            limit=last,
+            months=months,
+        )
+    return say(
+        "House arrest is ordered for the appeal court's term to decide (CPC 410), which ends on "
+        "%(limit)s (CPC 303(2)); later it is extended by up to %(months)s months at a time "
+        "(CPC 303(3)).",
+        limit=last,
+        months=months,
+    )
 
 
 def create_ruling_record(event: Any, data: dict[str, Any], case: Case) -> None:

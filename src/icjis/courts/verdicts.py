@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_noop
 
 from icjis.core import acts, clock
 from icjis.core.access import SYSTEM_USER
@@ -40,7 +41,7 @@ from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.jobs import periodic
 from icjis.core.models import Case, CaseParticipant, Event, Person, Unit
-from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal
+from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal, Said, say
 from icjis.courts.context import case_in
 from icjis.courts.models import Appeal, CourtCase, Hearing, Verdict, VerdictDefendant
 from icjis.legal.catalogues import CatalogueError, lookup
@@ -98,6 +99,22 @@ SentenceKind = Literal[
     "imprisonment", "probation", "fine", "community_work", "restriction_of_liberty"
 ]
 Regime = Literal["general", "strict", "special", "educational_general", "educational_reinforced"]
+# How a refusal names a sentence kind and a sentence's field, marked for the catalogue so that a
+# page says them in the reader's language (`core.refusals.say`).
+KIND_WORDS = {
+    "imprisonment": gettext_noop("imprisonment"),
+    "probation": gettext_noop("probation"),
+    "fine": gettext_noop("fine"),
+    "community_work": gettext_noop("community work"),
+    "restriction_of_liberty": gettext_noop("restriction of liberty"),
+}
+FIELD_WORDS = {
+    "months": gettext_noop("months"),
+    "amount": gettext_noop("amount"),
+    "hours": gettext_noop("hours"),
+    "regime": gettext_noop("regime"),
+    "probation_months": gettext_noop("probation months"),
+}
 
 
 # --- reading the record -----------------------------------------------------------------------
@@ -268,31 +285,74 @@ class DeliverIn(pydantic.BaseModel):
     defendants: list[DefendantIn] = pydantic.Field(min_length=1, max_length=200)
 
 
-def _ranged(value: int | None, low: int, high: int, what: str, basis: str, key: str) -> None:
+def _ranged(
+    value: int | None, low: int, high: int, key: str, refusal: Callable[[int, int], Said]
+) -> None:
+    """Refuse `value` outside `low`-`high` with the sentence `refusal(low, high)` makes (one
+    template per size and article, so each is translated whole)."""
     if value is None or not low <= value <= high:
-        raise Invalid(
-            f"{what} must be from {low} to {high} ({basis}).", fields={key: f"{low}-{high}"}
+        message = refusal(low, high)
+        raise Invalid(message, fields={key: f"{low}-{high}"})
+
+
+def _fine_refusal(basis: str) -> Callable[[int, int], Said]:
+    """The sentence refusing a fine outside the range `fine_limits` gives, with its article."""
+    if basis == "CC 65(3)":
+        return lambda low, high: say(
+            "A fine in calculation indices must be from %(low)s to %(high)s (CC 65(3)).",
+            low=low,
+            high=high,
         )
+    if basis == "CC 65(4)":
+        return lambda low, high: say(
+            "A fine in calculation indices must be from %(low)s to %(high)s (CC 65(4)).",
+            low=low,
+            high=high,
+        )
+    return lambda low, high: say(
+        "A fine in calculation indices must be from %(low)s to %(high)s (CC 65(3)-(4)).",
+        low=low,
+        high=high,
+    )
 
 
 def _refuse_extra(s: SentenceIn, allowed: set[str]) -> None:
     for key in ("months", "amount", "hours", "regime", "probation_months"):
         if key not in allowed and getattr(s, key) is not None:
             raise Invalid(
-                f"A sentence of {s.kind.replace('_', ' ')} has no {key.replace('_', ' ')}.",
-                fields={f"sentence.{key}": "not for this kind"},
+                say(
+                    "A sentence of %(kind)s has no %(field)s.",
+                    kind=KIND_WORDS.get(s.kind, s.kind.replace("_", " ")),
+                    field=FIELD_WORDS[key],
+                ),
+                fields={f"sentence.{key}": gettext_noop("not for this kind")},
             )
 
 
-def _refuse_foreigner(kind: str, basis: str, citizenship: str, person: str) -> None:
-    if citizenship and citizenship != "KGZ":
-        raise Invalid(
-            f"{kind} is not imposed on foreign citizens or stateless persons temporarily residing "
-            f"in the Kyrgyz Republic ({basis}); {person} is recorded in the persons index as a "
-            f"citizen of {citizenship}. Correct the record if that is wrong, or choose another "
-            "sentence.",
-            fields={"sentence.kind": "not for a foreign citizen"},
+def _refuse_foreigner(kind: str, citizenship: str, person: str) -> None:
+    """Refuse probation supervision (CC 82(2)(8)) or restriction of liberty (CC 62(5)) for a
+    person the persons index records as a citizen of another state."""
+    if not citizenship or citizenship == "KGZ":
+        return
+    if kind == "probation":
+        message = say(
+            "Probation supervision is not imposed on foreign citizens or stateless persons "
+            "temporarily residing in the Kyrgyz Republic (CC 82(2)(8)); %(person)s is recorded "
+            "in the persons index as a citizen of %(citizenship)s. Correct the record if that is "
+            "wrong, or choose another sentence.",
+            person=person,
+            citizenship=citizenship,
         )
+    else:
+        message = say(
+            "Restriction of liberty is not imposed on foreign citizens or stateless persons "
+            "temporarily residing in the Kyrgyz Republic (CC 62(5)); %(person)s is recorded in "
+            "the persons index as a citizen of %(citizenship)s. Correct the record if that is "
+            "wrong, or choose another sentence.",
+            person=person,
+            citizenship=citizenship,
+        )
+    raise Invalid(message, fields={"sentence.kind": gettext_noop("not for a foreign citizen")})
 
 
 def check_sentence(
@@ -312,66 +372,111 @@ def check_sentence(
     plea agreement may go below it (CC 75, 79). What the record can show of the exclusions is
     checked: probation not for the articles of CC 82(2)(7) nor for a foreign citizen
     (82(2)(8)); restriction of liberty not for a foreign citizen (62(5))."""
-    low, high, basis = LIMITS["imprisonment_months"]
+    # The refusals cite the articles of `LIMITS` in their templates, one template per limit.
+    low, high, _ = LIMITS["imprisonment_months"]
     if s.kind == "imprisonment":
         _refuse_extra(s, {"months", "regime"})
-        _ranged(s.months, low, high, "Imprisonment in months", basis, "sentence.months")
+        _ranged(
+            s.months,
+            low,
+            high,
+            "sentence.months",
+            lambda low, high: say(
+                "Imprisonment in months must be from %(low)s to %(high)s (CC 67(2)).",
+                low=low,
+                high=high,
+            ),
+        )
         if s.regime is None:
             raise Invalid(
-                "A sentence of imprisonment names the colony regime (CPC 349(2); CC 67(4)).",
-                fields={"sentence.regime": "required"},
+                say("A sentence of imprisonment names the colony regime (CPC 349(2); CC 67(4))."),
+                fields={"sentence.regime": gettext_noop("required")},
             )
     elif s.kind == "probation":
         _refuse_extra(s, {"months", "probation_months"})
         if category not in ("less_grave", "grave"):
             raise Invalid(
-                "Release from imprisonment under probation supervision is possible only for a "
-                "less grave or grave crime (CC 82(1)-(2)).",
-                fields={"sentence.kind": "not for this crime"},
+                say(
+                    "Release from imprisonment under probation supervision is possible only for "
+                    "a less grave or grave crime (CC 82(1)-(2))."
+                ),
+                fields={"sentence.kind": gettext_noop("not for this crime")},
             )
         if code == "kg-cc-2021" and article in NO_PROBATION_ARTICLES:
             raise Invalid(
-                f"Probation supervision is not applied to those convicted under article {article} "
-                "(CC 82(2)(7)).",
-                fields={"sentence.kind": "not for this article"},
+                say(
+                    "Probation supervision is not applied to those convicted under article "
+                    "%(article)s (CC 82(2)(7)).",
+                    article=article,
+                ),
+                fields={"sentence.kind": gettext_noop("not for this article")},
             )
-        _refuse_foreigner("Probation supervision", "CC 82(2)(8)", citizenship, person)
+        _refuse_foreigner("probation", citizenship, person)
         _ranged(
-            s.months, low, high, "The imprisonment imposed, in months", basis, "sentence.months"
+            s.months,
+            low,
+            high,
+            "sentence.months",
+            lambda low, high: say(
+                "The imprisonment imposed, in months must be from %(low)s to %(high)s (CC 67(2)).",
+                low=low,
+                high=high,
+            ),
         )
-        p_low, p_high, p_basis = LIMITS[
+        p_low, p_high, _ = LIMITS[
             "probation_less_grave" if category == "less_grave" else "probation_grave"
         ]
         _ranged(
             s.probation_months,
             p_low,
             p_high,
-            "The probation period in months",
-            p_basis,
             "sentence.probation_months",
+            lambda low, high: say(
+                "The probation period in months must be from %(low)s to %(high)s (CC 82(4)).",
+                low=low,
+                high=high,
+            ),
         )
     elif s.kind == "fine":
         _refuse_extra(s, {"amount"})
         f_low, f_high, f_basis = fine_limits(code, article, part)
-        _ranged(
-            s.amount, f_low, f_high, "A fine in calculation indices", f_basis, "sentence.amount"
-        )
+        _ranged(s.amount, f_low, f_high, "sentence.amount", _fine_refusal(f_basis))
     elif s.kind == "community_work":
         _refuse_extra(s, {"hours"})
-        h_low, h_high, h_basis = LIMITS["community_work_hours"]
-        _ranged(s.hours, h_low, h_high, "Community work in hours", h_basis, "sentence.hours")
+        h_low, h_high, _ = LIMITS["community_work_hours"]
+        _ranged(
+            s.hours,
+            h_low,
+            h_high,
+            "sentence.hours",
+            lambda low, high: say(
+                "Community work in hours must be from %(low)s to %(high)s (CC 61(2)).",
+                low=low,
+                high=high,
+            ),
+        )
     else:
         _refuse_extra(s, {"months"})
         if category not in ("minor_gravity", "less_grave"):
             raise Invalid(
-                "Restriction of liberty is imposed only for a crime of minor gravity or a less "
-                "grave crime (CC 62(1)).",
-                fields={"sentence.kind": "not for this crime"},
+                say(
+                    "Restriction of liberty is imposed only for a crime of minor gravity or a "
+                    "less grave crime (CC 62(1))."
+                ),
+                fields={"sentence.kind": gettext_noop("not for this crime")},
             )
-        _refuse_foreigner("Restriction of liberty", "CC 62(5)", citizenship, person)
-        r_low, r_high, r_basis = LIMITS["restriction_of_liberty_months"]
+        _refuse_foreigner("restriction_of_liberty", citizenship, person)
+        r_low, r_high, _ = LIMITS["restriction_of_liberty_months"]
         _ranged(
-            s.months, r_low, r_high, "Restriction of liberty in months", r_basis, "sentence.months"
+            s.months,
+            r_low,
+            r_high,
+            "sentence.months",
+            lambda low, high: say(
+                "Restriction of liberty in months must be from %(low)s to %(high)s (CC 62(1)).",
+                low=low,
+                high=high,
+            ),
         )
     if sanction:
         _within_sanction(s, sanction)
@@ -391,19 +496,37 @@ def _within_sanction(s: SentenceIn, sanction: Mapping[str, Any]) -> None:
     penalty, limits, key = SANCTION_OF[s.kind]
     provided = sanction.get("main") or []
     if penalty not in provided:
-        raise Invalid(
-            f"The article's sanction provides {', '.join(provided) or 'no main penalty'}, not "
-            f"{penalty.replace('_', ' ')} (CC 72(1)).",
-            fields={"sentence.kind": "not in the sanction"},
-        )
+        if provided:
+            message = say(
+                "The article's sanction provides %(provided)s, not %(penalty)s (CC 72(1)).",
+                provided=", ".join(provided),
+                penalty=KIND_WORDS.get(penalty, penalty.replace("_", " ")),
+            )
+        else:
+            message = say(
+                "The article's sanction provides no main penalty, not %(penalty)s (CC 72(1)).",
+                penalty=KIND_WORDS.get(penalty, penalty.replace("_", " ")),
+            )
+        raise Invalid(message, fields={"sentence.kind": gettext_noop("not in the sanction")})
     highest = (sanction.get(limits) or {}).get("max")
     value = getattr(s, key)
     if highest is not None and value is not None and value > highest:
-        raise Invalid(
-            f"The article's sanction allows at most {highest} "
-            f"{'calculation indices' if key == 'amount' else key} (CC 72(1)).",
-            fields={f"sentence.{key}": f"at most {highest}"},
-        )
+        if key == "amount":
+            message = say(
+                "The article's sanction allows at most %(highest)s calculation indices (CC 72(1)).",
+                highest=highest,
+            )
+        elif key == "hours":
+            message = say(
+                "The article's sanction allows at most %(highest)s hours (CC 72(1)).",
+                highest=highest,
+            )
+        else:
+            message = say(
+                "The article's sanction allows at most %(highest)s months (CC 72(1)).",
+                highest=highest,
+            )
+        raise Invalid(message, fields={f"sentence.{key}": f"at most {highest}"})
 
 
 def qualify(case: Case, article: str, part: int | None) -> dict[str, Any]:
@@ -412,11 +535,18 @@ def qualify(case: Case, article: str, part: int | None) -> dict[str, Any]:
     try:
         offence = lookup(code, article, part)
     except CatalogueError as exc:
-        raise Invalid(str(exc), fields={"article": "not in the code"}) from None
+        # The catalogue's own sentence (legal.catalogues), which names the code, the article
+        # and what the catalogue holds: not a template of the catalogues, so shown in English.
+        problem = str(exc)
+        raise Invalid(problem, fields={"article": gettext_noop("not in the code")}) from None
     if offence.part is None and len(offence.parts) > 1:
         raise Invalid(
-            f"Article {offence.article} of {code} has parts; say which (CPC 354(1)(3)).",
-            fields={"part": "required for this article"},
+            say(
+                "Article %(article)s of %(code)s has parts; say which (CPC 354(1)(3)).",
+                article=offence.article,
+                code=code,
+            ),
+            fields={"part": gettext_noop("required for this article")},
         )
     return {
         "article": offence.article,
@@ -435,7 +565,8 @@ def check_defendant(case: Case, given: DefendantIn) -> dict[str, Any]:
     if given.outcome == "acquitted":
         if given.sentence is not None:
             raise Invalid(
-                "An acquittal imposes no sentence (CPC 356).", fields={"sentence": "acquitted"}
+                say("An acquittal imposes no sentence (CPC 356)."),
+                fields={"sentence": gettext_noop("acquitted")},
             )
     elif given.sentence is not None:
         citizenship = (
@@ -536,24 +667,44 @@ def deliver_verdict(ctx: Context) -> dict[str, Any]:
     the verdict enters into force."""
     case = case_in(ctx)
     if case.stage != "trial":
-        raise Conflict(f"The case is at the stage '{case.stage}'; a verdict ends a trial.")
+        raise Conflict(
+            say("The case is at the stage '%(stage)s'; a verdict ends a trial.", stage=case.stage)
+        )
     court_case = court_case_of(case)
     if court_case is None:
-        raise Conflict("The case has not been registered in the court yet (CPC 277).")
-    if not court_case.judge or court_case.judge != ctx.user.username:
+        raise Conflict(say("The case has not been registered in the court yet (CPC 277)."))
+    if court_case.judge and court_case.judge != ctx.user.username:
         raise Forbidden(
-            f"Only the presiding judge of court case {court_case.id}"
-            + (f", {court_case.judge}," if court_case.judge else "")
-            + " delivers its verdict (CPC 292, 344)."
+            say(
+                "Only the presiding judge of court case %(court_case)s, %(judge)s, delivers its "
+                "verdict (CPC 292, 344).",
+                court_case=court_case.id,
+                judge=court_case.judge,
+            )
+        )
+    if not court_case.judge:
+        raise Forbidden(
+            say(
+                "Only the presiding judge of court case %(court_case)s delivers its verdict "
+                "(CPC 292, 344).",
+                court_case=court_case.id,
+            )
         )
     standing = current_verdict(case)
     if standing is not None:
-        raise Conflict(f"Verdict {standing.id} has already been delivered in this case.")
+        raise Conflict(
+            say(
+                "Verdict %(verdict)s has already been delivered in this case.",
+                verdict=standing.id,
+            )
+        )
     begun = Hearing.objects.filter(court_case=court_case, starts_at__lte=ctx.now).exists()
     if not begun and court_case.state != "in_trial":
         raise Conflict(
-            "No hearing of this case has begun yet: the verdict is pronounced at the end of the "
-            "trial in the courtroom (CPC 343, 358)."
+            say(
+                "No hearing of this case has begun yet: the verdict is pronounced at the end of "
+                "the trial in the courtroom (CPC 343, 358)."
+            )
         )
     accused = set(
         CaseParticipant.objects.filter(case=case, role="accused").values_list(
@@ -564,25 +715,34 @@ def deliver_verdict(ctx: Context) -> dict[str, Any]:
     for given in ctx.input.defendants:
         if given.person not in accused:
             raise Invalid(
-                f"{given.person} is not an accused in this case; a verdict decides only on the "
-                "accused (CPC 346(1)).",
-                fields={"defendants.person": "not accused in this case"},
+                say(
+                    "%(person)s is not an accused in this case; a verdict decides only on the "
+                    "accused (CPC 346(1)).",
+                    person=given.person,
+                ),
+                fields={"defendants.person": gettext_noop("not accused in this case")},
             )
         row = check_defendant(case, given)
         key = (row["person"], row["article"], row["part"])
         if key in seen:
             raise Invalid(
-                f"{given.person} appears twice under article {row['article']}.",
-                fields={"defendants": "duplicate"},
+                say(
+                    "%(person)s appears twice under article %(article)s.",
+                    person=given.person,
+                    article=row["article"],
+                ),
+                fields={"defendants": gettext_noop("duplicate")},
             )
         seen.add(key)
         rows.append(row)
     missing = sorted(accused - {r["person"] for r in rows})
     if missing:
         raise Invalid(
-            "The verdict must decide on every accused (CPC 346(3)); missing: "
-            f"{', '.join(missing)}.",
-            fields={"defendants": "an accused is missing"},
+            say(
+                "The verdict must decide on every accused (CPC 346(3)); missing: %(missing)s.",
+                missing=", ".join(missing),
+            ),
+            fields={"defendants": gettext_noop("an accused is missing")},
         )
     court = court_case.court
     year = local_date(ctx.now).year
@@ -637,16 +797,26 @@ def serve_verdict(ctx: Context) -> dict[str, Any]:
     case_in(ctx)  # refused when the act names no case
     verdict = current_verdict(ctx.case)
     if verdict is None or verdict.state != "delivered":
-        raise Conflict("There is no verdict awaiting entry into force in this case.")
+        raise Conflict(say("There is no verdict awaiting entry into force in this case."))
     person = ctx.input.person
     if not verdict.defendants.filter(person_id=person).exists():
         raise Invalid(
-            f"{person} is not a defendant of verdict {verdict.id}.",
-            fields={"person": "not a defendant"},
+            say(
+                "%(person)s is not a defendant of verdict %(verdict)s.",
+                person=person,
+                verdict=verdict.id,
+            ),
+            fields={"person": gettext_noop("not a defendant")},
         )
     facts = verdict_facts(verdict)
     if person in facts.get("served", {}):
-        raise Conflict(f"The copy of verdict {verdict.id} was already served on {person}.")
+        raise Conflict(
+            say(
+                "The copy of verdict %(verdict)s was already served on %(person)s.",
+                verdict=verdict.id,
+                person=person,
+            )
+        )
     return {
         "verdict": verdict.id,
         "person": person,
@@ -661,15 +831,17 @@ class EnterIn(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
 
-def _held_back(appeal: Appeal) -> str:
-    return (
-        f"Appeal {appeal.id}, filed on {local_date(appeal.filed_at).isoformat()}, awaits the "
-        "appeal court: an appeal suspends the verdict's entry into force (CPC 405(1)); it "
-        "enters into force on the day the appeal court decides (CPC 426(2))."
+def _held_back(appeal: Appeal) -> Said:
+    return say(
+        "Appeal %(appeal)s, filed on %(filed)s, awaits the appeal court: an appeal suspends the "
+        "verdict's entry into force (CPC 405(1)); it enters into force on the day the appeal "
+        "court decides (CPC 426(2)).",
+        appeal=appeal.id,
+        filed=local_date(appeal.filed_at).isoformat(),
     )
 
 
-def due_for_entry(verdict: Verdict, now: datetime) -> tuple[list[str], str | None]:
+def due_for_entry(verdict: Verdict, now: datetime) -> tuple[list[str], Said | None]:
     """The defendants for whom the verdict enters into force at `now`, and, when there are
     none, why not in a sentence. A pending appeal holds back the defendant it is filed for —
     or every defendant when it names none (CPC 405(1)); the others enter into force once every
@@ -679,7 +851,9 @@ def due_for_entry(verdict: Verdict, now: datetime) -> tuple[list[str], str | Non
         set(verdict.defendants.filter(in_force_at__isnull=True).values_list("person_id", flat=True))
     )
     if not waiting:
-        return [], f"Verdict {verdict.id} is already in force for every defendant."
+        return [], say(
+            "Verdict %(verdict)s is already in force for every defendant.", verdict=verdict.id
+        )
     pending = list(
         Appeal.objects.filter(verdict=verdict, state="pending").order_by("filed_at", "id")
     )
@@ -694,20 +868,23 @@ def due_for_entry(verdict: Verdict, now: datetime) -> tuple[list[str], str | Non
         return free, None  # decided on appeal: in force on the decision (CPC 426(2))
     closes, unserved = appeal_term_closes(verdict)
     if closes is None:
-        return [], (
-            f"The copy of verdict {verdict.id} has not been served on {unserved}, who is held in "
-            "custody; their 30 days of appeal run from service (CPC 360, 400(1))."
+        return [], say(
+            "The copy of verdict %(verdict)s has not been served on %(person)s, who is held in "
+            "custody; their 30 days of appeal run from service (CPC 360, 400(1)).",
+            verdict=verdict.id,
+            person=unserved,
         )
     if now <= closes:
-        return [], (
-            f"The appeal term against verdict {verdict.id} runs until the end of "
-            f"{day_of(closes)} (CPC 400(1)); unappealed, the verdict enters into force after it "
-            "(CPC 426(1), (3))."
+        return [], say(
+            "The appeal term against verdict %(verdict)s runs until the end of %(day)s (CPC "
+            "400(1)); unappealed, the verdict enters into force after it (CPC 426(1), (3)).",
+            verdict=verdict.id,
+            day=day_of(closes),
         )
     return free, None
 
 
-def entry_refusal(verdict: Verdict, now: datetime) -> str | None:
+def entry_refusal(verdict: Verdict, now: datetime) -> Said | None:
     """Why the verdict cannot enter into force for any defendant at `now`; None when it can."""
     return due_for_entry(verdict, now)[1]
 
@@ -764,7 +941,7 @@ def enter_into_force(ctx: Context) -> dict[str, Any]:
     case = case_in(ctx)
     verdict = current_verdict(case)
     if verdict is None or verdict.state != "delivered":
-        raise Conflict("There is no verdict awaiting entry into force in this case.")
+        raise Conflict(say("There is no verdict awaiting entry into force in this case."))
     persons, refusal = due_for_entry(verdict, ctx.now)
     if refusal is not None:
         raise Conflict(refusal)

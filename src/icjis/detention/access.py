@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from icjis.core.access import in_visible_cases, log_read, scope_of
-from icjis.core.refusals import NotFound
+from icjis.core.refusals import NotFound, say
 from icjis.detention.models import Detention
 
 IVS_ROLES = frozenset({"ivs_officer", "ivs_medic"})
@@ -63,6 +63,6 @@ def access_detention(user: Any, detention_id: str, purpose: str | None = None) -
     if found is None:
         exists = Detention.objects.filter(pk=detention_id).exists()
         log_read(user, "detention", detention_id, why, "denied" if exists else "not_found")
-        raise NotFound("No such detention, or it is not visible to you.")
+        raise NotFound(say("No such detention, or it is not visible to you."))
     log_read(user, "detention", detention_id, why, "shown")
     return found

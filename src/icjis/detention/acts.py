@@ -19,12 +19,13 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseParticipant, CaseUnit, Event, Unit
-from icjis.core.refusals import Conflict, Forbidden, Invalid
+from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.detention.models import (
     HELD,
     IN_FACILITY,
@@ -77,11 +78,18 @@ def _detainee(ctx: Context, person: str, statuses: tuple[str, ...] = HELD) -> De
         .first()
     )
     if found is None:
-        raise Conflict(f"{person} is not held in this case.")
+        raise Conflict(say("%(person)s is not held in this case.", person=person))
     if ctx.actor.role in IVS_ROLES and found.facility_id != ctx.user.unit_id:
-        raise Forbidden(f"{person} is not held in your facility.")
+        raise Forbidden(say("%(person)s is not held in your facility.", person=person))
     if found.status not in statuses:
-        raise Conflict(f"{person} is {found.status}; this cannot be done now.")
+        # An open detention is arrested, admitted or away (HELD).
+        if found.status == "arrested":
+            message = say("%(person)s is arrested; this cannot be done now.", person=person)
+        elif found.status == "admitted":
+            message = say("%(person)s is admitted; this cannot be done now.", person=person)
+        else:
+            message = say("%(person)s is away; this cannot be done now.", person=person)
+        raise Conflict(message)
     return found
 
 
@@ -94,14 +102,24 @@ def _own_cell(facility: str, cell: str) -> Cell:
         .first()
     )
     if found is None:
-        raise Invalid(f"{facility} has no cell {cell}.", fields={"cell": "unknown cell"})
+        raise Invalid(
+            say("%(facility)s has no cell %(cell)s.", facility=facility, cell=cell),
+            fields={"cell": gettext_noop("unknown cell")},
+        )
     return found
 
 
 def _check_cell_room(cell: Cell) -> None:
     taken = Detention.objects.filter(cell=cell, status__in=IN_FACILITY).count()
     if taken >= cell.capacity:
-        raise Conflict(f"Cell {cell.number} is full ({taken} of {cell.capacity} places taken).")
+        raise Conflict(
+            say(
+                "Cell %(cell)s is full (%(taken)s of %(capacity)s places taken).",
+                cell=cell.number,
+                taken=taken,
+                capacity=cell.capacity,
+            )
+        )
 
 
 # --- arrest -------------------------------------------------------------------------------------
@@ -129,7 +147,10 @@ def _destination(case: Case, given: str | None) -> str | None:
     """The facility named, or the detention facility whose territory holds the case."""
     if given is not None:
         if not Unit.objects.filter(code=given, kind="ivs").exists():
-            raise Invalid(f"{given} is not a detention facility.", fields={"facility": "unknown"})
+            raise Invalid(
+                say("%(facility)s is not a detention facility.", facility=given),
+                fields={"facility": gettext_noop("unknown")},
+            )
         return given
     covering = [
         u
@@ -202,7 +223,9 @@ def arrest(ctx: Context) -> dict[str, Any]:
     assert case is not None
     data = ctx.input
     if case.stage not in ARREST_STAGES:
-        raise Conflict(f"The case is {case.stage}; a suspect cannot be detained in it now.")
+        raise Conflict(
+            say("The case is %(stage)s; a suspect cannot be detained in it now.", stage=case.stage)
+        )
     roles = set(
         CaseParticipant.objects.filter(case=case, person_id=data.person).values_list(
             "role", flat=True
@@ -210,15 +233,18 @@ def arrest(ctx: Context) -> dict[str, Any]:
     )
     if not roles:
         raise Invalid(
-            f"{data.person} is not a participant of this case; add them first.",
-            fields={"person": "not in the case"},
+            say(
+                "%(person)s is not a participant of this case; add them first.", person=data.person
+            ),
+            fields={"person": gettext_noop("not in the case")},
         )
     if data.detained_at > ctx.now:
         raise Invalid(
-            "The hour of detention cannot lie in the future.", fields={"detained_at": "future"}
+            say("The hour of detention cannot lie in the future."),
+            fields={"detained_at": gettext_noop("future")},
         )
     if Detention.objects.filter(case=case, person_id=data.person, status__in=HELD).exists():
-        raise Conflict(f"{data.person} is already held in this case.")
+        raise Conflict(say("%(person)s is already held in this case.", person=data.person))
     ctx.claimed_at = data.detained_at
     return {
         "person": data.person,
@@ -270,24 +296,44 @@ def admit(ctx: Context) -> dict[str, Any]:
     medical examination is then due (CPC 44(6)). The facility's staff see the case from here on."""
     data = ctx.input
     if data.facility != ctx.user.unit_id:
-        raise Forbidden("You can admit detainees only to your own facility.")
+        raise Forbidden(say("You can admit detainees only to your own facility."))
     facility = Unit.objects.select_for_update().filter(code=data.facility, kind="ivs").first()
     if facility is None:
         raise Invalid(
-            f"{data.facility} is not a detention facility.", fields={"facility": "unknown"}
+            say("%(facility)s is not a detention facility.", facility=data.facility),
+            fields={"facility": gettext_noop("unknown")},
         )
     detention = Detention.objects.filter(
         case=ctx.case, person_id=data.person, status__in=HELD
     ).first()
     if detention is None:
-        raise Conflict(f"{data.person} is not held in this case.")
-    if detention.status != "arrested":
-        raise Conflict(f"{data.person} is already {detention.status} at {detention.facility_id}.")
+        raise Conflict(say("%(person)s is not held in this case.", person=data.person))
+    if detention.status == "admitted":
+        raise Conflict(
+            say(
+                "%(person)s is already admitted at %(facility)s.",
+                person=data.person,
+                facility=detention.facility_id,
+            )
+        )
+    if detention.status != "arrested":  # away under escort
+        raise Conflict(
+            say(
+                "%(person)s is already away at %(facility)s.",
+                person=data.person,
+                facility=detention.facility_id,
+            )
+        )
     taken = Detention.objects.filter(facility=facility, status__in=IN_FACILITY).count()
     if facility.capacity is not None and taken >= facility.capacity:
         raise Conflict(
-            f"{facility.code} is full ({taken} of {facility.capacity} places taken); "
-            "take the detainee to another facility."
+            say(
+                "%(facility)s is full (%(taken)s of %(capacity)s places taken); take the "
+                "detainee to another facility.",
+                facility=facility.code,
+                taken=taken,
+                capacity=facility.capacity,
+            )
         )
     cell = None
     if data.cell:
@@ -436,7 +482,9 @@ def cell_move(ctx: Context) -> dict[str, Any]:
     assert detention.facility_id is not None
     cell = _own_cell(detention.facility_id, data.cell)
     if cell.pk == detention.cell_id:
-        raise Conflict(f"{data.person} is already in cell {cell.number}.")
+        raise Conflict(
+            say("%(person)s is already in cell %(cell)s.", person=data.person, cell=cell.number)
+        )
     _check_cell_room(cell)
     return {"person": data.person, "cell": cell.code}
 
@@ -559,7 +607,9 @@ def release(ctx: Context) -> dict[str, Any]:
     data = ctx.input
     detention = _detainee(ctx, data.person)
     if ctx.actor.role == "ivs_officer" and detention.status == "arrested":
-        raise Conflict(f"{data.person} has not been admitted to your facility.")
+        raise Conflict(
+            say("%(person)s has not been admitted to your facility.", person=data.person)
+        )
     return {"person": data.person, "grounds": data.grounds, "note": data.note}
 
 
@@ -610,8 +660,11 @@ def transfer(ctx: Context) -> dict[str, Any]:
     ).exists()
     if not remanded:
         raise Conflict(
-            f"{data.person} is not remanded in custody by a judge; a detained suspect is held in "
-            "the IVS (CPC 101(1)) until released (CPC 100) or remanded."
+            say(
+                "%(person)s is not remanded in custody by a judge; a detained suspect is held in "
+                "the IVS (CPC 101(1)) until released (CPC 100) or remanded.",
+                person=data.person,
+            )
         )
     return {"person": detention.person_id, "to": data.to, "note": data.note}
 

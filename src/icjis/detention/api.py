@@ -20,7 +20,7 @@ from icjis.core.access import log_read, scope_of
 from icjis.core.canonical import iso
 from icjis.core.models import Territory, Unit
 from icjis.core.numbering import normalise
-from icjis.core.refusals import Forbidden, NotFound
+from icjis.core.refusals import Forbidden, NotFound, say
 from icjis.detention.access import (
     IVS_ROLES,
     OVERSIGHT_ROLES,
@@ -139,7 +139,7 @@ def held(request: HttpRequest, filters: Query[HeldFilter]) -> dict[str, Any]:
     if filters.area:
         path = Territory.objects.filter(code=filters.area).values_list("path", flat=True).first()
         if path is None:
-            raise NotFound(f"There is no territory {filters.area}.")
+            raise NotFound(say("There is no territory %(area)s.", area=filters.area))
         qs = qs.filter(case__territory_path__startswith=path)
     qs = qs.with_clock(now).select_related("person", "cell").soonest_first()
     rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
@@ -181,7 +181,7 @@ def facilities(request: HttpRequest) -> list[dict[str, Any]]:
         if IVS_ROLES & set(user.roles):
             units = units.filter(code=user.unit_id)
         elif scope_of(user) == "none":
-            raise Forbidden("Your role does not read the detention facilities' occupancy.")
+            raise Forbidden(say("Your role does not read the detention facilities' occupancy."))
         else:
             region = user.unit.territory.region_code()
             units = units.filter(territory__path__startswith=f"KG/{region}/")

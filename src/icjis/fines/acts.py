@@ -22,13 +22,14 @@ from typing import Any
 
 import pydantic
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.canonical import iso
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Case, CaseUnit, Event
-from icjis.core.refusals import Conflict, Invalid, NotFound
+from icjis.core.refusals import Conflict, Invalid, NotFound, say
 from icjis.core.units import unit_serving
 from icjis.fines.models import FineFile, Instalment, Payment
 from icjis.legal.counting import add_months, local_date
@@ -152,7 +153,13 @@ def open_file(ctx: Context) -> dict[str, Any]:
     if FineFile.objects.filter(
         case=case, person_id=ctx.input.person, source_ref=ctx.input.verdict
     ).exists():
-        raise Conflict(f"A fine of {ctx.input.person} under {ctx.input.verdict} is already open.")
+        raise Conflict(
+            say(
+                "A fine of %(person)s under %(verdict)s is already open.",
+                person=ctx.input.person,
+                verdict=ctx.input.verdict,
+            )
+        )
     office = unit_serving(case.territory_path, "enforcement_office")
     index_value = calculation_index()
     amount = (index_value * ctx.input.indices).quantize(CENT)
@@ -201,7 +208,9 @@ def open_from_verdict(ctx: Context, event: Event, data: dict[str, Any]) -> Itera
 def _file_stream(data: Any) -> str:
     stream = FineFile.objects.filter(pk=data.fine).values_list("stream", flat=True).first()
     if stream is None:
-        raise NotFound(f"There is no fine {data.fine}, or it is not visible to you.")
+        raise NotFound(
+            say("There is no fine %(fine)s, or it is not visible to you.", fine=data.fine)
+        )
     return stream
 
 
@@ -210,11 +219,11 @@ def _file(ctx: Context, fine_id: str) -> FineFile:
     f = FineFile.objects.filter(pk=fine_id).first()
     system = getattr(ctx.user, "is_system", False)
     if f is None or (not system and f.office_id != ctx.user.unit_id):
-        raise NotFound(f"There is no fine {fine_id}, or it is not visible to you.")
+        raise NotFound(say("There is no fine %(fine)s, or it is not visible to you.", fine=fine_id))
     if f.case_id:
         ctx.case = Case.objects.get(pk=f.case_id)
     if f.state != "open":
-        raise Conflict(f"Fine {f.id} is paid in full and closed.")
+        raise Conflict(say("Fine %(fine)s is paid in full and closed.", fine=f.id))
     return f
 
 
@@ -270,13 +279,19 @@ def record_payment(ctx: Context) -> dict[str, Any]:
     amount = Decimal(ctx.input.amount).quantize(CENT)
     if amount <= 0:
         raise Invalid(
-            "A payment is a positive sum in som, e.g. 1500.00.", fields={"amount": "not positive"}
+            say("A payment is a positive sum in som, e.g. 1500.00."),
+            fields={"amount": gettext_noop("not positive")},
         )
     balance = f.amount - f.paid
     if amount > balance:
         raise Conflict(
-            f"Fine {f.id} has {money(balance)} som left to pay; a payment of {money(amount)} "
-            "would overpay it. Record the sum owed and refund the rest."
+            say(
+                "Fine %(fine)s has %(balance)s som left to pay; a payment of %(amount)s would "
+                "overpay it. Record the sum owed and refund the rest.",
+                fine=f.id,
+                balance=money(balance),
+                amount=money(amount),
+            )
         )
     paid = f.paid + amount
     closes = paid == f.amount
@@ -335,26 +350,34 @@ def grant_instalments(ctx: Context) -> dict[str, Any]:
     for i, row in enumerate(rows):
         if row.due_on < today or (previous is not None and row.due_on <= previous):
             raise Invalid(
-                "Instalment dates run forward from today, each after the one before.",
-                fields={f"instalments.{i}.due_on": "not after the previous"},
+                say("Instalment dates run forward from today, each after the one before."),
+                fields={f"instalments.{i}.due_on": gettext_noop("not after the previous")},
             )
         if row.due_on > f.due_on:
             raise Invalid(
-                f"The fine must be paid by {f.due_on.isoformat()}, three months after the "
-                "verdict entered into force (CEC 59(1)); no instalment may fall later.",
+                say(
+                    "The fine must be paid by %(due_on)s, three months after the verdict entered "
+                    "into force (CEC 59(1)); no instalment may fall later.",
+                    due_on=f.due_on.isoformat(),
+                ),
                 fields={f"instalments.{i}.due_on": f"after {f.due_on.isoformat()}"},
             )
         if Decimal(row.amount) <= 0:
             raise Invalid(
-                "Each instalment is a positive sum.", fields={f"instalments.{i}.amount": "≤ 0"}
+                say("Each instalment is a positive sum."),
+                fields={f"instalments.{i}.amount": "≤ 0"},
             )
         previous = row.due_on
     balance = f.amount - f.paid
     total = sum((Decimal(r.amount) for r in rows), Decimal(0)).quantize(CENT)
     if total != balance:
         raise Invalid(
-            f"The instalments add up to {money(total)} som; {money(balance)} remains owed.",
-            fields={"instalments": "sum differs from the balance"},
+            say(
+                "The instalments add up to %(total)s som; %(balance)s remains owed.",
+                total=money(total),
+                balance=money(balance),
+            ),
+            fields={"instalments": gettext_noop("sum differs from the balance")},
         )
     return {
         "fine": f.id,

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 from icjis.core import clock
 from icjis.core.access import in_visible_cases, log_read, scope_of
 from icjis.core.canonical import iso
-from icjis.core.refusals import NotFound
+from icjis.core.refusals import NotFound, say
 from icjis.fines.acts import OFFICER, money
 from icjis.fines.models import FineFile, Instalment, Payment
 from icjis.legal.counting import local_date
@@ -126,7 +126,7 @@ def fine_detail(request: HttpRequest, fine_id: str) -> dict[str, Any]:
     f = visible_fines(request.user).select_related("person").filter(pk=fine_id).first()
     if f is None:
         log_read(request.user, "fine", fine_id, "caseload", "not_found")
-        raise NotFound("No such fine, or it is not visible to you.")
+        raise NotFound(say("No such fine, or it is not visible to you."))
     log_read(request.user, "person", f.person_id, "caseload", "shown")
     overdue = set(arrears_of(FineFile.objects.filter(pk=f.pk)).values_list("n", flat=True))
     return {

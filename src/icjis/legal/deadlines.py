@@ -120,7 +120,8 @@ def on_event(event: Event, data: dict[str, Any]) -> None:
         )
     except engine.DeadlineDataError as exc:
         # The act lacks what a legal term needs (e.g. the person of a custody decision).
-        raise Invalid(str(exc)) from None
+        # Its message is made by `say` (engine), so that a page says it in the reader's language.
+        raise Invalid(exc.message) from None
     for effect in effects:
         key = (effect.rule_id, effect.subject or "")
         if isinstance(effect, engine.Start):

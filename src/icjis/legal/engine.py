@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from icjis.core.refusals import say
 from icjis.legal.calendar import WorkingCalendar, default_calendar
 from icjis.legal.counting import (
     HOURS,
@@ -236,8 +237,14 @@ def _positive_int(rule: Rule, name: str, value: object) -> int:
         raise DeadlineDataError(
             rule.id,
             name,
-            f"{name} must be a whole number of at least 1 for {rule.id} "
-            f"({rule.article}); got {value!r}",
+            say(
+                "%(field)s must be a whole number of at least 1 for %(rule)s (%(article)s); "
+                "got %(value)s",
+                field=name,
+                rule=rule.id,
+                article=rule.article,
+                value=repr(value),
+            ),
         )
     return value
 
@@ -249,8 +256,14 @@ def _moment(rule: Rule, name: str, value: object, *, end_of_date: bool) -> datet
         raise DeadlineDataError(
             rule.id,
             name,
-            f"{name} must be an ISO date or date-time for {rule.id} "
-            f"({rule.article}); got {value!r}",
+            say(
+                "%(field)s must be an ISO date or date-time for %(rule)s (%(article)s); "
+                "got %(value)s",
+                field=name,
+                rule=rule.id,
+                article=rule.article,
+                value=repr(value),
+            ),
         ) from exc
 
 
@@ -344,8 +357,13 @@ def apply_event(
                         raise DeadlineDataError(
                             rule.id,
                             rule.subject,
-                            f"{event.kind} must name the {rule.subject} for {rule.id} "
-                            f"({rule.article})",
+                            say(
+                                "%(kind)s must name the %(field)s for %(rule)s (%(article)s)",
+                                kind=event.kind,
+                                field=rule.subject,
+                                rule=rule.id,
+                                article=rule.article,
+                            ),
                         )
                     continue
             for subject in subjects:
@@ -376,8 +394,13 @@ def _start(counter: _Counter, rule: Rule, subject: str | None, event: Event) -> 
             raise DeadlineDataError(
                 rule.id,
                 rule.due_from,
-                f"{event.kind} must give {rule.due_from} (the end of the "
-                f"term) for {rule.id} ({rule.article})",
+                say(
+                    "%(kind)s must give %(field)s (the end of the term) for %(rule)s (%(article)s)",
+                    kind=event.kind,
+                    field=rule.due_from,
+                    rule=rule.id,
+                    article=rule.article,
+                ),
             )
         duration = None
         due = counter.ordered_end(rule, rule.due_from, value)
@@ -425,7 +448,9 @@ def _update(
         duration = deadline.duration or rule.duration
         if duration is None:
             raise DeadlineDataError(
-                rule.id, "duration", f"the open term {rule.id} has no recorded duration"
+                rule.id,
+                "duration",
+                say("the open term %(rule)s has no recorded duration", rule=rule.id),
             )
         due = counter.due(rule, deadline.starts_at + total, duration)
         return Resumed(*ident, at, due, counter.warn(rule, at, due), total)
@@ -444,8 +469,14 @@ def _extend(
             raise DeadlineDataError(
                 rule.id,
                 name,
-                f"{event.kind} must give {name} (the new end of the term) "
-                f"for {rule.id} ({rule.article})",
+                say(
+                    "%(kind)s must give %(field)s (the new end of the term) for %(rule)s "
+                    "(%(article)s)",
+                    kind=event.kind,
+                    field=name,
+                    rule=rule.id,
+                    article=rule.article,
+                ),
             )
         due = counter.ordered_end(rule, name, value)
         return Extended(rule.id, deadline.subject, at, due, counter.warn(rule, at, due), None)
@@ -458,7 +489,9 @@ def _extend(
         if trigger.add:
             if current is None:
                 raise DeadlineDataError(
-                    rule.id, "duration", f"the open term {rule.id} has no recorded duration"
+                    rule.id,
+                    "duration",
+                    say("the open term %(rule)s has no recorded duration", rule=rule.id),
                 )
             amount += current.amount
     elif trigger.to is not None:
@@ -468,7 +501,13 @@ def _extend(
         raise DeadlineDataError(
             rule.id,
             name or "to",
-            f"{event.kind} must give {name} (the new term) for {rule.id} ({rule.article})",
+            say(
+                "%(kind)s must give %(field)s (the new term) for %(rule)s (%(article)s)",
+                kind=event.kind,
+                field=name,
+                rule=rule.id,
+                article=rule.article,
+            ),
         )
     assert unit is not None
     duration = Duration(amount, unit)

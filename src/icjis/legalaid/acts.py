@@ -20,13 +20,14 @@ from typing import Any, Literal
 
 import pydantic
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event, Person
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
 from icjis.legal.models import Deadline
 from icjis.legalaid.models import (
     ACTIVE_STATES,
@@ -136,11 +137,20 @@ def _appointment(ctx: Context, appointment_id: str, *, lawyer_only: bool) -> App
     assert case is not None
     a = Appointment.objects.filter(pk=appointment_id, case=case).first()
     if a is None:
-        raise NotFound(f"There is no appointment {appointment_id} in this case.")
+        raise NotFound(
+            say("There is no appointment %(appointment)s in this case.", appointment=appointment_id)
+        )
     if lawyer_only and a.lawyer != ctx.user.username:
-        raise Forbidden("Only the lawyer appointed may answer this appointment.")
+        raise Forbidden(say("Only the lawyer appointed may answer this appointment."))
     if a.state != "offered":
-        raise Conflict(f"Appointment {a.id} is {a.state}; it can no longer be answered.")
+        # The state stays as recorded (the pages say this sentence without it).
+        raise Conflict(
+            say(
+                "Appointment %(appointment)s is %(state)s; it can no longer be answered.",
+                appointment=a.id,
+                state=a.state,
+            )
+        )
     return a
 
 
@@ -214,10 +224,31 @@ def _advocate_named(name: str) -> Advocate:
         Advocate.objects.filter(username=name).first()
     )
     if found is None:
-        raise Invalid(f"{name} is not in the register of advocates.", fields={"lawyer": "unknown"})
+        raise Invalid(
+            say("%(name)s is not in the register of advocates.", name=name),
+            fields={"lawyer": gettext_noop("unknown")},
+        )
     if found.status != "active" or not found.username:
-        raise Conflict(f"Advocate {found.licence} cannot take cases now ({found.status}).")
+        why = _cannot_take_cases(found)
+        raise Conflict(why)
     return found
+
+
+def _cannot_take_cases(advocate: Advocate) -> Said:
+    """Why a registered advocate cannot be appointed: by the status of their entry (an active one
+    has no account yet)."""
+    licence = advocate.licence
+    if advocate.status == "active":
+        return say("Advocate %(licence)s cannot take cases now (active).", licence=licence)
+    if advocate.status == "suspended":
+        return say("Advocate %(licence)s cannot take cases now (suspended).", licence=licence)
+    if advocate.status == "terminated":
+        return say("Advocate %(licence)s cannot take cases now (terminated).", licence=licence)
+    return say(
+        "Advocate %(licence)s cannot take cases now (%(status)s).",
+        licence=licence,
+        status=advocate.status,
+    )
 
 
 @act_kind(
@@ -241,20 +272,24 @@ def appoint(ctx: Context) -> dict[str, Any]:
     assert case is not None
     system = getattr(ctx.user, "is_system", False)
     if not system and (given.trigger != "request" or given.after):
-        raise Forbidden("Only the system sets trigger and after.")
+        raise Forbidden(say("Only the system sets trigger and after."))
     person = Person.objects.filter(pk=given.person).first()
     if person is None:
-        raise NotFound(f"There is no person {given.person} in the index.")
+        raise NotFound(say("There is no person %(person)s in the index.", person=given.person))
     if not system and not CaseParticipant.objects.filter(case=case, person=person).exists():
-        raise Conflict(f"{person.id} takes no part in case {case.number}.")
+        raise Conflict(
+            say("%(person)s takes no part in case %(case)s.", person=person.id, case=case.number)
+        )
     mine = Appointment.objects.filter(case=case, person=person)
     if given.trigger in ("arrest", "suspicion") and has_counsel(case, person.id):
-        raise Conflict(f"{person.id} already has counsel or an appointment under way.")
+        raise Conflict(
+            say("%(person)s already has counsel or an appointment under way.", person=person.id)
+        )
     if (
         mine.filter(state="accepted").exists()
         or PrivateCounsel.objects.filter(case=case, person=person, ended_at=None).exists()
     ):
-        raise Conflict(f"{person.id} already has counsel in this case.")
+        raise Conflict(say("%(person)s already has counsel in this case.", person=person.id))
     tried = set(mine.filter(state__in=("declined", "lapsed")).values_list("licence", flat=True))
     shift = None
     if given.lawyer:
@@ -449,7 +484,9 @@ def escalate(ctx: Context) -> dict[str, Any]:
     next lawyer on duty is appointed (CPC 50(5), 51(2))."""
     a = _appointment(ctx, ctx.input.appointment, lawyer_only=False)
     if a.respond_by is None or a.respond_by > ctx.now:
-        raise Conflict(f"Appointment {a.id} is still within its time to accept.")
+        raise Conflict(
+            say("Appointment %(appointment)s is still within its time to accept.", appointment=a.id)
+        )
     return {
         "appointment": a.id,
         "person": a.person_id,
@@ -508,7 +545,9 @@ def private_counsel(ctx: Context) -> dict[str, Any]:
     given = ctx.input
     assert case is not None
     if not CaseParticipant.objects.filter(case=case, person_id=given.person).exists():
-        raise NotFound(f"{given.person} takes no part in case {case.number}.")
+        raise NotFound(
+            say("%(person)s takes no part in case %(case)s.", person=given.person, case=case.number)
+        )
     username = None
     if given.licence:
         advocate = Advocate.objects.filter(pk=given.licence).first()

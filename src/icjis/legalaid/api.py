@@ -20,7 +20,7 @@ from icjis.core.access import in_visible_cases, log_read, scope_of
 from icjis.core.api import DIRECTORY_PROVIDERS
 from icjis.core.canonical import iso
 from icjis.core.models import Territory
-from icjis.core.refusals import Forbidden, Invalid
+from icjis.core.refusals import Forbidden, Invalid, say
 from icjis.legalaid.models import OPEN_STATES, Advocate, Appointment, DutyShift
 from icjis.legalaid.register import on_duty
 
@@ -46,7 +46,9 @@ def visible_appointments(user: Any) -> QuerySet[Appointment]:
 
 def _coordinator_area(user: Any) -> str:
     if not (user.has_role(COORDINATOR) or scope_of(user) == "national"):
-        raise Forbidden("Only legal aid coordinators and national oversight see rosters' coverage.")
+        raise Forbidden(
+            say("Only legal aid coordinators and national oversight see rosters' coverage.")
+        )
     return _area(user)
 
 
@@ -125,13 +127,15 @@ def _utc(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        raise Invalid("Give from and to with their timezone.")
+        raise Invalid(say("Give from and to with their timezone."))
     try:
         moment = moment.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise Invalid("from and to must be real moments between the years 1900 and 9999.") from None
+        raise Invalid(
+            say("from and to must be real moments between the years 1900 and 9999.")
+        ) from None
     if not 1900 <= moment.year <= 9998:
-        raise Invalid("from and to must be real moments between the years 1900 and 9999.")
+        raise Invalid(say("from and to must be real moments between the years 1900 and 9999."))
     return moment
 
 
@@ -139,9 +143,9 @@ def _period(p: Period, default_days: int) -> tuple[datetime, datetime]:
     starts = _utc(p.starts) or clock.now()
     ends = _utc(p.ends) or starts + timedelta(days=default_days)
     if ends <= starts:
-        raise Invalid("to must come after from.")
+        raise Invalid(say("to must come after from."))
     if ends - starts > MAX_COVERAGE:
-        raise Invalid("Ask for at most 400 days at a time.")
+        raise Invalid(say("Ask for at most 400 days at a time."))
     return starts, ends
 
 
@@ -225,7 +229,7 @@ def response_times(request: HttpRequest, p: Query[Period]) -> list[dict[str, Any
     minutes to accept."""
     user = request.user
     if not (user.has_role(COORDINATOR, "lawyer") or scope_of(user) == "national"):
-        raise Forbidden("Only legal aid coordinators and lawyers see response times.")
+        raise Forbidden(say("Only legal aid coordinators and lawyers see response times."))
     qs = visible_appointments(user).exclude(licence="")
     starts, ends = _utc(p.starts), _utc(p.ends)
     if starts:

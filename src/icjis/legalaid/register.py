@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.access import scope_of
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.models import Case, Event, Territory, User
-from icjis.core.refusals import Conflict, Forbidden, Invalid
+from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.legalaid.models import Advocate, DutyShift
 
 LEGAL_AID_LAW = "Law on State-Guaranteed Legal Aid"
@@ -99,24 +100,35 @@ def register_advocate(ctx: Context) -> dict[str, Any]:
     given = ctx.input
     region = Territory.objects.filter(code=given.region).first()
     if region is None:
-        raise Invalid(f"{given.region} is not a territory code.", fields={"region": "unknown"})
+        raise Invalid(
+            say("%(region)s is not a territory code.", region=given.region),
+            fields={"region": gettext_noop("unknown")},
+        )
     if not in_area(ctx.user, region.path):
-        raise Forbidden("You keep the register for your own region only.")
+        raise Forbidden(say("You keep the register for your own region only."))
     existing = Advocate.objects.filter(pk=given.licence).first()
     if existing is not None:
         old = Territory.objects.filter(code=existing.region).first()
         if old is not None and not in_area(ctx.user, old.path):
-            raise Forbidden(f"Advocate {given.licence} is registered in another region.")
+            raise Forbidden(
+                say("Advocate %(licence)s is registered in another region.", licence=given.licence)
+            )
     if given.username:
         user = User.objects.filter(username=given.username, is_active=True).first()
         if user is None or "lawyer" not in user.roles:
             raise Invalid(
-                f"{given.username} is not an active lawyer's account.",
-                fields={"username": "not a lawyer"},
+                say("%(username)s is not an active lawyer's account.", username=given.username),
+                fields={"username": gettext_noop("not a lawyer")},
             )
         other = Advocate.objects.filter(username=given.username).exclude(pk=given.licence).first()
         if other is not None:
-            raise Conflict(f"The account {given.username} belongs to advocate {other.licence}.")
+            raise Conflict(
+                say(
+                    "The account %(username)s belongs to advocate %(licence)s.",
+                    username=given.username,
+                    licence=other.licence,
+                )
+            )
     return {
         "licence": given.licence,
         "username": given.username or "",
@@ -222,40 +234,60 @@ def set_roster(ctx: Context) -> dict[str, Any]:
     place = Territory.objects.filter(code=given.district).first()
     if place is None or place.level not in ("district", "region"):
         raise Invalid(
-            f"{given.district} is not a district or region code.", fields={"district": "unknown"}
+            say("%(district)s is not a district or region code.", district=given.district),
+            fields={"district": gettext_noop("unknown")},
         )
     if not in_area(ctx.user, place.path):
-        raise Forbidden("You set duty rosters for your own region only.")
+        raise Forbidden(say("You set duty rosters for your own region only."))
     shifts = sorted(given.shifts, key=lambda s: s.starts_at)
     for i, shift in enumerate(shifts):
         where = f"shifts.{i}"
         if shift.starts_at.tzinfo is None or shift.ends_at.tzinfo is None:
-            raise Invalid("Give shift times with their timezone.", fields={where: "no timezone"})
+            raise Invalid(
+                say("Give shift times with their timezone."),
+                fields={where: gettext_noop("no timezone")},
+            )
         if shift.ends_at <= shift.starts_at:
-            raise Invalid("A shift must end after it starts.", fields={where: "ends before start"})
+            raise Invalid(
+                say("A shift must end after it starts."),
+                fields={where: gettext_noop("ends before start")},
+            )
         if shift.ends_at - shift.starts_at > MAX_SHIFT:
-            raise Invalid("A shift may last at most 31 days.", fields={where: "too long"})
+            raise Invalid(
+                say("A shift may last at most 31 days."), fields={where: gettext_noop("too long")}
+            )
         if i and shift.starts_at < shifts[i - 1].ends_at:
-            raise Invalid("Shifts of one roster may not overlap.", fields={where: "overlaps"})
+            raise Invalid(
+                say("Shifts of one roster may not overlap."),
+                fields={where: gettext_noop("overlaps")},
+            )
         if len(set(shift.advocates)) != len(shift.advocates):
-            raise Invalid("An advocate is listed twice in a shift.", fields={where: "duplicate"})
+            raise Invalid(
+                say("An advocate is listed twice in a shift."),
+                fields={where: gettext_noop("duplicate")},
+            )
     if given.valid_from is not None and given.valid_from.tzinfo is None:
-        raise Invalid("Give valid_from with its timezone.", fields={"valid_from": "no timezone"})
+        raise Invalid(
+            say("Give valid_from with its timezone."),
+            fields={"valid_from": gettext_noop("no timezone")},
+        )
     start = max(ctx.now, given.valid_from or shifts[0].starts_at)
     until = shifts[-1].ends_at
     if until <= start:
-        raise Invalid("The roster lies wholly in the past; duty already done is not rewritten.")
+        raise Invalid(
+            say("The roster lies wholly in the past; duty already done is not rewritten.")
+        )
     licences = {lic for s in shifts for lic in s.advocates}
     known = {a.licence: a for a in Advocate.objects.filter(licence__in=licences)}
     missing = sorted(licences - set(known))
     if missing:
         raise Invalid(
-            f"Not in the register of advocates: {', '.join(missing[:5])}.",
-            fields={"shifts": "unknown advocate"},
+            say("Not in the register of advocates: %(licences)s.", licences=", ".join(missing[:5])),
+            fields={"shifts": gettext_noop("unknown advocate")},
         )
     gone = sorted(lic for lic, a in known.items() if a.status == "terminated")
     if gone:
-        raise Conflict(f"No longer in practice: {', '.join(gone[:5])}.")
+        raise Conflict(say("No longer in practice: %(licences)s.", licences=", ".join(gone[:5])))
     kept = [s for s in shifts if s.ends_at > start]
     return {
         "district": place.code,

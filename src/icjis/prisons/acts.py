@@ -22,6 +22,7 @@ from typing import Any, Literal
 import pydantic
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
@@ -29,7 +30,7 @@ from icjis.core.alerts import raise_alert
 from icjis.core.canonical import day_or_none
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Alert, Case, CaseUnit, Event, Person, Unit
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
 from icjis.core.units import unit_covering
 from icjis.courts.models import VerdictDefendant
 from icjis.legal.calendar import default_calendar
@@ -98,7 +99,7 @@ def sentence_of(case: Case, verdict: str, person: str) -> tuple[dict[str, Any] |
 def _person(person: str) -> Person:
     found = Person.objects.filter(pk=person).first()
     if found is None:
-        raise NotFound(f"There is no person {person} in the index.")
+        raise NotFound(say("There is no person %(person)s in the index.", person=person))
     return found
 
 
@@ -137,11 +138,30 @@ def register_entry(ctx: Context, person: str, states: tuple[str, ...] = (HELD,))
         .first()
     )
     if entry is None:
-        wanted = " or ".join(states)
-        raise Conflict(
-            f"{person} is not {wanted} in the prison register under case {ctx.case.number}; "
-            "the register is fed from verdicts of imprisonment in force (CPC 426(4))."
-        )
+        # `states` is one of (held), (expected) and OPEN_STATES (expected or held).
+        if states == (HELD,):
+            message = say(
+                "%(person)s is not held in the prison register under case %(case)s; the "
+                "register is fed from verdicts of imprisonment in force (CPC 426(4)).",
+                person=person,
+                case=ctx.case.number,
+            )
+        elif states == (EXPECTED,):
+            message = say(
+                "%(person)s is not expected in the prison register under case %(case)s; the "
+                "register is fed from verdicts of imprisonment in force (CPC 426(4)).",
+                person=person,
+                case=ctx.case.number,
+            )
+        else:
+            message = say(
+                "%(person)s is not expected or held in the prison register under case "
+                "%(case)s; the register is fed from verdicts of imprisonment in force "
+                "(CPC 426(4)).",
+                person=person,
+                case=ctx.case.number,
+            )
+        raise Conflict(message)
     return entry
 
 
@@ -149,20 +169,35 @@ def prison_facility(code: str) -> Unit:
     """The prison facility `code`, or a refusal naming the field."""
     unit = Unit.objects.filter(code=code, kind="prison").first()
     if unit is None:
-        raise Invalid(f"{code} is not a prison facility.", fields={"facility": "not a prison"})
+        raise Invalid(
+            say("%(code)s is not a prison facility.", code=code),
+            fields={"facility": gettext_noop("not a prison")},
+        )
     return unit
 
 
-def own_facility(ctx: Context, code: str, *, what: str) -> Unit:
+def own_facility(ctx: Context, code: str, *, what: Literal["admissions", "head-counts"]) -> Unit:
     unit = prison_facility(code)
     if not getattr(ctx.user, "is_system", False) and ctx.user.unit_id != code:
-        raise Forbidden(f"Only officers of {code} record {what} there (CEC 78).")
+        if what == "admissions":
+            raise Forbidden(
+                say("Only officers of %(code)s record admissions there (CEC 78).", code=code)
+            )
+        raise Forbidden(
+            say("Only officers of %(code)s record head-counts there (CEC 78).", code=code)
+        )
     return unit
 
 
 def check_acting_facility(ctx: Context, entry: Prisoner) -> None:
     if entry.facility_id and ctx.user.unit_id != entry.facility_id:
-        raise Forbidden(f"{entry.person_id} is held at {entry.facility_id}; its officers act.")
+        raise Forbidden(
+            say(
+                "%(person)s is held at %(facility)s; its officers act.",
+                person=entry.person_id,
+                facility=entry.facility_id,
+            )
+        )
 
 
 def _working_day(day: date) -> bool:
@@ -319,12 +354,20 @@ def expect_admission(ctx: Context) -> dict[str, Any]:
     person = ctx.input.person
     sentence, manual = sentence_of(case, ctx.input.verdict, person)
     if sentence is None:
-        raise Conflict(f"Verdict {ctx.input.verdict} imposes no imprisonment on {person}.")
+        raise Conflict(
+            say(
+                "Verdict %(verdict)s imposes no imprisonment on %(person)s.",
+                verdict=ctx.input.verdict,
+                person=person,
+            )
+        )
     if Prisoner.objects.filter(verdict=ctx.input.verdict, person_id=person).exists():
-        raise Conflict(f"{person} is already in the prison register under this verdict.")
+        raise Conflict(
+            say("%(person)s is already in the prison register under this verdict.", person=person)
+        )
     prison = prison_for(case)
     if prison is None:
-        raise Conflict("No prison facility covers the region of the case.")
+        raise Conflict(say("No prison facility covers the region of the case."))
     lock_person(person)
     other = other_open_entry(case, person)
     if other is not None and not manual:
@@ -405,7 +448,10 @@ def _apply_admit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     except IntegrityError:
         # Another admission of the same person committed between our check and this write.
         raise Conflict(
-            f"{data['person']} was just admitted elsewhere; the register holds a person once."
+            say(
+                "%(person)s was just admitted elsewhere; the register holds a person once.",
+                person=data["person"],
+            )
         ) from None
     Movement.objects.create(
         prisoner_id=prisoner,
@@ -461,20 +507,29 @@ def admit(ctx: Context) -> dict[str, Any]:
     entry = register_entry(ctx, given.person, (EXPECTED,))
     if unit.code != entry.expected_unit_id:
         raise Conflict(
-            f"{given.person} is expected at {entry.expected_unit_id}, not {unit.code}; the "
-            "commission's decision on another colony is recorded first "
-            "(prisons.admission.redirect, CEC 74(1))."
+            say(
+                "%(person)s is expected at %(expected)s, not %(facility)s; the commission's "
+                "decision on another colony is recorded first "
+                "(prisons.admission.redirect, CEC 74(1)).",
+                person=given.person,
+                expected=entry.expected_unit_id,
+                facility=unit.code,
+            )
         )
     lock_person(given.person)  # the check below holds across case streams
     other = other_open_entry(entry, given.person)
     if other is not None and other.state == HELD:
         raise Conflict(
-            f"{given.person} is already held at {other.facility_id} (case {other.case_id}) "
-            "since "
-            + local_date(other.admitted_at or other.expected_at).isoformat()
-            + "; the register holds a person once. Release that entry first, or, once the "
-            "court has combined the sentences (CC 79), end this entry as merged into that one "
-            "(prisons.admission.merge) and record the combined sentence on it by hand."
+            say(
+                "%(person)s is already held at %(facility)s (case %(case)s) since %(since)s; "
+                "the register holds a person once. Release that entry first, or, once the "
+                "court has combined the sentences (CC 79), end this entry as merged into that "
+                "one (prisons.admission.merge) and record the combined sentence on it by hand.",
+                person=given.person,
+                facility=other.facility_id,
+                case=other.case_id,
+                since=local_date(other.admitted_at or other.expected_at).isoformat(),
+            )
         )
     current = entry.calculations.filter(superseded_at__isnull=True).first()
     if current is not None:  # calculated by hand while expected: the admission keeps it
@@ -545,7 +600,13 @@ def transfer(ctx: Context) -> dict[str, Any]:
     check_acting_facility(ctx, entry)
     target = prison_facility(given.facility)
     if target.code == entry.facility_id:
-        raise Conflict(f"{given.person} is already held at {target.code}.")
+        raise Conflict(
+            say(
+                "%(person)s is already held at %(facility)s.",
+                person=given.person,
+                facility=target.code,
+            )
+        )
     return {
         "prisoner": entry.id,
         "person": given.person,
@@ -698,12 +759,18 @@ def record_manual(ctx: Context) -> dict[str, Any]:
         check_acting_facility(ctx, entry)
     elif ctx.user.unit_id != entry.expected_unit_id:
         raise Forbidden(
-            f"{given.person} is expected at {entry.expected_unit_id}; its officers act."
+            say(
+                "%(person)s is expected at %(facility)s; its officers act.",
+                person=given.person,
+                facility=entry.expected_unit_id,
+            )
         )
     if not given.start_date <= given.release_date <= given.term_last_day:
         raise Invalid(
-            "The release date lies between the start and the last day of the term (CEC 159(2)).",
-            fields={"release_date": "out of the term"},
+            say(
+                "The release date lies between the start and the last day of the term (CEC 159(2))."
+            ),
+            fields={"release_date": gettext_noop("out of the term")},
         )
     previous = entry.calculations.filter(superseded_at__isnull=True).first()
     n = (entry.calculations.aggregate(n=Max("n"))["n"] or 0) + 1
@@ -766,12 +833,22 @@ def redirect(ctx: Context) -> dict[str, Any]:
     entry = register_entry(ctx, given.person, (EXPECTED,))
     if ctx.user.unit_id != entry.expected_unit_id:
         raise Forbidden(
-            f"{given.person} is expected at {entry.expected_unit_id}; its officers record where "
-            "the commission sends the convict (CEC 74(1))."
+            say(
+                "%(person)s is expected at %(facility)s; its officers record where the "
+                "commission sends the convict (CEC 74(1)).",
+                person=given.person,
+                facility=entry.expected_unit_id,
+            )
         )
     target = prison_facility(given.facility)
     if target.code == entry.expected_unit_id:
-        raise Conflict(f"{given.person} is already expected at {target.code}.")
+        raise Conflict(
+            say(
+                "%(person)s is already expected at %(facility)s.",
+                person=given.person,
+                facility=target.code,
+            )
+        )
     return {
         "prisoner": entry.id,
         "person": given.person,
@@ -844,17 +921,27 @@ def merge(ctx: Context) -> dict[str, Any]:
     )
     if into is None:
         raise Conflict(
-            f"{given.person} has no open entry in the prison register under case "
-            f"{given.into_case}; an entry is merged only into a sentence being served (CC 79).",
-            fields={"into_case": "no open entry of the person"},
+            say(
+                "%(person)s has no open entry in the prison register under case %(case)s; an "
+                "entry is merged only into a sentence being served (CC 79).",
+                person=given.person,
+                case=given.into_case,
+            ),
+            fields={"into_case": gettext_noop("no open entry of the person")},
         )
     unit = into.facility_id or into.expected_unit_id
     if ctx.user.unit_id != unit:
-        raise Forbidden(f"{given.person} is served at {unit}; its officers record the merger.")
+        raise Forbidden(
+            say(
+                "%(person)s is served at %(facility)s; its officers record the merger.",
+                person=given.person,
+                facility=unit,
+            )
+        )
     if given.document_date > local_date(ctx.now):
         raise Invalid(
-            "The court's decision cannot be dated in the future.",
-            fields={"document_date": "in the future"},
+            say("The court's decision cannot be dated in the future."),
+            fields={"document_date": gettext_noop("in the future")},
         )
     return {
         "prisoner": entry.id,

@@ -20,7 +20,7 @@ from icjis.core import clock
 from icjis.core.access import access_case, access_person, log_read, scope_of
 from icjis.core.canonical import iso
 from icjis.core.models import Unit
-from icjis.core.refusals import Forbidden, NotFound
+from icjis.core.refusals import Forbidden, NotFound, say
 from icjis.legal.counting import local_date
 from icjis.prisons.models import EXPECTED, HELD, Calculation, HeadCount, Prisoner
 
@@ -37,7 +37,7 @@ def _area(user: Any) -> Q:
         return Q(facility_id=user.unit_id) | Q(state=EXPECTED, expected_unit_id=user.unit_id)
     if scope in ("region", "agency"):
         return Q(territory_path__startswith=user.unit.territory.path)
-    raise Forbidden("Your role does not read the prison register.")
+    raise Forbidden(say("Your role does not read the prison register."))
 
 
 def visible_prisoners(user: Any) -> QuerySet[Prisoner]:
@@ -54,7 +54,7 @@ def visible_facilities(user: Any) -> QuerySet[Unit]:
     if scope in ("region", "agency"):
         region = user.unit.territory.region_code()
         return units.filter(territory__path__startswith=f"KG/{region}/")
-    raise Forbidden("Your role does not read the prison register.")
+    raise Forbidden(say("Your role does not read the prison register."))
 
 
 def _purpose(user: Any) -> str:
@@ -146,7 +146,7 @@ def prisoners_at(request: HttpRequest, facility: str, filters: Query[ListFilter]
     unit = visible_facilities(user).filter(code=facility[:32]).first()
     if unit is None:
         log_read(user, "prisons", f"population:{facility[:32]}", _purpose(user), "not_found")
-        raise NotFound("No such facility, or it is not visible to you.")
+        raise NotFound(say("No such facility, or it is not visible to you."))
     qs = Prisoner.objects.filter(state=HELD, facility=unit).select_related("person")
     rows = list(qs.order_by("release_date", "id")[filters.offset : filters.offset + filters.limit])
     log_read(user, "prisons", f"population:{unit.code}", _purpose(user), "shown")
@@ -207,7 +207,7 @@ def prisoner(request: HttpRequest, person: str) -> dict[str, Any]:
     )
     if not entries:
         log_read(user, "person", person, _purpose(user), "not_found")
-        raise NotFound("No such prisoner, or the prisoner is not visible to you.")
+        raise NotFound(say("No such prisoner, or the prisoner is not visible to you."))
     access_person(user, person, _purpose(user))
     body = []
     for entry in entries:

@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import Event, Person
-from icjis.core.refusals import Invalid
+from icjis.core.refusals import Invalid, say
 from icjis.prisons.acts import OFFICER, FacilityCode, own_facility
 from icjis.prisons.models import HELD, HeadCount, Prisoner
 
@@ -83,11 +84,19 @@ def submit_headcount(ctx: Context) -> dict[str, Any]:
     names = {p.pk: p.full_name for p in Person.objects.filter(pk__in=counted)}
     unknown = [p for p in counted if p not in names]
     if unknown:
-        raise Invalid(
-            f"{', '.join(unknown[:5])} {'is' if len(unknown) == 1 else 'are'} not in the persons "
-            "index; list persons you cannot match under unidentified, by name.",
-            fields={"persons": "unknown person"},
-        )
+        if len(unknown) == 1:
+            message = say(
+                "%(persons)s is not in the persons index; list persons you cannot match under "
+                "unidentified, by name.",
+                persons=unknown[0],
+            )
+        else:
+            message = say(
+                "%(persons)s are not in the persons index; list persons you cannot match under "
+                "unidentified, by name.",
+                persons=", ".join(unknown[:5]),
+            )
+        raise Invalid(message, fields={"persons": gettext_noop("unknown person")})
     held = {
         e.person_id: e.person.full_name
         for e in Prisoner.objects.filter(facility=unit, state=HELD)

@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any, Literal
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.execution import close_case, closes_case
 from icjis.core.models import Event
-from icjis.core.refusals import Conflict, Invalid
+from icjis.core.refusals import Conflict, Invalid, Said, say
 from icjis.legal.counting import local_date
 from icjis.prisons import sentence as calc
 from icjis.prisons.acts import OFFICER, PersonId, check_acting_facility, register_entry
@@ -28,11 +29,27 @@ DOCUMENTS = {
     "pardon": ("document", "document_date"),
     "end_of_term": (),
 }
-DOCUMENT_TEXT = {
-    "parole": "the court's decision on parole (CC 88(3); CEC 160)",
-    "amnesty": "the act of amnesty of the Jogorku Kenesh (CC 93)",
-    "pardon": "the President's act of pardon (CC 94)",
-}
+
+
+def _documents_missing(grounds: str, missing: str) -> Said:
+    """The refusal of a release on `grounds` (parole, amnesty, pardon) without its document:
+    what the grounds need, and the fields `missing`."""
+    if grounds == "parole":
+        return say(
+            "A release on parole needs the court's decision on parole (CC 88(3); CEC 160): "
+            "give %(missing)s.",
+            missing=missing,
+        )
+    if grounds == "amnesty":
+        return say(
+            "A release on amnesty needs the act of amnesty of the Jogorku Kenesh (CC 93): "
+            "give %(missing)s.",
+            missing=missing,
+        )
+    return say(
+        "A release on pardon needs the President's act of pardon (CC 94): give %(missing)s.",
+        missing=missing,
+    )
 
 
 class ReleaseIn(pydantic.BaseModel):
@@ -103,27 +120,39 @@ def release(ctx: Context) -> dict[str, Any]:
     today = local_date(ctx.now)
     missing = [f for f in DOCUMENTS[given.grounds] if getattr(given, f) is None]
     if missing:
-        raise Invalid(
-            f"A release on {given.grounds.replace('_', ' ')} needs {DOCUMENT_TEXT[given.grounds]}:"
-            f" give {', '.join(missing)}.",
-            fields=dict.fromkeys(missing, "required for these grounds"),
-        )
+        message = _documents_missing(given.grounds, ", ".join(missing))
+        raise Invalid(message, fields=dict.fromkeys(missing, "required for these grounds"))
     if given.document_date is not None and given.document_date > today:
         raise Invalid(
-            "The document's date may not lie in the future.",
-            fields={"document_date": "in the future"},
+            say("The document's date may not lie in the future."),
+            fields={"document_date": gettext_noop("in the future")},
         )
     if given.grounds == "end_of_term":
         if entry.release_date is None:
+            if entry.manual_reason:
+                raise Conflict(
+                    say(
+                        "The sentence of %(person)s awaits manual calculation (%(reason)s); "
+                        "record it first.",
+                        person=given.person,
+                        reason=entry.manual_reason,
+                    )
+                )
             raise Conflict(
-                f"The sentence of {given.person} awaits manual calculation "
-                f"({entry.manual_reason or 'no release date'}); record it first."
+                say(
+                    "The sentence of %(person)s awaits manual calculation (no release date); "
+                    "record it first.",
+                    person=given.person,
+                )
             )
         if today < entry.release_date:
             raise Conflict(
-                f"The term of {given.person} ends with release on "
-                f"{entry.release_date.isoformat()}; a release at the end of the term is not "
-                "recorded before it (CEC 159(1)-(2))."
+                say(
+                    "The term of %(person)s ends with release on %(date)s; a release at the end "
+                    "of the term is not recorded before it (CEC 159(1)-(2)).",
+                    person=given.person,
+                    date=entry.release_date.isoformat(),
+                )
             )
     recorded: dict[str, Any] = {
         "prisoner": entry.id,
@@ -143,17 +172,24 @@ def release(ctx: Context) -> dict[str, Any]:
         last = current.term_last_day if current and current.term_last_day else None
         if last is None:
             raise Conflict(
-                f"The sentence of {given.person} awaits manual calculation; the end of the "
-                "unserved part is not known."
+                say(
+                    "The sentence of %(person)s awaits manual calculation; the end of the "
+                    "unserved part is not known.",
+                    person=given.person,
+                )
             )
         rules = calc.rules_for(case.legislation_set)
         limit = calc.supervision_until(rules, today, last)
         until = given.supervision_until or limit
         if not today < until <= limit:
             raise Invalid(
-                f"The probation period of a parolee lies within the unserved part of the term "
-                f"(which ends on {last.isoformat()}) and is not more than three years "
-                f"(CC 90(2)): at most {limit.isoformat()}.",
+                say(
+                    "The probation period of a parolee lies within the unserved part of the term "
+                    "(which ends on %(last)s) and is not more than three years (CC 90(2)): at "
+                    "most %(limit)s.",
+                    last=last.isoformat(),
+                    limit=limit.isoformat(),
+                ),
                 fields={"supervision_until": f"after today, at most {limit.isoformat()}"},
             )
         recorded["supervision_until"] = until.isoformat()

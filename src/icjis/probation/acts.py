@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
@@ -27,7 +28,7 @@ from icjis.core.alerts import raise_alert
 from icjis.core.canonical import day_or_none, iso
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Alert, Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
 from icjis.core.units import unit_serving
 from icjis.courts.verdicts import court_case_of
 from icjis.legal.counting import Duration, add_months, due_for, end_of_day, local_date
@@ -86,11 +87,20 @@ def active_file(
         waiting = ProbationFile.objects.filter(case=case, person_id=person, state=AWAITING)
         if AWAITING not in states and waiting.exists():
             raise Conflict(
-                f"{person} has not yet appeared at the probation office; record the "
-                "appearance first (probation.appear) — supervision runs from it (CC 82(4); "
-                "CEC 166(1)(1))."
+                say(
+                    "%(person)s has not yet appeared at the probation office; record the "
+                    "appearance first (probation.appear) — supervision runs from it (CC 82(4); "
+                    "CEC 166(1)(1)).",
+                    person=person,
+                )
             )
-        raise NotFound(f"{person} is not under probation supervision in case {case.number}.")
+        raise NotFound(
+            say(
+                "%(person)s is not under probation supervision in case %(case)s.",
+                person=person,
+                case=case.number,
+            )
+        )
     return found
 
 
@@ -99,7 +109,13 @@ def _require_office(ctx: Context, f: ProbationFile) -> None:
     if getattr(ctx.user, "is_system", False):
         return
     if f.office_id and f.office_id != ctx.user.unit_id:
-        raise Forbidden(f"File {f.id} is kept by {f.office_id}; its officers act on it.")
+        raise Forbidden(
+            say(
+                "File %(file)s is kept by %(office)s; its officers act on it.",
+                file=f.id,
+                office=f.office_id,
+            )
+        )
 
 
 def _note_on_case(case_number: str, f: ProbationFile) -> None:
@@ -221,32 +237,40 @@ def register(ctx: Context) -> dict[str, Any]:
     assert case is not None
     system = getattr(ctx.user, "is_system", False)
     if not system and (given.source or given.source_ref or given.sentence_kind):
-        raise Forbidden("Only the system sets source, source_ref and sentence_kind.")
+        raise Forbidden(say("Only the system sets source, source_ref and sentence_kind."))
     person = Person.objects.filter(pk=given.person).first()
     if person is None:
-        raise NotFound(f"There is no person {given.person} in the index.")
+        raise NotFound(say("There is no person %(person)s in the index.", person=given.person))
     if not CaseParticipant.objects.filter(case=case, person=person).exists():
-        raise Conflict(f"{person.id} takes no part in case {case.number}.")
+        raise Conflict(
+            say("%(person)s takes no part in case %(case)s.", person=person.id, case=case.number)
+        )
     if ProbationFile.objects.filter(
         case=case, person=person, type=given.type, state__in=RUNNING
     ).exists():
-        raise Conflict(
-            f"{person.id} is already under {given.type} probation in case {case.number}."
-        )
+        message = _already_under(given.type, person.id, case.number)
+        raise Conflict(message)
     if given.months and given.until:
-        raise Invalid("Give the period either in months or as the last day, not both.")
+        raise Invalid(say("Give the period either in months or as the last day, not both."))
     starts_on = local_date(ctx.now)
     if given.until is not None and given.until <= starts_on:
         raise Invalid(
-            "The last day of supervision must lie after today.", fields={"until": "not future"}
+            say("The last day of supervision must lie after today."),
+            fields={"until": gettext_noop("not future")},
         )
     ends_on = given.until or (add_months(starts_on, given.months) if given.months else None)
     if given.type in SERVED_TYPES and ends_on is None and given.hours is None:
-        raise Invalid(
-            f"{given.type.capitalize()} probation executes a sentence: give its period in "
-            "months or its last day (CC 62, 82(4)).",
-            fields={"months": "required"},
-        )
+        if given.type == "executive":
+            message = say(
+                "Executive probation executes a sentence: give its period in months or its "
+                "last day (CC 62, 82(4))."
+            )
+        else:  # postpenitentiary, the other of SERVED_TYPES
+            message = say(
+                "Postpenitentiary probation executes a sentence: give its period in months or "
+                "its last day (CC 62, 82(4))."
+            )
+        raise Invalid(message, fields={"months": gettext_noop("required")})
     appear_by: date | None = None
     if given.sentence_kind == "probation" and given.months:
         # CC 82(4): the period runs from the appearance, not from this registration.
@@ -287,13 +311,48 @@ def register(ctx: Context) -> dict[str, Any]:
     }
 
 
+def _already_under(type_: str, person: str, case: str) -> Said:
+    """The refusal of a second running file of a type: one sentence per type of probation, so
+    that each is translated whole."""
+    if type_ == "pretrial":
+        return say(
+            "%(person)s is already under pretrial probation in case %(case)s.",
+            person=person,
+            case=case,
+        )
+    if type_ == "executive":
+        return say(
+            "%(person)s is already under executive probation in case %(case)s.",
+            person=person,
+            case=case,
+        )
+    if type_ == "penitentiary":
+        return say(
+            "%(person)s is already under penitentiary probation in case %(case)s.",
+            person=person,
+            case=case,
+        )
+    return say(  # postpenitentiary, the last of TYPES
+        "%(person)s is already under postpenitentiary probation in case %(case)s.",
+        person=person,
+        case=case,
+    )
+
+
 def _check_officer(username: str, office: str) -> None:
     user = User.objects.filter(username=username).first()
     if user is None or OFFICER not in user.roles or user.unit_id != office:
-        raise Invalid(
-            f"{username} is not a probation officer of {office or 'the office'}.",
-            fields={"officer": "not an officer of the office"},
-        )
+        if office:
+            message = say(
+                "%(username)s is not a probation officer of %(office)s.",
+                username=username,
+                office=office,
+            )
+        else:
+            message = say(
+                "%(username)s is not a probation officer of the office.", username=username
+            )
+        raise Invalid(message, fields={"officer": gettext_noop("not an officer of the office")})
 
 
 @reaction("courts.verdict.enter_into_force")
@@ -480,9 +539,11 @@ def set_plan(ctx: Context) -> dict[str, Any]:
     _require_office(ctx, f)
     if f.sentence_kind == "probation" and ctx.input.meetings_per_month < MEETINGS_PER_MONTH:
         raise Invalid(
-            "A person under probation supervision appears at the office twice a month "
-            "(CC 83(1)(4)).",
-            fields={"meetings_per_month": "at least 2"},
+            say(
+                "A person under probation supervision appears at the office twice a month "
+                "(CC 83(1)(4))."
+            ),
+            fields={"meetings_per_month": gettext_noop("at least 2")},
         )
     return {
         "file": f.id,
@@ -527,11 +588,17 @@ def schedule_meeting(ctx: Context) -> dict[str, Any]:
     _require_office(ctx, f)
     at = ctx.input.at
     if at <= ctx.now:
-        raise Invalid("A meeting is scheduled in the future.", fields={"at": "not in the future"})
+        raise Invalid(
+            say("A meeting is scheduled in the future."),
+            fields={"at": gettext_noop("not in the future")},
+        )
     if f.ends_on is not None and at >= end_of_day(f.ends_on):
         raise Invalid(
-            f"The supervision period ends on {f.ends_on.isoformat()}; schedule within it.",
-            fields={"at": "after the period"},
+            say(
+                "The supervision period ends on %(ends_on)s; schedule within it.",
+                ends_on=f.ends_on.isoformat(),
+            ),
+            fields={"at": gettext_noop("after the period")},
         )
     n = Meeting.objects.filter(file=f).count() + 1
     return {"meeting": f"{f.id}-M{n}", "file": f.id, "person": f.person_id, "at": iso(at)}
@@ -547,8 +614,25 @@ class RecordIn(pydantic.BaseModel):
 def _meeting(ctx: Context, meeting_id: str) -> Meeting:
     m = Meeting.objects.select_related("file").filter(pk=meeting_id).first()
     if m is None or ctx.case is None or m.file.case_id != ctx.case.number:
-        raise NotFound(f"There is no meeting {meeting_id} in this case.")
+        raise NotFound(say("There is no meeting %(meeting)s in this case.", meeting=meeting_id))
     return m
+
+
+def _already_recorded(m: Meeting) -> Said:
+    """The refusal to record a meeting again: one sentence per state it is in, so that each is
+    translated whole. `scheduled` too: the job finds no meeting missed in a file no longer
+    active."""
+    if m.state == "attended":
+        return say("Meeting %(meeting)s is already recorded as attended.", meeting=m.id)
+    if m.state == "absent":
+        return say("Meeting %(meeting)s is already recorded as absent.", meeting=m.id)
+    if m.state == "missed":
+        return say("Meeting %(meeting)s is already recorded as missed.", meeting=m.id)
+    if m.state == "scheduled":
+        return say("Meeting %(meeting)s is already recorded as scheduled.", meeting=m.id)
+    return say(  # cancelled: a meeting still ahead lapses with its file
+        "Meeting %(meeting)s is already recorded as cancelled.", meeting=m.id
+    )
 
 
 def _apply_record(event: Event, data: dict[str, Any]) -> dict[str, Any]:
@@ -576,9 +660,16 @@ def record_meeting(ctx: Context) -> dict[str, Any]:
     m = _meeting(ctx, ctx.input.meeting)
     _require_office(ctx, m.file)
     if m.state != "scheduled":
-        raise Conflict(f"Meeting {m.id} is already recorded as {m.state}.")
+        message = _already_recorded(m)
+        raise Conflict(message)
     if m.at > ctx.now:
-        raise Conflict(f"Meeting {m.id} is set for {iso(m.at)}; record it once it has begun.")
+        raise Conflict(
+            say(
+                "Meeting %(meeting)s is set for %(at)s; record it once it has begun.",
+                meeting=m.id,
+                at=iso(m.at),
+            )
+        )
     return {
         "meeting": m.id,
         "file": m.file_id,
@@ -635,9 +726,12 @@ def record_missed(ctx: Context) -> dict[str, Any]:
     passed with no attendance recorded: the meeting is missed and the office is alerted."""
     m = _meeting(ctx, ctx.input.meeting)
     if m.state != "scheduled" or m.file.state != "active":
-        raise Conflict(f"Meeting {m.id} is already recorded as {m.state}.")
+        message = _already_recorded(m)
+        raise Conflict(message)
     if ctx.now < missed_after(m):
-        raise Conflict(f"Meeting {m.id} can still be recorded until the end of its day.")
+        raise Conflict(
+            say("Meeting %(meeting)s can still be recorded until the end of its day.", meeting=m.id)
+        )
     return {
         "meeting": m.id,
         "file": m.file_id,
@@ -710,7 +804,7 @@ def record_violation(ctx: Context) -> dict[str, Any]:
     if ctx.input.meeting:
         m = _meeting(ctx, ctx.input.meeting)
         if m.file_id != f.id or m.state not in ("absent", "missed"):
-            raise Conflict(f"Meeting {m.id} of this file was not missed.")
+            raise Conflict(say("Meeting %(meeting)s of this file was not missed.", meeting=m.id))
     assert ctx.head is not None
     return {
         "violation": f"{f.id}-V{ctx.head.seq + 1}",
@@ -791,9 +885,13 @@ def refer_to_court(ctx: Context) -> dict[str, Any]:
         offences = Violation.objects.filter(file=f, kind="new_offence").exists()
         if not offences:
             raise Conflict(
-                f"{f.person_id} has {f.violations} recorded violation(s); revocation is "
-                "submitted after two or more, a new offence, or no appearance within ten days "
-                "of the entry into force (CC 84(2)-(3))."
+                say(
+                    "%(person)s has %(count)s recorded violation(s); revocation is submitted "
+                    "after two or more, a new offence, or no appearance within ten days of the "
+                    "entry into force (CC 84(2)-(3)).",
+                    person=f.person_id,
+                    count=f.violations,
+                )
             )
     first = court_case_of(case)
     court = case.court_id or (first.court_id if first else None)
@@ -858,32 +956,52 @@ def complete(ctx: Context) -> dict[str, Any]:
     grounds = ctx.input.grounds
     if f.state == AWAITING and grounds not in ("cancelled_early", "revoked"):
         raise Conflict(
-            f"{f.person_id} has not appeared at the office; the period has not begun "
-            "(CC 82(4)). Before the appearance the file ends only on the court's decision."
+            say(
+                "%(person)s has not appeared at the office; the period has not begun "
+                "(CC 82(4)). Before the appearance the file ends only on the court's decision.",
+                person=f.person_id,
+            )
         )
     today = local_date(ctx.now)
     if grounds == "term_served":
         if f.ends_on is not None and today <= f.ends_on:
             raise Conflict(
-                f"The supervision period of {f.person_id} runs until the end of "
-                f"{f.ends_on.isoformat()}; before then it ends only on a court's decision to "
-                "cancel or revoke it (CC 84(1), (4))."
+                say(
+                    "The supervision period of %(person)s runs until the end of %(ends_on)s; "
+                    "before then it ends only on a court's decision to cancel or revoke it "
+                    "(CC 84(1), (4)).",
+                    person=f.person_id,
+                    ends_on=f.ends_on.isoformat(),
+                )
             )
         if f.hours is not None and (ctx.input.hours_served or 0) < f.hours:
             raise Conflict(
-                f"Community work of {f.hours} hours: give the hours served (CC 61; CEC 30(2))."
+                say(
+                    "Community work of %(hours)s hours: give the hours served (CC 61; CEC 30(2)).",
+                    hours=f.hours,
+                )
             )
     elif grounds in ("cancelled_early", "revoked"):
         if not ctx.input.decision:
             raise Invalid(
-                "Name the court's decision that cancels or revokes the supervision (CC 84(2)-(4)).",
-                fields={"decision": "required"},
+                say(
+                    "Name the court's decision that cancels or revokes the supervision "
+                    "(CC 84(2)-(4))."
+                ),
+                fields={"decision": gettext_noop("required")},
             )
     elif f.type in SERVED_TYPES:
-        raise Conflict(
-            f"{f.type.capitalize()} probation executes a sentence; it ends when served, or on "
-            "a court's decision (CC 84)."
-        )
+        if f.type == "executive":
+            message = say(
+                "Executive probation executes a sentence; it ends when served, or on a court's "
+                "decision (CC 84)."
+            )
+        else:  # postpenitentiary, the other of SERVED_TYPES
+            message = say(
+                "Postpenitentiary probation executes a sentence; it ends when served, or on a "
+                "court's decision (CC 84)."
+            )
+        raise Conflict(message)
     finishing = [f"probation:{f.person_id}"] if f.type in SERVED_TYPES else []
     others = ProbationFile.objects.filter(
         case=case, person_id=f.person_id, state__in=RUNNING, type__in=SERVED_TYPES
@@ -1075,10 +1193,10 @@ def submit_report(ctx: Context) -> dict[str, Any]:
         qs = qs.filter(pk=ctx.input.request)
     req = qs.order_by("requested_at", "id").first()
     if req is None:
-        raise Conflict(f"No pre-sentence report is awaited in case {case.number}.")
+        raise Conflict(say("No pre-sentence report is awaited in case %(case)s.", case=case.number))
     if req.office_id and not getattr(ctx.user, "is_system", False):
         if req.office_id != ctx.user.unit_id:
-            raise Forbidden(f"The report was requested from {req.office_id}.")
+            raise Forbidden(say("The report was requested from %(office)s.", office=req.office_id))
     return {
         "request": req.id,
         "summary": ctx.input.summary.strip(),

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from icjis.core import clock
 from icjis.core.access import in_visible_cases, log_read, scope_of
 from icjis.core.canonical import iso
-from icjis.core.refusals import NotFound
+from icjis.core.refusals import NotFound, say
 from icjis.legal.counting import end_of_day, local_date, start_of_day
 from icjis.probation.acts import OFFICER, missed_after
 from icjis.probation.models import (
@@ -139,7 +139,7 @@ def file_detail(request: HttpRequest, file_id: str) -> dict[str, Any]:
     f = visible_files(request.user).select_related("person").filter(pk=file_id).first()
     if f is None:
         log_read(request.user, "probation", file_id, "supervision", "not_found")
-        raise NotFound("No such probation file, or it is not visible to you.")
+        raise NotFound(say("No such probation file, or it is not visible to you."))
     log_read(request.user, "person", f.person_id, "supervision", "shown")
     meetings = Meeting.objects.filter(file=f).select_related("file__person").order_by("at", "id")
     return {

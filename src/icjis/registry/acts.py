@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from icjis.core import numbering
 from icjis.core.acts import Context, act_kind
@@ -36,7 +37,7 @@ from icjis.core.persons import (
     prepare_person,
     project_person,
 )
-from icjis.core.refusals import Conflict, Forbidden, Invalid
+from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.legal.rulepacks import legislation_set_on, pack_in_force
 from icjis.registry.models import Receipt
 
@@ -111,20 +112,24 @@ def register_report(ctx: Context) -> dict[str, Any]:
     data = ctx.input
     unit = Unit.objects.select_related("territory").get(code=ctx.user.unit_id)
     if not unit.register_code:
-        raise Conflict("Your unit does not keep a register of crimes; register at a police unit.")
+        raise Conflict(
+            say("Your unit does not keep a register of crimes; register at a police unit.")
+        )
     if not Territory.objects.filter(code=data.place.region, level="region").exists():
         raise Invalid(
-            f"{data.place.region} is not a region code (KG-B, KG-C, KG-GB …).",
-            fields={"place.region": "unknown region"},
+            say("%(region)s is not a region code (KG-B, KG-C, KG-GB …).", region=data.place.region),
+            fields={"place.region": gettext_noop("unknown region")},
         )
     if data.occurred_at is not None:
         if data.occurred_at.tzinfo is None:
             raise Invalid(
-                "Give occurred_at with its timezone.", fields={"occurred_at": "no timezone"}
+                say("Give occurred_at with its timezone."),
+                fields={"occurred_at": gettext_noop("no timezone")},
             )
         if data.occurred_at > ctx.now:
             raise Invalid(
-                "The offence cannot have happened in the future.", fields={"occurred_at": "future"}
+                say("The offence cannot have happened in the future."),
+                fields={"occurred_at": gettext_noop("future")},
             )
     local_today = ctx.now.astimezone(LOCAL).date()
     offence_day = data.occurred_at.astimezone(LOCAL).date() if data.occurred_at else local_today
@@ -180,19 +185,23 @@ def assign_case(ctx: Context) -> dict[str, Any]:
     case = ctx.case
     assert case is not None
     if case.stage not in OPEN_STAGES:
-        raise Conflict(f"The case is {case.stage}; it cannot be assigned now.")
+        # The stage's code, as the API has always said it (a page rewords it, web.refusals).
+        raise Conflict(say("The case is %(stage)s; it cannot be assigned now.", stage=case.stage))
     if case.unit_id != ctx.user.unit_id:
         raise Forbidden(
-            f"The case is held by unit {case.unit_id}; the head of that unit assigns it."
+            say(
+                "The case is held by unit %(unit)s; the head of that unit assigns it.",
+                unit=case.unit_id,
+            )
         )
     officer = User.objects.filter(username=ctx.input.officer, is_active=True).first()
     if officer is None or "investigator" not in officer.roles:
         raise Invalid(
-            f"{ctx.input.officer} is not an active investigator.",
-            fields={"officer": "not an investigator"},
+            say("%(officer)s is not an active investigator.", officer=ctx.input.officer),
+            fields={"officer": gettext_noop("not an investigator")},
         )
     if officer.unit_id != ctx.user.unit_id:
-        raise Forbidden("You can assign only investigators of your own unit.")
+        raise Forbidden(say("You can assign only investigators of your own unit."))
     return {"officer": officer.username}
 
 
@@ -255,7 +264,9 @@ def add_participant(ctx: Context) -> dict[str, Any]:
     case = ctx.case
     assert case is not None
     if case.stage not in OPEN_STAGES:
-        raise Conflict(f"The case is {case.stage}; participants can no longer be added.")
+        raise Conflict(
+            say("The case is %(stage)s; participants can no longer be added.", stage=case.stage)
+        )
     person = prepare_person(ctx.input.person, ctx.now.astimezone(LOCAL).date())
     if (
         person.get("existing")
@@ -263,7 +274,19 @@ def add_participant(ctx: Context) -> dict[str, Any]:
             case=case, person_id=person["id"], role=ctx.input.role
         ).exists()
     ):
-        raise Conflict(f"{person['id']} is already a {ctx.input.role} in this case.")
+        pid = person["id"]
+        # One sentence per role (ROLES_IN_CASE), each said whole in the reader's language.
+        already = {
+            "suspect": say("%(person)s is already a suspect in this case.", person=pid),
+            "victim": say("%(person)s is already a victim in this case.", person=pid),
+            "witness": say("%(person)s is already a witness in this case.", person=pid),
+            "applicant": say("%(person)s is already a applicant in this case.", person=pid),
+            "accused": say("%(person)s is already a accused in this case.", person=pid),
+            "representative": say(
+                "%(person)s is already a representative in this case.", person=pid
+            ),
+        }
+        raise Conflict(already[ctx.input.role])
     return {"role": ctx.input.role, "person": person}
 
 
@@ -306,7 +329,10 @@ def open_case(ctx: Context) -> dict[str, Any]:
     assert case is not None
     if case.stage != "pre_investigation":
         raise Conflict(
-            f"Only a report under pre-investigation can be opened; this one is {case.stage}."
+            say(
+                "Only a report under pre-investigation can be opened; this one is %(stage)s.",
+                stage=case.stage,
+            )
         )
-    require_assigned(ctx, "open the case")
+    require_assigned(ctx, gettext_noop("open the case"))
     return qualify(case, ctx.input.article, ctx.input.part)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import CaseParticipant, Event
-from icjis.core.refusals import Conflict, Invalid
+from icjis.core.refusals import Conflict, Invalid, say
 from icjis.legal.catalogues import CATEGORIES
 from icjis.registry.common import (
     PersonId,
@@ -68,13 +69,15 @@ def notify_suspicion(ctx: Context) -> dict[str, Any]:
     """Records that a participant of an opened case is a suspect under the case's qualification,
     and has been told so and of the rights of a suspect (CPC 43(1), 44)."""
     case = _case(ctx)
-    require_stage(case, ("investigation",), "A notice of suspicion")
-    require_assigned(ctx, "notify suspicion")
-    require_running(case, "notify suspicion")
+    require_stage(case, ("investigation",), gettext_noop("A notice of suspicion"))
+    require_assigned(ctx, gettext_noop("notify suspicion"))
+    require_running(case, gettext_noop("notify suspicion"))
     person = ctx.input.person
     _participant(case, person)
     if _active(case, person).exists():
-        raise Conflict(f"{person} is already a suspect or accused in this case.")
+        raise Conflict(
+            say("%(person)s is already a suspect or accused in this case.", person=person)
+        )
     return {
         "person": person,
         "article": case.article,
@@ -110,16 +113,20 @@ def charge_person(ctx: Context) -> dict[str, Any]:
     register at once (CPC 240(2), 241, 243). A charge under a further article adds to it
     (241(2)); a changed qualification is a requalification."""
     case = _case(ctx)
-    require_stage(case, ("investigation",), "A charge")
-    require_assigned(ctx, "charge a person")
-    require_running(case, "charge a person")
+    require_stage(case, ("investigation",), gettext_noop("A charge"))
+    require_assigned(ctx, gettext_noop("charge a person"))
+    require_running(case, gettext_noop("charge a person"))
     person = ctx.input.person
     _participant(case, person)
     q = qualify(case, ctx.input.article, ctx.input.part)
     if _active(case, person, "charge").filter(article=q["article"], part=q["part"]).exists():
         raise Conflict(
-            f"{person} is already charged under article {q['article']} in this case; "
-            "to change the qualification use registry.charge.requalify."
+            say(
+                "%(person)s is already charged under article %(article)s in this case; "
+                "to change the qualification use registry.charge.requalify.",
+                person=person,
+                article=q["article"],
+            )
         )
     return {"person": person, **q}
 
@@ -147,13 +154,16 @@ def requalify_charge(ctx: Context) -> dict[str, Any]:
     prosecutor reviewing the indictment, only towards a milder one (262(2))."""
     case = _case(ctx)
     prosecutor = ctx.actor.role == "prosecutor"
-    require_stage(case, ("prosecution",) if prosecutor else ("investigation",), "A requalification")
-    require_assigned(ctx, "requalify a charge")
-    require_running(case, "requalify a charge")
+    allowed = ("prosecution",) if prosecutor else ("investigation",)
+    require_stage(case, allowed, gettext_noop("A requalification"))
+    require_assigned(ctx, gettext_noop("requalify a charge"))
+    require_running(case, gettext_noop("requalify a charge"))
     person = ctx.input.person
     charges = list(_active(case, person, "charge"))
     if not charges:
-        raise Conflict(f"{person} is not charged in this case; charge the person first.")
+        raise Conflict(
+            say("%(person)s is not charged in this case; charge the person first.", person=person)
+        )
     if ctx.input.replaces is not None:
         wanted = ctx.input.replaces
         charges = [
@@ -161,18 +171,25 @@ def requalify_charge(ctx: Context) -> dict[str, Any]:
         ]
         if not charges:
             raise Invalid(
-                f"{person} has no charge under article {wanted.article}.",
-                fields={"replaces": "no such charge"},
+                say(
+                    "%(person)s has no charge under article %(article)s.",
+                    person=person,
+                    article=wanted.article,
+                ),
+                fields={"replaces": gettext_noop("no such charge")},
             )
     elif len(charges) > 1:
         raise Invalid(
-            f"{person} is charged under several articles; say which one is replaced.",
-            fields={"replaces": "required"},
+            say(
+                "%(person)s is charged under several articles; say which one is replaced.",
+                person=person,
+            ),
+            fields={"replaces": gettext_noop("required")},
         )
     old = charges[0]
     q = qualify(case, ctx.input.article, ctx.input.part)
     if (q["article"], q["part"]) == (old.article, old.part):
-        raise Conflict("The new qualification is the same as the charge it would replace.")
+        raise Conflict(say("The new qualification is the same as the charge it would replace."))
     graver = (
         q["category"]
         and old.category
@@ -180,7 +197,9 @@ def requalify_charge(ctx: Context) -> dict[str, Any]:
     )
     if prosecutor and graver:
         raise Conflict(
-            "Reviewing the indictment, a prosecutor may requalify only towards a milder offence "
-            "(CPC 262(2)); return the case for a new charge instead."
+            say(
+                "Reviewing the indictment, a prosecutor may requalify only towards a milder "
+                "offence (CPC 262(2)); return the case for a new charge instead."
+            )
         )
     return {"person": person, **q, "replaces": {"article": old.article, "part": old.part}}

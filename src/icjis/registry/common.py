@@ -7,34 +7,43 @@ from typing import Annotated, Any
 
 import pydantic
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event
-from icjis.core.refusals import Conflict, Forbidden, Invalid
+from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.registry.acts import CRIMINAL_CODES, case_of
 from icjis.registry.models import Charge
 
+# A stage as a refusal names it ("… needs a case under investigation"); marked, so that a page
+# says it in the reader's language.
 STAGE_NAMES = {
-    "registered": "registered, not yet assigned",
-    "pre_investigation": "under the pre-investigation check",
-    "investigation": "under investigation",
-    "prosecution": "with the prosecutor for the indictment",
-    "trial": "at trial",
-    "appeal": "on appeal",
-    "execution": "in execution",
+    "registered": gettext_noop("registered, not yet assigned"),
+    "pre_investigation": gettext_noop("under the pre-investigation check"),
+    "investigation": gettext_noop("under investigation"),
+    "prosecution": gettext_noop("with the prosecutor for the indictment"),
+    "trial": gettext_noop("at trial"),
+    "appeal": gettext_noop("on appeal"),
+    "execution": gettext_noop("in execution"),
 }
 DEFENDANT_ROLES = ("suspect", "accused")
 INVESTIGATIVE_UNIT_KINDS = frozenset({"police", "investigation"})
 # CPC 162(4)-(5): the longest total investigation term each level of prosecutor may set.
 EXTENSION_LIMITS = {"district": 4, "region": 6, "national": 9}
 EXTENSION_REFUSALS = {
-    "district": "A district prosecutor may extend the investigation to at most 4 months; "
-    "ask the prosecutor of the oblast or city.",
-    "region": "An oblast or city prosecutor may extend the investigation to at most 6 months; "
-    "ask a Deputy Prosecutor General (CPC 162(5)).",
-    "national": "A Deputy Prosecutor General may extend the investigation to at most 9 months; "
-    "beyond that only the Prosecutor General may, within the limitation period (CPC 162(5)).",
+    "district": say(
+        "A district prosecutor may extend the investigation to at most 4 months; "
+        "ask the prosecutor of the oblast or city."
+    ),
+    "region": say(
+        "An oblast or city prosecutor may extend the investigation to at most 6 months; "
+        "ask a Deputy Prosecutor General (CPC 162(5))."
+    ),
+    "national": say(
+        "A Deputy Prosecutor General may extend the investigation to at most 9 months; "
+        "beyond that only the Prosecutor General may, within the limitation period (CPC 162(5))."
+    ),
 }
 CHECK_EXTENDED_DAYS = 20  # CPC 153(3)
 
@@ -55,27 +64,82 @@ def _case(ctx: Context) -> Case:
 
 
 def require_stage(case: Case, allowed: Iterable[str], what: str) -> None:
-    """Refuse unless the case is at one of the `allowed` stages; for a closed case, say how it
-    closed and whether a prosecutor's reopening can bring it back."""
+    """Refuse unless the case is at one of the `allowed` stages (at most three); for a closed
+    case, say how it closed and whether a prosecutor's reopening can bring it back. `what` names
+    the act, marked for translation where it is written ("A charge")."""
     allowed = tuple(allowed)
     if case.stage in allowed:
         return
-    if case.stage == "closed":
-        decision = case.details.get("decision", "closed")
-        if decision == "joined":
-            raise Conflict(
-                f"The case was joined into case {case.details.get('joined_into')}; "
-                "record this in that case."
+    refuse_closed(case)
+    now = STAGE_NAMES.get(case.stage, case.stage)
+    wanted = [STAGE_NAMES.get(s, s) for s in allowed]
+    if len(wanted) == 1:
+        raise Conflict(
+            say(
+                "%(what)s needs a case %(wanted)s; this one is %(now)s.",
+                what=what,
+                wanted=wanted[0],
+                now=now,
             )
-        if decision in ("refused", "terminated"):
-            raise Conflict(
-                f"The case is closed ({decision}); nothing more can be recorded in it unless a "
+        )
+    if len(wanted) == 2:
+        raise Conflict(
+            say(
+                "%(what)s needs a case %(first)s or %(second)s; this one is %(now)s.",
+                what=what,
+                first=wanted[0],
+                second=wanted[1],
+                now=now,
+            )
+        )
+    first, second, third = wanted
+    raise Conflict(
+        say(
+            "%(what)s needs a case %(first)s or %(second)s or %(third)s; this one is %(now)s.",
+            what=what,
+            first=first,
+            second=second,
+            third=third,
+            now=now,
+        )
+    )
+
+
+def refuse_closed(case: Case) -> None:
+    """Refuse if the case is closed, saying how it closed and whether a prosecutor's reopening
+    can bring it back."""
+    if case.stage != "closed":
+        return
+    decision = case.details.get("decision", "closed")
+    if decision == "joined":
+        raise Conflict(
+            say(
+                "The case was joined into case %(number)s; record this in that case.",
+                number=case.details.get("joined_into"),
+            )
+        )
+    if decision == "refused":
+        raise Conflict(
+            say(
+                "The case is closed (refused); nothing more can be recorded in it unless a "
                 "prosecutor reopens it."
             )
-        raise Conflict(f"The case is closed ({decision}); nothing more can be recorded in it.")
-    wanted = " or ".join(STAGE_NAMES.get(s, s) for s in allowed)
-    now = STAGE_NAMES.get(case.stage, case.stage)
-    raise Conflict(f"{what} needs a case {wanted}; this one is {now}.")
+        )
+    if decision == "terminated":
+        raise Conflict(
+            say(
+                "The case is closed (terminated); nothing more can be recorded in it unless a "
+                "prosecutor reopens it."
+            )
+        )
+    if decision == "closed":
+        raise Conflict(say("The case is closed (closed); nothing more can be recorded in it."))
+    raise Conflict(
+        say(
+            "The case is closed (%(decision)s); nothing more can be recorded in it.",
+            decision=decision,
+        )
+    )
 
 
 def require_assigned(ctx: Context, what: str) -> None:
@@ -86,14 +150,19 @@ def require_assigned(ctx: Context, what: str) -> None:
         case=_case(ctx), role="investigator", username=ctx.user.username
     ).exists():
         raise Forbidden(
-            f"Only the investigator assigned to this case may {what}; ask the head of the unit "
-            "to assign it to you."
+            say(
+                "Only the investigator assigned to this case may %(what)s; ask the head of the "
+                "unit to assign it to you.",
+                what=what,
+            )
         )
 
 
 def require_running(case: Case, what: str) -> None:
     if case.details.get("suspended"):
-        raise Conflict(f"The investigation is suspended; resume it before you {what}.")
+        raise Conflict(
+            say("The investigation is suspended; resume it before you %(what)s.", what=what)
+        )
 
 
 def _participant(case: Case, person: str) -> set[str]:
@@ -102,9 +171,12 @@ def _participant(case: Case, person: str) -> set[str]:
     )
     if not roles:
         raise Invalid(
-            f"{person} is not a participant of this case; add the person first "
-            "(registry.participant.add).",
-            fields={"person": "not in the case"},
+            say(
+                "%(person)s is not a participant of this case; add the person first "
+                "(registry.participant.add).",
+                person=person,
+            ),
+            fields={"person": gettext_noop("not in the case")},
         )
     return roles
 
@@ -130,16 +202,23 @@ def qualify(case: Case, article: str, part: int | None) -> dict[str, Any]:
     try:
         offence = lookup(code, article, part)
     except CatalogueError as exc:
-        raise Invalid(str(exc), fields={"article": "not in the code"}) from None
+        # The catalogue's own sentence (legal.catalogues), which names the code, the article
+        # and what the catalogue holds: not a template of the catalogues, so shown in English.
+        problem = str(exc)
+        raise Invalid(problem, fields={"article": gettext_noop("not in the code")}) from None
     if offence.repealed:
         raise Invalid(
-            f"Article {offence.article} of {code} is repealed.", fields={"article": "repealed"}
+            say("Article %(article)s of %(code)s is repealed.", article=offence.article, code=code),
+            fields={"article": gettext_noop("repealed")},
         )
     if offence.part is None and len(offence.parts) > 1:
         raise Invalid(
-            f"Article {offence.article} has parts {', '.join(p or '' for p in offence.parts)}; "
-            "say which.",
-            fields={"part": "required for this article"},
+            say(
+                "Article %(article)s has parts %(parts)s; say which.",
+                article=offence.article,
+                parts=", ".join(p or "" for p in offence.parts),
+            ),
+            fields={"part": gettext_noop("required for this article")},
         )
     return {
         "article": offence.article,

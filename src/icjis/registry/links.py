@@ -6,16 +6,18 @@ from collections.abc import Iterable
 from typing import Any
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core import numbering
 from icjis.core.access import case_for_act
 from icjis.core.acts import Context, Reaction, act_kind, lock_head_existing
 from icjis.core.ledger import lock_head
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Event, Unit
-from icjis.core.refusals import Conflict, Invalid
+from icjis.core.refusals import Conflict, Invalid, say
 from icjis.registry.acts import LOCAL
 from icjis.registry.common import (
     DEFENDANT_ROLES,
+    STAGE_NAMES,
     GroundsIn,
     PersonId,
     Text,
@@ -25,6 +27,7 @@ from icjis.registry.common import (
     _move,
     _participant,
     _start_charge,
+    refuse_closed,
     require_assigned,
     require_stage,
 )
@@ -102,16 +105,30 @@ def join_case(ctx: Context) -> dict[str, Any]:
     offences of one accused): its participants and charges come over, and it closes as joined
     (CPC 141). The other case must be one the actor may act on."""
     case = _case(ctx)
-    require_stage(case, ("investigation",), "Joining cases")
-    require_assigned(ctx, "join cases into it")
+    require_stage(case, ("investigation",), gettext_noop("Joining cases"))
+    require_assigned(ctx, gettext_noop("join cases into it"))
     number = numbering.normalise(ctx.input.other)
     if number is None:
-        raise Invalid("That is not a case number.", fields={"other": "not a case number"})
+        raise Invalid(
+            say("That is not a case number."), fields={"other": gettext_noop("not a case number")}
+        )
     if number == case.number:
-        raise Invalid("A case cannot be joined into itself.", fields={"other": "the same case"})
+        raise Invalid(
+            say("A case cannot be joined into itself."),
+            fields={"other": gettext_noop("the same case")},
+        )
     lock_head_existing(f"case/{number}")  # its participants must not change while copied
     other = case_for_act(ctx.user, number)
-    require_stage(other, ("investigation",), f"Joining case {number}")
+    if other.stage != "investigation":
+        # As require_stage says it, with the other case's number in the sentence.
+        refuse_closed(other)
+        raise Conflict(
+            say(
+                "Joining case %(number)s needs a case under investigation; this one is %(now)s.",
+                number=number,
+                now=STAGE_NAMES.get(other.stage, other.stage),
+            )
+        )
     participants = CaseParticipant.objects.filter(case=other).order_by("person_id", "role")
     return {
         "other": number,
@@ -145,7 +162,7 @@ def _apply_joined_into(event: Event, data: dict[str, Any]) -> None:
 def joined_into(ctx: Context) -> dict[str, Any]:
     """Records, in the absorbed case, that it was joined into another and is closed; its charges
     continue there (CPC 141). Performed by the system as the reaction to registry.case.join."""
-    require_stage(_case(ctx), ("investigation",), "Joining")
+    require_stage(_case(ctx), ("investigation",), gettext_noop("Joining"))
     return {"into": ctx.input.into, "grounds": ctx.input.grounds}
 
 
@@ -200,8 +217,8 @@ def split_case(ctx: Context) -> dict[str, Any]:
     accused in hiding, a child, unidentified co-offenders when none are named) leave this case as
     suspects or accused and continue in the new one."""
     case = _case(ctx)
-    require_stage(case, ("investigation",), "Splitting a case")
-    require_assigned(ctx, "split the case")
+    require_stage(case, ("investigation",), gettext_noop("Splitting a case"))
+    require_assigned(ctx, gettext_noop("split the case"))
     persons = []
     for pid in dict.fromkeys(ctx.input.persons):
         roles = _participant(case, pid)
@@ -214,7 +231,9 @@ def split_case(ctx: Context) -> dict[str, Any]:
         )
     unit = Unit.objects.get(code=ctx.user.unit_id)
     if not unit.register_code:
-        raise Conflict("Your unit does not keep a register of crimes; a case cannot be split here.")
+        raise Conflict(
+            say("Your unit does not keep a register of crimes; a case cannot be split here.")
+        )
     year = ctx.now.astimezone(LOCAL).year
     number, seq = numbering.take_number(unit, year)
     return {
@@ -275,5 +294,5 @@ def split_from(ctx: Context) -> dict[str, Any]:
     ctx.stream = f"case/{ctx.input.number}"
     ctx.head = lock_head(ctx.stream)
     if ctx.head.seq != 0:
-        raise Conflict(f"Case number {ctx.input.number} is already in use.")
+        raise Conflict(say("Case number %(number)s is already in use.", number=ctx.input.number))
     return ctx.input.model_dump()

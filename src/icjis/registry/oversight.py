@@ -24,10 +24,11 @@ from typing import Any
 
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext_noop
 
 from icjis.core.access import in_visible_cases, listed_cases, scope_of
 from icjis.core.models import Case, Event, Unit
-from icjis.core.refusals import Forbidden, Invalid
+from icjis.core.refusals import Forbidden, Invalid, say
 from icjis.legal.models import Deadline
 
 OVERSEERS = ("unit_head", "prosecutor", "auditor")
@@ -57,8 +58,10 @@ def require_overseer(user: Any) -> None:
         return
     if not any(role in OVERSEERS for role in user.roles):
         raise Forbidden(
-            "The oversight lists are for heads of unit, prosecutors and auditors; "
-            "your role does not include them."
+            say(
+                "The oversight lists are for heads of unit, prosecutors and auditors; "
+                "your role does not include them."
+            )
         )
 
 
@@ -86,8 +89,10 @@ def _cases(user: Any) -> QuerySet[Case]:
 def _period(days: int) -> timedelta:
     if isinstance(days, bool) or not isinstance(days, int) or not DAYS_MIN <= days <= DAYS_MAX:
         raise Invalid(
-            f"days must be a whole number from {DAYS_MIN} to {DAYS_MAX}.",
-            fields={"days": "out of range"},
+            say(
+                "days must be a whole number from %(low)s to %(high)s.", low=DAYS_MIN, high=DAYS_MAX
+            ),
+            fields={"days": gettext_noop("out of range")},
         )
     return timedelta(days=days)
 
@@ -134,7 +139,10 @@ def deadlines(
     `rule` is a dotted prefix: `investigation.term` also takes `investigation.term.minor`, but
     not `investigation.terms`. `unit` is the unit the term runs in."""
     if state not in LISTED_STATES:
-        raise Invalid("state must be running or missed.", fields={"state": "running or missed"})
+        raise Invalid(
+            say("state must be running or missed."),
+            fields={"state": gettext_noop("running or missed")},
+        )
     require_overseer(user)
     qs = Deadline.objects.in_state(state, now)
     qs = qs.filter(in_visible_cases(user))

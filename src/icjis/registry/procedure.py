@@ -18,11 +18,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.models import CaseOfficer, CaseParticipant, CaseUnit, Event, Unit
-from icjis.core.refusals import Conflict, Invalid
+from icjis.core.refusals import Conflict, Invalid, say
 from icjis.legal.models import Deadline
 from icjis.registry.acts import LOCAL, case_of
 from icjis.registry.common import (
@@ -74,8 +75,12 @@ def refuse_case(ctx: Context) -> dict[str, Any]:
     153(2), 154). Without a check, within 24 hours, where the report concerns a financial matter
     with no documented amount or a civil-law dispute (154(1)(1)-(2), 154(2)). The applicant may
     appeal within 10 days (154(3)); a prosecutor may cancel the refusal (154(4))."""
-    require_stage(_case(ctx), ("registered", "pre_investigation"), "A refusal to open a case")
-    require_assigned(ctx, "refuse to open the case")
+    require_stage(
+        _case(ctx),
+        ("registered", "pre_investigation"),
+        gettext_noop("A refusal to open a case"),
+    )
+    require_assigned(ctx, gettext_noop("refuse to open the case"))
     return {"grounds": ctx.input.grounds, "without_check": ctx.input.without_check}
 
 
@@ -104,14 +109,16 @@ def reopen_case(ctx: Context) -> dict[str, Any]:
     decision = case.details.get("decision")
     if case.stage != "closed":
         now = STAGE_NAMES.get(case.stage, case.stage)
-        raise Conflict(f"The case is {now}; there is nothing to reopen.")
+        raise Conflict(say("The case is %(now)s; there is nothing to reopen.", now=now))
     if decision == "joined":
         raise Conflict(
-            f"The case was joined into case {case.details.get('joined_into')} (CPC 141); "
-            "it continues there."
+            say(
+                "The case was joined into case %(number)s (CPC 141); it continues there.",
+                number=case.details.get("joined_into"),
+            )
         )
     if decision not in ("refused", "terminated"):
-        raise Conflict("Only a refusal to open a case or a termination can be cancelled.")
+        raise Conflict(say("Only a refusal to open a case or a termination can be cancelled."))
     stage = "pre_investigation" if decision == "refused" else "investigation"
     return {"grounds": ctx.input.grounds, "cancels": decision, "stage": stage}
 
@@ -144,19 +151,24 @@ def transfer_case(ctx: Context) -> dict[str, Any]:
     assigned investigator is released and the head of the receiving unit assigns a new one;
     supervision passes to the prosecutors of the receiving unit's territory."""
     case = _case(ctx)
-    require_stage(case, ("registered", "pre_investigation", "investigation"), "A transfer")
+    require_stage(
+        case, ("registered", "pre_investigation", "investigation"), gettext_noop("A transfer")
+    )
     unit = Unit.objects.select_related("territory").filter(code=ctx.input.unit).first()
     if unit is None or unit.kind not in INVESTIGATIVE_UNIT_KINDS:
         raise Invalid(
-            f"{ctx.input.unit} is not an investigative unit; see /api/v1/directory/units.",
-            fields={"unit": "not an investigative unit"},
+            say(
+                "%(unit)s is not an investigative unit; see /api/v1/directory/units.",
+                unit=ctx.input.unit,
+            ),
+            fields={"unit": gettext_noop("not an investigative unit")},
         )
     holder = (
         case.units.filter(capacity="investigating").values_list("unit_id", flat=True).first()
         or case.unit_id
     )
     if unit.code == holder:
-        raise Conflict(f"The case is already with {unit.code}.")
+        raise Conflict(say("The case is already with %(unit)s.", unit=unit.code))
     return {
         "unit": unit.code,
         "from_unit": holder,
@@ -195,25 +207,28 @@ def suspend_investigation(ctx: Context) -> dict[str, Any]:
     does not count towards the investigation term (162(3)). On the accused's unknown whereabouts
     or an unidentified offender, only once the term has run out (246(4))."""
     case = _case(ctx)
-    require_stage(case, ("investigation",), "A suspension")
-    require_assigned(ctx, "suspend the investigation")
+    require_stage(case, ("investigation",), gettext_noop("A suspension"))
+    require_assigned(ctx, gettext_noop("suspend the investigation"))
     if case.details.get("suspended"):
-        raise Conflict("The investigation is already suspended.")
+        raise Conflict(say("The investigation is already suspended."))
     basis = ctx.input.basis
     if basis == "accused_whereabouts_unknown" and not _active(case, kind="charge").exists():
-        raise Conflict("No one is charged in this case, so no accused can be in hiding.")
+        raise Conflict(say("No one is charged in this case, so no accused can be in hiding."))
     if basis in ("serious_illness", "immunity_or_extradition") and not (
         CaseParticipant.objects.filter(case=case, role__in=DEFENDANT_ROLES).exists()
     ):
-        raise Conflict("This ground concerns a suspect or accused; the case has none.")
+        raise Conflict(say("This ground concerns a suspect or accused; the case has none."))
     if basis in ("accused_whereabouts_unknown", "offender_not_identified"):
         term = Deadline.objects.filter(
             case=case, rule__startswith="investigation.term", state="running", due_at__gt=ctx.now
         ).first()
         if term is not None:
             raise Conflict(
-                "On this ground the investigation may be suspended only once its term has run "
-                f"out (CPC 246(4)); it runs until {term.due_at.astimezone(LOCAL):%d.%m.%Y}."
+                say(
+                    "On this ground the investigation may be suspended only once its term has run "
+                    "out (CPC 246(4)); it runs until %(until)s.",
+                    until=term.due_at.astimezone(LOCAL).strftime("%d.%m.%Y"),
+                )
             )
     return {"basis": basis, "grounds": ctx.input.grounds}
 
@@ -235,10 +250,10 @@ def resume_investigation(ctx: Context) -> dict[str, Any]:
     investigator with the prosecutor's consent or by the prosecutor (CPC 249(1)-(2)); the term
     runs again from where it stopped (162(3))."""
     case = _case(ctx)
-    require_stage(case, ("investigation",), "A resumption")
-    require_assigned(ctx, "resume the investigation")
+    require_stage(case, ("investigation",), gettext_noop("A resumption"))
+    require_assigned(ctx, gettext_noop("resume the investigation"))
     if not case.details.get("suspended"):
-        raise Conflict("The investigation is not suspended.")
+        raise Conflict(say("The investigation is not suspended."))
     return {"grounds": ctx.input.grounds}
 
 
@@ -266,8 +281,9 @@ def terminate_case(ctx: Context) -> dict[str, Any]:
     concerned may appeal within 10 days (259); a prosecutor may reopen it (260)."""
     case = _case(ctx)
     prosecutor = ctx.actor.role == "prosecutor"
-    require_stage(case, ("prosecution",) if prosecutor else ("investigation",), "A termination")
-    require_assigned(ctx, "terminate the case")
+    allowed = ("prosecution",) if prosecutor else ("investigation",)
+    require_stage(case, allowed, gettext_noop("A termination"))
+    require_assigned(ctx, gettext_noop("terminate the case"))
     return {"grounds": ctx.input.grounds}
 
 
@@ -303,38 +319,48 @@ def extend_term(ctx: Context) -> dict[str, Any]:
     city prosecutor 6, Deputy Prosecutor General 9, beyond that the Prosecutor General (162(4)-
     (5)); suspended time is excluded (162(3))."""
     case = _case(ctx)
-    require_stage(case, ("pre_investigation", "investigation"), "An extension")
+    require_stage(case, ("pre_investigation", "investigation"), gettext_noop("An extension"))
     months = ctx.input.months
     if case.stage == "pre_investigation":
         if months is not None:
             raise Invalid(
-                "During the pre-investigation check only the check is extended, to 20 days "
-                "(CPC 153(3)); leave out months.",
-                fields={"months": "not during the check"},
+                say(
+                    "During the pre-investigation check only the check is extended, to 20 days "
+                    "(CPC 153(3)); leave out months."
+                ),
+                fields={"months": gettext_noop("not during the check")},
             )
         if case.details.get("check_extended_days"):
             raise Conflict(
-                "The check has already been extended to 20 days, the most CPC 153(3) allows."
+                say("The check has already been extended to 20 days, the most CPC 153(3) allows.")
             )
         return {"check_days": CHECK_EXTENDED_DAYS}
     if months is None:
-        raise Invalid("Give the new total term in months.", fields={"months": "required"})
+        raise Invalid(
+            say("Give the new total term in months."), fields={"months": gettext_noop("required")}
+        )
     if case.details.get("returned"):
         raise Conflict(
-            "The case is back for additional investigation, whose term of at most one month is "
-            "set by the prosecutor's return (CPC 262(3)); it is not extended."
+            say(
+                "The case is back for additional investigation, whose term of at most one month "
+                "is set by the prosecutor's return (CPC 262(3)); it is not extended."
+            )
         )
     current = case.details.get("investigation_months") or (
         1 if case.category == "minor_gravity" else 2
     )
     if months <= current:
         raise Conflict(
-            f"The investigation term is already {current} months; an extension must set a "
-            "longer total."
+            say(
+                "The investigation term is already %(current)s months; an extension must set a "
+                "longer total.",
+                current=current,
+            )
         )
     level = ctx.user.unit.level
     if months > EXTENSION_LIMITS.get(level, 0):
-        raise Conflict(EXTENSION_REFUSALS.get(level, "Your office may not extend this term."))
+        refusal = EXTENSION_REFUSALS.get(level) or say("Your office may not extend this term.")
+        raise Conflict(refusal)
     return {"months": months, "previous": current}
 
 
@@ -372,12 +398,12 @@ def submit_indictment(ctx: Context) -> dict[str, Any]:
     prosecutor (CPC 250, 256(6)), who reviews it within 5 days (261). There is no indictment
     without an accused."""
     case = _case(ctx)
-    require_stage(case, ("investigation",), "An indictment")
-    require_assigned(ctx, "submit the indictment")
-    require_running(case, "submit the indictment")
+    require_stage(case, ("investigation",), gettext_noop("An indictment"))
+    require_assigned(ctx, gettext_noop("submit the indictment"))
+    require_running(case, gettext_noop("submit the indictment"))
     accused = sorted(set(_active(case, kind="charge").values_list("person_id", flat=True)))
     if not accused:
-        raise Conflict("No indictment without an accused: charge at least one person first.")
+        raise Conflict(say("No indictment without an accused: charge at least one person first."))
     return {"accused": accused}
 
 
@@ -397,12 +423,15 @@ def _apply_approve(event: Event, data: dict[str, Any]) -> None:
 def approve_indictment(ctx: Context) -> dict[str, Any]:
     """Records the prosecutor's approval of the indictment and the sending of the case to the
     court named (CPC 262(1), 263); the case is then at trial."""
-    require_stage(_case(ctx), ("prosecution",), "Approving the indictment")
+    require_stage(_case(ctx), ("prosecution",), gettext_noop("Approving the indictment"))
     court = Unit.objects.filter(code=ctx.input.court, kind="court").first()
     if court is None:
         raise Invalid(
-            f"{ctx.input.court} is not a court of first instance; see /api/v1/directory/courts.",
-            fields={"court": "not a court"},
+            say(
+                "%(court)s is not a court of first instance; see /api/v1/directory/courts.",
+                court=ctx.input.court,
+            ),
+            fields={"court": gettext_noop("not a court")},
         )
     return {"court": court.code}
 
@@ -422,7 +451,7 @@ def _apply_return(event: Event, data: dict[str, Any]) -> None:
 def return_indictment(ctx: Context) -> dict[str, Any]:
     """Records that the prosecutor returns the case to the investigator with written directions
     for additional investigative steps, for at most one month (CPC 262(3))."""
-    require_stage(_case(ctx), ("prosecution",), "Returning the indictment")
+    require_stage(_case(ctx), ("prosecution",), gettext_noop("Returning the indictment"))
     return {"reasons": ctx.input.reasons}
 
 
@@ -455,16 +484,19 @@ def send_copy(ctx: Context) -> dict[str, Any]:
     """Records that a copy went to the supervising prosecutor: of the decision to open the case
     within 24 hours (CPC 156(3)), or of a detention record within 12 hours (CPC 97(4))."""
     case = _case(ctx)
-    require_assigned(ctx, "send copies in it")
+    require_assigned(ctx, gettext_noop("send copies in it"))
     if ctx.input.document == "opening_decision":
         if not case.article:
-            raise Conflict("The case has not been opened; there is no decision to copy yet.")
+            raise Conflict(say("The case has not been opened; there is no decision to copy yet."))
         return {"document": "opening_decision", "person": None}
     if not ctx.input.person:
-        raise Invalid("Say whose detention record is copied.", fields={"person": "required"})
+        raise Invalid(
+            say("Say whose detention record is copied."),
+            fields={"person": gettext_noop("required")},
+        )
     detained = Deadline.objects.filter(
         case=case, rule="detention.record_to_prosecutor", subject=ctx.input.person
     ).exists()
     if not detained:
-        raise Conflict("This person has no detention record in this case.")
+        raise Conflict(say("This person has no detention record in this case."))
     return {"document": "detention_record", "person": ctx.input.person}

@@ -37,7 +37,7 @@ from django.views.decorators.http import require_safe
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import sha256_hex
 from icjis.core.models import Case, CaseUnit, Event, Unit
-from icjis.core.refusals import Conflict
+from icjis.core.refusals import Conflict, say
 from icjis.core.roles import ROLES
 from icjis.registry.acts import case_of
 from icjis.registry.models import Receipt
@@ -114,7 +114,10 @@ def revoke_receipt(ctx: Context) -> dict[str, Any]:
     assert ctx.case is not None
     if not Receipt.objects.filter(case=ctx.case, revoked_at__isnull=True).exists():
         raise Conflict(
-            "This report has no valid receipt to revoke; issue a new one if the applicant needs it."
+            say(
+                "This report has no valid receipt to revoke; issue a new one if the applicant "
+                "needs it."
+            )
         )
     return {}
 

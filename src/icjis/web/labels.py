@@ -2,10 +2,9 @@
 
 Generated from `core.acts.KINDS` (titles, field titles, enum values) by `icjis web-labels`;
 `tests/web/test_i18n.py` fails when an act kind, field or choice is missing here or has no
-Kyrgyz or Russian text. After adding an act: `icjis web-labels`, `ruff format`, then in
-src/icjis `icjis makemessages -l ky -l ru --no-location --no-obsolete -i 'prisons/*'
--i 'probation/*' -i 'fines/*' -i 'locale/*' -i 'core/*' -i 'legal/*' -i 'detention/*'
--i 'legalaid/*'` (not ignoring courts/: its templates and public.py are in the catalogues;
+Kyrgyz or Russian text. After adding an act (or a refusal: `core.refusals.say`):
+`icjis web-labels`, `ruff format`, then in src/icjis `icjis makemessages -l ky -l ru
+--no-location --no-obsolete -i 'locale/*'` (every module: the refusals are raised everywhere;
 check that no entry was dropped), translate the new entries in locale/*/django.po and
 `icjis compilemessages` (which `make install` also runs).
 """

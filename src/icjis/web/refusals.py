@@ -1,12 +1,13 @@
-"""The acts' refusals a browser user meets most, in the user's language.
+"""The acts' refusals in the user's language.
 
 The API answers in English (`core.refusals`: a sentence a clerk can act on, citing the article),
 and that text stays as it is. The pages show the same refusal translated: each pattern below
 matches one refusal sentence as the acts raise it, and says it again in the user's language with
 the values it carries (stages in the user's words). A refusal no pattern knows is said from the
-catalogue's entry for its template (`core.refusals.say`), with its values as they are; one made
-otherwise is shown in English, as the API gives it. `tests/web/test_refusals.py` drives the acts
-that raise these in Kyrgyz and Russian and fails if English is left.
+catalogue's entry for its template (`core.refusals.say`), a stage or a catalogue word among its
+values translated too; one made otherwise is shown in English, as the API gives it.
+`tests/web/test_refusals.py` drives the acts that raise these in Kyrgyz and Russian and fails if
+English is left.
 """
 
 from __future__ import annotations
@@ -139,11 +140,26 @@ def localise_refusal(message: str) -> str:
             except KeyError:
                 continue
     if isinstance(message, Said):
-        return message.localised()
+        return message.localised(word=_word)
     return str(message)
 
 
+def _word(value: str) -> str:
+    """A refusal's value in the user's language: a stage's code as the stage's name, a word of
+    the catalogue translated, anything else (a number, a date, an id) as it is."""
+    from icjis.web.views import STAGES
+
+    return str(STAGES[value]) if value in STAGES else _(value)
+
+
 def localise_field_code(message: str) -> str | None:
-    """A field code of an act's refusal in the user's language (None when unknown)."""
+    """A field code of an act's refusal in the user's language: a code of `FIELD_CODES`, a
+    sentence made by `say`, or a code the acts mark for the catalogue where they raise it
+    (`gettext_noop` in `fields`); None when none of these knows it."""
     rephrase = FIELD_CODES.get(message)
-    return rephrase() if rephrase else None
+    if rephrase:
+        return rephrase()
+    if isinstance(message, Said):  # a sentence beside its field (a PIN's check)
+        return message.localised(word=_word)
+    said = _(message) if message else message
+    return said if said != message else None

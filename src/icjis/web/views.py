@@ -187,7 +187,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
         try:
             user = check_credentials(data["username"], data["password"], data["otp"] or None, "web")
         except LoginRefused as exc:
-            refusal = exc.reason
+            refusal = localise_refusal(exc.reason)
             form = LoginForm(initial={"username": data["username"]})
         else:
             login(request, user, backend="icjis.core.auth.LockoutBackend")

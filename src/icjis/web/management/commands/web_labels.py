@@ -1,7 +1,7 @@
 """`icjis web-labels`: rewrite `icjis/web/labels.py` from the act kinds now declared, so that a
 new act's title, field labels and choices are marked for translation. Then run
-`icjis makemessages -l ky -l ru --no-location --no-obsolete -i 'prisons/*' …` in src/icjis (see
-the web README section of labels.py) and translate the new entries; `tests/web/test_i18n.py`
+`icjis makemessages -l ky -l ru --no-location --no-obsolete -i 'locale/*'` in src/icjis (see
+labels.py) and translate the new entries; `tests/web/test_i18n.py`
 fails until every entry has its Kyrgyz and Russian text."""
 
 from __future__ import annotations
