@@ -379,17 +379,15 @@ def _beyond_extension(custody: bool, base: date, limit: date) -> Said:
 
 
 def _term_ended(at_trial: bool, limit: date) -> Said:
-    """The trial term (else the appeal court's term to decide) ended: no first order now. The
-    English says "cpc" in lower case: it was made with `str.capitalize`, and the API's sentence
-    stays as it was."""
+    """The trial term (else the appeal court's term to decide) ended: no first order now."""
     if at_trial:
         return say(
-            "The trial term (cpc 283) ended on %(limit)s; a preventive measure is ordered for "
+            "The trial term (CPC 283) ended on %(limit)s; a preventive measure is ordered for "
             "that term (CPC 303(2)) — extend it first (CPC 283(3), 410(4)).",
             limit=limit.isoformat(),
         )
     return say(
-        "The appeal court's term to decide (cpc 410) ended on %(limit)s; a preventive measure is "
+        "The appeal court's term to decide (CPC 410) ended on %(limit)s; a preventive measure is "
         "ordered for that term (CPC 303(2)) — extend it first (CPC 283(3), 410(4)).",
         limit=limit.isoformat(),
     )
