@@ -256,11 +256,22 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
     )
     if ordered not in TERMED_MEASURES:
         if data.until is not None:
-            untermed = _not_for_a_term(ordered)
-            raise Invalid(untermed, fields={"until": gettext_noop("not for this measure")})
+            raise Invalid(
+                say(
+                    "%(measure)s is not ordered for a term; leave out until.",
+                    measure=terms.title(ordered),
+                ),
+                fields={"until": gettext_noop("not for this measure")},
+            )
         if active is not None and active.measure == ordered:
-            twice = _already_in_force(ordered, person)
-            raise Conflict(twice)
+            raise Conflict(
+                say(
+                    "%(measure)s is already in force for %(person)s (one measure at a time, "
+                    "CPC 104(3)).",
+                    measure=terms.title(ordered),
+                    person=person,
+                )
+            )
         return {
             **recorded,
             "kind": "trial_initial",
@@ -328,35 +339,6 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
 
 
 # --- the refusals that name the measure or the court's term, one sentence for each ----------------
-
-
-def _not_for_a_term(measure: str) -> Said:
-    """A measure not ordered for a term (all but custody and house arrest) given a term."""
-    if measure == "bail":
-        return say("Bail is not ordered for a term; leave out until.")
-    if measure == "electronic_monitoring":
-        return say("Electronic monitoring is not ordered for a term; leave out until.")
-    return say("The undertaking not to leave is not ordered for a term; leave out until.")
-
-
-def _already_in_force(measure: str, person: str) -> Said:
-    """A measure not ordered for a term ordered again while it is in force."""
-    if measure == "bail":
-        return say(
-            "Bail is already in force for %(person)s (one measure at a time, CPC 104(3)).",
-            person=person,
-        )
-    if measure == "electronic_monitoring":
-        return say(
-            "Electronic monitoring is already in force for %(person)s (one measure at a time, "
-            "CPC 104(3)).",
-            person=person,
-        )
-    return say(
-        "The undertaking not to leave is already in force for %(person)s (one measure at a time, "
-        "CPC 104(3)).",
-        person=person,
-    )
 
 
 def _beyond_extension(custody: bool, base: date, limit: date) -> Said:

@@ -46,8 +46,14 @@ def _documents_missing(grounds: str, missing: str) -> Said:
             "give %(missing)s.",
             missing=missing,
         )
-    return say(
-        "A release on pardon needs the President's act of pardon (CC 94): give %(missing)s.",
+    if grounds == "pardon":
+        return say(
+            "A release on pardon needs the President's act of pardon (CC 94): give %(missing)s.",
+            missing=missing,
+        )
+    return say(  # grounds added without their own sentence yet
+        "A release on %(grounds)s needs its document: give %(missing)s.",
+        grounds=grounds,
         missing=missing,
     )
 

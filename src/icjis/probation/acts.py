@@ -332,9 +332,16 @@ def _already_under(type_: str, person: str, case: str) -> Said:
             person=person,
             case=case,
         )
-    return say(  # postpenitentiary, the last of TYPES
-        "%(person)s is already under postpenitentiary probation in case %(case)s.",
+    if type_ == "postpenitentiary":
+        return say(
+            "%(person)s is already under postpenitentiary probation in case %(case)s.",
+            person=person,
+            case=case,
+        )
+    return say(  # a type added to TYPES without its own sentence yet
+        "%(person)s is already under %(type)s probation in case %(case)s.",
         person=person,
+        type=type_,
         case=case,
     )
 
@@ -630,8 +637,10 @@ def _already_recorded(m: Meeting) -> Said:
         return say("Meeting %(meeting)s is already recorded as missed.", meeting=m.id)
     if m.state == "scheduled":
         return say("Meeting %(meeting)s is already recorded as scheduled.", meeting=m.id)
-    return say(  # cancelled: a meeting still ahead lapses with its file
-        "Meeting %(meeting)s is already recorded as cancelled.", meeting=m.id
+    if m.state == "cancelled":  # a meeting still ahead lapses with its file
+        return say("Meeting %(meeting)s is already recorded as cancelled.", meeting=m.id)
+    return say(  # a state added without its own sentence yet
+        "Meeting %(meeting)s is already recorded as %(state)s.", meeting=m.id, state=m.state
     )
 
 

@@ -280,13 +280,17 @@ def add_participant(ctx: Context) -> dict[str, Any]:
             "suspect": say("%(person)s is already a suspect in this case.", person=pid),
             "victim": say("%(person)s is already a victim in this case.", person=pid),
             "witness": say("%(person)s is already a witness in this case.", person=pid),
-            "applicant": say("%(person)s is already a applicant in this case.", person=pid),
-            "accused": say("%(person)s is already a accused in this case.", person=pid),
+            "applicant": say("%(person)s is already an applicant in this case.", person=pid),
+            "accused": say("%(person)s is already an accused in this case.", person=pid),
             "representative": say(
                 "%(person)s is already a representative in this case.", person=pid
             ),
         }
-        raise Conflict(already[ctx.input.role])
+        role = ctx.input.role
+        message = already.get(role) or say(
+            "%(person)s is already a %(role)s in this case.", person=pid, role=role
+        )
+        raise Conflict(message)
     return {"role": ctx.input.role, "person": person}
 
 

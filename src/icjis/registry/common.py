@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event
-from icjis.core.refusals import Conflict, Forbidden, Invalid, say
+from icjis.core.refusals import Conflict, Forbidden, Invalid, Said, say
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.registry.acts import CRIMINAL_CODES, case_of
 from icjis.registry.models import Charge
@@ -64,45 +64,29 @@ def _case(ctx: Context) -> Case:
 
 
 def require_stage(case: Case, allowed: Iterable[str], what: str) -> None:
-    """Refuse unless the case is at one of the `allowed` stages (at most three); for a closed
-    case, say how it closed and whether a prosecutor's reopening can bring it back. `what` names
-    the act, marked for translation where it is written ("A charge")."""
+    """Refuse unless the case is at one of the `allowed` stages; for a closed case, say how it
+    closed and whether a prosecutor's reopening can bring it back. `what` names the act, marked
+    for translation where it is written ("A charge")."""
     allowed = tuple(allowed)
     if case.stage in allowed:
         return
     refuse_closed(case)
-    now = STAGE_NAMES.get(case.stage, case.stage)
-    wanted = [STAGE_NAMES.get(s, s) for s in allowed]
-    if len(wanted) == 1:
-        raise Conflict(
-            say(
-                "%(what)s needs a case %(wanted)s; this one is %(now)s.",
-                what=what,
-                wanted=wanted[0],
-                now=now,
-            )
-        )
-    if len(wanted) == 2:
-        raise Conflict(
-            say(
-                "%(what)s needs a case %(first)s or %(second)s; this one is %(now)s.",
-                what=what,
-                first=wanted[0],
-                second=wanted[1],
-                now=now,
-            )
-        )
-    first, second, third = wanted
     raise Conflict(
         say(
-            "%(what)s needs a case %(first)s or %(second)s or %(third)s; this one is %(now)s.",
+            "%(what)s needs a case %(wanted)s; this one is %(now)s.",
             what=what,
-            first=first,
-            second=second,
-            third=third,
-            now=now,
+            wanted=_either([STAGE_NAMES.get(s, s) for s in allowed]),
+            now=STAGE_NAMES.get(case.stage, case.stage),
         )
     )
+
+
+def _either(phrases: list[str]) -> str | Said:
+    """'A', 'A or B', 'A or B or C' …: on a page each phrase (a stage's, marked for the
+    catalogue) and each "or" in the reader's language."""
+    if len(phrases) <= 1:
+        return "".join(phrases)
+    return say("%(first)s or %(rest)s", first=phrases[0], rest=_either(phrases[1:]))
 
 
 def refuse_closed(case: Case) -> None:
