@@ -45,6 +45,16 @@ def test_opening_for_theft_part_4_makes_a_grave_case_with_a_two_month_term(as_us
 def test_it_refuses_an_article_that_is_not_in_the_code_and_an_outsider(as_user, assigned):
     r = as_user("investigator").act("registry.case.open", {"article": "9999"}, case=assigned)
     assert r.status_code == 400 and r.json()["fields"] == {"article": "not in the code"}
+    assert r.json()["message"] == (
+        "There is no article 9999 in the criminal code kg-cc-2021; check the number."
+    )
+    r = as_user("investigator").act(
+        "registry.case.open", {"article": "205", "part": 9}, case=assigned
+    )
+    assert r.status_code == 400 and r.json()["fields"] == {"article": "not in the code"}
+    assert r.json()["message"] == (
+        "Article 205 of kg-cc-2021 has no part 9; its parts are 1, 2, 3, 4."
+    )
     r = as_user("investigator_osh").act(
         "registry.case.open", {"article": "205", "part": 1}, case=assigned
     )

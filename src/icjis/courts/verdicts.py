@@ -44,6 +44,7 @@ from icjis.core.models import Case, CaseParticipant, Event, Person, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal, Said, say
 from icjis.courts.context import case_in
 from icjis.courts.models import Appeal, CourtCase, Hearing, Verdict, VerdictDefendant
+from icjis.legal.articles import refuse_unknown
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.legal.counting import due_at, last_day_of, local_date, parse_moment, start_of_day
 from icjis.legal.custody_time import held_before
@@ -535,10 +536,7 @@ def qualify(case: Case, article: str, part: int | None) -> dict[str, Any]:
     try:
         offence = lookup(code, article, part)
     except CatalogueError as exc:
-        # The catalogue's own sentence (legal.catalogues), which names the code, the article
-        # and what the catalogue holds: not a template of the catalogues, so shown in English.
-        problem = str(exc)
-        raise Invalid(problem, fields={"article": gettext_noop("not in the code")}) from None
+        refuse_unknown(code, article, part, exc)
     if offence.part is None and len(offence.parts) > 1:
         raise Invalid(
             say(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from icjis.core.acts import Context
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Said, say
+from icjis.legal.articles import refuse_unknown
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.registry.acts import CRIMINAL_CODES, case_of
 from icjis.registry.models import Charge
@@ -186,10 +187,7 @@ def qualify(case: Case, article: str, part: int | None) -> dict[str, Any]:
     try:
         offence = lookup(code, article, part)
     except CatalogueError as exc:
-        # The catalogue's own sentence (legal.catalogues), which names the code, the article
-        # and what the catalogue holds: not a template of the catalogues, so shown in English.
-        problem = str(exc)
-        raise Invalid(problem, fields={"article": gettext_noop("not in the code")}) from None
+        refuse_unknown(code, article, part, exc)
     if offence.repealed:
         raise Invalid(
             say("Article %(article)s of %(code)s is repealed.", article=offence.article, code=code),
