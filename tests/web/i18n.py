@@ -158,13 +158,22 @@ def placeholders(text: str) -> set[str]:
 
 def _unmarked_field_codes(call: ast.Call, where: str) -> list[str]:
     """The words beside a refusal's fields (`fields={...}`) that are not marked for the
-    catalogue (`gettext_noop`); a code without a letter ("1", "≤ 0") needs none."""
+    catalogue (`gettext_noop`, or `say` with values); a code without a letter ("1", "≤ 0",
+    f"{low}-{high}") needs none."""
     found = []
     for keyword in call.keywords:
         if keyword.arg == "fields" and isinstance(keyword.value, ast.Dict):
             for value in keyword.value.values:
-                if isinstance(value, ast.Constant) and re.search(r"[^\W\d_]", str(value.value)):
-                    found.append(f"{where}: the field code {value.value!r} is not marked")
+                if isinstance(value, ast.JoinedStr):  # an f-string: its words
+                    text = "".join(
+                        str(v.value) for v in value.values if isinstance(v, ast.Constant)
+                    )
+                elif isinstance(value, ast.Constant):
+                    text = str(value.value)
+                else:
+                    continue
+                if re.search(r"[^\W\d_]", text):
+                    found.append(f"{where}: the field code {text!r} is not marked")
     return found
 
 

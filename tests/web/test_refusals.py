@@ -157,12 +157,14 @@ def test_the_refusal_check_finds_an_fstring_and_a_missing_value(tmp_path):
         "    raise Conflict(say('Petition %(n)s is %(state)s.', n=n))\n"
         "    raise Conflict(say('Petition %(n)s is closed.', n=n))\n"
         "    raise Invalid(say('No.'), fields={'a': 'gone', 'b': gettext_noop('past'), 'c': '1'})\n"
+        "    raise Invalid(say('No.'), fields={'d': f'at most {n}', 'e': f'{n}-{n}'})\n"
     )
     found = [p.split(": ", 1)[1] for p in refusal_problems(source, root=tmp_path)]
     assert found == [
         "Conflict(…) is not made by say()",
         "say()'s values ['n'] do not fill ['n', 'state']",
         "the field code 'gone' is not marked",
+        "the field code 'at most ' is not marked",
     ]
 
 

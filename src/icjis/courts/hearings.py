@@ -217,7 +217,7 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
                     days=days,
                     limit=iso(limit),
                 ),
-                fields={"starts_at": f"more than {days} days after the order"},
+                fields={"starts_at": say("more than %(days)s days after the order", days=days)},
             )
     _room_free(court_case, ctx.input.room, starts_at)
     report = bool(ctx.input.probation_report)

@@ -393,7 +393,7 @@ def _term_until(ctx: Context, found: Petition, ordered: str, base: date, extends
                 base=base.isoformat(),
                 limit=limit.isoformat(),
             ),
-            fields={"until": f"at most {limit.isoformat()}"},
+            fields={"until": say("at most %(day)s", day=limit.isoformat())},
         )
     if until > asked:
         raise Invalid(
@@ -402,7 +402,7 @@ def _term_until(ctx: Context, found: Petition, ordered: str, base: date, extends
                 months=found.months,
                 asked=asked.isoformat(),
             ),
-            fields={"until": f"at most {asked.isoformat()}"},
+            fields={"until": say("at most %(day)s", day=asked.isoformat())},
         )
     if until <= (base if extends else today):
         raise Invalid(

@@ -311,7 +311,7 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
         limit = terms.longest_term(base)
         if data.until > limit:
             too_long = _beyond_extension(custody, base, limit)
-            raise Invalid(too_long, fields={"until": f"at most {limit.isoformat()}"})
+            raise Invalid(too_long, fields={"until": say("at most %(day)s", day=limit.isoformat())})
     else:
         at_trial = level == "trial"
         rules = TRIAL_TERM_RULES if at_trial else APPEAL_TERM_RULES
@@ -321,7 +321,7 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
             raise Conflict(ended)
         if data.until > limit:
             too_long = _beyond_term(custody, at_trial, limit)
-            raise Invalid(too_long, fields={"until": f"at most {limit.isoformat()}"})
+            raise Invalid(too_long, fields={"until": say("at most %(day)s", day=limit.isoformat())})
     if data.until <= base:
         raise Invalid(
             say("until must be after %(day)s.", day=base.isoformat()),

@@ -527,7 +527,9 @@ def _within_sanction(s: SentenceIn, sanction: Mapping[str, Any]) -> None:
                 "The article's sanction allows at most %(highest)s months (CC 72(1)).",
                 highest=highest,
             )
-        raise Invalid(message, fields={f"sentence.{key}": f"at most {highest}"})
+        raise Invalid(
+            message, fields={f"sentence.{key}": say("at most %(highest)s", highest=highest)}
+        )
 
 
 def qualify(case: Case, article: str, part: int | None) -> dict[str, Any]:

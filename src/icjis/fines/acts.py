@@ -360,7 +360,7 @@ def grant_instalments(ctx: Context) -> dict[str, Any]:
                     "into force (CEC 59(1)); no instalment may fall later.",
                     due_on=f.due_on.isoformat(),
                 ),
-                fields={f"instalments.{i}.due_on": f"after {f.due_on.isoformat()}"},
+                fields={f"instalments.{i}.due_on": say("after %(day)s", day=f.due_on.isoformat())},
             )
         if Decimal(row.amount) <= 0:
             raise Invalid(

@@ -196,7 +196,9 @@ def release(ctx: Context) -> dict[str, Any]:
                     last=last.isoformat(),
                     limit=limit.isoformat(),
                 ),
-                fields={"supervision_until": f"after today, at most {limit.isoformat()}"},
+                fields={
+                    "supervision_until": say("after today, at most %(day)s", day=limit.isoformat())
+                },
             )
         recorded["supervision_until"] = until.isoformat()
         recorded["parole_eligible_on"] = (
