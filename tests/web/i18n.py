@@ -152,6 +152,29 @@ REFUSALS = {"Refusal", "Invalid", "Unauthenticated", "Forbidden", "NotFound", "C
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 
 
+def refusal_msgids(path: Path) -> set[str]:
+    """The refusals' templates (`say`) and the field codes marked beside them in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name == "say" and node.args and isinstance(node.args[0], ast.Constant):
+            found.add(str(node.args[0].value))
+        if name in REFUSALS:
+            for keyword in node.keywords:
+                if keyword.arg == "fields" and isinstance(keyword.value, ast.Dict):
+                    for value in keyword.value.values:
+                        if (
+                            isinstance(value, ast.Call)
+                            and getattr(value.func, "id", None) == "gettext_noop"
+                            and isinstance(value.args[0], ast.Constant)
+                        ):
+                            found.add(str(value.args[0].value))
+    return found
+
+
 def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 

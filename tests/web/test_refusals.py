@@ -10,10 +10,12 @@ import pytest
 from django.utils import translation
 from tests.web.i18n import (
     LANGUAGES,
+    PLACEHOLDER,
     PYTHON_FILES,
     SRC,
     catalogue,
     python_msgids,
+    refusal_msgids,
     refusal_problems,
 )
 from tests.web.test_workbench import arrested  # noqa: F401
@@ -249,3 +251,18 @@ def test_a_field_code_marked_where_it_is_raised_is_said_in_the_users_language(la
     assert beside and english_words(beside) == []
     assert pin and "14" in pin and english_words(pin) == [], pin
     assert unknown is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_refusals_translations_leave_no_english_word(language):
+    """Every refusal's template and field code is said without English (an abbreviation such as
+    PDF aside; the values are filled in on the page)."""
+    refusals = {m for path in PYTHON_FILES for m in refusal_msgids(path)}
+    entries = catalogue(language)
+    left = {}
+    for msgid in refusals:
+        words = re.findall(r"[A-Za-z]*[a-z][A-Za-z]*", PLACEHOLDER.sub("", entries[msgid]["str"]))
+        if [w for w in words if len(w) > 1]:
+            left[msgid] = words
+    assert len(refusals) > 500
+    assert left == {}
