@@ -180,24 +180,33 @@ def placeholders(text: str) -> set[str]:
 
 
 def _unmarked_field_codes(call: ast.Call, where: str) -> list[str]:
-    """The words beside a refusal's fields (`fields={...}`) that are not marked for the
+    """The words beside a refusal's fields (`fields=...`) that are not marked for the
     catalogue (`gettext_noop`, or `say` with values); a code without a letter ("1", "≤ 0",
     f"{low}-{high}") needs none."""
     found = []
     for keyword in call.keywords:
-        if keyword.arg == "fields" and isinstance(keyword.value, ast.Dict):
-            for value in keyword.value.values:
-                if isinstance(value, ast.JoinedStr):  # an f-string: its words
-                    text = "".join(
-                        str(v.value) for v in value.values if isinstance(v, ast.Constant)
-                    )
-                elif isinstance(value, ast.Constant):
-                    text = str(value.value)
-                else:
-                    continue
+        if keyword.arg == "fields":
+            for text in _field_words(keyword.value):
                 if re.search(r"[^\W\d_]", text):
                     found.append(f"{where}: the field code {text!r} is not marked")
     return found
+
+
+def _field_words(node: ast.AST) -> list[str]:
+    """The literal texts a `fields=` expression puts beside fields (not its field names)."""
+    if isinstance(node, ast.Dict):
+        return [text for value in node.values for text in _field_words(value)]
+    if isinstance(node, ast.Call):
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name in {"gettext_noop", "say"}:
+            return []
+        values = node.args[1:] if name == "fromkeys" else node.args  # fromkeys(names, value)
+        return [text for arg in values for text in _field_words(arg)]
+    if isinstance(node, ast.JoinedStr):  # an f-string: its words
+        return ["".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    return []
 
 
 def refusal_problems(path: Path, root: Path = SRC) -> list[str]:

@@ -160,6 +160,7 @@ def test_the_refusal_check_finds_an_fstring_and_a_missing_value(tmp_path):
         "    raise Conflict(say('Petition %(n)s is closed.', n=n))\n"
         "    raise Invalid(say('No.'), fields={'a': 'gone', 'b': gettext_noop('past'), 'c': '1'})\n"
         "    raise Invalid(say('No.'), fields={'d': f'at most {n}', 'e': f'{n}-{n}'})\n"
+        "    raise Invalid(say('No.'), fields=dict.fromkeys(['f'], 'needed'))\n"
     )
     found = [p.split(": ", 1)[1] for p in refusal_problems(source, root=tmp_path)]
     assert found == [
@@ -167,6 +168,7 @@ def test_the_refusal_check_finds_an_fstring_and_a_missing_value(tmp_path):
         "say()'s values ['n'] do not fill ['n', 'state']",
         "the field code 'gone' is not marked",
         "the field code 'at most ' is not marked",
+        "the field code 'needed' is not marked",
     ]
 
 
@@ -266,3 +268,14 @@ def test_the_refusals_translations_leave_no_english_word(language):
             left[msgid] = words
     assert len(refusals) > 500
     assert left == {}
+
+
+def test_several_parts_are_each_said_by_their_own_template():
+    from icjis.courts.hearings import _report_mandatory
+
+    said = _report_mandatory({"P-000001": "a child", "P-000002": "a woman"})
+    assert "(P-000001 is a child; P-000002 is a woman)" in said  # the API's sentence
+    with translation.override("ru"):
+        shown = localise_refusal(said)
+    assert "(P-000001 — несовершеннолетний; P-000002 — женщина)" in shown
+    assert english_words(shown.replace("P-000001", "").replace("P-000002", "")) == [], shown

@@ -117,7 +117,7 @@ def report_mandatory_for(case: Case) -> dict[str, str]:
 
 def _report_mandatory(mandatory: dict[str, str]) -> Said:
     """The refusal when the judge declines a report the law makes mandatory (CPC 280(4)): said
-    whole for one accused; for several, each "person is a child/woman" is put in as it stands."""
+    whole for one accused; for several, each "person is a child/woman" in turn."""
     if len(mandatory) == 1:
         [(person, why)] = mandatory.items()
         if why == "a child":
@@ -132,12 +132,27 @@ def _report_mandatory(mandatory: dict[str, str]) -> Said:
                 "court must order it (CPC 280(4)); set probation_report to true or leave it out.",
                 person=person,
             )
-    who = "; ".join(f"{p} is {why}" for p, why in mandatory.items())
+    who = _each([_why_mandatory(p, why) for p, why in mandatory.items()])
     return say(
         "A pre-sentence probation report is mandatory here (%(who)s): the court must order it "
         "(CPC 280(4)); set probation_report to true or leave it out.",
         who=who,
     )
+
+
+def _why_mandatory(person: str, why: str) -> Said:
+    if why == "a child":
+        return say("%(person)s is a child", person=person)
+    if why == "a woman":
+        return say("%(person)s is a woman", person=person)
+    return say("%(person)s is %(why)s", person=person, why=why)
+
+
+def _each(parts: list[Said]) -> Said:
+    """'A; B; C', each part said by its own template."""
+    if len(parts) == 1:
+        return parts[0]
+    return say("%(first)s; %(rest)s", first=parts[0], rest=_each(parts[1:]))
 
 
 def trial_start_limit(court_case: CourtCase, ordered_at: datetime) -> datetime:

@@ -127,7 +127,9 @@ def release(ctx: Context) -> dict[str, Any]:
     missing = [f for f in DOCUMENTS[given.grounds] if getattr(given, f) is None]
     if missing:
         message = _documents_missing(given.grounds, ", ".join(missing))
-        raise Invalid(message, fields=dict.fromkeys(missing, "required for these grounds"))
+        raise Invalid(
+            message, fields=dict.fromkeys(missing, gettext_noop("required for these grounds"))
+        )
     if given.document_date is not None and given.document_date > today:
         raise Invalid(
             say("The document's date may not lie in the future."),
