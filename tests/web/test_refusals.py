@@ -279,3 +279,17 @@ def test_several_parts_are_each_said_by_their_own_template():
         shown = localise_refusal(said)
     assert "(P-000001 — несовершеннолетний; P-000002 — женщина)" in shown
     assert english_words(shown.replace("P-000001", "").replace("P-000002", "")) == [], shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_value_that_is_an_acts_choice_is_said_by_its_label(language):
+    from icjis.courts.appeals import already_decided
+    from icjis.web.labels import choice_label
+
+    said = already_decided(type("Appeal", (), {"id": "AP-000001", "outcome": "quashed"})())
+    assert said == "Appeal AP-000001 has already been decided (quashed)."  # the API's sentence
+    with translation.override(language):
+        shown = localise_refusal(said)
+        label = choice_label("quashed")
+    assert label != "quashed" and f"({label})" in shown
+    assert english_words(shown.replace("AP-000001", "")) == [], shown

@@ -8,7 +8,7 @@ English sentence; a page says it again in the reader's language (`Said.localised
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 
 class Said(str):
@@ -42,6 +42,14 @@ class Said(str):
         if isinstance(value, Said):  # a part said by its own template ("3 months and 2 days")
             return value.localised(word)
         return word(value) if isinstance(value, str) and value else value
+
+
+def joined(parts: Sequence[object], pair: Callable[[object, object], Said]) -> object:
+    """A list said part by part: 'A', else `pair(A, <the rest, joined>)` ('A or B or C'), so
+    that a page says each part and each joint in the reader's language."""
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return pair(parts[0], joined(parts[1:], pair))
 
 
 def say(template: str, **values: object) -> Said:

@@ -360,13 +360,8 @@ def send_due_appeals() -> int:
 
 
 def already_decided(appeal: Appeal) -> Said:
-    """Why a decided appeal is not decided again, with the outcome it had."""
-    if appeal.outcome == "upheld":
-        return say("Appeal %(appeal)s has already been decided (upheld).", appeal=appeal.id)
-    if appeal.outcome == "modified":
-        return say("Appeal %(appeal)s has already been decided (modified).", appeal=appeal.id)
-    if appeal.outcome == "quashed":
-        return say("Appeal %(appeal)s has already been decided (quashed).", appeal=appeal.id)
+    """Why a decided appeal is not decided again, with the outcome it had (an act's choice: a
+    page says it by its label)."""
     return say(
         "Appeal %(appeal)s has already been decided (%(outcome)s).",
         appeal=appeal.id,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseParticipant, Event
-from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, joined, say
 from icjis.courts.assignment import Reason, staff_court_case
 from icjis.courts.context import case_in
 from icjis.courts.models import CourtCase, Hearing
@@ -132,7 +132,10 @@ def _report_mandatory(mandatory: dict[str, str]) -> Said:
                 "court must order it (CPC 280(4)); set probation_report to true or leave it out.",
                 person=person,
             )
-    who = _each([_why_mandatory(p, why) for p, why in mandatory.items()])
+    who = joined(
+        [_why_mandatory(p, why) for p, why in mandatory.items()],
+        lambda first, rest: say("%(first)s; %(rest)s", first=first, rest=rest),
+    )
     return say(
         "A pre-sentence probation report is mandatory here (%(who)s): the court must order it "
         "(CPC 280(4)); set probation_report to true or leave it out.",
@@ -146,13 +149,6 @@ def _why_mandatory(person: str, why: str) -> Said:
     if why == "a woman":
         return say("%(person)s is a woman", person=person)
     return say("%(person)s is %(why)s", person=person, why=why)
-
-
-def _each(parts: list[Said]) -> Said:
-    """'A; B; C', each part said by its own template."""
-    if len(parts) == 1:
-        return parts[0]
-    return say("%(first)s; %(rest)s", first=parts[0], rest=_each(parts[1:]))
 
 
 def trial_start_limit(court_case: CourtCase, ordered_at: datetime) -> datetime:

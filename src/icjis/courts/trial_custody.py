@@ -343,17 +343,10 @@ def decide_at_trial(ctx: Any, detention_of: Any) -> dict[str, Any]:
 
 def _beyond_extension(custody: bool, base: date, limit: date) -> Said:
     """An extension of custody (else house arrest) longer than the months allowed at a time."""
-    if custody:
-        return say(
-            "Custody is extended for at most %(months)s months at a time (CPC 303(3)): counted "
-            "from %(base)s, until may be %(limit)s at the latest.",
-            months=terms.MAX_MONTHS_AT_A_TIME,
-            base=base.isoformat(),
-            limit=limit.isoformat(),
-        )
     return say(
-        "House arrest is extended for at most %(months)s months at a time (CPC 303(3)): counted "
+        "%(measure)s is extended for at most %(months)s months at a time (CPC 303(3)): counted "
         "from %(base)s, until may be %(limit)s at the latest.",
+        measure=terms.title("custody" if custody else "house_arrest"),
         months=terms.MAX_MONTHS_AT_A_TIME,
         base=base.isoformat(),
         limit=limit.isoformat(),

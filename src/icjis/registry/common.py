@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event
-from icjis.core.refusals import Conflict, Forbidden, Invalid, Said, say
+from icjis.core.refusals import Conflict, Forbidden, Invalid, joined, say
 from icjis.legal.articles import refuse_unknown
 from icjis.legal.catalogues import CatalogueError, lookup
 from icjis.registry.acts import CRIMINAL_CODES, case_of
@@ -76,18 +76,13 @@ def require_stage(case: Case, allowed: Iterable[str], what: str) -> None:
         say(
             "%(what)s needs a case %(wanted)s; this one is %(now)s.",
             what=what,
-            wanted=_either([STAGE_NAMES.get(s, s) for s in allowed]),
+            wanted=joined(
+                [STAGE_NAMES.get(s, s) for s in allowed],
+                lambda first, rest: say("%(first)s or %(rest)s", first=first, rest=rest),
+            ),
             now=STAGE_NAMES.get(case.stage, case.stage),
         )
     )
-
-
-def _either(phrases: list[str]) -> str | Said:
-    """'A', 'A or B', 'A or B or C' …: on a page each phrase (a stage's, marked for the
-    catalogue) and each "or" in the reader's language."""
-    if len(phrases) <= 1:
-        return "".join(phrases)
-    return say("%(first)s or %(rest)s", first=phrases[0], rest=_either(phrases[1:]))
 
 
 def refuse_closed(case: Case) -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from icjis.core.refusals import Said
 from icjis.registry.common import STAGE_NAMES
+from icjis.web.labels import CHOICES, choice_label
 
 
 def _stage(text: str) -> str:
@@ -145,11 +146,14 @@ def localise_refusal(message: str) -> str:
 
 
 def _word(value: str) -> str:
-    """A refusal's value in the user's language: a stage's code as the stage's name, a word of
-    the catalogue translated, anything else (a number, a date, an id) as it is."""
+    """A refusal's value in the user's language: a stage's code as the stage's name, an act's
+    choice (an outcome, a type) as its label, a word of the catalogue translated, anything else
+    (a number, a date, an id) as it is."""
     from icjis.web.views import STAGES
 
-    return str(STAGES[value]) if value in STAGES else _(value)
+    if value in STAGES:
+        return str(STAGES[value])
+    return choice_label(value) if value in CHOICES else _(value)
 
 
 def localise_field_code(message: str) -> str | None:
