@@ -16,6 +16,7 @@ from icjis.core.models import Alert
 from icjis.courts.models import VerdictDefendant
 from icjis.prisons.acts import recalculate_on_appeal
 from icjis.prisons.models import Calculation, Prisoner
+from icjis.prisons.sentence import MANUAL_REASONS
 
 
 def test_a_sentence_modified_on_appeal_is_the_one_the_colony_expects(as_user, fixed_clock):
@@ -110,6 +111,11 @@ def test_imprisonment_under_several_articles_goes_to_manual_calculation(as_user,
     alerts = officer.get("/alerts").json()
     told = [a for a in alerts if a["kind"] == "prisons.manual_calculation"]
     assert len(told) == 1 and con.number in told[0]["message"]
+    # The alert keeps its sentence, the reason inside it by its own template, for a page to say.
+    kept = Alert.objects.get(kind="prisons.manual_calculation", case_id=con.number).said
+    reason = kept["values"]["reason"]
+    assert reason["template"] in MANUAL_REASONS and "several articles" in reason["template"]
+    assert reason["values"] == {"articles": "205, 206"}
     assert not Alert.objects.filter(kind="prisons.manual_calculation", roles__contains="judge")
 
     admit = {"person": con.person, "facility": "GB-COL"}

@@ -15,7 +15,7 @@ from icjis.core import projections
 from icjis.core.access import in_visible_cases, scope_of
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import Alert, Case, Event, Unit
-from icjis.core.refusals import Conflict, NotFound, say
+from icjis.core.refusals import Conflict, NotFound, Said, say
 
 
 def raise_alert(
@@ -29,7 +29,8 @@ def raise_alert(
     case: Case | None = None,
     subject: str = "",
 ) -> Alert:
-    """Record alert number `n` of `event` (projector side; deterministic)."""
+    """Record alert number `n` of `event` (projector side; deterministic). A `message` made by
+    `say` is kept with its template, so that a page says it in the reader's language."""
     unit_obj = (
         unit if isinstance(unit, Unit) else Unit.objects.select_related("territory").get(code=unit)
     )
@@ -41,6 +42,7 @@ def raise_alert(
         territory_path=case.territory_path if case else unit_obj.territory.path,
         roles="," + ",".join(sorted(roles)) + ",",
         message=message[:500],
+        said=message.as_json() if isinstance(message, Said) else None,
         subject=subject,
         raised_at=event.recorded_at,
     )
@@ -87,6 +89,7 @@ def _apply_ack(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         "probation_officer",
         "prison_officer",
         "judge",
+        "investigating_judge",
         "court_clerk",
     ),
     legal_basis="Supervision of the procedure (CPC 35)",

@@ -8,7 +8,8 @@ English sentence; a page says it again in the reader's language (`Said.localised
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 
 class Said(str):
@@ -43,6 +44,53 @@ class Said(str):
             return value.localised(word)
         return word(value) if isinstance(value, str) and value else value
 
+    def as_json(self) -> dict[str, object]:
+        """The template and its values, for a projection that keeps a sentence to say again (an
+        alert): a value made by `say` is kept the same way, inside."""
+        values = {k: v.as_json() if isinstance(v, Said) else v for k, v in self.values.items()}
+        return {"template": self.template, "values": values}
+
+
+def said_from_json(kept: dict[str, object]) -> Said:
+    """The sentence `Said.as_json` kept, made again as `say` makes it (so its English is the
+    same)."""
+    values = {
+        k: said_from_json(v) if isinstance(v, dict) else v
+        for k, v in dict(kept["values"]).items()  # type: ignore[call-overload]
+    }
+    return _made(str(kept["template"]), values)
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def unsay(text: str, templates: Iterable[str]) -> Said | str:
+    """`text` as a `Said` of the first of `templates` that makes exactly it, else `text` itself.
+
+    For a sentence that was kept only as English (an event records a calculation's reason as
+    text): the templates are the few that can have made it, so that a page can say it in the
+    reader's language. Each value is what its placeholder matched, shortest first; the result is
+    made as `say` makes it, and kept only if its English is `text` byte for byte."""
+    for template in templates:
+        parts = _PLACEHOLDER.split(template)
+        if len(parts) == 1:
+            if text == template:
+                return _made(template, {})
+            continue
+        pattern, named = "", set()
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                pattern += re.escape(part.replace("%%", "%"))
+            else:
+                pattern += f"(?P={part})" if part in named else f"(?P<{part}>.+?)"
+                named.add(part)
+        found = re.fullmatch(pattern, text, re.DOTALL)
+        if found:
+            said = _made(template, found.groupdict())
+            if said == text:
+                return said
+    return text
+
 
 def joined(parts: Sequence[object], pair: Callable[[object, object], Said]) -> object:
     """A list said part by part: 'A', else `pair(A, <the rest, joined>)` ('A or B or C'), so
@@ -57,6 +105,10 @@ def say(template: str, **values: object) -> Said:
     `values` by `%(name)s` placeholders. Without values the template is the sentence as it
     stands (a literal `%` needs no doubling). tests/web/test_refusals.py holds every call's
     placeholders to its values, and every template to its Kyrgyz and Russian entries."""
+    return _made(template, values)
+
+
+def _made(template: str, values: dict[str, object]) -> Said:
     said = Said(template % values if values else template)
     said.template = template
     said.values = values

@@ -197,8 +197,14 @@ def _apply_arrest(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             roles=["prosecutor", "unit_head"],
             case=case,
             subject=data["person"],
-            message=f"The detention of {data['person']} in case {case.number} was recorded "
-            f"{hours} h {minutes:02d} min after the hour of detention (more than 3 h).",
+            message=say(
+                "The detention of %(person)s in case %(case)s was recorded %(hours)s h "
+                "%(minutes)s min after the hour of detention (more than 3 h).",
+                person=data["person"],
+                case=case.number,
+                hours=hours,
+                minutes=f"{minutes:02d}",
+            ),
         )
     return {"detention": detention.id, "person": data["person"], "facility": data["facility"]}
 
@@ -370,9 +376,14 @@ def _apply_exam(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             roles=["prosecutor"],
             case=detention.case,
             subject=data["person"],
-            message=f"Injuries found on the medical examination ({data['occasion']}) of "
-            f"{data['person']} at {detention.facility_id}, case {detention.case_id}: review "
-            "the examination record (CPC 44(6)).",
+            message=say(
+                "Injuries found on the medical examination (%(occasion)s) of %(person)s at "
+                "%(facility)s, case %(case)s: review the examination record (CPC 44(6)).",
+                occasion=data["occasion"],
+                person=data["person"],
+                facility=detention.facility_id,
+                case=detention.case_id,
+            ),
         )
     return {"detention": detention.id, "injuries": data["injuries"]}
 
@@ -391,10 +402,10 @@ def medical_exam(ctx: Context) -> dict[str, Any]:
     item to review."""
     data = ctx.input
     detention = _detainee(ctx, data.person, ("admitted",))
-    if not detention.exams.exists():
-        occasion = "admission"
+    if not detention.exams.exists():  # the words are the catalogue's: an alert names them
+        occasion = gettext_noop("admission")
     else:
-        occasion = "return" if detention.exam_due else "other"
+        occasion = gettext_noop("return") if detention.exam_due else "other"
     return {
         "person": data.person,
         "injuries": data.injuries,
@@ -698,10 +709,23 @@ def _apply_complaint(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         roles=["investigating_judge", "prosecutor"],
         case=detention.case,
         subject=data["person"],
-        message=f"Complaint of detainee {data['person']} at {detention.facility_id}, case "
-        f"{detention.case_id}"
-        + (" alleging violence" if data["about_violence"] else "")
-        + ": to be sent on at once (CPC 97(7)).",
+        message=(
+            say(
+                "Complaint of detainee %(person)s at %(facility)s, case %(case)s alleging "
+                "violence: to be sent on at once (CPC 97(7)).",
+                person=data["person"],
+                facility=detention.facility_id,
+                case=detention.case_id,
+            )
+            if data["about_violence"]
+            else say(
+                "Complaint of detainee %(person)s at %(facility)s, case %(case)s: to be sent on "
+                "at once (CPC 97(7)).",
+                person=data["person"],
+                facility=detention.facility_id,
+                case=detention.case_id,
+            )
+        ),
     )
     return {"detention": detention.id}
 

@@ -202,10 +202,12 @@ def _apply_appoint(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             roles=[COORDINATOR],
             case=case,
             subject=data["person"],
-            message=(
-                f"Nobody on duty could be appointed for person {data['person']} in case "
-                f"{case.number} ({data['appointment']}); appoint a lawyer by hand "
-                "(CPC 50(5), 51(2))."
+            message=say(
+                "Nobody on duty could be appointed for person %(person)s in case %(case)s "
+                "(%(appointment)s); appoint a lawyer by hand (CPC 50(5), 51(2)).",
+                person=data["person"],
+                case=case.number,
+                appointment=data["appointment"],
             ),
         )
     _note_on_case(case, data["appointment"])
@@ -460,10 +462,14 @@ def _apply_escalate(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         roles=[COORDINATOR],
         case=case,
         subject=data["person"],
-        message=(
-            f"{data['lawyer']} did not accept {data['appointment']} (person {data['person']}, "
-            f"case {case.number}) by {data['respond_by']}; the next lawyer on duty is being "
-            "appointed."
+        message=say(
+            "%(lawyer)s did not accept %(appointment)s (person %(person)s, case %(case)s) by "
+            "%(respond_by)s; the next lawyer on duty is being appointed.",
+            lawyer=data["lawyer"],
+            appointment=data["appointment"],
+            person=data["person"],
+            case=case.number,
+            respond_by=data["respond_by"],
         ),
     )
     return {"appointment": data["appointment"], "state": "lapsed"}

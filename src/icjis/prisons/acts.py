@@ -89,9 +89,10 @@ def sentence_of(case: Case, verdict: str, person: str) -> tuple[dict[str, Any] |
     }
     if len(rows) > 1:
         articles = ", ".join(r.article for r in rows)
-        return sentence, (
-            f"The verdict imposes imprisonment under several articles ({articles}); the final "
-            "sentence for the aggregate of crimes (CC 78) is calculated by hand."
+        return sentence, say(
+            "The verdict imposes imprisonment under several articles (%(articles)s); the final "
+            "sentence for the aggregate of crimes (CC 78) is calculated by hand.",
+            articles=articles,
         )
     return sentence, ""
 
@@ -122,11 +123,17 @@ def other_open_entry(entry_or_case: Prisoner | Case, person: str) -> Prisoner | 
     return others.order_by("-state", "expected_at", "id").first()  # "held" > "expected"
 
 
+# The register's states as a reason names them (words of the catalogue, so a page says them).
+STATE_WORDS = {EXPECTED: gettext_noop("expected"), HELD: gettext_noop("held")}
+
+
 def combine_reason(person: str, other: Prisoner) -> str:
-    return (
-        f"{person} is also in the register under case {other.case_id} ({other.state}); "
-        "sentences under several verdicts are combined by the court (CC 79) and the result "
-        "recorded by hand."
+    return say(
+        "%(person)s is also in the register under case %(case)s (%(state)s); sentences under "
+        "several verdicts are combined by the court (CC 79) and the result recorded by hand.",
+        person=person,
+        case=other.case_id,
+        state=STATE_WORDS.get(other.state, other.state),
     )
 
 
@@ -288,9 +295,12 @@ def _manual_alert(event: Event, case: Case, unit: str, person: str, reason: str)
         roles=[OFFICER],
         case=case,
         subject=person,
-        message=(
-            f"The sentence of {person} in case {case.number} is to be calculated by hand: "
-            f"{reason} Record it with prisons.sentence.record_manual."
+        message=say(
+            "The sentence of %(person)s in case %(case)s is to be calculated by hand: %(reason)s "
+            "Record it with prisons.sentence.record_manual.",
+            person=person,
+            case=case.number,
+            reason=calc.manual_reason(reason),
         ),
     )
 
@@ -677,9 +687,10 @@ def recalculate(ctx: Context) -> dict[str, Any]:
         "sentence": sentence or {},
     }
     if sentence is None:
-        recorded["manual"] = (
-            f"The verdict no longer imposes imprisonment on {given.person}; release on the "
-            "court's decision (CEC 158(1)(3)) is recorded by hand."
+        recorded["manual"] = say(
+            "The verdict no longer imposes imprisonment on %(person)s; release on the court's "
+            "decision (CEC 158(1)(3)) is recorded by hand.",
+            person=given.person,
         )
         return recorded
     if entry.state != HELD:

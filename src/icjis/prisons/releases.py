@@ -143,7 +143,7 @@ def release(ctx: Context) -> dict[str, Any]:
                         "The sentence of %(person)s awaits manual calculation (%(reason)s); "
                         "record it first.",
                         person=given.person,
-                        reason=entry.manual_reason,
+                        reason=calc.manual_reason(entry.manual_reason),
                     )
                 )
             raise Conflict(

@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from icjis.core.refusals import Said, say, unsay
 from icjis.legal.counting import add_months
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -38,6 +39,34 @@ IsWorkingDay = Callable[[date], bool]
 
 class RulesError(ValueError):
     """A rules file is malformed; the message names the file and the key."""
+
+
+# The sentences that say why a sentence goes to manual calculation (made by `say` where the
+# reason arises: `ManualCalculation` below, `prisons.acts`). An event keeps its reason as English
+# text; `manual_reason` finds which of these made it, so a page says it in the reader's language.
+# tests/prisons/test_manual_reasons.py holds this list to the reasons made in the module.
+MANUAL_REASONS = (
+    "No sentence-calculation rules are on file for the legislation set '%(set)s'; calculate by "
+    "hand under the code that applies.",
+    "The category of the crime ('%(category)s') gives no parole part under %(article)s; "
+    "calculate parole eligibility by hand.",
+    "The verdict states no term in months (life imprisonment or a term not recorded); calculate "
+    "by hand (CC 88(4)(4)).",
+    "The colony regime '%(regime)s' is not one the rules know (%(article)s); calculate by hand.",
+    "The rules %(version)s do not apply to legislation set %(set)s; calculate by hand.",
+    "The verdict imposes imprisonment under several articles (%(articles)s); the final sentence "
+    "for the aggregate of crimes (CC 78) is calculated by hand.",
+    "%(person)s is also in the register under case %(case)s (%(state)s); sentences under several "
+    "verdicts are combined by the court (CC 79) and the result recorded by hand.",
+    "The verdict no longer imposes imprisonment on %(person)s; release on the court's decision "
+    "(CEC 158(1)(3)) is recorded by hand.",
+)
+
+
+def manual_reason(text: str) -> Said | str:
+    """A reason for manual calculation kept as text, as the `say` of `MANUAL_REASONS` that made
+    it (the text itself if none did: a reason recorded before they were listed)."""
+    return unsay(text, MANUAL_REASONS)
 
 
 class ManualCalculation(Exception):  # noqa: N818 - it is an outcome, not a failure
@@ -156,8 +185,11 @@ def rules_for(legislation_set: str) -> Rules:
     if not legislation_set or not path.is_file():
         raise ManualCalculation(
             "no_rules",
-            f"No sentence-calculation rules are on file for the legislation set "
-            f"'{legislation_set or '?'}'; calculate by hand under the code that applies.",
+            say(
+                "No sentence-calculation rules are on file for the legislation set '%(set)s'; "
+                "calculate by hand under the code that applies.",
+                set=legislation_set or "?",
+            ),
         )
     return parse_rules(path)
 
@@ -242,8 +274,12 @@ def parole_date(
     if category not in rules.parole:
         raise ManualCalculation(
             "category",
-            f"The category of the crime ('{category or 'unknown'}') gives no parole part under "
-            f"{rules.parole_article}; calculate parole eligibility by hand.",
+            say(
+                "The category of the crime ('%(category)s') gives no parole part under "
+                "%(article)s; calculate parole eligibility by hand.",
+                category=category or say("unknown"),
+                article=rules.parole_article,
+            ),
         )
     num, den, _ = rules.parole[category]
     term_days = (expiry(start, months) - start).days
@@ -256,19 +292,29 @@ def check(inputs: Inputs, rules: Rules) -> None:
     if inputs.months is None:
         raise ManualCalculation(
             "no_term",
-            "The verdict states no term in months (life imprisonment or a term not recorded); "
-            "calculate by hand (CC 88(4)(4)).",
+            say(
+                "The verdict states no term in months (life imprisonment or a term not "
+                "recorded); calculate by hand (CC 88(4)(4))."
+            ),
         )
     if inputs.regime not in rules.regimes:
         raise ManualCalculation(
             "regime",
-            f"The colony regime '{inputs.regime or 'not stated'}' is not one the rules know "
-            f"({rules.regimes_article}); calculate by hand.",
+            say(
+                "The colony regime '%(regime)s' is not one the rules know (%(article)s); "
+                "calculate by hand.",
+                regime=inputs.regime or say("not stated"),
+                article=rules.regimes_article,
+            ),
         )
     if inputs.legislation_set not in rules.legislation_sets:
         raise ManualCalculation(
             "no_rules",
-            f"The rules {rules.version} do not apply to legislation set {inputs.legislation_set}.",
+            say(
+                "The rules %(version)s do not apply to legislation set %(set)s; calculate by hand.",
+                version=rules.version,
+                set=inputs.legislation_set,
+            ),
         )
 
 

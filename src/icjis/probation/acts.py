@@ -184,11 +184,14 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             roles=[OFFICER],
             case=case,
             subject=data["person"],
-            message=(
-                f"{data['person']} (case {case.number}) is to appear at the office by "
-                f"{data['appear_by']} (CC 83(1)(1); CEC 166(1)(1)); record it with "
-                "probation.appear — the period runs from it (CC 82(4)). Failing that without "
-                "good reason, submit to the court to revoke the supervision (CC 84(2))."
+            message=say(
+                "%(person)s (case %(case)s) is to appear at the office by %(appear_by)s "
+                "(CC 83(1)(1); CEC 166(1)(1)); record it with probation.appear — the period "
+                "runs from it (CC 82(4)). Failing that without good reason, submit to the court "
+                "to revoke the supervision (CC 84(2)).",
+                person=data["person"],
+                case=case.number,
+                appear_by=data["appear_by"],
             ),
         )
     for ended in ProbationFile.objects.filter(pk__in=data.get("supersedes") or []):
@@ -713,10 +716,13 @@ def _apply_missed(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             roles=[OFFICER],
             case=case,
             subject=data["person"],
-            message=(
-                f"{data['person']} did not come to meeting {data['meeting']} set for "
-                f"{data['at']} (case {case.number}); record a violation if there was no good "
-                "reason (CC 84(2))."
+            message=say(
+                "%(person)s did not come to meeting %(meeting)s set for %(at)s (case %(case)s); "
+                "record a violation if there was no good reason (CC 84(2)).",
+                person=data["person"],
+                meeting=data["meeting"],
+                at=data["at"],
+                case=case.number,
             ),
         )
     return {"meeting": data["meeting"], "state": "missed"}
@@ -786,10 +792,12 @@ def _apply_violation(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             roles=[OFFICER],
             case=case,
             subject=data["person"],
-            message=(
-                f"{data['person']} has breached the supervision {data['count']} times (file "
-                f"{data['file']}); the office submits to the court to revoke probation "
-                "supervision (CC 84(2))."
+            message=say(
+                "%(person)s has breached the supervision %(count)s times (file %(file)s); the "
+                "office submits to the court to revoke probation supervision (CC 84(2)).",
+                person=data["person"],
+                count=data["count"],
+                file=data["file"],
             ),
         )
     return {"violation": data["violation"], "count": data["count"]}
@@ -834,6 +842,13 @@ class ReferIn(pydantic.BaseModel):
     grounds: str = pydantic.Field(min_length=3, max_length=4000)
 
 
+# What the office asks the court for, as the alert to the court says it.
+REQUEST_WORDS = {
+    "revoke": gettext_noop("revoke"),
+    "change_duties": gettext_noop("change duties"),
+    "cancel_early": gettext_noop("cancel early"),
+    "replace_sentence": gettext_noop("replace sentence"),
+}
 REQUEST_BASIS = {
     "revoke": "CC 84(2)-(3)",
     "change_duties": "CC 83(5)",
@@ -862,10 +877,14 @@ def _apply_refer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             roles=["judge", "court_clerk"],
             case=case,
             subject=data["person"],
-            message=(
-                f"The probation office submits ({data['request'].replace('_', ' ')}, "
-                f"{REQUEST_BASIS[data['request']]}) for {data['person']} in case {case.number}: "
-                f"{data['grounds'][:300]}"
+            message=say(
+                "The probation office submits (%(request)s, %(basis)s) for %(person)s in case "
+                "%(case)s: %(grounds)s",
+                request=REQUEST_WORDS[data["request"]],
+                basis=REQUEST_BASIS[data["request"]],
+                person=data["person"],
+                case=case.number,
+                grounds=data["grounds"][:300],
             ),
         )
     return {"referral": data["referral"], "court": data["court"]}
@@ -1093,9 +1112,11 @@ def _apply_request(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             unit=data["office"],
             roles=[OFFICER],
             case=case,
-            message=(
-                f"A pre-sentence report is requested in case {case.number} (CPC 280(4)), due by "
-                f"{data['due_at']}."
+            message=say(
+                "A pre-sentence report is requested in case %(case)s (CPC 280(4)), due by "
+                "%(due_at)s.",
+                case=case.number,
+                due_at=data["due_at"],
             ),
         )
     return {"request": data["request"], "due_at": data["due_at"], "office": data["office"]}

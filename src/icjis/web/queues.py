@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -18,6 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from icjis.core.access import in_visible_cases, listed_cases, log_read
+from icjis.core.acts import KINDS
 from icjis.legal.models import Deadline
 
 QUEUE_SIZE = 30
@@ -51,6 +53,49 @@ def _left(due: datetime, now: datetime) -> Cell:
     if due >= now:
         return Cell(timeuntil(due, now, depth=2), css="running")
     return Cell(_("overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, css="missed")
+
+
+def alerts(user: Any) -> Queue:
+    """The open alerts told to the user's roles (a late arrest record, injuries, a complaint, a
+    lapsed appointment, a sentence to calculate by hand …): the API's `alerts_for`, newest first,
+    said in the user's language with each person, unit and member of staff by name, and a link to
+    acknowledge each."""
+    from icjis.core.alerts import alerts_for
+    from icjis.core.models import Person, Unit, User
+    from icjis.web.refusals import localise_kept
+    from icjis.web.views import localised
+
+    q = Queue(
+        "alerts",
+        _("Alerts"),
+        [_("Raised"), _("Case"), _("Alert"), ""],
+        empty=_("No open alert."),
+    )
+    rows = list(alerts_for(user).order_by("-raised_at", "id")[:QUEUE_SIZE])
+    subjects = {a.subject for a in rows if a.subject}
+    names = {p.id: p.full_name for p in Person.objects.filter(pk__in=subjects)}
+    said = {str(v) for a in rows if a.said for v in _kept_values(a.said)} - names.keys()
+    units = {u.code: localised(u) for u in Unit.objects.filter(code__in=said)}
+    staff = dict(User.objects.filter(username__in=said).values_list("username", "full_name"))
+    acknowledge = reverse("web:act_new", args=["alerts.acknowledge"])
+    for a in rows:
+        q.rows.append(
+            [
+                Cell("", when=a.raised_at),
+                _case_link(a.case_id) if a.case_id else Cell(""),
+                Cell(localise_kept(a.message, a.said, names | units | staff)),
+                Cell(_("Acknowledge"), href=acknowledge + "?" + urlencode({"alert": a.id})),
+            ]
+        )
+    if names:
+        log_read(user, "alerts", "queue", "caseload", "shown")
+    return q
+
+
+def _kept_values(kept: dict[str, Any]) -> list[Any]:
+    """The values of a kept sentence (`Said.as_json`), those of its parts included."""
+    values = kept.get("values") or {}
+    return [w for v in values.values() for w in (_kept_values(v) if isinstance(v, dict) else [v])]
 
 
 def overdue_terms(user: Any, now: datetime) -> Queue:
@@ -441,6 +486,9 @@ def queues_for(request: Any, now: datetime) -> list[Queue]:
     def add(q: Queue) -> None:
         out.setdefault(q.key, q)
 
+    acknowledge = KINDS["alerts.acknowledge"].roles
+    if roles & acknowledge:  # every role an alert is told to may acknowledge it
+        add(alerts(user))
     if "ombudsperson" in roles:
         add(facility_overview(user, now))
     if roles & {"ivs_officer", "ivs_medic", "ombudsperson", "prosecutor"}:

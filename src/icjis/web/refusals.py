@@ -13,11 +13,14 @@ English is left.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from icjis.core.refusals import Said
+from icjis.core.refusals import Said, said_from_json
 from icjis.registry.common import STAGE_NAMES
 from icjis.web.labels import CHOICES, choice_label
 
@@ -145,15 +148,35 @@ def localise_refusal(message: str) -> str:
     return str(message)
 
 
+# A moment as an event records it ("2026-12-01T10:00:00Z", "…+06:00").
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
+
+
 def _word(value: str) -> str:
     """A refusal's value in the user's language: a stage's code as the stage's name, an act's
-    choice (an outcome, a type) as its label, a word of the catalogue translated, anything else
-    (a number, a date, an id) as it is."""
+    choice (an outcome, a type) as its label, a moment in the local time and the language's
+    format, a word of the catalogue translated, anything else (a number, a date, an id) as it
+    is."""
     from icjis.web.views import STAGES
 
     if value in STAGES:
         return str(STAGES[value])
-    return choice_label(value) if value in CHOICES else _(value)
+    if value in CHOICES:
+        return choice_label(value)
+    if _MOMENT.fullmatch(value):
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    return _(value)
+
+
+def localise_kept(message: str, kept: Mapping[str, object] | None, names: Mapping[str, str]) -> str:
+    """A sentence a projection keeps (an alert's English `message` and its `Said.as_json`) in
+    the user's language, each person among its values by the name in `names` (ids the reader
+    would not know otherwise); the English message as it is when nothing was kept."""
+    if not kept:
+        return message
+    said = said_from_json(dict(kept))
+    return said.localised(word=lambda value: names.get(value) or _word(value))
 
 
 def localise_field_code(message: str) -> str | None:

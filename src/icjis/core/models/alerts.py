@@ -19,7 +19,10 @@ class Alert(models.Model):
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     territory_path = models.CharField(max_length=255)
     roles = models.CharField(max_length=300)  # who is told: ",prosecutor,unit_head,"
-    message = models.CharField(max_length=500)
+    message = models.CharField(max_length=500)  # in English, as the API gives it
+    # The message's template and values (`Said.as_json`), so that a page says it in the
+    # reader's language; null for a message made otherwise.
+    said = models.JSONField(null=True, blank=True)
     subject = models.CharField(max_length=64, blank=True)
     raised_at = models.DateTimeField()
     state = models.CharField(max_length=16, default="open")  # open | acknowledged

@@ -1,0 +1,156 @@
+"""Alerts on the landing page: what an act's projector raised for a role (injuries found on the
+medical examination, a detainee's complaint …) is listed for the user told, in the user's
+language with each person by name, and acknowledged from there."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+import pytest
+from django.utils import translation
+from tests.web.i18n import catalogue
+from tests.web.test_refusals import english_words
+from tests.web.test_workbench import arrested, ok  # noqa: F401
+
+from icjis.core.models import AccessRecord, Alert
+from icjis.core.refusals import Said, said_from_json, say, unsay
+from icjis.web.refusals import localise_kept
+
+INJURIES = (
+    "Injuries found on the medical examination (%(occasion)s) of %(person)s at %(facility)s, "
+    "case %(case)s: review the examination record (CPC 44(6))."
+)
+COMPLAINT = (
+    "Complaint of detainee %(person)s at %(facility)s, case %(case)s alleging violence: to be "
+    "sent on at once (CPC 97(7))."
+)
+
+
+def alerts_section(page: str) -> str:
+    found = re.search(r'<section class="queue" id="queue-alerts".*?</section>', page, re.DOTALL)
+    assert found, "no alerts on the page"
+    return unescape(found.group(0))
+
+
+@pytest.fixture
+def told(as_user: Any, arrested: dict[str, str]) -> dict[str, str]:  # noqa: F811
+    """The detainee admitted, injuries found on the examination, and a complaint of violence:
+    two alerts for the prosecutor."""
+    number, person = arrested["case"], arrested["person"]
+    admit = {"person": person, "facility": "GB-IVS", "cell": "1"}
+    ok(as_user("ivs_officer").act("detention.admit", admit, case=number))
+    exam = {"person": person, "injuries": True, "notes": "Гематома"}
+    ok(as_user("ivs_medic").act("detention.medical_exam", exam, case=number))
+    complaint = {"person": person, "text": "Меня избили", "about_violence": True}
+    ok(as_user("ivs_officer").act("detention.complaint", complaint, case=number))
+    return arrested
+
+
+def test_an_alert_keeps_its_sentence_to_say_again(told):
+    kept = {a.kind: a for a in Alert.objects.filter(case_id=told["case"])}
+    injuries, complaint = kept["detention.injuries"], kept["detention.complaint"]
+    assert injuries.said["template"] == INJURIES and complaint.said["template"] == COMPLAINT
+    said = said_from_json(injuries.said)
+    assert said == injuries.message  # the API's English, made again from what was kept
+    assert said.values["person"] == told["person"] and said.values["occasion"] == "admission"
+
+
+@pytest.mark.parametrize("language", ["ky", "ru"])
+def test_the_landing_page_lists_the_users_alerts_in_their_language(browser, told, language):
+    page = browser("prosecutor", language).get("/")
+    assert page.status_code == 200
+    shown = alerts_section(page.content.decode())
+    with translation.override(language):
+        title = translation.gettext("Alerts")
+    assert title != "Alerts" and title in shown
+    # Each alert in the reader's words, the person and the facility by name (ids mean nothing
+    # to a reader).
+    assert "Сатыбалдиев" in shown and told["person"] not in shown and "GB-IVS" not in shown
+    entries = catalogue(language)
+    for template in (INJURIES, COMPLAINT):
+        words = max(re.split(r"%\(\w+\)s", entries[template]["str"]), key=len).strip()
+        assert len(words) > 20 and words in shown, (words, shown)
+    text = re.sub(r"<[^>]+>", " ", shown).replace(told["case"], "")
+    assert english_words(text) == [], text
+    # Both can be acknowledged from there; the list naming the person is logged as a read.
+    assert shown.count("/acts/alerts.acknowledge/?alert=") == 2
+    assert AccessRecord.objects.filter(
+        actor="prosecutor", subject_type="alerts", subject="queue"
+    ).exists()
+
+
+def test_an_alert_acknowledged_from_the_page_leaves_the_list(browser, told):
+    prosecutor = browser("prosecutor")
+    shown = alerts_section(prosecutor.get("/").content.decode())
+    link = re.findall(r'href="(/acts/alerts\.acknowledge/\?alert=[^"]+)"', shown)[0]
+    alert = Alert.objects.get(case_id=told["case"], kind="detention.injuries")
+    form = prosecutor.get(unescape(link))
+    assert form.status_code == 200
+    filled = re.search(r'name="alert"[^>]*value="([^"]*)"', form.content.decode())
+    assert filled and unescape(filled.group(1)) in {a.id for a in Alert.objects.all()}
+    answer = prosecutor.post(
+        "/acts/alerts.acknowledge/",
+        {"alert": alert.id, "note": "Проверка назначена", "idempotency_key": "ack-injuries-1"},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    alert.refresh_from_db()
+    assert alert.state == "acknowledged" and alert.closed_by == "prosecutor"
+    left = alerts_section(prosecutor.get("/").content.decode())
+    assert alert.id not in left and left.count("alerts.acknowledge") == 1
+
+
+def test_a_user_told_nothing_sees_no_alert_and_a_role_without_alerts_no_list(browser, told):
+    # The unit head is told of late arrest records, not of injuries: the list is there, empty.
+    head = alerts_section(browser("unit_head").get("/").content.decode())
+    assert "alerts.acknowledge" not in head and "No open alert." in head
+    # A lawyer is told nothing: no list at all.
+    assert 'id="queue-alerts"' not in browser("lawyer").get("/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["ky", "ru"])
+def test_a_reason_kept_as_text_is_said_by_its_template(language):
+    from icjis.prisons.sentence import MANUAL_REASONS, manual_reason
+
+    text = (
+        "The verdict imposes imprisonment under several articles (205, 206); the final sentence "
+        "for the aggregate of crimes (CC 78) is calculated by hand."
+    )
+    reason = manual_reason(text)
+    assert isinstance(reason, Said) and reason.template in MANUAL_REASONS
+    assert reason.values == {"articles": "205, 206"}
+    alert = say(
+        "The sentence of %(person)s in case %(case)s is to be calculated by hand: %(reason)s "
+        "Record it with prisons.sentence.record_manual.",
+        person="P0123456789AB",
+        case="01-001-2026-000001",
+        reason=reason,
+    )
+    assert text in alert
+    kept = alert.as_json()
+    assert kept["values"]["reason"] == {  # type: ignore[index]
+        "template": reason.template,
+        "values": {"articles": "205, 206"},
+    }
+    with translation.override(language):
+        shown = localise_kept(str(alert), kept, {"P0123456789AB": "Сатыбалдиев Эрлан"})
+    assert "Сатыбалдиев Эрлан" in shown and "205, 206" in shown
+    assert english_words(shown.replace("01-001-2026-000001", "")) == [], shown
+    # A text no template made stays as it is.
+    assert manual_reason("Calculated elsewhere.") == "Calculated elsewhere."
+    assert not isinstance(manual_reason("Calculated elsewhere."), Said)
+    assert localise_kept("As it was.", None, {}) == "As it was."
+
+
+def test_unsay_finds_the_values_back():
+    template = "%(a)s owes %(b)s to %(a)s, 100%% (%(c)s)."
+    said = say(template, a="Bek", b="5 som", c="today")
+    assert said == "Bek owes 5 som to Bek, 100% (today)."
+    again = unsay(str(said), ["No %(x)s here.", template])
+    assert isinstance(again, Said) and again.template == template
+    assert again.values == {"a": "Bek", "b": "5 som", "c": "today"}
+    assert unsay("Plain words.", ["Plain words."]).template == "Plain words."  # type: ignore[union-attr]
+    assert unsay("Bek owes 5 som to Ali, 100% (today).", [template]) == (
+        "Bek owes 5 som to Ali, 100% (today)."
+    )
