@@ -32,6 +32,7 @@ def test_parole_needs_the_courts_decision_and_hands_the_parolee_to_probation(as_
     missing = refused(officer.act("prisons.release", bare, con.number), 400)
     assert set(missing["fields"]) == {"court", "document", "document_date"}
     assert "court's decision on parole" in missing["message"]
+    assert missing["message"].endswith(": give court, document, document_date.")
     future = {
         **bare,
         "court": "GB-SUD",

@@ -5,9 +5,12 @@ catalogue entry (`core.refusals.say`); a sentence made otherwise is shown as the
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.utils import translation
+from tests.prisons.conftest import fixed_clock  # noqa: F401
+from tests.prisons.test_release import admitted
 from tests.web.i18n import (
     LANGUAGES,
     PLACEHOLDER,
@@ -293,3 +296,27 @@ def test_a_value_that_is_an_acts_choice_is_said_by_its_label(language):
         label = choice_label("quashed")
     assert label != "quashed" and f"({label})" in shown
     assert english_words(shown.replace("AP-000001", "")) == [], shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refusal_names_the_fields_it_asks_for_by_their_labels(
+    browser,
+    as_user,
+    fixed_clock,  # noqa: F811
+    language,
+):
+    """A release on parole without the court's decision asks for three fields; the API names
+    them as the schema does, the page by the labels the form shows them under."""
+    con = admitted(as_user)
+    page = browser("prison_officer", language).post(
+        f"/cases/{con.number}/acts/prisons.release/",
+        {"person": con.person, "grounds": "parole", "idempotency_key": f"release-{language}"},
+    )
+    assert page.status_code == 400
+    said = re.search(r'<p class="alert" role="alert" id="refusal">(.*?)</p>', page.content.decode())
+    assert said, page.content.decode()[:3000]
+    shown = unescape(said.group(1))
+    with translation.override(language):
+        labels = [translation.gettext(t) for t in ("Court", "Document", "Document Date")]
+    assert all(f"«{label}»" in shown for label in labels), shown
+    assert english_words(shown) == [], shown

@@ -92,6 +92,11 @@ def unsay(text: str, templates: Iterable[str]) -> Said | str:
     return text
 
 
+class FieldName(str):
+    """A field's name among a sentence's values ("document_date"): the API's English names the
+    field as its schema does; a page names it by the label its form shows."""
+
+
 def joined(parts: Sequence[object], pair: Callable[[object, object], Said]) -> object:
     """A list said part by part: 'A', else `pair(A, <the rest, joined>)` ('A or B or C'), so
     that a page says each part and each joint in the reader's language."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from icjis.core.acts import Context, act_kind
 from icjis.core.execution import close_case, closes_case
 from icjis.core.models import Event
-from icjis.core.refusals import Conflict, Invalid, Said, say
+from icjis.core.refusals import Conflict, FieldName, Invalid, Said, joined, say
 from icjis.legal.counting import local_date
 from icjis.prisons import sentence as calc
 from icjis.prisons.acts import OFFICER, PersonId, check_acting_facility, register_entry
@@ -31,7 +31,7 @@ DOCUMENTS = {
 }
 
 
-def _documents_missing(grounds: str, missing: str) -> Said:
+def _documents_missing(grounds: str, missing: object) -> Said:
     """The refusal of a release on `grounds` (parole, amnesty, pardon) without its document:
     what the grounds need, and the fields `missing`."""
     if grounds == "parole":
@@ -126,7 +126,11 @@ def release(ctx: Context) -> dict[str, Any]:
     today = local_date(ctx.now)
     missing = [f for f in DOCUMENTS[given.grounds] if getattr(given, f) is None]
     if missing:
-        message = _documents_missing(given.grounds, ", ".join(missing))
+        listed = joined(
+            [FieldName(f) for f in missing],
+            lambda first, rest: say("%(first)s, %(rest)s", first=first, rest=rest),
+        )
+        message = _documents_missing(given.grounds, listed)
         raise Invalid(
             message, fields=dict.fromkeys(missing, gettext_noop("required for these grounds"))
         )
