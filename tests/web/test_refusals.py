@@ -23,7 +23,7 @@ from tests.web.i18n import (
 )
 from tests.web.test_workbench import arrested  # noqa: F401
 
-from icjis.core.refusals import Conflict, say
+from icjis.core.refusals import Conflict, Invalid, say
 from icjis.web.refusals import localise_field_code, localise_refusal
 
 OPEN = {"article": "205", "part": "1"}
@@ -320,3 +320,48 @@ def test_a_refusal_names_the_fields_it_asks_for_by_their_labels(
         labels = [translation.gettext(t) for t in ("Court", "Document", "Document Date")]
     assert all(f"«{label}»" in shown for label in labels), shown
     assert english_words(shown) == [], shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_code_is_named_by_its_year_not_its_id(language):
+    from icjis.legal.articles import refuse_unknown
+    from icjis.legal.catalogues import CODE_IDS, ArticleNotFoundError
+    from icjis.web.labels import CODE_WORDS
+
+    assert set(CODE_WORDS) == set(CODE_IDS)  # every code a sentence may name has its words
+    with pytest.raises(Invalid) as refused:
+        refuse_unknown("kg-cc-2021", "9999", None, ArticleNotFoundError("no article 9999"))
+    said = refused.value.message
+    assert said == "There is no article 9999 in the criminal code kg-cc-2021; check the number."
+    with translation.override(language):
+        shown = localise_refusal(said)
+    assert "kg-cc" not in shown and "2021" in shown and "9999" in shown, shown
+    assert english_words(shown) == [], shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_deadline_engines_fields_and_acts_are_said_by_their_labels(language):
+    """A term's data refused by the deadline engine: the field by its form label, the act by its
+    title; the API's English keeps the schema's names."""
+    from types import SimpleNamespace
+
+    from icjis.legal.engine import DeadlineDataError, _positive_int
+    from icjis.web.labels import act_title, field_label
+
+    rule = SimpleNamespace(id="kg-2021.custody", article="CPC 303(3)")
+    with pytest.raises(DeadlineDataError) as refused:
+        _positive_int(rule, "months", "many")  # type: ignore[arg-type]
+    said = refused.value.message
+    assert said.startswith("months must be a whole number of at least 1 for kg-2021.custody")
+    kind = say(
+        "%(kind)s must name the %(field)s for %(rule)s (%(article)s)",
+        kind="detention.arrest",
+        field="person",
+        rule="kg-2021.custody",
+        article="CPC 96",
+    )
+    with translation.override(language):
+        shown, act = localise_refusal(said), localise_refusal(kind)
+        label, title = field_label("Months"), act_title("detention.arrest")
+    assert f"«{label}»" in shown and "months" not in shown, shown
+    assert f"«{title}»" in act and "detention.arrest" not in act, act

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from icjis.core.refusals import say
+from icjis.core.refusals import FieldName, say
 from icjis.legal.calendar import WorkingCalendar, default_calendar
 from icjis.legal.counting import (
     HOURS,
@@ -240,7 +240,7 @@ def _positive_int(rule: Rule, name: str, value: object) -> int:
             say(
                 "%(field)s must be a whole number of at least 1 for %(rule)s (%(article)s); "
                 "got %(value)s",
-                field=name,
+                field=FieldName(name),
                 rule=rule.id,
                 article=rule.article,
                 value=repr(value),
@@ -259,7 +259,7 @@ def _moment(rule: Rule, name: str, value: object, *, end_of_date: bool) -> datet
             say(
                 "%(field)s must be an ISO date or date-time for %(rule)s (%(article)s); "
                 "got %(value)s",
-                field=name,
+                field=FieldName(name),
                 rule=rule.id,
                 article=rule.article,
                 value=repr(value),
@@ -360,7 +360,7 @@ def apply_event(
                             say(
                                 "%(kind)s must name the %(field)s for %(rule)s (%(article)s)",
                                 kind=event.kind,
-                                field=rule.subject,
+                                field=FieldName(rule.subject),
                                 rule=rule.id,
                                 article=rule.article,
                             ),
@@ -397,7 +397,7 @@ def _start(counter: _Counter, rule: Rule, subject: str | None, event: Event) -> 
                 say(
                     "%(kind)s must give %(field)s (the end of the term) for %(rule)s (%(article)s)",
                     kind=event.kind,
-                    field=rule.due_from,
+                    field=FieldName(rule.due_from),
                     rule=rule.id,
                     article=rule.article,
                 ),
@@ -473,7 +473,7 @@ def _extend(
                     "%(kind)s must give %(field)s (the new end of the term) for %(rule)s "
                     "(%(article)s)",
                     kind=event.kind,
-                    field=name,
+                    field=FieldName(name),
                     rule=rule.id,
                     article=rule.article,
                 ),
@@ -504,7 +504,7 @@ def _extend(
             say(
                 "%(kind)s must give %(field)s (the new term) for %(rule)s (%(article)s)",
                 kind=event.kind,
-                field=name,
+                field=FieldName(name or "to"),
                 rule=rule.id,
                 article=rule.article,
             ),

@@ -372,6 +372,16 @@ def choice_label(value: str) -> str:
     return gettext(known) if known else value
 
 
+# The codes as a sentence names them where it says "the criminal code kg-cc-2021" or "article
+# 205 of kg-cc-2021": the catalogue says them as a year ("2021 года", "2021-жылдагы"), the
+# sentence around them naming the kind of code. One per `legal.catalogues.CODE_IDS`.
+CODE_WORDS = (
+    gettext_noop("kg-cc-2021"),
+    gettext_noop("kg-coo-2021"),
+    gettext_noop("kg-cc-2017"),
+    gettext_noop("kg-cc-1997"),
+)
+
 # Words of legal citations ("CPC 96(2); Law on State-Guaranteed Legal Aid"), longest first.
 BASIS_TERMS = [
     gettext_noop("Law on State-Guaranteed Legal Aid"),

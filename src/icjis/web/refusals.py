@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 
 from icjis.core.refusals import FieldName, Said, said_from_json
 from icjis.registry.common import STAGE_NAMES
-from icjis.web.labels import CHOICES, FIELD_TITLES, choice_label, field_label
+from icjis.web.labels import (
+    ACT_TITLES,
+    CHOICES,
+    FIELD_TITLES,
+    act_title,
+    choice_label,
+    field_label,
+)
 
 
 def _stage(text: str) -> str:
@@ -153,15 +160,17 @@ _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 
 
 def _word(value: str) -> str:
-    """A refusal's value in the user's language: a field's name by the label its form shows (in
-    quotes), a stage's code as the stage's name, an act's choice (an outcome, a type) as its
-    label, a moment in the local time and the language's format, a word of the catalogue
-    translated, anything else (a number, a date, an id) as it is."""
+    """A refusal's value in the user's language: a field's name by the label its form shows and
+    an act's kind by its title (in quotes), a stage's code as the stage's name, an act's choice
+    (an outcome, a type) as its label, a moment in the local time and the language's format, a
+    word of the catalogue translated, anything else (a number, a date, an id) as it is."""
     from icjis.web.views import STAGES
 
     if isinstance(value, FieldName):  # by the label the form shows it under
         title = value.replace("_", " ").title()
         return f"«{field_label(title)}»" if title in FIELD_TITLES else value
+    if value in ACT_TITLES:
+        return f"«{act_title(value)}»"
     if value in STAGES:
         return str(STAGES[value])
     if value in CHOICES:
