@@ -60,7 +60,9 @@ nats-up:
 	@bash scripts/ensure-services.sh nats
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP) pg-up
 	ICJIS_ENV=test $(BIN)/python -m benchmarks $(if $(SCALE),--scale $(SCALE)) $(if $(PERSONS),--persons $(PERSONS))

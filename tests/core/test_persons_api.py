@@ -65,3 +65,39 @@ def test_the_person_page_lists_their_visible_cases_with_roles(
     with django_assert_max_num_queries(30):
         body = registrar.get(f"/persons/{pid}").json()
     assert len(body["cases"]) == 4
+
+
+def test_a_residence_is_given_with_the_person_or_recorded_later_and_kept_in_history(as_user):
+    """The place of residence (CEC 30(1)-(2)): a district or a region of the territory tree,
+    given when the person is first named or recorded later by an act; the earlier one stays in
+    the person's stream."""
+    pid = register(as_user, {**OMURBEKOV, "residence": "KG-GB-OKT"})
+    assert Person.objects.get(pk=pid).residence_id == "KG-GB-OKT"
+    assert as_user("registrar").get(f"/persons/{pid}").json()["residence"] == "KG-GB-OKT"
+    # Not a place: an unknown code, or the whole country; nothing is written.
+    for code in ("KG-XX", "KG"):
+        r = as_user("registrar").act(
+            "registry.report.register", {**REPORT, "applicant": {**OMURBEKOV, "residence": code}}
+        )
+        assert r.status_code == 400, r.content
+        assert r.json()["fields"] == {"person.residence": "unknown place"}
+    registrar = as_user("registrar")
+    moved = {"person": pid, "residence": "KG-O-NOO", "basis": "Адресная справка № 12"}
+    assert registrar.act("persons.residence.record", moved).status_code == 201
+    assert Person.objects.get(pk=pid).residence_id == "KG-O-NOO"
+    again = registrar.act("persons.residence.record", moved)
+    assert again.status_code == 409 and "already lives in KG-O-NOO" in again.json()["message"]
+    wrong = registrar.act("persons.residence.record", {**moved, "residence": "KG-XX"})
+    assert wrong.status_code == 400 and wrong.json()["fields"] == {"residence": "unknown place"}
+    # Only for a person the user may read: the same answer as for nobody at all.
+    for person in (pid, "PNOBODY000000"):
+        hidden = as_user("registrar_osh").act(
+            "persons.residence.record", {**moved, "person": person, "residence": "KG-O-KSU"}
+        )
+        assert hidden.status_code == 404, hidden.content
+    kinds = [
+        (e.kind, e.payload.get("residence"))
+        for e in Event.objects.filter(stream=f"person/{pid}").order_by("seq")
+    ]
+    assert kinds == [("persons.residence.record", "KG-O-NOO")]
+    assert Person.objects.get(pk=pid).residence_id == "KG-O-NOO"

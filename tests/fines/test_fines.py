@@ -47,6 +47,7 @@ def test_a_fine_paid_in_two_instalments_closes_the_file_and_the_case(as_user):
     assert f.due_on == add_months(opened_on, 3)
     opening = Event.objects.get(stream=f"case/{n}", kind="fines.file.open")
     assert opening.actor == "system" and opening.payload["fine"] == f.id
+    assert opening.payload["office_basis"] == "case"  # the index knows no residence
     assert remaining(n) == {f"fines:{f.id}"}
     details = as_user("prosecutor").get(f"/cases/{n}").json()["details"]
     assert details["fines"][f.id]["balance"] == "150000.00"
@@ -154,3 +155,23 @@ def test_the_value_of_an_index_is_configurable(as_user):
         trial = fined(as_user, indices=200)
     f = FineFile.objects.get(case_id=trial.number)
     assert (f.index_value, f.amount) == (Decimal("150.50"), Decimal("30100.00"))
+
+
+def test_a_fine_is_enforced_by_the_office_where_the_convict_lives(as_user):
+    """CEC 30(1): the enforcement office of the place of residence (recorded in the index after
+    the person was added, by the investigator), not of the case's place."""
+    from tests.courts.test_verdicts import ACCUSED
+
+    trial = Trial(as_user, at_liberty=True, accused=ACCUSED)
+    moved = {"person": trial.person, "residence": "KG-O-KSU", "basis": "Адресная справка"}
+    created(as_user("investigator").act("persons.residence.record", moved))
+    trial.open()
+    unshifted_term()
+    row = {"person": trial.person, "outcome": "convicted", **THEFT}
+    created(trial.deliver({**row, "sentence": {"kind": "fine", "amount": 500}}))
+    clock.advance(timedelta(days=31))
+    assert jobs.run_all()["courts.verdict.enter_into_force"] == 1
+    [f] = FineFile.objects.filter(case_id=trial.number)
+    opening = Event.objects.get(stream=f"case/{trial.number}", kind="fines.file.open")
+    assert (f.office_id, opening.payload["office_basis"]) == ("OSH-ENF", "residence")
+    assert as_user("enforcement_officer_osh").get(f"/cases/{trial.number}").status_code == 200

@@ -400,3 +400,29 @@ def test_the_sentence_supervision_takes_over_from_pretrial_supervision(as_user):
     )
     assert (running.type, running.state) == ("executive", "awaiting_appearance")
     call_command("rebuild_projections", check=True)
+
+
+def test_the_convict_is_supervised_by_the_office_where_they_live(as_user):
+    """CEC 30(2): the probation office of the place of residence, not of the case's place. The
+    index learnt it from the investigator; the convict lives in the Osh region, the case is in
+    Bishkek."""
+    from tests.courts.test_verdicts import ACCUSED
+
+    trial = in_force(as_user, PROBATION, accused={**ACCUSED, "residence": "KG-O-UZG"})
+    n = trial.number
+    [f] = ProbationFile.objects.filter(case_id=n)
+    assert f.office_id == "OSH-PROB"  # Uzgen district has no office: the region's serves it
+    event = Event.objects.get(stream=f"case/{n}", kind="probation.register")
+    assert event.payload["office_basis"] == "residence"
+    assert as_user("probation_officer_osh").get(f"/cases/{n}").status_code == 200
+    assert as_user("probation_officer").get(f"/probation/files/{f.id}").status_code == 404
+    appeared = as_user("probation_officer_osh").act("probation.appear", {"person": f.person_id}, n)
+    assert appeared.status_code == 201, appeared.content
+    call_command("rebuild_projections", check=True)
+
+
+def test_without_a_residence_the_office_of_the_cases_place_supervises(as_user):
+    trial = in_force(as_user, PROBATION)
+    [f] = ProbationFile.objects.filter(case_id=trial.number)
+    event = Event.objects.get(stream=f"case/{trial.number}", kind="probation.register")
+    assert (f.office_id, event.payload["office_basis"]) == ("GB-PROB", "case")

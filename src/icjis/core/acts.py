@@ -198,7 +198,7 @@ def _validate(kind: ActKind, data: Any) -> pydantic.BaseModel:
     try:
         return kind.schema.model_validate(data)
     except pydantic.ValidationError as exc:
-        fields = {}
+        fields: dict[str, str] = {}
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"]) or "data"
             fields.setdefault(where, err["msg"])

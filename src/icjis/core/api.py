@@ -92,7 +92,7 @@ def on_refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    fields = {}
+    fields: dict[str, Any] = {}
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         fields.setdefault(".".join(loc) or "body", err.get("msg", "invalid"))

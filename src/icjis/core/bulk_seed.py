@@ -211,7 +211,7 @@ def person_record(given: dict[str, Any], pid: str, index: DuplicateIndex) -> dic
     patronymic = given.get("patronymic") or ""
     latin, key = _names(given["surname"], given["given_name"], patronymic)
     born = date.fromisoformat(given["birth_date"]) if given.get("birth_date") else None
-    return {
+    record = {
         "id": pid,
         "existing": False,
         "pin": None,
@@ -223,8 +223,11 @@ def person_record(given: dict[str, Any], pid: str, index: DuplicateIndex) -> dic
         "citizenship": given.get("citizenship") or "",
         "latin_name": latin,
         "match_key": key,
-        "possible_duplicates": index.find(born, key),
     }
+    if given.get("residence"):  # the stories' places are the seeded territories' codes
+        record["residence"] = given["residence"]
+    record["possible_duplicates"] = index.find(born, key)
+    return record
 
 
 class PersonIds:
@@ -310,9 +313,10 @@ def write_rows(model: type[models.Model], rows: list[tuple[Any, ...]]) -> None:
             with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     if json_at:
-                        row = list(row)
+                        cells = list(row)
                         for i in json_at:
-                            row[i] = json.dumps(row[i])
+                            cells[i] = json.dumps(cells[i])
+                        row = tuple(cells)
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
@@ -456,6 +460,7 @@ class Seeder:
                 born,
                 record["sex"],
                 record["citizenship"],
+                record.get("residence"),
                 record["latin_name"],
                 record["match_key"],
                 None,
@@ -828,8 +833,8 @@ def _check_columns() -> None:
         "claimed_at legal_basis rule_pack corrects simulated prev_hash hash body",
         OutboxMessage: "event target topic state attempts next_attempt_at last_error "
         "delivered_at alerted",
-        Person: "id pin surname given_name patronymic birth_date sex citizenship latin_name "
-        "match_key merged_into recorded_at",
+        Person: "id pin surname given_name patronymic birth_date sex citizenship residence "
+        "latin_name match_key merged_into recorded_at",
         DuplicateFlag: "person other reason state",
         Case: "number stage legislation_set rule_pack unit territory_path registered_at "
         "last_movement_at summary article article_part criminal_code category court details",

@@ -228,7 +228,7 @@ def _iso_json(moment: datetime | str | None) -> str:
     if isinstance(moment, str):
         return '"' + moment + '"'
     if moment.utcoffset() != _ZERO or moment.year < 1000:
-        return encode_basestring(iso(moment))
+        return encode_basestring(str(iso(moment)))
     return '"' + moment.replace(tzinfo=None).isoformat(timespec="microseconds") + 'Z"'
 
 

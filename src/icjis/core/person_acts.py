@@ -1,4 +1,5 @@
-"""Acts on the persons index: register a person, merge two records, undo a merge.
+"""Acts on the persons index: register a person, record where a person lives, merge two
+records, undo a merge.
 
 A merge never destroys a record: the merged person keeps its row, its history and its id, and
 points at the survivor; `persons.unmerge` clears the pointer (Law on Personal Data: accuracy)."""
@@ -10,9 +11,10 @@ from typing import Any
 import pydantic
 
 from icjis.core import projections
+from icjis.core.access import visible_persons
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import DuplicateFlag, Event, Person
-from icjis.core.persons import PersonInput, prepare_person, project_person
+from icjis.core.persons import PersonInput, check_residence, prepare_person, project_person
 from icjis.core.refusals import Conflict, NotFound, say
 
 INDEX_ROLES = ("registrar", "investigator", "unit_head")
@@ -43,6 +45,59 @@ def register_person(ctx: Context) -> dict[str, Any]:
     return {"person": record}
 
 
+def _person_stream(data: Any) -> str:
+    return f"person/{data.person}"
+
+
+class RecordResidence(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    residence: str = pydantic.Field(
+        min_length=2,
+        max_length=32,
+        description="place of residence: the code of a district or a region (KG-GB-LEN, KG-O)",
+    )
+    basis: str = pydantic.Field(
+        min_length=3,
+        max_length=300,
+        description="what it rests on: a registration record, the person's statement …",
+    )
+
+
+def _apply_residence(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Person.objects.filter(pk=data["person"]).update(residence_id=data["residence"])
+    return {"person": data["person"], "residence": data["residence"]}
+
+
+@act_kind(
+    "persons.residence.record",
+    schema=RecordResidence,
+    roles=(*INDEX_ROLES, "probation_officer", "prison_officer", "enforcement_officer"),
+    legal_basis="CEC 30(1)-(2)",
+    target="stream",
+    stream_for=_person_stream,
+    apply=_apply_residence,
+    title="Record a person's place of residence",
+)
+def record_residence(ctx: Context) -> dict[str, Any]:
+    """Records where a person lives (a district or a region), for a person in a case the user
+    may read: a sentence without isolation and a fine are executed there (CEC 30(1)-(2)). The
+    earlier residence stays in the person's history."""
+    person = visible_persons(ctx.user).filter(pk=ctx.input.person).first()
+    if person is None:
+        raise NotFound(say("No such person, or the person is not visible to you."))
+    check_residence(ctx.input.residence, field="residence")
+    if person.residence_id == ctx.input.residence:
+        raise Conflict(
+            say(
+                "%(person)s already lives in %(residence)s as recorded.",
+                person=person.pk,
+                residence=ctx.input.residence,
+            )
+        )
+    return ctx.input.model_dump()
+
+
 class MergePersons(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     person: str = pydantic.Field(min_length=1, max_length=16)
@@ -54,10 +109,6 @@ class UnmergePerson(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     person: str = pydantic.Field(min_length=1, max_length=16)
     reason: str = pydantic.Field(min_length=3, max_length=500)
-
-
-def _person_stream(data: Any) -> str:
-    return f"person/{data.person}"
 
 
 def _apply_merge(event: Event, data: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.db.models import BooleanField, F, Func, QuerySet, Value
 from django.utils.translation import gettext_noop
 from rapidfuzz import fuzz, process
 
-from icjis.core.models import DuplicateFlag, Person
+from icjis.core.models import DuplicateFlag, Person, Territory
 from icjis.core.names import DUPLICATE_THRESHOLD, close_names, latin_key, match_key, to_latin
 from icjis.core.pin import PinError, validate_pin
 from icjis.core.refusals import Invalid, NotFound, say
@@ -39,6 +39,12 @@ class PersonInput(pydantic.BaseModel):
     birth_date: date | None = None
     sex: Literal["F", "M"]
     citizenship: str | None = pydantic.Field(default=None, pattern=r"^[A-Z]{3}$")
+    residence: str | None = pydantic.Field(
+        default=None,
+        min_length=2,
+        max_length=32,
+        description="place of residence: the code of a district or a region (KG-GB-LEN, KG-O)",
+    )
 
 
 class PersonRef(pydantic.BaseModel):
@@ -76,8 +82,10 @@ def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any
             )
         except PinError as exc:
             raise Invalid(exc.message, fields={f"person.{exc.field}": exc.message}) from None
+    if given.residence is not None:
+        check_residence(given.residence, field="person.residence")
     latin_name, key = name_fields(given.surname, given.given_name, given.patronymic or "")
-    record = {
+    record: dict[str, Any] = {
         "id": new_person_id(),
         "existing": False,
         "pin": pin,
@@ -90,6 +98,8 @@ def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any
         "latin_name": latin_name,
         "match_key": key,
     }
+    if given.residence is not None:  # recorded only when known (earlier records lack the key)
+        record["residence"] = given.residence
     record["possible_duplicates"] = find_duplicates(pin, given.birth_date, key)
     return record
 
@@ -171,8 +181,24 @@ def _person_row(record: dict[str, Any], recorded_at: Any) -> dict[str, Any]:
         "citizenship": record["citizenship"],
         "latin_name": record["latin_name"],
         "match_key": record["match_key"],
+        "residence_id": record.get("residence"),
         "recorded_at": recorded_at,
     }
+
+
+def check_residence(code: str, *, field: str) -> Territory:
+    """The territory a residence names: a district or a region (the country is not a place of
+    residence), else the act is refused at `field`."""
+    found = Territory.objects.filter(code=code, level__in=("district", "region")).first()
+    if found is None:
+        raise Invalid(
+            say(
+                "%(code)s is not the code of a district or a region (KG-GB-LEN, KG-O …).",
+                code=code,
+            ),
+            fields={field: gettext_noop("unknown place")},
+        )
+    return found
 
 
 def new_person_sql(record: dict[str, Any], recorded_at: Any) -> tuple[str, list[Any]]:

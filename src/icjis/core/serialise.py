@@ -45,6 +45,7 @@ def person_json(person: Person, brief: bool = False) -> dict[str, Any]:
     if not brief:
         body["pin"] = person.pin
         body["citizenship"] = person.citizenship
+        body["residence"] = person.residence_id
     return body
 
 

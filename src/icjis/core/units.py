@@ -1,4 +1,5 @@
-"""Which unit serves a place: the deepest unit of a kind whose territory holds a territory path.
+"""Which unit serves a place: the deepest unit of a kind whose territory holds a territory path;
+and which place a person's sentence is executed at.
 
 Territory paths are prefix-closed ("KG/KG-GB/KG-GB-LEN/" lies in "KG/KG-GB/" and "KG/"), so the
 units covering a place are those placed on one of the path's prefixes: one indexed query, with
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models.functions import Length
 
-from icjis.core.models import Unit
+from icjis.core.models import Person, Unit
 
 
 def ancestors(territory_path: str) -> list[str]:
@@ -44,3 +45,13 @@ def unit_serving(territory_path: str, kind: str) -> Unit | None:
         .order_by("code")
         .first()
     )
+
+
+def place_of_execution(person: Person, case_path: str) -> tuple[str, str]:
+    """Where a sentence without isolation or a fine is executed for `person`: the place of
+    residence (CEC 30(1)-(2)) when the index has one, else the case's place `case_path`; with
+    which of the two it is ("residence" or "case"), for the event to record."""
+    residence = person.residence  # no query when there is none; callers select it with the person
+    if residence is not None:
+        return residence.path, "residence"
+    return case_path, "case"

@@ -457,10 +457,10 @@ def _worse(old: VerdictDefendant, new: dict[str, Any]) -> bool:
 
 
 def _changes(ctx: Context, verdict: Verdict, prosecution_appealed: bool) -> list[dict[str, Any]]:
-    case_in(ctx)  # refused when the act names no case
+    case = case_in(ctx)  # refused when the act names no case
     changes = []
     for given in ctx.input.changes or []:
-        change = check_defendant(ctx.case, given)
+        change = check_defendant(case, given)
         if given.replaces is not None:
             change["replaces"] = given.replaces.model_dump()
         try:

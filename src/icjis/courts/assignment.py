@@ -409,7 +409,7 @@ def draw_judges(ctx: Context) -> dict[str, Any]:
                 court_case=court_case.pk,
             )
         )
-    case_in(ctx)  # refused when the act names no case
+    case = case_in(ctx)  # refused when the act names no case
     day = local_date(ctx.now)
     gone = set(data.leaving) | set(
         Recusal.objects.filter(court_case=court_case).values_list("judge", flat=True)
@@ -424,7 +424,7 @@ def draw_judges(ctx: Context) -> dict[str, Any]:
                 court_case=court_case.pk,
             )
         )
-    candidates, excluded, settings = candidates_for(court_case, ctx.case, day, keep, data.leaving)
+    candidates, excluded, settings = candidates_for(court_case, case, day, keep, data.leaving)
     try:
         chosen = choose(candidates, data.seed, court_case.pk, seats)
     except NoCandidate:

@@ -234,8 +234,8 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
     report = bool(ctx.input.probation_report)
     mandatory: dict[str, str] = {}
     if court_case.instance == "first":
-        case_in(ctx)  # refused when the act names no case
-        mandatory = report_mandatory_for(ctx.case)
+        case = case_in(ctx)  # refused when the act names no case
+        mandatory = report_mandatory_for(case)
         if mandatory and ctx.input.probation_report is False:
             message = _report_mandatory(mandatory)
             raise Invalid(
@@ -244,7 +244,7 @@ def schedule_hearing(ctx: Context) -> dict[str, Any]:
             )
         if mandatory and ctx.input.probation_report is None:
             # Ordered once, with the decision setting the case down for trial (280(4)).
-            report = first or not _report_ordered(ctx.case)
+            report = first or not _report_ordered(case)
     recorded: dict[str, Any] = {
         "court_case": court_case.pk,
         "hearing": f"{court_case.pk}-H{count + 1}",

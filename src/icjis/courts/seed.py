@@ -72,7 +72,7 @@ def plan_for(rng: random.Random, kind: str, article: str, part: int) -> Plan:
     """A sentence of `kind` within the article's sanction and the Criminal Code's limits (the
     checks of `courts.verdict.deliver`)."""
     offence = lookup(CODE, article, part)
-    sanction, category = offence.sanction, offence.category
+    sanction, category = offence.sanction or {}, offence.category
     if kind == "acquittal":
         return Plan("acquitted", None)
     months_low, months_high, _ = LIMITS["imprisonment_months"]

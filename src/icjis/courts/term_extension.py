@@ -26,8 +26,12 @@ from icjis.courts.assignment import CourtCaseId, Reason, staff_court_case
 from icjis.courts.context import case_in
 from icjis.legal.models import Deadline
 
-TRIAL_RULES = ("court.trial_term.minor", "court.trial_term", "court.trial_term.jury")
-APPEAL_RULES = ("appeal.decision",)
+TRIAL_RULES: tuple[str, ...] = (
+    "court.trial_term.minor",
+    "court.trial_term",
+    "court.trial_term.jury",
+)
+APPEAL_RULES: tuple[str, ...] = ("appeal.decision",)
 TRIAL_MONTHS_AT_A_TIME = 2  # CPC 283(3)
 APPEAL_EXTENSION_MONTHS = 1  # CPC 410(4)
 

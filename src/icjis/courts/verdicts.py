@@ -794,8 +794,7 @@ def serve_verdict(ctx: Context) -> dict[str, Any]:
     """Records that the copy of the verdict was handed to the convicted or acquitted person
     (CPC 360: within 5 days of its pronouncement). For a defendant held in custody the 30 days
     of appeal run from this service, not from the verdict (CPC 400(1))."""
-    case_in(ctx)  # refused when the act names no case
-    verdict = current_verdict(ctx.case)
+    verdict = current_verdict(case_in(ctx))  # refused when the act names no case
     if verdict is None or verdict.state != "delivered":
         raise Conflict(say("There is no verdict awaiting entry into force in this case."))
     person = ctx.input.person

@@ -104,9 +104,9 @@ def normalize_article_number(value: str | int) -> str:
         raise ValueError(f"article number must be a string or an integer, not {value!r}")
     text = str(value).strip()
     if re.fullmatch(r"\d+[¹²³⁴⁵⁶⁷⁸⁹⁰]+", text):
-        base = re.match(r"\d+", text)
-        assert base is not None
-        text = f"{base.group(0)}-{text[base.end() :].translate(_SUPERSCRIPTS)}"
+        digits = re.match(r"\d+", text)
+        assert digits is not None
+        text = f"{digits.group(0)}-{text[digits.end() :].translate(_SUPERSCRIPTS)}"
     text = re.sub(r"\s*[-‑–.]\s*", "-", text)
     if not _NUMBER_RE.match(text):
         raise ValueError(f"not an article number: {value!r}")

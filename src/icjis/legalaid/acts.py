@@ -294,6 +294,7 @@ def appoint(ctx: Context) -> dict[str, Any]:
         raise Conflict(say("%(person)s already has counsel in this case.", person=person.id))
     tried = set(mine.filter(state__in=("declined", "lapsed")).values_list("licence", flat=True))
     shift = None
+    advocate: Advocate | None
     if given.lawyer:
         advocate = _advocate_named(given.lawyer)
     else:

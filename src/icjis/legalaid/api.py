@@ -274,7 +274,7 @@ def response_times(request: HttpRequest, p: Query[Period]) -> list[dict[str, Any
 
 
 class AdvocatesQuery(Schema):
-    region: str | None = Field(None, max_length=32)
+    region: str | None = Field(default=None, max_length=32)
     status: Literal["active", "suspended", "terminated"] | None = None
 
 

@@ -29,7 +29,7 @@ from icjis.core.canonical import day_or_none, iso
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Alert, Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
-from icjis.core.units import unit_serving
+from icjis.core.units import place_of_execution, unit_serving
 from icjis.courts.verdicts import court_case_of
 from icjis.legal.counting import Duration, add_months, due_for, end_of_day, local_date
 from icjis.legal.rulepacks import pack_for_set
@@ -226,7 +226,9 @@ def register(ctx: Context) -> dict[str, Any]:
     """Registers a person with a probation office under one of the four types. The system does
     it on a verdict in force that releases under probation supervision, restricts liberty or
     imposes community work (executive probation: CC 61, 62, 82; CEC 30(2)), and on release on
-    parole (post-penitentiary, until the end of supervision); an officer registers pre-trial
+    parole (post-penitentiary, until the end of supervision), with the office of the person's
+    place of residence (CEC 30(2)) or, while the index has none, of the case's place (the event
+    records which: `office_basis`); an officer registers pre-trial
     and penitentiary probation, and others the system did not bring. A release under probation
     supervision (CC 82) awaits the convict's appearance, due within ten days of the entry into
     force (CC 83(1)(1); CEC 166(1)(1)): the period of `months` runs from the appearance
@@ -241,7 +243,7 @@ def register(ctx: Context) -> dict[str, Any]:
     system = getattr(ctx.user, "is_system", False)
     if not system and (given.source or given.source_ref or given.sentence_kind):
         raise Forbidden(say("Only the system sets source, source_ref and sentence_kind."))
-    person = Person.objects.filter(pk=given.person).first()
+    person = Person.objects.select_related("residence").filter(pk=given.person).first()
     if person is None:
         raise NotFound(say("There is no person %(person)s in the index.", person=given.person))
     if not CaseParticipant.objects.filter(case=case, person=person).exists():
@@ -278,10 +280,11 @@ def register(ctx: Context) -> dict[str, Any]:
     if given.sentence_kind == "probation" and given.months:
         # CC 82(4): the period runs from the appearance, not from this registration.
         appear_by = starts_on + timedelta(days=APPEARANCE_DAYS)
-    if system:
-        office = office_for(case.territory_path)
+    if system:  # the office of the place of residence, else of the case's place (CEC 30(2))
+        place, basis = place_of_execution(person, case.territory_path)
+        office = office_for(place)
     else:
-        office = Unit.objects.select_related("territory").get(pk=ctx.user.unit_id)
+        office, basis = Unit.objects.select_related("territory").get(pk=ctx.user.unit_id), "officer"
     if given.officer:
         _check_officer(given.officer, office.code if office else "")
     elif not system:
@@ -304,6 +307,7 @@ def register(ctx: Context) -> dict[str, Any]:
         "sentence_kind": given.sentence_kind,
         "hours": given.hours,
         "office": office.code if office else None,
+        "office_basis": basis,
         "territory_path": office.territory.path if office else case.territory_path,
         "officer": given.officer,
         "starts_on": None if appear_by else starts_on.isoformat(),

@@ -158,7 +158,7 @@ def valid_receipt(token: str) -> Receipt | None:
 def _localised(obj: Any, field: str = "name") -> str:
     """`obj.<field>_<language>` (name_ky, name_ru, name_en), falling back to Russian."""
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_ru", "")
+    return str(getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_ru", ""))
 
 
 def responsible_unit(case: Case) -> Unit:

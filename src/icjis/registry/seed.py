@@ -47,7 +47,8 @@ class Plot:
     """Builds one story's steps at growing offsets from its start."""
 
     def __init__(self, rng: random.Random, suffix: str) -> None:
-        self.rng, self.suffix, self.at, self.steps = rng, suffix, timedelta(0), []
+        self.rng, self.suffix, self.at = rng, suffix, timedelta(0)
+        self.steps: list[Step] = []
 
     def then(self, gap: timedelta, who: Any, kind: str, data: Any, case: bool = True) -> Plot:
         self.at += gap
@@ -124,7 +125,8 @@ def _charged(
 ) -> Plot:
     """Opened, the suspect notified and charged; `suspects` (given persons) adds co-defendants
     after the first, each added, notified and charged in turn."""
-    first, *others = suspects or [None]
+    first = suspects[0] if suspects else None  # none given: `_opened` makes one
+    others = suspects[1:] if suspects else []
     plot = _opened(rng, suffix, region, qualification, first)
     _notified_and_charged(plot)
     for other in others:

@@ -68,6 +68,7 @@ ACT_TITLES = {
     "legalaid.roster.set": gettext_noop("Set the duty roster of a district"),
     "persons.merge": gettext_noop("Merge two records of one person"),
     "persons.register": gettext_noop("Register a person in the index"),
+    "persons.residence.record": gettext_noop("Record a person's place of residence"),
     "persons.unmerge": gettext_noop("Undo a merge"),
     "prisons.admission.expect": gettext_noop(
         "Expect a convict at the colony (verdict of imprisonment in force)"
@@ -222,6 +223,7 @@ FIELD_TITLES = {
     "Reference": gettext_noop("Reference"),
     "Regime": gettext_noop("Regime"),
     "Region": gettext_noop("Region"),
+    "Residence": gettext_noop("Place of residence"),
     "Release Date": gettext_noop("Release Date"),
     "Replaces": gettext_noop("Replaces"),
     "Request": gettext_noop("Request"),

@@ -40,7 +40,7 @@ from icjis.core.access import (
 )
 from icjis.core.acts import KINDS, perform
 from icjis.core.auth import LoginRefused, check_credentials
-from icjis.core.models import AccessRecord, CaseOfficer, CaseParticipant, Event, User
+from icjis.core.models import AccessRecord, CaseOfficer, CaseParticipant, Event, Territory, User
 from icjis.core.numbering import normalise
 from icjis.core.persons import search
 from icjis.core.refusals import NotFound, Refusal
@@ -88,7 +88,7 @@ PARTICIPANT_ROLES = {
 def localised(obj: Any, field: str = "name") -> str:
     """`obj.<field>_<language>` (name_ky, name_ru, name_en …), falling back to Russian."""
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_ru", "")
+    return str(getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_ru", ""))
 
 
 CATEGORIES = {
@@ -404,6 +404,17 @@ def _person_options(case: Any) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+def _place_options() -> list[tuple[str, str]]:
+    """The districts and regions a place of residence may name, each region followed by its
+    districts ("Ошская область", "Ошская область — Узгенский район")."""
+    places = Territory.objects.filter(level__in=("region", "district")).order_by("path")
+    names = {t.code: localised(t) for t in places}
+    for t in places:
+        if t.level == "district":
+            names[t.code] = f"{names[t.parent_id]} — {names[t.code]}"
+    return [(t.code, names[t.code]) for t in places]
+
+
 def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse:
     """GET: the form of the act, generated from its schema, with a fresh idempotency key.
     POST: perform the act as the API would; a refusal shows beside the field it concerns and
@@ -415,6 +426,9 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
             if f.name == "person" and f.widget == "text" and options:
                 f.widget = "select"
                 f.options = options
+    for f in fields:
+        if f.name.split(".")[-1] == "residence" and f.widget == "text":
+            f.widget, f.options = "select", _place_options()
     refusal = ""
     key = uuid.uuid4().hex
     if request.method == "POST":
@@ -564,8 +578,12 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
             number, {"number": number, "stage": STAGES.get(stage, stage), "roles": []}
         )
         entry["roles"].append(PARTICIPANT_ROLES.get(role, role))
+    residence = dict(_place_options()).get(person.residence_id) if person.residence_id else ""
+    may_record = set(request.user.roles) & KINDS["persons.residence.record"].roles
     context = {
         "person": person,
+        "residence": residence,
+        "record_residence": bool(may_record),
         "cases": list(cases.values()),
         "auditor": request.user.has_role("auditor"),
     }

@@ -18,6 +18,17 @@ class Person(models.Model):
     birth_date = models.DateField(null=True, blank=True, db_index=True)  # duplicate check
     sex = models.CharField(max_length=1)
     citizenship = models.CharField(max_length=3, blank=True)
+    # The place of residence as last recorded (a district or a region): where a sentence without
+    # isolation and a fine are executed (CEC 30(1)-(2)); null while unknown. Not indexed: no
+    # query looks persons up by it, and every new person would pay for the index.
+    residence = models.ForeignKey(
+        "core.Territory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     latin_name = models.CharField(max_length=320)
     match_key = models.CharField(max_length=320, db_index=True)
     merged_into = models.ForeignKey(

@@ -85,7 +85,7 @@ class Command(BaseCommand):
     def _install_signal_handlers(self) -> dict[int, Any]:
         if threading.current_thread() is not threading.main_thread():
             return {}  # signals reach only the main thread (e.g. a worker started by a test)
-        previous = {}
+        previous: dict[int, Any] = {}
         for signum in STOP_SIGNALS:
             previous[signum] = signal.getsignal(signum)
             signal.signal(signum, self._stop)
