@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import translation
@@ -97,8 +98,13 @@ def test_an_alert_acknowledged_from_the_page_leaves_the_list(browser, told):
     assert answer.status_code == 302, answer.content.decode()[:2000]
     alert.refresh_from_db()
     assert alert.state == "acknowledged" and alert.closed_by == "prosecutor"
+    link = urlencode({"alert": alert.id})
     left = alerts_section(prosecutor.get("/").content.decode())
-    assert alert.id not in left and left.count("alerts.acknowledge") == 1
+    assert link in shown and link not in left and left.count("alerts.acknowledge") == 1
+    # The list refreshes in place (htmx), and the fragment says the same.
+    assert 'hx-get="/queues/alerts/"' in left
+    fragment = alerts_section(prosecutor.get("/queues/alerts/").content.decode())
+    assert fragment.count("alerts.acknowledge") == 1 and link not in fragment
 
 
 def test_a_user_told_nothing_sees_no_alert_and_a_role_without_alerts_no_list(browser, told):

@@ -70,6 +70,7 @@ def alerts(user: Any) -> Queue:
         _("Alerts"),
         [_("Raised"), _("Case"), _("Alert"), ""],
         empty=_("No open alert."),
+        live=True,  # a complaint is to be sent on at once (CPC 97(7)): no reload to see it
     )
     rows = list(alerts_for(user).order_by("-raised_at", "id")[:QUEUE_SIZE])
     subjects = {a.subject for a in rows if a.subject}
