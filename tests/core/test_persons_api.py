@@ -69,8 +69,8 @@ def test_the_person_page_lists_their_visible_cases_with_roles(
 
 def test_a_residence_is_given_with_the_person_or_recorded_later_and_kept_in_history(as_user):
     """The place of residence (CEC 30(1)-(2)): a district or a region of the territory tree,
-    given when the person is first named or recorded later by an act; the earlier one stays in
-    the person's stream."""
+    given when the person is first named (in that act's event) or recorded later by an act of
+    the person's stream, so that every residence the index held stays in the ledger."""
     pid = register(as_user, {**OMURBEKOV, "residence": "KG-GB-OKT"})
     assert Person.objects.get(pk=pid).residence_id == "KG-GB-OKT"
     assert as_user("registrar").get(f"/persons/{pid}").json()["residence"] == "KG-GB-OKT"
@@ -100,4 +100,10 @@ def test_a_residence_is_given_with_the_person_or_recorded_later_and_kept_in_hist
         for e in Event.objects.filter(stream=f"person/{pid}").order_by("seq")
     ]
     assert kinds == [("persons.residence.record", "KG-O-NOO")]
+    [named] = [
+        e.payload["applicant"]
+        for e in Event.objects.filter(kind="registry.report.register")
+        if (e.payload.get("applicant") or {}).get("id") == pid
+    ]
+    assert named["residence"] == "KG-GB-OKT"
     assert Person.objects.get(pk=pid).residence_id == "KG-O-NOO"

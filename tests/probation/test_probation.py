@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from tests.courts.test_verdicts import OTHER, THEFT, Trial, created, refused, unshifted_term
@@ -421,8 +422,14 @@ def test_the_convict_is_supervised_by_the_office_where_they_live(as_user):
     call_command("rebuild_projections", check=True)
 
 
-def test_without_a_residence_the_office_of_the_cases_place_supervises(as_user):
-    trial = in_force(as_user, PROBATION)
+@pytest.mark.parametrize("residence", [None, "KG-C"])
+def test_without_a_residence_the_office_of_the_cases_place_supervises(as_user, residence):
+    """No residence in the index, or one no probation office serves (no office in the Chüy
+    region): the office of the case's place, and the event says so."""
+    from tests.courts.test_verdicts import ACCUSED
+
+    accused = {**ACCUSED, "residence": residence} if residence else ACCUSED
+    trial = in_force(as_user, PROBATION, accused=accused)
     [f] = ProbationFile.objects.filter(case_id=trial.number)
     event = Event.objects.get(stream=f"case/{trial.number}", kind="probation.register")
     assert (f.office_id, event.payload["office_basis"]) == ("GB-PROB", "case")

@@ -85,26 +85,30 @@ def test_the_landing_page_lists_the_users_alerts_in_their_language(browser, told
 def test_an_alert_acknowledged_from_the_page_leaves_the_list(browser, told):
     prosecutor = browser("prosecutor")
     shown = alerts_section(prosecutor.get("/").content.decode())
-    link = re.findall(r'href="(/acts/alerts\.acknowledge/\?alert=[^"]+)"', shown)[0]
-    alert = Alert.objects.get(case_id=told["case"], kind="detention.injuries")
-    form = prosecutor.get(unescape(link))
+    href = unescape(re.findall(r'href="(/acts/alerts\.acknowledge/\?alert=[^"]+)"', shown)[0])
+    form = prosecutor.get(href)
     assert form.status_code == 200
     filled = re.search(r'name="alert"[^>]*value="([^"]*)"', form.content.decode())
-    assert filled and unescape(filled.group(1)) in {a.id for a in Alert.objects.all()}
+    assert filled, form.content.decode()
+    alert = Alert.objects.get(pk=unescape(filled.group(1)))
+    link = urlencode({"alert": alert.id})
+    assert href.endswith("?" + link)  # the form is filled with the alert the link names
     answer = prosecutor.post(
         "/acts/alerts.acknowledge/",
-        {"alert": alert.id, "note": "Проверка назначена", "idempotency_key": "ack-injuries-1"},
+        {"alert": alert.id, "note": "Проверка назначена", "idempotency_key": "ack-first-1"},
     )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     alert.refresh_from_db()
     assert alert.state == "acknowledged" and alert.closed_by == "prosecutor"
-    link = urlencode({"alert": alert.id})
     left = alerts_section(prosecutor.get("/").content.decode())
     assert link in shown and link not in left and left.count("alerts.acknowledge") == 1
     # The list refreshes in place (htmx), and the fragment says the same.
     assert 'hx-get="/queues/alerts/"' in left
+    held = AccessRecord.objects.filter(actor="prosecutor", subject="held:queue").count()
     fragment = alerts_section(prosecutor.get("/queues/alerts/").content.decode())
     assert fragment.count("alerts.acknowledge") == 1 and link not in fragment
+    # The fragment builds its own list only: the detainees list is not read (nor logged) again.
+    assert AccessRecord.objects.filter(actor="prosecutor", subject="held:queue").count() == held
 
 
 def test_a_user_told_nothing_sees_no_alert_and_a_role_without_alerts_no_list(browser, told):
@@ -160,3 +164,44 @@ def test_unsay_finds_the_values_back():
     assert unsay("Bek owes 5 som to Ali, 100% (today).", [template]) == (
         "Bek owes 5 som to Ali, 100% (today)."
     )
+
+
+def test_an_alerts_words_are_said_by_their_own_entries_not_as_form_labels():
+    """The probation office's request and the examination's occasion are words of the alert's
+    sentence: "отмена", not the form's "Отменить"; "в иное время", not "Другое"."""
+    from icjis.detention.acts import OCCASIONS
+    from icjis.probation.acts import REQUEST_BASIS, REQUEST_WORDS
+
+    referral = say(
+        "The probation office submits (%(request)s, %(basis)s) for %(person)s in case "
+        "%(case)s: %(grounds)s",
+        request=REQUEST_WORDS["revoke"],
+        basis=REQUEST_BASIS["revoke"],
+        person="P0123456789AB",
+        case="26-0101-000001-5",
+        grounds="Уклонение от явки",
+    )
+    assert "(revoke, CC 84(2)-(3))" in referral  # the API's English
+    injuries = say(INJURIES, occasion=OCCASIONS["other"], person="P0", facility="F", case="C")
+    assert "(other)" in injuries
+    with translation.override("ru"):
+        said = localise_kept(str(referral), referral.as_json(), {})
+        exam = localise_kept(str(injuries), injuries.as_json(), {})
+    assert "(отмена, УК 84(2)-(3))" in said, said
+    assert "(в иное время)" in exam, exam
+
+
+def test_the_investigating_judge_told_of_a_complaint_acknowledges_it(as_user, told):
+    judge = as_user("investigating_judge")
+    [complaint] = [a for a in judge.get("/alerts").json() if a["kind"] == "detention.complaint"]
+    note = {"alert": complaint["id"], "note": "Жалоба принята к рассмотрению"}
+    answer = judge.act("alerts.acknowledge", note)
+    assert answer.status_code == 201, answer.content
+    assert Alert.objects.get(pk=complaint["id"]).state == "acknowledged"
+
+
+def test_an_outsider_sees_none_of_these_alerts(browser, told):
+    """The Osh prosecutor is told of Osh's alerts, not Bishkek's; a lawyer has no such list."""
+    osh = alerts_section(browser("prosecutor_osh").get("/").content.decode())
+    assert "alerts.acknowledge" not in osh and "Сатыбалдиев" not in osh
+    assert browser("lawyer").get("/queues/alerts/").status_code == 404

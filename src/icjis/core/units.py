@@ -1,5 +1,5 @@
 """Which unit serves a place: the deepest unit of a kind whose territory holds a territory path;
-and which place a person's sentence is executed at.
+and which office executes a person's sentence.
 
 Territory paths are prefix-closed ("KG/KG-GB/KG-GB-LEN/" lies in "KG/KG-GB/" and "KG/"), so the
 units covering a place are those placed on one of the path's prefixes: one indexed query, with
@@ -47,11 +47,14 @@ def unit_serving(territory_path: str, kind: str) -> Unit | None:
     )
 
 
-def place_of_execution(person: Person, case_path: str) -> tuple[str, str]:
-    """Where a sentence without isolation or a fine is executed for `person`: the place of
-    residence (CEC 30(1)-(2)) when the index has one, else the case's place `case_path`; with
-    which of the two it is ("residence" or "case"), for the event to record."""
+def execution_office(person: Person, case_path: str, kind: str) -> tuple[Unit | None, str]:
+    """The office of `kind` that executes a sentence without isolation or a fine for `person`:
+    the one serving the place of residence (CEC 30(1)-(2)) when the index has one and an office
+    of the kind serves it, else the one serving the case's place `case_path`; with which of the
+    two it is ("residence" or "case"), for the event to record."""
     residence = person.residence  # no query when there is none; callers select it with the person
     if residence is not None:
-        return residence.path, "residence"
-    return case_path, "case"
+        office = unit_serving(residence.path, kind)
+        if office is not None:
+            return office, "residence"
+    return unit_serving(case_path, kind), "case"

@@ -355,6 +355,14 @@ class Exam(pydantic.BaseModel):
     notes: str = pydantic.Field(default="", max_length=4000)
 
 
+# The occasions of a medical examination as the prosecutor's alert says them.
+OCCASIONS = {
+    "admission": say("admission"),
+    "return": say("return"),
+    "other": say("other"),
+}
+
+
 def _apply_exam(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     detention = _open_detention(event, data)
     MedicalExam.objects.create(
@@ -379,7 +387,7 @@ def _apply_exam(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             message=say(
                 "Injuries found on the medical examination (%(occasion)s) of %(person)s at "
                 "%(facility)s, case %(case)s: review the examination record (CPC 44(6)).",
-                occasion=data["occasion"],
+                occasion=OCCASIONS.get(data["occasion"], data["occasion"]),
                 person=data["person"],
                 facility=detention.facility_id,
                 case=detention.case_id,
@@ -402,10 +410,10 @@ def medical_exam(ctx: Context) -> dict[str, Any]:
     item to review."""
     data = ctx.input
     detention = _detainee(ctx, data.person, ("admitted",))
-    if not detention.exams.exists():  # the words are the catalogue's: an alert names them
-        occasion = gettext_noop("admission")
+    if not detention.exams.exists():
+        occasion = "admission"
     else:
-        occasion = gettext_noop("return") if detention.exam_due else "other"
+        occasion = "return" if detention.exam_due else "other"
     return {
         "person": data.person,
         "injuries": data.injuries,

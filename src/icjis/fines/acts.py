@@ -30,7 +30,7 @@ from icjis.core.canonical import iso
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Case, CaseUnit, Event, Person
 from icjis.core.refusals import Conflict, Invalid, NotFound, say
-from icjis.core.units import place_of_execution, unit_serving
+from icjis.core.units import execution_office
 from icjis.fines.models import FineFile, Instalment, Payment
 from icjis.legal.counting import add_months, local_date
 from icjis.registry.acts import case_of
@@ -146,7 +146,8 @@ def _apply_open(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 def open_file(ctx: Context) -> dict[str, Any]:
     """Performed by the system when a verdict imposing a fine enters into force: opens the
     enforcement file with the enforcement office of the convict's place of residence (CEC 30(1);
-    while the index has none, of the case's place, and the event records which), the sum in
+    when the index has none or no office serves it, of the case's place, and the event records
+    which), the sum in
     som (indices × the value of an index, CC 65(3)), payable within three months (CEC 59(1)) —
     one instalment due on the last day until an officer grants a schedule."""
     case = ctx.case
@@ -164,8 +165,7 @@ def open_file(ctx: Context) -> dict[str, Any]:
     person = Person.objects.select_related("residence").filter(pk=ctx.input.person).first()
     if person is None:
         raise NotFound(say("There is no person %(person)s in the index.", person=ctx.input.person))
-    place, basis = place_of_execution(person, case.territory_path)  # CEC 30(1)
-    office = unit_serving(place, "enforcement_office")
+    office, basis = execution_office(person, case.territory_path, "enforcement_office")  # CEC 30(1)
     index_value = calculation_index()
     amount = (index_value * ctx.input.indices).quantize(CENT)
     due_on = add_months(local_date(ctx.now), PAY_WITHIN_MONTHS)

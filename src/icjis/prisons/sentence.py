@@ -53,7 +53,7 @@ MANUAL_REASONS = (
     "The verdict states no term in months (life imprisonment or a term not recorded); calculate "
     "by hand (CC 88(4)(4)).",
     "The colony regime '%(regime)s' is not one the rules know (%(article)s); calculate by hand.",
-    "The rules %(version)s do not apply to legislation set %(set)s; calculate by hand.",
+    "The rules %(version)s do not apply to legislation set %(set)s.",
     "The verdict imposes imprisonment under several articles (%(articles)s); the final sentence "
     "for the aggregate of crimes (CC 78) is calculated by hand.",
     "%(person)s is also in the register under case %(case)s (%(state)s); sentences under several "
@@ -311,7 +311,7 @@ def check(inputs: Inputs, rules: Rules) -> None:
         raise ManualCalculation(
             "no_rules",
             say(
-                "The rules %(version)s do not apply to legislation set %(set)s; calculate by hand.",
+                "The rules %(version)s do not apply to legislation set %(set)s.",
                 version=rules.version,
                 set=inputs.legislation_set,
             ),

@@ -29,7 +29,7 @@ from icjis.core.canonical import day_or_none, iso
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Alert, Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
-from icjis.core.units import place_of_execution, unit_serving
+from icjis.core.units import execution_office, unit_serving
 from icjis.courts.verdicts import court_case_of
 from icjis.legal.counting import Duration, add_months, due_for, end_of_day, local_date
 from icjis.legal.rulepacks import pack_for_set
@@ -227,8 +227,8 @@ def register(ctx: Context) -> dict[str, Any]:
     it on a verdict in force that releases under probation supervision, restricts liberty or
     imposes community work (executive probation: CC 61, 62, 82; CEC 30(2)), and on release on
     parole (post-penitentiary, until the end of supervision), with the office of the person's
-    place of residence (CEC 30(2)) or, while the index has none, of the case's place (the event
-    records which: `office_basis`); an officer registers pre-trial
+    place of residence (CEC 30(2)) or, when the index has none or no office serves it, of the
+    case's place (the event records which: `office_basis`); an officer registers pre-trial
     and penitentiary probation, and others the system did not bring. A release under probation
     supervision (CC 82) awaits the convict's appearance, due within ten days of the entry into
     force (CC 83(1)(1); CEC 166(1)(1)): the period of `months` runs from the appearance
@@ -281,8 +281,7 @@ def register(ctx: Context) -> dict[str, Any]:
         # CC 82(4): the period runs from the appearance, not from this registration.
         appear_by = starts_on + timedelta(days=APPEARANCE_DAYS)
     if system:  # the office of the place of residence, else of the case's place (CEC 30(2))
-        place, basis = place_of_execution(person, case.territory_path)
-        office = office_for(place)
+        office, basis = execution_office(person, case.territory_path, "probation_office")
     else:
         office, basis = Unit.objects.select_related("territory").get(pk=ctx.user.unit_id), "officer"
     if given.officer:
@@ -846,12 +845,13 @@ class ReferIn(pydantic.BaseModel):
     grounds: str = pydantic.Field(min_length=3, max_length=4000)
 
 
-# What the office asks the court for, as the alert to the court says it.
+# What the office asks the court for, as the alert to the court says it (each said by its own
+# entry of the catalogue, not as the act's choice is labelled on a form).
 REQUEST_WORDS = {
-    "revoke": gettext_noop("revoke"),
-    "change_duties": gettext_noop("change duties"),
-    "cancel_early": gettext_noop("cancel early"),
-    "replace_sentence": gettext_noop("replace sentence"),
+    "revoke": say("revoke"),
+    "change_duties": say("change duties"),
+    "cancel_early": say("cancel early"),
+    "replace_sentence": say("replace sentence"),
 }
 REQUEST_BASIS = {
     "revoke": "CC 84(2)-(3)",

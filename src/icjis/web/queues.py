@@ -478,8 +478,9 @@ DETENTION_STATES = {
 }
 
 
-def queues_for(request: Any, now: datetime) -> list[Queue]:
-    """The queues of every role the user holds, most urgent first, without repeats."""
+def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Queue]:
+    """The queues of every role the user holds, most urgent first, without repeats; with `only`,
+    that queue alone (a list refreshing in place builds, and logs as read, nothing else)."""
     user = request.user
     roles = set(user.roles)
     out: dict[str, Queue] = {}
@@ -487,52 +488,62 @@ def queues_for(request: Any, now: datetime) -> list[Queue]:
     def add(q: Queue) -> None:
         out.setdefault(q.key, q)
 
+    def wanted(*keys: str) -> bool:
+        return only is None or only in keys
+
     acknowledge = KINDS["alerts.acknowledge"].roles
-    if roles & acknowledge:  # every role an alert is told to may acknowledge it
+    if roles & acknowledge and wanted("alerts"):  # every role an alert is told to
         add(alerts(user))
-    if "ombudsperson" in roles:
+    if "ombudsperson" in roles and wanted("facilities"):
         add(facility_overview(user, now))
-    if roles & {"ivs_officer", "ivs_medic", "ombudsperson", "prosecutor"}:
+    if roles & {"ivs_officer", "ivs_medic", "ombudsperson", "prosecutor"} and wanted("detainees"):
         add(detainees(user, now))
     if "lawyer" in roles:
-        add(
-            appointments(
-                user,
-                ("offered",),
-                _("Appointments awaiting your answer"),
-                _("No appointment is awaiting your answer."),
+        if wanted("appointments-offered"):
+            add(
+                appointments(
+                    user,
+                    ("offered",),
+                    _("Appointments awaiting your answer"),
+                    _("No appointment is awaiting your answer."),
+                )
             )
-        )
-        add(
-            appointments(
-                user,
-                ("accepted",),
-                _("Your accepted appointments"),
-                _("No accepted appointment."),
+        if wanted("appointments-accepted"):
+            add(
+                appointments(
+                    user,
+                    ("accepted",),
+                    _("Your accepted appointments"),
+                    _("No accepted appointment."),
+                )
             )
-        )
     if "legal_aid_coordinator" in roles:
-        add(
-            appointments(
-                user,
-                ("unassigned", "offered"),
-                _("Appointments without a lawyer yet"),
-                _("Every appointment has a lawyer."),
+        if wanted("appointments-unassigned-offered"):
+            add(
+                appointments(
+                    user,
+                    ("unassigned", "offered"),
+                    _("Appointments without a lawyer yet"),
+                    _("Every appointment has a lawyer."),
+                )
             )
-        )
-        add(roster_gaps(request))
-    if roles & {"court_clerk", "judge", "court_president"}:
+        if wanted("roster-gaps"):
+            add(roster_gaps(request))
+    if roles & {"court_clerk", "judge", "court_president"} and wanted("hearings"):
         add(hearings_today(user, now))
     if "prison_officer" in roles:
-        add(prison_admissions(user))
-        add(prison_releases(user, now))
-    if "probation_officer" in roles:
+        if wanted("expected"):
+            add(prison_admissions(user))
+        if wanted("releases"):
+            add(prison_releases(user, now))
+    if "probation_officer" in roles and wanted("meetings-today", "meetings-missed"):
         for q in probation_meetings(user, now):
             add(q)
-    if "prosecutor" in roles:
+    if "prosecutor" in roles and wanted("prosecution"):
         add(awaiting_prosecutor(user))
-    if roles & {"unit_head", "prosecutor"}:
+    if roles & {"unit_head", "prosecutor"} and wanted("undecided"):
         add(undecided(user, now))
-    if roles & {"unit_head", "prosecutor", "court_clerk", "judge", "court_president"}:
+    overdue_roles = {"unit_head", "prosecutor", "court_clerk", "judge", "court_president"}
+    if roles & overdue_roles and wanted("overdue"):
         add(overdue_terms(user, now))
     return list(out.values())

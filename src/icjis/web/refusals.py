@@ -29,6 +29,7 @@ from icjis.web.labels import (
     act_title,
     choice_label,
     field_label,
+    legal_basis,
 )
 
 
@@ -155,6 +156,8 @@ def localise_refusal(message: str) -> str:
     return str(message)
 
 
+# A citation of an article ("CC 84(2)-(3)", "CPC 303(3); CEC 30(2)").
+_CITATION = re.compile(r"(CC|CPC|CEC) \d")
 # A moment as an event records it ("2026-12-01T10:00:00Z", "…+06:00").
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
 
@@ -162,8 +165,9 @@ _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 def _word(value: str) -> str:
     """A refusal's value in the user's language: a field's name by the label its form shows and
     an act's kind by its title (in quotes), a stage's code as the stage's name, an act's choice
-    (an outcome, a type) as its label, a moment in the local time and the language's format, a
-    word of the catalogue translated, anything else (a number, a date, an id) as it is."""
+    (an outcome, a type) as its label, a citation with the codes' names translated, a moment in
+    the local time and the language's format, a word of the catalogue translated, anything else
+    (a number, a date, an id) as it is."""
     from icjis.web.views import STAGES
 
     if isinstance(value, FieldName):  # by the label the form shows it under
@@ -175,6 +179,8 @@ def _word(value: str) -> str:
         return str(STAGES[value])
     if value in CHOICES:
         return choice_label(value)
+    if _CITATION.match(value):  # "CC 84(2)-(3)", "CPC 303(3)": the codes' names translated
+        return legal_basis(value)
     if _MOMENT.fullmatch(value):
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -307,7 +307,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue_fragment(request: HttpRequest, key: str) -> HttpResponse:
     """One queue alone, for the page to refresh it in place (htmx) while a clock runs."""
-    for queue in queues_for(request, clock.now()):
+    for queue in queues_for(request, clock.now(), only=key):
         if queue.key == key:
             return render(request, "web/queue.html", {"queue": queue})
     raise Http404(_("No such list."))
@@ -404,15 +404,18 @@ def _person_options(case: Any) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+def _place_name(place: Territory) -> str:
+    """A district with its region ("Ошская область — Узгенский район"), a region by its name."""
+    if place.level == "district" and place.parent is not None:
+        return f"{localised(place.parent)} — {localised(place)}"
+    return localised(place)
+
+
 def _place_options() -> list[tuple[str, str]]:
     """The districts and regions a place of residence may name, each region followed by its
-    districts ("Ошская область", "Ошская область — Узгенский район")."""
-    places = Territory.objects.filter(level__in=("region", "district")).order_by("path")
-    names = {t.code: localised(t) for t in places}
-    for t in places:
-        if t.level == "district":
-            names[t.code] = f"{names[t.parent_id]} — {names[t.code]}"
-    return [(t.code, names[t.code]) for t in places]
+    districts."""
+    places = Territory.objects.filter(level__in=("region", "district")).select_related("parent")
+    return [(t.code, _place_name(t)) for t in places.order_by("path")]
 
 
 def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse:
@@ -578,7 +581,7 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
             number, {"number": number, "stage": STAGES.get(stage, stage), "roles": []}
         )
         entry["roles"].append(PARTICIPANT_ROLES.get(role, role))
-    residence = dict(_place_options()).get(person.residence_id) if person.residence_id else ""
+    residence = _place_name(person.residence) if person.residence_id else ""
     may_record = set(request.user.roles) & KINDS["persons.residence.record"].roles
     context = {
         "person": person,
