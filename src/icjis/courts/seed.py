@@ -173,7 +173,7 @@ def trial_plot(
     if not all(_fits(k, (article, part)) for k in kinds):
         article, part = choices[0]
     plans = [plan_for(rng, k, article, part) for k in kinds]
-    suspects = [synthetic_person(rng) for _ in kinds]
+    suspects = [synthetic_person(rng, region) for _ in kinds]
     plot = indicted_plot(rng, suffix, region, {"article": article, "part": part}, suspects)
     days_ahead, hour, room = rng.randint(6, 12), rng.choice(HOURS), rng.randint(1, ROOMS)
 

@@ -10,6 +10,7 @@ from icjis.core.seeding import Step, Story, generator
 from icjis.core.synthetic_names import synthetic_name
 
 SITES = [("", "KG-GB", "KG-GB-LEN"), ("_osh", "KG-O", "KG-O-KSU")]
+DISTRICTS = {region: district for _, region, district in SITES}
 ARTICLES = [
     {"article": "205", "part": 1},
     {"article": "205", "part": 2},
@@ -27,10 +28,12 @@ SUMMARIES = [
 ]
 
 
-def synthetic_person(rng: random.Random) -> dict[str, Any]:
+def synthetic_person(rng: random.Random, region: str | None = None) -> dict[str, Any]:
+    """An invented person; with `region`, living in the district of that site (CEC 30: where a
+    sentence without isolation is executed). The residence draws nothing from `rng`."""
     surname, given, patronymic, sex = synthetic_name(rng)
     born = date(1960, 1, 1) + timedelta(days=rng.randint(0, 365 * 45))
-    return {
+    person = {
         "surname": surname,
         "given_name": given,
         "patronymic": patronymic,
@@ -38,6 +41,9 @@ def synthetic_person(rng: random.Random) -> dict[str, Any]:
         "sex": sex,
         "citizenship": "KGZ",
     }
+    if region is not None:
+        person["residence"] = DISTRICTS[region]
+    return person
 
 
 COURTS = {"": "GB-SUD", "_osh": "OSH-SUD"}
@@ -101,7 +107,7 @@ def _opened(
         plot.days(0, 3),
         "investigator",
         "registry.participant.add",
-        {"role": "suspect", "person": suspect or synthetic_person(rng)},
+        {"role": "suspect", "person": suspect or synthetic_person(rng, region)},
     )
     plot.then(
         plot.days(1, 8), "investigator", "registry.case.open", qualification or rng.choice(ARTICLES)
