@@ -52,13 +52,13 @@ def in_2024(tmp_path: Path, body: str) -> Path:
     return write(tmp_path, "kg-2024.toml", HEAD_2024 + body)
 
 
-def test_it_ships_a_calendar_for_every_year_from_2019_to_2027() -> None:
-    assert all(CAL.is_known(year) for year in range(2019, 2028))
+def test_it_ships_a_calendar_for_every_year_from_2019_to_2028() -> None:
+    assert all(CAL.is_known(year) for year in range(2019, 2029))
     assert not CAL.is_known(2018)
-    assert not CAL.is_known(2028)
+    assert not CAL.is_known(2029)
 
 
-@pytest.mark.parametrize("year", range(2019, 2028))
+@pytest.mark.parametrize("year", range(2019, 2029))
 def test_it_lists_every_labour_code_holiday_and_both_aits_each_year(year: int) -> None:
     listed = CAL.holidays(year)
     days = {h.date for h in listed}
@@ -70,7 +70,7 @@ def test_it_lists_every_labour_code_holiday_and_both_aits_each_year(year: int) -
 
 
 def test_it_marks_lunar_holidays_not_yet_decreed_as_estimated() -> None:
-    for year in (2026, 2027):
+    for year in (2026, 2027, 2028):
         lunar = [h for h in CAL.holidays(year) if h.lunar]
         assert lunar and all(h.estimated for h in lunar)
         assert CAL.is_estimated(lunar[0].date)
@@ -150,7 +150,7 @@ def test_it_finds_no_working_day_between_a_date_and_its_next_working_day(day: da
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
-@given(day=st.dates(min_value=date(2019, 1, 1), max_value=date(2027, 12, 31)))
+@given(day=st.dates(min_value=date(2019, 1, 1), max_value=date(2028, 12, 31)))
 def test_it_never_makes_a_listed_holiday_a_working_day(day: date) -> None:
     listed = {h.date for h in CAL.holidays(day.year)}
     if day in listed:
