@@ -13,6 +13,8 @@ from icjis.core import projections
 from icjis.core.models import Case, Event, Person
 from icjis.core.refusals import Invalid
 from icjis.legal import engine
+from icjis.legal.calendar import default_calendar
+from icjis.legal.counting import Duration
 from icjis.legal.models import Deadline
 from icjis.legal.rulepacks import RulePack, builtin_packs, pack_for_set
 
@@ -74,6 +76,21 @@ def facts_with_births(
             moment = datetime.fromisoformat(data["detained_at"].replace("Z", "+00:00"))
         facts["minor"] = bool(birth and _age_on(birth, moment) < 18)
     return facts
+
+
+def provisional(d: Deadline) -> bool:
+    """Whether the term's due time rests on a day the calendar only estimates (a lunar holiday
+    not yet set) or on a year it has no file for: the due time may move when the calendar is
+    updated (and the projections rebuilt), so the pages mark it."""
+    pack = next((p for p in builtin_packs() if p.id == d.rule_pack), None)
+    try:
+        rule = pack.rule(d.rule) if pack is not None else None
+    except KeyError:
+        rule = None
+    if rule is None:
+        return False
+    duration = Duration.parse(d.duration) if d.duration else rule.duration
+    return engine.rests_on_estimate(default_calendar(), rule, d.starts_at, d.due_at, duration)
 
 
 def _open_view(d: Deadline) -> engine.OpenDeadline:

@@ -295,13 +295,21 @@ class _Counter:
     def provisional(
         self, rule: Rule, start: datetime, due: datetime, duration: Duration | None
     ) -> bool:
-        """Whether the due time rests on calendar data that is unknown or estimated."""
-        in_working_days = duration is not None and duration.unit == "wd"
-        shifted = rule.shift and (duration is None or duration.unit != HOURS)
-        if not (in_working_days or shifted):
-            return False
-        first, last = sorted((local_date(start), last_day_of(due)))
-        return self.calendar.is_provisional(first, last)
+        return rests_on_estimate(self.calendar, rule, start, due, duration)
+
+
+def rests_on_estimate(
+    calendar: WorkingCalendar, rule: Rule, start: datetime, due: datetime, duration: Duration | None
+) -> bool:
+    """Whether a term's due time rests on calendar data that is unknown or estimated (a lunar
+    holiday the government has not yet set, a year with no calendar file): a term counted in
+    working days, or moved off a day off (CPC 137(2)(4)), over such a day."""
+    in_working_days = duration is not None and duration.unit == "wd"
+    shifted = rule.shift and (duration is None or duration.unit != HOURS)
+    if not (in_working_days or shifted):
+        return False
+    first, last = sorted((local_date(start), last_day_of(due)))
+    return calendar.is_provisional(first, last)
 
 
 def apply_event(

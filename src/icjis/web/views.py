@@ -47,6 +47,7 @@ from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.core.visibility import DEFENDANT_ROLES, matches, part_for, visible_events
+from icjis.legal.deadlines import provisional
 from icjis.legal.models import Deadline
 from icjis.legal.rulepacks import builtin_packs
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
@@ -148,6 +149,7 @@ def deadline_row(deadline: Deadline, now: datetime) -> dict[str, Any]:
         "state": state,
         "state_label": DEADLINE_STATES.get(state, state),
         "left": left,
+        "provisional": state in ("running", "missed") and provisional(deadline),
     }
 
 
