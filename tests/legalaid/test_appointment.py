@@ -119,6 +119,9 @@ def test_when_every_lawyer_on_duty_declines_the_appointment_waits_for_the_coordi
     assert r.status_code == 201, r.content
     assert r.json()["result"]["lawyer"] == "lawyer_2"
     assert Appointment.objects.get(pk=third["appointment"]).state == "superseded"
+    # The lawyer appointed by hand answers the coordinator's alert.
+    alerts = as_user("legal_aid_coordinator").get("/alerts").json()
+    assert not any(a["kind"] == "legalaid.unassigned" and a["case"] == n for a in alerts)
 
 
 def test_with_nobody_on_duty_the_appointment_is_unassigned_and_the_coordinator_is_alerted(
@@ -143,6 +146,7 @@ def test_with_nobody_on_duty_the_appointment_is_unassigned_and_the_coordinator_i
     assert jobs.run_all()["legalaid.escalate"] == 1
     filled = Appointment.objects.get(case_id=n, state="offered")
     assert filled.lawyer == "lawyer" and filled.previous == appointed["appointment"]
+    assert not as_user("legal_aid_coordinator").get("/alerts").json()  # answered by the offer
     assert Appointment.objects.get(pk=appointed["appointment"]).state == "superseded"
 
 

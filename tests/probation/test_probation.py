@@ -263,6 +263,8 @@ def test_a_report_request_opens_with_the_hearing_and_is_met_by_the_office(as_use
     listed = officer.get("/probation/reports").json()
     assert [r["id"] for r in listed] == [request_id]
     assert officer.get("/probation/reports", state="missed").json() == []
+    told = [a for a in officer.get("/alerts").json() if a["kind"] == "probation.report.requested"]
+    assert len(told) == 1 and trial.number in told[0]["message"]
 
     short = {"summary": "кратко"}
     assert refused(officer.act("probation.report.submit", short, trial.number), 400)
@@ -273,6 +275,10 @@ def test_a_report_request_opens_with_the_hearing_and_is_met_by_the_office(as_use
     done = created(officer.act("probation.report.submit", report, trial.number))
     assert done["result"] == {"request": request_id, "late": False}
     assert ReportRequest.objects.get(pk=request_id).state == "submitted"
+    # The report answers the alert: it leaves the office's list.
+    assert not [
+        a for a in officer.get("/alerts").json() if a["kind"] == "probation.report.requested"
+    ]
     assert refused(officer.act("probation.report.submit", report, trial.number), 409)
     call_command("rebuild_projections", check=True)
 

@@ -75,8 +75,10 @@ def test_the_landing_page_lists_the_users_alerts_in_their_language(browser, told
         assert len(words) > 20 and words in shown, (words, shown)
     text = re.sub(r"<[^>]+>", " ", shown).replace(told["case"], "")
     assert english_words(text) == [], text
-    # Both can be acknowledged from there; the list naming the person is logged as a read.
+    # Both can be acknowledged from there (and only there: the Start list would ask for an id);
+    # the list naming the person is logged as a read.
     assert shown.count("/acts/alerts.acknowledge/?alert=") == 2
+    assert page.content.decode().count("/acts/alerts.acknowledge/") == 2
     assert AccessRecord.objects.filter(
         actor="prosecutor", subject_type="alerts", subject="queue"
     ).exists()
@@ -205,3 +207,25 @@ def test_an_outsider_sees_none_of_these_alerts(browser, told):
     osh = alerts_section(browser("prosecutor_osh").get("/").content.decode())
     assert "alerts.acknowledge" not in osh and "Сатыбалдиев" not in osh
     assert browser("lawyer").get("/queues/alerts/").status_code == 404
+
+
+def test_days_and_moments_among_the_values_are_said_in_the_readers_format():
+    requested = say(
+        "A pre-sentence report is requested in case %(case)s (CPC 280(4)), due by %(due_at)s.",
+        case="26-0101-000001-5",
+        due_at="2027-05-25T03:00:00+00:00",
+    )
+    appear = say(
+        "%(person)s (case %(case)s) is to appear at the office by %(appear_by)s (CC 83(1)(1); "
+        "CEC 166(1)(1)); record it with probation.appear — the period runs from it (CC 82(4)). "
+        "Failing that without good reason, submit to the court to revoke the supervision "
+        "(CC 84(2)).",
+        person="P0",
+        case="26-0101-000001-5",
+        appear_by="2027-07-29",
+    )
+    with translation.override("ru"):
+        due = localise_kept(str(requested), requested.as_json(), {})
+        by = localise_kept(str(appear), appear.as_json(), {})
+    assert "до 25.05.2027 09:00" in due, due  # Bishkek time, UTC+6
+    assert "до 29.07.2027 (УК 83(1)(1)" in by, by

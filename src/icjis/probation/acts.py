@@ -1205,6 +1205,10 @@ def _apply_submit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         late=data["late"],
         summary=data["summary"],
     )
+    # The request's alert is answered by the report (one request at a time in a case).
+    Alert.objects.filter(
+        kind="probation.report.requested", case=case_of(event), state="open"
+    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
     return {"request": data["request"], "late": data["late"]}
 
 

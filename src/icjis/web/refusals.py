@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -158,6 +158,8 @@ def localise_refusal(message: str) -> str:
 
 # A citation of an article ("CC 84(2)-(3)", "CPC 303(3); CEC 30(2)").
 _CITATION = re.compile(r"(CC|CPC|CEC) \d")
+# A day as an event records it ("2026-12-01").
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A moment as an event records it ("2026-12-01T10:00:00Z", "…+06:00").
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
 
@@ -166,8 +168,8 @@ def _word(value: str) -> str:
     """A refusal's value in the user's language: a field's name by the label its form shows and
     an act's kind by its title (in quotes), a stage's code as the stage's name, an act's choice
     (an outcome, a type) as its label, a citation with the codes' names translated, a moment in
-    the local time and the language's format, a word of the catalogue translated, anything else
-    (a number, a date, an id) as it is."""
+    the local time and a day in the language's format, a word of the catalogue translated,
+    anything else (a number, an id) as it is."""
     from icjis.web.views import STAGES
 
     if isinstance(value, FieldName):  # by the label the form shows it under
@@ -184,6 +186,8 @@ def _word(value: str) -> str:
     if _MOMENT.fullmatch(value):
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    if _DAY.fullmatch(value):
+        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
     return _(value)
 
 

@@ -273,12 +273,18 @@ def _case_rows(user: Any, now: datetime) -> list[dict[str, Any]]:
     ]
 
 
+# Acts without a case that the pages offer where their object is shown, already filled in: an
+# alert in the alerts list, a person on the person's page. The Start list would ask for an id.
+OFFERED_IN_PLACE = frozenset({"alerts.acknowledge", "persons.residence.record"})
+
+
 def _new_acts(user: Any) -> list[dict[str, str]]:
     """Acts the user may start without a case (a new report, a person, a roster …)."""
     return [
         {"kind": k.name, "title": act_title(k.name)}
         for k in sorted(KINDS.values(), key=lambda k: k.name)
         if k.target in ("new", "stream")
+        and k.name not in OFFERED_IN_PLACE
         and set(user.roles) & k.roles
         and "system" not in user.roles
     ]
