@@ -90,9 +90,15 @@ def test_an_alert_acknowledged_from_the_page_leaves_the_list(browser, told):
     href = unescape(re.findall(r'href="(/acts/alerts\.acknowledge/\?alert=[^"]+)"', shown)[0])
     form = prosecutor.get(href)
     assert form.status_code == 200
-    filled = re.search(r'name="alert"[^>]*value="([^"]*)"', form.content.decode())
+    # The form names the alert by its message (the person by name), picked already.
+    filled = re.search(
+        r'<select id="f-alert" name="alert"[^>]*>\s*<option value="([^"]*)" selected>([^<]*)<',
+        form.content.decode(),
+    )
     assert filled, form.content.decode()
     alert = Alert.objects.get(pk=unescape(filled.group(1)))
+    assert unescape(filled.group(2)).split(" of ")[0] == alert.message.split(" of ")[0]
+    assert "Сатыбалдиев" in filled.group(2) and told["person"] not in filled.group(2)
     link = urlencode({"alert": alert.id})
     assert href.endswith("?" + link)  # the form is filled with the alert the link names
     answer = prosecutor.post(

@@ -38,7 +38,11 @@ def test_a_residence_is_recorded_from_the_persons_page_by_the_places_name(
     assert picker, form
     options = dict(re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', picker.group(1)))
     assert options["KG-GB-LEN"] == place and "KG" not in options  # the country is no residence
-    assert re.search(rf'name="person" value="{person}"', form)
+    assert options[""] == "—"  # nothing picked for the clerk; the field is required
+    # The person by name, picked already.
+    named = re.search(r'<select id="f-person" name="person"[^>]*>(.*?)</select>', form, re.S)
+    picked = f'<option value="{person}" selected>Сатыбалдиев Эрлан</option>'
+    assert named and picked in named.group(1)
     answer = investigator.post(
         link.group(1),
         {

@@ -61,9 +61,6 @@ def alerts(user: Any) -> Queue:
     said in the user's language with each person, unit and member of staff by name, and a link to
     acknowledge each."""
     from icjis.core.alerts import alerts_for
-    from icjis.core.models import Person, Unit, User
-    from icjis.web.refusals import localise_kept
-    from icjis.web.views import localised
 
     q = Queue(
         "alerts",
@@ -73,24 +70,36 @@ def alerts(user: Any) -> Queue:
         live=True,  # a complaint is to be sent on at once (CPC 97(7)): no reload to see it
     )
     rows = list(alerts_for(user).order_by("-raised_at", "id")[:QUEUE_SIZE])
-    subjects = {a.subject for a in rows if a.subject}
-    names = {p.id: p.full_name for p in Person.objects.filter(pk__in=subjects)}
-    said = {str(v) for a in rows if a.said for v in _kept_values(a.said)} - names.keys()
-    units = {u.code: localised(u) for u in Unit.objects.filter(code__in=said)}
-    staff = dict(User.objects.filter(username__in=said).values_list("username", "full_name"))
+    said = say_alerts(user, rows, "queue")
     acknowledge = reverse("web:act_new", args=["alerts.acknowledge"])
     for a in rows:
         q.rows.append(
             [
                 Cell("", when=a.raised_at),
                 _case_link(a.case_id) if a.case_id else Cell(""),
-                Cell(localise_kept(a.message, a.said, names | units | staff)),
+                Cell(said[a.id]),
                 Cell(_("Acknowledge"), href=acknowledge + "?" + urlencode({"alert": a.id})),
             ]
         )
-    if names:
-        log_read(user, "alerts", "queue", "caseload", "shown")
     return q
+
+
+def say_alerts(user: Any, rows: list[Any], where: str) -> dict[str, str]:
+    """Alerts' messages in the user's language by alert id, each person, unit and member of
+    staff among their values by name; a read of the persons so named is logged (`where` the
+    page shows them)."""
+    from icjis.core.models import Person, Unit, User
+    from icjis.web.refusals import localise_kept
+    from icjis.web.views import localised
+
+    subjects = {a.subject for a in rows if a.subject}
+    names = {p.id: p.full_name for p in Person.objects.filter(pk__in=subjects)}
+    said = {str(v) for a in rows if a.said for v in _kept_values(a.said)} - names.keys()
+    units = {u.code: localised(u) for u in Unit.objects.filter(code__in=said)}
+    staff = dict(User.objects.filter(username__in=said).values_list("username", "full_name"))
+    if names:
+        log_read(user, "alerts", where, "caseload", "shown")
+    return {a.id: localise_kept(a.message, a.said, names | units | staff) for a in rows}
 
 
 def _kept_values(kept: dict[str, Any]) -> list[Any]:

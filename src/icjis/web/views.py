@@ -426,6 +426,32 @@ def _place_options() -> list[tuple[str, str]]:
     return [(t.code, _place_name(t)) for t in places.order_by("path")]
 
 
+def _name_the_object(request: HttpRequest, fields: list[Any]) -> None:
+    """An act outside a case opened for its object (`?person=` from the person's page, `?alert=`
+    from the alerts list): the object named as the pages name it, not by its id, when the user
+    may see it; for a person, the place of residence as last recorded."""
+    from icjis.core.alerts import alerts_for
+    from icjis.web.queues import say_alerts
+
+    def given(name: str) -> str:
+        return (request.GET.get(name) or request.POST.get(name) or "")[:240]
+
+    by_name = {f.name: f for f in fields}
+    person_field, alert_field = by_name.get("person"), by_name.get("alert")
+    if person_field is not None and person_field.widget == "text" and given("person"):
+        person = visible_persons(request.user).filter(pk=given("person")[:16]).first()
+        if person is not None:
+            person_field.widget, person_field.options = "select", [(person.id, person.full_name)]
+            residence = by_name.get("residence")
+            if residence is not None and request.method == "GET":
+                residence.value = person.residence_id or ""
+    if alert_field is not None and alert_field.widget == "text" and given("alert"):
+        alert = alerts_for(request.user).filter(pk=given("alert")).first()
+        if alert is not None:
+            said = say_alerts(request.user, [alert], "form")[alert.id]
+            alert_field.widget, alert_field.options = "select", [(alert.id, said)]
+
+
 def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse:
     """GET: the form of the act, generated from its schema, with a fresh idempotency key.
     POST: perform the act as the API would; a refusal shows beside the field it concerns and
@@ -439,7 +465,10 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
                 f.options = options
     for f in fields:
         if f.name.split(".")[-1] == "residence" and f.widget == "text":
-            f.widget, f.options = "select", _place_options()
+            # No place is picked for the clerk: the first choice is empty, and required.
+            f.widget, f.options = "select", [("", "—"), *_place_options()]
+    if case is None:
+        _name_the_object(request, fields)
     refusal = ""
     key = uuid.uuid4().hex
     if request.method == "POST":
