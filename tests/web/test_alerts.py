@@ -92,7 +92,8 @@ def test_an_alert_acknowledged_from_the_page_leaves_the_list(browser, told):
     assert form.status_code == 200
     # The form names the alert by its message (the person by name), picked already.
     filled = re.search(
-        r'<select id="f-alert" name="alert"[^>]*>\s*<option value="([^"]*)" selected>([^<]*)<',
+        r'<input type="hidden" name="alert" value="([^"]*)">\s*'
+        r'<output id="f-alert" class="fixed">([^<]*)</output>',
         form.content.decode(),
     )
     assert filled, form.content.decode()

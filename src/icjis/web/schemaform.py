@@ -27,7 +27,7 @@ class Field:
 
     name: str  # dotted path into the act's data
     title: str  # the schema's English title (the msgid of the label)
-    widget: str  # text, textarea, select, datetime, date, number, checkbox, lines, json
+    widget: str  # text, textarea, select, datetime, date, number, checkbox, lines, json, fixed
     required: bool
     choices: list[str] = field(default_factory=list)
     max_length: int | None = None

@@ -426,6 +426,11 @@ def _place_options() -> list[tuple[str, str]]:
     return [(t.code, _place_name(t)) for t in places.order_by("path")]
 
 
+def _fix(field: Any, value: str, label: str) -> None:
+    """A field the page has filled: shown by `label`, sent as `value`."""
+    field.widget, field.value, field.options = "fixed", value, [(value, label)]
+
+
 def _name_the_object(request: HttpRequest, fields: list[Any]) -> None:
     """An act outside a case opened for its object (`?person=` from the person's page, `?alert=`
     from the alerts list): the object named as the pages name it, not by its id, when the user
@@ -441,15 +446,14 @@ def _name_the_object(request: HttpRequest, fields: list[Any]) -> None:
     if person_field is not None and person_field.widget == "text" and given("person"):
         person = visible_persons(request.user).filter(pk=given("person")[:16]).first()
         if person is not None:
-            person_field.widget, person_field.options = "select", [(person.id, person.full_name)]
+            _fix(person_field, person.id, person.full_name)
             residence = by_name.get("residence")
             if residence is not None and request.method == "GET":
                 residence.value = person.residence_id or ""
     if alert_field is not None and alert_field.widget == "text" and given("alert"):
         alert = alerts_for(request.user).filter(pk=given("alert")).first()
         if alert is not None:
-            said = say_alerts(request.user, [alert], "form")[alert.id]
-            alert_field.widget, alert_field.options = "select", [(alert.id, said)]
+            _fix(alert_field, alert.id, say_alerts(request.user, [alert], "form")[alert.id])
 
 
 def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse:
