@@ -157,6 +157,9 @@ def test_probation_from_a_verdict_to_completion_closes_the_case(as_user):
         "meeting": second,
     }
     created(officer.act("probation.violation.record", violation, n))
+    # The violation recorded for the missed meeting answers the meeting's alert.
+    kinds = [a["kind"] for a in officer.get("/alerts").json() if a["case"] == n]
+    assert "probation.meeting.missed" not in kinds
     revoke = {"person": person, "request": "revoke", "grounds": "Систематические нарушения"}
     assert "CC 84(2)" in refused(officer.act("probation.court.refer", revoke, n), 409)["message"]
     other = {
@@ -166,16 +169,19 @@ def test_probation_from_a_verdict_to_completion_closes_the_case(as_user):
     }
     created(officer.act("probation.violation.record", other, n))
     assert ProbationFile.objects.get(pk=f.id).violations == 2
-    assert Alert.objects.filter(case_id=n, kind="probation.violations").exists()
+    assert Alert.objects.filter(case_id=n, kind="probation.violations", state="open").exists()
     referral = created(officer.act("probation.court.refer", revoke, n))["result"]
     assert referral["court"] == "GB-SUD"
+    # The submission to revoke answers the violations alert.
+    assert not Alert.objects.filter(case_id=n, kind="probation.violations", state="open")
     judge_alerts = as_user(trial.judge).get("/alerts").json()
     [told] = [a for a in judge_alerts if a["kind"] == "probation.referral" and a["case"] == n]
     assert "CC 84(2)-(3)" in told["message"]
     note = {"alert": told["id"], "note": "Назначено судебное заседание"}
     created(as_user(trial.judge).act("alerts.acknowledge", note))
     missed_alert = next(a for a in alerts if a["kind"] == "probation.meeting.missed")
-    created(officer.act("alerts.acknowledge", {"alert": missed_alert["id"]}))
+    answered = refused(officer.act("alerts.acknowledge", {"alert": missed_alert["id"]}), 409)
+    assert "already acknowledged" in answered["message"]
 
     # Caseload and the file, within the office.
     load = officer.get("/probation/caseload").json()

@@ -785,6 +785,8 @@ def _apply_violation(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         recorded_by=event.actor,
     )
     ProbationFile.objects.filter(pk=data["file"]).update(violations=data["count"])
+    if data["meeting"]:  # the missed meeting is dealt with: its alert is answered
+        _answered(event, "probation.meeting.missed", data["person"], meeting=data["meeting"])
     if data["count"] >= 2 and data["office"]:
         case = case_of(event)
         raise_alert(
@@ -861,8 +863,19 @@ REQUEST_BASIS = {
 }
 
 
+def _answered(event: Event, kind: str, person: str, **values: str) -> None:
+    """Close the open alerts of `kind` on `person` in the event's case (those whose sentence
+    names `values`, when given): the act that deals with them answers them."""
+    alerts = Alert.objects.filter(kind=kind, case=case_of(event), subject=person, state="open")
+    for name, value in values.items():
+        alerts = alerts.filter(**{f"said__values__{name}": value})
+    alerts.update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
+
+
 def _apply_refer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = case_of(event)
+    if data["request"] == "revoke":  # the submission the violations alert asks for
+        _answered(event, "probation.violations", data["person"])
     Referral.objects.create(
         id=data["referral"],
         file_id=data["file"],
