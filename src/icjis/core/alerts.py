@@ -48,6 +48,20 @@ def raise_alert(
     )
 
 
+def answer(event: Event, kind: str, subject: str | None = None, **values: str) -> None:
+    """Close the open alerts of `kind` in the case of `event` (on `subject`, and whose sentence
+    names `values`, when given): the act `event` records deals with what they asked for, so it
+    answers them, in the name of its actor (projector side; deterministic)."""
+    alerts = Alert.objects.filter(
+        kind=kind, case_id=event.stream.removeprefix("case/"), state="open"
+    )
+    if subject is not None:
+        alerts = alerts.filter(subject=subject)
+    for name, value in values.items():
+        alerts = alerts.filter(**{f"said__values__{name}": value})
+    alerts.update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
+
+
 def alerts_for(user: Any, state: str = "open") -> QuerySet[Alert]:
     role_q = Q(pk__in=[])
     for role in user.roles:

@@ -24,9 +24,9 @@ from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
-from icjis.core.alerts import raise_alert
+from icjis.core.alerts import answer, raise_alert
 from icjis.core.canonical import iso
-from icjis.core.models import Alert, Case, CaseOfficer, CaseParticipant, Event, Person
+from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event, Person
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
 from icjis.legal.models import Deadline
 from icjis.legalaid.models import (
@@ -172,14 +172,6 @@ class Appoint(pydantic.BaseModel):
     after: str | None = pydantic.Field(default=None, pattern=APPOINTMENT_ID)
 
 
-def _counsel_found(event: Event, case: Case, person: str) -> None:
-    """A lawyer named for the person answers the coordinator's alert that nobody on duty could
-    be appointed."""
-    Alert.objects.filter(
-        kind="legalaid.unassigned", case=case, subject=person, state="open"
-    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
-
-
 def _apply_appoint(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = _case_of(event)
     at = event.recorded_at
@@ -201,8 +193,8 @@ def _apply_appoint(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         detained_at=parse_time(data["detained_at"]),
     )
     _seat_lawyer(case, data["lawyer"], at)
-    if data["lawyer"]:
-        _counsel_found(event, case, data["person"])
+    if data["lawyer"]:  # a lawyer found answers "nobody on duty could be appointed"
+        answer(event, "legalaid.unassigned", data["person"])
     if data["state"] == "unassigned":
         raise_alert(
             event,
@@ -542,7 +534,7 @@ def _apply_private(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     for p in ended:
         _release_lawyer(case, p.username)
     _seat_lawyer(case, data["username"], at)
-    _counsel_found(event, case, data["person"])
+    answer(event, "legalaid.unassigned", data["person"])
     return {"person": data["person"], "replaced": data["replaces"]}
 
 

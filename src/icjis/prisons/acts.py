@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
-from icjis.core.alerts import raise_alert
+from icjis.core.alerts import answer, raise_alert
 from icjis.core.canonical import day_or_none
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Alert, Case, CaseUnit, Event, Person, Unit
@@ -740,13 +740,7 @@ class ManualIn(pydantic.BaseModel):
 
 def _apply_manual(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     _store(event, data["prisoner"], data["n"], "manual", data["calculation"])
-    # The alert that asked for this calculation is answered by it.
-    Alert.objects.filter(
-        kind="prisons.manual_calculation",
-        case_id=event.stream.removeprefix("case/"),
-        subject=data["person"],
-        state="open",
-    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
+    answer(event, "prisons.manual_calculation", data["person"])  # the calculation it asked for
     return {"prisoner": data["prisoner"], "calculation": data["calculation"]}
 
 
@@ -888,12 +882,7 @@ class MergeIn(pydantic.BaseModel):
 
 def _apply_merge(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     Prisoner.objects.filter(pk=data["prisoner"]).update(state=MERGED)
-    Alert.objects.filter(
-        kind="prisons.manual_calculation",
-        case_id=event.stream.removeprefix("case/"),
-        subject=data["person"],
-        state="open",
-    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
+    answer(event, "prisons.manual_calculation", data["person"])
     if data["case_closed"]:
         close_case(event.stream.removeprefix("case/"), event.recorded_at)
     return {

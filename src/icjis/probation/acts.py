@@ -24,10 +24,10 @@ from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, Reaction, act_kind, reaction
-from icjis.core.alerts import raise_alert
+from icjis.core.alerts import answer, raise_alert
 from icjis.core.canonical import day_or_none, iso
 from icjis.core.execution import close_case, closes_case, outstanding
-from icjis.core.models import Alert, Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
+from icjis.core.models import Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
 from icjis.core.units import execution_office, unit_serving
 from icjis.courts.verdicts import court_case_of
@@ -440,9 +440,7 @@ def _apply_appear(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         ends_on=day_or_none(data["ends_on"]),
     )
     case = case_of(event)
-    Alert.objects.filter(
-        kind="probation.appearance", case=case, subject=data["person"], state="open"
-    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
+    answer(event, "probation.appearance", data["person"])
     _note_on_case(case.number, ProbationFile.objects.get(pk=data["file"]))
     return {
         "file": data["file"],
@@ -786,7 +784,7 @@ def _apply_violation(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     )
     ProbationFile.objects.filter(pk=data["file"]).update(violations=data["count"])
     if data["meeting"]:  # the missed meeting is dealt with: its alert is answered
-        _answered(event, "probation.meeting.missed", data["person"], meeting=data["meeting"])
+        answer(event, "probation.meeting.missed", data["person"], meeting=data["meeting"])
     if data["count"] >= 2 and data["office"]:
         case = case_of(event)
         raise_alert(
@@ -863,19 +861,10 @@ REQUEST_BASIS = {
 }
 
 
-def _answered(event: Event, kind: str, person: str, **values: str) -> None:
-    """Close the open alerts of `kind` on `person` in the event's case (those whose sentence
-    names `values`, when given): the act that deals with them answers them."""
-    alerts = Alert.objects.filter(kind=kind, case=case_of(event), subject=person, state="open")
-    for name, value in values.items():
-        alerts = alerts.filter(**{f"said__values__{name}": value})
-    alerts.update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
-
-
 def _apply_refer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = case_of(event)
     if data["request"] == "revoke":  # the submission the violations alert asks for
-        _answered(event, "probation.violations", data["person"])
+        answer(event, "probation.violations", data["person"])
     Referral.objects.create(
         id=data["referral"],
         file_id=data["file"],
@@ -1218,10 +1207,7 @@ def _apply_submit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         late=data["late"],
         summary=data["summary"],
     )
-    # The request's alert is answered by the report (one request at a time in a case).
-    Alert.objects.filter(
-        kind="probation.report.requested", case=case_of(event), state="open"
-    ).update(state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor)
+    answer(event, "probation.report.requested")  # by the report (one request at a time)
     return {"request": data["request"], "late": data["late"]}
 
 
