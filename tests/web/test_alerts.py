@@ -236,3 +236,13 @@ def test_days_and_moments_among_the_values_are_said_in_the_readers_format():
         by = localise_kept(str(appear), appear.as_json(), {})
     assert "до 25.05.2027 09:00" in due, due  # Bishkek time, UTC+6
     assert "до 29.07.2027 (УК 83(1)(1)" in by, by
+
+
+def test_the_case_page_shows_the_alerts_of_the_case(browser, told):
+    page = unescape(browser("prosecutor", "ru").get(f"/cases/{told['case']}/").content.decode())
+    section = page[page.index('id="alerts"') : page.index("</ul>", page.index('id="alerts"'))]
+    assert section.count("/acts/alerts.acknowledge/?alert=") == 2
+    assert "Сатыбалдиев" in section and "(при поступлении)" in section
+    # The investigator is told of neither: no such list on the case page.
+    investigator = browser("investigator", "ru").get(f"/cases/{told['case']}/").content.decode()
+    assert 'id="alerts"' not in investigator

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
@@ -350,6 +352,23 @@ def case_acts(user: Any, case: Any) -> list[dict[str, str]]:
     ]
 
 
+def _case_alerts(user: Any, case: Any) -> list[dict[str, Any]]:
+    """The open alerts told to the user in this case, as the landing page says them, each with
+    its link to acknowledge it."""
+    from icjis.core.alerts import alerts_for
+    from icjis.web.queues import QUEUE_SIZE, say_alerts
+
+    if not set(user.roles) & KINDS["alerts.acknowledge"].roles:
+        return []
+    rows = list(alerts_for(user).filter(case=case).order_by("-raised_at", "id")[:QUEUE_SIZE])
+    said = say_alerts(user, rows, "case")
+    acknowledge = reverse("web:act_new", args=["alerts.acknowledge"])
+    return [
+        {"alert": a, "text": said[a.id], "href": f"{acknowledge}?{urlencode({'alert': a.id})}"}
+        for a in rows
+    ]
+
+
 @never_cache
 @login_required
 def case_page(request: HttpRequest, number: str) -> HttpResponse:
@@ -397,6 +416,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
             for e in timeline_of(request.user, case)
         ],
         "acts": case_acts(request.user, case),
+        "alerts": _case_alerts(request.user, case),
         "now": now,
         "simulated": clock.simulated(),
     }
