@@ -27,8 +27,11 @@ def local(y: int, m: int, d: int) -> datetime:
 @pytest.mark.parametrize(
     ("rule", "start", "duration", "expected"),
     [
-        # 10 days over Kurman Ait 2027 (16 May), estimated: the end may move.
-        ("report.decision", local(2027, 5, 10), "10d", True),
+        # 10 days ending on Kurman Ait 2027 (Sunday 16 May, estimated), moved to Monday 17 May:
+        # were the holiday decreed for Monday, the end would move to Tuesday.
+        ("report.decision", local(2027, 5, 6), "10d", True),
+        # 10 days over that holiday, ending on Thursday 20 May: the end does not rest on it.
+        ("report.decision", local(2027, 5, 10), "10d", False),
         # The same term in 2025, every holiday set by then.
         ("report.decision", local(2025, 5, 10), "10d", False),
         # Into 2029, a year with no calendar file.

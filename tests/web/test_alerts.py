@@ -98,7 +98,10 @@ def test_an_alert_acknowledged_from_the_page_leaves_the_list(browser, told):
     )
     assert filled, form.content.decode()
     alert = Alert.objects.get(pk=unescape(filled.group(1)))
-    assert unescape(filled.group(2)).split(" of ")[0] == alert.message.split(" of ")[0]
+    said = alert.message.replace(told["person"], "Сатыбалдиев Эрлан").replace(
+        "GB-IVS", "Temporary Detention Facility, Bishkek City"
+    )
+    assert unescape(filled.group(2)) == said  # the English page: the message, names for ids
     assert "Сатыбалдиев" in filled.group(2) and told["person"] not in filled.group(2)
     link = urlencode({"alert": alert.id})
     assert href.endswith("?" + link)  # the form is filled with the alert the link names
@@ -246,3 +249,30 @@ def test_the_case_page_shows_the_alerts_of_the_case(browser, told):
     # The investigator is told of neither: no such list on the case page.
     investigator = browser("investigator", "ru").get(f"/cases/{told['case']}/").content.decode()
     assert 'id="alerts"' not in investigator
+
+
+def test_a_form_names_only_what_the_user_may_see_and_logs_the_read(browser, told):
+    """`?person=` and `?alert=` fill a form only with what the user may see; the person is read
+    as the person's page reads them, logged; what the user may not see stays an id."""
+    person = told["person"]
+    investigator = browser("investigator")
+    form = investigator.get(f"/acts/persons.residence.record/?person={person}").content.decode()
+    assert '<output id="f-person" class="fixed">Сатыбалдиев Эрлан<' in form
+    assert AccessRecord.objects.filter(
+        actor="investigator", subject_type="person", subject=person, outcome="shown"
+    ).exists()
+    # Osh's registrar may not see this person, nor the Bishkek prosecutor's alert.
+    osh = browser("registrar_osh")
+    for query in (f"?person={person}", f"?person={person}&purpose=search"):
+        form = osh.get(f"/acts/persons.residence.record/{query}").content.decode()
+        assert "Сатыбалдиев" not in form and 'id="f-person" class="fixed"' not in form
+    assert AccessRecord.objects.filter(
+        actor="registrar_osh", subject_type="person", subject=person, outcome="denied"
+    ).exists()
+    alert = Alert.objects.filter(case_id=told["case"]).first()
+    assert alert is not None
+    other = browser("prosecutor_osh").get(
+        "/acts/alerts.acknowledge/?" + urlencode({"alert": alert.id})
+    )
+    page = other.content.decode()
+    assert "Сатыбалдиев" not in page and 'id="f-alert" class="fixed"' not in page

@@ -13,7 +13,7 @@ def test_the_case_page_marks_a_provisional_due_time(browser, new_case, language,
     number = new_case()
     case = Case.objects.get(number=number)
     for rule, start in (
-        ("report.decision", local(2027, 5, 10)),
+        ("report.decision", local(2027, 5, 6)),
         ("refusal.appeal", local(2027, 1, 20)),
     ):
         row = term(rule, start, "10d")

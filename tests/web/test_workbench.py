@@ -405,3 +405,31 @@ def test_legal_citations_name_the_codes_in_the_users_language(browser, new_case,
     assert "УПК 145(1), 146(2), 147(1)" in russian
     assert "КЖПК 145(1), 146(2), 147(1)" in kyrgyz
     assert "CPC 145(1), 146(2), 147(1)" in english
+
+
+def test_every_list_on_a_landing_page_refreshes_alone(browser, arrested):
+    """`/queues/<key>/` serves each list the landing page shows (the htmx refresh), for the roles
+    with lists."""
+    users = [
+        "prosecutor",
+        "unit_head",
+        "ivs_officer",
+        "lawyer",
+        "legal_aid_coordinator",
+        "judge",
+        "prison_officer",
+        "probation_officer",
+        "ombudsperson",
+    ]
+    seen = set()
+    for username in users:
+        client = browser(username)
+        page = client.get("/").content.decode()
+        keys = re.findall(r'<section class="queue" id="queue-([^"]+)"', page)
+        assert keys, username
+        for key in keys:
+            fragment = client.get(f"/queues/{key}/")
+            assert fragment.status_code == 200, (username, key)
+            assert f'id="queue-{key}"' in fragment.content.decode()
+            seen.add(key)
+    assert {"alerts", "detainees", "overdue", "hearings", "meetings-today", "expected"} <= seen

@@ -298,18 +298,30 @@ class _Counter:
         return rests_on_estimate(self.calendar, rule, start, due, duration)
 
 
+# How far a lunar holiday's decreed date may lie from its estimate.
+ESTIMATE_SLACK = timedelta(days=2)
+
+
 def rests_on_estimate(
     calendar: WorkingCalendar, rule: Rule, start: datetime, due: datetime, duration: Duration | None
 ) -> bool:
     """Whether a term's due time rests on calendar data that is unknown or estimated (a lunar
-    holiday the government has not yet set, a year with no calendar file): a term counted in
-    working days, or moved off a day off (CPC 137(2)(4)), over such a day."""
+    holiday the government has not yet set, a year with no calendar file). A term counted in
+    working days rests on every day it counts; a term moved off days off (CPC 137(2)(4)) only on
+    the days off it was moved over, just before its due day. Either within `ESTIMATE_SLACK` of
+    an estimated day, since the decreed date may differ."""
     in_working_days = duration is not None and duration.unit == "wd"
     shifted = rule.shift and (duration is None or duration.unit != HOURS)
     if not (in_working_days or shifted):
         return False
-    first, last = sorted((local_date(start), last_day_of(due)))
-    return calendar.is_provisional(first, last)
+    begun, last = local_date(start), last_day_of(due)
+    first = last
+    if in_working_days:
+        first = min(begun, last)
+    else:
+        while first > begun and not calendar.is_working_day(first - timedelta(days=1)):
+            first -= timedelta(days=1)
+    return calendar.is_provisional(first - ESTIMATE_SLACK, last + ESTIMATE_SLACK)
 
 
 def apply_event(

@@ -1118,6 +1118,7 @@ def _apply_request(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             unit=data["office"],
             roles=[OFFICER],
             case=case,
+            subject=data["request"],  # the report that answers it names the request
             message=say(
                 "A pre-sentence report is requested in case %(case)s (CPC 280(4)), due by "
                 "%(due_at)s.",
@@ -1207,7 +1208,7 @@ def _apply_submit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         late=data["late"],
         summary=data["summary"],
     )
-    answer(event, "probation.report.requested")  # by the report (one request at a time)
+    answer(event, "probation.report.requested", data["request"])
     return {"request": data["request"], "late": data["late"]}
 
 

@@ -69,19 +69,25 @@ def alerts(user: Any) -> Queue:
         empty=_("No open alert."),
         live=True,  # a complaint is to be sent on at once (CPC 97(7)): no reload to see it
     )
-    rows = list(alerts_for(user).order_by("-raised_at", "id")[:QUEUE_SIZE])
-    said = say_alerts(user, rows, "queue")
-    acknowledge = reverse("web:act_new", args=["alerts.acknowledge"])
-    for a in rows:
+    for a, said, href in open_alerts(user, alerts_for(user), "queue"):
         q.rows.append(
             [
                 Cell("", when=a.raised_at),
                 _case_link(a.case_id) if a.case_id else Cell(""),
-                Cell(said[a.id]),
-                Cell(_("Acknowledge"), href=acknowledge + "?" + urlencode({"alert": a.id})),
+                Cell(said),
+                Cell(_("Acknowledge"), href=href),
             ]
         )
     return q
+
+
+def open_alerts(user: Any, alerts: Any, where: str) -> list[tuple[Any, str, str]]:
+    """The newest of `alerts` (a query of the user's open alerts), each with its message said
+    (`say_alerts`) and the link to acknowledge it."""
+    rows = list(alerts.order_by("-raised_at", "id")[:QUEUE_SIZE])
+    said = say_alerts(user, rows, where)
+    acknowledge = reverse("web:act_new", args=["alerts.acknowledge"])
+    return [(a, said[a.id], f"{acknowledge}?{urlencode({'alert': a.id})}") for a in rows]
 
 
 def say_alerts(user: Any, rows: list[Any], where: str) -> dict[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
@@ -356,16 +354,14 @@ def _case_alerts(user: Any, case: Any) -> list[dict[str, Any]]:
     """The open alerts told to the user in this case, as the landing page says them, each with
     its link to acknowledge it."""
     from icjis.core.alerts import alerts_for
-    from icjis.web.queues import QUEUE_SIZE, say_alerts
+    from icjis.web.queues import open_alerts
 
     if not set(user.roles) & KINDS["alerts.acknowledge"].roles:
         return []
-    rows = list(alerts_for(user).filter(case=case).order_by("-raised_at", "id")[:QUEUE_SIZE])
-    said = say_alerts(user, rows, "case")
-    acknowledge = reverse("web:act_new", args=["alerts.acknowledge"])
+    found = alerts_for(user).filter(case=case)
     return [
-        {"alert": a, "text": said[a.id], "href": f"{acknowledge}?{urlencode({'alert': a.id})}"}
-        for a in rows
+        {"alert": a, "text": said, "href": href}
+        for a, said, href in open_alerts(user, found, f"case:{case.number}")
     ]
 
 
@@ -454,7 +450,9 @@ def _fix(field: Any, value: str, label: str) -> None:
 def _name_the_object(request: HttpRequest, fields: list[Any]) -> None:
     """An act outside a case opened for its object (`?person=` from the person's page, `?alert=`
     from the alerts list): the object named as the pages name it, not by its id, when the user
-    may see it; for a person, the place of residence as last recorded."""
+    may see it; for a person, the place of residence as last recorded. The person is opened as
+    the person's page opens them (`access_person`, the read logged): in the user's caseload, or
+    for the purpose the person's page was opened with (`?purpose=`)."""
     from icjis.core.alerts import alerts_for
     from icjis.web.queues import say_alerts
 
@@ -463,8 +461,15 @@ def _name_the_object(request: HttpRequest, fields: list[Any]) -> None:
 
     by_name = {f.name: f for f in fields}
     person_field, alert_field = by_name.get("person"), by_name.get("alert")
-    if person_field is not None and person_field.widget == "text" and given("person"):
-        person = visible_persons(request.user).filter(pk=given("person")[:16]).first()
+    pid = given("person")[:16]
+    if person_field is not None and person_field.widget == "text" and pid:
+        purpose = request.GET.get("purpose", "")
+        if purpose not in PURPOSES:
+            purpose = "caseload" if _in_caseload(request.user, pid) else ""
+        try:
+            person = access_person(request.user, pid, purpose) if purpose else None
+        except NotFound:
+            person = None
         if person is not None:
             _fix(person_field, person.id, person.full_name)
             residence = by_name.get("residence")
@@ -489,8 +494,10 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
                 f.options = options
     for f in fields:
         if f.name.split(".")[-1] == "residence" and f.widget == "text":
-            # No place is picked for the clerk: the first choice is empty, and required.
-            f.widget, f.options = "select", [("", "—"), *_place_options()]
+            # No place is picked for the clerk: a required picker starts on an empty choice
+            # (an optional one has the template's own).
+            places = _place_options()
+            f.widget, f.options = "select", [("", "—"), *places] if f.required else places
     if case is None:
         _name_the_object(request, fields)
     refusal = ""
@@ -646,6 +653,7 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
     may_record = set(request.user.roles) & KINDS["persons.residence.record"].roles
     context = {
         "person": person,
+        "purpose": purpose,
         "residence": residence,
         "record_residence": bool(may_record),
         "cases": list(cases.values()),
