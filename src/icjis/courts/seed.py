@@ -144,6 +144,12 @@ def in_force(state: dict[str, Any]) -> bool:
     return bool(_results(state, "courts.verdict.enter_into_force"))
 
 
+REPORT_SUMMARY = (
+    "Характеристика по месту жительства удовлетворительная; работает по найму; жалоб от соседей "
+    "не поступало. Условия для исправления без изоляции от общества имеются."
+)
+
+
 def trial_plot(
     rng: random.Random,
     *,
@@ -205,8 +211,19 @@ def trial_plot(
             rows.append(row)
         return {"defendants": rows} if rows else None
 
+    def report(state: dict[str, Any]) -> dict[str, Any] | None:
+        """The probation office's pre-sentence report, where the hearing asked for one (CPC
+        280(4)); in a third of the stories it never comes (its term is then missed)."""
+        requested = _results(state, "probation.report.request")
+        if not requested or _results(state, "probation.report.submit") or days_ahead % 3 == 0:
+            return None
+        return {"request": requested[0]["request"], "summary": REPORT_SUMMARY}
+
     plot.then(plot.days(1, 3), _judge, "courts.hearing.schedule", schedule)
-    opens = timedelta(days=days_ahead + 1, hours=rng.randint(0, 6))
+    # Drawn from nothing: every later step of the story falls as before.
+    report_after = timedelta(days=days_ahead // 2)
+    plot.then(report_after, "probation_officer", "probation.report.submit", report)
+    opens = timedelta(days=days_ahead + 1, hours=rng.randint(0, 6)) - report_after
     plot.then(opens, _judge, "courts.trial.open", open_trial)
     verdict_after = plot.days(0, 20)
 
