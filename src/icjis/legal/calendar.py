@@ -9,8 +9,8 @@ decrees moved for state bodies on a five-day week. The lunar holidays (Orozo Ait
 set each year by the government; a date not yet set or not verified is marked `estimated = true`.
 
 A year with no file is not an error: its working days are Monday to Friday, and the calendar says
-so through `is_known(year)`, so a term counted into such a year is shown as provisional (as is one
-counted over an estimated day: `legal.deadlines.provisional`). When the government sets a date,
+so through `is_known(year)`, so a due time that rests on such a year, or on an estimated day, is
+shown as provisional (`legal.deadlines.provisional`). When the government sets a date,
 correct the file and run `icjis rebuild-projections`: the terms are recounted from the ledger.
 
 Data file format (one file per year, named `<country>-<year>.toml`):

@@ -16,7 +16,7 @@ from icjis.legal import engine
 from icjis.legal.calendar import default_calendar
 from icjis.legal.counting import Duration
 from icjis.legal.models import Deadline
-from icjis.legal.rulepacks import RulePack, builtin_packs, pack_for_set
+from icjis.legal.rulepacks import Rule, RulePack, builtin_packs, pack_for_set
 
 OPEN = ("running", "suspended")
 TRANSFER = "registry.case.transfer"
@@ -78,15 +78,23 @@ def facts_with_births(
     return facts
 
 
+def rule_of(d: Deadline) -> Rule | None:
+    """The rule that counts the deadline, from the rule pack the row names (None for a pack or
+    a rule this server does not ship)."""
+    for pack in builtin_packs():
+        if pack.id == d.rule_pack:
+            try:
+                return pack.rule(d.rule)
+            except KeyError:
+                return None
+    return None
+
+
 def provisional(d: Deadline) -> bool:
     """Whether the term's due time rests on a day the calendar only estimates (a lunar holiday
     not yet set) or on a year it has no file for: the due time may move when the calendar is
     updated (and the projections rebuilt), so the pages mark it."""
-    pack = next((p for p in builtin_packs() if p.id == d.rule_pack), None)
-    try:
-        rule = pack.rule(d.rule) if pack is not None else None
-    except KeyError:
-        rule = None
+    rule = rule_of(d)
     if rule is None:
         return False
     duration = Duration.parse(d.duration) if d.duration else rule.duration

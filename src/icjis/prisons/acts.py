@@ -123,8 +123,9 @@ def other_open_entry(entry_or_case: Prisoner | Case, person: str) -> Prisoner | 
     return others.order_by("-state", "expected_at", "id").first()  # "held" > "expected"
 
 
-# The register's states as a reason names them (words of the catalogue, so a page says them).
-STATE_WORDS = {EXPECTED: gettext_noop("expected"), HELD: gettext_noop("held")}
+# The register's states as a reason names them (each said by its own entry of the catalogue, as
+# `detention.acts.OCCASIONS` and `probation.acts.REQUEST_WORDS` are).
+STATE_WORDS = {EXPECTED: say("expected"), HELD: say("held")}
 
 
 def combine_reason(person: str, other: Prisoner) -> str:

@@ -183,11 +183,14 @@ def _word(value: str) -> str:
         return choice_label(value)
     if _CITATION.match(value):  # "CC 84(2)-(3)", "CPC 303(3)": the codes' names translated
         return legal_basis(value)
-    if _MOMENT.fullmatch(value):
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-    if _DAY.fullmatch(value):
-        return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    try:  # a shape of a date is not yet a date: "2026-02-30" is shown as it is
+        if _MOMENT.fullmatch(value):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+        if _DAY.fullmatch(value):
+            return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return value
     return _(value)
 
 

@@ -47,9 +47,8 @@ from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.core.visibility import DEFENDANT_ROLES, matches, part_for, visible_events
-from icjis.legal.deadlines import provisional
+from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
-from icjis.legal.rulepacks import builtin_packs
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
 from icjis.web.labels import act_title, legal_basis
 from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
@@ -124,12 +123,12 @@ def deadline_title(deadline: Deadline) -> str:
     """The title of a term in the current language, from its rule in the rule pack (the row
     keeps the English title)."""
     language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    for pack in builtin_packs():
-        if pack.id == deadline.rule_pack:
-            try:
-                return pack.rule(deadline.rule).title.get(language)
-            except (KeyError, LookupError, ValueError):
-                break
+    rule = rule_of(deadline)
+    if rule is not None:
+        try:
+            return rule.title.get(language)
+        except (LookupError, ValueError):
+            pass
     return deadline.title
 
 
