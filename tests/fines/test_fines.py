@@ -175,3 +175,31 @@ def test_a_fine_is_enforced_by_the_office_where_the_convict_lives(as_user):
     opening = Event.objects.get(stream=f"case/{trial.number}", kind="fines.file.open")
     assert (f.office_id, opening.payload["office_basis"]) == ("OSH-ENF", "residence")
     assert as_user("enforcement_officer_osh").get(f"/cases/{trial.number}").status_code == 200
+
+
+def test_a_record_merged_into_another_is_enforced_where_the_survivor_lives(as_user):
+    """The convict's record in the case was merged into an earlier record of the same person,
+    which holds the place of residence: the fine goes to that place's office (CEC 30(1)), and a
+    residence is recorded on the survivor, not on the merged record."""
+    from tests.courts.test_verdicts import ACCUSED
+
+    earlier = {**ACCUSED, "residence": "KG-O-KSU"}
+    r = as_user("registrar").act("persons.register", {"person": earlier})
+    assert r.status_code == 201, r.content
+    survivor = r.json()["result"]["person"]
+    trial = Trial(as_user, at_liberty=True, accused=ACCUSED)
+    assert trial.person != survivor
+    merge = {"person": trial.person, "into": survivor, "reason": "одно лицо, тот же паспорт"}
+    created(as_user("unit_head").act("persons.merge", merge))
+    moved = {"person": trial.person, "residence": "KG-GB-LEN", "basis": "Адресная справка"}
+    r = as_user("investigator").act("persons.residence.record", moved)
+    assert r.status_code == 409 and survivor in r.json()["message"], r.content
+    trial.open()
+    unshifted_term()
+    row = {"person": trial.person, "outcome": "convicted", **THEFT}
+    created(trial.deliver({**row, "sentence": {"kind": "fine", "amount": 500}}))
+    clock.advance(timedelta(days=31))
+    assert jobs.run_all()["courts.verdict.enter_into_force"] == 1
+    [f] = FineFile.objects.filter(case_id=trial.number)
+    opening = Event.objects.get(stream=f"case/{trial.number}", kind="fines.file.open")
+    assert (f.office_id, opening.payload["office_basis"]) == ("OSH-ENF", "residence")

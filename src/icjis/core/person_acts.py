@@ -86,6 +86,14 @@ def record_residence(ctx: Context) -> dict[str, Any]:
     person = visible_persons(ctx.user).filter(pk=ctx.input.person).first()
     if person is None:
         raise NotFound(say("No such person, or the person is not visible to you."))
+    if person.merged_into_id:
+        raise Conflict(
+            say(
+                "%(person)s is merged into %(into)s; record the residence there.",
+                person=person.pk,
+                into=person.merged_into_id,
+            )
+        )
     check_residence(ctx.input.residence, field="residence")
     if person.residence_id == ctx.input.residence:
         raise Conflict(

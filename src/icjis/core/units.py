@@ -51,8 +51,13 @@ def execution_office(person: Person, case_path: str, kind: str) -> tuple[Unit | 
     """The office of `kind` that executes a sentence without isolation or a fine for `person`:
     the one serving the place of residence (CEC 30(1)-(2)) when the index has one and an office
     of the kind serves it, else the one serving the case's place `case_path`; with which of the
-    two it is ("residence" or "case"), for the event to record."""
+    two it is ("residence" or "case"), for the event to record. A record merged into another
+    (`persons.merge`) takes the residence of the record it was merged into, where that has one:
+    the survivor is the index's record of the person, and residences are recorded there."""
     residence = person.residence  # no query when there is none; callers select it with the person
+    if person.merged_into_id:
+        survivor = Person.objects.select_related("residence").get(pk=person.merged_into_id)
+        residence = survivor.residence or residence
     if residence is not None:
         office = unit_serving(residence.path, kind)
         if office is not None:
