@@ -192,6 +192,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")]
 # The gettext catalogues of the pages (`.po` committed, `.mo` compiled by `make install`).
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# English dates as day, month name, year and a 24-hour clock (`icjis/formats/en`), not American.
+FORMAT_MODULE_PATH = ["icjis.formats"]
 TIME_ZONE = "Asia/Bishkek"
 USE_I18N = True
 USE_TZ = True

@@ -239,6 +239,9 @@ def test_days_and_moments_among_the_values_are_said_in_the_readers_format():
         by = localise_kept(str(appear), appear.as_json(), {})
     assert "до 25.05.2027 09:00" in due, due  # Bishkek time, UTC+6
     assert "до 29.07.2027 (УК 83(1)(1)" in by, by
+    with translation.override("en"):
+        by = localise_kept(str(appear), appear.as_json(), {})
+    assert "by 29 Jul 2027 (CC 83(1)(1)" in by, by  # not American, "07/29/2027"
     # Only a real day is formatted; the shape of one (a typed number, say) is shown as it is.
     odd = say(appear.template, **{**appear.values, "appear_by": "2027-02-30"})
     with translation.override("ru"):

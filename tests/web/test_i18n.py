@@ -171,6 +171,8 @@ def test_dates_follow_the_language(browser, new_case):
     number = new_case()
     english = browser("investigator", "en").get(f"/cases/{number}/").content.decode()
     russian = browser("investigator", "ru").get(f"/cases/{number}/").content.decode()
-    # Django's formats: English "11/29/2026 8:30 p.m.", Russian "29.11.2026 20:30".
-    assert re.search(r"\d{1,2}/\d{1,2}/\d{4}", english)
+    # English "29 Nov 2026, 20:30" (icjis/formats/en: Django's own would be "11/29/2026 8:30
+    # p.m."), Russian "29.11.2026 20:30".
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", english)
+    assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}|[ap]\.m\.", english)
     assert re.search(r"\d{2}\.\d{2}\.\d{4} \d{1,2}:\d{2}", russian)
