@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from icjis.core.models import AccessRecord
+from icjis.core.models import AccessRecord, Event
 
 REPORT = {"channel": "in_person", "summary": "Кража велосипеда", "place": {"region": "KG-GB"}}
 PERSON = {"surname": "Үсөнов", "given_name": "Нурлан", "birth_date": "1991-03-02", "sex": "M"}
@@ -66,11 +66,34 @@ def test_the_auditor_sees_who_viewed_a_person_and_others_may_not(as_user):
     assert as_user("investigator").get(f"/persons/{person}", purpose="caseload").status_code == 200
     assert as_user("investigator_osh").get(f"/persons/{person}").status_code == 404
     log = as_user("auditor").get("/audit/access", person=person).json()
-    assert {(r["actor"], r["outcome"]) for r in log} == {
-        ("investigator", "shown"),
-        ("investigator_osh", "denied"),
+    # The registrar's read of the case showed the person among its participants (SPEC 6).
+    assert {(r["actor"], r["subject_type"], r["outcome"]) for r in log} == {
+        ("registrar", "case", "shown"),
+        ("investigator", "person", "shown"),
+        ("investigator_osh", "person", "denied"),
     }
+    # Each row names its read in the reader's hash-chained stream.
+    for row in log:
+        ref = row["event"]
+        event = Event.objects.get(stream=ref["stream"], seq=ref["seq"])
+        assert (event.hash, event.kind) == (ref["hash"], "access.read"), row
     assert as_user("investigator").get("/audit/access", person=person).status_code == 403
+
+
+def test_a_case_read_counts_as_a_read_of_a_person_only_while_the_person_is_in_the_case(as_user):
+    number = as_user("registrar").act("registry.report.register", REPORT).json()["result"]["case"]
+    assert as_user("unit_head").get(f"/cases/{number}").status_code == 200  # before the person
+    assert as_user("prosecutor_osh").get(f"/cases/{number}").status_code == 404  # nothing shown
+    r = as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, case=number)
+    assert r.status_code == 201, r.content
+    added = as_user("investigator").act(
+        "registry.participant.add", {"role": "witness", "person": PERSON}, case=number
+    )
+    assert added.status_code == 201, added.content
+    person = added.json()["result"]["person"]
+    assert as_user("prosecutor").get(f"/cases/{number}").status_code == 200  # after
+    log = as_user("auditor").get("/audit/access", person=person).json()
+    assert [(r["actor"], r["subject"]) for r in log] == [("prosecutor", number)]
 
 
 def test_the_access_log_is_hash_chained_per_reader(as_user):

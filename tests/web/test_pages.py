@@ -147,3 +147,28 @@ def test_it_lists_the_participants_of_the_case(browser, new_case, as_user):
     assert "Асанов Бакыт" in html
     assert "Victim" in html
     assert "registry.participant.add" in html
+
+
+def test_the_auditor_sees_who_read_a_person_and_each_case_that_showed_the_person(browser, as_user):
+    report = {
+        "channel": "in_person",
+        "summary": "Кража велосипеда",
+        "place": {"region": "KG-GB"},
+        "applicant": {"surname": "Үсөнов", "given_name": "Нурлан", "sex": "M"},
+    }
+    r = as_user("registrar").act("registry.report.register", report)
+    assert r.status_code == 201, r.content
+    number = r.json()["result"]["case"]
+    person = as_user("registrar").get(f"/cases/{number}").json()["participants"][0]["person"]
+    assert browser("prosecutor").get(f"/cases/{number}/").status_code == 200
+    assert browser("investigator_osh").get(f"/persons/{person}/").status_code == 404
+    page = browser("auditor", "ru").get(f"/audit/persons/{person}/").content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    assert len(rows) == 3, rows  # the registrar's and the prosecutor's case reads, one refusal
+    refused, prosecutor, registrar = rows  # newest first
+    for row, reader in ((prosecutor, "prosecutor"), (registrar, "registrar")):
+        assert f"<td>{reader}</td>" in row and "показано" in row, row
+        assert f'<a href="/cases/{number}/">дело {number}</a>' in row, row
+    assert "<td>investigator_osh</td>" in refused and "запись о лице" in refused, refused
+    assert "отказано: вне круга доступа" in refused, refused
+    assert browser("investigator").get(f"/audit/persons/{person}/").status_code == 404

@@ -308,6 +308,21 @@ def log_read(user: Any, subject_type: str, subject: str, purpose: str, outcome: 
     return event
 
 
+def reads_of_person(person_id: str) -> QuerySet[AccessRecord]:
+    """Who saw a person's record (SPEC 6): the reads of the person (any outcome), and the reads
+    of a case shown to a reader while the person was a participant in it, since the case's
+    page and its API answer list the participants by name, with their roles and birth dates.
+    Newest first."""
+    person_id = person_id[:64]
+    roles = CaseParticipant.objects.filter(person_id=person_id)
+    cases = sorted(set(roles.values_list("case_id", flat=True)))  # a few: each read by its index
+    in_the_case = roles.filter(case_id=OuterRef("subject"), since__lte=OuterRef("at"))
+    return AccessRecord.objects.filter(
+        Q(subject_type="person", subject=person_id)
+        | Q(subject_type="case", subject__in=cases, outcome="shown") & Exists(in_the_case)
+    ).order_by("-at", "-id")
+
+
 def _project_read(event: Event, data: dict[str, Any]) -> None:
     AccessRecord.objects.create(
         event=event,

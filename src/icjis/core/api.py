@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -20,6 +21,7 @@ from icjis.core.access import (
     in_visible_cases_per_row,
     listed_cases,
     listed_persons,
+    reads_of_person,
     scope_of,
 )
 from icjis.core.auth import LoginRefused, check_credentials, issue_token, user_for_token
@@ -362,9 +364,7 @@ def audit_access(
     """Who read what, when, why and with what outcome (auditors only)."""
     if not request.user.has_role("auditor"):
         raise Forbidden(say("Only auditors may read the access log."))
-    qs = AccessRecord.objects.all()
-    if person:
-        qs = qs.filter(subject_type="person", subject=person[:64])
+    qs = reads_of_person(person) if person else AccessRecord.objects.all()
     if case:
         qs = qs.filter(subject_type="case", subject=normalise(case) or case[:64])
     if actor:
@@ -377,9 +377,11 @@ def audit_access(
             "subject": r.subject,
             "purpose": r.purpose,
             "outcome": r.outcome,
-            "event": {"stream": f"access/{r.actor}", "hash": ""},
+            "event": {"stream": f"access/{r.actor}", "seq": r.event_seq, "hash": r.event_hash},
         }
-        for r in qs.order_by("-at")[: max(1, min(limit, 1000))]
+        for r in qs.order_by("-at", "-id").annotate(
+            event_seq=F("event__seq"), event_hash=F("event__hash")
+        )[: max(1, min(limit, 1000))]
     ]
 
 

@@ -35,12 +35,13 @@ from icjis.core.access import (
     in_visible_cases_per_row,
     listed_cases,
     listed_persons,
+    reads_of_person,
     restrict,
     visible_persons,
 )
 from icjis.core.acts import KINDS, perform
 from icjis.core.auth import LoginRefused, check_credentials
-from icjis.core.models import AccessRecord, CaseOfficer, CaseParticipant, Event, Territory, User
+from icjis.core.models import CaseOfficer, CaseParticipant, Event, Territory, User
 from icjis.core.numbering import normalise
 from icjis.core.persons import search
 from icjis.core.refusals import NotFound, Refusal
@@ -596,6 +597,15 @@ PURPOSE_LABELS = {
     "search": gettext_lazy("Search for a person"),
 }
 
+# The access log as the auditor reads it. "caseload" is the purpose of a read within the reader's
+# own cases, where none is asked, and of a read for which none was given.
+AUDIT_PURPOSE_LABELS = {"caseload": gettext_lazy("Case work"), **PURPOSE_LABELS}
+OUTCOME_LABELS = {
+    "shown": gettext_lazy("shown"),
+    "denied": gettext_lazy("refused: not in the reader's scope"),
+    "not_found": gettext_lazy("not found"),
+}
+
 
 @never_cache
 @login_required
@@ -667,10 +677,15 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
     """For auditors: who viewed this person, when, why and with what outcome."""
     if not request.user.has_role("auditor"):
         raise Http404(_("Only auditors see who viewed a person."))
-    records = AccessRecord.objects.filter(subject_type="person", subject=person_id[:64]).order_by(
-        "-at"
-    )[:500]
-    rows = [{"record": r, "purpose": PURPOSE_LABELS.get(r.purpose, r.purpose)} for r in records]
+    rows = [
+        {
+            "record": r,
+            "case": r.subject if r.subject_type == "case" else "",
+            "purpose": AUDIT_PURPOSE_LABELS.get(r.purpose, r.purpose),
+            "outcome": OUTCOME_LABELS.get(r.outcome, r.outcome),
+        }
+        for r in reads_of_person(person_id)[:500]
+    ]
     return render(request, "web/person_views.html", {"person_id": person_id, "rows": rows})
 
 
