@@ -21,6 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Min
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from tests.conftest import postgres_only
@@ -682,3 +683,41 @@ def test_a_transaction_s_own_events_are_hashed_where_it_wrote_them(committing_db
         transaction.set_rollback(True)
     assert returned == []
     assert [str(f) for f in faults] == [ALTERED_4] and heads["test/a"][0] == 3
+
+
+@given(first=st.integers(1, 10**12), count=st.integers(1, 10**6))
+def test_the_hashing_is_split_into_two_ranges_that_cover_every_id_once(first, count):
+    last = first + count - 1
+    (lo, mine), (theirs, hi) = verification._split(first, last)
+    assert lo == first and theirs == mine + 1 and hi == 2**63 - 1  # the upper one open above
+    assert first - 1 <= mine <= last
+    taken = last - mine  # the second connection's share of the ids there are
+    assert abs(taken - count * verification.HELPER_SHARE) <= 1
+
+
+@postgres_only()
+def test_an_altered_event_is_found_in_either_connection_s_share(committing_db):
+    """The second connection hashes the upper ids, this one the lower after its walk: an
+    altered event is named wherever it falls, by the connection whose share it is in. Each
+    altered event ends its stream, so no link to a next event gives it away: only its hash."""
+    with transaction.atomic():
+        ledger.append("test/b", "test.fact", {"n": 0}, ledger.SYSTEM)  # the lowest id
+        for n in range(9):
+            ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)  # the highest last
+    ids = Event.objects.aggregate(first=Min("id"), last=Max("id"))
+    (_, mine), _ = verification._split(ids["first"], ids["last"])
+    assert ids["first"] <= mine < ids["last"]  # each connection has a share
+    dbtriggers.remove_triggers(connection)  # the body check stays: only the hash can change
+    for id_, seen_elsewhere in ((ids["first"], set()), (ids["last"], {"test/a"})):
+        event = Event.objects.get(id=id_)
+        with connection.cursor() as cur:
+            cur.execute("UPDATE core_event SET hash = 'f' WHERE id = %s", [event.id])
+        with _helper_results() as returned, verification.snapshot():
+            heads, faults = verification.verify_chains()
+        assert returned == [seen_elsewhere], event
+        assert [str(f) for f in faults] == [
+            f"{event.stream} seq {event.seq}: the event's content does not match its hash (altered)"
+        ]
+        with connection.cursor() as cur:
+            cur.execute("UPDATE core_event SET hash = %s WHERE id = %s", [event.hash, event.id])
+    assert verification.verify_chains()[1] == []

@@ -5,11 +5,11 @@ hashes it. On PostgreSQL the same check runs in the database, one of two ways:
 
 - While the body check is in force as installed (`dbtriggers.body_check_sound`), each event's
   stored bytes (`body`) are its columns' canonical encoding, so hashing them is the reference's
-  content check. One query hashes them (`sha256`, in parallel workers); another walks every
-  chain in the order of its covering index (stream, seq), each event after the one before it.
-  The two run at once where they can: the hashing on a second connection that shares this
-  transaction's snapshot (`pg_export_snapshot`), the walk on this one. Only the streams either
-  flags are then read by the reference query below.
+  content check. One query hashes them (`sha256`); another walks every chain in the order of
+  its covering index (stream, seq), each event after the one before it. The two run at once
+  where they can: most of the hashing on a second connection that shares this transaction's
+  snapshot (`pg_export_snapshot`), the walk and then the rest of the hashing on this one. Only
+  the streams either flags are then read by the reference query below.
 - Otherwise (the check removed or changed, as only a superuser can), one query builds each
   event's canonical bytes from its columns (`CANONICAL_SQL`: exactly the bytes
   `ledger.event_hash` hashed), hashes them, and compares each event with the one before it in
@@ -25,6 +25,8 @@ Elsewhere (SQLite) the reference runs.
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -74,10 +76,10 @@ VERIFY_SQL = _verify_sql()
 # stored bytes are then its columns' canonical encoding, so hashing them is the reference's
 # content check. Two queries, because hashing inside the chain's window would keep it from
 # running in parallel:
-# - the streams holding an event whose stored bytes do not hash to its hash (parallel workers);
+# - the streams holding an event, in a range of ids, whose stored bytes do not hash to its hash;
 _HASH_SQL = """
 SELECT DISTINCT stream FROM core_event
-WHERE encode(sha256(body), 'hex') IS DISTINCT FROM hash
+WHERE id BETWEEN %s AND %s AND encode(sha256(body), 'hex') IS DISTINCT FROM hash
 """
 # - every chain in the order of its index (stream, seq), read from the index alone: each event
 #   follows the one before it (seq, prev_hash) and was inserted after it (id), so that insertion
@@ -97,11 +99,22 @@ SELECT stream, seq, hash, ok FROM (
 WHERE last OR NOT ok
 """  # noqa: S608 - assembled from this module's constants only
 
-# Let the hashing spread over parallel workers whatever the table's size, and sort the narrow
+# The share of the hashing the second connection takes, while this one walks the chains and then
+# hashes the rest: hashing an event in PostgreSQL costs about twice what walking past it does
+# (`sha256` about 2 µs a call, the walk about 1 µs an event, on the machines of benchmarks/
+# RESULTS.md), so with 70 % of the ids on the second connection both end at about the same time.
+HELPER_SHARE = 0.7
+
+# Parallel workers per query: with two connections busy, the cores beyond two, shared between
+# them (none on a two-core machine, where a worker only takes a core from the other
+# connection). The database is taken to run on a machine like this one.
+PARALLEL_WORKERS = max(0, (os.cpu_count() or 2) // 2 - 1)
+
+# Let the hashing spread over those workers whatever the table's size, and sort the narrow
 # (stream, id) rows for the window in memory; no JIT compile for a query this shape.
 _SETTINGS = {
     "jit": "off",
-    "max_parallel_workers_per_gather": "2",
+    "max_parallel_workers_per_gather": str(PARALLEL_WORKERS),
     "parallel_setup_cost": "0",
     "parallel_tuple_cost": "0.001",
     "min_parallel_table_scan_size": "0",
@@ -185,8 +198,9 @@ def _exported_snapshot(cur) -> str | None:
     return exported
 
 
-def _hash_flags_elsewhere(exported: str, params: dict) -> set[str] | None:
-    """`_HASH_SQL` on a connection of its own, in the snapshot `exported`. None if it cannot
+def _hash_flags_elsewhere(exported: str, params: dict, ids: tuple[int, int]) -> set[str] | None:
+    """`_HASH_SQL` over the `ids` on a connection of its own, in the snapshot `exported`. None
+    if it cannot
     start at once: no connection to be had, or the events table's lock queued behind another
     session's request for an exclusive one (the verifier's own connection holds the lock that
     request waits for, so waiting here would never end)."""
@@ -206,26 +220,51 @@ def _hash_flags_elsewhere(exported: str, params: dict) -> set[str] | None:
             except psycopg.errors.LockNotAvailable:
                 return None
             cur.execute(_SET_SETTINGS, [list(_SETTINGS), list(_SETTINGS.values())])
-            cur.execute(_HASH_SQL)
+            cur.execute(_HASH_SQL, list(ids))
             return {stream for (stream,) in cur.fetchall()}
+
+
+def _hash_flags(cur, ids: tuple[int, int]) -> set[str]:
+    """`_HASH_SQL` over the `ids` on this connection."""
+    cur.execute(_HASH_SQL, list(ids))
+    return {stream for (stream,) in cur.fetchall()}
+
+
+def _split(first: int, last: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The ids `first`..`last` in two ranges: this connection's (the lower) and the second
+    connection's (the upper, `HELPER_SHARE` of them). The upper range is open above, so that
+    a second connection that read a later moment than this one's would meet the events
+    committed since (tests/core/test_verification.py holds it to the snapshot)."""
+    mine = first - 1 + math.floor((last - first + 1) * (1 - HELPER_SHARE))
+    return (first, mine), (mine + 1, 2**63 - 1)
 
 
 def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
     """The fast path: hash the stored bytes, walk the chains in index order, and name the faults
     of the streams either check flags with the reference query over those streams alone. With
-    an `exported` snapshot the hashing runs on a second connection while this one walks."""
+    an `exported` snapshot a second connection hashes most of the events while this one walks
+    the chains, and this one then hashes the rest (`HELPER_SHARE`): on two cores both are busy
+    to the end."""
+    cur.execute("SELECT min(id), max(id) FROM core_event")
+    first, last = cur.fetchone()
+    if first is None:  # no events: nothing to hash or walk
+        return {}, []
+    mine, theirs = _split(first, last)
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = None
         if exported:
             hashing = pool.submit(
-                _hash_flags_elsewhere, exported, connection.get_connection_params()
+                _hash_flags_elsewhere, exported, connection.get_connection_params(), theirs
             )
         cur.execute(_CHAIN_SQL)
         chains = cur.fetchall()
-        flagged = hashing.result() if hashing else None
-    if flagged is None:  # not shared, or the second connection could not start
-        cur.execute(_HASH_SQL)
-        flagged = {stream for (stream,) in cur.fetchall()}
+        if hashing:
+            flagged = _hash_flags(cur, mine)
+            elsewhere = hashing.result()
+            # The second connection could not start: its share is hashed here.
+            flagged |= _hash_flags(cur, theirs) if elsewhere is None else elsewhere
+        else:  # not shared: all of it here
+            flagged = _hash_flags(cur, (first, last))
     found: Heads = {}
     for stream, seq, hash_, ok in chains:
         if not ok:
