@@ -105,3 +105,48 @@ def test_the_access_log_is_hash_chained_per_reader(as_user):
         reader.get(f"/cases/{number}")
     heads, faults = verify_chains()
     assert faults == [] and heads["access/unit_head"][0] == 3
+
+
+def test_a_search_is_logged_as_a_sighting_of_each_person_it_found(as_user):
+    """A search names persons: the read is logged with them, and "who saw this person" finds it
+    per reader, list and day (SPEC 6), however often the list is read that day."""
+    from datetime import timedelta
+
+    from icjis.core import clock
+    from icjis.core.models import PersonSighting
+
+    number = bishkek_case(as_user)
+    person = as_user("registrar").get(f"/cases/{number}").json()["participants"][0]["person"]
+    investigator = as_user("investigator")
+    for _ in range(2):
+        found = investigator.get("/persons", q="Үсөнов").json()
+        assert [p["id"] for p in found] == [person]
+    assert investigator.get("/persons", q="Никто Такой").json() == []
+    searches = AccessRecord.objects.filter(actor="investigator", subject="search")
+    assert searches.count() == 3  # the empty one too
+    [seen] = PersonSighting.objects.filter(person=person)
+    assert (seen.actor, seen.subject_type, seen.subject, seen.purpose, seen.times) == (
+        "investigator",
+        "persons",
+        "search",
+        "search",
+        2,
+    )
+    first, last = searches.order_by("at")[:2]
+    assert (seen.first_event_id, seen.last_event_id) == (first.event_id, last.event_id)
+    assert (seen.first_at, seen.last_at) == (first.at, last.at)
+    clock.advance(timedelta(days=1))
+    investigator.get("/persons", q="Усонов")
+    assert PersonSighting.objects.filter(person=person).count() == 2  # a new day, a new row
+
+    auditor = as_user("auditor")
+    log = auditor.get("/audit/sightings", person=person).json()
+    assert [(r["actor"], r["subject"], r["times"]) for r in log] == [
+        ("investigator", "search", 1),
+        ("investigator", "search", 2),
+    ]
+    for row in log:
+        for ref in (row["first_event"], row["last_event"]):
+            event = Event.objects.get(stream=ref["stream"], seq=ref["seq"])
+            assert event.hash == ref["hash"] and person in event.payload["persons"]
+    assert investigator.get("/audit/sightings", person=person).status_code == 403

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.management import call_command
 
 from icjis.core import clock
+from icjis.core.models import PersonSighting
 from icjis.detention.models import Detention, Movement
 
 
@@ -37,5 +38,11 @@ def test_replaying_a_detention_history_rebuilds_the_same_registers(
     )
     assert r.status_code == 201
     assert Detention.objects.count() == 2 and Movement.objects.count() == 7
+    # The lists named the detainees: their sightings are rebuilt too, counts and days alike.
+    for _ in range(2):
+        assert officer.get("/detention/held").status_code == 200
+        assert officer.get("/detention/register").status_code == 200
+    assert PersonSighting.objects.filter(person=suspect).count() == 1  # released: register only
+    assert PersonSighting.objects.get(person=child, subject="held:visible").times == 2
     call_command("rebuild_projections", check=True)
     assert "live tables identical" in capsys.readouterr().out

@@ -171,4 +171,11 @@ def test_the_auditor_sees_who_read_a_person_and_each_case_that_showed_the_person
         assert f'<a href="/cases/{number}/">дело {number}</a>' in row, row
     assert "<td>investigator_osh</td>" in refused and "запись о лице" in refused, refused
     assert "отказано: вне круга доступа" in refused, refused
+    assert "Ни один список и ни один поиск не показывал это лицо." in page
+    # A search that found the person is a sighting: shown per reader, list and day.
+    searched = browser("investigator").get("/persons/", {"q": "Үсөнов"}).content.decode()
+    assert f"/persons/{person}/" in searched
+    page = browser("auditor", "ru").get(f"/audit/persons/{person}/").content.decode()
+    seen = page.split("Показано в списках и при поиске")[1].split("<tbody>")[1].split("</tr>")[0]
+    assert "<td>investigator</td>" in seen and "поиск лица" in seen and "<td>1</td>" in seen, seen
     assert browser("investigator").get(f"/audit/persons/{person}/").status_code == 404

@@ -6,11 +6,13 @@ Missing and forbidden look the same to the user (404); the access log tells them
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from icjis.core import ledger, projections
 from icjis.core.models import (
@@ -21,7 +23,9 @@ from icjis.core.models import (
     CaseUnit,
     Event,
     Person,
+    PersonSighting,
 )
+from icjis.core.persons import search
 from icjis.core.refusals import NotFound, say
 from icjis.core.roles import ROLES, SCOPES, widest_scope
 
@@ -276,6 +280,14 @@ def listed_persons(user: Any) -> QuerySet[Person]:
     )
 
 
+def find_persons(user: Any, query: str, limit: int) -> list[tuple[Person, float]]:
+    """`persons.search` among the persons the user may list, best first; the search is logged
+    as a read that showed each person found (the query itself is not kept)."""
+    found = search(listed_persons(user), query, limit)
+    log_read(user, "persons", "search", "search", "shown", persons=[p.pk for p, _ in found])
+    return found
+
+
 def access_person(user: Any, person_id: str, purpose: str = "caseload") -> Person:
     person = visible_persons(user).filter(pk=person_id).first()
     if person is None:
@@ -286,8 +298,17 @@ def access_person(user: Any, person_id: str, purpose: str = "caseload") -> Perso
     return person
 
 
-def log_read(user: Any, subject_type: str, subject: str, purpose: str, outcome: str) -> Event:
-    """Append a read to the actor's access stream (hash-chained, covered by checkpoints)."""
+def log_read(
+    user: Any,
+    subject_type: str,
+    subject: str,
+    purpose: str,
+    outcome: str,
+    persons: Iterable[str] = (),
+) -> Event:
+    """Append a read to the actor's access stream (hash-chained, covered by checkpoints). A
+    list or a search that shows persons names them in `persons` (their ids), so that the read
+    counts as a sighting of each (`PersonSighting`, "who saw this person")."""
     if purpose not in PURPOSES:
         purpose = "caseload"
     actor = ledger.Actor(
@@ -296,12 +317,14 @@ def log_read(user: Any, subject_type: str, subject: str, purpose: str, outcome: 
         unit=getattr(user, "unit_id", "") or "",
         role=(list(user.roles) or [""])[0],
     )
-    data = {
+    data: dict[str, Any] = {
         "subject_type": subject_type,
         "subject": subject[:64],
         "purpose": purpose,
         "outcome": outcome,
     }
+    if shown := sorted({str(p) for p in persons if p}):
+        data["persons"] = shown  # absent when none: the reads before it keep their shape
     with transaction.atomic():
         event = ledger.append(f"access/{user.username}", "access.read", data, actor)
         projections.project(event, data)
@@ -333,6 +356,39 @@ def _project_read(event: Event, data: dict[str, Any]) -> None:
         purpose=data["purpose"],
         outcome=data["outcome"],
     )
+    if persons := data.get("persons"):
+        _sighted(event, data, persons)
+
+
+# One statement for every person a read showed: a new row for the day, or the day's row moved
+# on (PostgreSQL and SQLite both take this form of upsert).
+_SIGHTED = """
+INSERT INTO core_personsighting (person, actor, subject_type, subject, purpose, day, first_at,
+    last_at, times, first_event_id, last_event_id)
+VALUES {rows}
+ON CONFLICT (person, actor, subject_type, subject, purpose, day) DO UPDATE SET
+    last_at = excluded.last_at, times = core_personsighting.times + 1,
+    last_event_id = excluded.last_event_id
+"""
+
+
+def _sighted(event: Event, data: dict[str, Any], persons: list[str]) -> None:
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(event.recorded_at)
+    local = timezone.localtime(event.recorded_at, timezone.get_default_timezone())
+    day = ops.adapt_datefield_value(local.date())  # the day as the country counts it
+    row = [event.actor, data["subject_type"], data["subject"], data["purpose"], day, at, at]
+    params: list[Any] = []
+    for person in persons:
+        params += [person, *row, 1, event.id, event.id]
+    values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(persons))
+    with connection.cursor() as cur:
+        cur.execute(_SIGHTED.format(rows=values), params)
+
+
+def sightings_of_person(person_id: str) -> QuerySet[PersonSighting]:
+    """The lists and searches that showed a person, per reader and day, newest first."""
+    return PersonSighting.objects.filter(person=person_id[:16]).order_by("-last_at", "-id")
 
 
 projections.projector("access.read", _project_read)

@@ -17,12 +17,13 @@ from icjis.core import acts, clock
 from icjis.core.access import (
     access_case,
     access_person,
+    find_persons,
     in_visible_cases,
     in_visible_cases_per_row,
     listed_cases,
-    listed_persons,
     reads_of_person,
     scope_of,
+    sightings_of_person,
 )
 from icjis.core.auth import LoginRefused, check_credentials, issue_token, user_for_token
 from icjis.core.canonical import iso
@@ -35,7 +36,6 @@ from icjis.core.models import (
     User,
 )
 from icjis.core.numbering import normalise
-from icjis.core.persons import search
 from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal, say
 from icjis.core.serialise import case_json, deadline_json, event_json, person_json
 from icjis.core.visibility import (
@@ -307,7 +307,7 @@ def search_persons(request: HttpRequest, q: str, limit: int = 20) -> list[dict[s
     """Fuzzy search by name in Cyrillic or Latin, or by PIN, among persons you may see."""
     if len(q) > 200:
         raise Invalid(say("The search text is too long."))
-    found = search(listed_persons(request.user), q, max(1, min(limit, 100)))
+    found = find_persons(request.user, q, max(1, min(limit, 100)))
     return [{**person_json(p, brief=True), "score": round(score, 1)} for p, score in found]
 
 
@@ -382,6 +382,41 @@ def audit_access(
         for r in qs.order_by("-at", "-id").annotate(
             event_seq=F("event__seq"), event_hash=F("event__hash")
         )[: max(1, min(limit, 1000))]
+    ]
+
+
+@api.get("/audit/sightings", tags=["audit"])
+def audit_sightings(request: HttpRequest, person: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Who saw a person in a list or a search (auditors only): per reader, list, purpose and
+    local day, the first and last time, how many reads, and the first and last of those reads
+    in the reader's access stream. The reads of the person and of the person's cases are in
+    `/audit/access?person=`."""
+    if not request.user.has_role("auditor"):
+        raise Forbidden(say("Only auditors may read the access log."))
+    rows = sightings_of_person(person).annotate(
+        first_seq=F("first_event__seq"),
+        first_hash=F("first_event__hash"),
+        last_seq=F("last_event__seq"),
+        last_hash=F("last_event__hash"),
+    )
+    return [
+        {
+            "actor": r.actor,
+            "subject_type": r.subject_type,
+            "subject": r.subject,
+            "purpose": r.purpose,
+            "day": r.day.isoformat(),
+            "first_at": iso(r.first_at),
+            "last_at": iso(r.last_at),
+            "times": r.times,
+            "first_event": {
+                "stream": f"access/{r.actor}",
+                "seq": r.first_seq,
+                "hash": r.first_hash,
+            },
+            "last_event": {"stream": f"access/{r.actor}", "seq": r.last_seq, "hash": r.last_hash},
+        }
+        for r in rows[: max(1, min(limit, 1000))]
     ]
 
 

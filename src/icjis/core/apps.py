@@ -18,10 +18,12 @@ class CoreConfig(AppConfig):
             DuplicateFlag,
             NumberCounter,
             Person,
+            PersonSighting,
         )
 
         projections.tables(
             AccessRecord,
+            PersonSighting,
             DuplicateFlag,
             CaseParticipant,
             CaseOfficer,

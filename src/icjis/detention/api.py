@@ -144,7 +144,8 @@ def held(request: HttpRequest, filters: Query[HeldFilter]) -> dict[str, Any]:
     qs = qs.with_clock(now).select_related("person", "cell").soonest_first()
     rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
     scope = filters.facility or filters.area or "visible"
-    log_read(user, "detention", f"held:{scope}", read_purpose(user), "shown")
+    persons = [d.person_id for d in rows[: filters.limit]]
+    log_read(user, "detention", f"held:{scope}", read_purpose(user), "shown", persons=persons)
     return _page(rows, filters.limit, filters.offset, now)
 
 
@@ -164,7 +165,8 @@ def register(request: HttpRequest, filters: Query[RegisterFilter]) -> dict[str, 
     qs = qs.select_related("person", "cell").order_by("-detained_at", "-id")
     rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
     scope = filters.facility or filters.case or "visible"
-    log_read(user, "detention", f"register:{scope}", read_purpose(user), "shown")
+    persons = [d.person_id for d in rows[: filters.limit]]
+    log_read(user, "detention", f"register:{scope}", read_purpose(user), "shown", persons=persons)
     return _page(rows, filters.limit, filters.offset, now)
 
 

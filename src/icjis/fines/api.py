@@ -89,7 +89,8 @@ def fines(request: HttpRequest, q: Query[FinesQuery]) -> dict[str, Any]:
             "file_id", flat=True
         )
     )
-    log_read(request.user, "fines", q.case or "list", "caseload", "shown")
+    persons = [f.person_id for f in shown]
+    log_read(request.user, "fines", q.case or "list", "caseload", "shown", persons=persons)
     return {
         "items": [fine_json(f, overdue) for f in shown],
         "next_offset": q.offset + q.limit if len(rows) > q.limit else None,
@@ -100,8 +101,13 @@ def fines(request: HttpRequest, q: Query[FinesQuery]) -> dict[str, Any]:
 def arrears(request: HttpRequest) -> list[dict[str, Any]]:
     """Instalments in arrears today, oldest first: the date, what was due by it in total, what
     is paid and the shortfall."""
-    rows = arrears_of(visible_fines(request.user)).select_related("file__person")
-    log_read(request.user, "fines", "arrears", "caseload", "shown")
+    rows = list(
+        arrears_of(visible_fines(request.user))
+        .select_related("file__person")
+        .order_by("due_on", "file_id", "n")[:1000]
+    )
+    persons = [i.file.person_id for i in rows]
+    log_read(request.user, "fines", "arrears", "caseload", "shown", persons=persons)
     return [
         {
             "fine": i.file_id,
@@ -116,7 +122,7 @@ def arrears(request: HttpRequest) -> list[dict[str, Any]]:
             "paid": money(i.file.paid),
             "shortfall": money(min(i.amount, i.cumulative - i.file.paid)),
         }
-        for i in rows.order_by("due_on", "file_id", "n")[:1000]
+        for i in rows
     ]
 
 

@@ -108,7 +108,8 @@ def appointments(request: HttpRequest, q: Query[AppointmentsQuery]) -> dict[str,
     rows = list(qs.order_by("-appointed_at", "-id")[q.offset : q.offset + q.limit + 1])
     # The list names detained persons: the read is logged like any read of a person.
     purpose = "defence" if request.user.has_role("lawyer") else "caseload"
-    log_read(request.user, "appointments", q.case or "list", purpose, "shown")
+    persons = [a.person_id for a in rows[: q.limit]]
+    log_read(request.user, "appointments", q.case or "list", purpose, "shown", persons=persons)
     return {
         "items": [_appointment_json(a) for a in rows[: q.limit]],
         "next_offset": q.offset + q.limit if len(rows) > q.limit else None,

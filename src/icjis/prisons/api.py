@@ -99,7 +99,8 @@ def expected(request: HttpRequest, filters: Query[ListFilter]) -> list[dict[str,
             filters.offset : filters.offset + filters.limit
         ]
     )
-    log_read(user, "prisons", f"expected:{filters.facility or 'visible'}", _purpose(user), "shown")
+    scope = f"expected:{filters.facility or 'visible'}"
+    log_read(user, "prisons", scope, _purpose(user), "shown", persons=[p.person_id for p in rows])
     return [_entry_json(p) for p in rows]
 
 
@@ -149,7 +150,8 @@ def prisoners_at(request: HttpRequest, facility: str, filters: Query[ListFilter]
         raise NotFound(say("No such facility, or it is not visible to you."))
     qs = Prisoner.objects.filter(state=HELD, facility=unit).select_related("person")
     rows = list(qs.order_by("release_date", "id")[filters.offset : filters.offset + filters.limit])
-    log_read(user, "prisons", f"population:{unit.code}", _purpose(user), "shown")
+    persons = [p.person_id for p in rows]
+    log_read(user, "prisons", f"population:{unit.code}", _purpose(user), "shown", persons=persons)
     return {"facility": unit.code, "held": qs.count(), "prisoners": [_entry_json(p) for p in rows]}
 
 
@@ -168,7 +170,10 @@ def releases_due(request: HttpRequest, filters: Query[DueFilter]) -> list[dict[s
     if filters.facility:
         qs = qs.filter(facility_id=filters.facility)
     rows = list(qs.select_related("person").order_by("release_date", "id")[:1000])
-    log_read(user, "prisons", f"releases-due:{filters.days}", _purpose(user), "shown")
+    persons = [p.person_id for p in rows]
+    log_read(
+        user, "prisons", f"releases-due:{filters.days}", _purpose(user), "shown", persons=persons
+    )
     return [_entry_json(p) for p in rows]
 
 

@@ -126,7 +126,9 @@ def files(request: HttpRequest, q: Query[FilesQuery]) -> dict[str, Any]:
     if q.case:
         qs = qs.filter(case_id=q.case)
     rows = list(qs.order_by("-registered_at", "-id")[q.offset : q.offset + q.limit + 1])
-    log_read(request.user, "probation", f"files:{q.case or 'list'}", "supervision", "shown")
+    persons = [f.person_id for f in rows[: q.limit]]
+    subject = f"files:{q.case or 'list'}"
+    log_read(request.user, "probation", subject, "supervision", "shown", persons=persons)
     return {
         "items": [file_json(f) for f in rows[: q.limit]],
         "next_offset": q.offset + q.limit if len(rows) > q.limit else None,
@@ -177,7 +179,9 @@ def meetings_today(request: HttpRequest) -> list[dict[str, Any]]:
         at__gte=start_of_day(today), at__lt=end_of_day(today)
     )
     rows = list(qs.select_related("file__person").order_by("at", "id")[:1000])
-    log_read(request.user, "probation", f"meetings:{today.isoformat()}", "supervision", "shown")
+    persons = [m.file.person_id for m in rows]
+    subject = f"meetings:{today.isoformat()}"
+    log_read(request.user, "probation", subject, "supervision", "shown", persons=persons)
     return [meeting_json(m) for m in rows]
 
 
@@ -198,7 +202,8 @@ def meetings_missed(request: HttpRequest, q: Query[MissedQuery]) -> list[dict[st
         if m.state == "scheduled" and now < missed_after(m):
             continue
         rows.append({**meeting_json(m), "overdue": m.state == "scheduled"})
-    log_read(request.user, "probation", "meetings:missed", "supervision", "shown")
+    persons = [m["person"] for m in rows]
+    log_read(request.user, "probation", "meetings:missed", "supervision", "shown", persons=persons)
     return rows
 
 
@@ -249,7 +254,11 @@ def reports(request: HttpRequest, q: Query[ReportsQuery]) -> list[dict[str, Any]
         qs = qs.filter(state="open", due_at__lt=now)
     elif q.state == "submitted":
         qs = qs.filter(state="submitted")
-    log_read(request.user, "probation", f"reports:{q.state}", "supervision", "shown")
+    rows = list(qs.order_by("due_at", "id")[:1000])
+    persons = [str(p) for r in rows for p in r.persons]  # the persons' ids each request names
+    log_read(
+        request.user, "probation", f"reports:{q.state}", "supervision", "shown", persons=persons
+    )
     return [
         {
             "id": r.id,
@@ -265,5 +274,5 @@ def reports(request: HttpRequest, q: Query[ReportsQuery]) -> list[dict[str, Any]
             "submitted_at": iso(r.submitted_at),
             "late": r.late,
         }
-        for r in qs.order_by("due_at", "id")[:1000]
+        for r in rows
     ]

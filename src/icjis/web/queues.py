@@ -104,7 +104,7 @@ def say_alerts(user: Any, rows: list[Any], where: str) -> dict[str, str]:
     units = {u.code: localised(u) for u in Unit.objects.filter(code__in=said)}
     staff = dict(User.objects.filter(username__in=said).values_list("username", "full_name"))
     if names:
-        log_read(user, "alerts", where, "caseload", "shown")
+        log_read(user, "alerts", where, "caseload", "shown", persons=names)
     return {a.id: localise_kept(a.message, a.said, names | units | staff) for a in rows}
 
 
@@ -195,6 +195,7 @@ def detainees(user: Any, now: datetime) -> Queue:
         .select_related("person")
         .soonest_first()[:QUEUE_SIZE]
     )
+    held = list(held)
     for d in held:
         due = getattr(d, "limit_due", None)
         clock_cell = _left(due, now) if due else Cell(_("no running term"))
@@ -207,7 +208,8 @@ def detainees(user: Any, now: datetime) -> Queue:
                 clock_cell,
             ]
         )
-    log_read(user, "detention", "held:queue", read_purpose(user), "shown")
+    persons = [d.person_id for d in held]
+    log_read(user, "detention", "held:queue", read_purpose(user), "shown", persons=persons)
     return q
 
 
@@ -289,7 +291,7 @@ def appointments(user: Any, states: tuple[str, ...], title: str, empty: str) -> 
         [_("Case"), _("Person"), _("Appointed"), _("Answer by"), ""],
         empty=empty,
     )
-    rows = (
+    rows = list(
         visible_appointments(user)
         .filter(state__in=states)
         .select_related("person")
@@ -313,7 +315,7 @@ def appointments(user: Any, states: tuple[str, ...], title: str, empty: str) -> 
             ]
         )
     purpose = "defence" if user.has_role("lawyer") else "caseload"
-    log_read(user, "appointments", "queue", purpose, "shown")
+    log_read(user, "appointments", "queue", purpose, "shown", persons=[a.person_id for a in rows])
     return q
 
 
@@ -394,7 +396,7 @@ def prison_admissions(user: Any) -> Queue:
         [_("Case"), _("Person"), _("Verdict in force")],
         empty=_("No admission is expected."),
     )
-    rows = (
+    rows = list(
         visible_prisoners(user)
         .filter(state=EXPECTED)
         .select_related("person")
@@ -404,7 +406,8 @@ def prison_admissions(user: Any) -> Queue:
         q.rows.append(
             [_case_link(p.case_id), Cell(p.person.full_name), Cell("", when=p.in_force_at)]
         )
-    log_read(user, "prisons", "expected:queue", "caseload", "shown")
+    persons = [p.person_id for p in rows]
+    log_read(user, "prisons", "expected:queue", "caseload", "shown", persons=persons)
     return q
 
 
@@ -421,7 +424,7 @@ def prison_releases(user: Any, now: datetime) -> Queue:
         empty=_("No release is due."),
     )
     until = local_date(now) + timedelta(days=30)
-    rows = (
+    rows = list(
         visible_prisoners(user)
         .filter(state=HELD, release_date__lte=until)
         .select_related("person")
@@ -439,7 +442,8 @@ def prison_releases(user: Any, now: datetime) -> Queue:
                 ),
             ]
         )
-    log_read(user, "prisons", "releases-due:queue", "caseload", "shown")
+    persons = [p.person_id for p in rows]
+    log_read(user, "prisons", "releases-due:queue", "caseload", "shown", persons=persons)
     return q
 
 
@@ -452,6 +456,7 @@ def probation_meetings(user: Any, now: datetime) -> list[Queue]:
     today = local_date(now)
     columns = [_("Case"), _("Person"), _("Time")]
     todays = Queue("meetings-today", _("Meetings today"), columns, empty=_("No meeting today."))
+    shown: list[str] = []
     for m in (
         visible_meetings(user)
         .filter(at__gte=start_of_day(today), at__lt=end_of_day(today))
@@ -461,6 +466,7 @@ def probation_meetings(user: Any, now: datetime) -> list[Queue]:
         todays.rows.append(
             [_case_link(m.file.case_id), Cell(m.file.person.full_name), Cell("", when=m.at)]
         )
+        shown.append(m.file.person_id)
     missed = Queue(
         "meetings-missed", _("Missed meetings"), columns, empty=_("No meeting was missed.")
     )
@@ -481,7 +487,8 @@ def probation_meetings(user: Any, now: datetime) -> list[Queue]:
                 Cell("", when=m.at, css="missed"),
             ]
         )
-    log_read(user, "probation", "meetings:queue", "supervision", "shown")
+        shown.append(m.file.person_id)
+    log_read(user, "probation", "meetings:queue", "supervision", "shown", persons=shown)
     return [todays, missed]
 
 

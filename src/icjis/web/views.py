@@ -32,18 +32,18 @@ from icjis.core.access import (
     PURPOSES,
     access_case,
     access_person,
+    find_persons,
     in_visible_cases_per_row,
     listed_cases,
-    listed_persons,
     reads_of_person,
     restrict,
+    sightings_of_person,
     visible_persons,
 )
 from icjis.core.acts import KINDS, perform
 from icjis.core.auth import LoginRefused, check_credentials
 from icjis.core.models import CaseOfficer, CaseParticipant, Event, Territory, User
 from icjis.core.numbering import normalise
-from icjis.core.persons import search
 from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
@@ -600,6 +600,16 @@ PURPOSE_LABELS = {
 # The access log as the auditor reads it. "caseload" is the purpose of a read within the reader's
 # own cases, where none is asked, and of a read for which none was given.
 AUDIT_PURPOSE_LABELS = {"caseload": gettext_lazy("Case work"), **PURPOSE_LABELS}
+# The lists and searches that name persons, by the kind of read they log (`log_read`).
+LIST_LABELS = {
+    "persons": gettext_lazy("search for a person"),
+    "alerts": gettext_lazy("alerts"),
+    "detention": gettext_lazy("detainees"),
+    "appointments": gettext_lazy("legal aid appointments"),
+    "prisons": gettext_lazy("prisoners"),
+    "probation": gettext_lazy("probation"),
+    "fines": gettext_lazy("fines"),
+}
 OUTCOME_LABELS = {
     "shown": gettext_lazy("shown"),
     "denied": gettext_lazy("refused: not in the reader's scope"),
@@ -613,7 +623,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
     """Fuzzy search by name in Cyrillic or Latin, or by PIN, among the persons the user may see
     (the API's own search)."""
     query = request.GET.get("q", "").strip()[:200]
-    found = search(listed_persons(request.user), query, 30) if query else []
+    found = find_persons(request.user, query, 30) if query else []
     return render(
         request, "web/persons.html", {"query": query, "found": [p for p, _score in found]}
     )
@@ -686,7 +696,16 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
         }
         for r in reads_of_person(person_id)[:500]
     ]
-    return render(request, "web/person_views.html", {"person_id": person_id, "rows": rows})
+    seen = [
+        {
+            "sighting": r,
+            "list": LIST_LABELS.get(r.subject_type, r.subject_type),
+            "purpose": AUDIT_PURPOSE_LABELS.get(r.purpose, r.purpose),
+        }
+        for r in sightings_of_person(person_id)[:500]
+    ]
+    context = {"person_id": person_id, "rows": rows, "seen": seen}
+    return render(request, "web/person_views.html", context)
 
 
 @login_required

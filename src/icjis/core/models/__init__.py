@@ -8,6 +8,7 @@ from icjis.core.models.ledger import (
     ActReceipt,
     Checkpoint,
     Event,
+    PersonSighting,
     SimClock,
     StreamHead,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "NumberCounter",
     "OutboxMessage",
     "Person",
+    "PersonSighting",
     "SimClock",
     "StreamHead",
     "Territory",

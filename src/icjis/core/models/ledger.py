@@ -118,6 +118,44 @@ class AccessRecord(models.Model):
         return f"{self.actor} {self.outcome} {self.subject_type} {self.subject}"
 
 
+class PersonSighting(models.Model):
+    """Projection of the persons a list or a search showed (events `access.read` whose data name
+    them in `persons`): one row per person, reader, list, purpose and local day, with the first
+    and the last time and how many reads, so that "who saw this person" (SPEC 6) finds a name
+    seen in a list without a row for every refresh of the list. Each read stays an event of its
+    own in the reader's stream; `first_event` and `last_event` point at two of them."""
+
+    person = models.CharField(max_length=16)
+    actor = models.CharField(max_length=64)
+    subject_type = models.CharField(max_length=16)
+    subject = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=64)
+    day = models.DateField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    times = models.PositiveIntegerField()
+    # No index on either: nothing looks a sighting up by its event, and each read of a list
+    # moves `last_event`, which would write a new entry in such an index every time.
+    first_event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    last_event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            # Also the index of "who saw this person": it leads with the person.
+            models.UniqueConstraint(
+                fields=["person", "actor", "subject_type", "subject", "purpose", "day"],
+                name="sighting_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} saw {self.person} in {self.subject_type} {self.subject} on {self.day}"
+
+
 class ActReceipt(models.Model):
     """What an act with an idempotency key returned, so a retry returns the same answer."""
 
