@@ -150,3 +150,20 @@ def test_a_search_is_logged_as_a_sighting_of_each_person_it_found(as_user):
             event = Event.objects.get(stream=ref["stream"], seq=ref["seq"])
             assert event.hash == ref["hash"] and person in event.payload["persons"]
     assert investigator.get("/audit/sightings", person=person).status_code == 403
+
+
+def test_the_persons_an_event_names_are_found_wherever_its_data_keeps_them():
+    from icjis.core.access import persons_in
+
+    a, b, c, d = "P0123456789AB", "PABCDEF012345", "P00000000000F", "P111111111111"
+    data = {
+        "applicant": {"id": a, "surname": "Асанов"},
+        "person": b,
+        "defendants": [{"person": {"id": c}}, {"person": "not-an-id"}],
+        "persons": [d, {"id": a}],
+        "note": "P999999999999 in free text is not a person named",
+        "id": "PFFFFFFFFFFFF",  # an id not under a person's key
+    }
+    assert persons_in("case/26-0101-000001-5", data) == {a, b, c, d}
+    assert persons_in(f"person/{a}", {"reason": "x"}) == {a}
+    assert persons_in("case/x", {"person": {"surname": "no id"}}) == set()

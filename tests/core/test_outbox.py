@@ -424,3 +424,21 @@ def test_only_admins_and_auditors_see_delivery_problems(as_user):
     assert as_user("admin").get("/outbox/problems").status_code == 200
     r = as_user("investigator").get("/outbox/problems")
     assert r.status_code == 403 and r.json()["error"] == "forbidden"
+
+
+def test_a_read_of_the_feed_names_the_persons_its_events_carry(as_user, settings):
+    """The feed carries whole person records (a report's applicant): its read is logged with
+    them, as a list's is."""
+    from icjis.core.models import PersonSighting
+
+    settings.NATS_URL = ""
+    applicant = {"surname": "Токтогулова", "given_name": "Айгүл", "sex": "F"}
+    r = as_user("registrar").act("registry.report.register", {**REPORT, "applicant": applicant})
+    assert r.status_code == 201, r.content
+    number = r.json()["result"]["case"]
+    run_worker()
+    items = as_user("auditor").get("/feed", after=0).json()["items"]
+    [opening] = [i for i in items if i["stream"] == f"case/{number}"]
+    person = opening["data"]["applicant"]["id"]
+    [seen] = PersonSighting.objects.filter(actor="auditor", subject_type="feed")
+    assert (seen.person, seen.subject) == (person, "after:0")

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from icjis.core import clock
-from icjis.core.models import CaseOfficer
+from icjis.core.models import CaseOfficer, PersonSighting
 from icjis.courts import measure_terms as terms
 from icjis.legal.counting import add_months, end_of_day, local_date
 from icjis.legal.models import Deadline
@@ -118,6 +118,12 @@ def test_a_custody_order_starts_a_custody_term_due_at_the_end_of_its_last_day_un
     assert [(m["measure"], m["until"], m["days_left"], m["state"]) for m in measures] == [
         ("custody", sunday.isoformat(), (sunday - today()).days, "active")
     ]
+    seen = PersonSighting.objects.filter(actor="investigator", subject_type="measures", subject=n)
+    assert list(seen.values_list("person", flat=True)) == [pid]  # the list names the person
+    petitions = as_user("prosecutor").get("/courts/petitions").json()["items"]
+    seen = PersonSighting.objects.filter(actor="prosecutor", subject_type="petitions")
+    assert set(seen.values_list("person", flat=True)) == {p["person"]["id"] for p in petitions}
+    assert pid in {p["person"]["id"] for p in petitions}
 
 
 def test_a_custody_order_replaces_the_45_and_48_hour_detention_clocks(as_user, case):

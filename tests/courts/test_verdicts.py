@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from icjis.core import clock, jobs
 from icjis.core.canonical import iso
+from icjis.core.models import PersonSighting
 from icjis.courts.models import CourtCase, Verdict, VerdictDefendant
 from icjis.courts.verdicts import appeal_due
 from icjis.legal.counting import local_date, parse_moment
@@ -174,6 +175,9 @@ def test_a_conviction_enters_into_force_31_days_on_and_is_in_the_register(as_use
         "/courts/decisions", court="GB-SUD", year=year, state="in_force"
     )
     assert listed.status_code == 200
+    # The register names the defendants it lists: the read is logged with them.
+    seen = PersonSighting.objects.filter(actor=trial.judge, subject_type="verdicts")
+    assert trial.person in set(seen.values_list("person", flat=True))
     entry = next(e for e in listed.json()["items"] if e["ecli"] == ecli)
     assert entry["state"] == "in_force"
     [shown] = entry["defendants"]
@@ -211,7 +215,13 @@ def test_ecli_numbers_are_gap_free_per_court_and_year(as_user):
     with CaptureQueriesContext(connection) as queries:
         items = judge.get("/courts/decisions", court="GB-SUD", year=year).json()["items"]
     assert [e["ecli"] for e in items] == [third, second, first]
-    assert len(queries) <= 6, [q["sql"] for q in queries.captured_queries]
+    with CaptureQueriesContext(connection) as one:
+        judge.get("/courts/decisions", court="GB-SUD", year=year, limit=1)
+    assert len(queries) == len(one), [q["sql"] for q in queries.captured_queries]
+    # Those of the register itself; the rest append the read to the judge's access stream.
+    access_log = ("core_event", "core_streamhead", "core_accessrecord", "core_personsighting")
+    own = [q["sql"] for q in queries.captured_queries if not any(t in q["sql"] for t in access_log)]
+    assert len(own) <= 6, own
     call_command("rebuild_projections", check=True)
 
 
@@ -327,6 +337,8 @@ def test_a_prison_officer_reads_the_register_entry_but_not_the_case_file(as_user
     created(clerk.act("courts.verdict.enter_into_force", {}, trial.number))
     entry = prison.get(f"/courts/decisions/{ecli}")
     assert entry.status_code == 200, entry.content
+    seen = PersonSighting.objects.get(actor="prison_officer", subject_type="verdict", subject=ecli)
+    assert seen.person == trial.person
     body = entry.json()
     assert body["ecli"] == ecli and body["state"] == "in_force"
     assert body["defendants"][0]["sentence"]["kind"] == "imprisonment"

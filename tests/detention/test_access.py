@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from icjis.core.acts import KINDS
-from icjis.core.models import AccessRecord
+from icjis.core.models import AccessRecord, PersonSighting
 
 DETENTION_ACTS = sorted(k for k in KINDS if k.startswith("detention."))
 
@@ -81,11 +81,14 @@ def test_the_ombudsperson_cannot_perform_any_detention_act(
     assert r.status_code == 403, r.content
 
 
-def test_every_read_of_a_detention_is_logged_with_its_purpose(as_user, admitted):
+def test_every_read_of_a_detention_is_logged_with_its_purpose(as_user, admitted, suspect):
     as_user("ivs_officer").get(f"/detention/{admitted}")
     as_user("prosecutor").get(f"/detention/{admitted}", purpose="supervision")
     logged = dict(AccessRecord.objects.filter(subject=admitted).values_list("actor", "purpose"))
     assert logged == {"ivs_officer": "detention", "prosecutor": "supervision"}
+    # Each read names the detainee it shows.
+    seen = PersonSighting.objects.filter(subject=admitted).values_list("actor", "person")
+    assert sorted(seen) == [("ivs_officer", suspect), ("prosecutor", suspect)]
 
 
 def test_a_held_detainee_waiting_for_admission_is_seen_by_the_facility_they_are_taken_to(

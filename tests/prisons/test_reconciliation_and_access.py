@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.courts.test_verdicts import created, refused
 from tests.prisons.conftest import ACCUSED, SECOND, Convict
 
-from icjis.core.models import AccessRecord
+from icjis.core.models import AccessRecord, PersonSighting
 from icjis.prisons.models import HeadCount
 
 
@@ -44,6 +44,9 @@ def test_a_mismatched_head_count_shows_the_difference_by_name(as_user, fixed_clo
     assert shown[0]["register_count"] == 2
     assert shown[0]["headcount"]["register_only"][0]["name"] == "Исмаилова Гүлнара"
     assert shown[0]["headcount"]["matches"] is False
+    # The read names the person listed as differing (the unidentified man has no id).
+    seen = PersonSighting.objects.filter(actor="prison_officer", subject="reconciliation")
+    assert list(seen.values_list("person", flat=True)) == [second]
 
     # A matching count is shown as such; an unknown id is refused; another colony may not count.
     exact = {"facility": "GB-COL", "persons": [second, first]}

@@ -312,7 +312,7 @@ def test_the_auditor_sees_who_viewed_the_person(browser, arrested):
     browser("investigator_osh").get(f"/persons/{arrested['person']}/", {"purpose": "search"})
     html = browser("auditor").get(f"/audit/persons/{arrested['person']}/").content.decode()
     assert "prosecutor" in html and "Supervision of the case" in html
-    assert "investigator_osh" in html and "denied" in html
+    assert "investigator_osh" in html and "refused: not in the reader&#x27;s scope" in html
     assert browser("prosecutor").get(f"/audit/persons/{arrested['person']}/").status_code == 404
 
 

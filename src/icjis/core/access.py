@@ -6,6 +6,7 @@ Missing and forbidden look the same to the user (404); the access log tells them
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -278,6 +279,35 @@ def listed_persons(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(
         pk__in=CaseParticipant.objects.filter(case_id__in=few).values("person_id")
     )
+
+
+# A person's id in the index (`persons.new_person_id`).
+_PERSON_ID = re.compile(r"P[0-9A-F]{12}")
+_PERSON_KEYS = frozenset({"person", "applicant", "persons", "into"})
+
+
+def persons_in(stream: str, data: Any) -> set[str]:
+    """The persons an event names, for the log of a read that shows it: a person's own stream,
+    and the ids under `person`, `applicant`, `persons` or `into` anywhere in its data (an id,
+    a record with its id, or a list of either)."""
+    found = set()
+    if stream.startswith("person/"):
+        found.add(stream.removeprefix("person/"))
+
+    def walk(value: Any, named: bool) -> None:
+        if isinstance(value, dict):
+            if named and isinstance(value.get("id"), str) and _PERSON_ID.fullmatch(value["id"]):
+                found.add(value["id"])
+            for key, inner in value.items():
+                walk(inner, key in _PERSON_KEYS)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner, named)
+        elif named and isinstance(value, str) and _PERSON_ID.fullmatch(value):
+            found.add(value)
+
+    walk(data, False)
+    return found
 
 
 def find_persons(user: Any, query: str, limit: int) -> list[tuple[Person, float]]:

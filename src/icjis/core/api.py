@@ -21,6 +21,8 @@ from icjis.core.access import (
     in_visible_cases,
     in_visible_cases_per_row,
     listed_cases,
+    log_read,
+    persons_in,
     reads_of_person,
     scope_of,
     sightings_of_person,
@@ -432,11 +434,16 @@ def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, An
         qs = qs.filter(only)
     rows = list(qs.order_by("position")[: max(1, min(limit, 1000))])
     user = request.user
+    items = [
+        {"position": r.position, "topic": r.topic, **redact_event(user, event_json(r.event))}
+        for r in rows
+    ]
+    # Events carry whole person records (a report's applicant, a participant added): the read
+    # names every person the items name.
+    persons = {p for i in items for p in persons_in(i["stream"], i.get("data"))}
+    log_read(user, "feed", f"after:{max(0, after)}", "caseload", "shown", persons=persons)
     return {
-        "items": [
-            {"position": r.position, "topic": r.topic, **redact_event(user, event_json(r.event))}
-            for r in rows
-        ],
+        "items": items,
         "cursor": rows[-1].position if rows else max(0, after),
     }
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import access_case, in_visible_cases
+from icjis.core.access import access_case, in_visible_cases, log_read
 from icjis.core.canonical import iso
 from icjis.core.models import User
 from icjis.core.numbering import normalise
@@ -42,6 +42,14 @@ class PetitionFilter(Page):
 
 class MeasureFilter(Page):
     case: str | None = Field(None, max_length=32, description="case number")
+
+
+def _listed(request: HttpRequest, listed: str, case: str | None, page: dict[str, Any]) -> dict:
+    """`page` (of `_page`), its read logged as a list of `listed` naming the persons its rows
+    show."""
+    persons = [i["person"]["id"] for i in page["items"]]
+    log_read(request.user, listed, case or "list", "court", "shown", persons=persons)
+    return page
 
 
 def _page(qs: QuerySet[Any], page: Page, row: Any) -> dict[str, Any]:
@@ -112,7 +120,7 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilter]) -> dict
     if filters.state:
         qs = qs.filter(state=filters.state)
     qs = qs.select_related("person").order_by("submitted_at", "id")
-    return _page(qs, filters, _petition_row)
+    return _listed(request, "petitions", filters.case, _page(qs, filters, _petition_row))
 
 
 @router.get("/courts/measures", tags=["courts"])
@@ -154,7 +162,7 @@ def list_measures(request: HttpRequest, filters: Query[MeasureFilter]) -> dict[s
             "state": "expired" if days_left is not None and days_left < 0 else "active",
         }
 
-    return _page(qs, filters, row)
+    return _listed(request, "measures", filters.case, _page(qs, filters, row))
 
 
 # --- Trial courts: court cases, judge draws, the hearings calendar (CPC 29, 277-283) ------------
@@ -298,9 +306,11 @@ def list_decisions(request: HttpRequest, filters: Query[DecisionFilter]) -> dict
         qs = qs.filter(state=filters.state)
     qs = qs.select_related("case").order_by("-delivered_at", "-pk")
     rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
-    shown = rows[: filters.limit]
+    items = register.entries(request.user, rows[: filters.limit])
+    persons = register.defendants_shown(items)
+    log_read(request.user, "verdicts", "register", "court", "shown", persons=persons)
     return {
-        "items": register.entries(request.user, shown),
+        "items": items,
         "limit": filters.limit,
         "offset": filters.offset,
         "next_offset": filters.offset + filters.limit if len(rows) > filters.limit else None,
@@ -312,8 +322,7 @@ def get_decision(request: HttpRequest, ecli: str) -> dict[str, Any]:
     """One entry of the register of court decisions, by its ECLI (the read is logged); 404 when
     it does not exist or is not visible to the caller. The verdict document:
     /courts/verdicts/{ecli}."""
-    found = register.access_verdict(request.user, ecli)
-    [entry] = register.entries(request.user, [found])
+    found, entry = register.access_verdict(request.user, ecli)
     return {**entry, "document": f"/courts/verdicts/{found.id}"}
 
 

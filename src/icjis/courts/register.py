@@ -74,8 +74,9 @@ def entries(user: Any, verdicts: list[Verdict]) -> list[dict[str, Any]]:
     return [decision_json(v, rows[v.id], kinds) for v in verdicts]
 
 
-def access_verdict(user: Any, ecli: str, purpose: str = "court") -> Verdict:
-    """One decision, if the user may read it (the read is logged); 404 otherwise."""
+def access_verdict(user: Any, ecli: str, purpose: str = "court") -> tuple[Verdict, dict[str, Any]]:
+    """One decision and its register entry as the user reads it, if the user may (the read is
+    logged, with the defendants the entry shows); 404 otherwise."""
     found = None
     if re.match(ECLI_PATTERN, ecli):
         found = visible_verdicts(user).filter(pk=ecli).select_related("court", "case").first()
@@ -83,8 +84,14 @@ def access_verdict(user: Any, ecli: str, purpose: str = "court") -> Verdict:
         outcome = "denied" if Verdict.objects.filter(pk=ecli[:60]).exists() else "not_found"
         log_read(user, "verdict", ecli[:64], purpose, outcome)
         raise NotFound(say("No such decision, or it is not visible to you."))
-    log_read(user, "verdict", ecli, purpose, "shown")
-    return found
+    [entry] = entries(user, [found])
+    log_read(user, "verdict", ecli, purpose, "shown", persons=defendants_shown([entry]))
+    return found, entry
+
+
+def defendants_shown(shown: list[dict[str, Any]]) -> list[str]:
+    """The persons register entries (`entries`) show, for the read's log."""
+    return [d["person"]["id"] for e in shown for d in e["defendants"]]
 
 
 def decision_json(

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from icjis.core import clock
 from icjis.core.refusals import NotFound
-from icjis.courts.register import access_verdict, entries
+from icjis.courts.register import access_verdict
 
 KIND_TEXT = {
     "imprisonment": _lazy("imprisonment for {months} months in a colony of {regime}"),
@@ -56,10 +56,9 @@ def verdict_page(request: HttpRequest, ecli: str) -> HttpResponse:
     and the operative part per defendant and article. The PDF with signatures comes with the
     documents module. Opening it is logged."""
     try:
-        verdict = access_verdict(request.user, ecli)
+        verdict, entry = access_verdict(request.user, ecli)
     except NotFound:
         raise Http404("No such decision, or it is not visible to you.") from None
-    [entry] = entries(request.user, [verdict])
     language = (get_language() or "ru")[:2]
     persons: dict[str, dict[str, Any]] = {}
     for d in entry["defendants"]:

@@ -64,5 +64,5 @@ def access_detention(user: Any, detention_id: str, purpose: str | None = None) -
         exists = Detention.objects.filter(pk=detention_id).exists()
         log_read(user, "detention", detention_id, why, "denied" if exists else "not_found")
         raise NotFound(say("No such detention, or it is not visible to you."))
-    log_read(user, "detention", detention_id, why, "shown")
+    log_read(user, "detention", detention_id, why, "shown", persons=[found.person_id])
     return found

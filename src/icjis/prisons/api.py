@@ -249,7 +249,14 @@ def reconciliation(request: HttpRequest) -> list[dict[str, Any]]:
         .values_list("facility_id", "n")
     )
     latest = {h.facility_id: h for h in latest_headcounts(codes)}
-    log_read(user, "prisons", "reconciliation", _purpose(user), "shown")
+    # The names that differ, those in the index by their ids (the unidentified have none).
+    differ = [
+        e["person"]
+        for h in latest.values()
+        for e in (*h.register_only, *h.facility_only)
+        if e.get("person")
+    ]
+    log_read(user, "prisons", "reconciliation", _purpose(user), "shown", persons=differ)
     out = []
     for u in units:
         h = latest.get(u.code)
