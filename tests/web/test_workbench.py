@@ -433,3 +433,24 @@ def test_every_list_on_a_landing_page_refreshes_alone(browser, arrested):
             assert f'id="queue-{key}"' in fragment.content.decode()
             seen.add(key)
     assert {"alerts", "detainees", "overdue", "hearings", "meetings-today", "expected"} <= seen
+
+
+def test_a_form_names_only_the_persons_the_reader_s_part_of_the_file_shows(
+    browser, as_user, arrested
+):
+    """The detention officer reads the defendants of a case, not its witnesses (core.visibility);
+    the person picker of an act's form names no more than the case page does."""
+    witness = {"surname": "Бекмуратова", "given_name": "Нургүл", "sex": "F"}
+    body = {"role": "witness", "person": witness}
+    ok(as_user("investigator").act("registry.participant.add", body, case=arrested["case"]))
+    pickers = {}
+    for reader, kind in (("ivs_officer", "detention.admit"), ("investigator", "detention.release")):
+        page = browser(reader).get(f"/cases/{arrested['case']}/acts/{kind}/")
+        assert page.status_code == 200, (reader, page.status_code)
+        picker = re.search(
+            r'<select[^>]*name="person"[^>]*>(.*?)</select>', page.content.decode(), re.S
+        )
+        assert picker, reader
+        pickers[reader] = picker.group(1)
+    assert "Сатыбалдиев" in pickers["ivs_officer"] and "Бекмуратова" not in pickers["ivs_officer"]
+    assert "Сатыбалдиев" in pickers["investigator"] and "Бекмуратова" in pickers["investigator"]

@@ -419,8 +419,12 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "web/case.html", context)
 
 
-def _person_options(case: Any) -> list[tuple[str, str]]:
+def _person_options(user: Any, case: Any) -> list[tuple[str, str]]:
+    """The persons of the case a form may name, as the case page lists them to `user`: a role
+    that reads only its part of the file (`core.visibility`) sees the defendants alone."""
     rows = case.participants.select_related("person").order_by("person_id", "role")
+    if part_for(user) is not None:
+        rows = rows.filter(role__in=DEFENDANT_ROLES)
     seen: dict[str, str] = {}
     for p in rows:
         label = f"{p.person.full_name} ({PARTICIPANT_ROLES.get(p.role, p.role)})"
@@ -487,7 +491,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
     the same key rides along, so pressing the button twice records the act once."""
     fields = fields_of(kind.schema.model_json_schema())
     if case is not None:
-        options = _person_options(case)
+        options = _person_options(request.user, case)
         for f in fields:
             if f.name == "person" and f.widget == "text" and options:
                 f.widget = "select"
