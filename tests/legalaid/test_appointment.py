@@ -10,7 +10,7 @@ from django.core.management import call_command
 from tests.legalaid.conftest import appointments_in, arrest, make_case
 
 from icjis.core import clock, jobs
-from icjis.core.models import CaseOfficer
+from icjis.core.models import CaseOfficer, PersonSighting
 from icjis.legalaid.models import Appointment
 
 
@@ -134,6 +134,9 @@ def test_with_nobody_on_duty_the_appointment_is_unassigned_and_the_coordinator_i
     alerts = as_user("legal_aid_coordinator").get("/alerts").json()
     [alert] = [a for a in alerts if a["kind"] == "legalaid.unassigned"]
     assert alert["case"] == n and alert["subject"] == pid
+    # The list named the person: the read is logged with them.
+    seen = PersonSighting.objects.get(actor="legal_aid_coordinator", subject_type="alerts")
+    assert (seen.person, seen.subject) == (pid, "api:open")
     assert not any(
         a["kind"] == "legalaid.unassigned" for a in as_user("lawyer").get("/alerts").json()
     )

@@ -38,7 +38,7 @@ from icjis.core.models import (
     User,
 )
 from icjis.core.numbering import normalise
-from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal, say
+from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal, kept_values, say
 from icjis.core.serialise import case_json, deadline_json, event_json, person_json
 from icjis.core.visibility import (
     deadline_filter,
@@ -457,7 +457,14 @@ def list_alerts(
 
     if state not in ("open", "acknowledged"):
         raise Invalid(say("state must be open or acknowledged."))
-    rows = alerts_for(request.user, state).order_by("-raised_at", "id")[: max(1, min(limit, 500))]
+    rows = list(
+        alerts_for(request.user, state).order_by("-raised_at", "id")[: max(1, min(limit, 500))]
+    )
+    # The alerts name persons by id (their subjects, their messages' values): the read is
+    # logged with them, as the landing page's list is.
+    named = [[a.subject, *(kept_values(a.said) if a.said else [])] for a in rows]
+    persons = {p for values in named for p in persons_in("", {"persons": values})}
+    log_read(request.user, "alerts", f"api:{state}", "caseload", "shown", persons=persons)
     return [
         {
             "id": a.id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 
 class Said(str):
@@ -59,6 +60,12 @@ def said_from_json(kept: dict[str, object]) -> Said:
         for k, v in dict(kept["values"]).items()  # type: ignore[call-overload]
     }
     return _made(str(kept["template"]), values)
+
+
+def kept_values(kept: dict[str, Any]) -> list[Any]:
+    """The values of a kept sentence (`Said.as_json`), those of its parts included."""
+    values = kept.get("values") or {}
+    return [w for v in values.values() for w in (kept_values(v) if isinstance(v, dict) else [v])]
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

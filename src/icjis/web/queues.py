@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from icjis.core.access import in_visible_cases, listed_cases, log_read
 from icjis.core.acts import KINDS
+from icjis.core.refusals import kept_values
 from icjis.legal.models import Deadline
 
 QUEUE_SIZE = 30
@@ -100,18 +101,12 @@ def say_alerts(user: Any, rows: list[Any], where: str) -> dict[str, str]:
 
     subjects = {a.subject for a in rows if a.subject}
     names = {p.id: p.full_name for p in Person.objects.filter(pk__in=subjects)}
-    said = {str(v) for a in rows if a.said for v in _kept_values(a.said)} - names.keys()
+    said = {str(v) for a in rows if a.said for v in kept_values(a.said)} - names.keys()
     units = {u.code: localised(u) for u in Unit.objects.filter(code__in=said)}
     staff = dict(User.objects.filter(username__in=said).values_list("username", "full_name"))
     if names:
         log_read(user, "alerts", where, "caseload", "shown", persons=names)
     return {a.id: localise_kept(a.message, a.said, names | units | staff) for a in rows}
-
-
-def _kept_values(kept: dict[str, Any]) -> list[Any]:
-    """The values of a kept sentence (`Said.as_json`), those of its parts included."""
-    values = kept.get("values") or {}
-    return [w for v in values.values() for w in (_kept_values(v) if isinstance(v, dict) else [v])]
 
 
 def overdue_terms(user: Any, now: datetime) -> Queue:
