@@ -167,3 +167,39 @@ def test_the_persons_an_event_names_are_found_wherever_its_data_keeps_them():
     assert persons_in("case/26-0101-000001-5", data) == {a, b, c, d}
     assert persons_in(f"person/{a}", {"reason": "x"}) == {a}
     assert persons_in("case/x", {"person": {"surname": "no id"}}) == set()
+
+
+def test_a_read_naming_thousands_of_persons_is_logged_whole(world):
+    """More persons than one statement's parameters allow (PostgreSQL's 65,535 over 11 a row;
+    SQLite's limit is 32,766 where it is built with the default): the sightings go in several
+    statements, every person once, counted twice when read twice."""
+    from icjis.core.access import log_read
+    from icjis.core.models import PersonSighting
+
+    persons = [f"P{n:012X}" for n in range(6000)]
+    for _ in range(2):
+        log_read(world["prosecutor"], "feed", "after:0", "caseload", "shown", persons=persons)
+    seen = PersonSighting.objects.filter(actor="prosecutor")
+    assert seen.count() == 6000 and set(seen.values_list("times", flat=True)) == {2}
+
+
+def test_a_sighting_falls_on_the_day_as_the_country_counts_it(as_user):
+    """Half past midnight in Bishkek is still the day before in UTC: the sighting counts the
+    local day (UTC+6)."""
+    from datetime import UTC, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from icjis.core import clock
+    from icjis.core.models import PersonSighting
+
+    number = bishkek_case(as_user)
+    person = as_user("registrar").get(f"/cases/{number}").json()["participants"][0]["person"]
+    bishkek = ZoneInfo("Asia/Bishkek")
+    local = clock.now().astimezone(bishkek)
+    after_midnight = datetime.combine(local.date() + timedelta(days=1), time(0, 30), bishkek)
+    clock.advance(after_midnight - clock.now())
+    now = clock.now()
+    assert now.astimezone(UTC).date() < now.astimezone(bishkek).date()
+    as_user("investigator").get("/persons", q="Үсөнов")
+    [seen] = PersonSighting.objects.filter(person=person)
+    assert seen.day == now.astimezone(bishkek).date()

@@ -721,3 +721,26 @@ def test_an_altered_event_is_found_in_either_connection_s_share(committing_db):
         with connection.cursor() as cur:
             cur.execute("UPDATE core_event SET hash = %s WHERE id = %s", [event.hash, event.id])
     assert verification.verify_chains()[1] == []
+
+
+@postgres_only()
+def test_the_second_connection_s_share_is_hashed_here_when_it_cannot_start(committing_db):
+    """A second connection that cannot start (no connection to be had, a queued lock) leaves
+    its share to this one: an altered event there is still named."""
+    with transaction.atomic():
+        for n in range(5):
+            ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)
+        last = ledger.append("test/b", "test.fact", {"n": 0}, ledger.SYSTEM)  # the highest id
+    dbtriggers.remove_triggers(connection)  # the body check stays: only the hash can change
+    with connection.cursor() as cur:
+        cur.execute("UPDATE core_event SET hash = 'f' WHERE id = %s", [last.id])
+    with (
+        mock.patch.object(verification, "_hash_flags_elsewhere", return_value=None) as helper,
+        verification.snapshot(),
+    ):
+        heads, faults = verification.verify_chains()
+    assert helper.call_count == 1  # asked, and it could not start
+    assert [str(f) for f in faults] == [
+        "test/b seq 1: the event's content does not match its hash (altered)"
+    ]
+    assert heads == {"test/a": (5, Event.objects.get(stream="test/a", seq=5).hash)}

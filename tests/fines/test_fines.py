@@ -179,18 +179,24 @@ def test_a_fine_is_enforced_by_the_office_where_the_convict_lives(as_user):
 
 def test_a_record_merged_into_another_is_enforced_where_the_survivor_lives(as_user):
     """The convict's record in the case was merged into an earlier record of the same person,
-    which holds the place of residence: the fine goes to that place's office (CEC 30(1)), and a
-    residence is recorded on the survivor, not on the merged record."""
+    itself merged later into the index's oldest one, which holds the place of residence: the
+    fine goes to that place's office (CEC 30(1)), not to the one of the record in between, and a
+    residence is recorded on the survivor, not on a merged record."""
     from tests.courts.test_verdicts import ACCUSED
 
-    earlier = {**ACCUSED, "residence": "KG-O-KSU"}
-    r = as_user("registrar").act("persons.register", {"person": earlier})
-    assert r.status_code == 201, r.content
-    survivor = r.json()["result"]["person"]
+    records = []
+    for residence in ("KG-O-KSU", "KG-GB-LEN"):  # the survivor, then the record in between
+        r = as_user("registrar").act(
+            "persons.register", {"person": {**ACCUSED, "residence": residence}}
+        )
+        assert r.status_code == 201, r.content
+        records.append(r.json()["result"]["person"])
+    survivor, between = records
     trial = Trial(as_user, at_liberty=True, accused=ACCUSED)
-    assert trial.person != survivor
-    merge = {"person": trial.person, "into": survivor, "reason": "одно лицо, тот же паспорт"}
-    created(as_user("unit_head").act("persons.merge", merge))
+    assert trial.person not in records
+    for person, into in ((trial.person, between), (between, survivor)):
+        merge = {"person": person, "into": into, "reason": "одно лицо, тот же паспорт"}
+        created(as_user("unit_head").act("persons.merge", merge))
     moved = {"person": trial.person, "residence": "KG-GB-LEN", "basis": "Адресная справка"}
     r = as_user("investigator").act("persons.residence.record", moved)
     assert r.status_code == 409 and survivor in r.json()["message"], r.content

@@ -15,7 +15,7 @@ from tests.web.i18n import catalogue
 from tests.web.test_refusals import english_words
 from tests.web.test_workbench import arrested, ok  # noqa: F401
 
-from icjis.core.models import AccessRecord, Alert
+from icjis.core.models import AccessRecord, Alert, PersonSighting
 from icjis.core.refusals import Said, said_from_json, say, unsay
 from icjis.web.refusals import localise_kept
 
@@ -117,6 +117,11 @@ def test_an_alert_acknowledged_from_the_page_leaves_the_list(browser, told):
     # The list refreshes in place (htmx), and the fragment says the same.
     assert 'hx-get="/queues/alerts/"' in left
     held = AccessRecord.objects.filter(actor="prosecutor", subject="held:queue").count()
+    # Both lists named the detainee: each read is a sighting of them.
+    seen = PersonSighting.objects.filter(actor="prosecutor", person=told["person"])
+    assert {("detention", "held:queue"), ("alerts", "queue")} <= set(
+        seen.values_list("subject_type", "subject")
+    )
     fragment = alerts_section(prosecutor.get("/queues/alerts/").content.decode())
     assert fragment.count("alerts.acknowledge") == 1 and link not in fragment
     # The fragment builds its own list only: the detainees list is not read (nor logged) again.

@@ -171,7 +171,7 @@ def test_the_auditor_sees_who_read_a_person_and_each_case_that_showed_the_person
         assert f'<a href="/cases/{number}/">дело {number}</a>' in row, row
     assert "<td>investigator_osh</td>" in refused and "запись о лице" in refused, refused
     assert "отказано: вне круга доступа" in refused, refused
-    assert "Ни один список и ни один поиск не показывал это лицо." in page
+    assert "Ни один список и ни один поиск не показывали это лицо." in page
     # A search that found the person is a sighting: shown per reader, list and day.
     searched = browser("investigator").get("/persons/", {"q": "Үсөнов"}).content.decode()
     assert f"/persons/{person}/" in searched
@@ -179,3 +179,36 @@ def test_the_auditor_sees_who_read_a_person_and_each_case_that_showed_the_person
     seen = page.split("Показано в списках и при поиске")[1].split("<tbody>")[1].split("</tr>")[0]
     assert "<td>investigator</td>" in seen and "поиск лица" in seen and "<td>1</td>" in seen, seen
     assert browser("investigator").get(f"/audit/persons/{person}/").status_code == 404
+
+
+def test_every_kind_of_read_that_names_persons_has_a_name_on_the_auditor_s_page():
+    """The auditor's page names each list or search by its kind (`views.LIST_LABELS`): every
+    `log_read(…, persons=…)` in the code, and every `_listed(…)` of the court's lists (which
+    passes its kind on), is found here by reading the source, so a new one cannot go unnamed."""
+    import ast
+    from pathlib import Path
+
+    import icjis
+    from icjis.web.views import LIST_LABELS
+
+    kinds: dict[str, str] = {}
+    for path in Path(icjis.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(
+                node.func, ast.Name | ast.Attribute
+            ):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+            naming = name == "_listed" or (
+                name == "log_read" and any(k.arg == "persons" for k in node.keywords)
+            )
+            if naming and len(node.args) > 1:
+                kind = node.args[1]
+                if isinstance(kind, ast.Name) and kind.id == "listed":
+                    continue  # `_listed` passing its caller's kind on
+                assert isinstance(kind, ast.Constant), f"{path}:{node.lineno}: a kind in a variable"
+                kinds[kind.value] = f"{path.name}:{node.lineno}"
+    assert {"persons", "detention", "petitions", "feed"} <= kinds.keys()  # the scan finds them
+    assert not kinds.keys() - LIST_LABELS.keys(), {
+        k: kinds[k] for k in kinds if k not in LIST_LABELS
+    }

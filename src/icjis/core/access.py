@@ -353,7 +353,7 @@ def log_read(
         "purpose": purpose,
         "outcome": outcome,
     }
-    if shown := sorted({str(p) for p in persons if p}):
+    if shown := sorted({str(p)[:16] for p in persons if p}):  # ids, as the index keeps them
         data["persons"] = shown  # absent when none: the reads before it keep their shape
     with transaction.atomic():
         event = ledger.append(f"access/{user.username}", "access.read", data, actor)
@@ -365,7 +365,9 @@ def reads_of_person(person_id: str) -> QuerySet[AccessRecord]:
     """Who saw a person's record (SPEC 6): the reads of the person (any outcome), and the reads
     of a case shown to a reader while the person was a participant in it, since the case's
     page and its API answer list the participants by name, with their roles and birth dates.
-    Newest first."""
+    A reader of part of the file (`core.visibility`) is shown the defendants alone; the log
+    does not keep which part was read, so such a read is listed for every participant, erring
+    towards more. The reads of records merged into this one are not joined. Newest first."""
     person_id = person_id[:64]
     roles = CaseParticipant.objects.filter(person_id=person_id)
     cases = sorted(set(roles.values_list("case_id", flat=True)))  # a few: each read by its index
@@ -402,18 +404,25 @@ ON CONFLICT (person, actor, subject_type, subject, purpose, day) DO UPDATE SET
 """
 
 
+SIGHTINGS_PER_STATEMENT = 500
+
+
 def _sighted(event: Event, data: dict[str, Any], persons: list[str]) -> None:
     ops = connection.ops
     at = ops.adapt_datetimefield_value(event.recorded_at)
     local = timezone.localtime(event.recorded_at, timezone.get_default_timezone())
     day = ops.adapt_datefield_value(local.date())  # the day as the country counts it
     row = [event.actor, data["subject_type"], data["subject"], data["purpose"], day, at, at]
-    params: list[Any] = []
-    for person in persons:
-        params += [person, *row, 1, event.id, event.id]
-    values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(persons))
     with connection.cursor() as cur:
-        cur.execute(_SIGHTED.format(rows=values), params)
+        # In statements of at most SIGHTINGS_PER_STATEMENT rows: a statement takes at most
+        # 65,535 parameters on PostgreSQL and 32,766 on SQLite, and a row has 11.
+        for n in range(0, len(persons), SIGHTINGS_PER_STATEMENT):
+            some = persons[n : n + SIGHTINGS_PER_STATEMENT]
+            params: list[Any] = []
+            for person in some:
+                params += [person, *row, 1, event.id, event.id]
+            values = ", ".join(["(" + ", ".join(["%s"] * 11) + ")"] * len(some))
+            cur.execute(_SIGHTED.format(rows=values), params)
 
 
 def sightings_of_person(person_id: str) -> QuerySet[PersonSighting]:

@@ -439,9 +439,10 @@ def feed(request: HttpRequest, after: int = 0, limit: int = 100) -> dict[str, An
         for r in rows
     ]
     # Events carry whole person records (a report's applicant, a participant added): the read
-    # names every person the items name.
-    persons = {p for i in items for p in persons_in(i["stream"], i.get("data"))}
-    log_read(user, "feed", f"after:{max(0, after)}", "caseload", "shown", persons=persons)
+    # names every person the items name. A poll that finds nothing new shows nothing to log.
+    if items:
+        persons = {p for i in items for p in persons_in(i["stream"], i.get("data"))}
+        log_read(user, "feed", f"after:{max(0, after)}", "caseload", "shown", persons=persons)
     return {
         "items": items,
         "cursor": rows[-1].position if rows else max(0, after),
@@ -461,7 +462,7 @@ def list_alerts(
         alerts_for(request.user, state).order_by("-raised_at", "id")[: max(1, min(limit, 500))]
     )
     # The alerts name persons by id (their subjects, their messages' values): the read is
-    # logged with them, as the landing page's list is.
+    # logged with them. (The landing page's list names the subjects, by name, and logs those.)
     named = [[a.subject, *(kept_values(a.said) if a.said else [])] for a in rows]
     persons = {p for values in named for p in persons_in("", {"persons": values})}
     log_read(request.user, "alerts", f"api:{state}", "caseload", "shown", persons=persons)

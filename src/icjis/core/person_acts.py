@@ -14,7 +14,13 @@ from icjis.core import projections
 from icjis.core.access import visible_persons
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import DuplicateFlag, Event, Person
-from icjis.core.persons import PersonInput, check_residence, prepare_person, project_person
+from icjis.core.persons import (
+    PersonInput,
+    check_residence,
+    merge_chain,
+    prepare_person,
+    project_person,
+)
 from icjis.core.refusals import Conflict, NotFound, say
 
 INDEX_ROLES = ("registrar", "investigator", "unit_head")
@@ -91,7 +97,7 @@ def record_residence(ctx: Context) -> dict[str, Any]:
             say(
                 "%(person)s is merged into %(into)s; record the residence there.",
                 person=person.pk,
-                into=person.merged_into_id,
+                into=merge_chain(person)[-1].pk,
             )
         )
     check_residence(ctx.input.residence, field="residence")

@@ -59,15 +59,22 @@ def new_person_id() -> str:
     return "P" + secrets.token_hex(6).upper()
 
 
+def merge_chain(person: Person) -> list[Person]:
+    """The record and each record it was merged into in turn (`persons.merge`), the survivor
+    last: a record merged into one later merged into a third leads to the third."""
+    chain = [person]
+    while chain[-1].merged_into_id and len(chain) <= 100:  # merges refuse a cycle; a bound anyway
+        chain.append(Person.objects.select_related("residence").get(pk=chain[-1].merged_into_id))
+    return chain
+
+
 def prepare_person(given: PersonInput | PersonRef, today: date) -> dict[str, Any]:
     """Check a person given in an act and return what the event records about them."""
     if isinstance(given, PersonRef):
         person = Person.objects.filter(pk=given.id).first()
         if person is None:
             raise NotFound(say("There is no person %(person)s in the index.", person=given.id))
-        while person.merged_into_id:
-            person = Person.objects.get(pk=person.merged_into_id)
-        return {"id": person.id, "existing": True}
+        return {"id": merge_chain(person)[-1].id, "existing": True}
     if given.birth_date and given.birth_date > today:
         raise Invalid(
             say("The birth date lies in the future."),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models.functions import Length
 
 from icjis.core.models import Person, Unit
+from icjis.core.persons import merge_chain
 
 
 def ancestors(territory_path: str) -> list[str]:
@@ -52,12 +53,12 @@ def execution_office(person: Person, case_path: str, kind: str) -> tuple[Unit | 
     the one serving the place of residence (CEC 30(1)-(2)) when the index has one and an office
     of the kind serves it, else the one serving the case's place `case_path`; with which of the
     two it is ("residence" or "case"), for the event to record. A record merged into another
-    (`persons.merge`) takes the residence of the record it was merged into, where that has one:
-    the survivor is the index's record of the person, and residences are recorded there."""
+    (`persons.merge`) takes the residence of the last record of its merges that has one: the
+    survivor is the index's record of the person, and residences are recorded there."""
     residence = person.residence  # no query when there is none; callers select it with the person
     if person.merged_into_id:
-        survivor = Person.objects.select_related("residence").get(pk=person.merged_into_id)
-        residence = survivor.residence or residence
+        recorded = [p.residence for p in merge_chain(person) if p.residence is not None]
+        residence = recorded[-1] if recorded else None
     if residence is not None:
         office = unit_serving(residence.path, kind)
         if office is not None:

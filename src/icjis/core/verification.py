@@ -109,6 +109,9 @@ HELPER_SHARE = 0.7
 # them (none on a two-core machine, where a worker only takes a core from the other
 # connection). The database is taken to run on a machine like this one.
 PARALLEL_WORKERS = max(0, (os.cpu_count() or 2) // 2 - 1)
+# With one connection busy (no second one, or the check built from the columns): the other
+# cores, two at least, as before the hashing was shared.
+ALONE_WORKERS = max(2, (os.cpu_count() or 2) - 1)
 
 # Let the hashing spread over those workers whatever the table's size, and sort the narrow
 # (stream, id) rows for the window in memory; no JIT compile for a query this shape.
@@ -224,6 +227,14 @@ def _hash_flags_elsewhere(exported: str, params: dict, ids: tuple[int, int]) -> 
             return {stream for (stream,) in cur.fetchall()}
 
 
+def _alone(cur) -> None:
+    """Parallel workers for a query this connection runs with no second one busy (until the end
+    of the transaction, where `_query_settings` restores the setting)."""
+    cur.execute(
+        "SELECT set_config('max_parallel_workers_per_gather', %s, true)", [str(ALONE_WORKERS)]
+    )
+
+
 def _hash_flags(cur, ids: tuple[int, int]) -> set[str]:
     """`_HASH_SQL` over the `ids` on this connection."""
     cur.execute(_HASH_SQL, list(ids))
@@ -261,10 +272,13 @@ def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
         if hashing:
             flagged = _hash_flags(cur, mine)
             elsewhere = hashing.result()
-            # The second connection could not start: its share is hashed here.
-            flagged |= _hash_flags(cur, theirs) if elsewhere is None else elsewhere
-        else:  # not shared: all of it here
-            flagged = _hash_flags(cur, (first, last))
+            if elsewhere is None:  # the second connection could not start: its share is here
+                _alone(cur)
+                elsewhere = _hash_flags(cur, theirs)
+            flagged |= elsewhere
+        else:  # not shared: all of it here, open above as the second connection's share is
+            _alone(cur)
+            flagged = _hash_flags(cur, (first, theirs[1]))
     found: Heads = {}
     for stream, seq, hash_, ok in chains:
         if not ok:
@@ -297,6 +311,7 @@ def _verify_in_database() -> tuple[Heads, list[Fault]]:
             if stored_bytes_trusted():
                 found, faults = _from_stored_bytes(cur, exported)
             else:
+                _alone(cur)
                 cur.execute(VERIFY_SQL)
                 found, faults = _named_faults(cur.fetchall())
     return dict(sorted(found.items())), faults

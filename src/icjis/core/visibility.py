@@ -137,6 +137,14 @@ def redact_event(user: Any, body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "data": kept, "redacted": hidden}
 
 
+def shown_participants(user: Any, participants: QuerySet[Any]) -> QuerySet[Any]:
+    """A case's participants (a query of `CaseParticipant`) as `user` reads them: a role that
+    reads its part of the file sees the defendants alone, as `redact_case` cuts the API's."""
+    if part_for(user) is None:
+        return participants
+    return participants.filter(role__in=DEFENDANT_ROLES)
+
+
 def redact_case(user: Any, body: dict[str, Any]) -> dict[str, Any]:
     """The case as `core.serialise.case_json` renders it, cut to what a partial role reads: no
     summary, only its modules' details (the verdict, its own files), only the defendants among

@@ -47,7 +47,7 @@ from icjis.core.numbering import normalise
 from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
-from icjis.core.visibility import DEFENDANT_ROLES, matches, part_for, visible_events
+from icjis.core.visibility import matches, part_for, shown_participants, visible_events
 from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
@@ -384,8 +384,8 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     )
     deadlines = case.deadlines.with_state(now).order_by("due_at", "rule")
     part = part_for(request.user)
+    participants = shown_participants(request.user, participants)
     if part is not None:  # a role that reads only its part of the file (core.visibility)
-        participants = participants.filter(role__in=DEFENDANT_ROLES)
         deadlines = [d for d in deadlines if matches(d.rule, part.deadlines)]
     context = {
         "case": case,
@@ -422,9 +422,9 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
 def _person_options(user: Any, case: Any) -> list[tuple[str, str]]:
     """The persons of the case a form may name, as the case page lists them to `user`: a role
     that reads only its part of the file (`core.visibility`) sees the defendants alone."""
-    rows = case.participants.select_related("person").order_by("person_id", "role")
-    if part_for(user) is not None:
-        rows = rows.filter(role__in=DEFENDANT_ROLES)
+    rows = shown_participants(
+        user, case.participants.select_related("person").order_by("person_id", "role")
+    )
     seen: dict[str, str] = {}
     for p in rows:
         label = f"{p.person.full_name} ({PARTICIPANT_ROLES.get(p.role, p.role)})"
@@ -608,11 +608,16 @@ AUDIT_PURPOSE_LABELS = {"caseload": gettext_lazy("Case work"), **PURPOSE_LABELS}
 LIST_LABELS = {
     "persons": gettext_lazy("search for a person"),
     "alerts": gettext_lazy("alerts"),
-    "detention": gettext_lazy("detainees"),
+    "detention": gettext_lazy("detention records"),
     "appointments": gettext_lazy("legal aid appointments"),
     "prisons": gettext_lazy("prisoners"),
     "probation": gettext_lazy("probation"),
     "fines": gettext_lazy("fines"),
+    "petitions": gettext_lazy("petitions for preventive measures"),
+    "measures": gettext_lazy("preventive measures"),
+    "verdicts": gettext_lazy("register of court decisions"),
+    "verdict": gettext_lazy("a court decision"),
+    "feed": gettext_lazy("event feed"),
 }
 OUTCOME_LABELS = {
     "shown": gettext_lazy("shown"),
