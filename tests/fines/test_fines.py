@@ -19,8 +19,10 @@ from icjis.fines.models import FineFile, Payment
 from icjis.legal.counting import add_months, end_of_day, local_date
 
 
-def fined(as_user: Any, indices: int = 1500) -> Trial:
-    trial = Trial(as_user, at_liberty=True)
+def fined(as_user: Any, indices: int = 1500, trial: Trial | None = None) -> Trial:
+    """A trial (a new one at liberty, or `trial`) opened, a fine of `indices` delivered and in
+    force 31 days on."""
+    trial = trial or Trial(as_user, at_liberty=True)
     trial.open()
     unshifted_term()
     row = {"person": trial.person, "outcome": "convicted", **THEFT}
@@ -165,12 +167,7 @@ def test_a_fine_is_enforced_by_the_office_where_the_convict_lives(as_user):
     trial = Trial(as_user, at_liberty=True, accused=ACCUSED)
     moved = {"person": trial.person, "residence": "KG-O-KSU", "basis": "Адресная справка"}
     created(as_user("investigator").act("persons.residence.record", moved))
-    trial.open()
-    unshifted_term()
-    row = {"person": trial.person, "outcome": "convicted", **THEFT}
-    created(trial.deliver({**row, "sentence": {"kind": "fine", "amount": 500}}))
-    clock.advance(timedelta(days=31))
-    assert jobs.run_all()["courts.verdict.enter_into_force"] == 1
+    fined(as_user, 500, trial)
     [f] = FineFile.objects.filter(case_id=trial.number)
     opening = Event.objects.get(stream=f"case/{trial.number}", kind="fines.file.open")
     assert (f.office_id, opening.payload["office_basis"]) == ("OSH-ENF", "residence")
@@ -200,12 +197,7 @@ def test_a_record_merged_into_another_is_enforced_where_the_survivor_lives(as_us
     moved = {"person": trial.person, "residence": "KG-GB-LEN", "basis": "Адресная справка"}
     r = as_user("investigator").act("persons.residence.record", moved)
     assert r.status_code == 409 and survivor in r.json()["message"], r.content
-    trial.open()
-    unshifted_term()
-    row = {"person": trial.person, "outcome": "convicted", **THEFT}
-    created(trial.deliver({**row, "sentence": {"kind": "fine", "amount": 500}}))
-    clock.advance(timedelta(days=31))
-    assert jobs.run_all()["courts.verdict.enter_into_force"] == 1
+    fined(as_user, 500, trial)
     [f] = FineFile.objects.filter(case_id=trial.number)
     opening = Event.objects.get(stream=f"case/{trial.number}", kind="fines.file.open")
     assert (f.office_id, opening.payload["office_basis"]) == ("OSH-ENF", "residence")
