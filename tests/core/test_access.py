@@ -203,3 +203,26 @@ def test_a_sighting_falls_on_the_day_as_the_country_counts_it(as_user):
     as_user("investigator").get("/persons", q="Үсөнов")
     [seen] = PersonSighting.objects.filter(person=person)
     assert seen.day == now.astimezone(bishkek).date()
+
+
+def test_the_reads_of_a_record_merged_into_another_count_as_reads_of_the_survivor(as_user):
+    def register(surname: str) -> str:
+        r = as_user("registrar").act("persons.register", {"person": {**PERSON, "surname": surname}})
+        assert r.status_code == 201, r.content
+        return r.json()["result"]["person"]
+
+    first, second, third = register("Үсөнов"), register("Усонов"), register("Usonov")
+    # In no case yet, so out of the prosecutor's scope: a read refused, and logged as such.
+    assert as_user("prosecutor").get(f"/persons/{third}", purpose="supervision").status_code == 404
+    for person, into in ((third, second), (second, first)):  # a chain of two merges
+        merge = {"person": person, "into": into, "reason": "одно лицо, тот же паспорт"}
+        assert as_user("unit_head").act("persons.merge", merge).status_code == 201
+    log = as_user("auditor").get("/audit/access", person=first).json()
+    assert [(r["actor"], r["subject"], r["outcome"]) for r in log] == [
+        ("prosecutor", third, "denied")
+    ]
+    assert as_user("auditor").get("/audit/access", person=second).json() == log
+    assert as_user("auditor").get("/audit/access", person=third).json() == log
+    r = as_user("unit_head").act("persons.unmerge", {"person": second, "reason": "разные лица"})
+    assert r.status_code == 201, r.content
+    assert as_user("auditor").get("/audit/access", person=first).json() == []  # apart again

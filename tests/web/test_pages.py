@@ -212,3 +212,19 @@ def test_every_kind_of_read_that_names_persons_has_a_name_on_the_auditor_s_page(
     assert not kinds.keys() - LIST_LABELS.keys(), {
         k: kinds[k] for k in kinds if k not in LIST_LABELS
     }
+
+
+def test_the_auditor_s_page_names_the_merged_record_a_read_was_of(browser, as_user):
+    person = {"surname": "Үсөнов", "given_name": "Нурлан", "birth_date": "1991-03-02", "sex": "M"}
+    ids = []
+    for surname in ("Үсөнов", "Усонов"):
+        r = as_user("registrar").act("persons.register", {"person": {**person, "surname": surname}})
+        assert r.status_code == 201, r.content
+        ids.append(r.json()["result"]["person"])
+    first, second = ids
+    assert as_user("prosecutor").get(f"/persons/{second}", purpose="supervision").status_code == 404
+    merge = {"person": second, "into": first, "reason": "одно лицо, тот же паспорт"}
+    assert as_user("unit_head").act("persons.merge", merge).status_code == 201
+    page = browser("auditor", "ru").get(f"/audit/persons/{first}/").content.decode()
+    row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert "<td>prosecutor</td>" in row and f"запись {second}, объединённая с этой" in row, row

@@ -367,15 +367,30 @@ def reads_of_person(person_id: str) -> QuerySet[AccessRecord]:
     page and its API answer list the participants by name, with their roles and birth dates.
     A reader of part of the file (`core.visibility`) is shown the defendants alone; the log
     does not keep which part was read, so such a read is listed for every participant, erring
-    towards more. The reads of records merged into this one are not joined. Newest first."""
-    person_id = person_id[:64]
-    roles = CaseParticipant.objects.filter(person_id=person_id)
+    towards more. The reads of every record merged into this one count as its own
+    (`records_of`). Newest first."""
+    records = records_of(person_id)
+    roles = CaseParticipant.objects.filter(person_id__in=records)
     cases = sorted(set(roles.values_list("case_id", flat=True)))  # a few: each read by its index
     in_the_case = roles.filter(case_id=OuterRef("subject"), since__lte=OuterRef("at"))
     return AccessRecord.objects.filter(
-        Q(subject_type="person", subject=person_id)
+        Q(subject_type="person", subject__in=records)
         | Q(subject_type="case", subject__in=cases, outcome="shown") & Exists(in_the_case)
     ).order_by("-at", "-id")
+
+
+def records_of(person_id: str) -> list[str]:
+    """A person's record and every record merged into it (`persons.merge`), those merged into
+    them included: the index's records of one person, for who saw that person."""
+    records = [person_id[:64]]
+    reached = set(records)
+    while (
+        step := set(Person.objects.filter(merged_into_id__in=records).values_list("pk", flat=True))
+        - reached
+    ):
+        reached |= step
+        records = sorted(step)
+    return sorted(reached)
 
 
 def _project_read(event: Event, data: dict[str, Any]) -> None:
@@ -426,8 +441,10 @@ def _sighted(event: Event, data: dict[str, Any], persons: list[str]) -> None:
 
 
 def sightings_of_person(person_id: str) -> QuerySet[PersonSighting]:
-    """The lists and searches that showed a person, per reader and day, newest first."""
-    return PersonSighting.objects.filter(person=person_id[:16]).order_by("-last_at", "-id")
+    """The lists and searches that showed a person (any of its records, `records_of`), per
+    reader and day, newest first."""
+    records = records_of(person_id)
+    return PersonSighting.objects.filter(person__in=records).order_by("-last_at", "-id")
 
 
 projections.projector("access.read", _project_read)

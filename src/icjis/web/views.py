@@ -693,13 +693,16 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
 @never_cache
 @login_required
 def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
-    """For auditors: who viewed this person, when, why and with what outcome."""
+    """For auditors: who viewed this person, when, why and with what outcome (the records
+    merged into this one included, each named)."""
     if not request.user.has_role("auditor"):
         raise Http404(_("Only auditors see who viewed a person."))
+    person_id = person_id[:16]
     rows = [
         {
             "record": r,
             "case": r.subject if r.subject_type == "case" else "",
+            "merged": r.subject if r.subject_type == "person" and r.subject != person_id else "",
             "purpose": AUDIT_PURPOSE_LABELS.get(r.purpose, r.purpose),
             "outcome": OUTCOME_LABELS.get(r.outcome, r.outcome),
         }
@@ -708,6 +711,7 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
     seen = [
         {
             "sighting": r,
+            "merged": r.person if r.person != person_id else "",
             "list": LIST_LABELS.get(r.subject_type, r.subject_type),
             "purpose": AUDIT_PURPOSE_LABELS.get(r.purpose, r.purpose),
         }
