@@ -228,3 +228,18 @@ def test_the_auditor_s_page_names_the_merged_record_a_read_was_of(browser, as_us
     page = browser("auditor", "ru").get(f"/audit/persons/{first}/").content.decode()
     row = page.split("<tbody>")[1].split("</tr>")[0]
     assert "<td>prosecutor</td>" in row and f"запись {second}, объединённая с этой" in row, row
+
+
+def test_the_auditor_s_page_links_the_case_a_list_of_one_case_was_of(browser, world, new_case):
+    from icjis.core.access import log_read
+
+    number = new_case()
+    for subject in (number, "held:queue"):
+        log_read(
+            world["prosecutor"], "measures", subject, "court", "shown", persons=["P0123456789AB"]
+        )
+    page = browser("auditor", "ru").get("/audit/persons/P0123456789AB/").content.decode()
+    seen = page.split("Показано в списках и при поиске")[1].split("</tbody>")[0]
+    assert seen.count("меры пресечения") == 2  # two lists: of one case, and a queue
+    assert f'(<a href="/cases/{number}/">дело {number}</a>)' in seen
+    assert "held:queue" not in seen  # the API's own word for a list is not shown

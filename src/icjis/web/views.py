@@ -713,6 +713,8 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
             "sighting": r,
             "merged": r.person if r.person != person_id else "",
             "list": LIST_LABELS.get(r.subject_type, r.subject_type),
+            # A list of one case names it; the others' subjects are the API's words, not shown.
+            "case": normalise(r.subject) or "",
             "purpose": AUDIT_PURPOSE_LABELS.get(r.purpose, r.purpose),
         }
         for r in sightings_of_person(person_id)[:500]
