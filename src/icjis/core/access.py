@@ -407,8 +407,8 @@ def _project_read(event: Event, data: dict[str, Any]) -> None:
         _sighted(event, data, persons)
 
 
-# One statement for every person a read showed: a new row for the day, or the day's row moved
-# on (PostgreSQL and SQLite both take this form of upsert).
+# For each person a read showed, a new row for the day or the day's row moved on, many persons
+# to a statement (PostgreSQL and SQLite both take this form of upsert).
 _SIGHTED = """
 INSERT INTO core_personsighting (person, actor, subject_type, subject, purpose, day, first_at,
     last_at, times, first_event_id, last_event_id)
@@ -430,7 +430,8 @@ def _sighted(event: Event, data: dict[str, Any], persons: list[str]) -> None:
     row = [event.actor, data["subject_type"], data["subject"], data["purpose"], day, at, at]
     with connection.cursor() as cur:
         # In statements of at most SIGHTINGS_PER_STATEMENT rows: a statement takes at most
-        # 65,535 parameters on PostgreSQL and 32,766 on SQLite, and a row has 11.
+        # 65,535 parameters on PostgreSQL and, as SQLite is built by default, 32,766 there; a
+        # row has 11.
         for n in range(0, len(persons), SIGHTINGS_PER_STATEMENT):
             some = persons[n : n + SIGHTINGS_PER_STATEMENT]
             params: list[Any] = []
