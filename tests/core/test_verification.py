@@ -689,7 +689,7 @@ def test_a_transaction_s_own_events_are_hashed_where_it_wrote_them(committing_db
 def test_the_hashing_is_split_into_two_ranges_that_cover_every_id_once(first, count):
     last = first + count - 1
     (lo, mine), (theirs, hi) = verification._split(first, last)
-    assert lo == first and theirs == mine + 1 and hi == 2**63 - 1  # the upper one open above
+    assert lo == 0 and theirs == mine + 1 and hi == 2**63 - 1  # both open at their far ends
     assert first - 1 <= mine <= last
     taken = last - mine  # the second connection's share of the ids there are
     assert abs(taken - count * verification.HELPER_SHARE) <= 1

@@ -243,11 +243,12 @@ def _hash_flags(cur, ids: tuple[int, int]) -> set[str]:
 
 def _split(first: int, last: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """The ids `first`..`last` in two ranges: this connection's (the lower) and the second
-    connection's (the upper, `HELPER_SHARE` of them). The upper range is open above, so that
-    a second connection that read a later moment than this one's would meet the events
-    committed since (tests/core/test_verification.py holds it to the snapshot)."""
+    connection's (the upper, `HELPER_SHARE` of them). Both ranges are open at their far ends,
+    so that a query reading a later moment than the bounds were read at (as a second connection
+    with a snapshot of its own would, which tests/core/test_verification.py rules out) would
+    still meet every event committed since, whatever id it took."""
     mine = first - 1 + math.floor((last - first + 1) * (1 - HELPER_SHARE))
-    return (first, mine), (mine + 1, 2**63 - 1)
+    return (0, mine), (mine + 1, 2**63 - 1)
 
 
 def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
@@ -278,7 +279,7 @@ def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
             flagged |= elsewhere
         else:  # not shared: all of it here, open above as the second connection's share is
             _alone(cur)
-            flagged = _hash_flags(cur, (first, theirs[1]))
+            flagged = _hash_flags(cur, (0, theirs[1]))
     found: Heads = {}
     for stream, seq, hash_, ok in chains:
         if not ok:
