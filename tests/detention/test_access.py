@@ -111,3 +111,23 @@ def test_facility_occupancy_is_shown_only_within_the_readers_area(as_user):
     from icjis.core.models import AccessRecord
 
     assert AccessRecord.objects.filter(actor="investigator", subject="facilities").exists()
+
+
+def test_a_case_read_by_the_facility_counts_for_the_defendants_it_showed_alone(
+    as_user, open_case, add_person, suspect, admitted
+):
+    """The detention officer reads the defendants of a case, not its witnesses (core.visibility):
+    "who saw this person" lists the officer's read of the case for the suspect, not for the
+    witness; the investigator's read of the whole file counts for both."""
+    witness = add_person(role="witness", surname="Бекмуратова", given_name="Нургүл", sex="F")
+    shown = as_user("ivs_officer").get(f"/cases/{open_case}").json()
+    assert [p["person"] for p in shown["participants"]] == [suspect]
+    assert as_user("investigator").get(f"/cases/{open_case}").status_code == 200
+    auditor = as_user("auditor")
+
+    def readers(person: str) -> set[str]:
+        log = auditor.get("/audit/access", person=person).json()
+        return {r["actor"] for r in log if r["subject"] == open_case}
+
+    assert readers(suspect) == {"ivs_officer", "investigator"}
+    assert readers(witness) == {"investigator"}

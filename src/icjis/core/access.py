@@ -29,6 +29,7 @@ from icjis.core.models import (
 from icjis.core.persons import search
 from icjis.core.refusals import NotFound, say
 from icjis.core.roles import ROLES, SCOPES, widest_scope
+from icjis.core.visibility import DEFENDANT_ROLES, part_for
 
 PURPOSES = (
     "caseload",
@@ -254,7 +255,9 @@ def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
         outcome = "denied" if Case.objects.filter(number=number).exists() else "not_found"
         log_read(user, "case", number, purpose, outcome)
         raise NotFound(say("No such case, or it is not visible to you."))
-    log_read(user, "case", number, purpose, "shown")
+    # A reader of part of the file sees the defendants alone among the participants.
+    part = "defendants" if part_for(user) is not None else ""
+    log_read(user, "case", number, purpose, "shown", part=part)
     return case
 
 
@@ -335,10 +338,12 @@ def log_read(
     purpose: str,
     outcome: str,
     persons: Iterable[str] = (),
+    part: str = "",
 ) -> Event:
     """Append a read to the actor's access stream (hash-chained, covered by checkpoints). A
     list or a search that shows persons names them in `persons` (their ids), so that the read
-    counts as a sighting of each (`PersonSighting`, "who saw this person")."""
+    counts as a sighting of each (`PersonSighting`, "who saw this person"). A case read by a
+    role that reads only the defendants among its participants says so (`part`)."""
     if purpose not in PURPOSES:
         purpose = "caseload"
     actor = ledger.Actor(
@@ -355,6 +360,8 @@ def log_read(
     }
     if shown := sorted({str(p)[:16] for p in persons if p}):  # ids, as the index keeps them
         data["persons"] = shown  # absent when none: the reads before it keep their shape
+    if part:
+        data["part"] = part
     with transaction.atomic():
         event = ledger.append(f"access/{user.username}", "access.read", data, actor)
         projections.project(event, data)
@@ -365,17 +372,21 @@ def reads_of_person(person_id: str) -> QuerySet[AccessRecord]:
     """Who saw a person's record (SPEC 6): the reads of the person (any outcome), and the reads
     of a case shown to a reader while the person was a participant in it, since the case's
     page and its API answer list the participants by name, with their roles and birth dates.
-    A reader of part of the file (`core.visibility`) is shown the defendants alone; the log
-    does not keep which part was read, so such a read is listed for every participant, erring
-    towards more. The reads of every record merged into this one count as its own
-    (`records_of`). Newest first."""
+    A reader of part of the file (`core.visibility`) is shown the defendants alone, and such a
+    read counts only for them (`AccessRecord.defendants_only`; the reads logged before it kept
+    no part and count for every participant). The reads of every record merged into this one
+    count as its own (`records_of`). Newest first."""
     records = records_of(person_id)
     roles = CaseParticipant.objects.filter(person_id__in=records)
     cases = sorted(set(roles.values_list("case_id", flat=True)))  # a few: each read by its index
     in_the_case = roles.filter(case_id=OuterRef("subject"), since__lte=OuterRef("at"))
+    as_defendant = in_the_case.filter(role__in=DEFENDANT_ROLES)
+    shown = Q(defendants_only=False) & Exists(in_the_case) | Q(defendants_only=True) & Exists(
+        as_defendant
+    )
     return AccessRecord.objects.filter(
         Q(subject_type="person", subject__in=records)
-        | Q(subject_type="case", subject__in=cases, outcome="shown") & Exists(in_the_case)
+        | Q(subject_type="case", subject__in=cases, outcome="shown") & shown
     ).order_by("-at", "-id")
 
 
@@ -402,6 +413,7 @@ def _project_read(event: Event, data: dict[str, Any]) -> None:
         subject=data["subject"],
         purpose=data["purpose"],
         outcome=data["outcome"],
+        defendants_only=data.get("part") == "defendants",
     )
     if persons := data.get("persons"):
         _sighted(event, data, persons)

@@ -108,6 +108,9 @@ class AccessRecord(models.Model):
     subject = models.CharField(max_length=64)
     purpose = models.CharField(max_length=64)
     outcome = models.CharField(max_length=16)  # shown | denied | not_found
+    # A case read by a role that reads only its part of the file, whose participants are the
+    # defendants alone (`core.visibility`); the reads logged before it kept no part (False).
+    defendants_only = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
