@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from icjis.core import ledger, projections
 from icjis.core.models import (
@@ -30,6 +29,7 @@ from icjis.core.persons import search
 from icjis.core.refusals import NotFound, say
 from icjis.core.roles import ROLES, SCOPES, widest_scope
 from icjis.core.visibility import DEFENDANT_ROLES, part_for
+from icjis.legal.counting import local_date
 
 PURPOSES = (
     "caseload",
@@ -289,6 +289,11 @@ _PERSON_ID = re.compile(r"P[0-9A-F]{12}")
 _PERSON_KEYS = frozenset({"person", "applicant", "persons", "into"})
 
 
+def person_ids(values: Iterable[Any]) -> set[str]:
+    """Those of `values` that are persons' ids in the index (an alert's values, say)."""
+    return {v for v in values if isinstance(v, str) and _PERSON_ID.fullmatch(v)}
+
+
 def persons_in(stream: str, data: Any) -> set[str]:
     """The persons an event names, for the log of a read that shows it: a person's own stream,
     and the ids under `person`, `applicant`, `persons` or `into` anywhere in its data (an id,
@@ -306,8 +311,8 @@ def persons_in(stream: str, data: Any) -> set[str]:
         elif isinstance(value, list):
             for inner in value:
                 walk(inner, named)
-        elif named and isinstance(value, str) and _PERSON_ID.fullmatch(value):
-            found.add(value)
+        elif named:
+            found.update(person_ids([value]))
 
     walk(data, False)
     return found
@@ -368,15 +373,14 @@ def log_read(
     return event
 
 
-def reads_of_person(person_id: str) -> QuerySet[AccessRecord]:
+def reads_of_person(records: list[str]) -> QuerySet[AccessRecord]:
     """Who saw a person's record (SPEC 6): the reads of the person (any outcome), and the reads
     of a case shown to a reader while the person was a participant in it, since the case's
     page and its API answer list the participants by name, with their roles and birth dates.
     A reader of part of the file (`core.visibility`) is shown the defendants alone, and such a
     read counts only for them (`AccessRecord.defendants_only`; the reads logged before it kept
-    no part and count for every participant). The reads of every record merged into this one
-    count as its own (`records_of`). Newest first."""
-    records = records_of(person_id)
+    no part and count for every participant). `records` are the person's (`records_of`): the
+    reads of every record merged into the person's count as its own. Newest first."""
     roles = CaseParticipant.objects.filter(person_id__in=records)
     cases = sorted(set(roles.values_list("case_id", flat=True)))  # a few: each read by its index
     in_the_case = roles.filter(case_id=OuterRef("subject"), since__lte=OuterRef("at"))
@@ -437,8 +441,7 @@ SIGHTINGS_PER_STATEMENT = 500
 def _sighted(event: Event, data: dict[str, Any], persons: list[str]) -> None:
     ops = connection.ops
     at = ops.adapt_datetimefield_value(event.recorded_at)
-    local = timezone.localtime(event.recorded_at, timezone.get_default_timezone())
-    day = ops.adapt_datefield_value(local.date())  # the day as the country counts it
+    day = ops.adapt_datefield_value(local_date(event.recorded_at))  # as the country counts it
     row = [event.actor, data["subject_type"], data["subject"], data["purpose"], day, at, at]
     with connection.cursor() as cur:
         # In statements of at most SIGHTINGS_PER_STATEMENT rows: a statement takes at most
@@ -453,10 +456,9 @@ def _sighted(event: Event, data: dict[str, Any], persons: list[str]) -> None:
             cur.execute(_SIGHTED.format(rows=values), params)
 
 
-def sightings_of_person(person_id: str) -> QuerySet[PersonSighting]:
-    """The lists and searches that showed a person (any of its records, `records_of`), per
+def sightings_of_person(records: list[str]) -> QuerySet[PersonSighting]:
+    """The lists and searches that showed a person (any of its `records`, `records_of`), per
     reader and day, newest first."""
-    records = records_of(person_id)
     return PersonSighting.objects.filter(person__in=records).order_by("-last_at", "-id")
 
 

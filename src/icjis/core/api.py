@@ -22,8 +22,10 @@ from icjis.core.access import (
     in_visible_cases_per_row,
     listed_cases,
     log_read,
+    person_ids,
     persons_in,
     reads_of_person,
+    records_of,
     scope_of,
     sightings_of_person,
 )
@@ -366,7 +368,7 @@ def audit_access(
     """Who read what, when, why and with what outcome (auditors only)."""
     if not request.user.has_role("auditor"):
         raise Forbidden(say("Only auditors may read the access log."))
-    qs = reads_of_person(person) if person else AccessRecord.objects.all()
+    qs = reads_of_person(records_of(person)) if person else AccessRecord.objects.all()
     if case:
         qs = qs.filter(subject_type="case", subject=normalise(case) or case[:64])
     if actor:
@@ -395,7 +397,7 @@ def audit_sightings(request: HttpRequest, person: str, limit: int = 200) -> list
     `/audit/access?person=`."""
     if not request.user.has_role("auditor"):
         raise Forbidden(say("Only auditors may read the access log."))
-    rows = sightings_of_person(person).annotate(
+    rows = sightings_of_person(records_of(person)).annotate(
         first_seq=F("first_event__seq"),
         first_hash=F("first_event__hash"),
         last_seq=F("last_event__seq"),
@@ -463,8 +465,9 @@ def list_alerts(
     )
     # The alerts name persons by id (their subjects, their messages' values): the read is
     # logged with them. (The landing page's list names the subjects, by name, and logs those.)
-    named = [[a.subject, *(kept_values(a.said) if a.said else [])] for a in rows]
-    persons = {p for values in named for p in persons_in("", {"persons": values})}
+    persons = person_ids(
+        v for a in rows for v in [a.subject, *(kept_values(a.said) if a.said else [])]
+    )
     log_read(request.user, "alerts", f"api:{state}", "caseload", "shown", persons=persons)
     return [
         {

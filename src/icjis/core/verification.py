@@ -241,6 +241,10 @@ def _hash_flags(cur, ids: tuple[int, int]) -> set[str]:
     return {stream for (stream,) in cur.fetchall()}
 
 
+# Every id an event can take (a bigint): the far ends of the hashing's ranges.
+_ALL_IDS = (0, 2**63 - 1)
+
+
 def _split(first: int, last: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """The ids `first`..`last` in two ranges: this connection's (the lower) and the second
     connection's (the upper, `HELPER_SHARE` of them). Both ranges are open at their far ends,
@@ -248,7 +252,7 @@ def _split(first: int, last: int) -> tuple[tuple[int, int], tuple[int, int]]:
     with a snapshot of its own would, which tests/core/test_verification.py rules out) would
     still meet every event committed since, whatever id it took."""
     mine = first - 1 + math.floor((last - first + 1) * (1 - HELPER_SHARE))
-    return (0, mine), (mine + 1, 2**63 - 1)
+    return (_ALL_IDS[0], mine), (mine + 1, _ALL_IDS[1])
 
 
 def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
@@ -279,7 +283,7 @@ def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
             flagged |= elsewhere
         else:  # not shared: all of it here, open above as the second connection's share is
             _alone(cur)
-            flagged = _hash_flags(cur, (0, theirs[1]))
+            flagged = _hash_flags(cur, _ALL_IDS)
     found: Heads = {}
     for stream, seq, hash_, ok in chains:
         if not ok:

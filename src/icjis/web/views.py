@@ -36,6 +36,7 @@ from icjis.core.access import (
     in_visible_cases_per_row,
     listed_cases,
     reads_of_person,
+    records_of,
     restrict,
     sightings_of_person,
     visible_persons,
@@ -698,6 +699,7 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
     if not request.user.has_role("auditor"):
         raise Http404(_("Only auditors see who viewed a person."))
     person_id = person_id[:16]
+    records = records_of(person_id)  # the person's own and those merged into it
     rows = [
         {
             "record": r,
@@ -706,7 +708,7 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
             "purpose": AUDIT_PURPOSE_LABELS.get(r.purpose, r.purpose),
             "outcome": OUTCOME_LABELS.get(r.outcome, r.outcome),
         }
-        for r in reads_of_person(person_id)[:500]
+        for r in reads_of_person(records)[:500]
     ]
     seen = [
         {
@@ -717,7 +719,7 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
             "case": normalise(r.subject) or "",
             "purpose": AUDIT_PURPOSE_LABELS.get(r.purpose, r.purpose),
         }
-        for r in sightings_of_person(person_id)[:500]
+        for r in sightings_of_person(records)[:500]
     ]
     context = {"person_id": person_id, "rows": rows, "seen": seen}
     return render(request, "web/person_views.html", context)
