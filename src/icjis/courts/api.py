@@ -44,7 +44,9 @@ class MeasureFilter(Page):
     case: str | None = Field(None, max_length=32, description="case number")
 
 
-def _listed(request: HttpRequest, listed: str, case: str | None, page: dict[str, Any]) -> dict:
+def _listed(
+    request: HttpRequest, listed: str, case: str | None, page: dict[str, Any]
+) -> dict[str, Any]:
     """`page` (of `_page`), its read logged as a list of `listed` naming the persons its rows
     show."""
     persons = [i["person"]["id"] for i in page["items"]]
