@@ -291,3 +291,20 @@ def test_custody_at_the_appeal_stage_is_ruled_on_by_the_court_holding_the_case(a
     ruling = Petition.objects.get(pk=body["result"]["petition"])
     assert (ruling.kind, ruling.decided_by) == ("trial_extension", "appeal_judge")
     call_command("rebuild_projections", check=True)
+
+
+def test_the_presidents_list_of_overdue_terms_names_the_person_held_and_logs_it(as_user):
+    """A custody term past due names the accused by id: the president's list is a read that
+    showed them (SPEC 6)."""
+    from tests.courts.test_performance import President
+
+    from icjis.core.models import PersonSighting
+
+    held = InCourt(as_user)
+    assert held.until is not None
+    clock.advance(timedelta(days=(held.until - today()).days + 2))
+    rows = President().get("/courts/performance/overdue").json()
+    terms = {r["rule"]: r["subject"] for r in rows if r["case"] == held.number}
+    assert terms["custody.term"] == held.person
+    seen = PersonSighting.objects.filter(actor="court_president", subject_type="deadlines")
+    assert list(seen.values_list("person", "subject")) == [(held.person, "overdue:GB-SUD")]

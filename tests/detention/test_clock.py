@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from icjis.core import clock
+from icjis.core.models import PersonSighting
 
 
 def _held(api, **params) -> dict[str, dict]:
@@ -31,8 +32,18 @@ def test_a_detention_without_a_court_decision_is_missed_at_48_hours_and_listed_f
         assert -2 * 3600 - 100 < row["clock"]["seconds_left"] <= -2 * 3600  # 50 h held
         assert row["court"]["state"] == "missed"
         assert row["case"] == open_case and row["facility"] == "GB-IVS"
-    missed = {d["rule"] for d in as_user("prosecutor").get("/deadlines", state="missed").json()}
-    assert {"detention.release", "detention.court"} <= missed
+    missed = as_user("prosecutor").get("/deadlines", state="missed").json()
+    assert {"detention.release", "detention.court"} <= {d["rule"] for d in missed}
+    # The terms of one person name them by id: the list is a read that showed the suspect.
+    seen = PersonSighting.objects.filter(actor="prosecutor", subject_type="deadlines")
+    assert suspect in {d["subject"] for d in missed}
+    assert set(seen.values_list("person", flat=True)) == {d["subject"] for d in missed} - {None}
+
+
+def test_a_list_of_terms_naming_no_person_is_not_logged_as_a_sighting(as_user, open_case):
+    terms = as_user("prosecutor").get("/deadlines", case=open_case).json()
+    assert terms and all(d["subject"] is None for d in terms)  # the case's own terms
+    assert not PersonSighting.objects.filter(subject_type="deadlines").exists()
 
 
 def test_the_warning_is_due_in_the_last_hours(as_user, suspect, admitted):

@@ -300,7 +300,12 @@ def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list
     if filters.unit:
         qs = qs.filter(unit_id=filters.unit)
     limit = max(1, min(filters.limit, 1000))
-    return [deadline_json(d, now) for d in qs.with_state(now).order_by("due_at")[:limit]]
+    rows = list(qs.with_state(now).order_by("due_at")[:limit])
+    # A term of one person (custody, a probation report) names that person by id: the list is
+    # then a read that showed them (SPEC 6), logged when it names anyone.
+    if persons := person_ids(d.subject for d in rows):
+        log_read(request.user, "deadlines", filters.case or "list", "caseload", "shown", persons)
+    return [deadline_json(d, now) for d in rows]
 
 
 # --- persons ----------------------------------------------------------------------------------

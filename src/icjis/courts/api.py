@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import access_case, in_visible_cases, log_read
+from icjis.core.access import access_case, in_visible_cases, log_read, person_ids
 from icjis.core.canonical import iso
 from icjis.core.models import User
 from icjis.core.numbering import normalise
@@ -335,6 +335,9 @@ def performance_overdue(request: HttpRequest) -> list[dict[str, Any]]:
     (303), turning the verdict to execution (426(4)) — oldest first."""
     court = performance.court_of(request.user)
     now = clock.now()
+    rows = list(performance.overdue(court)[:500])
+    if persons := person_ids(d.subject for d in rows):  # a term of one defendant names them
+        log_read(request.user, "deadlines", f"overdue:{court}", "court", "shown", persons)
     return [
         {
             "case": d.case_id,
@@ -346,7 +349,7 @@ def performance_overdue(request: HttpRequest) -> list[dict[str, Any]]:
             "due_at": iso(d.due_at),
             "days_overdue": (now - d.due_at).days,
         }
-        for d in performance.overdue(court)[:500]
+        for d in rows
     ]
 
 

@@ -619,6 +619,7 @@ LIST_LABELS = {
     "verdicts": gettext_lazy("register of court decisions"),
     "verdict": gettext_lazy("a court decision"),
     "feed": gettext_lazy("event feed"),
+    "deadlines": gettext_lazy("list of terms"),
 }
 OUTCOME_LABELS = {
     "shown": gettext_lazy("shown"),
