@@ -49,6 +49,19 @@ def told(as_user: Any, arrested: dict[str, str]) -> dict[str, str]:  # noqa: F81
     return arrested
 
 
+def test_the_alerts_api_says_a_message_in_the_language_asked_for_with_persons_by_id(as_user, told):
+    api = as_user("prosecutor")
+    english = {a["kind"]: a["message"] for a in api.get("/alerts").json()}
+    injuries = Alert.objects.get(case_id=told["case"], kind="detention.injuries")
+    assert english["detention.injuries"] == injuries.message
+    r = api.client.get("/api/v1/alerts", HTTP_ACCEPT_LANGUAGE="ru")
+    russian = {a["kind"]: a["message"] for a in r.json()}
+    opening = str(catalogue("ru")[INJURIES]["str"]).split("%(")[0]  # "При медицинском осмотре ("
+    assert russian["detention.injuries"].startswith(opening)
+    assert told["person"] in russian["detention.injuries"]  # the API names a person by id
+    assert told["case"] in russian["detention.injuries"]
+
+
 def test_an_alert_keeps_its_sentence_to_say_again(told):
     kept = {a.kind: a for a in Alert.objects.filter(case_id=told["case"])}
     injuries, complaint = kept["detention.injuries"], kept["detention.complaint"]

@@ -185,7 +185,7 @@ def test_the_refusals_templates_are_in_the_catalogue_extraction():
 def test_a_refusal_from_its_template_is_said_in_the_users_language(language):
     said = say("Petition %(petition)s is already decided.", petition="PT-000007")
     assert said == "Petition PT-000007 is already decided."  # the API's sentence
-    assert Conflict(said).as_json()["message"] == "Petition PT-000007 is already decided."
+    assert Conflict(said).message == "Petition PT-000007 is already decided."
     entry = catalogue(language)[said.template]["str"]
     with translation.override(language):
         shown = localise_refusal(said)

@@ -1,5 +1,6 @@
 """HTTP API v1 (ARCHITECTURE "API contract v1"). Every handler reads through the access policy;
-every write is `acts.perform`. Errors are JSON {error, message}."""
+every write is `acts.perform`. Errors are JSON {error, message}: the message in English, or in
+Kyrgyz or Russian when the caller's Accept-Language asks for it (`_in_asked_language`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -40,7 +44,16 @@ from icjis.core.models import (
     User,
 )
 from icjis.core.numbering import normalise
-from icjis.core.refusals import Forbidden, Invalid, NotFound, Refusal, kept_values, say
+from icjis.core.refusals import (
+    Forbidden,
+    Invalid,
+    NotFound,
+    Refusal,
+    Said,
+    kept_values,
+    said_from_json,
+    say,
+)
 from icjis.core.serialise import case_json, deadline_json, event_json, person_json
 from icjis.core.visibility import (
     deadline_filter,
@@ -77,7 +90,11 @@ class SessionAuth(APIKeyCookie):
 api = NinjaAPI(
     title="ICJIS API",
     version="1",
-    description="Integrated criminal justice information system — API contract v1.",
+    description=(
+        "Integrated criminal justice information system — API contract v1. Errors are JSON "
+        "{error, message}: `error` a fixed code, `message` a sentence in English, or in Kyrgyz "
+        "or Russian when Accept-Language asks for `ky` or `ru` (named in Content-Language)."
+    ),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
@@ -85,15 +102,52 @@ api = NinjaAPI(
 )
 
 
+def asked_language(request: HttpRequest) -> str | None:
+    """The first language the caller's Accept-Language names (by its weights) that the
+    catalogues have: ky, ru or en; None when it names none of them. Unlike a page, the API
+    falls back on neither a cookie nor the site's default: without the header it answers in
+    English, as it always has."""
+    for code, _weight in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+def _in_asked_language(language: str | None, message: str) -> tuple[str, str]:
+    """A sentence in the `language` the caller asks for (`asked_language`), and that language's
+    code: a sentence made by `say` is said again from its template's catalogue entry, its
+    values as a page says them (`web.refusals.localise_said`); any other, and any when no
+    language is asked, in English."""
+    if language in (None, "en") or not isinstance(message, Said):
+        return str(message), "en"
+    from icjis.web.refusals import localise_said
+
+    with translation.override(language):
+        return localise_said(message), language
+
+
 def _error(
     request: HttpRequest, status: int, code: str, message: str, **extra: Any
 ) -> HttpResponse:
-    return api.create_response(request, {"error": code, "message": message, **extra}, status=status)
+    """The error body `{error, message, …}`, the message in the asked language (which the
+    answer names in Content-Language and varies by)."""
+    said, language = _in_asked_language(asked_language(request), message)
+    response = api.create_response(
+        request, {"error": code, "message": said, **extra}, status=status
+    )
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
 
 @api.exception_handler(Refusal)
 def on_refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
-    return api.create_response(request, exc.as_json(), status=exc.status)
+    extra = {"fields": exc.fields} if exc.fields else {}
+    return _error(request, exc.status, exc.code, exc.message, **extra)
 
 
 @api.exception_handler(ValidationError)
@@ -103,14 +157,13 @@ def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
         fields.setdefault(".".join(loc) or "body", err.get("msg", "invalid"))
     first = next(iter(fields.items()), ("body", "invalid"))
-    return _error(
-        request, 400, "invalid", f"Check the field '{first[0]}': {first[1]}.", fields=fields
-    )
+    message = say("Check the field '%(field)s': %(problem)s.", field=first[0], problem=first[1])
+    return _error(request, 400, "invalid", message, fields=fields)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "Log in or send a valid bearer token.")
+    return _error(request, 401, "unauthenticated", say("Log in or send a valid bearer token."))
 
 
 @api.exception_handler(HttpError)
@@ -132,12 +185,14 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, OperationalError):
         log.warning("database unavailable: %s", type(exc).__name__)
         response = _error(
-            request, 503, "unavailable", "The database is not answering; retry shortly."
+            request, 503, "unavailable", say("The database is not answering; retry shortly.")
         )
         response["Retry-After"] = "5"
         return response
     log.exception("unhandled error on %s %s", request.method, request.path)
-    return _error(request, 500, "internal", "Something went wrong on our side; it has been logged.")
+    return _error(
+        request, 500, "internal", say("Something went wrong on our side; it has been logged.")
+    )
 
 
 # --- auth -------------------------------------------------------------------------------------
@@ -157,7 +212,7 @@ def get_token(request: HttpRequest, body: TokenIn) -> Any:
     try:
         user = check_credentials(body.username, body.password, body.otp, "api")
     except LoginRefused as exc:
-        return Status(401, {"error": "unauthenticated", "message": exc.reason})
+        return _error(request, 401, "unauthenticated", exc.reason)
     token, expires = issue_token(user)
     return {
         "token": token,
@@ -474,13 +529,16 @@ def list_alerts(
         v for a in rows for v in [a.subject, *(kept_values(a.said) if a.said else [])]
     )
     log_read(request.user, "alerts", f"api:{state}", "caseload", "shown", persons=persons)
+    language = asked_language(request)  # the message in it, where the alert kept its template
     return [
         {
             "id": a.id,
             "kind": a.kind,
             "case": a.case_id,
             "unit": a.unit_id,
-            "message": a.message,
+            "message": _in_asked_language(language, said_from_json(a.said))[0]
+            if a.said
+            else a.message,
             "subject": a.subject or None,
             "raised_at": iso(a.raised_at),
             "state": a.state,

@@ -49,7 +49,7 @@ def totp_ok(user: User, otp: str | None) -> bool:
 
 class LoginRefused(Exception):
     """Why a login is refused: `reason` is made by `core.refusals.say`, so that the login page can
-    say it in the reader's language (the API answers in English)."""
+    say it in the reader's language (the API in the language its caller asks for)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

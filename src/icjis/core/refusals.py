@@ -3,7 +3,8 @@ act on, and writes nothing.
 
 A refusal's sentence is made by `say`: an English template marked for translation (the catalogue
 extracts `say` as it does `gettext_noop`) and the values put into it. The API answers with the
-English sentence; a page says it again in the reader's language (`Said.localised`).
+English sentence unless the caller asks for Kyrgyz or Russian (`core.api.asked_language`); a page
+says it again in the reader's language (`Said.localised`).
 """
 
 from __future__ import annotations
@@ -135,12 +136,6 @@ class Refusal(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
-
-    def as_json(self) -> dict[str, object]:
-        body: dict[str, object] = {"error": self.code, "message": self.message}
-        if self.fields:
-            body["fields"] = self.fields
-        return body
 
 
 class Invalid(Refusal):

@@ -1,7 +1,8 @@
 """The acts' refusals in the user's language.
 
-The API answers in English (`core.refusals`: a sentence a clerk can act on, citing the article),
-and that text stays as it is. The pages show the same refusal translated: each pattern below
+The API answers in English (`core.refusals`: a sentence a clerk can act on, citing the article)
+unless the caller's Accept-Language asks for Kyrgyz or Russian (then from the template's
+catalogue entry, `localise_said`). The pages show the same refusal translated: each pattern below
 matches one refusal sentence as the acts raise it, and says it again in the user's language with
 the values it carries (stages in the user's words). A refusal no pattern knows is said from the
 catalogue's entry for its template (`core.refusals.say`), a stage or a catalogue word among its
@@ -152,8 +153,14 @@ def localise_refusal(message: str) -> str:
             except KeyError:
                 continue
     if isinstance(message, Said):
-        return message.localised(word=_word)
+        return localise_said(message)
     return str(message)
+
+
+def localise_said(message: Said) -> str:
+    """A sentence made by `say` in the active language, from its template's catalogue entry,
+    each value as `_word` says it (the API's errors too, where the caller asks for a language)."""
+    return message.localised(word=_word)
 
 
 # A citation of an article ("CC 84(2)-(3)", "CPC 303(3); CEC 30(2)").
@@ -212,6 +219,6 @@ def localise_field_code(message: str) -> str | None:
     if rephrase:
         return rephrase()
     if isinstance(message, Said):  # a sentence beside its field (a PIN's check)
-        return message.localised(word=_word)
+        return localise_said(message)
     said = _(message) if message else message
     return said if said != message else None
