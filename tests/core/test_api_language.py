@@ -82,3 +82,21 @@ def test_the_api_follows_neither_the_pages_language_cookie_nor_the_sites_default
     api.client.cookies["django_language"] = "ky"
     r = _missing_case(api, None)
     assert r.json()["message"] == NO_CASE["en"] and r["Content-Language"] == "en"
+
+
+def test_errors_made_before_a_request_reaches_the_api_are_said_in_the_asked_language(as_user):
+    """An unknown address, a method not allowed, a NUL character (`core.middleware`)."""
+    client = as_user("investigator").client
+    unknown = "There is no such API address; see %(docs)s."
+    r = client.get("/api/v1/no-such-address", HTTP_ACCEPT_LANGUAGE="ru")
+    assert r.status_code == 404 and r["Content-Language"] == "ru"
+    expected = str(catalogue("ru")[unknown]["str"]) % {"docs": "/api/v1/docs"}
+    assert r.json() == {"error": "not_found", "message": expected}
+    r = client.get("/api/v1/no-such-address")
+    assert r.json()["message"] == "There is no such API address; see /api/v1/docs."
+    r = client.delete("/api/v1/clock", HTTP_ACCEPT_LANGUAGE="ky")
+    assert r.status_code == 405 and r["Content-Language"] == "ky"
+    assert r.json()["message"].startswith("Бул жерде DELETE ")
+    r = client.get("/api/v1/persons", {"q": "a\x00b"}, HTTP_ACCEPT_LANGUAGE="ky")
+    assert r.status_code == 400
+    assert r.json()["message"] == catalogue("ky")["The request contains a NUL character."]["str"]

@@ -1,6 +1,6 @@
 """HTTP API v1 (ARCHITECTURE "API contract v1"). Every handler reads through the access policy;
 every write is `acts.perform`. Errors are JSON {error, message}: the message in English, or in
-Kyrgyz or Russian when the caller's Accept-Language asks for it (`_in_asked_language`)."""
+Kyrgyz or Russian when the caller's Accept-Language asks for it (`core.api_errors`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
-from django.utils.cache import patch_vary_headers
-from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -33,6 +30,7 @@ from icjis.core.access import (
     scope_of,
     sightings_of_person,
 )
+from icjis.core.api_errors import asked_language, error_response, in_asked_language
 from icjis.core.auth import LoginRefused, check_credentials, issue_token, user_for_token
 from icjis.core.canonical import iso
 from icjis.core.models import (
@@ -49,7 +47,6 @@ from icjis.core.refusals import (
     Invalid,
     NotFound,
     Refusal,
-    Said,
     kept_values,
     said_from_json,
     say,
@@ -102,52 +99,10 @@ api = NinjaAPI(
 )
 
 
-def asked_language(request: HttpRequest) -> str | None:
-    """The first language the caller's Accept-Language names (by its weights) that the
-    catalogues have: ky, ru or en; None when it names none of them. Unlike a page, the API
-    falls back on neither a cookie nor the site's default: without the header it answers in
-    English, as it always has."""
-    for code, _weight in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-        if code == "*":
-            continue
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return None
-
-
-def _in_asked_language(language: str | None, message: str) -> tuple[str, str]:
-    """A sentence in the `language` the caller asks for (`asked_language`), and that language's
-    code: a sentence made by `say` is said again from its template's catalogue entry, its
-    values as a page says them (`web.refusals.localise_said`); any other, and any when no
-    language is asked, in English."""
-    if language in (None, "en") or not isinstance(message, Said):
-        return str(message), "en"
-    from icjis.web.refusals import localise_said
-
-    with translation.override(language):
-        return localise_said(message), language
-
-
-def _error(
-    request: HttpRequest, status: int, code: str, message: str, **extra: Any
-) -> HttpResponse:
-    """The error body `{error, message, …}`, the message in the asked language (which the
-    answer names in Content-Language and varies by)."""
-    said, language = _in_asked_language(asked_language(request), message)
-    response = api.create_response(
-        request, {"error": code, "message": said, **extra}, status=status
-    )
-    response["Content-Language"] = language
-    patch_vary_headers(response, ["Accept-Language"])
-    return response
-
-
 @api.exception_handler(Refusal)
 def on_refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
     extra = {"fields": exc.fields} if exc.fields else {}
-    return _error(request, exc.status, exc.code, exc.message, **extra)
+    return error_response(request, exc.status, exc.code, exc.message, **extra)
 
 
 @api.exception_handler(ValidationError)
@@ -158,12 +113,14 @@ def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields.setdefault(".".join(loc) or "body", err.get("msg", "invalid"))
     first = next(iter(fields.items()), ("body", "invalid"))
     message = say("Check the field '%(field)s': %(problem)s.", field=first[0], problem=first[1])
-    return _error(request, 400, "invalid", message, fields=fields)
+    return error_response(request, 400, "invalid", message, fields=fields)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", say("Log in or send a valid bearer token."))
+    return error_response(
+        request, 401, "unauthenticated", say("Log in or send a valid bearer token.")
+    )
 
 
 @api.exception_handler(HttpError)
@@ -175,7 +132,7 @@ def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         404: "not_found",
         409: "conflict",
     }
-    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
 @api.exception_handler(Exception)
@@ -184,13 +141,13 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
 
     if isinstance(exc, OperationalError):
         log.warning("database unavailable: %s", type(exc).__name__)
-        response = _error(
+        response = error_response(
             request, 503, "unavailable", say("The database is not answering; retry shortly.")
         )
         response["Retry-After"] = "5"
         return response
     log.exception("unhandled error on %s %s", request.method, request.path)
-    return _error(
+    return error_response(
         request, 500, "internal", say("Something went wrong on our side; it has been logged.")
     )
 
@@ -212,7 +169,7 @@ def get_token(request: HttpRequest, body: TokenIn) -> Any:
     try:
         user = check_credentials(body.username, body.password, body.otp, "api")
     except LoginRefused as exc:
-        return _error(request, 401, "unauthenticated", exc.reason)
+        return error_response(request, 401, "unauthenticated", exc.reason)
     token, expires = issue_token(user)
     return {
         "token": token,
@@ -536,7 +493,7 @@ def list_alerts(
             "kind": a.kind,
             "case": a.case_id,
             "unit": a.unit_id,
-            "message": _in_asked_language(language, said_from_json(a.said))[0]
+            "message": in_asked_language(language, said_from_json(a.said))[0]
             if a.said
             else a.message,
             "subject": a.subject or None,

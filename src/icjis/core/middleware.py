@@ -9,8 +9,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from icjis.core.api_errors import error_response
+from icjis.core.refusals import say
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -32,14 +35,12 @@ class IdleLockMiddleware:
             if now - last > settings.IDLE_LOCK_MINUTES * 60:
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {
-                            "error": "unauthenticated",
-                            "message": "Your session was locked after "
-                            f"{settings.IDLE_LOCK_MINUTES} minutes without activity; log in again.",
-                        },
-                        status=401,
+                    locked = say(
+                        "Your session was locked after %(minutes)s minutes without activity; "
+                        "log in again.",
+                        minutes=settings.IDLE_LOCK_MINUTES,
                     )
+                    return error_response(request, 401, "unauthenticated", locked)
                 return redirect(
                     f"{settings.LOGIN_URL}?{urlencode({'idle': 1, 'next': request.path})}"
                 )
@@ -80,10 +81,8 @@ class ApiJsonErrorsMiddleware:
         if request.path.startswith("/api/") and _has_nul(request):
             # No text the system keeps or searches may hold a NUL character (PostgreSQL refuses
             # it): refused here, for every endpoint, before it reaches a query.
-            return JsonResponse(
-                {"error": "invalid", "message": "The request contains a NUL character."},
-                status=400,
-            )
+            nul = say("The request contains a NUL character.")
+            return error_response(request, 400, "invalid", nul)
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")
@@ -92,12 +91,14 @@ class ApiJsonErrorsMiddleware:
         ):
             status = response.status_code
             message = {
-                404: "There is no such API address; see /api/v1/docs.",
-                405: f"{request.method} is not allowed here; see /api/v1/docs.",
+                404: say("There is no such API address; see %(docs)s.", docs="/api/v1/docs"),
+                405: say(
+                    "%(method)s is not allowed here; see %(docs)s.",
+                    method=request.method,
+                    docs="/api/v1/docs",
+                ),
             }.get(status, response.reason_phrase or "Request refused.")
-            replaced = JsonResponse(
-                {"error": self.CODES.get(status, "error"), "message": message}, status=status
-            )
+            replaced = error_response(request, status, self.CODES.get(status, "error"), message)
             for header in ("Allow", "Retry-After", "WWW-Authenticate"):
                 if header in response:
                     replaced[header] = response[header]
