@@ -156,15 +156,19 @@ def test_the_persons_an_event_names_are_found_wherever_its_data_keeps_them():
     from icjis.core.access import persons_in
 
     a, b, c, d = "P0123456789AB", "PABCDEF012345", "P00000000000F", "P111111111111"
+    e, f = "PFFFFFFFFFFFF", "P222222222222"
     data = {
         "applicant": {"id": a, "surname": "Асанов"},
         "person": b,
         "defendants": [{"person": {"id": c}}, {"person": "not-an-id"}],
         "persons": [d, {"id": a}],
         "note": "P999999999999 in free text is not a person named",
-        "id": "PFFFFFFFFFFFF",  # an id not under a person's key
+        "convict": e,  # under a key no act used before: found all the same
+        "changes": [{"replaces": {"of": [f]}, "article": "164"}],
+        "seed": "p0123456789ab",  # lower case: a hash's or a seed's hex, not a person's id
+        "hash": "P0123456789ABC",  # one character more
     }
-    assert persons_in("case/26-0101-000001-5", data) == {a, b, c, d}
+    assert persons_in("case/26-0101-000001-5", data) == {a, b, c, d, e, f}
     assert persons_in(f"person/{a}", {"reason": "x"}) == {a}
     assert persons_in("case/x", {"person": {"surname": "no id"}}) == set()
 

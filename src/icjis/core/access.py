@@ -286,7 +286,6 @@ def listed_persons(user: Any) -> QuerySet[Person]:
 
 # A person's id in the index (`persons.new_person_id`).
 _PERSON_ID = re.compile(r"P[0-9A-F]{12}")
-_PERSON_KEYS = frozenset({"person", "applicant", "persons", "into"})
 
 
 def person_ids(values: Iterable[Any]) -> set[str]:
@@ -296,25 +295,25 @@ def person_ids(values: Iterable[Any]) -> set[str]:
 
 def persons_in(stream: str, data: Any) -> set[str]:
     """The persons an event names, for the log of a read that shows it: a person's own stream,
-    and the ids under `person`, `applicant`, `persons` or `into` anywhere in its data (an id,
-    a record with its id, or a list of either)."""
+    and every value anywhere in its data that is a person's id, under whatever key (`person`,
+    `applicant`, `convict`, a record's `id`, a list of them): a person's id has a shape no other
+    identifier of the system takes (`persons.new_person_id`), so no act need declare where it
+    names persons for its reads to be logged whole."""
     found = set()
     if stream.startswith("person/"):
         found.add(stream.removeprefix("person/"))
 
-    def walk(value: Any, named: bool) -> None:
+    def walk(value: Any) -> None:
         if isinstance(value, dict):
-            if named and isinstance(value.get("id"), str) and _PERSON_ID.fullmatch(value["id"]):
-                found.add(value["id"])
-            for key, inner in value.items():
-                walk(inner, key in _PERSON_KEYS)
+            for inner in value.values():
+                walk(inner)
         elif isinstance(value, list):
             for inner in value:
-                walk(inner, named)
-        elif named:
-            found.update(person_ids([value]))
+                walk(inner)
+        elif isinstance(value, str) and _PERSON_ID.fullmatch(value):
+            found.add(value)
 
-    walk(data, False)
+    walk(data)
     return found
 
 
