@@ -82,6 +82,10 @@ def test_the_api_follows_neither_the_pages_language_cookie_nor_the_sites_default
     api.client.cookies["django_language"] = "ky"
     r = _missing_case(api, None)
     assert r.json()["message"] == NO_CASE["en"] and r["Content-Language"] == "en"
+    r = api.client.get("/api/v1/clock")  # an answer, not an error: English too
+    assert r.status_code == 200 and r["Content-Language"] == "en"
+    r = api.client.get("/api/v1/clock", HTTP_ACCEPT_LANGUAGE="ru")
+    assert r["Content-Language"] == "ru" and "Accept-Language" in r["Vary"]
 
 
 def test_errors_made_before_a_request_reaches_the_api_are_said_in_the_asked_language(as_user):

@@ -11,8 +11,9 @@ from django.contrib.auth import logout
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 
-from icjis.core.api_errors import error_response
+from icjis.core.api_errors import asked_language, error_response
 from icjis.core.refusals import say
 
 CSP = (
@@ -45,6 +46,23 @@ class IdleLockMiddleware:
                     f"{settings.LOGIN_URL}?{urlencode({'idle': 1, 'next': request.path})}"
                 )
             request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+class ApiLanguageMiddleware:
+    """Under /api/ the language is the one the caller's Accept-Language asks for, or English
+    (`api_errors.asked_language`), never the pages' cookie or the site's default: whatever the
+    API says is said in it, and the answer's Content-Language (set by Django's LocaleMiddleware,
+    which runs before this one) names it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            language = asked_language(request) or "en"
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 
