@@ -307,8 +307,9 @@ def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list
                 say("state must be running, met, missed, suspended, cancelled or lapsed.")
             )
         qs = qs.in_state(filters.state, now)
-    if filters.case:
-        qs = qs.filter(case_id=normalise(filters.case) or "-")
+    case = (normalise(filters.case) or "-") if filters.case else None
+    if case:
+        qs = qs.filter(case_id=case)
     if filters.unit:
         qs = qs.filter(unit_id=filters.unit)
     limit = max(1, min(filters.limit, 1000))
@@ -316,7 +317,7 @@ def list_deadlines(request: HttpRequest, filters: Query[DeadlineFilter]) -> list
     # A term of one person (custody, a probation report) names that person by id: the list is
     # then a read that showed them (SPEC 6), logged when it names anyone.
     if persons := person_ids(d.subject for d in rows):
-        log_read(request.user, "deadlines", filters.case or "list", "caseload", "shown", persons)
+        log_read(request.user, "deadlines", case or "list", "caseload", "shown", persons)
     return [deadline_json(d, now) for d in rows]
 
 
