@@ -63,6 +63,12 @@ def test_the_screen_of_another_court_shows_none_of_them_and_an_unknown_court_is_
     assert "GB-SUD-" not in page
     assert Client().get("/public/courts/NOPE/screen").status_code == 404
     assert Client().get("/public/courts/GB-PROK/screen").status_code == 404
+    # Asked for as JSON (a court's display board), the same answer as JSON: once a 500, as
+    # JsonResponse took the status for its encoder.
+    for path in ("/public/courts/NOPE/screen", "/public/courts/draws/NOPE"):
+        response = Client().get(path, {"format": "json"})
+        assert response.status_code == 404, path
+        assert response.json()["error"] == "not_found" and response.json()["message"], path
 
 
 def test_todays_hearings_in_every_court_as_a_page_and_as_json(as_user):

@@ -85,13 +85,13 @@ def hearings_on(day: date, court: Unit | None = None) -> list[dict[str, Any]]:
     ]
 
 
-def _json(body: dict[str, Any]) -> JsonResponse:
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _not_found(request: HttpRequest, message: str) -> HttpResponse:
     if _wants_json(request):
-        response: HttpResponse = JsonResponse({"error": "not_found", "message": message}, 404)
+        response: HttpResponse = _json({"error": "not_found", "message": message}, status=404)
     else:
         response = render(request, "courts/not_found.html", {"message": message}, status=404)
     return _public(response, SCREEN_MAX_AGE)
