@@ -3,7 +3,7 @@ act on, and writes nothing.
 
 A refusal's sentence is made by `say`: an English template marked for translation (the catalogue
 extracts `say` as it does `gettext_noop`) and the values put into it. The API answers with the
-English sentence unless the caller asks for Kyrgyz or Russian (`core.api.asked_language`); a page
+English sentence unless the caller asks for Kyrgyz or Russian (`core.api_errors`); a page
 says it again in the reader's language (`Said.localised`).
 """
 
