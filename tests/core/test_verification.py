@@ -744,3 +744,48 @@ def test_the_second_connection_s_share_is_hashed_here_when_it_cannot_start(commi
         "test/b seq 1: the event's content does not match its hash (altered)"
     ]
     assert heads == {"test/a": (5, Event.objects.get(stream="test/a", seq=5).hash)}
+
+
+@postgres_only()
+def test_verify_ledger_reads_the_head_table_while_the_second_connection_hashes(committing_db):
+    """`verify_ledger` (what `icjis verify-ledger` checks): with the second connection still
+    hashing when this one is done, the head table is read then rather than after, in the same
+    snapshot; a cut stream is named all the same."""
+    import time
+
+    with transaction.atomic():
+        for n in range(3):
+            ledger.append("test/a", "test.fact", {"n": n}, ledger.SYSTEM)
+        ledger.append("test/b", "test.fact", {"n": 0}, ledger.SYSTEM)
+    order: list[str] = []
+    real_helper, real_rows = verification._hash_flags_elsewhere, ledger.head_rows
+
+    def slow_helper(*args):
+        time.sleep(0.3)  # still hashing when this connection has walked and hashed its share
+        found = real_helper(*args)
+        order.append("second connection done")
+        return found
+
+    def rows(*args):
+        order.append("head table read")
+        return real_rows(*args)
+
+    def verified():
+        order.clear()
+        with (
+            mock.patch.object(verification, "_hash_flags_elsewhere", side_effect=slow_helper),
+            mock.patch.object(ledger, "head_rows", side_effect=rows),
+        ):
+            return verification.verify_ledger()
+
+    heads, faults = verified()
+    assert order == ["head table read", "second connection done"]
+    assert faults == [] and set(heads) == {"test/a", "test/b"}
+    dbtriggers.remove_triggers(connection)
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM core_event WHERE stream = 'test/a' AND seq = 3")
+    heads, faults = verified()
+    assert order == ["head table read", "second connection done"]
+    assert [str(f) for f in faults] == ["test/a seq 3: stream ends at seq 2 but its head is 3"]
+    reference = ledger.verify_chains()
+    assert (heads, faults) == (reference[0], reference[1] + ledger.check_heads(reference[0]))

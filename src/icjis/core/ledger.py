@@ -8,7 +8,7 @@ head row inside the caller's transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from json.encoder import encode_basestring  # what `canonical.dumps` uses for text
@@ -322,7 +322,7 @@ def verify_chains() -> tuple[dict[str, tuple[int, str]], list[Fault]]:
     return dict(sorted(heads.items())), faults
 
 
-def _head_rows(batch: int = 10000) -> Iterator[tuple[str, int, str]]:
+def head_rows(batch: int = 10000) -> Iterator[tuple[str, int, str]]:
     """(stream, seq, hash) of every stream head past seq 0, in stream order, from one plain
     cursor: the rows are no more than the heads the caller already holds in memory, and the
     ORM's server-side cursor spent more on its round trips than the comparison itself."""
@@ -332,10 +332,13 @@ def _head_rows(batch: int = 10000) -> Iterator[tuple[str, int, str]]:
             yield from rows
 
 
-def check_heads(heads: dict[str, tuple[int, str]]) -> list[Fault]:
-    """Compare recomputed chain ends with the stream-head table (a cut stream shows here)."""
+def check_heads(
+    heads: dict[str, tuple[int, str]], rows: Iterable[tuple[str, int, str]] | None = None
+) -> list[Fault]:
+    """Compare recomputed chain ends with the stream-head table (a cut stream shows here): its
+    `rows` (`head_rows`), read now unless the caller read them already in the same snapshot."""
     faults = []
-    for stream, seq, hash_ in _head_rows():
+    for stream, seq, hash_ in head_rows() if rows is None else rows:
         found = heads.get(stream)
         if found is None or found[0] < seq:
             have = found[0] if found else 0

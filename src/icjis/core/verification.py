@@ -255,12 +255,19 @@ def _split(first: int, last: int) -> tuple[tuple[int, int], tuple[int, int]]:
     return (_ALL_IDS[0], mine), (mine + 1, _ALL_IDS[1])
 
 
-def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
+# The stream-head table's rows (`ledger.head_rows`), when the verification read them itself.
+HeadRows = list[tuple[str, int, str]]
+
+
+def _from_stored_bytes(
+    cur, exported: str | None, early: dict[str, HeadRows] | None = None
+) -> tuple[Heads, list[Fault]]:
     """The fast path: hash the stored bytes, walk the chains in index order, and name the faults
     of the streams either check flags with the reference query over those streams alone. With
     an `exported` snapshot a second connection hashes most of the events while this one walks
     the chains, and this one then hashes the rest (`HELPER_SHARE`): on two cores both are busy
-    to the end."""
+    to the end. With `early`, the head table is read into it while the second connection is
+    still hashing (this connection would otherwise wait idle)."""
     cur.execute("SELECT min(id), max(id) FROM core_event")
     first, last = cur.fetchone()
     if first is None:  # no events: nothing to hash or walk
@@ -276,6 +283,8 @@ def _from_stored_bytes(cur, exported: str | None) -> tuple[Heads, list[Fault]]:
         chains = cur.fetchall()
         if hashing:
             flagged = _hash_flags(cur, mine)
+            if early is not None and not hashing.done():
+                early["rows"] = list(ledger.head_rows())
             elsewhere = hashing.result()
             if elsewhere is None:  # the second connection could not start: its share is here
                 _alone(cur)
@@ -306,7 +315,7 @@ def stored_bytes_trusted() -> bool:
     return dbtriggers.body_check_sound(connection)
 
 
-def _verify_in_database() -> tuple[Heads, list[Fault]]:
+def _verify_in_database(early: dict[str, HeadRows] | None = None) -> tuple[Heads, list[Fault]]:
     # One view of the ledger for every query below (outside a caller's transaction).
     with snapshot(), connection.cursor() as cur:
         exported = _exported_snapshot(cur)
@@ -314,7 +323,7 @@ def _verify_in_database() -> tuple[Heads, list[Fault]]:
             # Held to the end of the transaction: the body check cannot change while it is read.
             cur.execute("LOCK TABLE core_event IN ACCESS SHARE MODE")
             if stored_bytes_trusted():
-                found, faults = _from_stored_bytes(cur, exported)
+                found, faults = _from_stored_bytes(cur, exported, early)
             else:
                 _alone(cur)
                 cur.execute(VERIFY_SQL)
@@ -348,6 +357,20 @@ def snapshot() -> Iterator[None]:
                 # the moment the events are read at and the moment the verifier looks at it.
                 cur.execute("LOCK TABLE core_event IN ACCESS SHARE MODE")
         yield
+
+
+def verify_ledger() -> tuple[Heads, list[Fault]]:
+    """Every chain, then the chains' ends against the stream-head table, in one snapshot: what
+    `icjis verify-ledger` checks. Returns the heads found and the faults, the chains' first (as
+    `verify_chains`), then the heads' (as `check_heads`). On PostgreSQL the head table is read
+    while the second connection is still hashing, when it is."""
+    with snapshot():
+        if connection.vendor != "postgresql":
+            heads, faults = ledger.verify_chains()
+            return heads, faults + ledger.check_heads(heads)
+        early: dict[str, HeadRows] = {}
+        heads, faults = _verify_in_database(early)
+        return heads, faults + ledger.check_heads(heads, early.get("rows"))
 
 
 def check_heads(heads: Heads) -> list[Fault]:

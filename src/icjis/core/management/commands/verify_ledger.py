@@ -6,7 +6,7 @@ from django.db import connection
 
 from icjis.core import dbtriggers
 from icjis.core.checkpoints import verify_checkpoints
-from icjis.core.verification import check_heads, snapshot, stored_bytes_trusted, verify_chains
+from icjis.core.verification import snapshot, stored_bytes_trusted, verify_ledger
 
 
 class Command(BaseCommand):
@@ -24,8 +24,7 @@ class Command(BaseCommand):
                     "the body check is not in force as installed: every event was verified "
                     "from its columns"
                 )
-            heads, faults = verify_chains()
-            faults += check_heads(heads)
+            heads, faults = verify_ledger()
             report, cut = verify_checkpoints(heads)
             faults += cut
         events = sum(seq for seq, _ in heads.values())
