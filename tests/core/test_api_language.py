@@ -104,3 +104,16 @@ def test_errors_made_before_a_request_reaches_the_api_are_said_in_the_asked_lang
     r = client.get("/api/v1/persons", {"q": "a\x00b"}, HTTP_ACCEPT_LANGUAGE="ky")
     assert r.status_code == 400
     assert r.json()["message"] == catalogue("ky")["The request contains a NUL character."]["str"]
+
+
+def test_text_goes_as_utf_8_not_as_escapes(as_user):
+    """A Cyrillic sentence or name is sent as UTF-8 (two bytes a letter, not six), in an answer
+    and in an error alike; control characters stay escaped."""
+    api = as_user("registrar")
+    report = {"channel": "in_person", "summary": "Кража\tтелефона", "place": {"region": "KG-GB"}}
+    created = api.act("registry.report.register", report)
+    assert created.status_code == 201, created.content
+    raw = api.client.get(f"/api/v1/cases/{created.json()['result']['case']}").content.decode()
+    assert '"summary": "Кража\\tтелефона"' in raw and "\\u04" not in raw
+    raw = _missing_case(api, "ru").content.decode()
+    assert NO_CASE["ru"] in raw and "\\u04" not in raw

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from icjis.core import acts, clock
@@ -84,6 +85,13 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+class Utf8Json(JSONRenderer):
+    """JSON with its text as UTF-8, not `\\u` escapes: a Cyrillic name takes two bytes on the wire
+    rather than six, and the body reads as it is (control characters are still escaped)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="ICJIS API",
     version="1",
@@ -96,6 +104,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    renderer=Utf8Json(),
 )
 
 

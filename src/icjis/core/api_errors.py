@@ -48,7 +48,8 @@ def error_response(
     """The error body `{error, message, …}`, the message in the asked language, which the answer
     names in Content-Language and varies by."""
     said, language = in_asked_language(asked_language(request), message)
-    response = JsonResponse({"error": code, "message": said, **extra}, status=status)
+    body = {"error": code, "message": said, **extra}
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     response["Content-Language"] = language
     patch_vary_headers(response, ["Accept-Language"])
     return response
