@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,22 +299,20 @@ def persons_in(stream: str, data: Any) -> set[str]:
     `applicant`, `convict`, a record's `id`, a list of them): a person's id has a shape no other
     identifier of the system takes (`persons.new_person_id`), so no act need declare where it
     names persons for its reads to be logged whole."""
-    found = set()
-    if stream.startswith("person/"):
-        found.add(stream.removeprefix("person/"))
+    found = {stream.removeprefix("person/")} if stream.startswith("person/") else set()
+    return found | person_ids(_leaves(data))
 
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for inner in value.values():
-                walk(inner)
-        elif isinstance(value, list):
-            for inner in value:
-                walk(inner)
-        elif isinstance(value, str) and _PERSON_ID.fullmatch(value):
-            found.add(value)
 
-    walk(data)
-    return found
+def _leaves(value: Any) -> Iterator[Any]:
+    """Every value inside `value` that is neither a record nor a list, however deep."""
+    if isinstance(value, dict):
+        for inner in value.values():
+            yield from _leaves(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _leaves(inner)
+    else:
+        yield value
 
 
 def find_persons(user: Any, query: str, limit: int) -> list[tuple[Person, float]]:
