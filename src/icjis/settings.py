@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "icjis.prisons",
     "icjis.probation",
     "icjis.fines",
+    "icjis.offences",
     "icjis.web",
 ]
 

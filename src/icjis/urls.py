@@ -5,6 +5,7 @@ from icjis.courts.api import router as courts_router
 from icjis.detention.api import router as detention_router
 from icjis.fines.api import router as fines_router
 from icjis.legalaid.api import router as legalaid_router
+from icjis.offences.api import router as offences_router
 from icjis.prisons.api import router as prisons_router
 from icjis.probation.api import router as probation_router
 from icjis.registry.api import router as registry_router
@@ -17,6 +18,7 @@ for router in (
     prisons_router,
     probation_router,
     fines_router,
+    offences_router,
 ):
     api.add_router("/", router)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,15 +261,41 @@ def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
     return case
 
 
+PersonRegister = Callable[[Any], "QuerySet[Any] | None"]
+PERSON_REGISTERS: list[PersonRegister] = []
+"""Registers outside the criminal cases that name persons (protection orders …): each gives, for
+a user, the ids of the persons in the records of it the user may read, or None (`person_register`;
+core knows none of them by name)."""
+
+
+def person_register(fn: PersonRegister) -> PersonRegister:
+    if fn not in PERSON_REGISTERS:
+        PERSON_REGISTERS.append(fn)
+    return fn
+
+
+def _in_registers(user: Any) -> Q | None:
+    """The persons of the other registers' records `user` may read, or None when none gives any."""
+    q = None
+    for register in PERSON_REGISTERS:
+        ids = register(user)
+        if ids is not None:
+            q = Q(pk__in=ids) if q is None else q | Q(pk__in=ids)
+    return q
+
+
 def visible_persons(user: Any) -> QuerySet[Person]:
-    """Persons the user may open: those in cases they may read (national scope: everyone),
-    tested person by person; for one person (`access_person`). A search reads
-    `listed_persons`."""
+    """Persons the user may open: those in cases they may read (national scope: everyone) and
+    in the records of other registers they may read, tested person by person; for one person
+    (`access_person`). A search reads `listed_persons`."""
     visible = case_filter(user, "case_id")
     if visible is None:
         return Person.objects.all()
     roles = CaseParticipant.objects.filter(visible, person_id=OuterRef("pk"))
-    return Person.objects.filter(Exists(roles))
+    q = Q(Exists(roles))
+    if (registers := _in_registers(user)) is not None:
+        q |= registers
+    return Person.objects.filter(q)
 
 
 def listed_persons(user: Any) -> QuerySet[Person]:
@@ -279,9 +305,10 @@ def listed_persons(user: Any) -> QuerySet[Person]:
     few = few_visible_cases(user)
     if few is None:
         return visible_persons(user)
-    return Person.objects.filter(
-        pk__in=CaseParticipant.objects.filter(case_id__in=few).values("person_id")
-    )
+    q = Q(pk__in=CaseParticipant.objects.filter(case_id__in=few).values("person_id"))
+    if (registers := _in_registers(user)) is not None:
+        q |= registers
+    return Person.objects.filter(q)
 
 
 # A person's id in the index (`persons.new_person_id`).

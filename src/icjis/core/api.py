@@ -60,6 +60,7 @@ from icjis.core.visibility import (
     redact_event,
     visible_events,
 )
+from icjis.core.warnings import warnings_for
 from icjis.legal.models import Deadline
 
 log = logging.getLogger("icjis.api")
@@ -357,7 +358,9 @@ def get_person(request: HttpRequest, person_id: str, purpose: str = "caseload") 
         cases.setdefault(number, {"number": number, "stage": stage, "roles": []})["roles"].append(
             role
         )
-    return {**person_json(person), "cases": list(cases.values())}
+    # What other modules warn of (a protection order in force naming the person …).
+    warnings = warnings_for(request.user, records_of(person.pk), clock.now())
+    return {**person_json(person), "cases": list(cases.values()), "warnings": warnings}
 
 
 # --- ledger, audit, feed, directory -----------------------------------------------------------

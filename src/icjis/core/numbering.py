@@ -9,6 +9,7 @@ refused or rolled-back registration leaves no gap (CPC 146(2): numbers are assig
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from icjis.core.models import NumberCounter, Unit
 
@@ -51,21 +52,23 @@ def normalise(text: str) -> str | None:
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}-{m.group(4)}"
 
 
-def take_number(unit: Unit, year: int) -> tuple[str, int]:
-    """Take the unit's next number for `year` (call inside the act's transaction)."""
+def take_number(unit: Unit, year: int, counter_model: Any = NumberCounter) -> tuple[str, int]:
+    """Take the unit's next number for `year` (call inside the act's transaction). Another
+    register of the unit (protection orders) keeps its own counter, a model with the same
+    fields (`unit`, `year`, `last`)."""
     if not unit.register_code:
         raise ValueError(f"unit {unit.code} keeps no register")
-    NumberCounter.objects.bulk_create([NumberCounter(unit=unit, year=year)], ignore_conflicts=True)
-    counter = NumberCounter.objects.select_for_update().get(unit=unit, year=year)
+    counter_model.objects.bulk_create([counter_model(unit=unit, year=year)], ignore_conflicts=True)
+    counter = counter_model.objects.select_for_update().get(unit=unit, year=year)
     seq = counter.last + 1
     if seq > 999_999:
         raise OverflowError(f"unit {unit.code} has used every number of {year}")
     return format_number(year, unit.register_code, seq), seq
 
 
-def note_number(unit_code: str, year: int, seq: int) -> None:
+def note_number(unit_code: str, year: int, seq: int, counter_model: Any = NumberCounter) -> None:
     """Projector side: the counter follows the numbers recorded in the ledger."""
-    NumberCounter.objects.bulk_create(
-        [NumberCounter(unit_id=unit_code, year=year)], ignore_conflicts=True
+    counter_model.objects.bulk_create(
+        [counter_model(unit_id=unit_code, year=year)], ignore_conflicts=True
     )
-    NumberCounter.objects.filter(unit_id=unit_code, year=year, last__lt=seq).update(last=seq)
+    counter_model.objects.filter(unit_id=unit_code, year=year, last__lt=seq).update(last=seq)

@@ -1,0 +1,92 @@
+"""Who may read and act on protection orders.
+
+- Officers of a police unit (offences officers, the head, registrars, dispatchers) read and act
+  on the orders of their unit; a wider scope reads its territory's; national scope (auditors)
+  reads every order.
+- An order asked for in a criminal case is read by whoever may read the case.
+- Anyone looking up a person or an address who holds a role that meets the public (police,
+  prosecutors, courts, detention, probation) is warned of an order in force that names them,
+  wherever it was issued (`icjis.offences.warnings`): the warning shows the order, not the file.
+- Missing and forbidden look the same (404); every read is logged with the persons it showed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from icjis.core.access import in_visible_cases, log_read, person_register, scope_of
+from icjis.core.refusals import NotFound, say
+from icjis.core.roles import SCOPES
+from icjis.offences.models import OrderPerson, ProtectionOrder
+
+REGISTER_ROLES = frozenset({"offences_officer", "unit_head", "registrar", "dispatcher"})
+WARNED_ROLES = frozenset(
+    {
+        *REGISTER_ROLES,
+        "investigator",
+        "prosecutor",
+        "ivs_officer",
+        "investigating_judge",
+        "judge",
+        "probation_officer",
+    }
+)
+
+
+def _own_area(user: Any) -> Q | None:
+    """The orders of the user's register by their scope: unit, or territory for a wider one;
+    None for every order (national scope)."""
+    scope = scope_of(user)
+    if scope == "national":
+        return None
+    if not REGISTER_ROLES & set(user.roles) or user.unit_id is None:
+        return Q(pk__in=[])
+    if SCOPES.index(scope) >= SCOPES.index("region"):
+        return Q(territory_path__startswith=user.unit.territory.path)
+    return Q(unit_id=user.unit_id)
+
+
+def acting_orders(user: Any) -> QuerySet[ProtectionOrder]:
+    """The orders `user` may act on: those of their register (the act's roles are checked by
+    `perform`)."""
+    area = _own_area(user)
+    return ProtectionOrder.objects.all() if area is None else ProtectionOrder.objects.filter(area)
+
+
+def visible_orders(user: Any) -> QuerySet[ProtectionOrder]:
+    """The orders `user` may read: those of their register and those of cases they may read."""
+    area = _own_area(user)
+    if area is None:
+        return ProtectionOrder.objects.all()
+    return ProtectionOrder.objects.filter(area | (Q(case__isnull=False) & in_visible_cases(user)))
+
+
+def order_persons(order: ProtectionOrder) -> list[str]:
+    return [p.person_id for p in order.persons.all()]
+
+
+def access_order(user: Any, number: str, purpose: str = "caseload") -> ProtectionOrder:
+    """Fetch and authorise one order, logging the read whatever its outcome."""
+    found = (
+        visible_orders(user)
+        .select_related("unit")
+        .prefetch_related("persons__person")
+        .filter(pk=number)
+        .first()
+    )
+    if found is None:
+        exists = ProtectionOrder.objects.filter(pk=number).exists()
+        log_read(user, "order", number, purpose, "denied" if exists else "not_found")
+        raise NotFound(say("No such protection order, or it is not visible to you."))
+    log_read(user, "order", number, purpose, "shown", persons=order_persons(found))
+    return found
+
+
+@person_register
+def register_persons(user: Any) -> QuerySet[Any] | None:
+    """The persons of the orders of the user's register (`core.access.visible_persons`)."""
+    if not REGISTER_ROLES & set(user.roles):
+        return None
+    return OrderPerson.objects.filter(order__in=acting_orders(user)).values("person_id")

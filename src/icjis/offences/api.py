@@ -1,0 +1,145 @@
+"""API routes of the register of protection orders (mounted under /api/v1 by icjis.urls).
+
+Officers of a police unit read the orders of their register; anyone who reads a criminal case
+reads the orders asked for in it; national scope reads every order. The warnings lookup answers
+any role that meets the public, wherever the order was issued. Every read names persons and is
+logged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from icjis.core import clock
+from icjis.core.access import log_read, records_of
+from icjis.core.canonical import iso
+from icjis.core.refusals import Forbidden, Invalid, say
+from icjis.offences.access import access_order, order_persons, visible_orders
+from icjis.offences.acts import address_key, normalise_order
+from icjis.offences.models import ProtectionOrder
+from icjis.offences.warnings import order_warning, orders_in_force, warned
+
+router = Router(tags=["offences"])
+
+STATES = ("requested", "in_force", "expired", "refused", "revoked")
+
+
+def state_at(order: ProtectionOrder, now: datetime) -> str:
+    if order.state == "in_force" and order.until is not None and order.until <= now:
+        return "expired"
+    return order.state
+
+
+def order_json(order: ProtectionOrder, now: datetime) -> dict[str, Any]:
+    state = state_at(order, now)
+    persons = list(order.persons.all())
+    return {
+        "number": order.number,
+        "state": state,
+        "unit": order.unit_id,
+        "rules": order.rules,
+        "reported_at": iso(order.reported_at),
+        "issue_due_at": iso(order.issue_due_at),
+        "issue_overdue": state == "requested" and order.issue_due_at <= now,
+        "issued_at": iso(order.issued_at),
+        "issued_late": order.issued_late,
+        "until": iso(order.until),
+        "days": order.days,
+        "conditions": order.conditions,
+        "restrained": [p.person_id for p in persons if p.role == "restrained"],
+        "protected": [p.person_id for p in persons if p.role == "protected"],
+        "place": {"region": order.region, "district": order.district or None},
+        "case": order.case_id,
+        "breaches": order.breaches,
+        "closed_at": iso(order.closed_at),
+    }
+
+
+class OrdersQuery(Schema):
+    state: Literal["requested", "in_force", "expired", "refused", "revoked", "all"] = "all"
+    overdue: bool = Field(False, description="only orders not issued within their 24 hours")
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+@router.get("/offences/orders")
+def orders(request: HttpRequest, q: Query[OrdersQuery]) -> dict[str, Any]:
+    """Protection orders you may read: awaiting issue soonest due first, then the others newest
+    first. `overdue=true`: those still awaiting issue past their 24 hours."""
+    now = clock.now()
+    qs = visible_orders(request.user)
+    if q.state != "all":
+        qs = qs.in_state(q.state, now)
+    if q.overdue:
+        qs = qs.filter(state="requested", issue_due_at__lte=now)
+    ordered = qs.order_by("-requested_at", "-number")
+    if q.state == "requested" or q.overdue:
+        ordered = qs.order_by("issue_due_at", "number")
+    rows = list(ordered.prefetch_related("persons")[q.offset : q.offset + q.limit + 1])
+    shown = rows[: q.limit]
+    persons = [pid for o in shown for pid in order_persons(o)]
+    log_read(request.user, "orders", "list", "caseload", "shown", persons=persons)
+    return {
+        "items": [order_json(o, now) for o in shown],
+        "next_offset": q.offset + q.limit if len(rows) > q.limit else None,
+    }
+
+
+@router.get("/offences/warnings")
+def warnings(
+    request: HttpRequest,
+    person: str | None = None,
+    region: str | None = None,
+    address: str | None = None,
+) -> list[dict[str, Any]]:
+    """Orders in force naming a person (`person`, an id) or an address (`region` and `address`,
+    compared word for word, case and punctuation aside), wherever they were issued: for roles
+    that meet the public (police, prosecutors, courts, detention, probation). The lookup is
+    logged."""
+    user = request.user
+    if not warned(user):
+        raise Forbidden(say("Your role is not warned of protection orders."))
+    now = clock.now()
+    found: list[dict[str, Any]] = []
+    if person:
+        records = records_of(person[:16])
+        named = orders_in_force(now).filter(persons__person_id__in=records).distinct()
+        for o in named.prefetch_related("persons").order_by("until", "number"):
+            p = next(p for p in o.persons.all() if p.person_id in records)
+            found.append(order_warning(o, p.role, p.person_id))
+    elif region and address:
+        key = address_key(address)
+        if len(key) < 3:
+            raise Invalid(say("Give more of the address."))
+        at_address = orders_in_force(now).filter(region=region[:8], address_key=key)
+        for o in at_address.prefetch_related("persons").order_by("until", "number"):
+            restrained = next(p.person_id for p in o.persons.all() if p.role == "restrained")
+            found.append(order_warning(o, "restrained", restrained))
+    else:
+        raise Invalid(say("Give a person's id, or a region and an address."))
+    persons = {w["person"] for w in found}
+    subject = person[:16] if person else "address"
+    log_read(user, "orders", f"warnings:{subject}", "search", "shown", persons=persons)
+    return found
+
+
+@router.get("/offences/orders/{number}")
+def order_detail(request: HttpRequest, number: str, purpose: str = "caseload") -> dict[str, Any]:
+    """One order with its breaches (the read is logged)."""
+    order = access_order(request.user, normalise_order(number) or number[:24], purpose)
+    return {
+        **order_json(order, clock.now()),
+        "address": order.address,
+        "breach_list": [
+            {
+                "occurred_at": iso(b.occurred_at),
+                "recorded_at": iso(b.recorded_at),
+                "conditions": b.conditions,
+                "description": b.description,
+            }
+            for b in order.breach_rows.order_by("occurred_at", "seq")
+        ],
+    }

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class OffencesConfig(AppConfig):
+    name = "icjis.offences"
+    label = "offences"
+    verbose_name = "Register of offences and protection orders"
+
+    def ready(self) -> None:
+        from icjis.offences import acts, warnings  # noqa: F401

@@ -1,0 +1,125 @@
+"""Projections of the register of protection orders (module J), rebuilt from the ledger.
+
+An order is not a criminal case: its acts go to its own stream, `order/<number>`. Its state is
+`requested` (the report of family violence is in, the order is to be issued within 24 hours),
+`in_force`, `refused` or `revoked`; an order in force whose `until` has passed has expired,
+which `OrderQuerySet.with_state` says at query time, with no worker having to run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Case as SqlCase
+from django.db.models import Q, QuerySet, Value, When
+
+
+class OrderQuerySet(models.QuerySet["ProtectionOrder"]):
+    def with_state(self, now: datetime) -> QuerySet[ProtectionOrder]:
+        """Annotate `current_state`: an order in force past its `until` has `expired`."""
+        return self.annotate(
+            current_state=SqlCase(
+                When(state="in_force", until__lte=now, then=Value("expired")),
+                default="state",
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_state(self, state: str, now: datetime) -> QuerySet[ProtectionOrder]:
+        if state == "expired":
+            return self.filter(state="in_force", until__lte=now)
+        if state == "in_force":
+            return self.filter(state="in_force", until__gt=now)
+        return self.filter(state=state)
+
+    def in_force_at(self, now: datetime) -> QuerySet[ProtectionOrder]:
+        return self.filter(Q(state="in_force") & Q(until__gt=now))
+
+
+class ProtectionOrder(models.Model):
+    """A temporary protection order: who it restrains, whom it protects, where, until when."""
+
+    number = models.CharField(primary_key=True, max_length=24)  # PO-26-0101-000001-7
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    territory_path = models.CharField(max_length=255, db_index=True)
+    rules = models.CharField(max_length=32)  # the version of the rules in force when asked for
+    state = models.CharField(max_length=16, default="requested")
+    reported_at = models.DateTimeField()  # when the report of violence reached the police
+    issue_due_at = models.DateTimeField()  # the order is to be issued before this
+    requested_at = models.DateTimeField()
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_late = models.BooleanField(default=False)
+    until = models.DateTimeField(null=True, blank=True)
+    days = models.PositiveSmallIntegerField(default=0)  # the term in days, extensions included
+    conditions = models.JSONField(default=list)
+    region = models.CharField(max_length=8)
+    district = models.CharField(max_length=32, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    address_key = models.CharField(max_length=300, blank=True, db_index=True)
+    case = models.ForeignKey(
+        "core.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    breaches = models.PositiveSmallIntegerField(default=0)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    officer = models.CharField(max_length=64)  # who asked for it; the events name each actor
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "state", "issue_due_at"], name="order_unit_state_idx"),
+            models.Index(fields=["state", "until"], name="order_state_until_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.state})"
+
+
+class OrderPerson(models.Model):
+    """A person an order names: the one it restrains, or one it protects."""
+
+    order = models.ForeignKey(ProtectionOrder, on_delete=models.CASCADE, related_name="persons")
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12)  # restrained | protected
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "person"], name="order_person_unique")
+        ]
+        indexes = [models.Index(fields=["person"], name="order_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.role} {self.person_id}"
+
+
+class Breach(models.Model):
+    """A breach of an order's conditions, as recorded (CoO 71 when no crime)."""
+
+    order = models.ForeignKey(ProtectionOrder, on_delete=models.CASCADE, related_name="breach_rows")
+    seq = models.PositiveBigIntegerField()  # the event that recorded it
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    description = models.TextField()
+    conditions = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order", "seq"], name="breach_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} breach at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class OrderCounter(models.Model):
+    """The last order number a unit gave in a year (`core.numbering.take_number`)."""
+
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="order_counter_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"

@@ -1,0 +1,93 @@
+"""The values of the register of protection orders, read from `rules/protection-orders.toml`.
+
+Each version of the rules applies to the orders asked for on or after its `effective_from`, and
+an order keeps the version it was asked for under (`ProtectionOrder.rules`), as a case keeps its
+rule pack: a later amendment changes no running order."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+RULES_FILE = Path(__file__).with_name("rules") / "protection-orders.toml"
+
+
+@dataclass(frozen=True)
+class Condition:
+    code: str
+    titles: dict[str, str]  # by language: en, ru, ky
+
+
+@dataclass(frozen=True)
+class OrderRules:
+    id: str
+    effective_from: date
+    source: str
+    issue_within_hours: int
+    min_days: int
+    max_days: int
+    issue_article: str
+    term_article: str
+    breach_article: str
+    conditions: tuple[Condition, ...]
+
+    @property
+    def condition_codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.conditions)
+
+
+@functools.cache
+def versions() -> tuple[OrderRules, ...]:
+    """Every version of the rules, the earliest first."""
+    raw = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    out = []
+    for v in raw["version"]:
+        out.append(
+            OrderRules(
+                id=v["id"],
+                effective_from=v["effective_from"],
+                source=v["source"],
+                issue_within_hours=int(v["issue_within_hours"]),
+                min_days=int(v["min_days"]),
+                max_days=int(v["max_days"]),
+                issue_article=v["issue_article"],
+                term_article=v["term_article"],
+                breach_article=v["breach_article"],
+                conditions=tuple(
+                    Condition(code=c["code"], titles=dict(c["title"])) for c in v["condition"]
+                ),
+            )
+        )
+    out.sort(key=lambda r: r.effective_from)
+    for earlier, later in zip(out, out[1:], strict=False):
+        if earlier.effective_from == later.effective_from:
+            raise ValueError(f"{RULES_FILE}: two versions from {later.effective_from}")
+    return tuple(out)
+
+
+def rules_on(day: date) -> OrderRules | None:
+    """The version in force on `day`, or None before the first."""
+    found = None
+    for v in versions():
+        if v.effective_from <= day:
+            found = v
+    return found
+
+
+def rules_by_id(rules_id: str) -> OrderRules:
+    for v in versions():
+        if v.id == rules_id:
+            return v
+    raise KeyError(rules_id)
+
+
+def condition_title(code: str, language: str) -> str:
+    """A condition's title in `language` (English when it has none), from any version."""
+    for v in reversed(versions()):
+        for c in v.conditions:
+            if c.code == code:
+                return c.titles.get(language) or c.titles["en"]
+    return code
