@@ -26,5 +26,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("public/", include("icjis.registry.urls")),
     path("", include("icjis.courts.urls")),
+    path("", include("icjis.offences.urls")),
     path("", include("icjis.web.urls")),
 ]

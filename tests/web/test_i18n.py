@@ -39,6 +39,7 @@ COVERED = (
     "prisons.",
     "probation.",
     "fines.",
+    "offences.",
 )
 
 

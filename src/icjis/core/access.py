@@ -284,6 +284,13 @@ def _in_registers(user: Any) -> Q | None:
     return q
 
 
+def in_registers(user: Any, person_id: str) -> bool:
+    """Whether the person is named in a record of another register that `user` works on (the
+    user's own register's orders): their work, as a case they are assigned to is."""
+    q = _in_registers(user)
+    return q is not None and Person.objects.filter(q, pk=person_id).exists()
+
+
 def visible_persons(user: Any) -> QuerySet[Person]:
     """Persons the user may open: those in cases they may read (national scope: everyone) and
     in the records of other registers they may read, tested person by person; for one person

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from django.utils.translation import gettext_noop
@@ -45,7 +45,7 @@ from icjis.core.refusals import Conflict, Invalid, NotFound, say
 from icjis.legal.counting import local_date
 from icjis.offences.access import acting_orders
 from icjis.offences.models import Breach, OrderCounter, OrderPerson, ProtectionOrder
-from icjis.offences.rules import OrderRules, rules_by_id, rules_on
+from icjis.offences.rules import OrderRules, rules_by_id, rules_on, versions
 
 OFFICERS = ("offences_officer", "unit_head")
 """Who issues, refuses, extends and revokes an order (the internal affairs body, art. 25)."""
@@ -126,8 +126,9 @@ class RequestOrder(pydantic.BaseModel):
     restrained: PersonInput | PersonRef = pydantic.Field(
         description="the person who committed the violence"
     )
-    protected: list[PersonInput | PersonRef] = pydantic.Field(
-        min_length=1, max_length=10, description="the persons the order protects"
+    protected: PersonInput | PersonRef = pydantic.Field(description="the victim of the violence")
+    others_protected: list[PersonInput | PersonRef] = pydantic.Field(
+        default_factory=list, max_length=9, description="others the order protects (children …)"
     )
     place: Address
     reported_at: pydantic.AwareDatetime = pydantic.Field(
@@ -227,7 +228,7 @@ def request_order(ctx: Context) -> dict[str, Any]:
             )
     today = local_date(ctx.now)
     restrained = prepare_person(data.restrained, today)
-    protected = [prepare_person(p, today) for p in data.protected]
+    protected = [prepare_person(p, today) for p in (data.protected, *data.others_protected)]
     existing = [p["id"] for p in protected if p.get("existing")]
     if restrained.get("existing") and restrained["id"] in existing:
         raise Invalid(
@@ -263,11 +264,15 @@ def request_order(ctx: Context) -> dict[str, Any]:
 # --- issuing or refusing ------------------------------------------------------------------------
 
 
+# Every condition any version of the rules knows; an order takes those of its own version.
+ConditionCode = Literal[tuple(sorted({c.code for v in versions() for c in v.conditions}))]  # type: ignore[valid-type]
+
+
 class IssueOrder(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     order: str = pydantic.Field(min_length=1, max_length=24)
     days: int = pydantic.Field(ge=1, le=366, description="the term in days")
-    conditions: list[str] = pydantic.Field(
+    conditions: list[ConditionCode] = pydantic.Field(  # type: ignore[valid-type]
         min_length=1, max_length=10, description="what the order forbids or requires"
     )
 
@@ -427,7 +432,7 @@ class RecordBreach(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     order: str = pydantic.Field(min_length=1, max_length=24)
     occurred_at: pydantic.AwareDatetime = pydantic.Field(description="when the breach happened")
-    conditions: list[str] = pydantic.Field(
+    conditions: list[ConditionCode] = pydantic.Field(  # type: ignore[valid-type]
         default_factory=list, max_length=10, description="the conditions breached"
     )
     description: str = pydantic.Field(min_length=3, max_length=4000)

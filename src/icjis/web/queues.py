@@ -495,6 +495,41 @@ DETENTION_STATES = {
 }
 
 
+def orders_to_issue(user: Any, now: datetime) -> Queue:
+    """Protection orders asked for and not yet issued or refused, soonest due first, with the
+    24 hours to issue each (Law No. 63, art. 25) counting down."""
+    from icjis.offences.access import order_persons, visible_orders
+    from icjis.offences.views import term_left
+
+    q = Queue(
+        "orders",
+        _("Protection orders to issue"),
+        [_("Order"), _("Restrained"), _("Reported"), _("Term")],
+        empty=_("No protection order is awaiting issue."),
+        live=True,
+    )
+    waiting = list(
+        visible_orders(user)
+        .filter(state="requested")
+        .prefetch_related("persons__person")
+        .order_by("issue_due_at", "number")[:QUEUE_SIZE]
+    )
+    for o in waiting:
+        left, css = term_left(o, "requested", now)
+        restrained = [p.person.full_name for p in o.persons.all() if p.role == "restrained"]
+        q.rows.append(
+            [
+                Cell(o.number, href=reverse("offences:order", args=[o.number])),
+                Cell(", ".join(restrained)),
+                Cell("", when=o.reported_at),
+                Cell(left, css=css),
+            ]
+        )
+    persons = [pid for o in waiting for pid in order_persons(o)]
+    log_read(user, "orders", "requested:queue", "caseload", "shown", persons=persons)
+    return q
+
+
 def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Queue]:
     """The queues of every role the user holds, most urgent first, without repeats; with `only`,
     that queue alone (a list refreshing in place builds, and logs as read, nothing else)."""
@@ -556,6 +591,8 @@ def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Que
     if "probation_officer" in roles and wanted("meetings-today", "meetings-missed"):
         for q in probation_meetings(user, now):
             add(q)
+    if roles & {"offences_officer", "unit_head"} and wanted("orders"):
+        add(orders_to_issue(user, now))
     if "prosecutor" in roles and wanted("prosecution"):
         add(awaiting_prosecutor(user))
     if roles & {"unit_head", "prosecutor"} and wanted("undecided"):

@@ -27,7 +27,9 @@ class Field:
 
     name: str  # dotted path into the act's data
     title: str  # the schema's English title (the msgid of the label)
-    widget: str  # text, textarea, select, datetime, date, number, checkbox, lines, json, fixed
+    widget: (
+        str  # text, textarea, select, multi, datetime, date, number, checkbox, lines, json, fixed
+    )
     required: bool
     choices: list[str] = field(default_factory=list)
     max_length: int | None = None
@@ -111,7 +113,11 @@ def _field(path: str, title: str, node: dict[str, Any], required: bool) -> Field
         f.widget = "checkbox"
     elif kind == "array":
         items = node.get("items", {})
-        f.widget = "lines" if items.get("type") == "string" else "json"
+        if "enum" in items:  # a set of choices: a box to tick for each
+            f.widget = "multi"
+            f.choices = [str(c) for c in items["enum"]]
+        else:
+            f.widget = "lines" if items.get("type") == "string" else "json"
     elif kind == "string":
         f.max_length = node.get("maxLength")
         f.pattern = node.get("pattern")
@@ -127,6 +133,11 @@ def parse(fields: list[Field], post: Any) -> tuple[dict[str, Any], dict[str, str
     errors: dict[str, str] = {}
     zone = ZoneInfo(settings.TIME_ZONE)
     for f in fields:
+        if f.widget == "multi":
+            f.value = [v for v in post.getlist(f.name) if v in f.choices]
+            if f.value:
+                _put(data, f.name, f.value)
+            continue
         raw = post.get(f.name, "")
         f.value = raw
         if f.widget == "checkbox":

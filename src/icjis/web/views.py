@@ -17,7 +17,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language, gettext_lazy
@@ -33,6 +35,7 @@ from icjis.core.access import (
     access_case,
     access_person,
     find_persons,
+    in_registers,
     in_visible_cases_per_row,
     listed_cases,
     reads_of_person,
@@ -49,6 +52,7 @@ from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.core.visibility import matches, part_for, shown_participants, visible_events
+from icjis.core.warnings import warnings_for
 from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
@@ -558,6 +562,8 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
     number = case.number if case is not None else result.get("case")
     if number:
         return redirect("web:case", number=number)
+    if result.get("order"):  # a protection order is its own record, with its own page
+        return redirect("offences:order", number=result["order"])
     return redirect("web:home")
 
 
@@ -620,6 +626,8 @@ LIST_LABELS = {
     "verdict": gettext_lazy("a court decision"),
     "feed": gettext_lazy("event feed"),
     "deadlines": gettext_lazy("list of terms"),
+    "orders": gettext_lazy("protection orders"),
+    "order": gettext_lazy("a protection order"),
 }
 OUTCOME_LABELS = {
     "shown": gettext_lazy("shown"),
@@ -641,6 +649,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 
 def _in_caseload(user: Any, person_id: str) -> bool:
+    if in_registers(user, person_id):  # a person of the user's register of orders
+        return True
     return CaseParticipant.objects.filter(
         person_id=person_id,
         case__in=CaseOfficer.objects.filter(username=user.username).values("case_id"),
@@ -682,6 +692,7 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
     residence = _place_name(person.residence) if person.residence_id else ""
     may_record = set(request.user.roles) & KINDS["persons.residence.record"].roles
     context = {
+        "warnings": person_warnings(request.user, person.pk),
         "person": person,
         "purpose": purpose,
         "residence": residence,
@@ -690,6 +701,33 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
         "auditor": request.user.has_role("auditor"),
     }
     return render(request, "web/person.html", context)
+
+
+def person_warnings(user: Any, person_id: str) -> list[dict[str, Any]]:
+    """What other modules warn of about the person (`core.warnings`), as sentences."""
+    from icjis.offences.access import visible_orders
+    from icjis.offences.views import conditions_said
+
+    found = warnings_for(user, records_of(person_id), clock.now())
+    numbers = [w["order"] for w in found if w["kind"] == "protection_order"]
+    readable = set(visible_orders(user).filter(pk__in=numbers).values_list("pk", flat=True))
+    out = []
+    for w in found:
+        if w["kind"] != "protection_order":
+            continue
+        until = timezone.localtime(datetime.fromisoformat(w["until"]))
+        values = {
+            "order": w["order"],
+            "until": date_format(until, "SHORT_DATETIME_FORMAT"),
+            "conditions": "; ".join(conditions_said(w["conditions"])),
+        }
+        if w["role"] == "restrained":
+            text = _("Restrained by protection order %(order)s until %(until)s: %(conditions)s.")
+        else:
+            text = _("Protected by protection order %(order)s until %(until)s.")
+        href = reverse("offences:order", args=[w["order"]]) if w["order"] in readable else ""
+        out.append({"order": w["order"], "text": text % values, "href": href})
+    return out
 
 
 @never_cache

@@ -1,0 +1,134 @@
+"""Pages of the register of protection orders: the register of the officer's unit and one
+order with what may be done with it now. The data come from the same access filters as the
+API (`icjis.offences.access`), and every page that names persons is logged as a read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from icjis.core import clock
+from icjis.core.access import log_read
+from icjis.core.acts import KINDS
+from icjis.core.refusals import NotFound
+from icjis.offences.access import access_order, order_persons, visible_orders
+from icjis.offences.acts import normalise_order
+from icjis.offences.api import state_at
+from icjis.offences.models import ProtectionOrder
+from icjis.offences.rules import condition_title
+from icjis.web.labels import act_title
+
+STATE_LABELS = {
+    "requested": gettext_lazy("awaiting issue"),
+    "in_force": gettext_lazy("in force"),
+    "expired": gettext_lazy("expired"),
+    "refused": gettext_lazy("refused"),
+    "revoked": gettext_lazy("revoked"),
+}
+# What may be done with an order in each state, in the order the page offers it.
+ACTS_BY_STATE = {
+    "requested": ("offences.order.issue", "offences.order.refuse"),
+    "in_force": ("offences.order.extend", "offences.order.breach", "offences.order.revoke"),
+    "expired": ("offences.order.breach",),
+    "revoked": ("offences.order.breach",),
+}
+PAGE_SIZE = 50
+
+
+def conditions_said(codes: list[str]) -> list[str]:
+    language = get_language() or "en"
+    return [condition_title(c, language[:2]) for c in codes]
+
+
+def term_left(order: ProtectionOrder, state: str, now: datetime) -> tuple[str, str]:
+    """The clock of the order's state as words and a css class: the hours left to issue it,
+    or the days left in force."""
+    if state == "requested":
+        due = order.issue_due_at
+        if due > now:
+            return _("to issue within %(time)s") % {"time": timeuntil(due, now, depth=2)}, "running"
+        return _("issue overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, "missed"
+    if state == "in_force" and order.until is not None:
+        return _("in force for %(time)s more") % {"time": timeuntil(order.until, now, depth=2)}, ""
+    return "", ""
+
+
+def _restrained_name(order: ProtectionOrder) -> str:
+    return next((p.person.full_name for p in order.persons.all() if p.role == "restrained"), "")
+
+
+@never_cache
+@login_required
+def orders_page(request: HttpRequest) -> HttpResponse:
+    """The register: orders awaiting issue first (soonest due), then the others, newest first."""
+    now = clock.now()
+    wanted = request.GET.get("state", "")
+    qs = visible_orders(request.user).prefetch_related("persons__person")
+    if wanted in STATE_LABELS:
+        qs = qs.in_state(wanted, now)
+    waiting = list(qs.filter(state="requested").order_by("issue_due_at", "number")[:PAGE_SIZE])
+    rest = list(qs.exclude(state="requested").order_by("-requested_at", "-number")[:PAGE_SIZE])
+    rows = []
+    for o in waiting + rest:
+        state = state_at(o, now)
+        left, css = term_left(o, state, now)
+        rows.append(
+            {
+                "order": o,
+                "state": STATE_LABELS[state],
+                "restrained": _restrained_name(o),
+                "left": left,
+                "css": css,
+            }
+        )
+    persons = [pid for o in waiting + rest for pid in order_persons(o)]
+    log_read(request.user, "orders", "register", "caseload", "shown", persons=persons)
+    may_request = bool(set(request.user.roles) & KINDS["offences.order.request"].roles)
+    context = {
+        "rows": rows,
+        "states": list(STATE_LABELS.items()),
+        "wanted": wanted,
+        "may_request": may_request,
+        "request_title": act_title("offences.order.request"),
+    }
+    return render(request, "offences/orders.html", context)
+
+
+@never_cache
+@login_required
+def order_page(request: HttpRequest, number: str) -> HttpResponse:
+    now = clock.now()
+    try:
+        order = access_order(request.user, normalise_order(number) or number[:24])
+    except NotFound:
+        raise Http404(_("No such protection order, or it is not visible to you.")) from None
+    state = state_at(order, now)
+    left, css = term_left(order, state, now)
+    roles = set(request.user.roles)
+    offered = [
+        {"kind": k, "title": act_title(k)}
+        for k in ACTS_BY_STATE.get(state, ())
+        if roles & KINDS[k].roles
+    ]
+    persons = sorted(order.persons.all(), key=lambda p: (p.role != "restrained", p.person_id))
+    context = {
+        "order": order,
+        "state": STATE_LABELS[state],
+        "left": left,
+        "css": css,
+        "persons": persons,
+        "conditions": conditions_said(order.conditions),
+        "breaches": [
+            {"b": b, "conditions": conditions_said(b.conditions)}
+            for b in order.breach_rows.order_by("occurred_at", "seq")
+        ],
+        "offered": offered,
+    }
+    return render(request, "offences/order.html", context)

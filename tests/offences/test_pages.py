@@ -1,0 +1,89 @@
+"""The register of protection orders on the pages: an order asked for and issued through the
+generated forms (the conditions ticked), its page with the clock and the acts of its state, the
+officer's queue, and the warning on the person's page."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+from typing import Any
+
+from django.utils import timezone
+from tests.offences.test_orders import ABUSER, PLACE, VICTIM, issued, requested
+
+from icjis.core import clock
+from icjis.core.models import AccessRecord
+from icjis.offences.models import ProtectionOrder
+
+
+def page(client: Any, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return unescape(response.content.decode()).replace("\xa0", " ")  # timesince's spaces
+
+
+def test_an_order_is_asked_for_and_issued_through_the_forms(browser):
+    officer = browser("offences_officer")
+    reported = timezone.localtime(clock.now() - timedelta(hours=3))  # as the form reads it
+    form = {
+        "restrained.surname": ABUSER["surname"],
+        "restrained.given_name": ABUSER["given_name"],
+        "restrained.sex": "M",
+        "protected.surname": VICTIM["surname"],
+        "protected.given_name": VICTIM["given_name"],
+        "protected.sex": "F",
+        "place.region": PLACE["region"],
+        "place.address": PLACE["address"],
+        "reported_at": reported.strftime("%Y-%m-%dT%H:%M"),
+        "summary": "Соседи сообщили о побоях",
+    }
+    response = officer.post("/acts/offences.order.request/", form)
+    assert response.status_code == 302, unescape(response.content.decode())
+    [order] = ProtectionOrder.objects.all()
+    assert response["Location"] == f"/offences/orders/{order.number}/"
+    shown = page(officer, response["Location"])
+    assert "awaiting issue" in shown and "to issue within 20 hours" in shown
+    link = re.search(r'href="(/acts/offences\.order\.issue/\?order=[^"]+)"', shown)
+    assert link, shown
+    issue_form = page(officer, link.group(1))
+    boxes = re.findall(r'<input type="checkbox" name="conditions" value="([a-z_]+)"', issue_form)
+    assert "no_contact" in boxes and "no_weapons" in boxes
+    response = officer.post(
+        link.group(1),
+        {"order": order.number, "days": "7", "conditions": ["no_contact", "no_weapons"]},
+    )
+    assert response.status_code == 302, unescape(response.content.decode())
+    order.refresh_from_db()
+    assert order.state == "in_force" and order.conditions == ["no_contact", "no_weapons"]
+    shown = page(officer, f"/offences/orders/{order.number}/")
+    assert "Not to keep or use weapons" in shown and "in force for 6 days" in shown
+    assert "/acts/offences.order.extend/" in shown and "/acts/offences.order.issue/" not in shown
+    register = page(officer, "/offences/orders/")
+    assert order.number in register and "Тестов Марат" in register
+
+
+def test_the_queue_counts_down_and_the_persons_page_warns(browser, as_user):
+    api = as_user("offences_officer")
+    waiting = requested(api, hours_ago=23)["order"]
+    in_force = issued(api)
+    home = page(browser("offences_officer"), "/")
+    assert "Protection orders to issue" in home and waiting in home
+    assert "to issue within 59 minutes" in home
+    assert AccessRecord.objects.filter(subject="requested:queue").exists()
+    clock.advance(timedelta(hours=2))
+    home = page(browser("offences_officer"), "/queues/orders/")
+    assert "issue overdue by 1 hour" in home
+
+    warned = page(browser("offences_officer", "ru"), f"/persons/{in_force['restrained']}/")
+    assert f"Ограничен охранным ордером {in_force['order']}" in warned, warned[
+        warned.find("<main") :
+    ][:1500]
+    assert "Не вступать в контакт с защищаемыми лицами любым способом" in warned
+    victim = page(browser("offences_officer"), f"/persons/{in_force['protected'][0]}/")
+    assert f"Protected by protection order {in_force['order']}" in victim
+    # Someone from another region who may not open the person sees no page at all.
+    assert (
+        browser("offences_officer_osh").get(f"/persons/{in_force['restrained']}/").status_code
+        == 404
+    )
