@@ -55,11 +55,22 @@ def world_seeder(fn: Callable[[], None]) -> Callable[[], None]:
 
 
 GENERATORS: list[tuple[str, float, Generator]] = []
+# Stories of registers outside the criminal cases (protection orders …): `per_case` of them for
+# each case story, drawn after the case stories so that these stay what they were.
+SIDE_GENERATORS: list[tuple[str, float, Generator]] = []
 
 
 def generator(name: str, weight: float) -> Callable[[Generator], Generator]:
     def register(fn: Generator) -> Generator:
         GENERATORS.append((name, weight, fn))
+        return fn
+
+    return register
+
+
+def side_generator(name: str, per_case: float) -> Callable[[Generator], Generator]:
+    def register(fn: Generator) -> Generator:
+        SIDE_GENERATORS.append((name, per_case, fn))
         return fn
 
     return register
@@ -88,6 +99,15 @@ def _timeline(
         begin = start + span * (i / max(n, 1)) + timedelta(seconds=rng.randint(0, 3600))
         for j, step in enumerate(story.steps):
             heapq.heappush(heap, (begin + step.after, i, j))
+    i = n
+    for _name, per_case, side in SIDE_GENERATORS:
+        for _ in range(int(n * per_case)):
+            story = side(rng, i)
+            stories[i] = story
+            begin = start + span * rng.random()
+            for j, step in enumerate(story.steps):
+                heapq.heappush(heap, (begin + step.after, i, j))
+            i += 1
     while heap:
         at, i, j = heapq.heappop(heap)
         yield at, i, j, stories[i]

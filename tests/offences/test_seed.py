@@ -1,0 +1,28 @@
+"""The protection-order stories of `icjis seed`: drawn beside the case stories without changing
+them, made through the same acts as live use, with no act refused."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+
+from icjis.core import seeding
+from icjis.core.models import Case
+from icjis.offences import seed as offences_seed
+from icjis.offences.models import ProtectionOrder
+from icjis.registry import seed as registry_seed
+
+
+def test_order_stories_run_beside_the_case_stories_with_no_refusal(world, monkeypatch):
+    monkeypatch.setattr(seeding, "GENERATORS", [("refused", 1.0, registry_seed.refused)])
+    monkeypatch.setattr(
+        seeding, "SIDE_GENERATORS", [("protection_order", 1.5, offences_seed.protection_order)]
+    )
+    report = seeding.seed(12, 4, span_days=20)
+    assert report.refused == 0, report.first_refusal
+    assert report.cases == 12 and Case.objects.count() == 12  # the orders are no cases
+    orders = ProtectionOrder.objects.all()
+    assert orders.count() == 18
+    states = set(orders.values_list("state", flat=True))
+    assert "in_force" in states and len(states) >= 2
+    assert set(orders.values_list("unit_id", flat=True)) == {"GB-UVD", "OSH-UVD"}
+    call_command("rebuild_projections", check=True)
