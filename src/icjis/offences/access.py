@@ -19,9 +19,10 @@ from django.db.models import Q, QuerySet
 from icjis.core.access import in_visible_cases, log_read, person_register, scope_of
 from icjis.core.refusals import NotFound, say
 from icjis.core.roles import SCOPES
-from icjis.offences.models import OrderPerson, ProtectionOrder
+from icjis.offences.models import OffenceCase, OrderPerson, ProtectionOrder
 
 REGISTER_ROLES = frozenset({"offences_officer", "unit_head", "registrar", "dispatcher"})
+COURT_ROLES = frozenset({"judge", "court_clerk", "court_president"})
 WARNED_ROLES = frozenset(
     {
         *REGISTER_ROLES,
@@ -63,6 +64,17 @@ def visible_orders(user: Any) -> QuerySet[ProtectionOrder]:
     return ProtectionOrder.objects.filter(area | (Q(case__isnull=False) & in_visible_cases(user)))
 
 
+def visible_offences(user: Any) -> QuerySet[OffenceCase]:
+    """The offence cases `user` may read and act on (the act checks who decides): those of their
+    register, and those sent to their court."""
+    area = _own_area(user)
+    if area is None:
+        return OffenceCase.objects.all()
+    if COURT_ROLES & set(user.roles) and user.unit_id is not None:
+        area |= Q(court_id=user.unit_id)
+    return OffenceCase.objects.filter(area)
+
+
 def order_persons(order: ProtectionOrder) -> list[str]:
     return [p.person_id for p in order.persons.all()]
 
@@ -90,3 +102,22 @@ def register_persons(user: Any) -> QuerySet[Any] | None:
     if not REGISTER_ROLES & set(user.roles):
         return None
     return OrderPerson.objects.filter(order__in=acting_orders(user)).values("person_id")
+
+
+@person_register
+def offence_persons(user: Any) -> QuerySet[Any] | None:
+    """The persons of the offence cases of the user's register or court."""
+    if not (REGISTER_ROLES | COURT_ROLES) & set(user.roles):
+        return None
+    return visible_offences(user).values("person_id")
+
+
+def access_offence(user: Any, number: str, purpose: str = "caseload") -> OffenceCase:
+    """Fetch and authorise one offence case, logging the read whatever its outcome."""
+    found = visible_offences(user).select_related("person").filter(pk=number).first()
+    if found is None:
+        exists = OffenceCase.objects.filter(pk=number).exists()
+        log_read(user, "offence", number, purpose, "denied" if exists else "not_found")
+        raise NotFound(say("No such offence case, or it is not visible to you."))
+    log_read(user, "offence", number, purpose, "shown", persons=[found.person_id])
+    return found

@@ -33,7 +33,7 @@ from icjis.core.access import restrict
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
-from icjis.core.models import Event
+from icjis.core.models import Event, Territory
 from icjis.core.persons import (
     PersonInput,
     PersonRef,
@@ -104,6 +104,32 @@ def _check_total(total: int, rules: OrderRules) -> None:
         )
 
 
+class Address(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    region: str = pydantic.Field(pattern=r"^KG-[A-Z]{1,2}$", description="ISO 3166-2 code")
+    district: str | None = pydantic.Field(default=None, max_length=32)
+    address: str = pydantic.Field(min_length=3, max_length=300, description="street and house")
+
+
+def check_place(place: Address) -> Territory:
+    """The territory of a place: its district when given (which must lie in its region), else
+    its region; else the act is refused at the field."""
+    region = check_residence(place.region, field="place.region")
+    if not place.district:
+        return region
+    district = check_residence(place.district, field="place.district")
+    if not district.path.startswith(region.path):
+        raise Invalid(
+            say(
+                "%(district)s does not lie in %(region)s.",
+                district=place.district,
+                region=place.region,
+            ),
+            fields={"place.district": gettext_noop("not in the region")},
+        )
+    return district
+
+
 def _note_on_case(order: ProtectionOrder) -> None:
     """An order asked for in a criminal case is shown in the case's details."""
     if order.case_id:
@@ -112,13 +138,6 @@ def _note_on_case(order: ProtectionOrder) -> None:
 
 
 # --- the report of violence: the order asked for ----------------------------------------------
-
-
-class Address(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-    region: str = pydantic.Field(pattern=r"^KG-[A-Z]{1,2}$", description="ISO 3166-2 code")
-    district: str | None = pydantic.Field(default=None, max_length=32)
-    address: str = pydantic.Field(min_length=3, max_length=300, description="street and house")
 
 
 class RequestOrder(pydantic.BaseModel):
@@ -205,19 +224,7 @@ def request_order(ctx: Context) -> dict[str, Any]:
             say("No rules for protection orders were in force on that day."),
             fields={"reported_at": gettext_noop("too early")},
         )
-    region = check_residence(data.place.region, field="place.region")
-    where = region
-    if data.place.district:
-        where = check_residence(data.place.district, field="place.district")
-        if not where.path.startswith(region.path):
-            raise Invalid(
-                say(
-                    "%(district)s does not lie in %(region)s.",
-                    district=data.place.district,
-                    region=data.place.region,
-                ),
-                fields={"place.district": gettext_noop("not in the region")},
-            )
+    where = check_place(data.place)
     case = None
     if data.case:
         case = numbering.normalise(data.case)

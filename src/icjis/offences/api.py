@@ -17,9 +17,16 @@ from icjis.core import clock
 from icjis.core.access import log_read, records_of
 from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, say
-from icjis.offences.access import access_order, order_persons, visible_orders
+from icjis.offences.access import (
+    access_offence,
+    access_order,
+    order_persons,
+    visible_offences,
+    visible_orders,
+)
 from icjis.offences.acts import address_key, normalise_order
-from icjis.offences.models import ProtectionOrder
+from icjis.offences.models import OffenceCase, ProtectionOrder
+from icjis.offences.protocols import normalise_offence
 from icjis.offences.warnings import order_warning, orders_in_force, warned
 
 router = Router(tags=["offences"])
@@ -143,3 +150,73 @@ def order_detail(request: HttpRequest, number: str, purpose: str = "caseload") -
             for b in order.breach_rows.order_by("occurred_at", "seq")
         ],
     }
+
+
+# --- the register of offences -----------------------------------------------------------------
+
+
+def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
+    open_ = case.state in ("registered", "referred")
+    return {
+        "number": case.number,
+        "state": case.state,
+        "forum": case.forum,
+        "unit": case.unit_id,
+        "court": case.court_id,
+        "person": case.person_id,
+        "article": case.article,
+        "part": case.part or None,
+        "title": case.title,
+        "committed_at": iso(case.committed_at),
+        "protocol_at": iso(case.protocol_at),
+        "registered_at": iso(case.registered_at),
+        "late_entry": case.late_entry,
+        "decide_by": iso(case.decide_by),
+        "overdue": open_ and case.decide_by is not None and case.decide_by < now,
+        "time_bar_at": iso(case.time_bar_at),
+        "decided_at": iso(case.decided_at),
+        "penalty": (
+            {"kind": case.penalty_kind, "amount": case.penalty_amount}
+            if case.penalty_kind
+            else None
+        ),
+        "appeal_until": iso(case.appeal_until),
+        "order": case.order_id,
+    }
+
+
+class OffencesQuery(Schema):
+    state: Literal["registered", "referred", "decided", "terminated", "open", "all"] = "open"
+    overdue: bool = Field(False, description="only open cases past their term to decide")
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+@router.get("/offences/cases")
+def offence_cases(request: HttpRequest, q: Query[OffencesQuery]) -> dict[str, Any]:
+    """Offence cases you may read (your unit's register, or those sent to your court): open
+    ones soonest due first by default; `overdue=true`: those past their term to decide."""
+    now = clock.now()
+    qs = visible_offences(request.user)
+    if q.state == "open" or q.overdue:
+        qs = qs.filter(state__in=("registered", "referred"))
+    elif q.state != "all":
+        qs = qs.filter(state=q.state)
+    if q.overdue:
+        qs = qs.filter(decide_by__lt=now)
+    ordered = qs.order_by("decide_by", "number") if q.state == "open" else qs.order_by("-number")
+    rows = list(ordered[q.offset : q.offset + q.limit + 1])
+    shown = rows[: q.limit]
+    persons = [c.person_id for c in shown]
+    log_read(request.user, "offences", "list", "caseload", "shown", persons=persons)
+    return {
+        "items": [offence_json(c, now) for c in shown],
+        "next_offset": q.offset + q.limit if len(rows) > q.limit else None,
+    }
+
+
+@router.get("/offences/cases/{number}")
+def offence_detail(request: HttpRequest, number: str, purpose: str = "caseload") -> dict[str, Any]:
+    """One offence case (the read is logged)."""
+    case = access_offence(request.user, normalise_offence(number) or number[:24], purpose)
+    return {**offence_json(case, clock.now()), "address": case.address}

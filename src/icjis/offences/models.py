@@ -109,17 +109,81 @@ class Breach(models.Model):
         return f"{self.order_id} breach at {self.occurred_at:%Y-%m-%d %H:%M}"
 
 
-class OrderCounter(models.Model):
-    """The last order number a unit gave in a year (`core.numbering.take_number`)."""
+class Counter(models.Model):
+    """The last number a unit gave in a year in one of its registers
+    (`core.numbering.take_number`)."""
 
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
+
+class OrderCounter(Counter):
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="order_counter_unit_year")
         ]
 
+
+class OffenceCounter(Counter):
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="offence_counter_unit_year")
+        ]
+
+
+class OffenceCase(models.Model):
+    """A case of an offence under the Code of Offences, from the protocol to the decision.
+
+    `forum` is who decides: the police unit itself (CoO 456, first paragraph) or the district
+    court, to which the unit sends the protocol (CoO 454(1)(1); 456, second paragraph). The term
+    to decide runs 10 days from when the deciding body received the case, once extendable by up
+    to 10 (CoO 535); no penalty after 6 months from the offence (CoO 48(1))."""
+
+    number = models.CharField(primary_key=True, max_length=24)  # OF-26-0101-000001-7
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    territory_path = models.CharField(max_length=255, db_index=True)
+    forum = models.CharField(max_length=8)  # police | court
+    court = models.ForeignKey(
+        "core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    article = models.CharField(max_length=12)
+    part = models.CharField(max_length=8, blank=True)
+    title = models.CharField(max_length=400)
+    committed_at = models.DateTimeField()
+    protocol_at = models.DateTimeField()
+    registered_at = models.DateTimeField()
+    late_entry = models.BooleanField(default=False)  # entered more than 72 h after the protocol
+    received_at = models.DateTimeField(null=True, blank=True)  # by the body that decides
+    decide_by = models.DateTimeField(null=True, blank=True)
+    extended_days = models.PositiveSmallIntegerField(default=0)
+    time_bar_at = models.DateTimeField()
+    state = models.CharField(max_length=16, default="registered")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    penalty_kind = models.CharField(max_length=40, blank=True)
+    penalty_amount = models.PositiveIntegerField(null=True, blank=True)
+    appeal_until = models.DateTimeField(null=True, blank=True)
+    order = models.ForeignKey(
+        ProtectionOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="offences"
+    )
+    region = models.CharField(max_length=8)
+    district = models.CharField(max_length=32, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    officer = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "state", "decide_by"], name="offence_unit_state_idx"),
+            models.Index(fields=["court", "state", "decide_by"], name="offence_court_state_idx"),
+            models.Index(fields=["person"], name="offence_person_idx"),
+        ]
+
     def __str__(self) -> str:
-        return f"{self.unit_id}/{self.year}: {self.last}"
+        return f"{self.number} ({self.state})"

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 RULES_FILE = Path(__file__).with_name("rules") / "protection-orders.toml"
+OFFENCE_RULES_FILE = Path(__file__).with_name("rules") / "offences.toml"
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,55 @@ def condition_title(code: str, language: str) -> str:
             if c.code == code:
                 return c.titles.get(language) or c.titles["en"]
     return code
+
+
+@dataclass(frozen=True)
+class OffenceRules:
+    """The terms of the register of offences and who decides which article (CoO 454, 456)."""
+
+    id: str
+    effective_from: date
+    source: str
+    entry_within_hours: int
+    decide_within_days: int
+    extend_by_days: int
+    time_bar_months: int
+    appeal_within_days: int
+    police: frozenset[str]
+    court: frozenset[str]
+
+    def forum(self, article: str, part: str | None) -> str | None:
+        """ "police", "court", or None when the police neither decide nor send it to court."""
+        for name, listed in (("court", self.court), ("police", self.police)):
+            if article in listed or (part and f"{article}({part})" in listed):
+                return name
+        return None
+
+
+@functools.cache
+def offence_versions() -> tuple[OffenceRules, ...]:
+    raw = tomllib.loads(OFFENCE_RULES_FILE.read_text(encoding="utf-8"))
+    out = [
+        OffenceRules(
+            id=v["id"],
+            effective_from=v["effective_from"],
+            source=v["source"],
+            entry_within_hours=int(v["entry_within_hours"]),
+            decide_within_days=int(v["decide_within_days"]),
+            extend_by_days=int(v["extend_by_days"]),
+            time_bar_months=int(v["time_bar_months"]),
+            appeal_within_days=int(v["appeal_within_days"]),
+            police=frozenset(v["police"]),
+            court=frozenset(v["court"]),
+        )
+        for v in raw["version"]
+    ]
+    return tuple(sorted(out, key=lambda r: r.effective_from))
+
+
+def offence_rules_on(day: date) -> OffenceRules | None:
+    found = None
+    for v in offence_versions():
+        if v.effective_from <= day:
+            found = v
+    return found

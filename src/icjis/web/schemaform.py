@@ -27,9 +27,9 @@ class Field:
 
     name: str  # dotted path into the act's data
     title: str  # the schema's English title (the msgid of the label)
-    widget: (
-        str  # text, textarea, select, multi, datetime, date, number, checkbox, lines, json, fixed
-    )
+    # text, textarea, select, multi (boxes to tick), datetime, date, number, checkbox, lines,
+    # json, fixed
+    widget: str
     required: bool
     choices: list[str] = field(default_factory=list)
     max_length: int | None = None

@@ -1,0 +1,522 @@
+"""Act kinds of the register of offences (module J): cases under the Code of Offences.
+
+The police draw up a protocol and enter it in the register within 72 hours (CoO 55(3)); an
+entry made later is recorded all the same, marked late, and the head of the unit is alerted
+(55(5)). The police decide the articles of CoO 456 (first paragraph) themselves; for those of
+454(1)(1) they send the protocol to the district court, which decides. The deciding body decides
+within 10 days of receiving the case, once extendable by up to 10 (535); no penalty after 6
+months from the offence (48(1)); a decision may be appealed within 10 days of the service of its
+copy (547(2)), served here at the decision. A penalty is checked against the article's sanction
+as the catalogue of the code (`legal/catalogues/kg-coo-2021.json`) gives it for natural persons.
+
+The acts of one case go to its own stream, `offence/<number>`:
+`offences.protocol.register` → (`offences.protocol.refer` to court) → `offences.case.extend` →
+`offences.decision.make` (a penalty, or the case terminated).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import pydantic
+from django.utils.translation import gettext_noop
+
+from icjis.core import numbering, projections
+from icjis.core.acts import Context, act_kind
+from icjis.core.alerts import raise_alert
+from icjis.core.canonical import iso
+from icjis.core.models import Event
+from icjis.core.persons import PersonInput, PersonRef, prepare_person, project_person
+from icjis.core.refusals import Conflict, Invalid, NotFound, say
+from icjis.core.units import unit_serving
+from icjis.legal.catalogues import ArticleNotFoundError, OffenceRef, lookup
+from icjis.legal.counting import add_months, end_of_day, local_date
+from icjis.offences.access import acting_orders, visible_offences
+from icjis.offences.acts import Address, check_place, normalise_order
+from icjis.offences.models import OffenceCase, OffenceCounter
+from icjis.offences.rules import OffenceRules, offence_rules_on
+
+CODE = "kg-coo-2021"
+POLICE = ("offences_officer", "unit_head")
+COURT = ("judge",)
+PENALTY_KINDS = Literal[
+    "fine", "warning", "community_work", "arrest", "deprivation_of_driving_right", "expulsion"
+]
+# The catalogue's measure of each kind of penalty (fines: calculation units for natural persons).
+MEASURES = {
+    "fine": "fine_calculation_units",
+    "community_work": "community_work_hours",
+    "arrest": "arrest_days",
+    "deprivation_of_driving_right": "deprivation_of_driving_right_months",
+}
+
+
+def normalise_offence(text: str) -> str | None:
+    """The canonical form of a case number as typed (`OF-26-0101-000001-7`), or None."""
+    t = text.strip().upper()
+    if not t.startswith("OF"):
+        return None
+    number = numbering.normalise(t[2:].lstrip("-"))
+    return f"OF-{number}" if number else None
+
+
+def offence_stream(number: str) -> str:
+    return f"offence/{number}"
+
+
+def _stream_of(data: Any) -> str:
+    return offence_stream(normalise_offence(data.offence) or data.offence[:24])
+
+
+def _rules(case: OffenceCase) -> OffenceRules:
+    found = offence_rules_on(local_date(case.committed_at))
+    assert found is not None  # a case is registered only under rules in force
+    return found
+
+
+def _days_end(moment: datetime, days: int) -> datetime:
+    """The end of the `days`-th day after `moment`'s day (the start day not counted)."""
+    return end_of_day(local_date(moment) + timedelta(days=days))
+
+
+def _case_for_act(ctx: Context) -> OffenceCase:
+    number = normalise_offence(ctx.input.offence)
+    found = visible_offences(ctx.user).filter(pk=number).first() if number else None
+    if found is None:
+        raise NotFound(
+            say("No such offence case, or it is not visible to you."),
+            fields={"offence": gettext_noop("unknown")},
+        )
+    return found
+
+
+def article_ref(article: str, part: str | None) -> OffenceRef:
+    """The article (and part) of the Code of Offences, or a refusal naming the field."""
+    try:
+        ref = lookup(CODE, article, part)
+    except ArticleNotFoundError:
+        raise Invalid(
+            say("There is no article %(article)s of the Code of Offences.", article=article),
+            fields={"article": gettext_noop("unknown")},
+        ) from None
+    if ref.repealed or ref.part_of_code != "special":
+        raise Invalid(
+            say("Article %(article)s of the Code of Offences defines no offence.", article=article),
+            fields={"article": gettext_noop("no offence")},
+        )
+    if ref.part is None and ref.parts != (None,):
+        raise Invalid(
+            say(
+                "Article %(article)s has parts (%(parts)s); name one.",
+                article=article,
+                parts=", ".join(p for p in ref.parts if p),
+            ),
+            fields={"part": gettext_noop("required")},
+        )
+    return ref
+
+
+# --- the protocol entered in the register -------------------------------------------------------
+
+
+class RegisterProtocol(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: PersonInput | PersonRef = pydantic.Field(description="who committed the offence")
+    article: str = pydantic.Field(pattern=r"^\d{1,3}(-\d)?$", description="of the Code of Offences")
+    part: str | None = pydantic.Field(default=None, pattern=r"^\d{1,2}(-\d)?$")
+    committed_at: pydantic.AwareDatetime = pydantic.Field(description="when it was committed")
+    protocol_at: pydantic.AwareDatetime = pydantic.Field(
+        description="when the protocol was drawn up"
+    )
+    place: Address
+    description: str = pydantic.Field(min_length=3, max_length=4000)
+    order: str | None = pydantic.Field(
+        default=None, max_length=24, description="the protection order breached (art. 71)"
+    )
+
+
+def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    numbering.note_number(data["unit"], data["year"], data["seq"], OffenceCounter)
+    at = event.recorded_at
+    person = project_person(data["person"], at)
+    place = data["place"]
+    police = data["forum"] == "police"
+    case = OffenceCase.objects.create(
+        number=data["offence"],
+        unit_id=data["unit"],
+        territory_path=data["territory_path"],
+        forum=data["forum"],
+        person_id=person,
+        article=data["article"],
+        part=data["part"] or "",
+        title=data["title"],
+        committed_at=datetime.fromisoformat(data["committed_at"]),
+        protocol_at=datetime.fromisoformat(data["protocol_at"]),
+        registered_at=at,
+        late_entry=data["late_entry"],
+        received_at=at if police else None,
+        decide_by=datetime.fromisoformat(data["decide_by"]) if data["decide_by"] else None,
+        time_bar_at=datetime.fromisoformat(data["time_bar_at"]),
+        order_id=data["order"],
+        region=place["region"],
+        district=place.get("district") or "",
+        address=place["address"],
+        officer=event.actor,
+    )
+    if data["late_entry"]:
+        raise_alert(
+            event,
+            1,
+            kind="offences.late_entry",
+            unit=data["unit"],
+            roles=["unit_head"],
+            subject=case.number,
+            message=say(
+                "Offence case %(offence)s was entered in the register more than 72 hours after "
+                "its protocol (CoO 55(3)).",
+                offence=case.number,
+            ),
+        )
+    return {
+        "offence": case.number,
+        "person": person,
+        "forum": case.forum,
+        "decide_by": data["decide_by"],
+    }
+
+
+@act_kind(
+    "offences.protocol.register",
+    schema=RegisterProtocol,
+    roles=POLICE,
+    legal_basis="CoO 55(3), 454, 456",
+    target="new",
+    apply=_apply_register,
+    title="Enter a protocol of an offence in the register",
+    claimed_time=True,
+)
+def register_protocol(ctx: Context) -> dict[str, Any]:
+    """Enters a protocol of an offence in the register of offences: the person, the article (and
+    part) of the Code of Offences, when the offence was committed and when the protocol was drawn
+    up (neither in the future, the protocol not before the offence), the place and what happened;
+    for a breach of a protection order (art. 71), the order. Only articles the police decide (CoO
+    456) or send to court (454(1)(1)) are taken. An entry more than 72 hours after the protocol
+    is marked late and the head of the unit is alerted (55(3), (5)). A case the police decide is
+    to be decided within 10 days (535(1))."""
+    data = ctx.input
+    unit = getattr(ctx.user, "unit", None)
+    if unit is None or not unit.register_code:
+        raise Conflict(say("Your unit keeps no register of offences."))
+    if data.protocol_at > ctx.now:
+        raise Invalid(
+            say("The protocol cannot be drawn up in the future."),
+            fields={"protocol_at": gettext_noop("future")},
+        )
+    if data.committed_at > data.protocol_at:
+        raise Invalid(
+            say("The offence cannot come after its protocol."),
+            fields={"committed_at": gettext_noop("after the protocol")},
+        )
+    rules = offence_rules_on(local_date(data.committed_at))
+    if rules is None:
+        raise Invalid(
+            say("The Code of Offences of 2021 was not in force on that day."),
+            fields={"committed_at": gettext_noop("too early")},
+        )
+    ref = article_ref(data.article, data.part)
+    forum = rules.forum(ref.article, ref.part)
+    if forum is None:
+        raise Invalid(
+            say(
+                "Offences under article %(article)s are not for the police to decide or to send to "
+                "court (CoO 454, 456).",
+                article=ref.article,
+            ),
+            fields={"article": gettext_noop("not the police's")},
+        )
+    order = None
+    if data.order:
+        order = normalise_order(data.order)
+        if order is None or not acting_orders(ctx.user).filter(pk=order).exists():
+            raise NotFound(
+                say("No such protection order, or it is not visible to you."),
+                fields={"order": gettext_noop("unknown")},
+            )
+        if ref.article != "71":
+            raise Invalid(
+                say("Only a breach of a protection order (article 71) names an order."),
+                fields={"order": gettext_noop("not article 71")},
+            )
+    where = check_place(data.place)
+    today = local_date(ctx.now)
+    person = prepare_person(data.person, today)
+    number, seq = numbering.take_number(unit, today.year, OffenceCounter)
+    offence = f"OF-{number}"
+    ctx.stream = offence_stream(offence)
+    ctx.claimed_at = data.protocol_at
+    police = forum == "police"
+    time_bar = end_of_day(add_months(local_date(data.committed_at), rules.time_bar_months))
+    return {
+        "offence": offence,
+        "unit": unit.code,
+        "year": today.year,
+        "seq": seq,
+        "territory_path": where.path,
+        "rules": rules.id,
+        "forum": forum,
+        "person": person,
+        "article": ref.article,
+        "part": ref.part,
+        "title": ref.title,
+        "committed_at": iso(data.committed_at),
+        "protocol_at": iso(data.protocol_at),
+        "late_entry": ctx.now - data.protocol_at > timedelta(hours=rules.entry_within_hours),
+        "decide_by": iso(_days_end(ctx.now, rules.decide_within_days)) if police else None,
+        "time_bar_at": iso(time_bar),
+        "place": data.place.model_dump(),
+        "description": data.description,
+        "order": order,
+    }
+
+
+# --- sent to court ---------------------------------------------------------------------------
+
+
+class OffenceId(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    offence: str = pydantic.Field(min_length=1, max_length=24)
+
+
+def _apply_refer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = OffenceCase.objects.get(pk=data["offence"])
+    case.state = "referred"
+    case.court_id = data["court"]
+    case.received_at = event.recorded_at
+    case.decide_by = datetime.fromisoformat(data["decide_by"])
+    case.save(update_fields=["state", "court", "received_at", "decide_by"])
+    return {"offence": case.number, "court": data["court"], "decide_by": data["decide_by"]}
+
+
+@act_kind(
+    "offences.protocol.refer",
+    schema=OffenceId,
+    roles=POLICE,
+    legal_basis="CoO 454(1)(1), 456",
+    target="stream",
+    stream_for=_stream_of,
+    apply=_apply_refer,
+    title="Send a protocol of an offence to court",
+)
+def refer_protocol(ctx: Context) -> dict[str, Any]:
+    """Sends the protocol of an offence the court decides (CoO 454(1)(1)) to the district court
+    of the place; the court's 10 days (535(1)) run from then."""
+    case = _case_for_act(ctx)
+    if case.forum != "court" or case.state != "registered":
+        raise Conflict(
+            say("Offence case %(offence)s is not to be sent to court.", offence=case.number)
+        )
+    court = unit_serving(case.territory_path, "court")
+    if court is None:
+        raise Conflict(say("No district court serves the place of the offence."))
+    rules = _rules(case)
+    return {
+        "offence": case.number,
+        "court": court.code,
+        "decide_by": iso(_days_end(ctx.now, rules.decide_within_days)),
+    }
+
+
+# --- the term extended -----------------------------------------------------------------------
+
+
+class ExtendCase(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    offence: str = pydantic.Field(min_length=1, max_length=24)
+    days: int = pydantic.Field(ge=1, le=10)
+    grounds: str = pydantic.Field(min_length=3, max_length=2000)
+
+
+def _apply_extend(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = OffenceCase.objects.get(pk=data["offence"])
+    case.decide_by = datetime.fromisoformat(data["decide_by"])
+    case.extended_days = data["days"]
+    case.save(update_fields=["decide_by", "extended_days"])
+    return {"offence": case.number, "decide_by": data["decide_by"]}
+
+
+@act_kind(
+    "offences.case.extend",
+    schema=ExtendCase,
+    roles=(*POLICE, *COURT),
+    legal_basis="CoO 535(2)",
+    target="stream",
+    stream_for=_stream_of,
+    apply=_apply_extend,
+    title="Extend the term to decide an offence case",
+)
+def extend_case(ctx: Context) -> dict[str, Any]:
+    """Extends, once, the term to decide by up to 10 days, on a party's motion or to clarify the
+    facts (CoO 535(2)); only the body that decides may, before the term has passed."""
+    case = _case_for_act(ctx)
+    _deciding(ctx, case)
+    assert case.decide_by is not None
+    rules = _rules(case)
+    if case.extended_days:
+        raise Conflict(
+            say("The term of offence case %(offence)s was already extended.", offence=case.number)
+        )
+    if ctx.input.days > rules.extend_by_days:
+        raise Invalid(
+            say(
+                "The term can be extended by %(days)s days at most (CoO 535(2)).",
+                days=rules.extend_by_days,
+            ),
+            fields={"days": gettext_noop("too long")},
+        )
+    if case.decide_by < ctx.now:
+        raise Conflict(
+            say("The term to decide offence case %(offence)s has passed.", offence=case.number)
+        )
+    return {
+        "offence": case.number,
+        "days": ctx.input.days,
+        "grounds": ctx.input.grounds,
+        "decide_by": iso(case.decide_by + timedelta(days=ctx.input.days)),
+    }
+
+
+def _deciding(ctx: Context, case: OffenceCase) -> None:
+    """Only the body that decides the case acts on it now: the police unit for its own articles,
+    the court once the protocol has reached it."""
+    judge = "judge" in ctx.user.roles and case.court_id == ctx.user.unit_id
+    police = case.forum == "police" and case.unit_id == ctx.user.unit_id
+    if case.state not in ("registered", "referred") or not (
+        (police and set(ctx.user.roles) & set(POLICE)) or (judge and case.state == "referred")
+    ):
+        raise Conflict(
+            say("Offence case %(offence)s is not before you for decision.", offence=case.number)
+        )
+
+
+# --- the decision ------------------------------------------------------------------------------
+
+
+class Penalty(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    kind: PENALTY_KINDS
+    amount: int | None = pydantic.Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="calculation units of a fine, hours of work, days of arrest, months",
+    )
+
+
+class Decide(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    offence: str = pydantic.Field(min_length=1, max_length=24)
+    outcome: Literal["penalty", "terminated"]
+    penalty: Penalty | None = None
+    grounds: str = pydantic.Field(min_length=3, max_length=4000)
+
+
+def _apply_decide(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = OffenceCase.objects.get(pk=data["offence"])
+    case.state = "decided" if data["outcome"] == "penalty" else "terminated"
+    case.decided_at = event.recorded_at
+    penalty = data["penalty"] or {}
+    case.penalty_kind = penalty.get("kind", "")
+    case.penalty_amount = penalty.get("amount")
+    case.appeal_until = datetime.fromisoformat(data["appeal_until"])
+    case.save()
+    return {
+        "offence": case.number,
+        "state": case.state,
+        "penalty": data["penalty"],
+        "appeal_until": data["appeal_until"],
+    }
+
+
+@act_kind(
+    "offences.decision.make",
+    schema=Decide,
+    roles=(*POLICE, *COURT),
+    legal_basis="CoO 48(1), 535, 547(2)",
+    target="stream",
+    stream_for=_stream_of,
+    apply=_apply_decide,
+    title="Decide an offence case",
+)
+def decide_case(ctx: Context) -> dict[str, Any]:
+    """Decides the case: a penalty the article's sanction provides, within its bounds for a
+    natural person (a fine in calculation units, hours of community work, days of arrest, months
+    without a driving licence; a warning has no amount), or the case terminated with the grounds.
+    No penalty after 6 months from the offence (CoO 48(1)). The decision may be appealed within 10
+    days of the service of its copy (547(2)), served at the decision."""
+    case = _case_for_act(ctx)
+    _deciding(ctx, case)
+    rules = _rules(case)
+    data = ctx.input
+    penalty = None
+    if data.outcome == "penalty":
+        if data.penalty is None:
+            raise Invalid(
+                say("Name the penalty."), fields={"penalty.kind": gettext_noop("required")}
+            )
+        if ctx.now > case.time_bar_at:
+            raise Conflict(
+                say(
+                    "No penalty can be imposed for an offence committed more than %(months)s "
+                    "months ago (CoO 48(1)); terminate the case.",
+                    months=rules.time_bar_months,
+                )
+            )
+        penalty = _checked_penalty(case, data.penalty)
+    elif data.penalty is not None:
+        raise Invalid(
+            say("A terminated case imposes no penalty."),
+            fields={"penalty.kind": gettext_noop("not with a termination")},
+        )
+    return {
+        "offence": case.number,
+        "outcome": data.outcome,
+        "penalty": penalty,
+        "grounds": data.grounds,
+        "appeal_until": iso(_days_end(ctx.now, rules.appeal_within_days)),
+    }
+
+
+def _checked_penalty(case: OffenceCase, penalty: Penalty) -> dict[str, Any]:
+    ref = lookup(CODE, case.article, case.part or None)
+    sanction = ref.penalties or {}
+    kinds = sanction.get("kinds", [])
+    if penalty.kind not in kinds:
+        raise Invalid(
+            say(
+                "Article %(article)s provides no penalty of that kind; it provides: %(kinds)s.",
+                article=case.article + (f"({case.part})" if case.part else ""),
+                kinds=", ".join(kinds) or "—",
+            ),
+            fields={"penalty.kind": gettext_noop("not in the sanction")},
+        )
+    bounds = sanction.get(MEASURES.get(penalty.kind, ""))
+    if isinstance(bounds, list):  # fines: per kind of subject
+        bounds = next((b for b in bounds if b.get("subject") == "natural_persons"), None)
+    if bounds is None:
+        if penalty.amount is not None:
+            raise Invalid(
+                say("This penalty has no amount."),
+                fields={"penalty.amount": gettext_noop("not expected")},
+            )
+        return {"kind": penalty.kind, "amount": None}
+    low, high = bounds["min"], bounds["max"]
+    if penalty.amount is None or not low <= penalty.amount <= high:
+        raise Invalid(
+            say("The article provides %(low)s to %(high)s for this penalty.", low=low, high=high),
+            fields={"penalty.amount": gettext_noop("outside the sanction")},
+        )
+    return {"kind": penalty.kind, "amount": penalty.amount}
+
+
+projections.tables(OffenceCase, OffenceCounter)
