@@ -87,3 +87,50 @@ def test_the_queue_counts_down_and_the_persons_page_warns(browser, as_user):
         browser("offences_officer_osh").get(f"/persons/{in_force['restrained']}/").status_code
         == 404
     )
+
+
+def test_a_breach_leads_to_a_protocol_sent_to_court_and_decided_there(browser, as_user):
+    from icjis.offences.models import OffenceCase
+
+    api = as_user("offences_officer")
+    number = issued(api, days=5)["order"]
+    clock.advance(timedelta(hours=3))
+    breach = {
+        "order": number,
+        "occurred_at": (clock.now() - timedelta(hours=1)).isoformat(),
+        "description": "Пришёл к дому",
+    }
+    assert api.act("offences.order.breach", breach).status_code == 201
+    officer = browser("offences_officer")
+    shown = page(officer, f"/offences/orders/{number}/")
+    link = re.search(r'href="(/acts/offences\.protocol\.register/\?order=[^"]+&article=71)"', shown)
+    assert link, shown
+    form = page(officer, link.group(1))
+    assert 'name="article" value="71"' in form
+    local = timezone.localtime(clock.now() - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    response = officer.post(
+        link.group(1),
+        {
+            "order": number,
+            "article": "71",
+            "committed_at": local,
+            "protocol_at": local,
+            "place.region": "KG-GB",
+            "place.address": PLACE["address"],
+            "description": "Нарушил запрет на контакт",
+        },
+    )
+    assert response.status_code == 302, unescape(response.content.decode())
+    [case] = OffenceCase.objects.all()
+    assert response["Location"] == f"/offences/cases/{case.number}/"
+    shown = page(officer, response["Location"])
+    assert "to send to court" in shown and "/acts/offences.protocol.refer/" in shown
+    assert "/acts/offences.decision.make/" not in shown  # the court decides art. 71
+    assert api.act("offences.protocol.refer", {"offence": case.number}).status_code == 201
+    judge = browser("judge")
+    home = page(judge, "/")
+    assert "Offence cases to decide" in home and case.number in home
+    shown = page(judge, f"/offences/cases/{case.number}/")
+    assert "to decide within 1 week, 3 days" in shown and "/acts/offences.decision.make/" in shown
+    register = page(officer, "/offences/cases/")
+    assert case.number in register and "sent to court" in register

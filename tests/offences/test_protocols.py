@@ -14,7 +14,7 @@ from tests.offences.test_orders import ABUSER, PLACE, issued
 from icjis.core import clock
 from icjis.core.models import Alert, Event
 from icjis.legal.counting import end_of_day, local_date
-from icjis.offences.models import OffenceCase
+from icjis.offences.models import OffenceCase, ProtectionOrder
 
 # CoO 130: a fine of 30 calculation units for a natural person, decided by the police (456).
 POLICE_ARTICLE = {"article": "130"}
@@ -78,9 +78,11 @@ def test_a_breach_of_an_order_goes_to_court_which_decides(as_user):
     order = issued(officer)["order"]
     wrong = register(officer, order=order)  # article 130 names no order
     assert wrong.status_code == 400 and "order" in wrong.json()["fields"]
-    number = registered(officer, article="71", order=order)["offence"]
+    number = registered(officer, article="71", order=order, person=None)["offence"]
     case = OffenceCase.objects.get(pk=number)
     assert case.forum == "court" and case.decide_by is None and case.order_id == order
+    restrained = ProtectionOrder.objects.get(pk=order).persons.get(role="restrained").person_id
+    assert case.person_id == restrained  # the order's restrained person, not named again
     # The police do not decide it; sent to court, the court's 10 days run.
     refused = decide(officer, number, penalty={"kind": "community_work", "amount": 40})
     assert refused.status_code == 409
@@ -132,6 +134,8 @@ def test_articles_outside_the_police_register_are_refused_and_nothing_is_written
     ]:
         r = register(officer, **article)
         assert r.status_code == 400 and field in r.json()["fields"], (article, r.json())
+    nobody = register(officer, person=None)
+    assert nobody.status_code == 400 and "person.surname" in nobody.json()["fields"]
     future = register(officer, hours_ago=-2)
     assert future.status_code == 400 and "protocol_at" in future.json()["fields"]
     assert as_user("investigator").act("offences.protocol.register", {}).status_code in (400, 403)

@@ -34,7 +34,7 @@ from icjis.legal.catalogues import ArticleNotFoundError, OffenceRef, lookup
 from icjis.legal.counting import add_months, end_of_day, local_date
 from icjis.offences.access import acting_orders, visible_offences
 from icjis.offences.acts import Address, check_place, normalise_order
-from icjis.offences.models import OffenceCase, OffenceCounter
+from icjis.offences.models import OffenceCase, OffenceCounter, OrderPerson
 from icjis.offences.rules import OffenceRules, offence_rules_on
 
 CODE = "kg-coo-2021"
@@ -122,7 +122,10 @@ def article_ref(article: str, part: str | None) -> OffenceRef:
 
 class RegisterProtocol(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
-    person: PersonInput | PersonRef = pydantic.Field(description="who committed the offence")
+    person: PersonInput | PersonRef | None = pydantic.Field(
+        default=None,
+        description="who committed it (a breach of an order: by default, whom it restrains)",
+    )
     article: str = pydantic.Field(pattern=r"^\d{1,3}(-\d)?$", description="of the Code of Offences")
     part: str | None = pydantic.Field(default=None, pattern=r"^\d{1,2}(-\d)?$")
     committed_at: pydantic.AwareDatetime = pydantic.Field(description="when it was committed")
@@ -200,7 +203,8 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
     """Enters a protocol of an offence in the register of offences: the person, the article (and
     part) of the Code of Offences, when the offence was committed and when the protocol was drawn
     up (neither in the future, the protocol not before the offence), the place and what happened;
-    for a breach of a protection order (art. 71), the order. Only articles the police decide (CoO
+    for a breach of a protection order (art. 71), the order, whose restrained person is then the
+    person unless another is named. Only articles the police decide (CoO
     456) or send to court (454(1)(1)) are taken. An entry more than 72 hours after the protocol
     is marked late and the head of the unit is alerted (55(3), (5)). A case the police decide is
     to be decided within 10 days (535(1))."""
@@ -250,7 +254,16 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
             )
     where = check_place(data.place)
     today = local_date(ctx.now)
-    person = prepare_person(data.person, today)
+    if data.person is not None:
+        person = prepare_person(data.person, today)
+    elif order is not None:
+        restrained = OrderPerson.objects.get(order_id=order, role="restrained").person_id
+        person = prepare_person(PersonRef(id=restrained), today)
+    else:
+        raise Invalid(
+            say("Name the person who committed the offence."),
+            fields={"person.surname": gettext_noop("required")},
+        )
     number, seq = numbering.take_number(unit, today.year, OffenceCounter)
     offence = f"OF-{number}"
     ctx.stream = offence_stream(offence)

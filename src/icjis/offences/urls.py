@@ -9,4 +9,6 @@ app_name = "offences"
 urlpatterns = [
     path("offences/orders/", views.orders_page, name="orders"),
     path("offences/orders/<str:number>/", views.order_page, name="order"),
+    path("offences/cases/", views.offences_page, name="offences"),
+    path("offences/cases/<str:number>/", views.offence_page, name="offence"),
 ]

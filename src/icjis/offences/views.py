@@ -5,6 +5,7 @@ API (`icjis.offences.access`), and every page that names persons is logged as a 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,10 +19,17 @@ from icjis.core import clock
 from icjis.core.access import log_read
 from icjis.core.acts import KINDS
 from icjis.core.refusals import NotFound
-from icjis.offences.access import access_order, order_persons, visible_orders
+from icjis.offences.access import (
+    access_offence,
+    access_order,
+    order_persons,
+    visible_offences,
+    visible_orders,
+)
 from icjis.offences.acts import normalise_order
 from icjis.offences.api import state_at
-from icjis.offences.models import ProtectionOrder
+from icjis.offences.models import OffenceCase, ProtectionOrder
+from icjis.offences.protocols import normalise_offence
 from icjis.offences.rules import condition_title
 from icjis.web.labels import act_title
 
@@ -118,6 +126,18 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
         if roles & KINDS[k].roles
     ]
     persons = sorted(order.persons.all(), key=lambda p: (p.role != "restrained", p.person_id))
+    if (
+        state in ("in_force", "expired", "revoked")
+        and order.breaches
+        and (roles & KINDS["offences.protocol.register"].roles)
+    ):  # a breach is an offence under CoO 71 where the facts are no crime
+        offered.append(
+            {
+                "kind": "offences.protocol.register",
+                "title": act_title("offences.protocol.register"),
+                "query": "article=71",
+            }
+        )
     context = {
         "order": order,
         "state": STATE_LABELS[state],
@@ -130,5 +150,96 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
             for b in order.breach_rows.order_by("occurred_at", "seq")
         ],
         "offered": offered,
+        "offences": list(order.offences.filter(pk__in=visible_offences(request.user).values("pk"))),
     }
     return render(request, "offences/order.html", context)
+
+
+OFFENCE_STATES = {
+    "registered": gettext_lazy("registered"),
+    "referred": gettext_lazy("sent to court"),
+    "decided": gettext_lazy("decided"),
+    "terminated": gettext_lazy("terminated"),
+}
+PENALTY_LABELS = {
+    "fine": gettext_lazy("fine, calculation units"),
+    "warning": gettext_lazy("warning"),
+    "community_work": gettext_lazy("community work, hours"),
+    "arrest": gettext_lazy("arrest, days"),
+    "deprivation_of_driving_right": gettext_lazy("deprivation of the right to drive, months"),
+    "expulsion": gettext_lazy("expulsion"),
+}
+
+
+def decide_left(case: OffenceCase, now: datetime) -> tuple[str, str]:
+    """The term to decide an open case, as words and a css class."""
+    if case.state == "registered" and case.forum == "court":
+        return _("to send to court"), "running"
+    if case.state not in ("registered", "referred") or case.decide_by is None:
+        return "", ""
+    if case.decide_by > now:
+        return _("to decide within %(time)s") % {
+            "time": timeuntil(case.decide_by, now, depth=2)
+        }, "running"
+    return _("decision overdue by %(time)s") % {
+        "time": timesince(case.decide_by, now, depth=2)
+    }, "missed"
+
+
+def offence_row(case: OffenceCase, now: datetime) -> dict[str, Any]:
+    left, css = decide_left(case, now)
+    return {
+        "case": case,
+        "state": OFFENCE_STATES.get(case.state, case.state),
+        "article": case.article + (f"({case.part})" if case.part else ""),
+        "left": left,
+        "css": css,
+    }
+
+
+@never_cache
+@login_required
+def offences_page(request: HttpRequest) -> HttpResponse:
+    """The register of offences of the user's unit (or the cases sent to their court): open
+    cases soonest due first, then the others, newest first."""
+    now = clock.now()
+    qs = visible_offences(request.user).select_related("person")
+    open_cases = list(
+        qs.filter(state__in=("registered", "referred")).order_by("decide_by", "number")[:PAGE_SIZE]
+    )
+    closed = list(qs.exclude(state__in=("registered", "referred")).order_by("-number")[:PAGE_SIZE])
+    persons = [c.person_id for c in open_cases + closed]
+    log_read(request.user, "offences", "register", "caseload", "shown", persons=persons)
+    context = {
+        "rows": [offence_row(c, now) for c in open_cases + closed],
+        "may_register": bool(set(request.user.roles) & KINDS["offences.protocol.register"].roles),
+        "register_title": act_title("offences.protocol.register"),
+    }
+    return render(request, "offences/offences.html", context)
+
+
+@never_cache
+@login_required
+def offence_page(request: HttpRequest, number: str) -> HttpResponse:
+    now = clock.now()
+    try:
+        case = access_offence(request.user, normalise_offence(number) or number[:24])
+    except NotFound:
+        raise Http404(_("No such offence case, or it is not visible to you.")) from None
+    roles = set(request.user.roles)
+    kinds: tuple[str, ...] = ()
+    if case.state == "registered":
+        kinds = (
+            ("offences.case.extend", "offences.decision.make")
+            if case.forum == "police"
+            else ("offences.protocol.refer",)
+        )
+    elif case.state == "referred":
+        kinds = ("offences.case.extend", "offences.decision.make")
+    offered = [{"kind": k, "title": act_title(k)} for k in kinds if roles & KINDS[k].roles]
+    context = {
+        **offence_row(case, now),
+        "penalty": PENALTY_LABELS.get(case.penalty_kind, case.penalty_kind),
+        "offered": offered,
+    }
+    return render(request, "offences/offence.html", context)

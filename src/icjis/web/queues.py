@@ -530,6 +530,41 @@ def orders_to_issue(user: Any, now: datetime) -> Queue:
     return q
 
 
+def offences_to_decide(user: Any, now: datetime) -> Queue:
+    """Offence cases before the user's unit or court, soonest due first: the 10 (+10) days to
+    decide (CoO 535) counting down; those the police send to court, to be sent."""
+    from icjis.offences.access import visible_offences
+    from icjis.offences.views import offence_row
+
+    q = Queue(
+        "offences",
+        _("Offence cases to decide"),
+        [_("Case"), _("Article"), _("Person"), _("State"), _("Term")],
+        empty=_("No offence case is awaiting a decision."),
+        live=True,
+    )
+    open_cases = list(
+        visible_offences(user)
+        .filter(state__in=("registered", "referred"))
+        .select_related("person")
+        .order_by("decide_by", "number")[:QUEUE_SIZE]
+    )
+    for c in open_cases:
+        row = offence_row(c, now)
+        q.rows.append(
+            [
+                Cell(c.number, href=reverse("offences:offence", args=[c.number])),
+                Cell(row["article"]),
+                Cell(c.person.full_name),
+                Cell(row["state"]),
+                Cell(row["left"], css=row["css"]),
+            ]
+        )
+    persons = [c.person_id for c in open_cases]
+    log_read(user, "offences", "open:queue", "caseload", "shown", persons=persons)
+    return q
+
+
 def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Queue]:
     """The queues of every role the user holds, most urgent first, without repeats; with `only`,
     that queue alone (a list refreshing in place builds, and logs as read, nothing else)."""
@@ -593,6 +628,8 @@ def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Que
             add(q)
     if roles & {"offences_officer", "unit_head"} and wanted("orders"):
         add(orders_to_issue(user, now))
+    if roles & {"offences_officer", "unit_head", "judge"} and wanted("offences"):
+        add(offences_to_decide(user, now))
     if "prosecutor" in roles and wanted("prosecution"):
         add(awaiting_prosecutor(user))
     if roles & {"unit_head", "prosecutor"} and wanted("undecided"):

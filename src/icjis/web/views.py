@@ -562,7 +562,10 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
     number = case.number if case is not None else result.get("case")
     if number:
         return redirect("web:case", number=number)
-    if result.get("order"):  # a protection order is its own record, with its own page
+    # An offence case and a protection order are records of their own, with their own pages.
+    if result.get("offence"):
+        return redirect("offences:offence", number=result["offence"])
+    if result.get("order"):
         return redirect("offences:order", number=result["order"])
     return redirect("web:home")
 
@@ -628,6 +631,8 @@ LIST_LABELS = {
     "deadlines": gettext_lazy("list of terms"),
     "orders": gettext_lazy("protection orders"),
     "order": gettext_lazy("a protection order"),
+    "offences": gettext_lazy("register of offences"),
+    "offence": gettext_lazy("an offence case"),
 }
 OUTCOME_LABELS = {
     "shown": gettext_lazy("shown"),
