@@ -140,3 +140,10 @@ def test_articles_outside_the_police_register_are_refused_and_nothing_is_written
     assert future.status_code == 400 and "protocol_at" in future.json()["fields"]
     assert as_user("investigator").act("offences.protocol.register", {}).status_code in (400, 403)
     assert Event.objects.count() == events
+
+
+def test_a_fine_for_any_subject_binds_a_natural_person_too(as_user):
+    officer = as_user("offences_officer")
+    number = registered(officer, article="63")["offence"]  # a fine of 10 units for anyone
+    assert decide(officer, number, penalty={"kind": "fine", "amount": 11}).status_code == 400
+    assert decide(officer, number, penalty={"kind": "fine", "amount": 10}).status_code == 201

@@ -1,5 +1,5 @@
-"""The protection-order stories of `icjis seed`: drawn beside the case stories without changing
-them, made through the same acts as live use, with no act refused."""
+"""The protection-order and offence stories of `icjis seed`: drawn beside the case stories
+without changing them, made through the same acts as live use, with no act refused."""
 
 from __future__ import annotations
 
@@ -7,15 +7,21 @@ from django.core.management import call_command
 
 from icjis.core import seeding
 from icjis.core.models import Case
+from icjis.offences import offence_seed
 from icjis.offences import seed as offences_seed
-from icjis.offences.models import ProtectionOrder
+from icjis.offences.models import OffenceCase, ProtectionOrder
 from icjis.registry import seed as registry_seed
 
 
-def test_order_stories_run_beside_the_case_stories_with_no_refusal(world, monkeypatch):
+def test_order_and_offence_stories_run_beside_the_case_stories_with_no_refusal(world, monkeypatch):
     monkeypatch.setattr(seeding, "GENERATORS", [("refused", 1.0, registry_seed.refused)])
     monkeypatch.setattr(
-        seeding, "SIDE_GENERATORS", [("protection_order", 1.5, offences_seed.protection_order)]
+        seeding,
+        "SIDE_GENERATORS",
+        [
+            ("protection_order", 1.5, offences_seed.protection_order),
+            ("offence", 2.0, offence_seed.offence),
+        ],
     )
     report = seeding.seed(12, 4, span_days=20)
     assert report.refused == 0, report.first_refusal
@@ -25,4 +31,8 @@ def test_order_stories_run_beside_the_case_stories_with_no_refusal(world, monkey
     states = set(orders.values_list("state", flat=True))
     assert "in_force" in states and len(states) >= 2
     assert set(orders.values_list("unit_id", flat=True)) == {"GB-UVD", "OSH-UVD"}
+    cases = OffenceCase.objects.all()
+    assert cases.count() == 24
+    assert cases.filter(state="decided", forum="police", penalty_kind="fine").exists()
+    assert cases.filter(state="decided", forum="court", penalty_kind="community_work").exists()
     call_command("rebuild_projections", check=True)

@@ -7,4 +7,4 @@ class OffencesConfig(AppConfig):
     verbose_name = "Register of offences and protection orders"
 
     def ready(self) -> None:
-        from icjis.offences import acts, protocols, seed, warnings  # noqa: F401
+        from icjis.offences import acts, offence_seed, protocols, seed, warnings  # noqa: F401

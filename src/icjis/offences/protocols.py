@@ -514,8 +514,9 @@ def _checked_penalty(case: OffenceCase, penalty: Penalty) -> dict[str, Any]:
             fields={"penalty.kind": gettext_noop("not in the sanction")},
         )
     bounds = sanction.get(MEASURES.get(penalty.kind, ""))
-    if isinstance(bounds, list):  # fines: per kind of subject
-        bounds = next((b for b in bounds if b.get("subject") == "natural_persons"), None)
+    if isinstance(bounds, list):  # fines: per kind of subject, "any" where the code says so
+        by_subject = {b.get("subject"): b for b in bounds}
+        bounds = by_subject.get("natural_persons") or by_subject.get("any")
     if bounds is None:
         if penalty.amount is not None:
             raise Invalid(
