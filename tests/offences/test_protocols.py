@@ -130,6 +130,7 @@ def test_articles_outside_the_police_register_are_refused_and_nothing_is_written
         ({"article": "9999"}, "article"),  # no such article
         ({"article": "5"}, "article"),  # the general part defines no offence
         ({"article": "193"}, "part"),  # an article with parts needs one
+        ({"article": "130", "part": "2"}, "part"),  # and one it has
         ({"article": "211"}, "article"),  # another authority's (nature protection)
     ]:
         r = register(officer, **article)

@@ -30,7 +30,7 @@ from icjis.core.models import Event
 from icjis.core.persons import PersonInput, PersonRef, prepare_person, project_person
 from icjis.core.refusals import Conflict, Invalid, NotFound, say
 from icjis.core.units import unit_serving
-from icjis.legal.catalogues import ArticleNotFoundError, OffenceRef, lookup
+from icjis.legal.catalogues import ArticleNotFoundError, OffenceRef, PartNotFoundError, lookup
 from icjis.legal.counting import add_months, end_of_day, local_date
 from icjis.offences.access import acting_orders, visible_offences
 from icjis.offences.acts import Address, check_place, normalise_order
@@ -95,6 +95,11 @@ def article_ref(article: str, part: str | None) -> OffenceRef:
     """The article (and part) of the Code of Offences, or a refusal naming the field."""
     try:
         ref = lookup(CODE, article, part)
+    except PartNotFoundError:
+        raise Invalid(
+            say("Article %(article)s has no part %(part)s.", article=article, part=part),
+            fields={"part": gettext_noop("unknown")},
+        ) from None
     except ArticleNotFoundError:
         raise Invalid(
             say("There is no article %(article)s of the Code of Offences.", article=article),
