@@ -52,7 +52,8 @@ def test_an_order_is_asked_for_issued_extended_and_shown_with_its_term(as_user):
     officer = as_user("offences_officer")
     result = requested(officer, hours_ago=2)
     number = result["order"]
-    assert normalise_order(number) == number and number.startswith("PO-26-0101-") or number
+    assert normalise_order(number) == number
+    assert number.startswith(f"PO-{clock.now():%y}-0101-")  # the unit's register code
     order = ProtectionOrder.objects.get(pk=number)
     assert order.state == "requested"
     # The 24 hours run from when the police learnt of it, not from when it was typed in.
@@ -114,8 +115,32 @@ def test_refusals_write_nothing(as_user):
     bad_district = request(officer, place={**PLACE, "district": "KG-O-KSU"})
     assert bad_district.status_code == 400 and "place.district" in bad_district.json()["fields"]
     assert request(officer, place={**PLACE, "region": "KG-Q"}).status_code == 400
-    assert as_user("prosecutor").act("offences.order.request", {}).status_code in (400, 403)
+    valid = {
+        "restrained": ABUSER,
+        "protected": VICTIM,
+        "place": PLACE,
+        "reported_at": clock.now().isoformat(),
+        "summary": "Сообщение",
+    }
+    assert as_user("prosecutor").act("offences.order.request", valid).status_code == 403
+    early = request(officer, reported_at="0001-01-01T03:00:00+05:00")  # a year 1 claimed
+    assert early.status_code == 400 and "reported_at" in early.json()["fields"]
     assert Event.objects.count() == events  # no act and no order number taken
+    # A person outside the officer's scope cannot be named by id (missing and forbidden alike).
+    stranger = as_user("registrar_osh").act(
+        "registry.report.register",
+        {
+            "channel": "phone",
+            "summary": "Кража",
+            "place": {"region": "KG-O"},
+            "applicant": {**VICTIM, "surname": "Чужая"},
+        },
+    )
+    applicant = Event.objects.get(
+        stream=f"case/{stranger.json()['result']['case']}", kind="registry.report.register"
+    ).payload["applicant"]["id"]
+    unseen = request(officer, restrained={"id": applicant})
+    assert unseen.status_code == 404
 
     number = requested(officer)["order"]
     short = officer.act(
@@ -246,3 +271,4 @@ def test_an_order_in_a_criminal_case_is_read_by_who_reads_the_case(as_user):
     assert details["protection_orders"][number]["state"] == "requested"
     assert as_user("prosecutor_osh").get(f"/offences/orders/{number}").status_code == 404
     assert request(officer, case="26-0101-999999-0").status_code == 404
+    call_command("rebuild_projections", "--check")

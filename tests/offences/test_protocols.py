@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management import call_command
-from tests.offences.test_orders import ABUSER, PLACE, issued
+from tests.offences.test_orders import ABUSER, PLACE, VICTIM, issued
 
 from icjis.core import clock
 from icjis.core.models import Alert, Event
@@ -78,6 +78,13 @@ def test_a_breach_of_an_order_goes_to_court_which_decides(as_user):
     order = issued(officer)["order"]
     wrong = register(officer, order=order)  # article 130 names no order
     assert wrong.status_code == 400 and "order" in wrong.json()["fields"]
+    clock.advance(timedelta(hours=5))
+    other = register(officer, article="71", order=order, person=VICTIM)
+    assert other.status_code == 400 and "person.surname" in other.json()["fields"]
+    before = register(officer, article="71", order=order, person=None, hours_ago=6)
+    assert before.status_code == 400 and before.json()["fields"] == {
+        "committed_at": "outside the term"
+    }
     number = registered(officer, article="71", order=order, person=None)["offence"]
     case = OffenceCase.objects.get(pk=number)
     assert case.forum == "court" and case.decide_by is None and case.order_id == order
@@ -91,6 +98,11 @@ def test_a_breach_of_an_order_goes_to_court_which_decides(as_user):
     assert (case.state, case.court_id) == ("referred", "GB-SUD")
     judge = as_user("judge")
     assert judge.get(f"/offences/cases/{number}").status_code == 200
+    # Arrest may follow (CoO 71): the court decides on the day it receives the case (535(3)).
+    assert case.decide_by == end_of_day(local_date(case.received_at))
+    extend = {"offence": number, "days": 3, "grounds": "Ходатайство о вызове свидетеля"}
+    assert officer.act("offences.case.extend", extend).status_code == 409  # not before them
+    assert judge.act("offences.case.extend", extend).status_code == 201
     assert decide(judge, number, penalty={"kind": "arrest", "amount": 8}).status_code == 400
     assert decide(judge, number, penalty={"kind": "arrest", "amount": 5}).status_code == 201
     assert as_user("judge_osh").get(f"/offences/cases/{number}").status_code == 404
@@ -108,7 +120,8 @@ def test_a_late_entry_is_marked_and_alerted_and_the_term_extends_once(as_user):
     assert officer.act("offences.case.extend", extend).status_code == 400
     assert officer.act("offences.case.extend", {**extend, "days": 7}).status_code == 201
     case.refresh_from_db()
-    assert case.decide_by == end_of_day(local_date(case.registered_at) + timedelta(days=17))
+    # The police's 10 days run from their own protocol, not from its late entry (535(1)).
+    assert case.decide_by == end_of_day(local_date(case.protocol_at) + timedelta(days=17))
     assert officer.act("offences.case.extend", {**extend, "days": 1}).status_code == 409
 
 
@@ -127,7 +140,7 @@ def test_articles_outside_the_police_register_are_refused_and_nothing_is_written
     officer = as_user("offences_officer")
     events = Event.objects.count()
     for article, field in [
-        ({"article": "9999"}, "article"),  # no such article
+        ({"article": "999"}, "article"),  # no such article
         ({"article": "5"}, "article"),  # the general part defines no offence
         ({"article": "193"}, "part"),  # an article with parts needs one
         ({"article": "130", "part": "2"}, "part"),  # and one it has
@@ -139,8 +152,35 @@ def test_articles_outside_the_police_register_are_refused_and_nothing_is_written
     assert nobody.status_code == 400 and "person.surname" in nobody.json()["fields"]
     future = register(officer, hours_ago=-2)
     assert future.status_code == 400 and "protocol_at" in future.json()["fields"]
-    assert as_user("investigator").act("offences.protocol.register", {}).status_code in (400, 403)
+    valid = register(as_user("investigator"))  # well-formed, by a role that keeps no register
+    assert valid.status_code == 403
+    early = register(officer, protocol_at="0001-01-01T03:00:00+05:00")
+    assert early.status_code == 400 and "protocol_at" in early.json()["fields"]
     assert Event.objects.count() == events
+
+
+def test_a_fine_only_for_officials_is_no_penalty_for_a_natural_person(as_user):
+    officer = as_user("offences_officer")
+    number = registered(officer, article="99")["offence"]  # a fine for officials only
+    for penalty in ({"kind": "fine"}, {"kind": "fine", "amount": 100}):
+        r = decide(officer, number, penalty=penalty)
+        assert r.status_code == 400 and r.json()["fields"] == {
+            "penalty.kind": "not for a natural person"
+        }
+
+
+def test_every_article_of_the_jurisdiction_lists_is_in_the_catalogue():
+    import re
+
+    from icjis.legal.catalogues import lookup
+    from icjis.offences.rules import offence_versions
+
+    for rules in offence_versions():
+        assert not rules.police & rules.court
+        for entry in rules.police | rules.court:
+            article, part = re.fullmatch(r"([\d-]+)(?:\((.+)\))?", entry).groups()
+            ref = lookup("kg-coo-2021", article, part)  # raises if the code has no such part
+            assert ref.part_of_code == "special" and not ref.repealed, entry
 
 
 def test_a_fine_for_any_subject_binds_a_natural_person_too(as_user):

@@ -261,11 +261,12 @@ def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
     return case
 
 
-PersonRegister = Callable[[Any], "QuerySet[Any] | None"]
+PersonRegister = Callable[[Any, bool], "QuerySet[Any] | None"]
 PERSON_REGISTERS: list[PersonRegister] = []
 """Registers outside the criminal cases that name persons (protection orders …): each gives, for
-a user, the ids of the persons in the records of it the user may read, or None (`person_register`;
-core knows none of them by name)."""
+a user, the ids of the persons in the records of it the user may read — with `own`, only in those
+the user made, as a case they are assigned to — or None (`person_register`; core knows none of
+them by name)."""
 
 
 def person_register(fn: PersonRegister) -> PersonRegister:
@@ -274,20 +275,21 @@ def person_register(fn: PersonRegister) -> PersonRegister:
     return fn
 
 
-def _in_registers(user: Any) -> Q | None:
-    """The persons of the other registers' records `user` may read, or None when none gives any."""
+def _in_registers(user: Any, own: bool = False) -> Q | None:
+    """The persons of the other registers' records `user` may read (`own`: made), or None when
+    none gives any."""
     q = None
     for register in PERSON_REGISTERS:
-        ids = register(user)
+        ids = register(user, own)
         if ids is not None:
             q = Q(pk__in=ids) if q is None else q | Q(pk__in=ids)
     return q
 
 
-def in_registers(user: Any, person_id: str) -> bool:
-    """Whether the person is named in a record of another register that `user` works on (the
-    user's own register's orders): their work, as a case they are assigned to is."""
-    q = _in_registers(user)
+def in_own_records(user: Any, person_id: str) -> bool:
+    """Whether the person is named in a record of another register that `user` made (an order
+    they asked for, a protocol they entered): their work, as a case they are assigned to is."""
+    q = _in_registers(user, own=True)
     return q is not None and Person.objects.filter(q, pk=person_id).exists()
 
 

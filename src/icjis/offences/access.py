@@ -97,19 +97,21 @@ def access_order(user: Any, number: str, purpose: str = "caseload") -> Protectio
 
 
 @person_register
-def register_persons(user: Any) -> QuerySet[Any] | None:
+def register_persons(user: Any, own: bool) -> QuerySet[Any] | None:
     """The persons of the orders of the user's register (`core.access.visible_persons`)."""
     if not REGISTER_ROLES & set(user.roles):
         return None
-    return OrderPerson.objects.filter(order__in=acting_orders(user)).values("person_id")
+    orders = acting_orders(user).filter(officer=user.username) if own else acting_orders(user)
+    return OrderPerson.objects.filter(order__in=orders).values("person_id")
 
 
 @person_register
-def offence_persons(user: Any) -> QuerySet[Any] | None:
+def offence_persons(user: Any, own: bool) -> QuerySet[Any] | None:
     """The persons of the offence cases of the user's register or court."""
     if not (REGISTER_ROLES | COURT_ROLES) & set(user.roles):
         return None
-    return visible_offences(user).values("person_id")
+    cases = visible_offences(user)
+    return (cases.filter(officer=user.username) if own else cases).values("person_id")
 
 
 def access_offence(user: Any, number: str, purpose: str = "caseload") -> OffenceCase:

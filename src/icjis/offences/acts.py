@@ -22,14 +22,14 @@ An order whose term has run has expired: no act is needed, `OrderQuerySet.with_s
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
 from django.utils.translation import gettext_noop
 
 from icjis.core import numbering, projections
-from icjis.core.access import restrict
+from icjis.core.access import restrict, visible_persons
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
@@ -54,6 +54,9 @@ RECEIVERS = (*OFFICERS, "registrar", "dispatcher")
 TOLD = ["offences_officer", "unit_head"]  # the roles an alert about an order is told to
 
 _ORDER = re.compile(r"^PO-?(.+)$", re.IGNORECASE)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+"""No claimed time before this is taken: the registers start long after it, and a year 1 would
+not even survive the conversion to local time."""
 
 
 def normalise_order(text: str) -> str | None:
@@ -88,6 +91,22 @@ def _order_for_act(ctx: Context) -> tuple[ProtectionOrder, OrderRules]:
             fields={"order": gettext_noop("unknown")},
         )
     return order, rules_by_id(order.rules)
+
+
+def person_record(ctx: Context, given: PersonInput | PersonRef, today: date) -> dict[str, Any]:
+    """`prepare_person`, naming an existing person only if the user may see them: a register is
+    no way to reach a person's record from outside one's scope (missing and forbidden alike)."""
+    if isinstance(given, PersonRef) and not visible_persons(ctx.user).filter(pk=given.id).exists():
+        raise NotFound(say("There is no person %(person)s in the index.", person=given.id))
+    return prepare_person(given, today)
+
+
+def in_force_at(order: ProtectionOrder, moment: datetime) -> bool:
+    """Whether the order was in force at `moment`: issued, not yet run out or revoked."""
+    if order.issued_at is None or order.until is None:
+        return False
+    ended = min(order.until, order.closed_at) if order.closed_at else order.until
+    return order.issued_at <= moment < ended
 
 
 def _check_total(total: int, rules: OrderRules) -> None:
@@ -151,7 +170,7 @@ class RequestOrder(pydantic.BaseModel):
     )
     place: Address
     reported_at: pydantic.AwareDatetime = pydantic.Field(
-        description="when the police learnt of the violence"
+        ge=EARLIEST, description="when the police learnt of the violence"
     )
     summary: str = pydantic.Field(min_length=3, max_length=4000)
     case: str | None = pydantic.Field(
@@ -234,8 +253,8 @@ def request_order(ctx: Context) -> dict[str, Any]:
                 fields={"case": gettext_noop("unknown")},
             )
     today = local_date(ctx.now)
-    restrained = prepare_person(data.restrained, today)
-    protected = [prepare_person(p, today) for p in (data.protected, *data.others_protected)]
+    restrained = person_record(ctx, data.restrained, today)
+    protected = [person_record(ctx, p, today) for p in (data.protected, *data.others_protected)]
     existing = [p["id"] for p in protected if p.get("existing")]
     if restrained.get("existing") and restrained["id"] in existing:
         raise Invalid(
@@ -438,7 +457,9 @@ def extend_order(ctx: Context) -> dict[str, Any]:
 class RecordBreach(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     order: str = pydantic.Field(min_length=1, max_length=24)
-    occurred_at: pydantic.AwareDatetime = pydantic.Field(description="when the breach happened")
+    occurred_at: pydantic.AwareDatetime = pydantic.Field(
+        ge=EARLIEST, description="when the breach happened"
+    )
     conditions: list[ConditionCode] = pydantic.Field(  # type: ignore[valid-type]
         default_factory=list, max_length=10, description="the conditions breached"
     )
@@ -498,8 +519,7 @@ def record_breach(ctx: Context) -> dict[str, Any]:
             say("The breach cannot have happened in the future."),
             fields={"occurred_at": gettext_noop("future")},
         )
-    ended = min(order.until, order.closed_at) if order.closed_at else order.until
-    if not order.issued_at <= data.occurred_at < ended:
+    if not in_force_at(order, data.occurred_at):
         raise Invalid(
             say("The order was not in force at that time."),
             fields={"occurred_at": gettext_noop("outside the term")},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.db.models import F
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -171,8 +172,10 @@ def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
         "protocol_at": iso(case.protocol_at),
         "registered_at": iso(case.registered_at),
         "late_entry": case.late_entry,
+        "refer_by": iso(case.refer_by),
         "decide_by": iso(case.decide_by),
-        "overdue": open_ and case.decide_by is not None and case.decide_by < now,
+        "due_at": iso(case.due_at),
+        "overdue": open_ and case.due_at is not None and case.due_at < now,
         "time_bar_at": iso(case.time_bar_at),
         "decided_at": iso(case.decided_at),
         "penalty": (
@@ -187,7 +190,9 @@ def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
 
 class OffencesQuery(Schema):
     state: Literal["registered", "referred", "decided", "terminated", "open", "all"] = "open"
-    overdue: bool = Field(False, description="only open cases past their term to decide")
+    overdue: bool = Field(
+        False, description="only open cases past their term (to send to court, or to decide)"
+    )
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)
 
@@ -195,7 +200,8 @@ class OffencesQuery(Schema):
 @router.get("/offences/cases")
 def offence_cases(request: HttpRequest, q: Query[OffencesQuery]) -> dict[str, Any]:
     """Offence cases you may read (your unit's register, or those sent to your court): open
-    ones soonest due first by default; `overdue=true`: those past their term to decide."""
+    ones soonest due first by default (to be sent to court within 24 hours, or decided);
+    `overdue=true`: those past that term."""
     now = clock.now()
     qs = visible_offences(request.user)
     if q.state == "open" or q.overdue:
@@ -203,8 +209,10 @@ def offence_cases(request: HttpRequest, q: Query[OffencesQuery]) -> dict[str, An
     elif q.state != "all":
         qs = qs.filter(state=q.state)
     if q.overdue:
-        qs = qs.filter(decide_by__lt=now)
-    ordered = qs.order_by("decide_by", "number") if q.state == "open" else qs.order_by("-number")
+        qs = qs.filter(due_at__lt=now)
+    ordered = qs.order_by("-number")
+    if q.state == "open" or q.overdue:
+        ordered = qs.order_by(F("due_at").asc(nulls_last=True), "number")
     rows = list(ordered[q.offset : q.offset + q.limit + 1])
     shown = rows[: q.limit]
     persons = [c.person_id for c in shown]

@@ -69,6 +69,7 @@ class ProtectionOrder(models.Model):
         indexes = [
             models.Index(fields=["unit", "state", "issue_due_at"], name="order_unit_state_idx"),
             models.Index(fields=["state", "until"], name="order_state_until_idx"),
+            models.Index(fields=["requested_at", "number"], name="order_requested_idx"),
         ]
 
     def __str__(self) -> str:
@@ -144,11 +145,15 @@ class OffenceCase(models.Model):
     `forum` is who decides: the police unit itself (CoO 456, first paragraph) or the district
     court, to which the unit sends the protocol (CoO 454(1)(1); 456, second paragraph). The term
     to decide runs 10 days from when the deciding body received the case, once extendable by up
-    to 10 (CoO 535); no penalty after 6 months from the offence (CoO 48(1))."""
+    to 10, and ends the same day for a case that may end in arrest (CoO 535); a protocol for the
+    court goes there within 24 hours (521(1)); no penalty after 6 months from the offence
+    (CoO 48(1)). `due_at` is what falls due next: the sending while the protocol is still with
+    the police, then the decision."""
 
     number = models.CharField(primary_key=True, max_length=24)  # OF-26-0101-000001-7
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     territory_path = models.CharField(max_length=255, db_index=True)
+    rules = models.CharField(max_length=32)  # the version of the rules the case is under
     forum = models.CharField(max_length=8)  # police | court
     court = models.ForeignKey(
         "core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -162,7 +167,9 @@ class OffenceCase(models.Model):
     registered_at = models.DateTimeField()
     late_entry = models.BooleanField(default=False)  # entered more than 72 h after the protocol
     received_at = models.DateTimeField(null=True, blank=True)  # by the body that decides
+    refer_by = models.DateTimeField(null=True, blank=True)  # a court's case: sent by then
     decide_by = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
     extended_days = models.PositiveSmallIntegerField(default=0)
     time_bar_at = models.DateTimeField()
     state = models.CharField(max_length=16, default="registered")
@@ -180,8 +187,8 @@ class OffenceCase(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["unit", "state", "decide_by"], name="offence_unit_state_idx"),
-            models.Index(fields=["court", "state", "decide_by"], name="offence_court_state_idx"),
+            models.Index(fields=["unit", "state", "due_at"], name="offence_unit_state_idx"),
+            models.Index(fields=["court", "state", "due_at"], name="offence_court_state_idx"),
             models.Index(fields=["person"], name="offence_person_idx"),
         ]
 

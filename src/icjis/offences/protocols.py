@@ -33,9 +33,16 @@ from icjis.core.units import unit_serving
 from icjis.legal.catalogues import ArticleNotFoundError, OffenceRef, PartNotFoundError, lookup
 from icjis.legal.counting import add_months, end_of_day, local_date
 from icjis.offences.access import acting_orders, visible_offences
-from icjis.offences.acts import Address, check_place, normalise_order
-from icjis.offences.models import OffenceCase, OffenceCounter, OrderPerson
-from icjis.offences.rules import OffenceRules, offence_rules_on
+from icjis.offences.acts import (
+    EARLIEST,
+    Address,
+    check_place,
+    in_force_at,
+    normalise_order,
+    person_record,
+)
+from icjis.offences.models import OffenceCase, OffenceCounter, ProtectionOrder
+from icjis.offences.rules import OffenceRules, offence_rules_by_id, offence_rules_on
 
 CODE = "kg-coo-2021"
 POLICE = ("offences_officer", "unit_head")
@@ -70,9 +77,15 @@ def _stream_of(data: Any) -> str:
 
 
 def _rules(case: OffenceCase) -> OffenceRules:
-    found = offence_rules_on(local_date(case.committed_at))
-    assert found is not None  # a case is registered only under rules in force
-    return found
+    return offence_rules_by_id(case.rules)
+
+
+def _decide_by(received: datetime, ref: OffenceRef, rules: OffenceRules) -> datetime:
+    """The end of the term to decide: 10 days from receipt, or the day of receipt itself for a
+    case that may end in arrest (CoO 535(1), (3))."""
+    if "arrest" in (ref.penalties or {}).get("kinds", []):
+        return end_of_day(local_date(received))
+    return _days_end(received, rules.decide_within_days)
 
 
 def _days_end(moment: datetime, days: int) -> datetime:
@@ -133,15 +146,21 @@ class RegisterProtocol(pydantic.BaseModel):
     )
     article: str = pydantic.Field(pattern=r"^\d{1,3}(-\d)?$", description="of the Code of Offences")
     part: str | None = pydantic.Field(default=None, pattern=r"^\d{1,2}(-\d)?$")
-    committed_at: pydantic.AwareDatetime = pydantic.Field(description="when it was committed")
+    committed_at: pydantic.AwareDatetime = pydantic.Field(
+        ge=EARLIEST, description="when it was committed"
+    )
     protocol_at: pydantic.AwareDatetime = pydantic.Field(
-        description="when the protocol was drawn up"
+        ge=EARLIEST, description="when the protocol was drawn up"
     )
     place: Address
     description: str = pydantic.Field(min_length=3, max_length=4000)
     order: str | None = pydantic.Field(
         default=None, max_length=24, description="the protection order breached (art. 71)"
     )
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
@@ -163,8 +182,11 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         protocol_at=datetime.fromisoformat(data["protocol_at"]),
         registered_at=at,
         late_entry=data["late_entry"],
-        received_at=at if police else None,
-        decide_by=datetime.fromisoformat(data["decide_by"]) if data["decide_by"] else None,
+        received_at=datetime.fromisoformat(data["protocol_at"]) if police else None,
+        refer_by=_moment(data["refer_by"]),
+        decide_by=_moment(data["decide_by"]),
+        due_at=_moment(data["refer_by"] or data["decide_by"]),
+        rules=data["rules"],
         time_bar_at=datetime.fromisoformat(data["time_bar_at"]),
         order_id=data["order"],
         region=place["region"],
@@ -190,6 +212,7 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         "offence": case.number,
         "person": person,
         "forum": case.forum,
+        "refer_by": data["refer_by"],
         "decide_by": data["decide_by"],
     }
 
@@ -208,11 +231,13 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
     """Enters a protocol of an offence in the register of offences: the person, the article (and
     part) of the Code of Offences, when the offence was committed and when the protocol was drawn
     up (neither in the future, the protocol not before the offence), the place and what happened;
-    for a breach of a protection order (art. 71), the order, whose restrained person is then the
-    person unless another is named. Only articles the police decide (CoO
-    456) or send to court (454(1)(1)) are taken. An entry more than 72 hours after the protocol
-    is marked late and the head of the unit is alerted (55(3), (5)). A case the police decide is
-    to be decided within 10 days (535(1))."""
+    for a breach of a protection order (art. 71), the order, which must have been in force when
+    the offence was committed, and whose restrained person is the person. Only articles the
+    police decide (CoO 456) or send to court (454(1)(1)) are taken. An entry more than 72 hours
+    after the protocol is marked late and the head of the unit is alerted (55(3), (5)). A case
+    the police decide is to be decided within 10 days of the protocol (535(1)), on its day where
+    arrest may follow (535(3)); a case for the court is to be sent there within 24 hours
+    (521(1))."""
     data = ctx.input
     unit = getattr(ctx.user, "unit", None)
     if unit is None or not unit.register_code:
@@ -244,26 +269,19 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
             ),
             fields={"article": gettext_noop("not the police's")},
         )
-    order = None
-    if data.order:
-        order = normalise_order(data.order)
-        if order is None or not acting_orders(ctx.user).filter(pk=order).exists():
-            raise NotFound(
-                say("No such protection order, or it is not visible to you."),
-                fields={"order": gettext_noop("unknown")},
-            )
-        if ref.article != "71":
-            raise Invalid(
-                say("Only a breach of a protection order (article 71) names an order."),
-                fields={"order": gettext_noop("not article 71")},
-            )
     where = check_place(data.place)
     today = local_date(ctx.now)
-    if data.person is not None:
-        person = prepare_person(data.person, today)
-    elif order is not None:
-        restrained = OrderPerson.objects.get(order_id=order, role="restrained").person_id
+    order = _breached_order(ctx, ref) if data.order else None
+    if order is not None:
+        restrained = order.persons.get(role="restrained").person_id
+        if data.person is not None and data.person != PersonRef(id=restrained):
+            raise Invalid(
+                say("A breach of an order is the act of the person it restrains; name no other."),
+                fields={"person.surname": gettext_noop("not the restrained person")},
+            )
         person = prepare_person(PersonRef(id=restrained), today)
+    elif data.person is not None:
+        person = person_record(ctx, data.person, today)
     else:
         raise Invalid(
             say("Name the person who committed the offence."),
@@ -274,6 +292,9 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
     ctx.stream = offence_stream(offence)
     ctx.claimed_at = data.protocol_at
     police = forum == "police"
+    # A protocol that may end in arrest goes to court at once (521(2)): within the same 24 hours
+    # at the latest, as the code sets no other measure of "at once".
+    refer_hours = rules.refer_within_hours
     time_bar = end_of_day(add_months(local_date(data.committed_at), rules.time_bar_months))
     return {
         "offence": offence,
@@ -290,12 +311,36 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
         "committed_at": iso(data.committed_at),
         "protocol_at": iso(data.protocol_at),
         "late_entry": ctx.now - data.protocol_at > timedelta(hours=rules.entry_within_hours),
-        "decide_by": iso(_days_end(ctx.now, rules.decide_within_days)) if police else None,
+        "refer_by": None if police else iso(data.protocol_at + timedelta(hours=refer_hours)),
+        "decide_by": iso(_decide_by(data.protocol_at, ref, rules)) if police else None,
         "time_bar_at": iso(time_bar),
         "place": data.place.model_dump(),
         "description": data.description,
-        "order": order,
+        "order": order.number if order is not None else None,
     }
+
+
+def _breached_order(ctx: Context, ref: OffenceRef) -> ProtectionOrder:
+    """The protection order a protocol under article 71 names: one the user may act on, in force
+    when the offence was committed."""
+    number = normalise_order(ctx.input.order)
+    order = acting_orders(ctx.user).filter(pk=number).first() if number else None
+    if order is None:
+        raise NotFound(
+            say("No such protection order, or it is not visible to you."),
+            fields={"order": gettext_noop("unknown")},
+        )
+    if ref.article != "71":
+        raise Invalid(
+            say("Only a breach of a protection order (article 71) names an order."),
+            fields={"order": gettext_noop("not article 71")},
+        )
+    if not in_force_at(order, ctx.input.committed_at):
+        raise Invalid(
+            say("The order was not in force at that time."),
+            fields={"committed_at": gettext_noop("outside the term")},
+        )
+    return order
 
 
 # --- sent to court ---------------------------------------------------------------------------
@@ -311,8 +356,8 @@ def _apply_refer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case.state = "referred"
     case.court_id = data["court"]
     case.received_at = event.recorded_at
-    case.decide_by = datetime.fromisoformat(data["decide_by"])
-    case.save(update_fields=["state", "court", "received_at", "decide_by"])
+    case.decide_by = case.due_at = datetime.fromisoformat(data["decide_by"])
+    case.save(update_fields=["state", "court", "received_at", "decide_by", "due_at"])
     return {"offence": case.number, "court": data["court"], "decide_by": data["decide_by"]}
 
 
@@ -328,7 +373,8 @@ def _apply_refer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 )
 def refer_protocol(ctx: Context) -> dict[str, Any]:
     """Sends the protocol of an offence the court decides (CoO 454(1)(1)) to the district court
-    of the place; the court's 10 days (535(1)) run from then."""
+    of the place (within 24 hours of the protocol, 521(1)); the court's 10 days (535(1)) run
+    from then, or it decides that day where arrest may follow (535(3))."""
     case = _case_for_act(ctx)
     if case.forum != "court" or case.state != "registered":
         raise Conflict(
@@ -341,7 +387,7 @@ def refer_protocol(ctx: Context) -> dict[str, Any]:
     return {
         "offence": case.number,
         "court": court.code,
-        "decide_by": iso(_days_end(ctx.now, rules.decide_within_days)),
+        "decide_by": iso(_decide_by(ctx.now, lookup(CODE, case.article, case.part or None), rules)),
     }
 
 
@@ -357,9 +403,9 @@ class ExtendCase(pydantic.BaseModel):
 
 def _apply_extend(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = OffenceCase.objects.get(pk=data["offence"])
-    case.decide_by = datetime.fromisoformat(data["decide_by"])
+    case.decide_by = case.due_at = datetime.fromisoformat(data["decide_by"])
     case.extended_days = data["days"]
-    case.save(update_fields=["decide_by", "extended_days"])
+    case.save(update_fields=["decide_by", "due_at", "extended_days"])
     return {"offence": case.number, "decide_by": data["decide_by"]}
 
 
@@ -447,6 +493,7 @@ def _apply_decide(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case.penalty_kind = penalty.get("kind", "")
     case.penalty_amount = penalty.get("amount")
     case.appeal_until = datetime.fromisoformat(data["appeal_until"])
+    case.due_at = None
     case.save()
     return {
         "offence": case.number,
@@ -522,6 +569,14 @@ def _checked_penalty(case: OffenceCase, penalty: Penalty) -> dict[str, Any]:
     if isinstance(bounds, list):  # fines: per kind of subject, "any" where the code says so
         by_subject = {b.get("subject"): b for b in bounds}
         bounds = by_subject.get("natural_persons") or by_subject.get("any")
+    if bounds is None and penalty.kind in MEASURES:
+        raise Invalid(
+            say(
+                "Article %(article)s provides that penalty for officials or legal entities only.",
+                article=case.article,
+            ),
+            fields={"penalty.kind": gettext_noop("not for a natural person")},
+        )
     if bounds is None:
         if penalty.amount is not None:
             raise Invalid(

@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 RULES_FILE = Path(__file__).with_name("rules") / "protection-orders.toml"
 OFFENCE_RULES_FILE = Path(__file__).with_name("rules") / "offences.toml"
@@ -62,20 +63,29 @@ def versions() -> tuple[OrderRules, ...]:
                 ),
             )
         )
-    out.sort(key=lambda r: r.effective_from)
-    for earlier, later in zip(out, out[1:], strict=False):
-        if earlier.effective_from == later.effective_from:
-            raise ValueError(f"{RULES_FILE}: two versions from {later.effective_from}")
-    return tuple(out)
+    return _one_per_day(out, RULES_FILE)
 
 
 def rules_on(day: date) -> OrderRules | None:
     """The version in force on `day`, or None before the first."""
+    return _in_force(versions(), day)
+
+
+def _in_force(all_versions: tuple[Any, ...], day: date) -> Any:
     found = None
-    for v in versions():
+    for v in all_versions:
         if v.effective_from <= day:
             found = v
     return found
+
+
+def _one_per_day(all_versions: list[Any], path: Path) -> tuple[Any, ...]:
+    """The versions, the earliest first, refusing two from the same day."""
+    all_versions.sort(key=lambda r: r.effective_from)
+    for earlier, later in zip(all_versions, all_versions[1:], strict=False):
+        if earlier.effective_from == later.effective_from:
+            raise ValueError(f"{path}: two versions from {later.effective_from}")
+    return tuple(all_versions)
 
 
 def rules_by_id(rules_id: str) -> OrderRules:
@@ -106,6 +116,7 @@ class OffenceRules:
     extend_by_days: int
     time_bar_months: int
     appeal_within_days: int
+    refer_within_hours: int
     police: frozenset[str]
     court: frozenset[str]
 
@@ -130,17 +141,21 @@ def offence_versions() -> tuple[OffenceRules, ...]:
             extend_by_days=int(v["extend_by_days"]),
             time_bar_months=int(v["time_bar_months"]),
             appeal_within_days=int(v["appeal_within_days"]),
+            refer_within_hours=int(v["refer_within_hours"]),
             police=frozenset(v["police"]),
             court=frozenset(v["court"]),
         )
         for v in raw["version"]
     ]
-    return tuple(sorted(out, key=lambda r: r.effective_from))
+    return _one_per_day(out, OFFENCE_RULES_FILE)
 
 
 def offence_rules_on(day: date) -> OffenceRules | None:
-    found = None
+    return _in_force(offence_versions(), day)
+
+
+def offence_rules_by_id(rules_id: str) -> OffenceRules:
     for v in offence_versions():
-        if v.effective_from <= day:
-            found = v
-    return found
+        if v.id == rules_id:
+            return v
+    raise KeyError(rules_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.timesince import timesince, timeuntil
@@ -173,17 +174,20 @@ PENALTY_LABELS = {
 
 def decide_left(case: OffenceCase, now: datetime) -> tuple[str, str]:
     """The term to decide an open case, as words and a css class."""
-    if case.state == "registered" and case.forum == "court":
-        return _("to send to court"), "running"
-    if case.state not in ("registered", "referred") or case.decide_by is None:
+    if case.state not in ("registered", "referred") or case.due_at is None:
         return "", ""
-    if case.decide_by > now:
-        return _("to decide within %(time)s") % {
-            "time": timeuntil(case.decide_by, now, depth=2)
-        }, "running"
-    return _("decision overdue by %(time)s") % {
-        "time": timesince(case.decide_by, now, depth=2)
-    }, "missed"
+    due = case.due_at
+    if case.state == "registered" and case.forum == "court":
+        if due > now:
+            return _("to send to court within %(time)s") % {
+                "time": timeuntil(due, now, depth=2)
+            }, "running"
+        return _("sending to court overdue by %(time)s") % {
+            "time": timesince(due, now, depth=2)
+        }, "missed"
+    if due > now:
+        return _("to decide within %(time)s") % {"time": timeuntil(due, now, depth=2)}, "running"
+    return _("decision overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, "missed"
 
 
 def offence_row(case: OffenceCase, now: datetime) -> dict[str, Any]:
@@ -205,7 +209,9 @@ def offences_page(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     qs = visible_offences(request.user).select_related("person")
     open_cases = list(
-        qs.filter(state__in=("registered", "referred")).order_by("decide_by", "number")[:PAGE_SIZE]
+        qs.filter(state__in=("registered", "referred")).order_by(
+            F("due_at").asc(nulls_last=True), "number"
+        )[:PAGE_SIZE]
     )
     closed = list(qs.exclude(state__in=("registered", "referred")).order_by("-number")[:PAGE_SIZE])
     persons = [c.person_id for c in open_cases + closed]

@@ -531,8 +531,11 @@ def orders_to_issue(user: Any, now: datetime) -> Queue:
 
 
 def offences_to_decide(user: Any, now: datetime) -> Queue:
-    """Offence cases before the user's unit or court, soonest due first: the 10 (+10) days to
-    decide (CoO 535) counting down; those the police send to court, to be sent."""
+    """Offence cases the user's unit or court must act on now, soonest due first: protocols the
+    police decide or send to court (within 24 hours, CoO 521(1)), cases sent to the court; the
+    term to decide (535) or to send counting down."""
+    from django.db.models import F, Q
+
     from icjis.offences.access import visible_offences
     from icjis.offences.views import offence_row
 
@@ -543,11 +546,14 @@ def offences_to_decide(user: Any, now: datetime) -> Queue:
         empty=_("No offence case is awaiting a decision."),
         live=True,
     )
+    before_us = Q(state="registered", unit_id=user.unit_id) | Q(
+        state="referred", court_id=user.unit_id
+    )
     open_cases = list(
         visible_offences(user)
-        .filter(state__in=("registered", "referred"))
+        .filter(before_us)
         .select_related("person")
-        .order_by("decide_by", "number")[:QUEUE_SIZE]
+        .order_by(F("due_at").asc(nulls_last=True), "number")[:QUEUE_SIZE]
     )
     for c in open_cases:
         row = offence_row(c, now)

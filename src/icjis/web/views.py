@@ -35,7 +35,7 @@ from icjis.core.access import (
     access_case,
     access_person,
     find_persons,
-    in_registers,
+    in_own_records,
     in_visible_cases_per_row,
     listed_cases,
     reads_of_person,
@@ -654,7 +654,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 
 
 def _in_caseload(user: Any, person_id: str) -> bool:
-    if in_registers(user, person_id):  # a person of the user's register of orders
+    if in_own_records(user, person_id):  # an order they asked for, a protocol they entered …
         return True
     return CaseParticipant.objects.filter(
         person_id=person_id,
