@@ -16,7 +16,7 @@ instalments find the stream from the file.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -58,6 +58,14 @@ def unpaid_fines(case_number: str) -> list[str]:
     """Fines of the case not yet paid in full."""
     ids = FineFile.objects.filter(case_id=case_number, state="open").values_list("id", flat=True)
     return [f"fines:{i}" for i in ids]
+
+
+def owed_now(f: FineFile, today: date) -> Decimal:
+    """What the file owes in all on `today`: the reduced sum while its days last (CoO 563(5)),
+    else the whole sum. A payment made then that reaches it closes the file."""
+    if f.reduced_amount is not None and f.reduced_until is not None and today <= f.reduced_until:
+        return f.reduced_amount
+    return f.amount
 
 
 def _note_on_case(f: FineFile) -> None:
@@ -208,6 +216,113 @@ def open_from_verdict(ctx: Context, event: Event, data: dict[str, Any]) -> Itera
         )
 
 
+# --- opening a file from a decision of the register of offences --------------------------------
+
+
+class OpenOffenceIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    offence: str = pydantic.Field(min_length=1, max_length=24)
+    person: str = pydantic.Field(min_length=1, max_length=16)
+    units: int = pydantic.Field(ge=1, le=25_000, description="calculation units")
+    territory_path: str = pydantic.Field(min_length=1, max_length=255)
+    within_days: int = pydantic.Field(ge=1, le=366)
+    reduced_share: Decimal | None = pydantic.Field(default=None, gt=0, lt=1)
+
+
+def _offence_stream(data: Any) -> str:
+    return f"offence/{data.offence}"
+
+
+def _apply_open_offence(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    reduced = data["reduced_amount"]
+    f = FineFile.objects.create(
+        id=data["fine"],
+        source="offence",
+        source_ref=data["offence"],
+        stream=event.stream,
+        person_id=data["person"],
+        office_id=data["office"],
+        territory_path=data["territory_path"],
+        indices=data["indices"],
+        index_value=Decimal(data["index_value"]),
+        amount=Decimal(data["amount"]),
+        reduced_amount=Decimal(reduced) if reduced else None,
+        reduced_until=date.fromisoformat(data["due_on"]) if reduced else None,
+        paid=Decimal(0),
+        opened_at=event.recorded_at,
+        due_on=date.fromisoformat(data["due_on"]),
+    )
+    _schedule(f, data["instalments"], Decimal(0), event.seq)
+    return {
+        "fine": f.id,
+        "person": f.person_id,
+        "amount": data["amount"],
+        "reduced_amount": reduced,
+        "due_on": data["due_on"],
+        "office": data["office"],
+    }
+
+
+@act_kind(
+    "fines.file.open_offence",
+    schema=OpenOffenceIn,
+    roles=("system",),
+    legal_basis="CoO 563(1), (5)-(6); CEC 30(1)",
+    target="stream",
+    stream_for=_offence_stream,
+    apply=_apply_open_offence,
+    title="Open an enforcement file for a fine of the register of offences",
+)
+def open_offence_file(ctx: Context) -> dict[str, Any]:
+    """Performed by the system when a decision of the register of offences imposes a fine: the
+    file goes to the enforcement office of the person's residence (else of the offence's place),
+    the sum is the calculation units times the value of one, due within 30 days of the decision
+    (CoO 563(1)); where the code reduces a fine paid within them, the reduced sum is owed if paid
+    by then (563(5)-(6))."""
+    data = ctx.input
+    person = Person.objects.select_related("residence").filter(pk=data.person).first()
+    if person is None:
+        raise NotFound(say("There is no person %(person)s in the index.", person=data.person))
+    office, basis = execution_office(person, data.territory_path, "enforcement_office")
+    index_value = calculation_index()
+    amount = (index_value * data.units).quantize(CENT)
+    reduced = (amount * data.reduced_share).quantize(CENT) if data.reduced_share else None
+    due_on = local_date(ctx.now) + timedelta(days=data.within_days)
+    return {
+        "fine": f"FN-{data.offence}",
+        "offence": data.offence,
+        "person": data.person,
+        "office": office.code if office else None,
+        "office_basis": basis,
+        "territory_path": office.territory.path if office else data.territory_path,
+        "indices": data.units,
+        "index_value": money(index_value),
+        "amount": money(amount),
+        "reduced_amount": money(reduced) if reduced is not None else None,
+        "due_on": due_on.isoformat(),
+        "instalments": [{"due_on": due_on.isoformat(), "amount": money(amount)}],
+    }
+
+
+@reaction("offences.decision.make")
+def open_from_offence(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
+    """A decision imposing a fine opens its enforcement file."""
+    payable = data.get("payable")
+    if not payable:
+        return
+    yield Reaction(
+        "fines.file.open_offence",
+        {
+            "offence": data["offence"],
+            "person": payable["person"],
+            "units": data["penalty"]["amount"],
+            "territory_path": payable["territory_path"],
+            "within_days": payable["within_days"],
+            "reduced_share": payable["reduced_share"],
+        },
+    )
+
+
 # --- acts on a file (found by its id, whatever its source) ----------------------------------
 
 
@@ -280,7 +395,9 @@ def _apply_payment(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 def record_payment(ctx: Context) -> dict[str, Any]:
     """Records a payment towards a fine (in som): partial payments are accepted; a payment above
     what remains owed is refused; the payment that completes the sum closes the file and, when
-    nothing else remains to be served in the case, the case (CC 65; CEC 59(1))."""
+    nothing else remains to be served in the case, the case (CC 65; CEC 59(1)). A fine of the
+    register of offences paid within its 30 days owes the reduced sum where the code reduces it
+    (CoO 563(5)-(6))."""
     f = _file(ctx, ctx.input.fine)
     amount = Decimal(ctx.input.amount).quantize(CENT)
     if amount <= 0:
@@ -288,7 +405,8 @@ def record_payment(ctx: Context) -> dict[str, Any]:
             say("A payment is a positive sum in som, e.g. 1500.00."),
             fields={"amount": gettext_noop("not positive")},
         )
-    balance = f.amount - f.paid
+    owed = owed_now(f, local_date(ctx.now))
+    balance = owed - f.paid
     if amount > balance:
         raise Conflict(
             say(
@@ -300,7 +418,7 @@ def record_payment(ctx: Context) -> dict[str, Any]:
             )
         )
     paid = f.paid + amount
-    closes = paid == f.amount
+    closes = paid == owed
     assert ctx.head is not None
     return {
         "payment": f"{f.id}-P{ctx.head.seq + 1}",
@@ -309,7 +427,7 @@ def record_payment(ctx: Context) -> dict[str, Any]:
         "amount": money(amount),
         "reference": ctx.input.reference.strip(),
         "paid": money(paid),
-        "balance": money(f.amount - paid),
+        "balance": money(owed - paid),
         "closes_file": closes,
         "case_closed": bool(closes and f.case_id and closes_case(f.case_id, [f"fines:{f.id}"])),
     }

@@ -54,6 +54,8 @@ def fine_json(f: FineFile, overdue: set[str]) -> dict[str, Any]:
         "indices": f.indices,
         "index_value": money(f.index_value) if f.index_value is not None else None,
         "amount": money(f.amount),
+        "reduced_amount": money(f.reduced_amount) if f.reduced_amount is not None else None,
+        "reduced_until": f.reduced_until.isoformat() if f.reduced_until else None,
         "paid": money(f.paid),
         "balance": money(f.amount - f.paid),
         "state": f.state,

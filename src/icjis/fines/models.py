@@ -11,7 +11,7 @@ from django.db import models
 
 class FineFile(models.Model):
     """A pecuniary sanction being enforced by an enforcement office: the sum due, what has been
-    paid, until when (CEC 59(1)); `state`: open | paid."""
+    paid, until when (CEC 59(1); CoO 563(1)); `state`: open | paid."""
 
     id = models.CharField(primary_key=True, max_length=48)  # FN-<case>-<seq>
     source = models.CharField(max_length=16)  # verdict | offence
@@ -28,6 +28,9 @@ class FineFile(models.Model):
     indices = models.PositiveIntegerField(null=True, blank=True)  # calculation indices
     index_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
+    # A fine of the register of offences paid within its 30 days owes this instead (CoO 563(5)).
+    reduced_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    reduced_until = models.DateField(null=True, blank=True)
     paid = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     state = models.CharField(max_length=16, default="open", db_index=True)
     opened_at = models.DateTimeField()

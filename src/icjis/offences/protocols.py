@@ -518,7 +518,9 @@ def decide_case(ctx: Context) -> dict[str, Any]:
     natural person (a fine in calculation units, hours of community work, days of arrest, months
     without a driving licence; a warning has no amount), or the case terminated with the grounds.
     No penalty after 6 months from the offence (CoO 48(1)). The decision may be appealed within 10
-    days of the service of its copy (547(2)), served at the decision."""
+    days of the service of its copy (547(2)), served at the decision. A fine goes to the
+    enforcement office (the fines module): paid within 30 days, and where the code says so, 70 %
+    less if paid within them (563(1), (5)-(6))."""
     case = _case_for_act(ctx)
     _deciding(ctx, case)
     rules = _rules(case)
@@ -543,13 +545,25 @@ def decide_case(ctx: Context) -> dict[str, Any]:
             say("A terminated case imposes no penalty."),
             fields={"penalty.kind": gettext_noop("not with a termination")},
         )
-    return {
+    decided = {
         "offence": case.number,
         "outcome": data.outcome,
         "penalty": penalty,
         "grounds": data.grounds,
         "appeal_until": iso(_days_end(ctx.now, rules.appeal_within_days)),
     }
+    if penalty is not None and penalty["kind"] == "fine":
+        # What the enforcement of the fine needs (CoO 563): the person, the place, the days to
+        # pay and, where the code reduces the fine paid within them, the share then owed.
+        chapter = (lookup(CODE, case.article).chapter or {}).get("number")
+        reduced = rules.fine_reduced(case.article, case.part or None, chapter)
+        decided["payable"] = {
+            "person": case.person_id,
+            "territory_path": case.territory_path,
+            "within_days": rules.fine_within_days,
+            "reduced_share": str(rules.fine_reduced_share) if reduced else None,
+        }
+    return decided
 
 
 def _checked_penalty(case: OffenceCase, penalty: Penalty) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import functools
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -117,15 +118,35 @@ class OffenceRules:
     time_bar_months: int
     appeal_within_days: int
     refer_within_hours: int
+    fine_within_days: int
+    fine_reduced_share: Decimal
+    fine_reduced_chapters: frozenset[str]
+    fine_reduced_except: frozenset[str]
+    fine_reduced_articles: frozenset[str]
     police: frozenset[str]
     court: frozenset[str]
 
     def forum(self, article: str, part: str | None) -> str | None:
-        """ "police", "court", or None when the police neither decide nor send it to court."""
+        """Who decides the article: "police", "court", or None when the police neither decide it
+        nor send it to court."""
         for name, listed in (("court", self.court), ("police", self.police)):
-            if article in listed or (part and f"{article}({part})" in listed):
+            if _listed(listed, article, part):
                 return name
         return None
+
+    def fine_reduced(self, article: str, part: str | None, chapter: str | None) -> bool:
+        """Whether a fine under the article, paid within its 30 days, is owed 70 % less (CoO
+        563(5)-(6))."""
+        if _listed(self.fine_reduced_articles, article, part):
+            return True
+        return chapter in self.fine_reduced_chapters and not _listed(
+            self.fine_reduced_except, article, part
+        )
+
+
+def _listed(entries: frozenset[str], article: str, part: str | None) -> bool:
+    """Whether a list of "number" and "number(part)" entries names the article or its part."""
+    return article in entries or bool(part and f"{article}({part})" in entries)
 
 
 @functools.cache
@@ -142,6 +163,11 @@ def offence_versions() -> tuple[OffenceRules, ...]:
             time_bar_months=int(v["time_bar_months"]),
             appeal_within_days=int(v["appeal_within_days"]),
             refer_within_hours=int(v["refer_within_hours"]),
+            fine_within_days=int(v["fine_within_days"]),
+            fine_reduced_share=Decimal(v["fine_reduced_share"]),
+            fine_reduced_chapters=frozenset(v["fine_reduced_chapters"]),
+            fine_reduced_except=frozenset(v["fine_reduced_except"]),
+            fine_reduced_articles=frozenset(v["fine_reduced_articles"]),
             police=frozenset(v["police"]),
             court=frozenset(v["court"]),
         )

@@ -57,6 +57,9 @@ ACT_TITLES = {
         "Hand a remanded detainee over to a pre-trial detention facility"
     ),
     "fines.file.open": gettext_noop("Open an enforcement file for a fine"),
+    "fines.file.open_offence": gettext_noop(
+        "Open an enforcement file for a fine of the register of offences"
+    ),
     "fines.instalments.grant": gettext_noop("Grant payment by instalments"),
     "fines.payment.record": gettext_noop("Record a payment of a fine"),
     "legalaid.accept": gettext_noop("Accept an appointment"),
@@ -241,6 +244,7 @@ FIELD_TITLES = {
     "Quantity": gettext_noop("Quantity"),
     "Reason": gettext_noop("Reason"),
     "Reasons": gettext_noop("Reasons"),
+    "Reduced Share": gettext_noop("Reduced Share"),
     "Reference": gettext_noop("Reference"),
     "Regime": gettext_noop("Regime"),
     "Region": gettext_noop("Region"),
@@ -271,16 +275,19 @@ FIELD_TITLES = {
     "Supervision Until": gettext_noop("Supervision Until"),
     "Surname": gettext_noop("Surname"),
     "Term Last Day": gettext_noop("Term Last Day"),
+    "Territory Path": gettext_noop("Territory Path"),
     "Text": gettext_noop("Text"),
     "To": gettext_noop("To"),
     "Trigger": gettext_noop("Trigger"),
     "Type": gettext_noop("Type"),
     "Unidentified": gettext_noop("Unidentified"),
     "Unit": gettext_noop("Unit"),
+    "Units": gettext_noop("Units"),
     "Until": gettext_noop("Until"),
     "Username": gettext_noop("Username"),
     "Valid From": gettext_noop("Valid From"),
     "Verdict": gettext_noop("Verdict"),
+    "Within Days": gettext_noop("Within Days"),
     "Without Check": gettext_noop("Without Check"),
     "Year": gettext_noop("Year"),
 }
