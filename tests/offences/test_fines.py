@@ -8,12 +8,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management import call_command
+from tests.offences.test_orders import issued
 from tests.offences.test_protocols import decide, registered
 
 from icjis.core import clock
 from icjis.core.models import Event
 from icjis.fines.models import FineFile
-from icjis.legal.counting import local_date
+from icjis.legal.counting import end_of_day, local_date
+from icjis.offences.models import OffenceCase
 
 
 def fined(as_user, article: str, units: int) -> FineFile:
@@ -69,3 +71,75 @@ def test_after_the_30_days_the_whole_traffic_fine_is_owed(as_user):
     assert pay(as_user, f, "2100.00").status_code == 201
     f.refresh_from_db()
     assert f.state == "paid"
+
+
+def appeal(user, number: str):
+    return user.act(
+        "offences.decision.appeal", {"offence": number, "grounds": "Не согласен с постановлением"}
+    )
+
+
+def ruling(user, number: str, outcome: str):
+    return user.act(
+        "offences.appeal.decide",
+        {"offence": number, "outcome": outcome, "grounds": "Рассмотрено в заседании"},
+    )
+
+
+def test_a_complaint_suspends_the_police_fine_and_upheld_it_is_paid_within_15_days(as_user):
+    f = fined(as_user, "130", 30)
+    number = f.source_ref
+    assert appeal(as_user("court_clerk_osh"), number).status_code == 404  # not their court
+    assert appeal(as_user("court_clerk"), number).status_code == 201
+    case = OffenceCase.objects.get(pk=number)
+    assert (case.state, case.appeal_court_id) == ("appealed", "GB-SUD")
+    assert case.appeal_due_at == end_of_day(local_date(case.appealed_at) + timedelta(days=10))
+    f.refresh_from_db()
+    assert f.state == "suspended"  # CoO 549(1)
+    assert pay(as_user, f, "100.00").status_code == 409
+    assert appeal(as_user("court_clerk"), number).status_code == 409  # once
+    assert ruling(as_user("judge_2_osh"), number, "upheld").status_code == 404
+    clock.advance(timedelta(days=3))
+    assert ruling(as_user("judge"), number, "upheld").status_code == 201
+    case.refresh_from_db()
+    f.refresh_from_db()
+    assert (case.state, case.appeal_outcome) == ("decided", "upheld")
+    assert f.state == "open" and f.due_on == local_date(clock.now()) + timedelta(days=15)
+    assert pay(as_user, f, "3000.00").status_code == 201
+    call_command("rebuild_projections", "--check")
+
+
+def test_a_quashed_fine_is_cancelled_and_what_was_paid_returned(as_user):
+    f = fined(as_user, "130", 30)
+    assert pay(as_user, f, "1000.00").status_code == 201
+    number = f.source_ref
+    assert appeal(as_user("court_clerk"), number).status_code == 201
+    assert ruling(as_user("judge"), number, "quashed").status_code == 201
+    f.refresh_from_db()
+    assert OffenceCase.objects.get(pk=number).state == "quashed"
+    assert f.state == "cancelled" and f.closed_at is not None
+    shown = as_user("enforcement_officer").get(f"/fines/{f.id}").json()
+    assert shown["to_refund"] == "1000.00"
+    call_command("rebuild_projections", "--check")
+
+
+def test_the_10_days_to_appeal_and_a_court_arrest_appealed_to_the_second_instance(as_user):
+    f = fined(as_user, "130", 30)
+    clock.advance(timedelta(days=12))
+    late = appeal(as_user("court_clerk"), f.source_ref)
+    assert late.status_code == 409 and "547(2)" in late.json()["message"]
+
+    officer = as_user("offences_officer")
+    order = issued(officer)["order"]
+    clock.advance(timedelta(hours=5))
+    number = registered(officer, article="71", order=order, person=None)["offence"]
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    assert (
+        decide(as_user("judge"), number, penalty={"kind": "arrest", "amount": 5}).status_code == 201
+    )
+    assert appeal(as_user("court_clerk"), number).status_code == 404  # the second instance's
+    assert appeal(as_user("appeal_judge"), number).status_code == 201
+    case = OffenceCase.objects.get(pk=number)
+    assert case.appeal_court_id == "GB-APP"
+    assert case.appeal_due_at == case.appealed_at + timedelta(hours=48)  # CoO 547(4)
+    assert ruling(as_user("appeal_judge"), number, "upheld").status_code == 201

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pydantic
 from django.conf import settings
@@ -323,6 +323,100 @@ def open_from_offence(ctx: Context, event: Event, data: dict[str, Any]) -> Itera
     )
 
 
+class FollowAppealIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    offence: str = pydantic.Field(min_length=1, max_length=24)
+    outcome: Literal["suspended", "upheld", "quashed"]
+    due_in_days: int | None = pydantic.Field(default=None, ge=1, le=366)
+
+
+def _apply_follow_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    f = FineFile.objects.get(pk=data["fine"])
+    f.state = data["state"]
+    if data["state"] == "cancelled":
+        f.closed_at = event.recorded_at
+    if data["due_on"]:
+        f.due_on = date.fromisoformat(data["due_on"])
+        _schedule(f, data["instalments"], f.paid, event.seq)
+    f.save(update_fields=["state", "closed_at", "due_on"])
+    return {"fine": f.id, "state": f.state, "due_on": data["due_on"], "refund": data["refund"]}
+
+
+@act_kind(
+    "fines.file.follow_appeal",
+    schema=FollowAppealIn,
+    roles=("system",),
+    legal_basis="CoO 549(1), 553(1), 563(1)",
+    target="stream",
+    stream_for=_offence_stream,
+    apply=_apply_follow_appeal,
+    title="Follow an appeal against a fine of the register of offences",
+)
+def follow_appeal(ctx: Context) -> dict[str, Any]:
+    """Performed by the system as an appeal against a fine of the register of offences runs: a
+    complaint against the police's fine suspends its enforcement until the court decides
+    (CoO 549(1)); upheld, the fine is paid within 15 days (563(1)); quashed, the file is cancelled
+    and what was paid is to be returned (553(1))."""
+    outcome = ctx.input.outcome
+    f = _appealed_file(ctx.input.offence, outcome)
+    if f is None:  # the reactions ask only for a file the step concerns
+        raise Conflict(
+            say(
+                "No fine of offence case %(offence)s follows this appeal.",
+                offence=ctx.input.offence,
+            )
+        )
+    state = {"suspended": "suspended", "upheld": "open", "quashed": "cancelled"}[outcome]
+    due_on = None
+    if outcome == "upheld" and ctx.input.due_in_days:
+        due_on = local_date(ctx.now) + timedelta(days=ctx.input.due_in_days)
+    balance = f.amount - f.paid
+    return {
+        "fine": f.id,
+        "state": state,
+        "due_on": due_on.isoformat() if due_on else None,
+        "instalments": [{"due_on": due_on.isoformat(), "amount": money(balance)}] if due_on else [],
+        "refund": money(f.paid) if outcome == "quashed" else None,
+    }
+
+
+# Which files an appeal's step concerns, by their state: a complaint suspends an open file; a
+# ruling upholding the fine reopens it (or gives an open one its 15 days); quashing it cancels
+# it, paid or not.
+FOLLOWED = {
+    "suspended": ("open",),
+    "upheld": ("open", "suspended"),
+    "quashed": ("open", "suspended", "paid"),
+}
+
+
+def _appealed_file(offence: str, outcome: str) -> FineFile | None:
+    return FineFile.objects.filter(
+        source="offence", source_ref=offence, state__in=FOLLOWED[outcome]
+    ).first()
+
+
+@reaction("offences.decision.appeal")
+def suspend_on_appeal(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
+    if data.get("suspends") and _appealed_file(data["offence"], "suspended") is not None:
+        yield Reaction(
+            "fines.file.follow_appeal", {"offence": data["offence"], "outcome": "suspended"}
+        )
+
+
+@reaction("offences.appeal.decide")
+def follow_appeal_decision(ctx: Context, event: Event, data: dict[str, Any]) -> Iterator[Reaction]:
+    if _appealed_file(data["offence"], data["outcome"]) is not None:
+        yield Reaction(
+            "fines.file.follow_appeal",
+            {
+                "offence": data["offence"],
+                "outcome": data["outcome"],
+                "due_in_days": data.get("fine_due_in_days"),
+            },
+        )
+
+
 # --- acts on a file (found by its id, whatever its source) ----------------------------------
 
 
@@ -343,8 +437,10 @@ def _file(ctx: Context, fine_id: str) -> FineFile:
         raise NotFound(say("There is no fine %(fine)s, or it is not visible to you.", fine=fine_id))
     if f.case_id:
         ctx.case = Case.objects.get(pk=f.case_id)
-    if f.state != "open":
+    if f.state == "paid":
         raise Conflict(say("Fine %(fine)s is paid in full and closed.", fine=f.id))
+    if f.state != "open":  # suspended while an appeal runs, or cancelled by it
+        raise Conflict(say("Fine %(fine)s is not to be enforced now.", fine=f.id))
     return f
 
 

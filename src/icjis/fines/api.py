@@ -58,6 +58,8 @@ def fine_json(f: FineFile, overdue: set[str]) -> dict[str, Any]:
         "reduced_until": f.reduced_until.isoformat() if f.reduced_until else None,
         "paid": money(f.paid),
         "balance": money(f.amount - f.paid),
+        # A fine quashed on appeal is returned (CoO 553(1)).
+        "to_refund": money(f.paid) if f.state == "cancelled" else None,
         "state": f.state,
         "due_on": f.due_on.isoformat(),
         "in_arrears": f.id in overdue,
@@ -67,7 +69,7 @@ def fine_json(f: FineFile, overdue: set[str]) -> dict[str, Any]:
 
 
 class FinesQuery(Schema):
-    state: Literal["open", "paid", "all"] = "open"
+    state: Literal["open", "paid", "suspended", "cancelled", "all"] = "open"
     case: str | None = Field(None, max_length=16)
     limit: int = Field(100, ge=1, le=500)
     offset: int = Field(0, ge=0, le=10_000_000)

@@ -11,7 +11,8 @@ from django.db import models
 
 class FineFile(models.Model):
     """A pecuniary sanction being enforced by an enforcement office: the sum due, what has been
-    paid, until when (CEC 59(1); CoO 563(1)); `state`: open | paid."""
+    paid, until when (CEC 59(1); CoO 563(1)); `state`: open | paid, and for a fine of the
+    register of offences suspended while a complaint runs or cancelled when it is quashed."""
 
     id = models.CharField(primary_key=True, max_length=48)  # FN-<case>-<seq>
     source = models.CharField(max_length=16)  # verdict | offence

@@ -22,7 +22,7 @@ from icjis.core.roles import SCOPES
 from icjis.offences.models import OffenceCase, OrderPerson, ProtectionOrder
 
 REGISTER_ROLES = frozenset({"offences_officer", "unit_head", "registrar", "dispatcher"})
-COURT_ROLES = frozenset({"judge", "court_clerk", "court_president"})
+COURT_ROLES = frozenset({"judge", "court_clerk", "court_president", "appeal_judge"})
 WARNED_ROLES = frozenset(
     {
         *REGISTER_ROLES,
@@ -66,12 +66,12 @@ def visible_orders(user: Any) -> QuerySet[ProtectionOrder]:
 
 def visible_offences(user: Any) -> QuerySet[OffenceCase]:
     """The offence cases `user` may read and act on (the act checks who decides): those of their
-    register, and those sent to their court."""
+    register, and those sent to their court or appealed to it."""
     area = _own_area(user)
     if area is None:
         return OffenceCase.objects.all()
     if COURT_ROLES & set(user.roles) and user.unit_id is not None:
-        area |= Q(court_id=user.unit_id)
+        area |= Q(court_id=user.unit_id) | Q(appeal_court_id=user.unit_id)
     return OffenceCase.objects.filter(area)
 
 

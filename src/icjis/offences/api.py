@@ -157,7 +157,7 @@ def order_detail(request: HttpRequest, number: str, purpose: str = "caseload") -
 
 
 def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
-    open_ = case.state in ("registered", "referred")
+    open_ = case.state in ("registered", "referred", "appealed")
     return {
         "number": case.number,
         "state": case.state,
@@ -184,12 +184,24 @@ def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
             else None
         ),
         "appeal_until": iso(case.appeal_until),
+        "appeal": (
+            {
+                "court": case.appeal_court_id,
+                "filed_at": iso(case.appealed_at),
+                "due_at": iso(case.appeal_due_at),
+                "outcome": case.appeal_outcome or None,
+            }
+            if case.appealed_at
+            else None
+        ),
         "order": case.order_id,
     }
 
 
 class OffencesQuery(Schema):
-    state: Literal["registered", "referred", "decided", "terminated", "open", "all"] = "open"
+    state: Literal[
+        "registered", "referred", "decided", "terminated", "appealed", "quashed", "open", "all"
+    ] = "open"
     overdue: bool = Field(
         False, description="only open cases past their term (to send to court, or to decide)"
     )
@@ -205,7 +217,7 @@ def offence_cases(request: HttpRequest, q: Query[OffencesQuery]) -> dict[str, An
     now = clock.now()
     qs = visible_offences(request.user)
     if q.state == "open" or q.overdue:
-        qs = qs.filter(state__in=("registered", "referred"))
+        qs = qs.filter(state__in=("registered", "referred", "appealed"))
     elif q.state != "all":
         qs = qs.filter(state=q.state)
     if q.overdue:

@@ -148,7 +148,8 @@ class OffenceCase(models.Model):
     to 10, and ends the same day for a case that may end in arrest (CoO 535); a protocol for the
     court goes there within 24 hours (521(1)); no penalty after 6 months from the offence
     (CoO 48(1)). `due_at` is what falls due next: the sending while the protocol is still with
-    the police, then the decision."""
+    the police, then the decision. A penalty may be appealed within 10 days (547): `state`
+    registered → referred → decided | terminated → appealed → decided (upheld) | quashed."""
 
     number = models.CharField(primary_key=True, max_length=24)  # OF-26-0101-000001-7
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
@@ -177,6 +178,12 @@ class OffenceCase(models.Model):
     penalty_kind = models.CharField(max_length=40, blank=True)
     penalty_amount = models.PositiveIntegerField(null=True, blank=True)
     appeal_until = models.DateTimeField(null=True, blank=True)
+    appeal_court = models.ForeignKey(
+        "core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    appealed_at = models.DateTimeField(null=True, blank=True)
+    appeal_due_at = models.DateTimeField(null=True, blank=True)
+    appeal_outcome = models.CharField(max_length=12, blank=True)  # upheld | quashed
     order = models.ForeignKey(
         ProtectionOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="offences"
     )
@@ -189,6 +196,7 @@ class OffenceCase(models.Model):
         indexes = [
             models.Index(fields=["unit", "state", "due_at"], name="offence_unit_state_idx"),
             models.Index(fields=["court", "state", "due_at"], name="offence_court_state_idx"),
+            models.Index(fields=["appeal_court", "state"], name="offence_appeal_idx"),
             models.Index(fields=["person"], name="offence_person_idx"),
         ]
 

@@ -607,4 +607,125 @@ def _checked_penalty(case: OffenceCase, penalty: Penalty) -> dict[str, Any]:
     return {"kind": penalty.kind, "amount": penalty.amount}
 
 
+# --- appeals -------------------------------------------------------------------------------------
+
+
+class Appeal(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    offence: str = pydantic.Field(min_length=1, max_length=24)
+    grounds: str = pydantic.Field(min_length=3, max_length=4000)
+
+
+def _apply_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = OffenceCase.objects.get(pk=data["offence"])
+    case.state = "appealed"
+    case.appeal_court_id = data["appeal_court"]
+    case.appealed_at = event.recorded_at
+    case.appeal_due_at = case.due_at = _moment(data["appeal_due_at"])
+    case.save(update_fields=["state", "appeal_court", "appealed_at", "appeal_due_at", "due_at"])
+    return {
+        "offence": case.number,
+        "appeal_court": data["appeal_court"],
+        "appeal_due_at": data["appeal_due_at"],
+    }
+
+
+@act_kind(
+    "offences.decision.appeal",
+    schema=Appeal,
+    roles=("court_clerk", "judge", "appeal_judge"),
+    legal_basis="CoO 547, 549",
+    target="stream",
+    stream_for=_stream_of,
+    apply=_apply_appeal,
+    title="Register an appeal against a decision on an offence",
+)
+def appeal_decision(ctx: Context) -> dict[str, Any]:
+    """Registers, at the court that hears it, an appeal against a penalty within the 10 days
+    after the decision (CoO 547(2)): a decision of the police goes to the district court, which
+    decides within 10 days and meanwhile the penalty is not executed (547(1), 549); a decision of
+    a court goes to the second instance (547(3)), within 48 hours where it imposed arrest
+    (547(4)); the code sets the second instance no other term."""
+    # The court that hears it finds the case by its number: before the appeal the case is not
+    # its own. Anyone else learns nothing of it (missing and forbidden alike).
+    number = normalise_offence(ctx.input.offence)
+    case = OffenceCase.objects.filter(pk=number).first() if number else None
+    police = case is not None and case.forum == "police"
+    court = (
+        unit_serving(case.territory_path, "court" if police else "appeal_court") if case else None
+    )
+    if case is None or court is None or court.code != ctx.user.unit_id:
+        raise NotFound(
+            say("No such offence case, or it is not visible to you."),
+            fields={"offence": gettext_noop("unknown")},
+        )
+    if case.state != "decided" or case.appeal_until is None:
+        raise Conflict(
+            say("Offence case %(offence)s has no penalty to appeal.", offence=case.number)
+        )
+    if case.appealed_at is not None:
+        raise Conflict(say("Offence case %(offence)s was already appealed.", offence=case.number))
+    if ctx.now > case.appeal_until:
+        raise Conflict(say("The 10 days to appeal have passed (CoO 547(2))."))
+    rules = _rules(case)
+    due = None
+    if police:
+        due = _days_end(ctx.now, rules.appeal_decide_days)
+    elif case.penalty_kind == "arrest":
+        due = ctx.now + timedelta(hours=rules.appeal_arrest_hours)
+    return {
+        "offence": case.number,
+        "grounds": ctx.input.grounds,
+        "appeal_court": court.code,
+        "appeal_due_at": iso(due),
+        "suspends": police,  # 549(1): the police's penalty waits for the court
+    }
+
+
+class DecideAppeal(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    offence: str = pydantic.Field(min_length=1, max_length=24)
+    outcome: Literal["upheld", "quashed"]
+    grounds: str = pydantic.Field(min_length=3, max_length=4000)
+
+
+def _apply_decide_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = OffenceCase.objects.get(pk=data["offence"])
+    case.state = "decided" if data["outcome"] == "upheld" else "quashed"
+    case.appeal_outcome = data["outcome"]
+    case.due_at = None
+    case.save(update_fields=["state", "appeal_outcome", "due_at"])
+    return {"offence": case.number, "outcome": data["outcome"], "state": case.state}
+
+
+@act_kind(
+    "offences.appeal.decide",
+    schema=DecideAppeal,
+    roles=("judge", "appeal_judge"),
+    legal_basis="CoO 551, 552, 553",
+    target="stream",
+    stream_for=_stream_of,
+    apply=_apply_decide_appeal,
+    title="Decide an appeal on an offence",
+)
+def decide_appeal(ctx: Context) -> dict[str, Any]:
+    """The court hearing the appeal leaves the decision as it is or quashes it and ends the case
+    (CoO 551(1), 552(1)); its ruling is in force at once. A quashed fine is returned (553(1));
+    one upheld is paid within 15 days (563(1))."""
+    case = _case_for_act(ctx)
+    if case.state != "appealed" or case.appeal_court_id != ctx.user.unit_id:
+        raise Conflict(
+            say("No appeal in offence case %(offence)s is before you.", offence=case.number)
+        )
+    rules = _rules(case)
+    decided = {
+        "offence": case.number,
+        "outcome": ctx.input.outcome,
+        "grounds": ctx.input.grounds,
+    }
+    if case.penalty_kind == "fine":
+        decided["fine_due_in_days"] = rules.fine_after_appeal_days
+    return decided
+
+
 projections.tables(OffenceCase, OffenceCounter)

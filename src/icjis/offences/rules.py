@@ -118,6 +118,9 @@ class OffenceRules:
     time_bar_months: int
     appeal_within_days: int
     refer_within_hours: int
+    appeal_decide_days: int
+    appeal_arrest_hours: int
+    fine_after_appeal_days: int
     fine_within_days: int
     fine_reduced_share: Decimal
     fine_reduced_chapters: frozenset[str]
@@ -130,21 +133,21 @@ class OffenceRules:
         """Who decides the article: "police", "court", or None when the police neither decide it
         nor send it to court."""
         for name, listed in (("court", self.court), ("police", self.police)):
-            if _listed(listed, article, part):
+            if _entry_in(listed, article, part):
                 return name
         return None
 
     def fine_reduced(self, article: str, part: str | None, chapter: str | None) -> bool:
         """Whether a fine under the article, paid within its 30 days, is owed 70 % less (CoO
         563(5)-(6))."""
-        if _listed(self.fine_reduced_articles, article, part):
+        if _entry_in(self.fine_reduced_articles, article, part):
             return True
-        return chapter in self.fine_reduced_chapters and not _listed(
+        return chapter in self.fine_reduced_chapters and not _entry_in(
             self.fine_reduced_except, article, part
         )
 
 
-def _listed(entries: frozenset[str], article: str, part: str | None) -> bool:
+def _entry_in(entries: frozenset[str], article: str, part: str | None) -> bool:
     """Whether a list of "number" and "number(part)" entries names the article or its part."""
     return article in entries or bool(part and f"{article}({part})" in entries)
 
@@ -163,6 +166,9 @@ def offence_versions() -> tuple[OffenceRules, ...]:
             time_bar_months=int(v["time_bar_months"]),
             appeal_within_days=int(v["appeal_within_days"]),
             refer_within_hours=int(v["refer_within_hours"]),
+            appeal_decide_days=int(v["appeal_decide_days"]),
+            appeal_arrest_hours=int(v["appeal_arrest_hours"]),
+            fine_after_appeal_days=int(v["fine_after_appeal_days"]),
             fine_within_days=int(v["fine_within_days"]),
             fine_reduced_share=Decimal(v["fine_reduced_share"]),
             fine_reduced_chapters=frozenset(v["fine_reduced_chapters"]),

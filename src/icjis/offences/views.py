@@ -20,6 +20,7 @@ from icjis.core import clock
 from icjis.core.access import log_read
 from icjis.core.acts import KINDS
 from icjis.core.refusals import NotFound
+from icjis.core.units import unit_serving
 from icjis.offences.access import (
     access_offence,
     access_order,
@@ -161,7 +162,10 @@ OFFENCE_STATES = {
     "referred": gettext_lazy("sent to court"),
     "decided": gettext_lazy("decided"),
     "terminated": gettext_lazy("terminated"),
+    "appealed": gettext_lazy("under appeal"),
+    "quashed": gettext_lazy("quashed on appeal"),
 }
+OPEN_STATES = ("registered", "referred", "appealed")
 PENALTY_LABELS = {
     "fine": gettext_lazy("fine, calculation units"),
     "warning": gettext_lazy("warning"),
@@ -174,7 +178,7 @@ PENALTY_LABELS = {
 
 def decide_left(case: OffenceCase, now: datetime) -> tuple[str, str]:
     """The term to decide an open case, as words and a css class."""
-    if case.state not in ("registered", "referred") or case.due_at is None:
+    if case.state not in OPEN_STATES or case.due_at is None:
         return "", ""
     due = case.due_at
     if case.state == "registered" and case.forum == "court":
@@ -185,6 +189,12 @@ def decide_left(case: OffenceCase, now: datetime) -> tuple[str, str]:
         return _("sending to court overdue by %(time)s") % {
             "time": timesince(due, now, depth=2)
         }, "missed"
+    if case.state == "appealed":
+        if due > now:
+            return _("appeal to decide within %(time)s") % {
+                "time": timeuntil(due, now, depth=2)
+            }, "running"
+        return _("appeal overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, "missed"
     if due > now:
         return _("to decide within %(time)s") % {"time": timeuntil(due, now, depth=2)}, "running"
     return _("decision overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, "missed"
@@ -209,11 +219,11 @@ def offences_page(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     qs = visible_offences(request.user).select_related("person")
     open_cases = list(
-        qs.filter(state__in=("registered", "referred")).order_by(
-            F("due_at").asc(nulls_last=True), "number"
-        )[:PAGE_SIZE]
+        qs.filter(state__in=OPEN_STATES).order_by(F("due_at").asc(nulls_last=True), "number")[
+            :PAGE_SIZE
+        ]
     )
-    closed = list(qs.exclude(state__in=("registered", "referred")).order_by("-number")[:PAGE_SIZE])
+    closed = list(qs.exclude(state__in=OPEN_STATES).order_by("-number")[:PAGE_SIZE])
     persons = [c.person_id for c in open_cases + closed]
     log_read(request.user, "offences", "register", "caseload", "shown", persons=persons)
     context = {
@@ -242,6 +252,14 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
         )
     elif case.state == "referred":
         kinds = ("offences.case.extend", "offences.decision.make")
+    elif case.state == "decided" and case.appealed_at is None and case.penalty_kind:
+        hearing = unit_serving(
+            case.territory_path, "court" if case.forum == "police" else "appeal_court"
+        )
+        if hearing is not None and hearing.code == request.user.unit_id:
+            kinds = ("offences.decision.appeal",)
+    elif case.state == "appealed" and case.appeal_court_id == request.user.unit_id:
+        kinds = ("offences.appeal.decide",)
     offered = [{"kind": k, "title": act_title(k)} for k in kinds if roles & KINDS[k].roles]
     context = {
         **offence_row(case, now),

@@ -56,6 +56,9 @@ ACT_TITLES = {
     "detention.transfer": gettext_noop(
         "Hand a remanded detainee over to a pre-trial detention facility"
     ),
+    "fines.file.follow_appeal": gettext_noop(
+        "Follow an appeal against a fine of the register of offences"
+    ),
     "fines.file.open": gettext_noop("Open an enforcement file for a fine"),
     "fines.file.open_offence": gettext_noop(
         "Open an enforcement file for a fine of the register of offences"
@@ -69,7 +72,9 @@ ACT_TITLES = {
     "legalaid.escalate": gettext_noop("Escalate an appointment nobody accepted in time"),
     "legalaid.private_counsel": gettext_noop("Record counsel chosen by the person"),
     "legalaid.roster.set": gettext_noop("Set the duty roster of a district"),
+    "offences.appeal.decide": gettext_noop("Decide an appeal on an offence"),
     "offences.case.extend": gettext_noop("Extend the term to decide an offence case"),
+    "offences.decision.appeal": gettext_noop("Register an appeal against a decision on an offence"),
     "offences.decision.make": gettext_noop("Decide an offence case"),
     "offences.order.breach": gettext_noop("Record a breach of a protection order"),
     "offences.order.extend": gettext_noop("Extend a protection order"),
@@ -179,6 +184,7 @@ FIELD_TITLES = {
     "Document": gettext_noop("Document"),
     "Document Date": gettext_noop("Document Date"),
     "Draw": gettext_noop("Draw"),
+    "Due In Days": gettext_noop("Due In Days"),
     "Due On": gettext_noop("Due On"),
     "Ends At": gettext_noop("Ends At"),
     "Ends On": gettext_noop("Ends On"),

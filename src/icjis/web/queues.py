@@ -546,8 +546,10 @@ def offences_to_decide(user: Any, now: datetime) -> Queue:
         empty=_("No offence case is awaiting a decision."),
         live=True,
     )
-    before_us = Q(state="registered", unit_id=user.unit_id) | Q(
-        state="referred", court_id=user.unit_id
+    before_us = (
+        Q(state="registered", unit_id=user.unit_id)
+        | Q(state="referred", court_id=user.unit_id)
+        | Q(state="appealed", appeal_court_id=user.unit_id)
     )
     open_cases = list(
         visible_offences(user)
@@ -634,7 +636,7 @@ def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Que
             add(q)
     if roles & {"offences_officer", "unit_head"} and wanted("orders"):
         add(orders_to_issue(user, now))
-    if roles & {"offences_officer", "unit_head", "judge"} and wanted("offences"):
+    if roles & {"offences_officer", "unit_head", "judge", "appeal_judge"} and wanted("offences"):
         add(offences_to_decide(user, now))
     if "prosecutor" in roles and wanted("prosecution"):
         add(awaiting_prosecutor(user))
