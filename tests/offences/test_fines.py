@@ -50,14 +50,25 @@ def test_a_decision_with_a_fine_opens_its_enforcement_file(as_user):
 def test_a_traffic_fine_paid_within_30_days_owes_70_percent_less(as_user):
     f = fined(as_user, "191", 30)  # chapter 21 (road traffic), not excepted by 563(5)
     assert (f.amount, f.reduced_amount) == (Decimal("3000.00"), Decimal("900.00"))
-    assert f.reduced_until == f.due_on
     over = pay(as_user, f, "901.00")
     assert over.status_code == 409  # only 900 are owed while the 30 days last
     assert pay(as_user, f, "400.00").status_code == 201
     assert pay(as_user, f, "500.00").status_code == 201
     f.refresh_from_db()
     assert (f.state, f.paid) == ("paid", Decimal("900.00"))
+    assert as_user("enforcement_officer").get(f"/fines/{f.id}").json()["balance"] == "0.00"
     call_command("rebuild_projections", "--check")
+
+
+def test_which_fines_the_code_reduces():
+    from icjis.offences.rules import offence_versions
+
+    [rules] = offence_versions()
+    assert rules.fine_reduced("187", "1", "21") and rules.fine_reduced("192-1", None, "21")
+    assert not rules.fine_reduced("187", "3", "21")  # excepted by 563(5)
+    assert not rules.fine_reduced("200-1", None, "21") and not rules.fine_reduced("177", None, "21")
+    assert rules.fine_reduced("318", "2", "26") and not rules.fine_reduced("318", "1", "26")
+    assert not rules.fine_reduced("130", None, "17")
 
 
 def test_after_the_30_days_the_whole_traffic_fine_is_owed(as_user):
@@ -96,7 +107,11 @@ def test_a_complaint_suspends_the_police_fine_and_upheld_it_is_paid_within_15_da
     assert case.appeal_due_at == end_of_day(local_date(case.appealed_at) + timedelta(days=10))
     f.refresh_from_db()
     assert f.state == "suspended"  # CoO 549(1)
-    assert pay(as_user, f, "100.00").status_code == 409
+    assert as_user("enforcement_officer").get("/fines/arrears").json() == []
+    # Nothing is enforced meanwhile, but a payment made of the person's own will is taken.
+    assert pay(as_user, f, "100.00").status_code == 201
+    f.refresh_from_db()
+    assert (f.state, f.paid) == ("suspended", Decimal("100.00"))
     assert appeal(as_user("court_clerk"), number).status_code == 409  # once
     assert ruling(as_user("judge_2_osh"), number, "upheld").status_code == 404
     clock.advance(timedelta(days=3))
@@ -105,7 +120,7 @@ def test_a_complaint_suspends_the_police_fine_and_upheld_it_is_paid_within_15_da
     f.refresh_from_db()
     assert (case.state, case.appeal_outcome) == ("decided", "upheld")
     assert f.state == "open" and f.due_on == local_date(clock.now()) + timedelta(days=15)
-    assert pay(as_user, f, "3000.00").status_code == 201
+    assert pay(as_user, f, "2900.00").status_code == 201
     call_command("rebuild_projections", "--check")
 
 
@@ -140,6 +155,23 @@ def test_the_10_days_to_appeal_and_a_court_arrest_appealed_to_the_second_instanc
     assert appeal(as_user("court_clerk"), number).status_code == 404  # the second instance's
     assert appeal(as_user("appeal_judge"), number).status_code == 201
     case = OffenceCase.objects.get(pk=number)
+    assert appeal(as_user("appeal_judge"), number).status_code == 409  # once
     assert case.appeal_court_id == "GB-APP"
     assert case.appeal_due_at == case.appealed_at + timedelta(hours=48)  # CoO 547(4)
     assert ruling(as_user("appeal_judge"), number, "upheld").status_code == 201
+
+
+def test_an_appeal_against_a_court_fine_suspends_it_too(as_user):
+    officer = as_user("offences_officer")
+    number = registered(officer, article="101-1")["offence"]  # the court's: 150 units, or work
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    decided = decide(as_user("judge"), number, penalty={"kind": "fine", "amount": 150})
+    assert decided.status_code == 201
+    f = FineFile.objects.get(source_ref=number)
+    assert appeal(as_user("appeal_judge"), number).status_code == 201
+    f.refresh_from_db()
+    assert f.state == "suspended"  # not in force while appealed (CoO 539(6), 555(2))
+    assert OffenceCase.objects.get(pk=number).appeal_due_at is None  # no term set by the code
+    assert ruling(as_user("appeal_judge"), number, "quashed").status_code == 201
+    f.refresh_from_db()
+    assert f.state == "cancelled"

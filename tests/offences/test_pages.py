@@ -144,13 +144,20 @@ def test_a_breach_leads_to_a_protocol_sent_to_court_and_decided_there(browser, a
 def test_an_appeal_is_offered_after_a_penalty_and_its_ruling_to_the_court_hearing_it(
     browser, as_user
 ):
-    from tests.offences.test_fines import appeal, fined
+    from tests.offences.test_fines import fined
 
     f = fined(as_user, "130", 30)
     number = f.source_ref
-    shown = page(browser("offences_officer"), f"/offences/cases/{number}/")
-    assert "/acts/offences.decision.appeal/" not in shown  # the police do not register it
-    assert appeal(as_user("court_clerk"), number).status_code == 201
+    # The court's clerk registers it through the act's form, by the case's number.
+    clerk = browser("court_clerk")
+    form = page(clerk, "/acts/offences.decision.appeal/")
+    assert 'name="offence"' in form
+    response = clerk.post(
+        "/acts/offences.decision.appeal/", {"offence": number, "grounds": "Жалоба заявителя"}
+    )
+    assert response.status_code == 302, unescape(response.content.decode())
+    assert response["Location"] == f"/offences/cases/{number}/"
+    assert "under appeal" in page(clerk, response["Location"])
     judge = browser("judge")
     home = page(judge, "/")
     assert number in home and "appeal to decide within 1 week, 3 days" in home

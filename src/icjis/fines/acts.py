@@ -429,8 +429,9 @@ def _file_stream(data: Any) -> str:
     return stream
 
 
-def _file(ctx: Context, fine_id: str) -> FineFile:
-    """The file, locked through its stream, if the officer's office keeps it."""
+def _file(ctx: Context, fine_id: str, suspended: bool = False) -> FineFile:
+    """The file, locked through its stream, if the officer's office keeps it; with `suspended`,
+    also one suspended while an appeal runs (a voluntary payment is no enforcement)."""
     f = FineFile.objects.filter(pk=fine_id).first()
     system = getattr(ctx.user, "is_system", False)
     if f is None or (not system and f.office_id != ctx.user.unit_id):
@@ -439,7 +440,7 @@ def _file(ctx: Context, fine_id: str) -> FineFile:
         ctx.case = Case.objects.get(pk=f.case_id)
     if f.state == "paid":
         raise Conflict(say("Fine %(fine)s is paid in full and closed.", fine=f.id))
-    if f.state != "open":  # suspended while an appeal runs, or cancelled by it
+    if f.state != "open" and not (suspended and f.state == "suspended"):
         raise Conflict(say("Fine %(fine)s is not to be enforced now.", fine=f.id))
     return f
 
@@ -494,7 +495,7 @@ def record_payment(ctx: Context) -> dict[str, Any]:
     nothing else remains to be served in the case, the case (CC 65; CEC 59(1)). A fine of the
     register of offences paid within its 30 days owes the reduced sum where the code reduces it
     (CoO 563(5)-(6))."""
-    f = _file(ctx, ctx.input.fine)
+    f = _file(ctx, ctx.input.fine, suspended=True)
     amount = Decimal(ctx.input.amount).quantize(CENT)
     if amount <= 0:
         raise Invalid(

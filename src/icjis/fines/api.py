@@ -15,7 +15,7 @@ from icjis.core import clock
 from icjis.core.access import in_visible_cases, log_read, scope_of
 from icjis.core.canonical import iso
 from icjis.core.refusals import NotFound, say
-from icjis.fines.acts import OFFICER, money
+from icjis.fines.acts import OFFICER, money, owed_now
 from icjis.fines.models import FineFile, Instalment, Payment
 from icjis.legal.counting import local_date
 
@@ -32,14 +32,16 @@ def visible_fines(user: Any) -> QuerySet[FineFile]:
 
 
 def arrears_of(qs: QuerySet[FineFile]) -> QuerySet[Instalment]:
-    """Instalments whose day has passed with the file paid below what was due by then."""
+    """Instalments whose day has passed with the file paid below what was due by then. A fine
+    of the register of offences whose reduced sum is still owed (CoO 563(5)) is not in arrears
+    before that sum's last day."""
     today = local_date(clock.now())
     return Instalment.objects.filter(
         file__in=qs.values("pk"),
         file__state="open",
         due_on__lt=today,
         cumulative__gt=F("file__paid"),
-    )
+    ).exclude(file__reduced_until__gte=today)
 
 
 def fine_json(f: FineFile, overdue: set[str]) -> dict[str, Any]:
@@ -57,7 +59,8 @@ def fine_json(f: FineFile, overdue: set[str]) -> dict[str, Any]:
         "reduced_amount": money(f.reduced_amount) if f.reduced_amount is not None else None,
         "reduced_until": f.reduced_until.isoformat() if f.reduced_until else None,
         "paid": money(f.paid),
-        "balance": money(f.amount - f.paid),
+        # What remains owed today: nothing once closed; the reduced sum while its days last.
+        "balance": money(owed_now(f, local_date(clock.now())) - f.paid if f.state == "open" else 0),
         # A fine quashed on appeal is returned (CoO 553(1)).
         "to_refund": money(f.paid) if f.state == "cancelled" else None,
         "state": f.state,

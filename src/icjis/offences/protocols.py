@@ -678,7 +678,9 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
         "grounds": ctx.input.grounds,
         "appeal_court": court.code,
         "appeal_due_at": iso(due),
-        "suspends": police,  # 549(1): the police's penalty waits for the court
+        # The penalty waits for the ruling: the police's by 549(1); a court's is not in force
+        # while appealed (539(6), 555(2)).
+        "suspends": True,
     }
 
 

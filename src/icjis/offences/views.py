@@ -20,7 +20,6 @@ from icjis.core import clock
 from icjis.core.access import log_read
 from icjis.core.acts import KINDS
 from icjis.core.refusals import NotFound
-from icjis.core.units import unit_serving
 from icjis.offences.access import (
     access_offence,
     access_order,
@@ -252,12 +251,8 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
         )
     elif case.state == "referred":
         kinds = ("offences.case.extend", "offences.decision.make")
-    elif case.state == "decided" and case.appealed_at is None and case.penalty_kind:
-        hearing = unit_serving(
-            case.territory_path, "court" if case.forum == "police" else "appeal_court"
-        )
-        if hearing is not None and hearing.code == request.user.unit_id:
-            kinds = ("offences.decision.appeal",)
+    # An appeal is registered by the court that hears it, from the act's form by the case's
+    # number: the case is not yet that court's to read.
     elif case.state == "appealed" and case.appeal_court_id == request.user.unit_id:
         kinds = ("offences.appeal.decide",)
     offered = [{"kind": k, "title": act_title(k)} for k in kinds if roles & KINDS[k].roles]
