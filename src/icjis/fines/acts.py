@@ -112,14 +112,12 @@ class OpenIn(pydantic.BaseModel):
     indices: int = pydantic.Field(ge=1, le=25_000, description="calculation indices")
 
 
-def _apply_open(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = case_of(event)
+def _create_file(event: Event, data: dict[str, Any], **source: Any) -> FineFile:
+    """The file an opening event records, with its one instalment (projector side); `source`:
+    where the sum comes from, and for a fine of the register of offences its reduced sum."""
     f = FineFile.objects.create(
         id=data["fine"],
-        source="verdict",
-        source_ref=data["verdict"],
         stream=event.stream,
-        case=case,
         person_id=data["person"],
         office_id=data["office"],
         territory_path=data["territory_path"],
@@ -129,8 +127,15 @@ def _apply_open(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         paid=Decimal(0),
         opened_at=event.recorded_at,
         due_on=date.fromisoformat(data["due_on"]),
+        **source,
     )
     _schedule(f, data["instalments"], Decimal(0), event.seq)
+    return f
+
+
+def _apply_open(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    case = case_of(event)
+    f = _create_file(event, data, source="verdict", source_ref=data["verdict"], case=case)
     if data["office"]:
         CaseUnit.objects.get_or_create(case=case, unit_id=data["office"], capacity="enforcement")
     _note_on_case(f)
@@ -235,24 +240,14 @@ def _offence_stream(data: Any) -> str:
 
 def _apply_open_offence(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     reduced = data["reduced_amount"]
-    f = FineFile.objects.create(
-        id=data["fine"],
+    f = _create_file(
+        event,
+        data,
         source="offence",
         source_ref=data["offence"],
-        stream=event.stream,
-        person_id=data["person"],
-        office_id=data["office"],
-        territory_path=data["territory_path"],
-        indices=data["indices"],
-        index_value=Decimal(data["index_value"]),
-        amount=Decimal(data["amount"]),
         reduced_amount=Decimal(reduced) if reduced else None,
         reduced_until=date.fromisoformat(data["due_on"]) if reduced else None,
-        paid=Decimal(0),
-        opened_at=event.recorded_at,
-        due_on=date.fromisoformat(data["due_on"]),
     )
-    _schedule(f, data["instalments"], Decimal(0), event.seq)
     return {
         "fine": f.id,
         "person": f.person_id,

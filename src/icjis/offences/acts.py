@@ -16,12 +16,13 @@ The acts of one order go to its own stream, `order/<number>`:
 - `offences.order.breach` records a breach and tells the unit (an alert);
 - `offences.order.revoke` ends it early with the grounds.
 
-An order whose term has run has expired: no act is needed, `OrderQuerySet.with_state` says so.
+An order whose term has run has expired: no act is needed, `ProtectionOrder.state_at` says so.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
@@ -33,7 +34,7 @@ from icjis.core.access import restrict, visible_persons
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
-from icjis.core.models import Event, Territory
+from icjis.core.models import Event, Territory, Unit
 from icjis.core.persons import (
     PersonInput,
     PersonRef,
@@ -41,7 +42,7 @@ from icjis.core.persons import (
     prepare_person,
     project_person,
 )
-from icjis.core.refusals import Conflict, Invalid, NotFound, say
+from icjis.core.refusals import Conflict, Invalid, NotFound, Said, say
 from icjis.legal.counting import local_date
 from icjis.offences.access import acting_orders
 from icjis.offences.models import Breach, OrderCounter, OrderPerson, ProtectionOrder
@@ -51,7 +52,7 @@ OFFICERS = ("offences_officer", "unit_head")
 """Who issues, refuses, extends and revokes an order (the internal affairs body, art. 25)."""
 RECEIVERS = (*OFFICERS, "registrar", "dispatcher")
 """Who may take the report of violence that starts an order."""
-TOLD = ["offences_officer", "unit_head"]  # the roles an alert about an order is told to
+TOLD = list(OFFICERS)  # the roles an alert about an order is told to
 
 _ORDER = re.compile(r"^PO-?(.+)$", re.IGNORECASE)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -77,6 +78,27 @@ def address_key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))[:300]
 
 
+def registering_unit(ctx: Context, refusal: Said) -> Unit:
+    """The acting user's unit, if it keeps registers (a register code for their numbers)."""
+    unit = getattr(ctx.user, "unit", None)
+    if unit is None or not unit.register_code:
+        raise Conflict(refusal)
+    return unit
+
+
+def open_record(
+    ctx: Context, unit: Unit, counter_model: Any, prefix: str, stream: Callable[[str], str]
+) -> tuple[str, dict[str, Any]]:
+    """Take the unit's next number in the register `counter_model` counts (`core.numbering`)
+    and open the new record's stream: the record's number (`<prefix>-…`), and what the event
+    keeps of it for the projector's `numbering.note_number` (unit, year, seq)."""
+    year = local_date(ctx.now).year
+    number, seq = numbering.take_number(unit, year, counter_model)
+    record = f"{prefix}-{number}"
+    ctx.stream = stream(record)
+    return record, {"unit": unit.code, "year": year, "seq": seq}
+
+
 def _stream_of(data: Any) -> str:
     return order_stream(normalise_order(data.order) or data.order[:24])
 
@@ -99,14 +121,6 @@ def person_record(ctx: Context, given: PersonInput | PersonRef, today: date) -> 
     if isinstance(given, PersonRef) and not visible_persons(ctx.user).filter(pk=given.id).exists():
         raise NotFound(say("There is no person %(person)s in the index.", person=given.id))
     return prepare_person(given, today)
-
-
-def in_force_at(order: ProtectionOrder, moment: datetime) -> bool:
-    """Whether the order was in force at `moment`: issued, not yet run out or revoked."""
-    if order.issued_at is None or order.until is None:
-        return False
-    ended = min(order.until, order.closed_at) if order.closed_at else order.until
-    return order.issued_at <= moment < ended
 
 
 def _check_total(total: int, rules: OrderRules) -> None:
@@ -229,9 +243,7 @@ def request_order(ctx: Context) -> dict[str, Any]:
     to issue it starts: 24 hours from that hour (art. 25). A criminal case may be named where the
     facts are a crime; the order is then shown in the case."""
     data = ctx.input
-    unit = getattr(ctx.user, "unit", None)
-    if unit is None or not unit.register_code:
-        raise Conflict(say("Your unit keeps no register of protection orders."))
+    unit = registering_unit(ctx, say("Your unit keeps no register of protection orders."))
     if data.reported_at > ctx.now:
         raise Invalid(
             say("The hour the police learnt of the violence cannot lie in the future."),
@@ -266,15 +278,11 @@ def request_order(ctx: Context) -> dict[str, Any]:
             say("A person is named twice among those the order protects."),
             fields={"protected": gettext_noop("repeated")},
         )
-    number, seq = numbering.take_number(unit, today.year, OrderCounter)
-    order = f"PO-{number}"
-    ctx.stream = order_stream(order)
+    order, numbered = open_record(ctx, unit, OrderCounter, "PO", order_stream)
     ctx.claimed_at = data.reported_at
     return {
         "order": order,
-        "unit": unit.code,
-        "year": today.year,
-        "seq": seq,
+        **numbered,
         "territory_path": where.path,
         "rules": rules.id,
         "reported_at": iso(data.reported_at),
@@ -406,7 +414,7 @@ def refuse_order(ctx: Context) -> dict[str, Any]:
 
 
 def _in_force(order: ProtectionOrder, now: datetime) -> None:
-    if order.state != "in_force" or order.until is None or order.until <= now:
+    if order.state_at(now) != "in_force":
         raise Conflict(say("Protection order %(order)s is not in force.", order=order.number))
 
 
@@ -519,7 +527,7 @@ def record_breach(ctx: Context) -> dict[str, Any]:
             say("The breach cannot have happened in the future."),
             fields={"occurred_at": gettext_noop("future")},
         )
-    if not in_force_at(order, data.occurred_at):
+    if not order.in_force_at(data.occurred_at):
         raise Invalid(
             say("The order was not in force at that time."),
             fields={"occurred_at": gettext_noop("outside the term")},

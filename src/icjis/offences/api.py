@@ -35,14 +35,8 @@ router = Router(tags=["offences"])
 STATES = ("requested", "in_force", "expired", "refused", "revoked")
 
 
-def state_at(order: ProtectionOrder, now: datetime) -> str:
-    if order.state == "in_force" and order.until is not None and order.until <= now:
-        return "expired"
-    return order.state
-
-
 def order_json(order: ProtectionOrder, now: datetime) -> dict[str, Any]:
-    state = state_at(order, now)
+    state = order.state_at(now)
     persons = list(order.persons.all())
     return {
         "number": order.number,

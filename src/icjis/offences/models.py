@@ -3,37 +3,25 @@
 An order is not a criminal case: its acts go to its own stream, `order/<number>`. Its state is
 `requested` (the report of family violence is in, the order is to be issued within 24 hours),
 `in_force`, `refused` or `revoked`; an order in force whose `until` has passed has expired,
-which `OrderQuerySet.with_state` says at query time, with no worker having to run."""
+which `ProtectionOrder.state_at` (and `OrderQuerySet.in_state` in a query) says at the time
+asked, with no worker having to run."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Case as SqlCase
-from django.db.models import Q, QuerySet, Value, When
+from django.db.models import QuerySet
 
 
 class OrderQuerySet(models.QuerySet["ProtectionOrder"]):
-    def with_state(self, now: datetime) -> QuerySet[ProtectionOrder]:
-        """Annotate `current_state`: an order in force past its `until` has `expired`."""
-        return self.annotate(
-            current_state=SqlCase(
-                When(state="in_force", until__lte=now, then=Value("expired")),
-                default="state",
-                output_field=models.CharField(),
-            )
-        )
-
     def in_state(self, state: str, now: datetime) -> QuerySet[ProtectionOrder]:
+        """The orders whose `state_at(now)` is `state`, as a filter."""
         if state == "expired":
             return self.filter(state="in_force", until__lte=now)
         if state == "in_force":
             return self.filter(state="in_force", until__gt=now)
         return self.filter(state=state)
-
-    def in_force_at(self, now: datetime) -> QuerySet[ProtectionOrder]:
-        return self.filter(Q(state="in_force") & Q(until__gt=now))
 
 
 class ProtectionOrder(models.Model):
@@ -74,6 +62,19 @@ class ProtectionOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.state})"
+
+    def state_at(self, now: datetime) -> str:
+        """The state at `now`: an order in force whose `until` has passed has expired."""
+        if self.state == "in_force" and self.until is not None and self.until <= now:
+            return "expired"
+        return self.state
+
+    def in_force_at(self, moment: datetime) -> bool:
+        """Whether the order was in force at `moment`: issued, not yet run out or revoked."""
+        if self.issued_at is None or self.until is None:
+            return False
+        ended = min(self.until, self.closed_at) if self.closed_at else self.until
+        return self.issued_at <= moment < ended
 
 
 class OrderPerson(models.Model):

@@ -37,9 +37,10 @@ from icjis.offences.acts import (
     EARLIEST,
     Address,
     check_place,
-    in_force_at,
     normalise_order,
+    open_record,
     person_record,
+    registering_unit,
 )
 from icjis.offences.models import OffenceCase, OffenceCounter, ProtectionOrder
 from icjis.offences.rules import OffenceRules, offence_rules_by_id, offence_rules_on
@@ -239,9 +240,7 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
     arrest may follow (535(3)); a case for the court is to be sent there within 24 hours
     (521(1))."""
     data = ctx.input
-    unit = getattr(ctx.user, "unit", None)
-    if unit is None or not unit.register_code:
-        raise Conflict(say("Your unit keeps no register of offences."))
+    unit = registering_unit(ctx, say("Your unit keeps no register of offences."))
     if data.protocol_at > ctx.now:
         raise Invalid(
             say("The protocol cannot be drawn up in the future."),
@@ -287,9 +286,7 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
             say("Name the person who committed the offence."),
             fields={"person.surname": gettext_noop("required")},
         )
-    number, seq = numbering.take_number(unit, today.year, OffenceCounter)
-    offence = f"OF-{number}"
-    ctx.stream = offence_stream(offence)
+    offence, numbered = open_record(ctx, unit, OffenceCounter, "OF", offence_stream)
     ctx.claimed_at = data.protocol_at
     police = forum == "police"
     # A protocol that may end in arrest goes to court at once (521(2)): within the same 24 hours
@@ -298,9 +295,7 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
     time_bar = end_of_day(add_months(local_date(data.committed_at), rules.time_bar_months))
     return {
         "offence": offence,
-        "unit": unit.code,
-        "year": today.year,
-        "seq": seq,
+        **numbered,
         "territory_path": where.path,
         "rules": rules.id,
         "forum": forum,
@@ -335,7 +330,7 @@ def _breached_order(ctx: Context, ref: OffenceRef) -> ProtectionOrder:
             say("Only a breach of a protection order (article 71) names an order."),
             fields={"order": gettext_noop("not article 71")},
         )
-    if not in_force_at(order, ctx.input.committed_at):
+    if not order.in_force_at(ctx.input.committed_at):
         raise Invalid(
             say("The order was not in force at that time."),
             fields={"committed_at": gettext_noop("outside the term")},

@@ -32,7 +32,7 @@ def _when(state: dict[str, Any], kind: str, data: dict[str, Any]) -> dict[str, A
     if kind in ("offences.order.issue", "offences.order.refuse") and order.state != "requested":
         return None
     if kind in ("offences.order.extend", "offences.order.revoke", "offences.order.breach") and (
-        order.state != "in_force" or order.until is None or order.until <= clock.now()
+        order.state_at(clock.now()) != "in_force"
     ):
         return None
     if kind == "offences.order.extend" and order.days + data["days"] > 30:

@@ -28,7 +28,6 @@ from icjis.offences.access import (
     visible_orders,
 )
 from icjis.offences.acts import normalise_order
-from icjis.offences.api import state_at
 from icjis.offences.models import OffenceCase, ProtectionOrder
 from icjis.offences.protocols import normalise_offence
 from icjis.offences.rules import condition_title
@@ -86,7 +85,7 @@ def orders_page(request: HttpRequest) -> HttpResponse:
     rest = list(qs.exclude(state="requested").order_by("-requested_at", "-number")[:PAGE_SIZE])
     rows = []
     for o in waiting + rest:
-        state = state_at(o, now)
+        state = o.state_at(now)
         left, css = term_left(o, state, now)
         rows.append(
             {
@@ -118,7 +117,7 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
         order = access_order(request.user, normalise_order(number) or number[:24])
     except NotFound:
         raise Http404(_("No such protection order, or it is not visible to you.")) from None
-    state = state_at(order, now)
+    state = order.state_at(now)
     left, css = term_left(order, state, now)
     roles = set(request.user.roles)
     offered = [

@@ -33,7 +33,7 @@ def order_warning(order: ProtectionOrder, role: str, person: str) -> dict[str, A
 
 
 def orders_in_force(now: datetime) -> QuerySet[ProtectionOrder]:
-    return ProtectionOrder.objects.in_force_at(now)
+    return ProtectionOrder.objects.in_state("in_force", now)
 
 
 @warning_source
