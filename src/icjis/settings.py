@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "icjis.probation",
     "icjis.fines",
     "icjis.offences",
+    "icjis.documents",
     "icjis.web",
 ]
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from icjis.core.api import api
 from icjis.courts.api import router as courts_router
 from icjis.detention.api import router as detention_router
+from icjis.documents.api import router as documents_router
 from icjis.fines.api import router as fines_router
 from icjis.legalaid.api import router as legalaid_router
 from icjis.offences.api import router as offences_router
@@ -19,11 +20,13 @@ for router in (
     probation_router,
     fines_router,
     offences_router,
+    documents_router,
 ):
     api.add_router("/", router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("public/documents/", include("icjis.documents.urls")),
     path("public/", include("icjis.registry.urls")),
     path("", include("icjis.courts.urls")),
     path("", include("icjis.offences.urls")),

@@ -40,6 +40,7 @@ COVERED = (
     "probation.",
     "fines.",
     "offences.",
+    "documents.",
 )
 
 

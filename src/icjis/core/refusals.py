@@ -168,3 +168,11 @@ class Conflict(Refusal):
 
     code = "conflict"
     status = 409
+
+
+class Damaged(Refusal):
+    """What the ledger names is missing or altered in storage (HTTP 500): an integrity fault to
+    report, never retried into success."""
+
+    code = "damaged"
+    status = 500

@@ -11,6 +11,7 @@ class RegistryConfig(AppConfig):
         from icjis.registry import (  # noqa: F401
             acts,
             charges,
+            documents,
             links,
             oversight,
             procedure,

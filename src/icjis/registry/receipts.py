@@ -14,29 +14,28 @@ nothing personal: no names, PINs, addresses, summary or officers (SPEC principle
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 from datetime import datetime
 from typing import Any
 
 import pydantic
-import segno
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import sha256_hex
+from icjis.core.localised import localised
 from icjis.core.models import Case, CaseUnit, Event, Unit
+from icjis.core.pdf import PdfUnavailable, qr_svg, render_pdf
+from icjis.core.public import public_headers
 from icjis.core.refusals import Conflict, say
 from icjis.core.roles import ROLES
 from icjis.registry.acts import case_of
@@ -44,8 +43,6 @@ from icjis.registry.models import Receipt
 
 TOKEN_BYTES = 18  # 144 bits; URL-safe base64 makes 24 characters
 TOKEN_FORMAT = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-# Short enough that a revoked token stops showing within a minute even from a browser's cache.
-PUBLIC_MAX_AGE = 60
 APPEAL_BASIS = "CPC 154(3)"
 
 # The stage of a report in words an applicant understands (the API's codes stay in JSON).
@@ -155,12 +152,6 @@ def valid_receipt(token: str) -> Receipt | None:
     )
 
 
-def _localised(obj: Any, field: str = "name") -> str:
-    """`obj.<field>_<language>` (name_ky, name_ru, name_en), falling back to Russian."""
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return str(getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_ru", ""))
-
-
 def responsible_unit(case: Case) -> Unit:
     """The unit an applicant should turn to: the court while the case is before one, otherwise
     the unit that holds the case."""
@@ -179,8 +170,8 @@ def public_status(case: Case) -> dict[str, Any]:
         "stage_label": str(PUBLIC_STAGES.get(case.stage, case.stage)),
         "registered_on": timezone.localdate(case.registered_at).isoformat(),
         "last_movement_on": timezone.localdate(case.last_movement_at).isoformat(),
-        "unit": _localised(unit),
-        "agency": _localised(unit.agency),
+        "unit": localised(unit),
+        "agency": localised(unit.agency),
     }
 
 
@@ -191,26 +182,6 @@ def status_url(request: HttpRequest, token: str) -> str:
     path = reverse("registry:report_status", args=[token])
     base = getattr(settings, "PUBLIC_BASE_URL", "")
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)
-
-
-def qr_svg(url: str) -> SafeString:
-    """The QR code of `url` as inline SVG, drawn on the server (no script, no external image)."""
-    qr = segno.make_qr(url, error="m")
-    svg = qr.svg_inline(
-        scale=1, border=4, dark="#000", svgclass="qr", lineclass=None, omitsize=True, title=url
-    )
-    # segno writes the markup itself and escapes the title; the URL has a validated token.
-    return mark_safe(svg)  # noqa: S308
-
-
-def _public(response: HttpResponse) -> HttpResponse:
-    """Headers of every public report page. `private`: the pages carry the site header's CSRF
-    cookie, which a shared cache must not hand to others; the token must not leak by Referer."""
-    patch_cache_control(response, private=True, max_age=PUBLIC_MAX_AGE)
-    patch_vary_headers(response, ["Accept"])
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -230,7 +201,7 @@ def _unknown(request: HttpRequest) -> HttpResponse:
         )
     else:
         response = render(request, "registry/unknown_token.html", {"message": message}, status=404)
-    return _public(response)
+    return public_headers(response)
 
 
 @require_safe
@@ -242,12 +213,12 @@ def report_status(request: HttpRequest, token: str) -> HttpResponse:
         return _unknown(request)
     status = public_status(receipt.case)
     if _wants_json(request):
-        return _public(JsonResponse(status, json_dumps_params={"ensure_ascii": False}))
+        return public_headers(JsonResponse(status, json_dumps_params={"ensure_ascii": False}))
     context = {
         "status": status,
         "receipt_url": reverse("registry:receipt", args=[token]),
     }
-    return _public(render(request, "registry/status.html", context))
+    return public_headers(render(request, "registry/status.html", context))
 
 
 def receipt_facts(request: HttpRequest, token: str, receipt: Receipt) -> dict[str, Any]:
@@ -270,8 +241,8 @@ def receipt_facts(request: HttpRequest, token: str, receipt: Receipt) -> dict[st
     return {
         "case": case,
         "registered_at": timezone.localtime(case.registered_at),
-        "unit_name": _localised(registering.unit if registering else case.unit),
-        "accepted_by": _localised(role, "title") if role else "",
+        "unit_name": localised(registering.unit if registering else case.unit),
+        "accepted_by": localised(role, "title") if role else "",
         "issued_at": timezone.localtime(receipt.issued_at),
         "reissued": receipt.issued_at > case.registered_at,
         "status_url": url,
@@ -289,25 +260,7 @@ def receipt_page(request: HttpRequest, token: str) -> HttpResponse:
     if receipt is None:
         return _unknown(request)
     context = receipt_facts(request, token, receipt)
-    return _public(render(request, "registry/receipt.html", context))
-
-
-class PdfUnavailable(Exception):
-    """WeasyPrint or its system libraries (pango) are missing on this server."""
-
-
-def render_pdf(html: str) -> bytes:
-    """HTML → PDF with WeasyPrint, fetching nothing from outside the document."""
-    try:
-        import weasyprint
-        from weasyprint.urls import URLFetcher
-    except (ImportError, OSError) as exc:  # OSError: pango missing
-        raise PdfUnavailable(str(exc)) from exc
-    # fontTools logs every font subset at INFO: twenty lines per receipt in the server's log.
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return document.write_pdf()
+    return public_headers(render(request, "registry/receipt.html", context))
 
 
 @require_safe
@@ -331,4 +284,4 @@ def receipt_pdf(request: HttpRequest, token: str) -> HttpResponse:
         return response
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{receipt.case.number}.pdf"'
-    return _public(response)
+    return public_headers(response)

@@ -56,6 +56,7 @@ ACT_TITLES = {
     "detention.transfer": gettext_noop(
         "Hand a remanded detainee over to a pre-trial detention facility"
     ),
+    "documents.document.issue": gettext_noop("Issue and sign the document of an act"),
     "fines.file.follow_appeal": gettext_noop(
         "Follow an appeal against a fine of the register of offences"
     ),
@@ -152,6 +153,7 @@ ACT_TITLES = {
 }
 FIELD_TITLES = {
     "About Violence": gettext_noop("About Violence"),
+    "Act number": gettext_noop("Act number"),
     "Address": gettext_noop("Address"),
     "Advocates": gettext_noop("Advocates"),
     "After": gettext_noop("After"),
@@ -212,6 +214,7 @@ FIELD_TITLES = {
     "Judge": gettext_noop("Judge"),
     "Judges": gettext_noop("Judges"),
     "Kind": gettext_noop("Kind"),
+    "Language of the document": gettext_noop("Language of the document"),
     "Languages": gettext_noop("Languages"),
     "Lawyer": gettext_noop("Lawyer"),
     "Lawyer Name": gettext_noop("Lawyer Name"),
@@ -250,6 +253,7 @@ FIELD_TITLES = {
     "Quantity": gettext_noop("Quantity"),
     "Reason": gettext_noop("Reason"),
     "Reasons": gettext_noop("Reasons"),
+    "Record": gettext_noop("Record"),
     "Reduced Share": gettext_noop("Reduced Share"),
     "Reference": gettext_noop("Reference"),
     "Regime": gettext_noop("Regime"),
@@ -346,6 +350,7 @@ CHOICES = {
     "in_person": gettext_noop("In person"),
     "intake": gettext_noop("Intake"),
     "investigation": gettext_noop("Investigation"),
+    "ky": gettext_noop("Kyrgyz"),
     "missed_meeting": gettext_noop("Missed meeting"),
     "modified": gettext_noop("Modified"),
     "new_offence": gettext_noop("New offence"),
@@ -379,6 +384,7 @@ CHOICES = {
     "retry": gettext_noop("Retry"),
     "revoke": gettext_noop("Revoke"),
     "revoked": gettext_noop("Revoked"),
+    "ru": gettext_noop("Russian"),
     "serious_illness": gettext_noop("Serious illness"),
     "special": gettext_noop("Special"),
     "strict": gettext_noop("Strict"),

@@ -236,3 +236,8 @@ def attach_errors(fields: list[Field], errors: dict[str, str]) -> dict[str, str]
         elif not target.error:
             target.error = field_message(message)
     return rest
+
+
+def fix(field: Field, value: str, label: str) -> None:
+    """A field the page has filled: shown by `label`, sent as `value`."""
+    field.widget, field.value, field.options = "fixed", value, [(value, label)]

@@ -46,6 +46,7 @@ from icjis.core.access import (
 )
 from icjis.core.acts import KINDS, perform
 from icjis.core.auth import LoginRefused, check_credentials
+from icjis.core.localised import localised
 from icjis.core.models import CaseOfficer, CaseParticipant, Event, Territory, User
 from icjis.core.numbering import normalise
 from icjis.core.refusals import NotFound, Refusal
@@ -55,12 +56,13 @@ from icjis.core.visibility import matches, part_for, shown_participants, visible
 from icjis.core.warnings import warnings_for
 from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
+from icjis.web.documents import documents_of, name_the_document
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
 from icjis.web.labels import act_title, legal_basis
 from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
 from icjis.web.queues import queues_for
 from icjis.web.refusals import localise_refusal
-from icjis.web.schemaform import attach_errors, fields_of, parse
+from icjis.web.schemaform import attach_errors, fields_of, fix, parse
 from icjis.web.stages import possible_at
 
 WORK_LIST_SIZE = 50
@@ -89,12 +91,6 @@ PARTICIPANT_ROLES = {
     "witness": gettext_lazy("Witness"),
     "applicant": gettext_lazy("Applicant"),
 }
-
-
-def localised(obj: Any, field: str = "name") -> str:
-    """`obj.<field>_<language>` (name_ky, name_ru, name_en …), falling back to Russian."""
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return str(getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_ru", ""))
 
 
 CATEGORIES = {
@@ -392,6 +388,16 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
     participants = shown_participants(request.user, participants)
     if part is not None:  # a role that reads only its part of the file (core.visibility)
         deadlines = [d for d in deadlines if matches(d.rule, part.deadlines)]
+    timeline = timeline_of(request.user, case)
+    events = [
+        {
+            "event": e,
+            "role": role_title(e.actor_role),
+            "title": act_title(e.kind),
+            "basis": legal_basis(e.legal_basis),
+        }
+        for e in timeline
+    ]
     context = {
         "case": case,
         "partial": part is not None,
@@ -407,16 +413,9 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "participants": [
             {"participant": p, "role": PARTICIPANT_ROLES.get(p.role, p.role)} for p in participants
         ],
-        "events": [
-            {
-                "event": e,
-                "role": role_title(e.actor_role),
-                "title": act_title(e.kind),
-                "basis": legal_basis(e.legal_basis),
-            }
-            for e in timeline_of(request.user, case)
-        ],
+        "events": events,
         "acts": case_acts(request.user, case),
+        "documents": documents_of(request.user, f"case/{case.number}", timeline),
         "alerts": _case_alerts(request.user, case),
         "now": now,
         "simulated": clock.simulated(),
@@ -451,11 +450,6 @@ def _place_options() -> list[tuple[str, str]]:
     return [(t.code, _place_name(t)) for t in places.order_by("path")]
 
 
-def _fix(field: Any, value: str, label: str) -> None:
-    """A field the page has filled: shown by `label`, sent as `value`."""
-    field.widget, field.value, field.options = "fixed", value, [(value, label)]
-
-
 def _name_the_object(request: HttpRequest, fields: list[Any]) -> None:
     """An act outside a case opened for its object (`?person=` from the person's page, `?alert=`
     from the alerts list): the object named as the pages name it, not by its id, when the user
@@ -480,14 +474,15 @@ def _name_the_object(request: HttpRequest, fields: list[Any]) -> None:
         except NotFound:
             person = None
         if person is not None:
-            _fix(person_field, person.id, person.full_name)
+            fix(person_field, person.id, person.full_name)
             residence = by_name.get("residence")
             if residence is not None and request.method == "GET":
                 residence.value = person.residence_id or ""
     if alert_field is not None and alert_field.widget == "text" and given("alert"):
         alert = alerts_for(request.user).filter(pk=given("alert")).first()
         if alert is not None:
-            _fix(alert_field, alert.id, say_alerts(request.user, [alert], "form")[alert.id])
+            fix(alert_field, alert.id, say_alerts(request.user, [alert], "form")[alert.id])
+    name_the_document(request.user, by_name, given)
 
 
 def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse:
@@ -562,6 +557,11 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
     number = case.number if case is not None else result.get("case")
     if number:
         return redirect("web:case", number=number)
+    # A document goes back to the record it documents, where it is listed.
+    record = result.get("record", "")
+    if result.get("document") and record.startswith(("order/", "offence/")):
+        page = "offences:order" if record.startswith("order/") else "offences:offence"
+        return redirect(page, number=record.split("/", 1)[1])
     # An offence case and a protection order are records of their own, with their own pages.
     if result.get("offence"):
         return redirect("offences:offence", number=result["offence"])
@@ -835,11 +835,18 @@ def portal(request: HttpRequest) -> HttpResponse:
 
 
 def verify_document(request: HttpRequest) -> HttpResponse:
-    """Whether a receipt is genuine and still valid (by the token printed on it)."""
+    """Whether a receipt is genuine and still valid (by the token printed on it), or, for the
+    code of a signed document, its own check (`documents.views.verify`)."""
+    from icjis.documents.codes import display
+    from icjis.documents.codes import normalise as document_code
+    from icjis.documents.models import Document
     from icjis.registry.receipts import valid_receipt
 
     token = request.GET.get("token", "").strip()[:128]
     outcome = None
+    code = document_code(token)
+    if code is not None and Document.objects.filter(pk=code).exists():
+        return redirect("documents:verify", code=display(code))
     if token:
         outcome = "valid" if valid_receipt(token) is not None else "unknown"
     return render(request, "web/verify.html", {"token": token, "outcome": outcome})

@@ -27,7 +27,13 @@ def _walk(node: dict[str, Any], titles: set[str], choices: set[str]) -> None:
         _walk(prop, titles, choices)
 
 
+# Choices whose value is a code, not a word (the languages of a document).
+NAMED = {"ky": "Kyrgyz", "ru": "Russian"}
+
+
 def _human(value: str) -> str:
+    if value in NAMED:
+        return NAMED[value]
     return value if value[0].isdigit() else value.replace("_", " ").capitalize()
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "icjis.documents"
+    label = "documents"
+    verbose_name = "Documents and electronic signatures"
+
+    def ready(self) -> None:
+        from icjis.documents import acts  # noqa: F401

@@ -1,0 +1,84 @@
+"""The signed documents on the staff pages (module M): those issued for a record, and the acts of
+the reader's own that a document can still be made of, each a link to the issuing form with the
+act already named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from icjis.core.documents import DOCUMENT_KINDS, made_from
+from icjis.core.models import Event
+from icjis.documents.codes import display
+from icjis.documents.models import Document
+from icjis.web.labels import act_title
+from icjis.web.schemaform import fix
+
+ISSUE = "documents.document.issue"
+LANGUAGES = ("ky", "ru")
+
+
+def issue_url(stream: str, seq: int, document: str) -> str:
+    query = urlencode({"stream": stream, "seq": seq, "document": document})
+    return reverse("web:act_new", args=[ISSUE]) + "?" + query
+
+
+def documents_of(user: Any, stream: str, events: Iterable[Event]) -> dict[str, list[Any]]:
+    """`issued`: the documents of the record's stream; `to_sign`: the reader's own acts among
+    `events` (as the page shows them) with a document not yet issued in every language."""
+    issued = list(Document.objects.filter(stream=stream).order_by("issued_at", "code"))
+    done = {(d.seq, d.kind, d.language) for d in issued}
+    to_sign = []
+    for event in events:
+        if event.actor != user.username:
+            continue
+        for kind in made_from(event.kind):
+            missing = [lang for lang in LANGUAGES if (event.seq, kind.name, lang) not in done]
+            if missing:
+                to_sign.append(
+                    {
+                        "seq": event.seq,
+                        "act": act_title(event.kind),
+                        "title": gettext(kind.title),
+                        "languages": missing,
+                        "url": issue_url(stream, event.seq, kind.name),
+                    }
+                )
+    return {
+        "issued": [
+            {
+                "doc": d,
+                "title": gettext(DOCUMENT_KINDS[d.kind].title)
+                if d.kind in DOCUMENT_KINDS
+                else d.kind,
+                "code": display(d.code),
+                "pdf": reverse("api:document_pdf", args=[display(d.code)]),
+                "verify": reverse("documents:verify", args=[display(d.code)]),
+            }
+            for d in issued
+        ],
+        "to_sign": to_sign,
+    }
+
+
+def name_the_document(user: Any, by_name: dict[str, Any], given: Any) -> None:
+    """The issuing form opened for one act (`?stream=&seq=&document=`): the act and the document
+    shown by their names, when the act is the user's own and of the document's kind."""
+    found = [by_name.get(name) for name in ("stream", "seq", "document")]
+    fields = [f for f in found if f is not None and f.widget in ("text", "number")]
+    if len(fields) != 3:
+        return
+    stream, seq, document = given("stream"), given("seq"), given("document")
+    kind = DOCUMENT_KINDS.get(document)
+    if kind is None or not seq.isdigit():
+        return
+    event = Event.objects.filter(stream=stream, seq=int(seq), actor=user.username).first()
+    if event is None or event.kind != kind.source:
+        return
+    fix(fields[0], stream, stream.split("/", 1)[-1])
+    fix(fields[1], seq, f"{seq}: {act_title(event.kind)}")
+    fix(fields[2], document, gettext(kind.title))

@@ -1,0 +1,140 @@
+"""Issuing a signed document of an act (module M): rendered from the ledger, signed with the
+official's certificate (PAdES), stored under the SHA-256 its event records, read as its record
+is read, and checked by anyone with its code."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from icjis.core.models import Event
+from icjis.documents import signing
+from icjis.documents.codes import display, normalise
+from icjis.documents.models import Document, SigningCertificate, StoredFile
+
+REPORT = {
+    "channel": "phone",
+    "summary": "Похищен велосипед марки «Стелс» со двора дома",
+    "place": {"region": "KG-GB"},
+}
+
+
+@pytest.fixture
+def opened(as_user):
+    """A case opened by the investigator under art. 205 part 2; its number and the opening's
+    place in the case's stream."""
+    number = as_user("registrar").act("registry.report.register", REPORT).json()["result"]["case"]
+    as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, case=number)
+    r = as_user("investigator").act(
+        "registry.case.open", {"article": "205", "part": 2}, case=number
+    )
+    assert r.status_code == 201, r.content
+    return number, r.json()["event"]["seq"]
+
+
+def issue(api, number, seq, language="ru", document="registry.decision_to_open"):
+    return api.act(
+        "documents.document.issue",
+        {"stream": f"case/{number}", "seq": seq, "document": document, "language": language},
+    )
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_investigator_signs_the_decision_to_open_and_the_ledger_names_the_file(as_user, opened):
+    number, seq = opened
+    investigator = as_user("investigator")
+    r = issue(investigator, number, seq)
+    assert r.status_code == 201, r.content
+    result = r.json()["result"]
+    code = normalise(result["code"])
+    event = Event.objects.get(stream=f"case/{number}", seq=r.json()["event"]["seq"])
+    data = event.payload
+    assert event.kind == "documents.document.issue" and event.actor == "investigator"
+    assert data["source"] == {
+        "seq": seq,
+        "kind": "registry.case.open",
+        "hash": Event.objects.get(stream=f"case/{number}", seq=seq).hash,
+    }
+    assert data["document"] == code and data["language"] == "ru"
+
+    pdf = investigator.get(f"/documents/{result['code']}/pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    content = pdf.content
+    assert hashlib.sha256(content).hexdigest() == data["sha256"] == result["sha256"]
+    assert len(content) == data["size"]
+    text = pdf_text(content)
+    for words in (
+        "ПОСТАНОВЛЕНИЕ О ВОЗБУЖДЕНИИ УГОЛОВНОГО ДЕЛА",
+        number,
+        "статьи 205",
+        "Похищен велосипед",
+        display(code),
+        "156(3)",
+    ):
+        assert words in text.replace("\n", " "), words
+
+    check = signing.check(content)
+    assert check.valid and check.fingerprint == data["certificate"]
+    cert = SigningCertificate.objects.get(pk=data["certificate"])
+    assert cert.user.username == "investigator"
+    assert investigator.user.full_name in check.signer
+
+
+def test_a_second_language_is_a_second_document_and_a_repeat_is_refused(as_user, opened):
+    number, seq = opened
+    investigator = as_user("investigator")
+    first = issue(investigator, number, seq, "ru").json()["result"]["code"]
+    again = issue(investigator, number, seq, "ru")
+    assert again.status_code == 409 and first in again.json()["message"]
+    kyrgyz = issue(investigator, number, seq, "ky")
+    assert kyrgyz.status_code == 201, kyrgyz.content
+    text = pdf_text(investigator.get(f"/documents/{kyrgyz.json()['result']['code']}/pdf").content)
+    assert "КЫЛМЫШ ИШИН КОЗГОО ЖӨНҮНДӨ ТОКТОМ" in text
+    # One certificate serves both signatures.
+    assert SigningCertificate.objects.filter(user__username="investigator").count() == 1
+    assert Document.objects.filter(stream=f"case/{number}").count() == 2
+
+
+def test_only_the_official_who_acted_signs_and_only_what_the_act_was(as_user, opened):
+    number, seq = opened
+    # Another official, even one who reads the case, cannot sign the investigator's decision.
+    assert issue(as_user("unit_head"), number, seq).status_code == 404
+    # The report's registration is not a decision to open.
+    wrong = issue(as_user("registrar"), number, 1)
+    assert wrong.status_code == 409 and "registry.case.open" in wrong.json()["message"]
+    unknown = issue(as_user("investigator"), number, seq, document="registry.nothing")
+    assert unknown.status_code == 400
+    assert issue(as_user("investigator"), number, 999).status_code == 404
+    assert not Event.objects.filter(kind="documents.document.issue").exists()
+    assert not StoredFile.objects.exists()
+
+
+def test_readers_of_the_case_read_the_document_and_others_are_told_nothing(as_user, opened):
+    number, seq = opened
+    code = issue(as_user("investigator"), number, seq).json()["result"]["code"]
+    assert as_user("prosecutor").get(f"/documents/{code}").status_code == 200
+    body = as_user("prosecutor").get(f"/documents/{code}").json()
+    assert body["case"] == number and body["source"]["kind"] == "registry.case.open"
+    outsider = as_user("investigator_osh").get(f"/documents/{code}")
+    assert outsider.status_code == 404
+    assert number not in outsider.content.decode()
+    reads = Event.objects.filter(kind="access.read", stream="access/investigator_osh")
+    assert [r.payload["outcome"] for r in reads if r.payload["subject_type"] == "document"] == [
+        "denied"
+    ]
+
+
+def test_a_file_altered_in_storage_is_named_not_served(as_user, opened):
+    number, seq = opened
+    result = issue(as_user("investigator"), number, seq).json()["result"]
+    stored = StoredFile.objects.get(pk=result["sha256"])
+    stored.content = bytes(stored.content).replace(b"%%EOF", b"%%EOX")
+    stored.save()
+    r = as_user("investigator").get(f"/documents/{result['code']}/pdf")
+    assert r.status_code == 500 and r.json()["error"] == "damaged"
