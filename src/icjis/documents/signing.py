@@ -128,7 +128,7 @@ def certificate_for(user: Any, now: datetime) -> SigningCertificate:
     ca_cert = x509.load_der_x509_certificate(bytes(ca.certificate))
     subject = _name(
         (NameOID.COMMON_NAME, user.full_name or user.username),
-        (NameOID.SERIAL_NUMBER, user.username),
+        (NameOID.USER_ID, user.username),
         (NameOID.ORGANIZATIONAL_UNIT_NAME, user.unit.name_ru),
         (NameOID.ORGANIZATION_NAME, user.agency.name_ru),
         (NameOID.COUNTRY_NAME, "KG"),

@@ -7,4 +7,11 @@ class OffencesConfig(AppConfig):
     verbose_name = "Register of offences and protection orders"
 
     def ready(self) -> None:
-        from icjis.offences import acts, offence_seed, protocols, seed, warnings  # noqa: F401
+        from icjis.offences import (  # noqa: F401
+            acts,
+            documents,
+            offence_seed,
+            protocols,
+            seed,
+            warnings,
+        )

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from icjis.core import clock
 from icjis.core.access import log_read
 from icjis.core.acts import KINDS
+from icjis.core.models import Event
 from icjis.core.refusals import NotFound
 from icjis.offences.access import (
     access_offence,
@@ -31,6 +32,7 @@ from icjis.offences.acts import normalise_order
 from icjis.offences.models import OffenceCase, ProtectionOrder
 from icjis.offences.protocols import normalise_offence
 from icjis.offences.rules import condition_title
+from icjis.web.documents import documents_of
 from icjis.web.labels import act_title
 
 STATE_LABELS = {
@@ -151,6 +153,11 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
         ],
         "offered": offered,
         "offences": list(order.offences.filter(pk__in=visible_offences(request.user).values("pk"))),
+        "documents": documents_of(
+            request.user,
+            f"order/{order.number}",
+            Event.objects.filter(stream=f"order/{order.number}").order_by("seq"),
+        ),
     }
     return render(request, "offences/order.html", context)
 
