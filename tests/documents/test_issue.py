@@ -138,3 +138,28 @@ def test_a_file_altered_in_storage_is_named_not_served(as_user, opened):
     stored.save()
     r = as_user("investigator").get(f"/documents/{result['code']}/pdf")
     assert r.status_code == 500 and r.json()["error"] == "damaged"
+
+
+def test_a_new_authority_certifies_new_signatures_and_the_old_documents_still_check(
+    as_user, opened
+):
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    number, seq = opened
+    investigator = as_user("investigator")
+    first = issue(investigator, number, seq, "ru").json()["result"]["code"]
+    old = investigator.get(f"/documents/{first}/pdf").content
+    # The server's SECRET_KEY changed: the sealed keys no longer open, and nothing is signed
+    # with a key made anew behind the officials' backs.
+    with override_settings(SECRET_KEY="another-secret-key-of-a-reasonable-length-0123"):
+        refused = issue(investigator, number, seq, "ky")
+        assert refused.status_code == 500 and refused.json()["error"] == "damaged"
+        assert "signing-keys rotate" in refused.json()["message"]
+        call_command("signing_keys", "rotate")
+        second = issue(investigator, number, seq, "ky")
+        assert second.status_code == 201, second.content
+        new = investigator.get(f"/documents/{second.json()['result']['code']}/pdf").content
+        assert signing.check(new).valid and signing.check(old).valid
+    assert signing.check(new).fingerprint != signing.check(old).fingerprint
+    assert SigningCertificate.objects.filter(user__username="investigator").count() == 2

@@ -25,8 +25,8 @@ from icjis.core.acts import Context, act_kind
 from icjis.core.documents import DOCUMENT_KINDS, DocumentKind
 from icjis.core.localised import localised
 from icjis.core.models import Case, Event
-from icjis.core.pdf import qr_svg, render_pdf
-from icjis.core.refusals import Conflict, Invalid, NotFound, say
+from icjis.core.pdf import PdfUnavailable, qr_svg, render_pdf
+from icjis.core.refusals import Conflict, Damaged, Invalid, NotFound, say
 from icjis.core.roles import ROLES
 from icjis.documents import files, signing
 from icjis.documents.codes import display, new_code
@@ -183,10 +183,15 @@ def issue(ctx: Context) -> dict[str, Any]:
         ctx.case = Case.objects.get(pk=ctx.stream.split("/", 1)[1])
     code = new_code()
     html = render(kind, source, code, inp.language, ctx.user, ctx.now)
-    cert = signing.certificate_for(ctx.user, ctx.now)
     with translation.override(inp.language):
         reason, location = translation.gettext(kind.title), localised(ctx.user.unit)
-    signed = signing.sign(render_pdf(html), cert, reason=reason, location=location)
+    try:
+        cert = signing.certificate_for(ctx.user, ctx.now)
+        signed = signing.sign(render_pdf(html), cert, reason=reason, location=location)
+    except (signing.SigningUnavailable, PdfUnavailable) as exc:
+        raise Damaged(
+            say("Documents cannot be made on this server now: %(problem)s", problem=str(exc))
+        ) from exc
     digest = files.store(signed, ctx.now)
     return {
         "document": code,

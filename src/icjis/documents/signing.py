@@ -27,7 +27,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
 from django.conf import settings
-from django.db import transaction
 
 from icjis.documents.models import SigningAuthority, SigningCertificate
 
@@ -64,7 +63,8 @@ def unseal(blob: bytes) -> ec.EllipticCurvePrivateKey:
         key = serialization.load_pem_private_key(bytes(blob), _passphrase())
     except ValueError as exc:
         raise SigningUnavailable(
-            "The signing keys were sealed under another SECRET_KEY; restore it, or retire them."
+            "The signing keys were sealed under another SECRET_KEY; restore it, or make a new "
+            "authority with `icjis signing-keys rotate`."
         ) from exc
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     return key
@@ -91,8 +91,11 @@ def _usage(*, signer: bool) -> x509.KeyUsage:
 def authority(now: datetime) -> SigningAuthority:
     """The authority that certifies now, made on first use."""
     current = SigningAuthority.objects.order_by("-pk").first()
-    if current is not None:
-        return current
+    return current if current is not None else new_authority(now)
+
+
+def new_authority(now: datetime) -> SigningAuthority:
+    """A new authority, which certifies from now on (`icjis signing-keys rotate`)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = _name((NameOID.COMMON_NAME, AUTHORITY_NAME), (NameOID.COUNTRY_NAME, "KG"))
     cert = (
@@ -108,10 +111,9 @@ def authority(now: datetime) -> SigningAuthority:
         .sign(key, hashes.SHA256())
     )
     der = cert.public_bytes(serialization.Encoding.DER)
-    with transaction.atomic():
-        return SigningAuthority.objects.create(
-            fingerprint=fingerprint(der), certificate=der, key=seal(key), created_at=now
-        )
+    return SigningAuthority.objects.create(
+        fingerprint=fingerprint(der), certificate=der, key=seal(key), created_at=now
+    )
 
 
 def certificate_for(user: Any, now: datetime) -> SigningCertificate:

@@ -16,7 +16,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from icjis.core.documents import DOCUMENT_KINDS
@@ -26,7 +26,9 @@ from icjis.documents import signing
 from icjis.documents.codes import display, normalise
 from icjis.documents.models import Document
 
-MAX_UPLOAD = 10 * 1024 * 1024
+# Our documents weigh tens of kilobytes; a larger file is not one, and is not parsed.
+MAX_UPLOAD = 2 * 1024 * 1024
+LANGUAGE_NAMES = {"ky": gettext_lazy("Kyrgyz"), "ru": gettext_lazy("Russian")}
 
 
 class FileForm(forms.Form):
@@ -42,7 +44,7 @@ def public_facts(doc: Document) -> dict[str, Any]:
         "issued_on": timezone.localdate(doc.issued_at).isoformat(),
         "unit": localised(doc.unit),
         "agency": localised(doc.unit.agency),
-        "language": doc.language,
+        "language": LANGUAGE_NAMES.get(doc.language, doc.language),
         "sha256": doc.sha256,
         "certificate": doc.certificate,
     }
