@@ -9,11 +9,13 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 PUBLIC_MAX_AGE = 60
 
 
-def public_headers(response: HttpResponse) -> HttpResponse:
+def public_headers(response: HttpResponse, referrer: str = "no-referrer") -> HttpResponse:
     """`private`: the pages carry the site header's CSRF cookie, which a shared cache must not
-    hand to others; the code in the address must not leak by Referer, nor be indexed."""
+    hand to others; the code in the address must not leak by Referer, nor be indexed. A page
+    with a form posting to itself says `same-origin`: under `no-referrer` a browser sends
+    `Origin: null` with the form, which the CSRF check rightly refuses."""
     patch_cache_control(response, private=True, max_age=PUBLIC_MAX_AGE)
     patch_vary_headers(response, ["Accept"])
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -32,7 +32,6 @@ from icjis.documents import files, signing
 from icjis.documents.codes import display, new_code
 from icjis.documents.models import Document
 
-LANGUAGES = ("ky", "ru")  # the languages of proceedings (Constitution 13; CPC 21(1))
 # Whoever acts may sign what they did; the read-only roles never act.
 ISSUERS = tuple(name for name, role in ROLES.items() if not role.read_only)
 
@@ -41,7 +40,7 @@ class IssueInput(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
     stream: str = pydantic.Field(
-        max_length=80, pattern=r"^[a-z]+/[A-Za-z0-9-]{1,64}$", title="Record"
+        max_length=80, pattern=r"^[a-z]+/[A-Za-z0-9-]{1,64}$", title="Case or register entry"
     )
     seq: int = pydantic.Field(ge=1, title="Act number")
     document: str = pydantic.Field(max_length=64, title="Document")

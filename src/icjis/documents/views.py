@@ -25,6 +25,7 @@ from icjis.core.public import public_headers
 from icjis.documents import signing
 from icjis.documents.codes import display, normalise
 from icjis.documents.models import Document
+from icjis.web.labels import legal_basis
 
 # Our documents weigh tens of kilobytes; a larger file is not one, and is not parsed.
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -40,7 +41,7 @@ def public_facts(doc: Document) -> dict[str, Any]:
     return {
         "code": display(doc.code),
         "title": gettext(kind.title) if kind else doc.kind,
-        "legal_basis": kind.legal_basis if kind else "",
+        "legal_basis": legal_basis(kind.legal_basis) if kind else "",
         "issued_on": timezone.localdate(doc.issued_at).isoformat(),
         "unit": localised(doc.unit),
         "agency": localised(doc.unit.agency),
@@ -87,4 +88,4 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 result = compare(doc, upload.read())
     context = {"doc": public_facts(doc), "form": form, "result": result}
-    return public_headers(render(request, "documents/verify.html", context))
+    return public_headers(render(request, "documents/verify.html", context), "same-origin")

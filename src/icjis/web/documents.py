@@ -15,11 +15,11 @@ from icjis.core.documents import DOCUMENT_KINDS, made_from
 from icjis.core.models import Event
 from icjis.documents.codes import display
 from icjis.documents.models import Document
-from icjis.web.labels import act_title
+from icjis.web.labels import act_title, choice_label
 from icjis.web.schemaform import fix
 
 ISSUE = "documents.document.issue"
-LANGUAGES = ("ky", "ru")
+LANGUAGES = ("ky", "ru")  # the languages of proceedings (Constitution 13; CPC 21(1))
 
 
 def issue_url(stream: str, seq: int, document: str) -> str:
@@ -56,6 +56,7 @@ def documents_of(user: Any, stream: str, events: Iterable[Event]) -> dict[str, l
                 if d.kind in DOCUMENT_KINDS
                 else d.kind,
                 "code": display(d.code),
+                "language": choice_label(d.language),
                 "pdf": reverse("api:document_pdf", args=[display(d.code)]),
                 "verify": reverse("documents:verify", args=[display(d.code)]),
             }
