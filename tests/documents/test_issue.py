@@ -163,3 +163,35 @@ def test_a_new_authority_certifies_new_signatures_and_the_old_documents_still_ch
         assert signing.check(new).valid and signing.check(old).valid
     assert signing.check(new).fingerprint != signing.check(old).fingerprint
     assert SigningCertificate.objects.filter(user__username="investigator").count() == 2
+
+
+def test_the_refusal_tells_the_applicant_how_to_appeal(as_user):
+    number = as_user("registrar").act("registry.report.register", REPORT).json()["result"]["case"]
+    as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, case=number)
+    refused = as_user("investigator").act(
+        "registry.case.refuse",
+        {
+            "grounds": "Велосипед найден у соседа, взявшего его с согласия владельца.",
+            "without_check": "civil_law_dispute",
+        },
+        case=number,
+    )
+    assert refused.status_code == 201, refused.content
+    seq = refused.json()["event"]["seq"]
+    r = issue(as_user("investigator"), number, seq, document="registry.decision_to_refuse")
+    assert r.status_code == 201, r.content
+    text = pdf_text(
+        as_user("investigator").get(f"/documents/{r.json()['result']['code']}/pdf").content
+    )
+    text = " ".join(text.split())
+    for words in (
+        "ПОСТАНОВЛЕНИЕ ОБ ОТКАЗЕ В ВОЗБУЖДЕНИИ УГОЛОВНОГО ДЕЛА",
+        f"по сообщению № {number}",
+        "взявшего его с согласия владельца",
+        "пунктом 2 части 1 и частью 2 статьи 154",
+        "в течение 10 дней",
+    ):
+        assert words in text, words
+    # The opening's document is not made of a refusal.
+    wrong = issue(as_user("investigator"), number, seq)
+    assert wrong.status_code == 409

@@ -68,3 +68,43 @@ def test_the_documents_are_rebuilt_from_the_ledger(as_user, opened):  # noqa: F8
     officer = as_user("offences_officer")
     assert sign_order(officer, issued(officer)["order"], "ky").status_code == 201
     call_command("rebuild_projections", "--check")
+
+
+def test_the_decision_on_an_offence_says_the_penalty_the_reduction_and_the_appeal(
+    as_user, browser
+):
+    from tests.offences.test_protocols import decide, registered
+
+    officer = as_user("offences_officer")
+    number = registered(officer, article="191")["offence"]  # road traffic: reduced if paid
+    decided = decide(officer, number, penalty={"kind": "fine", "amount": 30})
+    assert decided.status_code == 201, decided.content
+    r = officer.act(
+        "documents.document.issue",
+        {
+            "stream": f"offence/{number}",
+            "seq": decided.json()["event"]["seq"],
+            "document": "offences.decision",
+            "language": "ky",
+        },
+    )
+    assert r.status_code == 201, r.content
+    content = officer.get(f"/documents/{r.json()['result']['code']}/pdf").content
+    text = " ".join(pdf_text(content).split())
+    for words in (
+        "УКУК БУЗУУ ЖӨНҮНДӨ ИШ БОЮНЧА ТОКТОМ",
+        number,
+        f"{ABUSER['surname']} {ABUSER['given_name']}",
+        "Укук бузуулар жөнүндө кодекстин 191-беренеси",
+        "30 эсептик көрсөткүч өлчөмүндө айып пул",
+        "30 күндүн ичинде төлөнүүгө тийиш",
+        "анын 30 % төлөнөт",
+        "10 күндүн ичинде",
+    ):
+        assert words in text, words
+    assert signing.check(content).valid
+    # The person's officer in Osh reads neither the case nor its document.
+    code = r.json()["result"]["code"]
+    assert as_user("offences_officer_osh").get(f"/documents/{code}").status_code == 404
+    shown = page(browser("offences_officer"), f"/offences/cases/{number}/")
+    assert code in shown and "Issue and sign: Decision in a case of an offence" in shown  # ru

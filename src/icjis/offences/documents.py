@@ -1,4 +1,9 @@
-"""The procedural documents of the register of protection orders (module M).
+"""The procedural documents of the register of offences and of protection orders (module M).
+
+The decision in a case of an offence (CoO 535): the person, the offence and its article, the
+grounds, the penalty (or the termination), how a fine is paid — within 30 days, and where the
+code reduces it, 30 % of it if paid within them (563(1), (5)-(6)) — and the 10 days to appeal
+from the service of the copy (547(2)), which is served at the decision.
 
 The temporary protection order as issued (Law of 27.04.2017 No. 63, arts. 25, 27): whom it
 restrains and whom it protects, where, what it forbids or requires, from when until when, and
@@ -12,13 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from icjis.core.documents import document_kind
 from icjis.core.localised import localised
 from icjis.core.models import Event, Territory
-from icjis.offences.access import access_order
-from icjis.offences.models import ProtectionOrder
+from icjis.offences.access import access_offence, access_order
+from icjis.offences.models import OffenceCase, ProtectionOrder
 from icjis.offences.rules import condition_title, rules_by_id
 
 
@@ -57,4 +62,60 @@ def protection_order(event: Event) -> dict[str, Any]:
         "since": timezone.localtime(event.recorded_at),
         "until": timezone.localtime(datetime.fromisoformat(issued["until"])),
         "breach_article": rules.breach_article.removeprefix("CoO").strip(),
+    }
+
+
+def read_offence(user: Any, event: Event, purpose: str) -> None:
+    access_offence(user, event.stream.removeprefix("offence/"), purpose)
+
+
+# What the decision imposes, by the kind of penalty (CoO 48; the catalogue's measures).
+PENALTIES = {
+    "fine": gettext_noop("a fine of %(amount)s calculation units"),
+    "warning": gettext_noop("a warning"),
+    "community_work": gettext_noop("%(amount)s hours of community work"),
+    "arrest": gettext_noop("administrative arrest for %(amount)s days"),
+    "deprivation_of_driving_right": gettext_noop(
+        "deprivation of the right to drive for %(amount)s months"
+    ),
+    "expulsion": gettext_noop("expulsion from the Kyrgyz Republic"),
+}
+
+
+@document_kind(
+    "offences.decision",
+    source="offences.decision.make",
+    template="offences/documents/decision.html",
+    title=gettext_noop("Decision in a case of an offence"),
+    legal_basis="CoO 535, 547(2), 563",
+    authorise=read_offence,
+)
+def offence_decision(event: Event) -> dict[str, Any]:
+    decided = event.payload
+    case = OffenceCase.objects.select_related("person", "unit__territory").get(
+        pk=decided["offence"]
+    )
+    penalty = decided.get("penalty") or {}
+    payable = decided.get("payable") or {}
+    share = payable.get("reduced_share")
+    return {
+        "place": localised(case.unit.territory),
+        "number": case.number,
+        "person": case.person,
+        "article": case.article,
+        "part": case.part,
+        "offence": case.title,
+        "committed_at": timezone.localtime(case.committed_at),
+        "protocol_at": timezone.localtime(case.protocol_at),
+        "grounds": decided["grounds"],
+        "terminated": decided["outcome"] == "terminated",
+        "penalty": (
+            gettext(PENALTIES[penalty["kind"]]) % {"amount": penalty.get("amount")}
+            if penalty.get("kind") in PENALTIES
+            else ""
+        ),
+        "fine": penalty.get("kind") == "fine",
+        "within_days": payable.get("within_days"),
+        "reduced_percent": round(float(share) * 100) if share else None,
+        "appeal_until": timezone.localtime(datetime.fromisoformat(decided["appeal_until"])),
     }

@@ -153,11 +153,7 @@ def order_page(request: HttpRequest, number: str) -> HttpResponse:
         ],
         "offered": offered,
         "offences": list(order.offences.filter(pk__in=visible_offences(request.user).values("pk"))),
-        "documents": documents_of(
-            request.user,
-            f"order/{order.number}",
-            Event.objects.filter(stream=f"order/{order.number}").order_by("seq"),
-        ),
+        "documents": record_documents(request.user, f"order/{order.number}"),
     }
     return render(request, "offences/order.html", context)
 
@@ -266,5 +262,12 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
         **offence_row(case, now),
         "penalty": PENALTY_LABELS.get(case.penalty_kind, case.penalty_kind),
         "offered": offered,
+        "documents": record_documents(request.user, f"offence/{case.number}"),
     }
     return render(request, "offences/offence.html", context)
+
+
+def record_documents(user: Any, stream: str) -> dict[str, list[Any]]:
+    """The documents of a register's record, and what is left to sign (every event of the
+    record is its reader's to see)."""
+    return documents_of(user, stream, Event.objects.filter(stream=stream).order_by("seq"))

@@ -1,5 +1,8 @@
 """The procedural documents of the register of crimes (module M).
 
+The decision to refuse to open a criminal case (CPC 154): a certified copy goes to the applicant
+with how to appeal it — to the prosecutor or a court, within 10 days of being told (154(3)).
+
 The decision to open a criminal case (CPC 156): "formed by the Unified Register of Crimes by
 entering the data" (156(1)), it states the time and place it was made, who made it, the reason
 and the ground for opening the case, the article of the criminal law and what happens next
@@ -28,6 +31,10 @@ REASONS = {
 }
 
 
+# A refusal without a check within 24 hours: the point of CPC 154(1) it rests on (154(2)).
+WITHOUT_CHECK = {"no_documented_amount": "1", "civil_law_dispute": "2"}
+
+
 def read_case(user: Any, event: Event, purpose: str) -> None:
     access_case(user, event.stream.removeprefix("case/"), purpose)
 
@@ -41,8 +48,37 @@ def read_case(user: Any, event: Event, purpose: str) -> None:
     authorise=read_case,
 )
 def decision_to_open(event: Event) -> dict[str, Any]:
-    case = Case.objects.select_related("unit__territory").get(pk=event.stream.removeprefix("case/"))
     opened = event.payload
+    return {
+        **report_facts(event),
+        "article": opened["article"],
+        "part": opened.get("part"),
+        "code": gettext(opened["code"]),
+        "offence": opened.get("title", ""),
+    }
+
+
+@document_kind(
+    "registry.decision_to_refuse",
+    source="registry.case.refuse",
+    template="registry/documents/decision_to_refuse.html",
+    title=gettext_noop("Decision to refuse to open a criminal case"),
+    legal_basis="CPC 154",
+    authorise=read_case,
+)
+def decision_to_refuse(event: Event) -> dict[str, Any]:
+    refused = event.payload
+    return {
+        **report_facts(event),
+        "grounds": refused["grounds"],
+        "without_check": WITHOUT_CHECK.get(refused.get("without_check") or "", ""),
+    }
+
+
+def report_facts(event: Event) -> dict[str, Any]:
+    """What every decision on a report states of it: the place, the report's number and time,
+    the reason it came through and what it says."""
+    case = Case.objects.select_related("unit__territory").get(pk=event.stream.removeprefix("case/"))
     report = Event.objects.get(stream=event.stream, seq=1).payload
     return {
         "place": localised(case.unit.territory),
@@ -50,8 +86,4 @@ def decision_to_open(event: Event) -> dict[str, Any]:
         "registered_at": timezone.localtime(case.registered_at),
         "reason": gettext(REASONS.get(report.get("channel", ""), REASONS["in_person"])),
         "summary": report.get("summary", case.summary),
-        "article": opened["article"],
-        "part": opened.get("part"),
-        "code": gettext(opened["code"]),
-        "offence": opened.get("title", ""),
     }
