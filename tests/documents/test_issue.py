@@ -195,3 +195,29 @@ def test_the_refusal_tells_the_applicant_how_to_appeal(as_user):
     # The opening's document is not made of a refusal.
     wrong = issue(as_user("investigator"), number, seq)
     assert wrong.status_code == 409
+
+
+def test_production_prints_no_document_without_the_public_address(as_user, opened):
+    from django.test import override_settings
+
+    from icjis.core.acts import perform
+    from icjis.core.refusals import Damaged
+
+    number, seq = opened
+    data = {
+        "stream": f"case/{number}",
+        "seq": seq,
+        "document": "registry.decision_to_open",
+        "language": "ru",
+    }
+    investigator = as_user("investigator").user
+    with override_settings(PRODUCTION=True, PUBLIC_BASE_URL=""), pytest.raises(Damaged) as refused:
+        perform(investigator, "documents.document.issue", data)
+    assert "ICJIS_PUBLIC_BASE_URL" in str(refused.value)
+    assert not Document.objects.exists() and not StoredFile.objects.exists()
+    with override_settings(PRODUCTION=True, PUBLIC_BASE_URL="https://portal.example.kg"):
+        done = perform(investigator, "documents.document.issue", data)
+    content = as_user("investigator").get(f"/documents/{done.result['code']}/pdf").content
+    assert f"https://portal.example.kg/public/documents/{done.result['code']}/" in pdf_text(
+        content
+    ).replace("\n", "")

@@ -70,9 +70,7 @@ def test_the_documents_are_rebuilt_from_the_ledger(as_user, opened):  # noqa: F8
     call_command("rebuild_projections", "--check")
 
 
-def test_the_decision_on_an_offence_says_the_penalty_the_reduction_and_the_appeal(
-    as_user, browser
-):
+def test_the_decision_on_an_offence_says_the_penalty_the_reduction_and_the_appeal(as_user, browser):
     from tests.offences.test_protocols import decide, registered
 
     officer = as_user("offences_officer")

@@ -31,7 +31,11 @@ class Document(models.Model):
     certificate = models.CharField(max_length=64)  # fingerprint (SHA-256 of the DER)
 
     class Meta:
-        indexes = [models.Index(fields=["stream", "seq"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stream", "seq", "kind", "language"], name="document_once_per_language"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.code}"
