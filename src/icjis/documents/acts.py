@@ -41,7 +41,7 @@ class IssueInput(pydantic.BaseModel):
     stream: str = pydantic.Field(
         max_length=80, pattern=r"^[a-z]+/[A-Za-z0-9-]{1,64}$", title="Case or register entry"
     )
-    seq: int = pydantic.Field(ge=1, title="Act number")
+    seq: int = pydantic.Field(ge=1, le=2**53, title="Act number")
     document: str = pydantic.Field(max_length=64, title="Document")
     language: Literal["ky", "ru"] = pydantic.Field(title="Language of the document")
 
