@@ -25,10 +25,25 @@ def test_a_printed_code_reads_back_however_it_is_typed(code, data):
     assert normalise(typed) == code
 
 
+READ_AS_CODE = set(ALPHABET) | set(ALPHABET.lower()) | set("OoIiLl")
+
+
 @given(st.text(max_size=40))
-def test_anything_else_is_no_code_or_a_well_formed_one(text):
+def test_a_letter_outside_the_code_makes_no_code(text):
+    """Any letter or digit a code cannot hold (U, a Cyrillic look-alike such as О or С, a
+    superscript …) is refused, never dropped; separators alone are ignored."""
+    kept = [c for c in text if c.isalnum()]
     found = normalise(text)
-    assert found is None or (len(found) == LENGTH and set(found) <= set(ALPHABET))
+    if any(c not in READ_AS_CODE for c in kept) or len(kept) != LENGTH:
+        assert found is None
+    else:
+        assert found is not None and len(found) == LENGTH and set(found) <= set(ALPHABET)
+
+
+def test_cyrillic_look_alikes_and_u_are_refused():
+    assert normalise("ABCD-EFGH-JKMN") == "ABCDEFGHJKMN"
+    assert normalise("АВСD-EFGH-JKMN") is None  # Cyrillic А, В, С
+    assert normalise("ABCD-EFGH-JKMU") is None  # U is not in the alphabet
 
 
 def test_new_codes_are_well_formed_and_differ():

@@ -8,6 +8,7 @@ import hashlib
 import io
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader
 
 from icjis.core.models import Event
@@ -128,6 +129,60 @@ def test_readers_of_the_case_read_the_document_and_others_are_told_nothing(as_us
     assert [r.payload["outcome"] for r in reads if r.payload["subject_type"] == "document"] == [
         "denied"
     ]
+    # The prosecutor's two reads: the document's, and the case's by the registry's own check.
+    reads = [
+        (r.payload["subject_type"], r.payload["subject"], r.payload["outcome"])
+        for r in Event.objects.filter(kind="access.read", stream="access/prosecutor")
+    ]
+    assert reads.count(("document", normalise(code), "shown")) == 2
+    assert reads.count(("case", number, "shown")) == 2
+
+
+def test_a_role_reading_its_part_of_the_file_reads_no_decision(as_user, opened):
+    """The decisions state the report and the grounds, which the detention officer, who reads
+    the custody part of the case, does not read (core.visibility)."""
+    number, seq = opened
+    code = issue(as_user("investigator"), number, seq).json()["result"]["code"]
+    from tests.conftest import Api
+
+    from icjis.core.models import User
+
+    colleague = as_user("investigator").user  # a detention officer of the case's own unit
+    ivs = Api(
+        User.objects.create(
+            username="ivs_of_the_unit",
+            full_name="Detention officer",
+            agency=colleague.agency,
+            unit=colleague.unit,
+            roles=["ivs_officer"],
+            created_at=colleague.created_at,
+        )
+    )
+    assert ivs.get(f"/cases/{number}").status_code == 200  # the case is theirs to open
+    assert ivs.get(f"/documents/{code}").status_code == 404
+    assert ivs.get(f"/documents/{code}/pdf").status_code == 404
+    page = Client()
+    page.force_login(ivs.user)
+    shown = page.get(f"/cases/{number}/").content.decode()
+    assert "Постановление" not in shown and "Decision to open" not in shown and code not in shown
+
+
+def test_a_signature_checks_as_made_after_the_clock_moves_past_its_certificate(as_user, opened):
+    from datetime import timedelta
+
+    from icjis.core import clock
+
+    number, seq = opened
+    investigator = as_user("investigator")
+    first = issue(investigator, number, seq, "ru").json()["result"]["code"]
+    old = investigator.get(f"/documents/{first}/pdf").content
+    clock.advance(timedelta(days=800))  # past the certificate's 730 days
+    assert signing.check(old).valid
+    later = issue(investigator, number, seq, "ky")
+    assert later.status_code == 201, later.content
+    new = investigator.get(f"/documents/{later.json()['result']['code']}/pdf").content
+    assert signing.check(new).valid
+    assert signing.check(new).fingerprint != signing.check(old).fingerprint  # renewed
 
 
 def test_a_file_altered_in_storage_is_named_not_served(as_user, opened):

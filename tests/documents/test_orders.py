@@ -56,7 +56,7 @@ def test_the_officer_signs_the_order_and_its_readers_read_it(as_user, browser):
 
 def test_the_documents_are_rebuilt_from_the_ledger(as_user, opened):  # noqa: F811
     number, seq = opened
-    as_user("investigator").act(
+    case_document = as_user("investigator").act(
         "documents.document.issue",
         {
             "stream": f"case/{number}",
@@ -65,6 +65,7 @@ def test_the_documents_are_rebuilt_from_the_ledger(as_user, opened):  # noqa: F8
             "language": "ky",
         },
     )
+    assert case_document.status_code == 201, case_document.content
     officer = as_user("offences_officer")
     assert sign_order(officer, issued(officer)["order"], "ky").status_code == 201
     call_command("rebuild_projections", "--check")

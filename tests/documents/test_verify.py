@@ -71,3 +71,16 @@ def test_the_issued_file_is_recognised_and_an_altered_one_is_not(as_user, opened
 
     garbage = post_file(code, b"not a pdf at all").content.decode()
     assert "NOT the document" in garbage and "no electronic signature" in garbage
+
+
+def test_another_officials_signed_file_is_named_as_such(as_user, opened):  # noqa: F811
+    from tests.documents.test_orders import sign_order
+    from tests.offences.test_orders import issued
+
+    code, _ = signed(as_user, opened)
+    officer = as_user("offences_officer")
+    other = sign_order(officer, issued(officer)["order"]).json()["result"]["code"]
+    content = officer.get(f"/documents/{other}/pdf").content
+    answer = post_file(code, content).content.decode()
+    assert "NOT the document issued under this code" in answer
+    assert "valid, but made with another certificate" in answer

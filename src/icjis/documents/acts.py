@@ -23,7 +23,7 @@ from icjis.core import projections
 from icjis.core.acts import Context, act_kind
 from icjis.core.documents import DOCUMENT_KINDS, DocumentKind
 from icjis.core.localised import localised
-from icjis.core.models import Case, Event
+from icjis.core.models import Case, Event, Unit
 from icjis.core.pdf import PdfUnavailable, qr_svg, render_pdf
 from icjis.core.refusals import Conflict, Damaged, Invalid, NotFound, say
 from icjis.core.roles import ROLES
@@ -71,6 +71,8 @@ def render(
 ) -> str:
     """The document's HTML, in `language`: the kind's facts and the frame every document has
     (verification code and QR, the official, the unit, the time of the act)."""
+    # The unit the official acted for, as the act recorded it, whatever it is today.
+    unit = Unit.objects.select_related("agency").get(pk=source.actor_unit)
     with translation.override(language):
         url = verification_url(code)
         context = {
@@ -86,8 +88,8 @@ def render(
                 "signed_at": timezone.localtime(now),
                 "official": user.full_name,
                 "position": _position(user, source),
-                "unit": localised(user.unit),
-                "agency": localised(user.agency),
+                "unit": localised(unit),
+                "agency": localised(unit.agency),
             },
         }
         return render_to_string(kind.template, context)
@@ -190,7 +192,8 @@ def issue(ctx: Context) -> dict[str, Any]:
     code = new_code()
     html = render(kind, source, code, inp.language, ctx.user, ctx.now)
     with translation.override(inp.language):
-        reason, location = translation.gettext(kind.title), localised(ctx.user.unit)
+        reason = translation.gettext(kind.title)
+        location = localised(Unit.objects.get(pk=source.actor_unit))
     try:
         cert = signing.certificate_for(ctx.user, ctx.now)
         signed = signing.sign(render_pdf(html), cert, reason=reason, location=location)

@@ -4,10 +4,11 @@ The system is its own certification authority for now (SPEC M: "certificates lat
 and each official's are made here, kept in the database encrypted under a key derived from the
 server's SECRET_KEY, and used only inside the act that issues a document in the official's name
 — a remote signing service, not a signature device in the official's hand. A certificate names
-the official, the unit and the agency; it is issued on the first signature and renewed a month
-before it expires. The signature is PAdES B-B (pyHanko): the signed PDF carries the official's
-certificate and the authority's, so any PAdES-aware reader that trusts the authority checks it
-offline; there is no time-stamping authority yet (B-T), so the signing time is the server's.
+the official, the unit and the agency; it is issued on the first signature, and renewed a month
+before it expires or when the official's name, unit or agency changes. The signature is PAdES
+B-B (pyHanko): the signed PDF carries the official's certificate and the authority's, so any
+PAdES-aware reader that trusts the authority checks it offline; there is no time-stamping
+authority yet (B-T), so the signing time is the server's.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 
+from icjis.core import clock
 from icjis.documents.models import SigningAuthority, SigningCertificate
 
 AUTHORITY_NAME = "ICJIS signing authority"
@@ -104,8 +106,8 @@ def new_authority(now: datetime) -> SigningAuthority:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=365 * AUTHORITY_YEARS))
+        .not_valid_before(min(now, clock.wall()) - timedelta(minutes=5))
+        .not_valid_after(max(now, clock.wall()) + timedelta(days=365 * AUTHORITY_YEARS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(_usage(signer=False), critical=True)
         .sign(key, hashes.SHA256())
@@ -116,33 +118,39 @@ def new_authority(now: datetime) -> SigningAuthority:
     )
 
 
-def certificate_for(user: Any, now: datetime) -> SigningCertificate:
-    """The official's current certificate, issued (or renewed) when there is none."""
-    ca = authority(now)
-    current = (
-        SigningCertificate.objects.filter(user=user, authority=ca, not_after__gt=now + RENEW_BEFORE)
-        .order_by("-created_at")
-        .first()
-    )
-    if current is not None:
-        return current
-    key = ec.generate_private_key(ec.SECP256R1())
-    ca_cert = x509.load_der_x509_certificate(bytes(ca.certificate))
-    subject = _name(
+def _subject(user: Any) -> x509.Name:
+    return _name(
         (NameOID.COMMON_NAME, user.full_name or user.username),
         (NameOID.USER_ID, user.username),
         (NameOID.ORGANIZATIONAL_UNIT_NAME, user.unit.name_ru),
         (NameOID.ORGANIZATION_NAME, user.agency.name_ru),
         (NameOID.COUNTRY_NAME, "KG"),
     )
-    not_after = now + timedelta(days=CERTIFICATE_DAYS)
+
+
+def certificate_for(user: Any, now: datetime) -> SigningCertificate:
+    """The official's current certificate, issued (or renewed) when there is none, when it is
+    about to expire, or when it no longer names the official as they are (a new name, unit or
+    agency). Its validity spans both the act's clock (`now`, simulated in a demo) and the
+    server's, which stamps the signing time."""
+    ca = authority(now)
+    subject = _subject(user)
+    for current in SigningCertificate.objects.filter(
+        user=user, authority=ca, not_after__gt=now + RENEW_BEFORE
+    ).order_by("-created_at")[:1]:
+        if x509.load_der_x509_certificate(bytes(current.certificate)).subject == subject:
+            return current
+    key = ec.generate_private_key(ec.SECP256R1())
+    ca_cert = x509.load_der_x509_certificate(bytes(ca.certificate))
+    wall = clock.wall()
+    not_after = max(now, wall) + timedelta(days=CERTIFICATE_DAYS)
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_before(min(now, wall) - timedelta(minutes=5))
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_usage(signer=True), critical=True)
@@ -222,7 +230,12 @@ def check(pdf: bytes) -> SignatureCheck:
         asn1_x509.Certificate.load(bytes(der))
         for der in SigningAuthority.objects.values_list("certificate", flat=True)
     ]
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    # Valid when made: with no time-stamp yet (B-B), the certificates are checked at the signing
+    # time the signature states, so an expired certificate does not make a genuine file look
+    # forged. That time is inside the signed bytes; the ledger's record of the file is the
+    # anchor that does not rest on it.
+    moment = signatures[0].self_reported_timestamp
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, moment=moment)
     try:
         # The coroutine runs on a loop of its own: a view may run where a loop already does.
         status = asyncio.run(async_validate_pdf_signature(signatures[0], context))

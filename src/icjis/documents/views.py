@@ -63,6 +63,13 @@ def compare(doc: Document, content: bytes) -> dict[str, Any]:
     }
 
 
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """`/public/documents/<code>/`: the facts of an issued document; POST a file to compare."""
@@ -79,7 +86,10 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("documents:verify", code=display(doc.code))
     form = FileForm()
     result = None
-    if request.method == "POST":
+    if request.method == "POST" and _declared_length(request) > MAX_UPLOAD + 64 * 1024:
+        # Refused before the body is read: nothing of it is spooled or parsed.
+        form.add_error("file", gettext("The file is larger than any document we issue."))
+    elif request.method == "POST":
         form = FileForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]

@@ -1,6 +1,6 @@
 """The procedural documents of the register of offences and of protection orders (module M).
 
-The decision in a case of an offence (CoO 535): the person, the offence and its article, the
+The decision in a case of an offence (CoO 539): the person, the offence and its article, the
 grounds, the penalty (or the termination), how a fine is paid — within 30 days, and where the
 code reduces it, 30 % of it if paid within them (563(1), (5)-(6)) — and the 10 days to appeal
 from the service of the copy (547(2)), which is served at the decision.
@@ -22,9 +22,11 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from icjis.core.documents import document_kind
 from icjis.core.localised import localised
 from icjis.core.models import Event, Territory
+from icjis.legal.catalogues import lookup
 from icjis.offences.access import access_offence, access_order
 from icjis.offences.models import OffenceCase, ProtectionOrder
-from icjis.offences.rules import condition_title, rules_by_id
+from icjis.offences.protocols import CODE
+from icjis.offences.rules import condition_title, offence_rules_by_id, rules_by_id
 
 
 def read_order(user: Any, event: Event, purpose: str) -> None:
@@ -69,12 +71,12 @@ def read_offence(user: Any, event: Event, purpose: str) -> None:
     access_offence(user, event.stream.removeprefix("offence/"), purpose)
 
 
-# What the decision imposes, by the kind of penalty (CoO 48; the catalogue's measures).
+# What the decision imposes, by the kind of penalty (CoO 28; the catalogue's measures).
 PENALTIES = {
     "fine": gettext_noop("a fine of %(amount)s calculation units"),
     "warning": gettext_noop("a warning"),
     "community_work": gettext_noop("%(amount)s hours of community work"),
-    "arrest": gettext_noop("administrative arrest for %(amount)s days"),
+    "arrest": gettext_noop("arrest for %(amount)s days"),
     "deprivation_of_driving_right": gettext_noop(
         "deprivation of the right to drive for %(amount)s months"
     ),
@@ -87,7 +89,7 @@ PENALTIES = {
     source="offences.decision.make",
     template="offences/documents/decision.html",
     title=gettext_noop("Decision in a case of an offence"),
-    legal_basis="CoO 535, 547(2), 563",
+    legal_basis="CoO 539, 547(2), 563",
     authorise=read_offence,
 )
 def offence_decision(event: Event) -> dict[str, Any]:
@@ -98,6 +100,11 @@ def offence_decision(event: Event) -> dict[str, Any]:
     penalty = decided.get("penalty") or {}
     payable = decided.get("payable") or {}
     share = payable.get("reduced_share")
+    reduced_by = None
+    if share:
+        chapter = (lookup(CODE, case.article).chapter or {}).get("number")
+        rules = offence_rules_by_id(case.rules)
+        reduced_by = rules.fine_reduced_by(case.article, case.part or None, chapter)
     return {
         "place": localised(case.unit.territory),
         "number": case.number,
@@ -117,5 +124,6 @@ def offence_decision(event: Event) -> dict[str, Any]:
         "fine": penalty.get("kind") == "fine",
         "within_days": payable.get("within_days"),
         "reduced_percent": round(float(share) * 100) if share else None,
+        "reduced_by": reduced_by,
         "appeal_until": timezone.localtime(datetime.fromisoformat(decided["appeal_until"])),
     }

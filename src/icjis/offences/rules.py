@@ -140,11 +140,18 @@ class OffenceRules:
     def fine_reduced(self, article: str, part: str | None, chapter: str | None) -> bool:
         """Whether a fine under the article, paid within its 30 days, is owed 70 % less (CoO
         563(5)-(6))."""
+        return self.fine_reduced_by(article, part, chapter) is not None
+
+    def fine_reduced_by(self, article: str, part: str | None, chapter: str | None) -> str | None:
+        """The paragraph that reduces a fine under the article: "563(6)" for the articles it
+        names, "563(5)" for the chapters it names (less its exceptions), else None."""
         if _entry_in(self.fine_reduced_articles, article, part):
-            return True
-        return chapter in self.fine_reduced_chapters and not _entry_in(
+            return "563(6)"
+        if chapter in self.fine_reduced_chapters and not _entry_in(
             self.fine_reduced_except, article, part
-        )
+        ):
+            return "563(5)"
+        return None
 
 
 def _entry_in(entries: frozenset[str], article: str, part: str | None) -> bool:

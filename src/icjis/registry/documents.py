@@ -20,6 +20,8 @@ from icjis.core.access import access_case
 from icjis.core.documents import document_kind
 from icjis.core.localised import localised
 from icjis.core.models import Case, Event
+from icjis.core.refusals import NotFound, say
+from icjis.core.visibility import part_for
 
 # The reason (повод) for opening a case (CPC 148(1)), by the channel the report came through.
 REASONS = {
@@ -36,7 +38,11 @@ WITHOUT_CHECK = {"no_documented_amount": "1", "civil_law_dispute": "2"}
 
 
 def read_case(user: Any, event: Event, purpose: str) -> None:
+    """Whoever reads the whole case file: the decisions state the report and the grounds, which
+    a role that reads only its part of the file does not read (`core.visibility`)."""
     access_case(user, event.stream.removeprefix("case/"), purpose)
+    if part_for(user) is not None:
+        raise NotFound(say("No such document, or it is not visible to you."))
 
 
 @document_kind(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from icjis.core.documents import DOCUMENT_KINDS, made_from
 from icjis.core.models import Event
+from icjis.core.visibility import part_for
 from icjis.documents.codes import display
 from icjis.documents.models import Document
 from icjis.web.labels import act_title, choice_label
@@ -31,6 +32,8 @@ def documents_of(user: Any, stream: str, events: Iterable[Event]) -> dict[str, l
     """`issued`: the documents of the record's stream; `to_sign`: the reader's own acts among
     `events` (as the page shows them) with a document not yet issued in every language."""
     issued = list(Document.objects.filter(stream=stream).order_by("issued_at", "code"))
+    if stream.startswith("case/") and part_for(user) is not None:
+        issued = []  # a role reading its part of the file reads no case document (registry)
     done = {(d.seq, d.kind, d.language) for d in issued}
     to_sign = []
     for event in events:
