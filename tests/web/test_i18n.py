@@ -127,6 +127,27 @@ def test_every_act_title_field_and_choice_is_labelled_and_translated(language):
         assert entries.get(text, {}).get("str"), (language, text)
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_acts_legal_basis_is_said_without_english_words(language):
+    """A legal basis keeps its article numbers and says the names of the codes and laws in the
+    page's language (`labels.BASIS_TERMS`): no Latin word is left of it, for every act kind,
+    so a new act citing a new law cannot show it in English."""
+    from django.utils import translation
+
+    left = {}
+    with translation.override(language):
+        for kind in KINDS.values():
+            said = labels.legal_basis(kind.legal_basis)
+            if re.search(r"[A-Za-z]{2,}", said):
+                left[kind.name] = said
+    assert left == {}
+    with translation.override("ru"):
+        assert labels.legal_basis("Law of 27.04.2017 No. 63, arts. 25, 27; CoO 71") == (
+            "Закон от 27.04.2017 № 63, ст. 25, 27; КоП 71"
+        )
+        assert labels.legal_basis("the parts. CC 1") == "the parts. УК 1"  # no "art." inside
+
+
 def test_the_compiled_catalogues_are_in_use(client):
     """`make install` compiles the .po files; without the .mo the pages would be English."""
     for language in LANGUAGES:

@@ -447,14 +447,19 @@ BASIS_TERMS = [
     gettext_noop("Constitution of"),
     gettext_noop("duty lawyers"),
     gettext_noop("Constitution"),
+    gettext_noop("Law of"),
+    gettext_noop("arts."),
+    gettext_noop("art."),
     gettext_noop("No."),
     gettext_noop("CPC"),
     gettext_noop("CEC"),
+    gettext_noop("CoO"),
     gettext_noop("CC"),
 ]
 _BASIS = re.compile(
     "|".join(
-        rf"(?<!\w){re.escape(t)}(?!\w)" if t[-1].isalnum() else re.escape(t) for t in BASIS_TERMS
+        rf"(?<!\w){re.escape(t)}(?!\w)" if t[-1].isalnum() else rf"(?<!\w){re.escape(t)}"
+        for t in BASIS_TERMS
     )
 )
 
