@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from icjis.core.models import Event
 
 Facts = Callable[[Event], dict[str, Any]]
@@ -62,6 +64,13 @@ def document_kind(
         return facts
 
     return register
+
+
+def title_of(name: str) -> str:
+    """A document kind's title in the current language (its name, for a kind no longer
+    declared)."""
+    kind = DOCUMENT_KINDS.get(name)
+    return gettext(kind.title) if kind else name
 
 
 def made_from(event_kind: str) -> list[DocumentKind]:

@@ -46,18 +46,18 @@ class IssueInput(pydantic.BaseModel):
     language: Literal["ky", "ru"] = pydantic.Field(title="Language of the document")
 
 
+def cannot_make(problem: str) -> Damaged:
+    """The refusal when this server cannot make documents (keys, PDF engine, address)."""
+    return Damaged(say("Documents cannot be made on this server now: %(problem)s", problem=problem))
+
+
 def verification_url(code: str) -> str:
     """The address printed on the document and in its QR code. Without ICJIS_PUBLIC_BASE_URL
     a demo or test server prints its own default address; production makes no document that
     would send the public to a wrong one."""
     base = settings.PUBLIC_BASE_URL
     if not base and settings.PRODUCTION:
-        raise Damaged(
-            say(
-                "Documents cannot be made on this server now: %(problem)s",
-                problem="ICJIS_PUBLIC_BASE_URL, the address printed on them, is not set",
-            )
-        )
+        raise cannot_make("ICJIS_PUBLIC_BASE_URL, the address printed on them, is not set")
     return (base or "http://127.0.0.1:8000") + reverse("documents:verify", args=[display(code)])
 
 
@@ -198,9 +198,7 @@ def issue(ctx: Context) -> dict[str, Any]:
         cert = signing.certificate_for(ctx.user, ctx.now)
         signed = signing.sign(render_pdf(html), cert, reason=reason, location=location)
     except (signing.SigningUnavailable, PdfUnavailable) as exc:
-        raise Damaged(
-            say("Documents cannot be made on this server now: %(problem)s", problem=str(exc))
-        ) from exc
+        raise cannot_make(str(exc)) from exc
     digest = files.store(signed, ctx.now)
     return {
         "document": code,

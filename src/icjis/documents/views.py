@@ -16,20 +16,19 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from icjis.core.documents import DOCUMENT_KINDS
+from icjis.core.documents import DOCUMENT_KINDS, title_of
 from icjis.core.localised import localised
 from icjis.core.public import public_headers
 from icjis.documents import signing
 from icjis.documents.codes import display, normalise
 from icjis.documents.models import Document
-from icjis.web.labels import legal_basis
+from icjis.web.labels import choice_label, legal_basis
 
 # Our documents weigh tens of kilobytes; a larger file is not one, and is not parsed.
 MAX_UPLOAD = 2 * 1024 * 1024
-LANGUAGE_NAMES = {"ky": gettext_lazy("Kyrgyz"), "ru": gettext_lazy("Russian")}
 
 
 class FileForm(forms.Form):
@@ -40,12 +39,12 @@ def public_facts(doc: Document) -> dict[str, Any]:
     kind = DOCUMENT_KINDS.get(doc.kind)
     return {
         "code": display(doc.code),
-        "title": gettext(kind.title) if kind else doc.kind,
+        "title": title_of(doc.kind),
         "legal_basis": legal_basis(kind.legal_basis) if kind else "",
         "issued_on": timezone.localdate(doc.issued_at).isoformat(),
         "unit": localised(doc.unit),
         "agency": localised(doc.unit.agency),
-        "language": LANGUAGE_NAMES.get(doc.language, doc.language),
+        "language": choice_label(doc.language),
         "sha256": doc.sha256,
         "certificate": doc.certificate,
     }

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from icjis.core.documents import DOCUMENT_KINDS, made_from
+from icjis.core.documents import DOCUMENT_KINDS, made_from, title_of
 from icjis.core.models import Event
 from icjis.core.visibility import part_for
 from icjis.documents.codes import display
@@ -55,9 +55,7 @@ def documents_of(user: Any, stream: str, events: Iterable[Event]) -> dict[str, l
         "issued": [
             {
                 "doc": d,
-                "title": gettext(DOCUMENT_KINDS[d.kind].title)
-                if d.kind in DOCUMENT_KINDS
-                else d.kind,
+                "title": title_of(d.kind),
                 "code": display(d.code),
                 "language": choice_label(d.language),
                 "pdf": reverse("api:document_pdf", args=[display(d.code)]),
