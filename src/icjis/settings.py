@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "icjis.fines",
     "icjis.offences",
     "icjis.documents",
+    "icjis.evidence",
     "icjis.web",
 ]
 

@@ -4,6 +4,7 @@ from icjis.core.api import api
 from icjis.courts.api import router as courts_router
 from icjis.detention.api import router as detention_router
 from icjis.documents.api import router as documents_router
+from icjis.evidence.api import router as evidence_router
 from icjis.fines.api import router as fines_router
 from icjis.legalaid.api import router as legalaid_router
 from icjis.offences.api import router as offences_router
@@ -21,6 +22,7 @@ for router in (
     fines_router,
     offences_router,
     documents_router,
+    evidence_router,
 ):
     api.add_router("/", router)
 
@@ -30,5 +32,6 @@ urlpatterns = [
     path("public/", include("icjis.registry.urls")),
     path("", include("icjis.courts.urls")),
     path("", include("icjis.offences.urls")),
+    path("", include("icjis.evidence.urls")),
     path("", include("icjis.web.urls")),
 ]

@@ -41,6 +41,7 @@ COVERED = (
     "fines.",
     "offences.",
     "documents.",
+    "evidence.",
 )
 
 

@@ -112,7 +112,10 @@ api = NinjaAPI(
 @api.exception_handler(Refusal)
 def on_refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
     extra = {"fields": exc.fields} if exc.fields else {}
-    return error_response(request, exc.status, exc.code, exc.message, **extra)
+    response = error_response(request, exc.status, exc.code, exc.message, **extra)
+    if exc.status == 503:
+        response["Retry-After"] = "3600"
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -170,6 +170,13 @@ class Conflict(Refusal):
     status = 409
 
 
+class Unavailable(Refusal):
+    """A part the server needs for this is missing or down now (HTTP 503, with Retry-After)."""
+
+    code = "unavailable"
+    status = 503
+
+
 class Damaged(Refusal):
     """What the ledger names is missing or altered in storage (HTTP 500): an integrity fault to
     report, never retried into success."""

@@ -54,6 +54,7 @@ from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.core.visibility import matches, part_for, shown_participants, visible_events
 from icjis.core.warnings import warnings_for
+from icjis.evidence.views import case_evidence, name_the_item
 from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
 from icjis.web.documents import documents_of, name_the_document
@@ -416,6 +417,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "events": events,
         "acts": case_acts(request.user, case),
         "documents": documents_of(request.user, f"case/{case.number}", timeline),
+        "evidence": case_evidence(request.user, case),
         "alerts": _case_alerts(request.user, case),
         "now": now,
         "simulated": clock.simulated(),
@@ -504,6 +506,8 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
             f.widget, f.options = "select", [("", "—"), *places] if f.required else places
     if case is None:
         _name_the_object(request, fields)
+    else:
+        name_the_item(case, fields, request.GET.get("item", ""))
     refusal = ""
     key = uuid.uuid4().hex
     if request.method == "POST":

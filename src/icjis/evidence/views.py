@@ -1,0 +1,125 @@
+"""Staff pages of material evidence: an item with its chain of custody and the acts its reader
+may perform on it now; and the evidence section of the case page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from icjis.core.acts import KINDS
+from icjis.core.models import Case
+from icjis.core.refusals import NotFound
+from icjis.core.visibility import part_for
+from icjis.evidence.access import access_item
+from icjis.evidence.models import Item
+from icjis.web.labels import act_title, choice_label
+from icjis.web.schemaform import fix
+
+SEIZE = "evidence.item.seize"
+STATUS_LABELS = {
+    "held": gettext_lazy("in keeping"),
+    "in_transit": gettext_lazy("handed over, not yet received"),
+    "disposed": gettext_lazy("disposed of"),
+}
+LINK_LABELS = {
+    "seized": gettext_lazy("seized"),
+    "recognised": gettext_lazy("recognised as material evidence"),
+    "handed_over": gettext_lazy("handed over"),
+    "received": gettext_lazy("received"),
+    "disposed": gettext_lazy("disposed of"),
+}
+
+
+def offered_acts(user: Any, item: Item) -> list[str]:
+    """The acts on `item` that `user` may perform now: as its holder, hand it over or dispose of
+    it; as its addressee, receive it; recognise it, while it is not yet recognised. Each act
+    still decides for itself (its stage and its rules)."""
+    roles = set(user.roles)
+    kinds = []
+    if item.status == "held" and item.holder == user.username:
+        kinds += ["evidence.item.hand_over", "evidence.item.dispose"]
+    if item.status == "in_transit" and item.transit_to == user.username:
+        kinds.append("evidence.item.receive")
+    if item.status != "disposed" and item.recognised_at is None:
+        kinds.append("evidence.item.recognise")
+    return [k for k in kinds if roles & KINDS[k].roles]
+
+
+def act_url(case: str, kind: str, item: Item) -> str:
+    return reverse("web:act", args=[case, kind]) + "?" + urlencode({"item": item.id})
+
+
+def said(item: Item) -> dict[str, Any]:
+    """An item as the pages show it: the values of its choices in the reader's language."""
+    return {
+        "item": item,
+        "category": choice_label(item.category),
+        "status": STATUS_LABELS[item.status],
+        "keeping": choice_label(item.keeping) if item.keeping else "",
+        "url": reverse("evidence:item", args=[item.id]),
+    }
+
+
+def case_evidence(user: Any, case: Case) -> dict[str, Any]:
+    """The evidence section of the case page (whose read is logged as the case's): the case's
+    items for a reader of the whole file, and the link to record a seizure for whoever may."""
+    if part_for(user) is not None:
+        return {"items": [], "seize": ""}
+    rows = [said(i) for i in Item.objects.filter(case=case).order_by("number")]
+    seize = ""
+    if set(user.roles) & KINDS[SEIZE].roles:
+        seize = reverse("web:act", args=[case.number, SEIZE])
+    return {"items": rows, "seize": seize}
+
+
+@never_cache
+@login_required
+def item_page(request: HttpRequest, item_id: str) -> HttpResponse:
+    """One item: what it is, where it was taken, who holds it and where it is kept, its seal,
+    the whole chain of custody, its label, and the acts the reader may perform on it now."""
+    try:
+        item = access_item(request.user, item_id[:48])
+    except NotFound:
+        raise Http404(_("No such item, or it is not visible to you.")) from None
+    chain = [
+        {
+            "link": c,
+            "kind": LINK_LABELS[c.kind],
+            "purpose": choice_label(c.purpose) if c.purpose else "",
+            "note": choice_label(c.note) if c.kind == "recognised" else c.note,
+        }
+        for c in item.chain.order_by("seq")
+    ]
+    context = {
+        **said(item),
+        "chain": chain,
+        "label": reverse("api:evidence_label", args=[item.id]),
+        "offered": [
+            {"title": act_title(k), "url": act_url(item.case_id, k, item)}
+            for k in offered_acts(request.user, item)
+        ],
+    }
+    return render(request, "evidence/item.html", context)
+
+
+def name_the_item(case: Case, fields: list[Any], given: str) -> None:
+    """An act on an item opened from its page (`?item=`): the item shown by its number and
+    description, when it belongs to the case (the case page's own read covers it)."""
+    found = [f for f in fields if f.name == "item" and f.widget == "text"]
+    if not found or not given:
+        return
+    item = Item.objects.filter(pk=given[:48], case=case).first()
+    if item is not None:
+        label = _("Item No. %(number)s: %(description)s") % {
+            "number": item.number,
+            "description": item.description[:80],
+        }
+        fix(found[0], item.id, label)
