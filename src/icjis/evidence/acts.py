@@ -65,9 +65,7 @@ MUST_BE_SEALED = ("electronic_media", "drugs", "weapon", "money", "valuables")
 """Items handed over only under seal: electronic media (CPC 87(2)(8)(a)), drugs and dangerous
 items (87(2)(4)), weapons, money and valuables (87(2)(6)-(7))."""
 ItemId = pydantic.Field(min_length=4, max_length=48, pattern=r"^EV-[0-9A-Za-z-]+$")
-Seal = pydantic.Field(
-    default="", max_length=64, pattern=r"^[\w./№ -]*$", description="seal number"
-)
+Seal = pydantic.Field(default="", max_length=64, pattern=r"^[\w./№ -]*$", description="seal number")
 
 
 def _case(event: Event) -> Case:

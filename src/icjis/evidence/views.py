@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from icjis.core.access import restrict
 from icjis.core.acts import KINDS
 from icjis.core.models import Case
 from icjis.core.refusals import NotFound
@@ -22,6 +23,7 @@ from icjis.evidence.access import access_item
 from icjis.evidence.models import Item
 from icjis.web.labels import act_title, choice_label
 from icjis.web.schemaform import fix
+from icjis.web.stages import possible_at
 
 SEIZE = "evidence.item.seize"
 STATUS_LABELS = {
@@ -75,7 +77,8 @@ def case_evidence(user: Any, case: Case) -> dict[str, Any]:
         return {"items": [], "seize": ""}
     rows = [said(i) for i in Item.objects.filter(case=case).order_by("number")]
     seize = ""
-    if set(user.roles) & KINDS[SEIZE].roles:
+    may_seize = set(user.roles) & KINDS[SEIZE].roles and possible_at(SEIZE, case.stage)
+    if may_seize and restrict(user, "act").filter(pk=case.pk).exists():
         seize = reverse("web:act", args=[case.number, SEIZE])
     return {"items": rows, "seize": seize}
 

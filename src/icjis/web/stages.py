@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from icjis.courts.measures import PRE_TRIAL
 from icjis.detention.acts import ARREST_STAGES
+from icjis.evidence.acts import RECOGNISE_STAGES, SEIZE_STAGES
 from icjis.registry.acts import OPEN_STAGES
 
 INVESTIGATION = ("investigation",)
@@ -45,6 +46,10 @@ ACT_STAGES: dict[str, tuple[str, ...]] = {
     "courts.measure.consent": PRE_TRIAL,
     # A verdict ends a trial (CPC 348).
     "courts.verdict.deliver": ("trial",),
+    # Items are seized in the investigation and recognised before trial or by the court (CPC
+    # 86(2), 173).
+    "evidence.item.seize": SEIZE_STAGES,
+    "evidence.item.recognise": RECOGNISE_STAGES,
 }
 
 
