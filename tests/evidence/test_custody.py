@@ -4,11 +4,13 @@ case's stream, every refusal writing nothing, every read logged."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from pypdf import PdfReader
 
 from icjis.core import clock
 from icjis.core.models import AccessRecord, Alert, Case, Event
@@ -214,7 +216,9 @@ def test_the_label_and_the_pages(as_user, world, case):
     item = ok(seize(investigator, case))["item"]
     label = investigator.get(f"/evidence/{item}/label")
     assert label.status_code == 200 and label["Content-Type"] == "application/pdf"
-    assert label.content.startswith(b"%PDF")
+    text = " ".join(PdfReader(io.BytesIO(label.content)).pages[0].extract_text().split())
+    for words in ("Заттай далил", "Вещественное доказательство", item, case, "ОП-001"):
+        assert words in text, (words, text)  # both languages of proceedings, whoever prints
 
     browser = Client()
     browser.force_login(world["investigator"])
