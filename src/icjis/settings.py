@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "icjis.offences",
     "icjis.documents",
     "icjis.evidence",
+    "icjis.forensics",
     "icjis.web",
 ]
 

@@ -6,6 +6,7 @@ from icjis.detention.api import router as detention_router
 from icjis.documents.api import router as documents_router
 from icjis.evidence.api import router as evidence_router
 from icjis.fines.api import router as fines_router
+from icjis.forensics.api import router as forensics_router
 from icjis.legalaid.api import router as legalaid_router
 from icjis.offences.api import router as offences_router
 from icjis.prisons.api import router as prisons_router
@@ -23,6 +24,7 @@ for router in (
     offences_router,
     documents_router,
     evidence_router,
+    forensics_router,
 ):
     api.add_router("/", router)
 
@@ -33,5 +35,6 @@ urlpatterns = [
     path("", include("icjis.courts.urls")),
     path("", include("icjis.offences.urls")),
     path("", include("icjis.evidence.urls")),
+    path("", include("icjis.forensics.urls")),
     path("", include("icjis.web.urls")),
 ]

@@ -63,6 +63,9 @@ PARTIAL_ROLES: dict[str, Part] = {
     "enforcement_officer": Part(
         EXECUTION, ("verdict.", "fines."), ("verdict", "verdicts", "fines")
     ),
+    # A forensic expert: the expertises and the evidence sent to them, not the investigation
+    # file (CPC 57 lets them read only the materials of the expertise's subject).
+    "expert": Part(("forensics.", "evidence."), ("forensics.",)),
 }
 """Roles that read only their part of a case file."""
 

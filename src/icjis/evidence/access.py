@@ -4,7 +4,8 @@
   (`core.access.in_visible_cases`): the investigator, the unit (its evidence room included),
   the prosecutor, the court.
 - A role that reads only its part of a case file (IVS, prison, probation, enforcement:
-  `core.visibility.part_for`) reads no evidence.
+  `core.visibility.part_for`) reads no evidence, unless evidence is its part: a forensic expert
+  reads the items of the cases whose expertises they were assigned.
 - Anyone else sees nothing; missing and forbidden look the same (404). Every read is logged.
 """
 
@@ -16,13 +17,20 @@ from django.db.models import QuerySet
 
 from icjis.core.access import in_visible_cases, log_read
 from icjis.core.refusals import NotFound, say
-from icjis.core.visibility import part_for
+from icjis.core.visibility import matches, part_for
 from icjis.evidence.models import Item
+
+
+def reads_evidence(user: Any) -> bool:
+    """Whether the user's part of a case file, if they read only a part, includes its evidence
+    (a forensic expert's does)."""
+    part = part_for(user)
+    return part is None or matches("evidence.item", part.events)
 
 
 def visible_items(user: Any) -> QuerySet[Item]:
     """The items `user` may read (as one filter, so lists stay one query)."""
-    if part_for(user) is not None:
+    if not reads_evidence(user):
         return Item.objects.none()
     return Item.objects.filter(in_visible_cases(user))
 

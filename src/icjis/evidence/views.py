@@ -18,8 +18,7 @@ from icjis.core.access import restrict
 from icjis.core.acts import KINDS
 from icjis.core.models import Case
 from icjis.core.refusals import NotFound
-from icjis.core.visibility import part_for
-from icjis.evidence.access import access_item
+from icjis.evidence.access import access_item, reads_evidence
 from icjis.evidence.models import Item
 from icjis.web.labels import act_title, choice_label
 from icjis.web.schemaform import fix
@@ -73,7 +72,7 @@ def said(item: Item) -> dict[str, Any]:
 def case_evidence(user: Any, case: Case) -> dict[str, Any]:
     """The evidence section of the case page (whose read is logged as the case's): the case's
     items for a reader of the whole file, and the link to record a seizure for whoever may."""
-    if part_for(user) is not None:
+    if not reads_evidence(user):
         return {"items": [], "seize": ""}
     rows = [said(i) for i in Item.objects.filter(case=case).order_by("number")]
     seize = ""

@@ -55,6 +55,7 @@ from icjis.core.serialise import deadline_json
 from icjis.core.visibility import matches, part_for, shown_participants, visible_events
 from icjis.core.warnings import warnings_for
 from icjis.evidence.views import case_evidence, name_the_item
+from icjis.forensics.views import case_expertises
 from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
 from icjis.web.documents import documents_of, name_the_document
@@ -418,6 +419,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "acts": case_acts(request.user, case),
         "documents": documents_of(request.user, f"case/{case.number}", timeline),
         "evidence": case_evidence(request.user, case),
+        "expertises": case_expertises(request.user, case),
         "alerts": _case_alerts(request.user, case),
         "now": now,
         "simulated": clock.simulated(),

@@ -1,0 +1,49 @@
+"""Demo experts of the forensic laboratories: the demo `expert` of each laboratory and two more,
+each qualified for some kinds of expertise, so that a commission can sit and the load decides
+who is assigned. Synthetic: no real person's data."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from icjis.core import clock
+from icjis.core.demo import DEMO_PASSWORD
+from icjis.core.models import Unit, User
+from icjis.core.seeding import world_seeder
+from icjis.forensics.models import Expert
+
+# (username suffix-less, specialisations), in each demo laboratory
+EXPERTS = [
+    ("expert", ["medical", "biological", "psychiatric", "dactyloscopic", "trace"]),
+    ("expert_2", ["ballistic", "trace", "chemical", "psychiatric", "computer"]),
+    ("expert_3", ["handwriting", "document", "economic", "medical", "psychiatric"]),
+]
+LABS = (("GB-SSE", ""), ("OSH-SSE", "_osh"))
+
+
+@world_seeder
+@transaction.atomic
+def seed_experts() -> None:
+    """Idempotent: users and experts that exist are left alone; labs missing are skipped."""
+    password = make_password(DEMO_PASSWORD)
+    for code, suffix in LABS:
+        lab = Unit.objects.filter(code=code).first()
+        if lab is None:
+            continue
+        for name, specialisations in EXPERTS:
+            user, _ = User.objects.get_or_create(
+                username=name + suffix,
+                defaults={
+                    "full_name": f"Demo {name}{suffix}",
+                    "agency_id": lab.agency_id,
+                    "unit": lab,
+                    "roles": ["expert"],
+                    "is_demo": True,
+                    "created_at": clock.now(),
+                    "password": password,
+                },
+            )
+            Expert.objects.get_or_create(
+                user=user, defaults={"lab": lab, "specialisations": specialisations}
+            )
