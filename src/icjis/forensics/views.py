@@ -18,13 +18,14 @@ from django.views.decorators.cache import never_cache
 
 from icjis.core import clock
 from icjis.core.acts import KINDS
-from icjis.core.models import Case, Person
+from icjis.core.models import Case, Event, Person
 from icjis.core.refusals import NotFound
 from icjis.evidence.models import Item
 from icjis.forensics.access import access_expertise, visible_expertises
 from icjis.forensics.api import _with_term
 from icjis.forensics.documents import FORM_TITLES, KIND_TITLES
 from icjis.forensics.models import Expertise
+from icjis.web.documents import documents_of
 from icjis.web.labels import act_title, choice_label
 
 STATE_LABELS = {
@@ -94,8 +95,11 @@ def expertise_page(request: HttpRequest, expertise_id: str) -> HttpResponse:
     expertise = _with_term(Expertise.objects.filter(pk=found.pk), now).get()
     items = {i.id: i for i in Item.objects.filter(pk__in=expertise.items)}
     answers = {a["question"]: a["answer"] for a in expertise.conclusions}
+    seqs = [s for s in (expertise.ordered_seq, expertise.opinion_seq) if s is not None]
+    acts = Event.objects.filter(stream=f"case/{expertise.case_id}", seq__in=seqs).order_by("seq")
     context = {
         **said(expertise, now),
+        "documents": documents_of(request.user, f"case/{expertise.case_id}", acts, of_events=True),
         "questions": [
             (n, q, answers.get(n, "")) for n, q in enumerate(expertise.questions, start=1)
         ],

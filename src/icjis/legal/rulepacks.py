@@ -144,6 +144,11 @@ KNOWN_EVENT_KINDS = frozenset(
         "probation.complete",
         "probation.report.submit",
         "fines.payment.record",
+        "forensics.expertise.order",
+        "forensics.expertise.extend",
+        "forensics.expertise.decline",
+        "forensics.opinion.submit",
+        "forensics.opinion.sign",
     }
 )
 """Act kinds of the contour (ARCHITECTURE.md), fixed names of the project."""

@@ -28,11 +28,18 @@ def issue_url(stream: str, seq: int, document: str) -> str:
     return reverse("web:act_new", args=[ISSUE]) + "?" + query
 
 
-def documents_of(user: Any, stream: str, events: Iterable[Event]) -> dict[str, list[Any]]:
+def documents_of(
+    user: Any, stream: str, events: Iterable[Event], *, of_events: bool = False
+) -> dict[str, list[Any]]:
     """`issued`: the documents of the record's stream; `to_sign`: the reader's own acts among
-    `events` (as the page shows them) with a document not yet issued in every language."""
+    `events` (as the page shows them) with a document not yet issued in every language. With
+    `of_events`, only the documents of `events`, which the page has let the reader read (an
+    expertise's, shown to its expert)."""
+    events = list(events)
     issued = list(Document.objects.filter(stream=stream).order_by("issued_at", "code"))
-    if stream.startswith("case/") and part_for(user) is not None:
+    if of_events:
+        issued = [d for d in issued if d.seq in {e.seq for e in events}]
+    elif stream.startswith("case/") and part_for(user) is not None:
         issued = []  # a role reading its part of the file reads no case document (registry)
     done = {(d.seq, d.kind, d.language) for d in issued}
     to_sign = []
