@@ -226,7 +226,14 @@ def test_the_label_and_the_pages(as_user, world, case):
     assert f"/evidence/{item}/" in page and "Нож кухонный" in page
     page = browser.get(f"/evidence/{item}/").content.decode()
     assert "ОП-001" in page and f"/cases/{case}/acts/evidence.item.hand_over/?item={item}" in page
-    form = browser.get(f"/cases/{case}/acts/evidence.item.hand_over/?item={item}").content.decode()
+    ok(hand_over(investigator, case, item, "evidence_custodian"))
+    custodian = Client()
+    custodian.force_login(world["evidence_custodian"])
+    home = custodian.get("/").content.decode()
+    assert 'id="queue-incoming"' in home and f"/evidence/{item}/" in home
+    page = custodian.get(f"/evidence/{item}/").content.decode()
+    assert f"/cases/{case}/acts/evidence.item.receive/?item={item}" in page
+    form = custodian.get(f"/cases/{case}/acts/evidence.item.receive/?item={item}").content.decode()
     assert "Нож кухонный" in form  # the item named by what it is, not by its id alone
     other = Client()
     other.force_login(world["investigator_osh"])

@@ -218,6 +218,8 @@ def test_reads_are_scoped_and_logged(as_user, world, case):
     browser.force_login(world["expert"])
     page = browser.get(f"/forensics/{expertise}/").content.decode()
     assert QUESTIONS[0] in page and "forensics.opinion.submit" in page
+    home = browser.get("/").content.decode()
+    assert 'id="queue-expertises"' in home and f"/forensics/{expertise}/" in home
     case_page = browser.get(f"/cases/{number}/").content.decode()
     assert f"/forensics/{expertise}/" in case_page
     assert "Нанесение ножевого ранения" not in case_page  # the report is not the expert's part

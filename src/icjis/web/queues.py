@@ -573,6 +573,67 @@ def offences_to_decide(user: Any, now: datetime) -> Queue:
     return q
 
 
+def expertises_to_do(user: Any, now: datetime) -> Queue:
+    """The open expertises the expert is assigned to, the soonest term first, with the time left
+    to the opinion (the term the order set)."""
+    from icjis.forensics.access import visible_expertises
+    from icjis.forensics.api import _with_term
+    from icjis.forensics.views import said
+
+    q = Queue(
+        "expertises",
+        _("Your expertises"),
+        [_("Expertise"), _("Case"), _("State"), _("Term")],
+        empty=_("No expertise is awaiting your opinion."),
+    )
+    found = _with_term(
+        visible_expertises(user).filter(
+            assignments__expert=user.username, state__in=("assigned", "signing")
+        ),
+        now,
+    ).order_by("due_at", "id")
+    shown = list(found[:QUEUE_SIZE])
+    for e in shown:
+        row = said(e, now)
+        q.rows.append(
+            [
+                Cell(row["kinds"], href=row["url"]),
+                _case_link(e.case_id),
+                Cell(row["state"]),
+                Cell(row["left"], css=row["css"]),
+            ]
+        )
+    persons = [e.person for e in shown if e.person]
+    log_read(user, "expertise", "list:queue", "caseload", "shown", persons=persons)
+    return q
+
+
+def items_incoming(user: Any) -> Queue:
+    """Evidence items handed over to the user and not yet received, the oldest first: each to
+    be received with the seal checked."""
+    from icjis.evidence.access import visible_items
+    from icjis.evidence.views import said
+
+    q = Queue(
+        "incoming",
+        _("Evidence handed over to you"),
+        [_("Item"), _("Case"), _("From"), _("Seal")],
+        empty=_("No item is on its way to you."),
+    )
+    found = visible_items(user).filter(transit_to=user.username, status="in_transit")
+    for item in found.order_by("id")[:QUEUE_SIZE]:
+        q.rows.append(
+            [
+                Cell(item.description[:80], href=said(item)["url"]),
+                _case_link(item.case_id),
+                Cell(item.holder),
+                Cell(item.transit_seal),
+            ]
+        )
+    log_read(user, "evidence", "list:incoming", "caseload", "shown")
+    return q
+
+
 def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Queue]:
     """The queues of every role the user holds, most urgent first, without repeats; with `only`,
     that queue alone (a list refreshing in place builds, and logs as read, nothing else)."""
@@ -638,6 +699,12 @@ def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Que
         add(orders_to_issue(user, now))
     if roles & {"offences_officer", "unit_head", "judge", "appeal_judge"} and wanted("offences"):
         add(offences_to_decide(user, now))
+    if "expert" in roles and wanted("expertises"):
+        add(expertises_to_do(user, now))
+    if roles & {"investigator", "evidence_custodian", "expert", "court_clerk"} and wanted(
+        "incoming"
+    ):
+        add(items_incoming(user))
     if "prosecutor" in roles and wanted("prosecution"):
         add(awaiting_prosecutor(user))
     if roles & {"unit_head", "prosecutor"} and wanted("undecided"):
