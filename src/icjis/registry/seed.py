@@ -199,12 +199,15 @@ def undecided(rng: random.Random, i: int) -> Story:
 @generator("under_investigation", weight=0.28)
 def under_investigation(rng: random.Random, i: int) -> Story:
     """A case opened, with a suspect notified and often charged, in some an item of evidence
-    seized and stored (`evidence.seed`); some run past their term."""
+    seized and stored (`evidence.seed`) and examined by an expert (`forensics.seed`); some run
+    past their term."""
     suffix, region = _site(rng)
     from icjis.evidence.seed import store_an_item
+    from icjis.forensics.seed import examine_the_item
 
     plot = _charged(rng, suffix, region) if rng.random() < 0.6 else _opened(rng, suffix, region)
     store_an_item(plot, i)
+    examine_the_item(plot, i)
     if rng.random() < 0.25:
         plot.then(plot.days(20, 50), "prosecutor", "registry.term.extend", {"months": 3})
     return Story(plot.steps)
