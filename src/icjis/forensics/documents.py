@@ -50,11 +50,8 @@ def read_expertise(user: Any, event: Event, purpose: str) -> None:
 
 
 def _expertise_facts(expertise: Expertise) -> dict[str, Any]:
-    names = dict(
-        User.objects.filter(
-            username__in=[a.expert for a in expertise.assignments.all()]
-        ).values_list("username", "full_name")
-    )
+    people = [a.expert for a in expertise.assignments.all()] + [expertise.ordered_by]
+    names = dict(User.objects.filter(username__in=people).values_list("username", "full_name"))
     person = Person.objects.filter(pk=expertise.person).first() if expertise.person else None
     items = Item.objects.filter(pk__in=expertise.items).order_by("number")
     return {
@@ -72,6 +69,7 @@ def _expertise_facts(expertise: Expertise) -> dict[str, Any]:
             for a in expertise.assignments.order_by("expert")
         ],
         "ordered_at": timezone.localtime(expertise.ordered_at),
+        "ordered_by": names.get(expertise.ordered_by, expertise.ordered_by),
     }
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from icjis.core import clock
 from icjis.core.acts import KINDS
+from icjis.core.localised import localised
 from icjis.core.models import Case, Event, Person
 from icjis.core.refusals import NotFound
 from icjis.evidence.models import Item
@@ -104,7 +105,11 @@ def expertise_page(request: HttpRequest, expertise_id: str) -> HttpResponse:
             (n, q, answers.get(n, "")) for n, q in enumerate(expertise.questions, start=1)
         ],
         "items": [items[i] for i in expertise.items if i in items],
-        "assignments": list(expertise.assignments.all()),
+        "assignments": [
+            {"a": a, "specialisation": _(KIND_TITLES[a.specialisation])}
+            for a in expertise.assignments.all()
+        ],
+        "lab": localised(expertise.lab),
         "person": Person.objects.filter(pk=expertise.person).first() if expertise.person else None,
         "declined": choice_label(expertise.declined_reason) if expertise.declined_reason else "",
         "offered": [
