@@ -36,7 +36,7 @@ def test_the_order_and_the_opinion_are_signed_by_who_made_them(as_user, world, c
     opinion = {
         "expertise": expertise,
         "research": "Исследование проведено методом иммуноферментного анализа.",
-        "conclusions": [{"question": 1, "answer": "Да"}, {"question": 2, "answer": "A(II)"}],
+        "answers": ["Да", "A(II)"],
     }
     submitted = expert.act("forensics.opinion.submit", opinion, case=number)
     opinion_seq = submitted.json()["event"]["seq"]

@@ -47,13 +47,16 @@ def test_an_expertise_goes_from_the_order_to_the_opinion_and_the_term_is_met(as_
     kinds = {e["kind"] for e in expert.get(f"/cases/{number}/timeline").json()}
     assert kinds and all(k.startswith(("forensics.", "evidence.")) for k in kinds), kinds
 
-    answers = [{"question": 2, "answer": "Группа A(II)"}, {"question": 1, "answer": "Да"}]
+    answers = ["Да", "Группа A(II)"]
     research = "Исследование проведено методом иммуноферментного анализа."
-    opinion = {"expertise": expertise, "research": research, "conclusions": answers}
+    opinion = {"expertise": expertise, "research": research, "answers": answers}
     assert ok(expert.act("forensics.opinion.submit", opinion, case=number))["complete"] is True
     done = investigator.get(f"/forensics/expertises/{expertise}").json()
     assert done["state"] == "done" and done["term"]["state"] == "met"
-    assert [c["question"] for c in done["opinion"]["conclusions"]] == [1, 2]
+    assert done["opinion"]["conclusions"] == [
+        {"question": 1, "answer": "Да"},
+        {"question": 2, "answer": "Группа A(II)"},
+    ]
     call_command("rebuild_projections", "--check")
 
 
@@ -101,7 +104,7 @@ def test_a_commission_signs_and_a_dissenter_states_a_separate_opinion(as_user, c
     opinion = {
         "expertise": expertise,
         "research": "Проведено клиническое психиатрическое обследование.",
-        "conclusions": [{"question": 1, "answer": "Нет"}],
+        "answers": ["Нет"],
     }
     assert (
         ok(as_user("expert").act("forensics.opinion.submit", opinion, case=number))["complete"]
@@ -172,7 +175,7 @@ def test_an_expert_not_assigned_cannot_answer_and_an_expert_may_return_the_order
     opinion = {
         "expertise": expertise,
         "research": "Исследование не проводилось вовсе.",
-        "conclusions": [{"question": 1, "answer": "Да"}, {"question": 2, "answer": "A"}],
+        "answers": ["Да", "A"],
     }
     assert as_user("expert_2").act(
         "forensics.opinion.submit", opinion, case=number
@@ -180,7 +183,7 @@ def test_an_expert_not_assigned_cannot_answer_and_an_expert_may_return_the_order
         403,
         404,
     )  # not an expert of it (nor of the case)
-    one_answer = {**opinion, "conclusions": [{"question": 1, "answer": "Да"}]}
+    one_answer = {**opinion, "answers": ["Да"]}
     assert (
         as_user("expert").act("forensics.opinion.submit", one_answer, case=number).status_code
         == 400

@@ -319,19 +319,17 @@ def extend(ctx: Context) -> dict[str, Any]:
 # --- the opinion --------------------------------------------------------------------------------
 
 
-class Answer(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-    question: int = pydantic.Field(ge=1, le=20, description="the question's number")
-    answer: str = pydantic.Field(min_length=1, max_length=4000)
-
-
 class Submit(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     expertise: str = pydantic.Field(min_length=4, max_length=48)
     research: str = pydantic.Field(
         min_length=10, max_length=20_000, description="the research, its methods and results"
     )
-    conclusions: list[Answer] = pydantic.Field(min_length=1, max_length=20)
+    answers: list[pydantic.constr(min_length=1, max_length=4000)] = pydantic.Field(  # type: ignore[valid-type]
+        min_length=1,
+        max_length=20,
+        description="the conclusion on each question, in the order of the questions",
+    )
 
 
 def _sign(event: Event, expertise: Expertise, separate: str) -> None:
@@ -370,28 +368,25 @@ def _apply_submit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 )
 def submit(ctx: Context) -> dict[str, Any]:
     """An expert of the expertise writes its opinion: the research with its methods and results,
-    and an answer to every question, each once (CPC 193(2)); the submission is the writer's
-    signature. The opinion of one expert is then given; a commission's once every member has
-    signed it."""
+    and the conclusion on every question, in their order (CPC 193(2)); the submission is the
+    writer's signature. The opinion of one expert is then given; a commission's once every
+    member has signed it."""
     expertise = _expertise(ctx, ctx.input.expertise, ("assigned",))
     _assigned(ctx, expertise)
-    numbers = [a.question for a in ctx.input.conclusions]
-    expected = list(range(1, len(expertise.questions) + 1))
-    if sorted(numbers) != expected:
+    if len(ctx.input.answers) != len(expertise.questions):
         raise Invalid(
             say(
-                "Answer each of the %(n)s questions once, by its number.",
+                "Give one conclusion on each of the %(n)s questions, in their order.",
                 n=len(expertise.questions),
             ),
-            fields={"conclusions": gettext_noop("one answer per question")},
+            fields={"answers": gettext_noop("one answer per question")},
         )
     others = expertise.assignments.exclude(expert=ctx.actor.username).count()
     return {
         "expertise": expertise.id,
         "research": ctx.input.research,
         "conclusions": [
-            {"question": a.question, "answer": a.answer}
-            for a in sorted(ctx.input.conclusions, key=lambda a: a.question)
+            {"question": n, "answer": a} for n, a in enumerate(ctx.input.answers, start=1)
         ],
         "complete": others == 0,
     }

@@ -102,7 +102,7 @@ def examine_the_item(plot: Any, i: int) -> None:
         return {
             "expertise": found["expertise"],
             "research": "Объект исследован визуально и инструментальными методами.",
-            "conclusions": [{"question": n, "answer": a} for n, a in enumerate(answers, 1)],
+            "answers": answers,
         }
 
     plot.then(timedelta(days=1), "investigator", "forensics.expertise.order", ordered)
