@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from icjis.core.access import restrict
 from icjis.core.acts import KINDS
 from icjis.core.models import Case
 from icjis.core.refusals import NotFound
@@ -22,9 +21,7 @@ from icjis.evidence.access import access_item, reads_evidence
 from icjis.evidence.models import Item
 from icjis.web.labels import act_title, choice_label
 from icjis.web.schemaform import fix
-from icjis.web.stages import possible_at
 
-SEIZE = "evidence.item.seize"
 STATUS_LABELS = {
     "held": gettext_lazy("in keeping"),
     "in_transit": gettext_lazy("handed over, not yet received"),
@@ -69,17 +66,13 @@ def said(item: Item) -> dict[str, Any]:
     }
 
 
-def case_evidence(user: Any, case: Case) -> dict[str, Any]:
+def case_evidence(user: Any, case: Case) -> list[dict[str, Any]]:
     """The evidence section of the case page (whose read is logged as the case's): the case's
-    items for a reader of the whole file, and the link to record a seizure for whoever may."""
+    items, for a reader whose part of the file holds them. Recording a seizure is among the
+    page's acts."""
     if not reads_evidence(user):
-        return {"items": [], "seize": ""}
-    rows = [said(i) for i in Item.objects.filter(case=case).order_by("number")]
-    seize = ""
-    may_seize = set(user.roles) & KINDS[SEIZE].roles and possible_at(SEIZE, case.stage)
-    if may_seize and restrict(user, "act").filter(pk=case.pk).exists():
-        seize = reverse("web:act", args=[case.number, SEIZE])
-    return {"items": rows, "seize": seize}
+        return []
+    return [said(i) for i in Item.objects.filter(case=case).order_by("number")]
 
 
 @never_cache
