@@ -566,6 +566,9 @@ def histories(draw: Any) -> list[Event]:
             "months": draw(st.integers(min_value=1, max_value=6)),
             "document": draw(st.sampled_from(["opening_decision", "detention_record"])),
             "probation_report": draw(st.booleans()),
+            "expertise": person,  # the subject of an expertise's term, like a person's
+            "days": draw(st.integers(min_value=1, max_value=60)),
+            "complete": draw(st.booleans()),
         }
         events.append(Event(draw(st.sampled_from(KINDS)), data, at, seq, facts))
     return events
