@@ -27,9 +27,10 @@ from icjis.core.access import restrict
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
-from icjis.core.models import Case, Event, User
+from icjis.core.models import Event, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.evidence.models import Custody, Item
+from icjis.registry.acts import case_of
 
 HOLDERS = (
     "investigator",
@@ -66,10 +67,6 @@ MUST_BE_SEALED = ("electronic_media", "drugs", "weapon", "money", "valuables")
 items (87(2)(4)), weapons, money and valuables (87(2)(6)-(7))."""
 ItemId = pydantic.Field(min_length=4, max_length=48, pattern=r"^EV-[0-9A-Za-z-]+$")
 Seal = pydantic.Field(default="", max_length=64, pattern=r"^[\w./№ -]*$", description="seal number")
-
-
-def _case(event: Event) -> Case:
-    return Case.objects.get(number=event.stream.removeprefix("case/"))
 
 
 def _link(event: Event, item: Item, kind: str, **fields: Any) -> None:
@@ -146,7 +143,7 @@ class Seize(pydantic.BaseModel):
 
 
 def _apply_seize(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = _case(event)
+    case = case_of(event)
     item = Item.objects.create(
         id=data["item"],
         case=case,
@@ -364,7 +361,7 @@ def _apply_receive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         note=data["note"],
     )
     if data["tampered"]:
-        case = _case(event)
+        case = case_of(event)
         raise_alert(
             event,
             1,

@@ -29,8 +29,10 @@ from django.utils.translation import gettext_noop
 from icjis.core.acts import Context, act_kind
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, say
+from icjis.core.units import unit_covering
 from icjis.evidence.models import Item
 from icjis.forensics.models import KINDS, OPEN, Assignment, Expert, Expertise
+from icjis.registry.acts import case_of
 
 ORDER_STAGES = ("pre_investigation", "investigation", "trial")
 """An expertise is ordered before a case is opened (CPC 150(3)), in the investigation, or by the
@@ -39,10 +41,6 @@ LAB_KIND = "forensic_lab"
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 MIN_COMMISSION = 2
 MIN_PSYCHIATRIC_COMMISSION = 3
-
-
-def _case(event: Event) -> Case:
-    return Case.objects.get(number=event.stream.removeprefix("case/"))
 
 
 def _expertise(ctx: Context, expertise_id: str, states: tuple[str, ...] = OPEN) -> Expertise:
@@ -119,18 +117,13 @@ def _lab(case: Case, given: str | None) -> Unit:
                 fields={"lab": gettext_noop("unknown")},
             )
         return found
-    covering = [
-        u
-        for u in Unit.objects.filter(kind=LAB_KIND).select_related("territory")
-        if case.territory_path.startswith(u.territory.path)
-    ]
-    covering.sort(key=lambda u: (-len(u.territory.path), u.code))
-    if not covering:
+    covering = unit_covering(case.territory_path, LAB_KIND)
+    if covering is None:
         raise Invalid(
             say("No forensic laboratory serves this case's territory; name one."),
             fields={"lab": gettext_noop("required")},
         )
-    return covering[0]
+    return covering
 
 
 def _needs(data: Order) -> list[str]:
@@ -190,7 +183,7 @@ def choose_experts(lab: Unit, needs: list[str]) -> tuple[list[dict[str, Any]], l
 
 
 def _apply_order(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = _case(event)
+    case = case_of(event)
     expertise = Expertise.objects.create(
         id=data["expertise"],
         case=case,

@@ -639,6 +639,8 @@ LIST_LABELS = {
     "order": gettext_lazy("a protection order"),
     "offences": gettext_lazy("register of offences"),
     "offence": gettext_lazy("an offence case"),
+    "expertise": gettext_lazy("forensic expertises"),
+    "evidence": gettext_lazy("material evidence"),
 }
 OUTCOME_LABELS = {
     "shown": gettext_lazy("shown"),
