@@ -175,6 +175,7 @@ def test_disposal_carries_out_a_decision_and_ends_the_chain(as_user, case):
         return investigator.act("evidence.item.dispose", data, case=case)
 
     assert dispose("destroyed", "verdict").status_code == 409  # no verdict in force yet
+    assert dispose("destroyed", "termination").status_code == 409  # nor a termination
     assert dispose("destroyed", "investigator_decision").status_code == 400  # needs a court
     assert events(case) == before
     ok(dispose("returned_to_owner", "investigator_decision"))

@@ -6,10 +6,12 @@ write nothing; reads are scoped and logged; the expert reads the expertise, not 
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from django.core.management import call_command
 from django.test import Client
+from pypdf import PdfReader
 from tests.forensics.conftest import QUESTIONS, ok, order
 
 from icjis.core import clock
@@ -44,8 +46,7 @@ def test_an_expertise_goes_from_the_order_to_the_opinion_and_the_term_is_met(as_
     shown = expert.get(f"/forensics/expertises/{expertise}").json()
     assert shown["questions"][0]["text"] == QUESTIONS[0] and shown["items"] == [item]
     assert expert.get(f"/evidence/{item}").status_code == 200
-    kinds = {e["kind"] for e in expert.get(f"/cases/{number}/timeline").json()}
-    assert kinds and all(k.startswith(("forensics.", "evidence.")) for k in kinds), kinds
+    assert expert.get(f"/cases/{number}/timeline").json() == []  # not the file's events
 
     answers = ["Да", "Группа A(II)"]
     research = "Исследование проведено методом иммуноферментного анализа."
@@ -78,6 +79,15 @@ def test_the_least_loaded_expert_of_the_kind_is_assigned(as_user, case):
         "load", flat=True
     )
     assert list(loads) == [0]
+    # Three experts of one case: each reads their own expertise, not another's, and no event of
+    # the file (where the others' questions and persons stand).
+    other = as_user("expert_2")
+    assert other.get(f"/forensics/expertises/{second['expertise']}").status_code == 200
+    assert other.get(f"/forensics/expertises/{first['expertise']}").status_code == 404
+    listed = other.get("/forensics/expertises", case=number).json()["items"]
+    assert [e["expertise"] for e in listed] == [second["expertise"]]
+    assert other.get(f"/cases/{number}/timeline").json() == []
+    assert other.get(f"/evidence/{item}").status_code == 404  # not handed to them
 
 
 def test_a_commission_signs_and_a_dissenter_states_a_separate_opinion(as_user, case):
@@ -110,6 +120,10 @@ def test_a_commission_signs_and_a_dissenter_states_a_separate_opinion(as_user, c
         ok(as_user("expert").act("forensics.opinion.submit", opinion, case=number))["complete"]
         is False
     )
+    submitted = Event.objects.get(stream=f"case/{number}", kind="forensics.opinion.submit").seq
+    early = {"stream": f"case/{number}", "seq": submitted, "document": "forensics.opinion"}
+    issue = as_user("expert").act("documents.document.issue", {**early, "language": "ru"})
+    assert issue.status_code == 409  # not a document until every member has signed
     before = events(number)
     assert (
         as_user("expert_2")
@@ -139,6 +153,10 @@ def test_a_commission_signs_and_a_dissenter_states_a_separate_opinion(as_user, c
     shown = investigator.get(f"/forensics/expertises/{expertise}").json()
     assert shown["state"] == "done" and shown["term"]["state"] == "met"
     assert shown["opinion"]["separate"] == {"expert_3": "Выявлены признаки расстройства."}
+    signed = ok(as_user("expert").act("documents.document.issue", {**early, "language": "ru"}))
+    pdf = as_user("expert").get(f"/documents/{signed['code']}/pdf").content
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Выявлены признаки расстройства." in text and "Особое мнение эксперта" in text
 
 
 def test_refusals_write_nothing(as_user, case):
@@ -157,7 +175,7 @@ def test_refusals_write_nothing(as_user, case):
             ),
             409,
         ),
-        (order(as_user("prosecutor"), number, items=[item]), 403),  # the prosecutor orders none
+        (order(as_user("evidence_custodian"), number, items=[item]), 403),  # orders none
     ]
     assert [r.status_code for r, _ in refused] == [c for _, c in refused], [
         r.content for r, _ in refused
@@ -166,6 +184,8 @@ def test_refusals_write_nothing(as_user, case):
     # Another region's laboratory may be named.
     elsewhere = ok(order(investigator, number, items=[item], kind="economic", lab="OSH-SSE"))
     assert elsewhere["experts"] == ["expert_3_osh"]
+    # The prosecutor orders one too (CPC 179(1)).
+    assert ok(order(as_user("prosecutor"), number, items=[item]))["experts"]
 
 
 def test_an_expert_not_assigned_cannot_answer_and_an_expert_may_return_the_order(as_user, case):

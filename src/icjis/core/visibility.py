@@ -63,9 +63,10 @@ PARTIAL_ROLES: dict[str, Part] = {
     "enforcement_officer": Part(
         EXECUTION, ("verdict.", "fines."), ("verdict", "verdicts", "fines")
     ),
-    # A forensic expert: the expertises and the evidence sent to them, not the investigation
-    # file (CPC 57 lets them read only the materials of the expertise's subject).
-    "expert": Part(("forensics.", "evidence."), ("forensics.",)),
+    # A forensic expert reads nothing of the file itself: only their own expertises and the
+    # items handed to them, through those modules' own checks (`forensics.access`,
+    # `evidence.access`) — not another expert's expertise in the same case.
+    "expert": Part((), ()),
 }
 """Roles that read only their part of a case file."""
 

@@ -3,9 +3,9 @@
 - Whoever may read the whole case file reads its items and their chain of custody
   (`core.access.in_visible_cases`): the investigator, the unit (its evidence room included),
   the prosecutor, the court.
-- A role that reads only its part of a case file (IVS, prison, probation, enforcement:
-  `core.visibility.part_for`) reads no evidence, unless evidence is its part: a forensic expert
-  reads the items of the cases whose expertises they were assigned.
+- A forensic expert reads the items handed over to them, and no other item of the case.
+- Any other role that reads only its part of a case file (IVS, prison, probation, enforcement:
+  `core.visibility.part_for`) reads no evidence.
 - Anyone else sees nothing; missing and forbidden look the same (404). Every read is logged.
 """
 
@@ -17,22 +17,20 @@ from django.db.models import QuerySet
 
 from icjis.core.access import in_visible_cases, log_read
 from icjis.core.refusals import NotFound, say
-from icjis.core.visibility import matches, part_for
-from icjis.evidence.models import Item
-
-
-def reads_evidence(user: Any) -> bool:
-    """Whether the user's part of a case file, if they read only a part, includes its evidence
-    (a forensic expert's does)."""
-    part = part_for(user)
-    return part is None or matches("evidence.item", part.events)
+from icjis.core.visibility import part_for
+from icjis.evidence.models import Custody, Item
 
 
 def visible_items(user: Any) -> QuerySet[Item]:
-    """The items `user` may read (as one filter, so lists stay one query)."""
-    if not reads_evidence(user):
-        return Item.objects.none()
-    return Item.objects.filter(in_visible_cases(user))
+    """The items `user` may read (as one filter, so lists stay one query): those of the cases
+    whose whole file they read; for a forensic expert, the items handed to them (held or sent
+    back since); for any other reader of part of a file, none."""
+    if part_for(user) is None:
+        return Item.objects.filter(in_visible_cases(user))
+    if "expert" in user.roles:
+        handed = Custody.objects.filter(kind="handed_over", to=user.username).values("item_id")
+        return Item.objects.filter(pk__in=handed)
+    return Item.objects.none()
 
 
 def access_item(user: Any, item_id: str, purpose: str = "caseload") -> Item:

@@ -27,10 +27,11 @@ from icjis.core.access import restrict
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
-from icjis.core.models import Event, User
+from icjis.core.models import Case, Event, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.evidence.models import Custody, Item
 from icjis.registry.acts import case_of
+from icjis.registry.common import require_assigned
 
 HOLDERS = (
     "investigator",
@@ -182,6 +183,7 @@ def seize(ctx: Context) -> dict[str, Any]:
     and is in the investigator's hands until handed over."""
     assert ctx.case is not None
     _stage(ctx, SEIZE_STAGES)
+    require_assigned(ctx, gettext_noop("record a seized item"))
     if ctx.input.seized_at > ctx.now:
         raise Invalid(
             say("The hour of seizure cannot lie in the future."),
@@ -233,7 +235,8 @@ def recognise(ctx: Context) -> dict[str, Any]:
     """The decision recognising an item as material evidence and attaching it to the case, which
     also decides where it is kept (CPC 173(2)): with the case, in storage, or with its owner. The
     investigator decides before trial, the court at trial (CPC 86(2)); once only."""
-    _stage(ctx, RECOGNISE_STAGES)
+    _stage(ctx, PRE_TRIAL if ctx.actor.role == "investigator" else ("trial",))
+    require_assigned(ctx, gettext_noop("recognise an item as evidence"))
     item = _item(ctx, ctx.input.item, ("held", "in_transit"))
     if item.recognised_at is not None:
         raise Conflict(say("Item %(item)s is already recognised as evidence.", item=item.id))
@@ -419,6 +422,18 @@ def receive(ctx: Context) -> dict[str, Any]:
 # --- disposal -----------------------------------------------------------------------------------
 
 
+def _settled(case: Case, basis: str) -> bool:
+    """Whether the decision a disposal names has settled the evidence: a verdict in force for
+    every defendant (CPC 426(3)), or the case closed by a termination (CPC 87(1))."""
+    if basis == "verdict":
+        from icjis.courts.models import Verdict
+
+        in_force = Verdict.objects.filter(court_case__case=case, state="in_force")
+        return case.stage in IN_FORCE and in_force.exists()
+    terminated = Event.objects.filter(stream=f"case/{case.number}", kind="registry.case.terminate")
+    return case.stage == "closed" and terminated.exists()
+
+
 class Dispose(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     item: str = ItemId
@@ -465,7 +480,7 @@ def dispose(ctx: Context) -> dict[str, Any]:
     item = _item(ctx, ctx.input.item)
     _held_by_actor(ctx, item)
     basis, outcome = ctx.input.basis, ctx.input.outcome
-    if basis in ("verdict", "termination") and ctx.case.stage not in IN_FORCE:
+    if basis in ("verdict", "termination") and not _settled(ctx.case, basis):
         raise Conflict(
             say(
                 "The case is %(stage)s; a decision on the evidence is carried out once it is "

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from icjis.core.acts import KINDS
 from icjis.core.models import Case
 from icjis.core.refusals import NotFound
-from icjis.evidence.access import access_item, reads_evidence
+from icjis.evidence.access import access_item, visible_items
 from icjis.evidence.models import Item
 from icjis.web.labels import act_title, choice_label
 from icjis.web.schemaform import fix
@@ -68,11 +68,9 @@ def said(item: Item) -> dict[str, Any]:
 
 def case_evidence(user: Any, case: Case) -> list[dict[str, Any]]:
     """The evidence section of the case page (whose read is logged as the case's): the case's
-    items, for a reader whose part of the file holds them. Recording a seizure is among the
-    page's acts."""
-    if not reads_evidence(user):
-        return []
-    return [said(i) for i in Item.objects.filter(case=case).order_by("number")]
+    items the reader may read (`evidence.access`). Recording a seizure is among the page's
+    acts."""
+    return [said(i) for i in visible_items(user).filter(case=case).order_by("number")]
 
 
 @never_cache

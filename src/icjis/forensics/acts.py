@@ -33,10 +33,14 @@ from icjis.core.units import unit_covering
 from icjis.evidence.models import Item
 from icjis.forensics.models import KINDS, OPEN, Assignment, Expert, Expertise
 from icjis.registry.acts import case_of
+from icjis.registry.common import require_assigned
 
-ORDER_STAGES = ("pre_investigation", "investigation", "trial")
-"""An expertise is ordered before a case is opened (CPC 150(3)), in the investigation, or by the
-court (CPC 331)."""
+PRE_TRIAL = ("pre_investigation", "investigation")
+ORDER_STAGES = (*PRE_TRIAL, "trial")
+"""An expertise is ordered before a case is opened (CPC 150(3)) or in the investigation — by the
+investigator, the prosecutor or the investigating judge —, or by the court at trial (CPC 179(1),
+331)."""
+ORDERS = ("investigator", "prosecutor", "investigating_judge", "judge")
 LAB_KIND = "forensic_lab"
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 MIN_COMMISSION = 2
@@ -216,13 +220,15 @@ def _apply_order(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 @act_kind(
     "forensics.expertise.order",
     schema=Order,
-    roles=("investigator", "judge"),
+    roles=ORDERS,
     legal_basis="CPC 178, 179(1), 184, 187, 188",
     apply=_apply_order,
     title="Order a forensic expertise",
 )
 def order(ctx: Context) -> dict[str, Any]:
-    """The decision to order an expertise (CPC 179(1)): its kind and form, the grounds, the
+    """The decision to order an expertise (CPC 179(1)), by the investigator (the one assigned),
+    the prosecutor or the investigating judge before trial, or the court at trial: its kind and
+    form, the grounds, the
     questions, the evidence items sent (of this case, not disposed of) and the person examined
     (a participant), the laboratory (by default the one serving the case's region) and the term.
     The experts are assigned at once by specialisation and load, and the choice is recorded with
@@ -230,10 +236,11 @@ def order(ctx: Context) -> dict[str, Any]:
     case = ctx.case
     assert case is not None and ctx.head is not None
     data = ctx.input
-    if case.stage not in ORDER_STAGES:
+    if case.stage not in (("trial",) if ctx.actor.role == "judge" else PRE_TRIAL):
         raise Conflict(
             say("The case is %(stage)s; an expertise cannot be ordered now.", stage=case.stage)
         )
+    require_assigned(ctx, gettext_noop("order an expertise"))
     items = list(dict.fromkeys(data.items))
     found = set(
         Item.objects.filter(case=case, pk__in=items)
@@ -297,7 +304,7 @@ def _apply_extend(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 @act_kind(
     "forensics.expertise.extend",
     schema=Extend,
-    roles=("investigator", "judge"),
+    roles=ORDERS,
     legal_basis="CPC 179(1)",
     apply=_apply_extend,
     title="Extend the term of an expertise",

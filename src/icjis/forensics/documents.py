@@ -20,6 +20,7 @@ from django.utils.translation import gettext, gettext_noop
 from icjis.core.documents import document_kind
 from icjis.core.localised import localised
 from icjis.core.models import Event, Person, User
+from icjis.core.refusals import Conflict, say
 from icjis.evidence.models import Custody, Item
 from icjis.forensics.access import access_expertise
 from icjis.forensics.models import Expertise
@@ -79,6 +80,15 @@ def _expertise_of(event: Event) -> Expertise:
     )
 
 
+def _seals_at(items: list[Item], seq: int) -> dict[str, str]:
+    """Each item's seal as its chain stood before event `seq` of the case."""
+    seals: dict[str, str] = {}
+    for link in Custody.objects.filter(item__in=items, seq__lt=seq).order_by("seq"):
+        if link.kind in ("seized", "handed_over", "received"):
+            seals[link.item_id] = link.seal
+    return seals
+
+
 @document_kind(
     "forensics.order",
     source="forensics.expertise.order",
@@ -88,7 +98,13 @@ def _expertise_of(event: Event) -> Expertise:
     authorise=read_expertise,
 )
 def order_document(event: Event) -> dict[str, Any]:
-    return {**_expertise_facts(_expertise_of(event)), "days": event.payload["days"]}
+    facts = _expertise_facts(_expertise_of(event))
+    seals = _seals_at(facts["items"], event.seq)
+    return {
+        **facts,
+        "days": event.payload["days"],
+        "sent": [{"item": i, "seal": seals.get(i.id, "")} for i in facts["items"]],
+    }
 
 
 @document_kind(
@@ -101,6 +117,10 @@ def order_document(event: Event) -> dict[str, Any]:
 )
 def opinion_document(event: Event) -> dict[str, Any]:
     expertise = _expertise_of(event)
+    if expertise.state == "signing":
+        raise Conflict(
+            say("The opinion becomes a document once every expert of the commission has signed.")
+        )
     facts = _expertise_facts(expertise)
     # The objects as they reached the experts: the seal each receipt found, intact or not.
     experts = [a.expert for a in expertise.assignments.all()]
@@ -116,4 +136,5 @@ def opinion_document(event: Event) -> dict[str, Any]:
         "received": [{"item": i, "receipt": received.get(i.id)} for i in facts["items"]],
         "research": event.payload["research"],
         "answers": [(n, q, answers.get(n, "")) for n, q in facts["questions"]],
+        "separate": [e for e in facts["experts"] if e["assignment"].separate],
     }

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from icjis.core.access import in_visible_cases, listed_cases, log_read
 from icjis.core.acts import KINDS
 from icjis.core.refusals import kept_values
+from icjis.evidence.acts import HOLDERS
 from icjis.legal.models import Deadline
 
 QUEUE_SIZE = 30
@@ -701,9 +702,7 @@ def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Que
         add(offences_to_decide(user, now))
     if "expert" in roles and wanted("expertises"):
         add(expertises_to_do(user, now))
-    if roles & {"investigator", "evidence_custodian", "expert", "court_clerk"} and wanted(
-        "incoming"
-    ):
+    if roles & set(HOLDERS) and wanted("incoming"):
         add(items_incoming(user))
     if "prosecutor" in roles and wanted("prosecution"):
         add(awaiting_prosecutor(user))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from icjis.courts.measures import PRE_TRIAL
 from icjis.detention.acts import ARREST_STAGES
 from icjis.evidence.acts import RECOGNISE_STAGES, SEIZE_STAGES
+from icjis.forensics.acts import ORDER_STAGES
 from icjis.registry.acts import OPEN_STAGES
 
 INVESTIGATION = ("investigation",)
@@ -50,6 +51,8 @@ ACT_STAGES: dict[str, tuple[str, ...]] = {
     # 86(2), 173).
     "evidence.item.seize": SEIZE_STAGES,
     "evidence.item.recognise": RECOGNISE_STAGES,
+    "forensics.expertise.order": ORDER_STAGES,
+    "forensics.expertise.extend": ORDER_STAGES,
 }
 
 
