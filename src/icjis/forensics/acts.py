@@ -154,8 +154,14 @@ def _needs(data: Order) -> list[str]:
 def choose_experts(lab: Unit, needs: list[str]) -> tuple[list[dict[str, Any]], list[dict]]:
     """The experts for `needs`, one per entry: among the laboratory's active experts of that
     specialisation not yet chosen, the least loaded with open expertises, ties broken by name.
-    Returns the choice and every candidate with their load (recorded, so it can be re-checked)."""
-    experts = list(Expert.objects.filter(lab=lab, active=True).order_by("user_id"))
+    Returns the choice and every candidate with their load (recorded, so it can be re-checked).
+
+    The laboratory's experts are locked first, so that two orders in different cases (each
+    holding only its own case's lock) cannot both count the same loads and choose the same
+    expert: the second waits for the first to commit, then counts its assignment."""
+    experts = list(
+        Expert.objects.select_for_update().filter(lab=lab, active=True).order_by("user_id")
+    )
     loads = Counter(
         Assignment.objects.filter(
             expert__in=[e.user_id for e in experts], expertise__state__in=OPEN
