@@ -90,7 +90,7 @@ def test_the_least_loaded_expert_of_the_kind_is_assigned(as_user, case):
     assert other.get(f"/evidence/{item}").status_code == 404  # not handed to them
 
 
-def test_a_commission_signs_and_a_dissenter_states_a_separate_opinion(as_user, case):
+def test_a_commission_signs_and_a_dissenter_states_a_separate_opinion(as_user, world, case):
     number, item = case
     suspect = CaseParticipant.objects.filter(case_id=number).values_list("person_id", flat=True)[0]
     investigator = as_user("investigator")
@@ -124,6 +124,10 @@ def test_a_commission_signs_and_a_dissenter_states_a_separate_opinion(as_user, c
     early = {"stream": f"case/{number}", "seq": submitted, "document": "forensics.opinion"}
     issue = as_user("expert").act("documents.document.issue", {**early, "language": "ru"})
     assert issue.status_code == 409  # not a document until every member has signed
+    browser = Client()
+    browser.force_login(world["expert"])
+    page = browser.get(f"/forensics/{expertise}/").content.decode()
+    assert "documents.document.issue" not in page  # nor offered for signing meanwhile
     before = events(number)
     assert (
         as_user("expert_2")

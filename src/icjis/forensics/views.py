@@ -96,7 +96,9 @@ def expertise_page(request: HttpRequest, expertise_id: str) -> HttpResponse:
     expertise = _with_term(Expertise.objects.filter(pk=found.pk), now).get()
     items = {i.id: i for i in Item.objects.filter(pk__in=expertise.items)}
     answers = {a["question"]: a["answer"] for a in expertise.conclusions}
-    seqs = [s for s in (expertise.ordered_seq, expertise.opinion_seq) if s is not None]
+    # The opinion becomes a document once every member has signed it (`forensics.documents`).
+    opinion = expertise.opinion_seq if expertise.state != "signing" else None
+    seqs = [s for s in (expertise.ordered_seq, opinion) if s is not None]
     acts = Event.objects.filter(stream=f"case/{expertise.case_id}", seq__in=seqs).order_by("seq")
     context = {
         **said(expertise, now),
