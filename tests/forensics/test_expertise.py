@@ -245,6 +245,11 @@ def test_reads_are_scoped_and_logged(as_user, world, case):
     browser.force_login(world["expert"])
     page = browser.get(f"/forensics/{expertise}/").content.decode()
     assert QUESTIONS[0] in page and "forensics.opinion.submit" in page
+    # The person record of a participant who is no defendant (here the applicant) is closed to a
+    # reader of part of the file, as the case page's list of participants is.
+    applicant = CaseParticipant.objects.get(case_id=number, role="applicant").person_id
+    assert as_user("investigator").get(f"/persons/{applicant}").status_code == 200
+    assert as_user("expert").get(f"/persons/{applicant}").status_code == 404
     home = browser.get("/").content.decode()
     assert 'id="queue-expertises"' in home and f"/forensics/{expertise}/" in home
     case_page = browser.get(f"/cases/{number}/").content.decode()

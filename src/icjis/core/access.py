@@ -294,12 +294,15 @@ def in_own_records(user: Any, person_id: str) -> bool:
 
 
 def visible_persons(user: Any) -> QuerySet[Person]:
-    """Persons the user may open: those in cases they may read (national scope: everyone) and
+    """Persons the user may open: those in cases they may read (national scope: everyone) — of a
+    case whose part alone the user reads (`core.visibility`), its defendants — and
     in the records of other registers they may read, tested person by person; for one person
     (`access_person`). A search reads `listed_persons`."""
     visible = case_filter(user, "case_id")
     if visible is None:
         return Person.objects.all()
+    if part_for(user) is not None:  # a reader of part of a file sees its defendants alone
+        visible &= Q(role__in=DEFENDANT_ROLES)
     roles = CaseParticipant.objects.filter(visible, person_id=OuterRef("pk"))
     q = Q(Exists(roles))
     if (registers := _in_registers(user)) is not None:
@@ -314,7 +317,10 @@ def listed_persons(user: Any) -> QuerySet[Person]:
     few = few_visible_cases(user)
     if few is None:
         return visible_persons(user)
-    q = Q(pk__in=CaseParticipant.objects.filter(case_id__in=few).values("person_id"))
+    in_cases = CaseParticipant.objects.filter(case_id__in=few)
+    if part_for(user) is not None:  # as `visible_persons`: the defendants alone
+        in_cases = in_cases.filter(role__in=DEFENDANT_ROLES)
+    q = Q(pk__in=in_cases.values("person_id"))
     if (registers := _in_registers(user)) is not None:
         q |= registers
     return Person.objects.filter(q)
