@@ -103,13 +103,14 @@ def item_page(request: HttpRequest, item_id: str) -> HttpResponse:
     return render(request, "evidence/item.html", context)
 
 
-def name_the_item(case: Case, fields: list[Any], given: str) -> None:
+def name_the_item(user: Any, case: Case, fields: list[Any], given: str) -> None:
     """An act on an item opened from its page (`?item=`): the item shown by its number and
-    description, when it belongs to the case (the case page's own read covers it)."""
+    description, when it belongs to the case and the user may read it (`evidence.access`; the
+    case's own read, logged, covers it)."""
     found = [f for f in fields if f.name == "item" and f.widget == "text"]
     if not found or not given:
         return
-    item = Item.objects.filter(pk=given[:48], case=case).first()
+    item = visible_items(user).filter(pk=given[:48], case=case).first()
     if item is not None:
         label = _("Item No. %(number)s: %(description)s") % {
             "number": item.number,

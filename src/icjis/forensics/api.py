@@ -72,7 +72,7 @@ def expertise_row(e: Expertise, now: datetime) -> dict[str, Any]:
     }
 
 
-def _with_term(qs: Any, now: datetime) -> Any:
+def with_term(qs: Any, now: datetime) -> Any:
     """Each expertise with the due time and state of its term (one correlated subquery each)."""
     terms = (
         Deadline.objects.with_state(now)
@@ -99,7 +99,7 @@ def expertises(request: HttpRequest, filters: Query[ExpertiseFilter]) -> dict[st
         qs = qs.filter(assignments__expert=user.username)
     if filters.state:
         qs = qs.filter(state=filters.state)
-    qs = _with_term(qs, now).select_related("case").order_by("due_at", "id")
+    qs = with_term(qs, now).select_related("case").order_by("due_at", "id")
     rows = list(qs[filters.offset : filters.offset + filters.limit + 1])
     shown = rows[: filters.limit]
     scope = filters.case or ("mine" if filters.mine else "visible")
@@ -122,7 +122,7 @@ def expertise_detail(request: HttpRequest, expertise_id: str) -> dict[str, Any]:
     none can be given. The read is logged, whatever its outcome."""
     now = clock.now()
     found = access_expertise(request.user, expertise_id)
-    e = _with_term(Expertise.objects.filter(pk=found.pk), now).get()
+    e = with_term(Expertise.objects.filter(pk=found.pk), now).get()
     return {
         **expertise_row(e, now),
         "grounds": e.grounds,

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,11 +22,12 @@ from icjis.core.models import Case, Event, Person
 from icjis.core.refusals import NotFound
 from icjis.evidence.models import Item
 from icjis.forensics.access import access_expertise, visible_expertises
-from icjis.forensics.api import _with_term
+from icjis.forensics.api import with_term
 from icjis.forensics.documents import FORM_TITLES, KIND_TITLES
-from icjis.forensics.models import Expertise
+from icjis.forensics.models import OPEN, Expertise
 from icjis.web.documents import documents_of
 from icjis.web.labels import act_title, choice_label
+from icjis.web.queues import time_left
 
 STATE_LABELS = {
     "assigned": gettext_lazy("with the experts"),
@@ -40,11 +40,9 @@ STATE_LABELS = {
 def term_left(expertise: Expertise, now: datetime) -> tuple[str, str]:
     """The time left to the opinion, or by how much it is overdue, with its CSS class."""
     due = getattr(expertise, "due_at", None)
-    if expertise.state not in ("assigned", "signing") or due is None:
+    if expertise.state not in OPEN or due is None:
         return "", ""
-    if due >= now:
-        return timeuntil(due, now, depth=2), "running"
-    return _("overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, "missed"
+    return time_left(due, now)
 
 
 def said(expertise: Expertise, now: datetime) -> dict[str, Any]:
@@ -79,7 +77,7 @@ def offered_acts(user: Any, expertise: Expertise) -> list[str]:
 def case_expertises(user: Any, case: Case) -> list[dict[str, Any]]:
     """The expertises section of the case page: those of the case the reader may see."""
     now = clock.now()
-    found = _with_term(visible_expertises(user).filter(case=case), now).order_by("number")
+    found = with_term(visible_expertises(user).filter(case=case), now).order_by("number")
     return [said(e, now) for e in found]
 
 
@@ -93,7 +91,7 @@ def expertise_page(request: HttpRequest, expertise_id: str) -> HttpResponse:
         found = access_expertise(request.user, expertise_id[:48])
     except NotFound:
         raise Http404(_("No such expertise, or it is not visible to you.")) from None
-    expertise = _with_term(Expertise.objects.filter(pk=found.pk), now).get()
+    expertise = with_term(Expertise.objects.filter(pk=found.pk), now).get()
     items = {i.id: i for i in Item.objects.filter(pk__in=expertise.items)}
     answers = {a["question"]: a["answer"] for a in expertise.conclusions}
     # The opinion becomes a document once every member has signed it (`forensics.documents`).

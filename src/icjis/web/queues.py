@@ -51,10 +51,16 @@ def _case_link(number: str) -> Cell:
     return Cell(number, href=reverse("web:case", args=[number]))
 
 
-def _left(due: datetime, now: datetime) -> Cell:
+def time_left(due: datetime, now: datetime) -> tuple[str, str]:
+    """The time left to `due` in words, or by how much it is overdue, with its CSS class."""
     if due >= now:
-        return Cell(timeuntil(due, now, depth=2), css="running")
-    return Cell(_("overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, css="missed")
+        return timeuntil(due, now, depth=2), "running"
+    return _("overdue by %(time)s") % {"time": timesince(due, now, depth=2)}, "missed"
+
+
+def _left(due: datetime, now: datetime) -> Cell:
+    text, css = time_left(due, now)
+    return Cell(text, css=css)
 
 
 def alerts(user: Any) -> Queue:
@@ -578,7 +584,7 @@ def expertises_to_do(user: Any, now: datetime) -> Queue:
     """The open expertises the expert is assigned to, the soonest term first, with the time left
     to the opinion (the term the order set)."""
     from icjis.forensics.access import visible_expertises
-    from icjis.forensics.api import _with_term
+    from icjis.forensics.api import with_term
     from icjis.forensics.views import said
 
     q = Queue(
@@ -587,7 +593,7 @@ def expertises_to_do(user: Any, now: datetime) -> Queue:
         [_("Expertise"), _("Case"), _("State"), _("Term")],
         empty=_("No expertise is awaiting your opinion."),
     )
-    found = _with_term(
+    found = with_term(
         visible_expertises(user).filter(
             assignments__expert=user.username, state__in=("assigned", "signing")
         ),

@@ -509,7 +509,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
     if case is None:
         _name_the_object(request, fields)
     else:
-        name_the_item(case, fields, request.GET.get("item", ""))
+        name_the_item(request.user, case, fields, request.GET.get("item", ""))
     refusal = ""
     key = uuid.uuid4().hex
     if request.method == "POST":
