@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "icjis.documents",
     "icjis.evidence",
     "icjis.forensics",
+    "icjis.analytics",
     "icjis.web",
 ]
 

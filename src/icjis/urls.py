@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from icjis.analytics.api import router as analytics_router
 from icjis.core.api import api
 from icjis.courts.api import router as courts_router
 from icjis.detention.api import router as detention_router
@@ -25,6 +26,7 @@ for router in (
     documents_router,
     evidence_router,
     forensics_router,
+    analytics_router,
 ):
     api.add_router("/", router)
 
@@ -36,5 +38,6 @@ urlpatterns = [
     path("", include("icjis.offences.urls")),
     path("", include("icjis.evidence.urls")),
     path("", include("icjis.forensics.urls")),
+    path("", include("icjis.analytics.urls")),
     path("", include("icjis.web.urls")),
 ]

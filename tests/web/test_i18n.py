@@ -43,6 +43,7 @@ COVERED = (
     "documents.",
     "evidence.",
     "forensics.",
+    "analytics.",
 )
 
 

@@ -54,6 +54,17 @@ def world_seeder(fn: Callable[[], None]) -> Callable[[], None]:
     return fn
 
 
+# What modules do once the demo's cases are made (publish the statistics of the ended months …).
+AFTER_CASES: list[Callable[[], None]] = []
+
+
+def after_cases(fn: Callable[[], None]) -> Callable[[], None]:
+    """Register a function the demo runs after seeding its cases, under the simulation clock."""
+    if fn not in AFTER_CASES:
+        AFTER_CASES.append(fn)
+    return fn
+
+
 GENERATORS: list[tuple[str, float, Generator]] = []
 # Stories of registers outside the criminal cases (protection orders …): `per_case` of them for
 # each case story, drawn after the case stories so that these stay what they were.

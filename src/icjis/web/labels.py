@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_noop
 
 ACT_TITLES = {
     "alerts.acknowledge": gettext_noop("Acknowledge an alert"),
+    "analytics.statistics.publish": gettext_noop("Publish a month's statistics"),
     "courts.appeal.decide": gettext_noop("Decide on an appeal against the verdict"),
     "courts.appeal.file": gettext_noop("File an appeal against the verdict"),
     "courts.appeal.register": gettext_noop("Register a case received by the appeal court"),
@@ -264,6 +265,7 @@ FIELD_TITLES = {
     "Part": gettext_noop("Part"),
     "Patronymic": gettext_noop("Patronymic"),
     "Penalty": gettext_noop("Penalty"),
+    "Period": gettext_noop("Period"),
     "Person": gettext_noop("Person"),
     "Persons": gettext_noop("Persons"),
     "Petition": gettext_noop("Petition"),
@@ -514,6 +516,7 @@ BASIS_TERMS = [
     gettext_noop("Law on State-Guaranteed Legal Aid"),
     gettext_noop("Supervision of the procedure"),
     gettext_noop("state register of advocates"),
+    gettext_noop("state legal statistics"),
     gettext_noop("article to be confirmed"),
     gettext_noop("Law on personal data"),
     gettext_noop("accuracy of records"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from icjis.core import seeding
 from icjis.core.demo import DEMO_PASSWORD
 from icjis.core.models import Case, User
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         if not Case.objects.exists() and cases:
             self.stdout.write(f"seeding {cases} synthetic cases under the simulation clock …")
             call_command("seed", cases=cases, seed=2026)
+            for finish in seeding.AFTER_CASES:
+                finish()
             call_command("checkpoint")
         host = bind if ":" in bind else f"{bind}:8000"
         names = list(

@@ -1,0 +1,160 @@
+"""API routes of the statistics (module L), mounted under /api/v1 by icjis.urls.
+
+`/statistics/metrics` says what every figure means; `/statistics` gives a month's figures of one
+metric, summed by the breakdowns asked for — a published release's, or provisional ones computed
+from the ledger now; `/statistics/export` the whole month as CSV, XLSX or Parquet;
+`/statistics/releases` the published months, and `/statistics/releases/{period}/check` computes
+a release again from the ledger and compares. Figures are counts, never a person: reading them
+is not logged as a read of a record.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from ninja import Field, Query, Router, Schema
+
+from icjis.analytics.fold import COLUMNS, month_of
+from icjis.analytics.metrics import BY_NAME, METHOD, METRICS
+from icjis.analytics.models import Release
+from icjis.analytics.service import check, month, require_reader
+from icjis.analytics.tables import FORMATS, derived, export, summed
+from icjis.core import clock
+from icjis.core.canonical import iso
+from icjis.core.refusals import Invalid, NotFound, say
+
+router = Router(tags=["statistics"])
+PERIOD = r"^20\d\d-(0[1-9]|1[0-2])$"
+MetricName = Literal[tuple(m.name for m in METRICS)]  # type: ignore[valid-type]
+
+
+def metric_row(name: str) -> dict[str, Any]:
+    m = BY_NAME[name]
+    return {
+        "metric": m.name,
+        "title": _(m.title),
+        "definition": _(m.definition),
+        "source": list(m.source),
+        "breakdowns": list(m.breakdowns),
+        "measures": list(m.measures),
+        "counts_persons": m.persons,
+        "stock": m.stock,
+    }
+
+
+@router.get("/statistics/metrics")
+def metrics(request: HttpRequest) -> dict[str, Any]:
+    """Every metric: what it counts and from which recorded acts, its breakdowns and measures,
+    whether it counts persons (then small cells are withheld from the public) and whether it is a
+    population at the month's end rather than a flow during it."""
+    return {"method": METHOD, "metrics": [metric_row(m.name) for m in METRICS]}
+
+
+def release_row(r: Release) -> dict[str, Any]:
+    return {
+        "release": r.id,
+        "period": r.period,
+        "cut": iso(r.cut),
+        "method": r.method,
+        "events": r.events,
+        "last_event": r.last_event,
+        "digest": r.digest,
+        "published_at": iso(r.published_at),
+        "published_by": r.published_by,
+    }
+
+
+@router.get("/statistics/releases")
+def releases(request: HttpRequest) -> dict[str, Any]:
+    """The published months, newest first."""
+    require_reader(request.user)
+    return {"releases": [release_row(r) for r in Release.objects.order_by("-period")]}
+
+
+class FigureQuery(Schema):
+    period: str | None = Field(
+        None, pattern=PERIOD, description="the month; the current one if absent"
+    )
+    metric: MetricName = Field("reports.registered")  # type: ignore[valid-type]
+    by: str = Field("", max_length=80, description="breakdowns, comma-separated: region,sex")
+
+
+def _period(period: str | None) -> str:
+    return period or month_of(clock.now())
+
+
+def _by(metric: str, by: str) -> list[str]:
+    asked = [b.strip() for b in by.split(",") if b.strip()]
+    unknown = [b for b in asked if b not in BY_NAME[metric].breakdowns]
+    if unknown:
+        raise Invalid(
+            say(
+                "%(metric)s is not broken down by %(by)s; it is by %(known)s.",
+                metric=metric,
+                by=", ".join(unknown),
+                known=", ".join(BY_NAME[metric].breakdowns),
+            ),
+            fields={"by": gettext_noop("unknown breakdown")},
+        )
+    return list(dict.fromkeys(asked))
+
+
+@router.get("/statistics")
+def figures(request: HttpRequest, q: Query[FigureQuery]) -> dict[str, Any]:
+    """A month's figures of one metric, summed over every breakdown not asked for, with the
+    means and shares their counts give. A published month answers from its release; another
+    (the current one) is computed from the ledger now and marked provisional."""
+    require_reader(request.user)
+    by = _by(q.metric, q.by)
+    m = month(_period(q.period))
+    rows = summed(m.rows, BY_NAME[q.metric], by)
+    return {
+        "period": m.period,
+        "metric": metric_row(q.metric),
+        "by": by,
+        "provisional": m.release is None,
+        "release": m.release.id if m.release else None,
+        "cut": iso(m.cut),
+        "events": m.events,
+        "last_event": m.last_event,
+        "digest": m.digest,
+        "rows": [{**row, **derived(row)} for row in rows],
+    }
+
+
+class ExportQuery(Schema):
+    period: str | None = Field(
+        None, pattern=PERIOD, description="the month; the current one if absent"
+    )
+    format: Literal["csv", "xlsx", "parquet"] = "csv"
+
+
+@router.get("/statistics/export", response={200: None})
+def export_month(request: HttpRequest, q: Query[ExportQuery]) -> HttpResponse:
+    """A month's every figure as a tidy table — metric, period, region, article, category, sex,
+    age, kind, place, measure, value; blank where a metric has no such breakdown or the record
+    did not say — in CSV (UTF-8), XLSX or Parquet."""
+    require_reader(request.user)
+    m = month(_period(q.period))
+    records = [dict(zip(COLUMNS, row, strict=True)) for row in m.rows]
+    body = export(records, COLUMNS, q.format, f"ICJIS {m.period}")
+    response = HttpResponse(body, content_type=FORMATS[q.format])
+    status = "" if m.release else "-provisional"
+    response["Content-Disposition"] = f'attachment; filename="icjis-{m.period}{status}.{q.format}"'
+    return response
+
+
+@router.get("/statistics/releases/{period}/check")
+def check_release(request: HttpRequest, period: str) -> dict[str, Any]:
+    """Compute a published month again from the ledger, up to its cut, and compare with what
+    was published: `matches` is true when the figures now, the figures kept and the digest its
+    act recorded all agree; otherwise the differing rows are listed (at most 50)."""
+    require_reader(request.user)
+    release = Release.objects.filter(period=period).first()
+    if release is None:
+        raise NotFound(say("The statistics of %(period)s are not published.", period=period[:7]))
+    result = check(release)
+    return {**result, "cut": iso(result["cut"])}

@@ -1,0 +1,423 @@
+"""The statistics, computed only from the immutable record: one pass over the ledger's events in
+the order they were appended, up to a cut, with nothing read from the projections. So a figure
+cannot be massaged by editing a table: it is what the recorded acts say, and anyone holding the
+ledger can compute it again (`icjis statistics --check`).
+
+The cut is a moment: every event recorded before it counts, none after. A month's figures are
+computed once the month has ended, so a later act counts in the month it is recorded in and
+never changes one already published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Max
+
+from icjis.analytics.metrics import BREAKDOWNS, METHOD, SOURCE_KINDS
+from icjis.core.models import Event
+from icjis.legal.counting import LOCAL_TZ, local_date
+from icjis.legal.rulepacks import RulePack, pack_for_set
+
+Key = tuple[str, str, tuple[str, ...]]  # metric, period, breakdown values (in BREAKDOWNS order)
+COLUMNS = ("metric", "period", *BREAKDOWNS, "measure", "value")
+CHUNK = 2000
+
+
+def month_of(moment: datetime) -> str:
+    return local_date(moment).strftime("%Y-%m")
+
+
+def month_start(period: str) -> datetime:
+    """00:00 local time of the first day of `period` ("2026-11")."""
+    year, month = (int(x) for x in period.split("-"))
+    return datetime(year, month, 1, tzinfo=LOCAL_TZ)
+
+
+def next_month(period: str) -> str:
+    year, month = (int(x) for x in period.split("-"))
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+def age_band(birth: date | None, on: date) -> str:
+    if birth is None:
+        return ""
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    if age < 18:
+        return "0-17"
+    if age < 30:
+        return "18-29"
+    if age < 50:
+        return "30-49"
+    return "50+"
+
+
+def _parse(moment: str) -> datetime:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+
+@dataclass
+class Figures:
+    """What the fold found: every cell of every metric, as additive counts, with the ledger
+    position it reached (the count of events read, and the last one's id and hash)."""
+
+    cut: datetime
+    cells: Counter[tuple[Key, str]] = field(default_factory=Counter)
+    events: int = 0
+    last: dict[str, Any] | None = None
+
+    def add(self, metric: str, at: datetime, measures: dict[str, int], **by: str) -> None:
+        self.add_period(metric, month_of(at), measures, **by)
+
+    def add_period(self, metric: str, period: str, measures: dict[str, int], **by: str) -> None:
+        key = (metric, period, tuple(str(by.get(b, "") or "") for b in BREAKDOWNS))
+        for measure, value in measures.items():
+            self.cells[(key, measure)] += value
+
+    def rows(self, period: str | None = None) -> list[tuple[Any, ...]]:
+        """The tidy table: one row per metric, period, breakdown and measure, sorted, without
+        zeros (a stock that fell back to nothing is no row, as a flow that never happened)."""
+        out = [
+            (metric, p, *by, measure, value)
+            for ((metric, p, by), measure), value in self.cells.items()
+            if value and (period is None or p == period)
+        ]
+        return sorted(out)
+
+    def periods(self) -> list[str]:
+        return sorted({p for ((_, p, _), _) in self.cells})
+
+
+def digest(rows: list[tuple[Any, ...]]) -> str:
+    """The SHA-256 of the rows in a canonical form: two computations agree if and only if they
+    found the same figures."""
+    body = json.dumps([list(r) for r in rows], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass
+class _Arrest:
+    at: datetime
+    region: str
+    sex: str
+    age: str
+    limit_hours: int | None
+
+
+@dataclass
+class _Held:
+    place: str
+    sex: str
+    age: str
+    kind: str = ""
+
+
+class _Fold:
+    """The state of one pass: what earlier events said that later ones need."""
+
+    def __init__(self, figures: Figures, until: datetime) -> None:
+        self.f = figures
+        self.until = until
+        self.region: dict[str, str] = {}  # stream → region of the place of the crime
+        self.persons: dict[str, tuple[str, date | None]] = {}  # id → sex, birth date
+        self.court_registered: dict[str, datetime] = {}  # stream → first-instance registration
+        self.arrests: dict[tuple[str, str], _Arrest] = {}  # (stream, person) → open detention
+        self.prisoners: dict[str, _Held] = {}  # person → facility
+        self.probation: dict[str, _Held] = {}  # file → office
+        self.packs: dict[str, RulePack | None] = {}
+        self.handlers: dict[str, Callable[[Event, dict[str, Any]], None]] = {
+            "registry.report.register": self.report,
+            "registry.participant.add": self.participant,
+            "registry.case.open": self.case_open,
+            "registry.case.refuse": self.decision("refused"),
+            "registry.case.suspend": self.decision("suspended"),
+            "registry.case.resume": self.decision("resumed"),
+            "registry.case.terminate": self.decision("terminated"),
+            "registry.indictment.approve": self.decision("sent_to_court"),
+            "registry.indictment.return": self.decision("returned"),
+            "registry.charge": self.charge,
+            "detention.arrest": self.arrest,
+            "detention.release": self.detention_end,
+            "detention.transfer": self.detention_end,
+            "courts.measure.decide": self.custody_decided,
+            "legalaid.accept": self.lawyer_accepted,
+            "courts.case.register": self.court_register,
+            "courts.verdict.deliver": self.verdict,
+            "prisons.admit": self.prison_admit,
+            "prisons.transfer": self.prison_transfer,
+            "prisons.release": self.prison_release,
+            "probation.register": self.probation_register,
+            "probation.complete": self.probation_complete,
+        }
+
+    # --- facts ---------------------------------------------------------------------------------
+
+    def person(self, value: Any) -> tuple[str, date | None]:
+        """Sex and birth date of a person named in an event (a record, or an id seen before);
+        a person given in full is remembered."""
+        if isinstance(value, dict):
+            pid = value.get("id") or ""
+            birth = value.get("birth_date")
+            facts = (value.get("sex") or "", date.fromisoformat(birth) if birth else None)
+            if pid:
+                self.persons[pid] = facts
+            return facts
+        return self.persons.get(str(value or ""), ("", None))
+
+    def pack(self, set_id: str) -> RulePack | None:
+        if set_id not in self.packs:
+            try:
+                self.packs[set_id] = pack_for_set(set_id)
+            except LookupError:
+                self.packs[set_id] = None
+        return self.packs[set_id]
+
+    def limit_hours(self, set_id: str, child: bool) -> int | None:
+        pack = self.pack(set_id)
+        rule_id = "detention.release.child" if child else "detention.release"
+        if pack is None or rule_id not in {r.id for r in pack.rules}:
+            return None
+        duration = pack.rule(rule_id).duration
+        return duration.amount if duration is not None and duration.unit == "h" else None
+
+    # --- registry ------------------------------------------------------------------------------
+
+    def report(self, e: Event, d: dict[str, Any]) -> None:
+        self.region[e.stream] = (d.get("place") or {}).get("region") or ""
+        if d.get("applicant"):
+            self.person(d["applicant"])
+        self.f.add(
+            "reports.registered",
+            e.recorded_at,
+            {"count": 1},
+            region=self.region[e.stream],
+            kind=d.get("channel", ""),
+        )
+
+    def participant(self, e: Event, d: dict[str, Any]) -> None:
+        self.person(d.get("person"))
+
+    def case_open(self, e: Event, d: dict[str, Any]) -> None:
+        region = self.region.get(e.stream, "")
+        self.f.add(
+            "cases.opened",
+            e.recorded_at,
+            {"count": 1},
+            region=region,
+            article=d.get("article", ""),
+            category=d.get("category", ""),
+        )
+        self.f.add("cases.decided", e.recorded_at, {"count": 1}, region=region, kind="opened")
+
+    def decision(self, kind: str) -> Callable[[Event, dict[str, Any]], None]:
+        def count(e: Event, d: dict[str, Any]) -> None:
+            region = self.region.get(e.stream, "")
+            self.f.add("cases.decided", e.recorded_at, {"count": 1}, region=region, kind=kind)
+
+        return count
+
+    def charge(self, e: Event, d: dict[str, Any]) -> None:
+        sex, birth = self.person(d.get("person"))
+        self.f.add(
+            "persons.charged",
+            e.recorded_at,
+            {"count": 1},
+            region=self.region.get(e.stream, ""),
+            article=d.get("article", ""),
+            category=d.get("category", ""),
+            sex=sex,
+            age=age_band(birth, local_date(e.recorded_at)),
+        )
+
+    # --- detention -----------------------------------------------------------------------------
+
+    def arrest(self, e: Event, d: dict[str, Any]) -> None:
+        sex, birth = self.person(d.get("person"))
+        at = _parse(d["detained_at"]) if d.get("detained_at") else e.recorded_at
+        age = age_band(birth, local_date(at))
+        self.arrests[(e.stream, str(d.get("person")))] = _Arrest(
+            at,
+            self.region.get(e.stream, ""),
+            sex,
+            age,
+            self.limit_hours(e.rule_pack, child=age == "0-17"),
+        )
+
+    def _end(self, e: Event, person: str) -> None:
+        arrest = self.arrests.pop((e.stream, person), None)
+        if arrest is None:
+            return
+        seconds = max((e.recorded_at - arrest.at).total_seconds(), 0)
+        measures = {"count": 1, "hours": int(seconds // 3600)}
+        if arrest.limit_hours is not None:
+            measures["with_limit"] = 1
+            measures["within_limit"] = int(seconds <= arrest.limit_hours * 3600)
+        self.f.add(
+            "detention.ended",
+            e.recorded_at,
+            measures,
+            region=arrest.region,
+            sex=arrest.sex,
+            age=arrest.age,
+        )
+
+    def detention_end(self, e: Event, d: dict[str, Any]) -> None:
+        self._end(e, str(d.get("person")))
+
+    def custody_decided(self, e: Event, d: dict[str, Any]) -> None:
+        # The rule packs' own test: the detention.release term is met by a custody order.
+        if d.get("granted") and d.get("measure") == "custody":
+            self._end(e, str(d.get("person")))
+
+    def lawyer_accepted(self, e: Event, d: dict[str, Any]) -> None:
+        minutes = d.get("minutes_to_respond")
+        self.f.add(
+            "legalaid.responses",
+            e.recorded_at,
+            {
+                "count": 1,
+                "minutes": round(minutes) if isinstance(minutes, int | float) else 0,
+                "late": int(bool(d.get("late"))),
+            },
+            region=self.region.get(e.stream, ""),
+        )
+
+    # --- courts --------------------------------------------------------------------------------
+
+    def court_register(self, e: Event, d: dict[str, Any]) -> None:
+        if d.get("instance", "first") == "first":
+            self.court_registered.setdefault(e.stream, e.recorded_at)
+
+    def verdict(self, e: Event, d: dict[str, Any]) -> None:
+        registered = self.court_registered.get(e.stream)
+        days = (local_date(e.recorded_at) - local_date(registered)).days if registered else 0
+        for defendant in d.get("defendants") or []:
+            sex, birth = self.person(defendant.get("person"))
+            sentence = (defendant.get("sentence") or {}).get("kind") or ""
+            outcome = defendant.get("outcome", "")
+            self.f.add(
+                "courts.defendants",
+                e.recorded_at,
+                {"count": 1, "days": days},
+                region=self.region.get(e.stream, ""),
+                article=defendant.get("article", ""),
+                category=defendant.get("category", ""),
+                sex=sex,
+                age=age_band(birth, local_date(e.recorded_at)),
+                kind=f"{outcome}:{sentence}" if sentence else outcome,
+            )
+
+    # --- populations (a stock: each change is a flow, summed month by month at the end) ---------
+
+    def _move(self, metric: str, at: datetime, held: _Held, step: int) -> None:
+        self.f.add(
+            metric,
+            at,
+            {"count": step},
+            place=held.place,
+            sex=held.sex,
+            age=held.age,
+            kind=held.kind,
+        )
+
+    def prison_admit(self, e: Event, d: dict[str, Any]) -> None:
+        person = str(d.get("person"))
+        sex, birth = self.person(person)
+        held = _Held(
+            d.get("facility") or e.actor_unit, sex, age_band(birth, local_date(e.recorded_at))
+        )
+        self.prisoners[person] = held
+        self._move("prisons.population", e.recorded_at, held, +1)
+
+    def prison_transfer(self, e: Event, d: dict[str, Any]) -> None:
+        held = self.prisoners.get(str(d.get("person")))
+        if held is None:
+            return
+        self._move("prisons.population", e.recorded_at, held, -1)
+        held.place = d.get("facility") or held.place
+        self._move("prisons.population", e.recorded_at, held, +1)
+
+    def prison_release(self, e: Event, d: dict[str, Any]) -> None:
+        held = self.prisoners.pop(str(d.get("person")), None)
+        if held is not None:
+            self._move("prisons.population", e.recorded_at, held, -1)
+
+    def probation_register(self, e: Event, d: dict[str, Any]) -> None:
+        for superseded in d.get("supersedes") or []:  # the file it replaces ends here
+            self.probation_complete(e, {"file": superseded})
+        sex, birth = self.person(d.get("person"))
+        held = _Held(d.get("office", ""), sex, age_band(birth, local_date(e.recorded_at)))
+        held.kind = d.get("type", "")
+        self.probation[d.get("file", "")] = held
+        self._move("probation.population", e.recorded_at, held, +1)
+
+    def probation_complete(self, e: Event, d: dict[str, Any]) -> None:
+        held = self.probation.pop(d.get("file", ""), None)
+        if held is not None:
+            self._move("probation.population", e.recorded_at, held, -1)
+
+    # --- the pass ------------------------------------------------------------------------------
+
+    def run(self, events: Iterator[Event]) -> None:
+        for e in events:
+            self.f.events += 1
+            # Its id and hash find it; not its stream, which would name a case to readers of
+            # figures who may not read that case.
+            self.f.last = {"id": e.pk, "hash": e.hash}
+            handler = self.handlers.get(e.kind)
+            if handler is not None:
+                handler(e, json.loads(e.data))
+
+    def stocks(self, metrics: tuple[str, ...]) -> None:
+        """Turn each population's monthly changes into the count at each month's end: the
+        changes of every month up to and including it, summed, through the cut's month."""
+        last = month_of(self.until - timedelta(microseconds=1))
+        for metric in metrics:
+            changes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+            for ((m, period, by), measure), value in list(self.f.cells.items()):
+                if m == metric and measure == "count":
+                    changes[period][by] += value
+                    del self.f.cells[((m, period, by), measure)]
+            if not changes:
+                continue
+            period, running = min(changes), Counter[tuple[str, ...]]()
+            while period <= last:
+                running.update(changes.get(period, Counter()))
+                for by, value in running.items():
+                    if value:
+                        self.f.cells[((metric, period, by), "count")] = value
+                period = next_month(period)
+
+
+def events_before(cut: datetime) -> Iterator[Event]:
+    """The events the statistics read, recorded before `cut`, in the order they were appended,
+    fetched in chunks by id so that memory stays flat however long the ledger."""
+    last = 0
+    top = Event.objects.filter(recorded_at__lt=cut).aggregate(top=Max("id"))["top"] or 0
+    qs = Event.objects.filter(kind__in=SOURCE_KINDS, recorded_at__lt=cut).only(
+        "id", "stream", "seq", "kind", "data", "actor_unit", "recorded_at", "rule_pack", "hash"
+    )
+    while last < top:
+        chunk = list(qs.filter(id__gt=last, id__lte=top).order_by("id")[:CHUNK])
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1].pk
+
+
+def compute(cut: datetime) -> Figures:
+    """Every metric, month by month, from the events recorded before `cut`."""
+    figures = Figures(cut=cut)
+    fold = _Fold(figures, cut)
+    fold.run(events_before(cut))
+    fold.stocks(("prisons.population", "probation.population"))
+    return figures
+
+
+__all__ = ["COLUMNS", "METHOD", "Figures", "compute", "digest", "month_of", "month_start"]

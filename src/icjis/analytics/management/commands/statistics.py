@@ -1,0 +1,62 @@
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from icjis.analytics.fold import COLUMNS, month_of
+from icjis.analytics.models import Release
+from icjis.analytics.service import check, month
+from icjis.analytics.tables import export
+from icjis.core import clock
+
+
+class Command(BaseCommand):
+    help = (
+        "Check every published month of statistics against the ledger (--check), or write a "
+        "month's figures as CSV, XLSX or Parquet (--period, --format, --out)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--check", action="store_true", help="recompute every release")
+        parser.add_argument("--period", help="the month to export, as 2026-11 (default: now)")
+        parser.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
+        parser.add_argument("--out", help="the file to write (default: standard output)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["check"]:
+            self.check_all()
+            return
+        period = options["period"] or month_of(clock.now())
+        m = month(period)
+        records = [dict(zip(COLUMNS, row, strict=True)) for row in m.rows]
+        body = export(records, COLUMNS, options["format"], f"ICJIS {period}")
+        if options["out"]:
+            Path(options["out"]).write_bytes(body)
+            status = f"release {m.release.id}" if m.release else "provisional"
+            self.stderr.write(f"{period} ({status}): {len(records)} rows -> {options['out']}")
+        else:
+            sys.stdout.buffer.write(body)
+
+    def check_all(self) -> None:
+        started = time.monotonic()
+        bad = []
+        releases = list(Release.objects.order_by("period"))
+        for n, release in enumerate(releases, 1):
+            result = check(release)
+            verdict = "OK" if result["matches"] else "DIFFERS"
+            self.stdout.write(
+                f"[{n}/{len(releases)}] {release.id}: {verdict} "
+                f"(digest {release.digest[:16]}…, {release.events} events read)"
+            )
+            if not result["matches"]:
+                bad.append(release.id)
+                for row in result["differences"][:10]:
+                    self.stderr.write(f"  differs: {row}")
+        if bad:
+            raise CommandError(f"statistics check FAILED for {', '.join(bad)}")
+        self.stdout.write(
+            f"statistics OK: {len(releases)} releases recomputed from the ledger in "
+            f"{time.monotonic() - started:.1f}s"
+        )

@@ -1,0 +1,146 @@
+"""Figures as people read them: a metric's rows summed over the breakdowns not asked for, with
+the derived values (a share, a mean) computed from the additive counts, and — for the public —
+small cells withheld, so no person can be recognised in a figure.
+
+A row here is a dict with the breakdown values asked for and one value per measure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from icjis.analytics.metrics import BREAKDOWNS, BY_NAME, Metric
+
+SMALL = 5
+"""A public cell that counts persons is withheld when it counts 1 to 4 of them."""
+TOTAL = "_T"
+"""In a public file, the value of a breakdown summed over (as in SDMX)."""
+
+Cell = tuple[Any, ...]  # (metric, period, *BREAKDOWNS, measure, value)
+
+
+def summed(rows: Iterable[Cell], metric: Metric, by: Sequence[str]) -> list[dict[str, Any]]:
+    """The metric's cells summed over every breakdown but `by`, one row per (period, *by),
+    ordered; each row carries every measure of the metric (0 where none was recorded)."""
+    positions = [2 + BREAKDOWNS.index(b) for b in by]
+    sums: dict[tuple[str, ...], dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        if row[0] != metric.name:
+            continue
+        key = (row[1], *(row[p] for p in positions))
+        measure, value = row[-2], row[-1]
+        sums[key][measure] = sums[key].get(measure, 0) + value
+    out = []
+    for key in sorted(sums):
+        values = {m: sums[key].get(m, 0) for m in metric.measures}
+        if not values.get("count"):
+            continue  # a population that fell back to nothing in this breakdown
+        out.append({"period": key[0], **dict(zip(by, key[1:], strict=True)), **values})
+    return out
+
+
+def derived(row: dict[str, Any]) -> dict[str, float | None]:
+    """The shares and means a row's counts give (None where there is nothing to divide by)."""
+    count = row.get("count") or 0
+    out: dict[str, float | None] = {}
+    if "within_limit" in row:
+        with_limit = row.get("with_limit") or 0
+        out["within_limit_share"] = (
+            round(row["within_limit"] / with_limit, 3) if with_limit else None
+        )
+        out["mean_hours"] = round(row["hours"] / count, 1) if count else None
+    if "minutes" in row:
+        out["mean_minutes"] = round(row["minutes"] / count, 1) if count else None
+        out["late_share"] = round(row["late"] / count, 3) if count else None
+    if "days" in row:
+        out["mean_days"] = round(row["days"] / count, 1) if count else None
+    return out
+
+
+def withheld(row: dict[str, Any], metric: Metric) -> bool:
+    return metric.persons and 0 < (row.get("count") or 0) < SMALL
+
+
+def public_rows(rows: Sequence[Cell]) -> list[dict[str, Any]]:
+    """What the public may download of a release: for each metric, its total and its one-way
+    breakdowns (each breakdown alone), summed, with the cells that count 1 to 4 persons withheld
+    — every measure of such a cell, since a sum of hours or days over so few could be one
+    person's. Columns summed over hold `_T`."""
+    out = []
+    for metric in BY_NAME.values():
+        for by in ((), *((b,) for b in metric.breakdowns)):
+            for row in summed(rows, metric, by):
+                hide = withheld(row, metric)
+                for measure in metric.measures:
+                    out.append(
+                        {
+                            "metric": metric.name,
+                            "period": row["period"],
+                            **{b: row[b] if b in by else TOTAL for b in BREAKDOWNS},
+                            "measure": measure,
+                            "value": None if hide else row[measure],
+                            "withheld": hide,
+                        }
+                    )
+    return out
+
+
+def as_csv(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(["" if record.get(c) is None else record.get(c) for c in columns])
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet programs read UTF-8
+
+
+def as_xlsx(records: Sequence[dict[str, Any]], columns: Sequence[str], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(columns))
+    for record in records:
+        sheet.append([record.get(c) for c in columns])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def as_parquet(records: Sequence[dict[str, Any]], columns: Sequence[str]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def column(name: str) -> Any:
+        values = [r.get(name) for r in records]
+        if name == "value":
+            return pa.array(values, type=pa.int64())
+        if name == "withheld":
+            return pa.array(values, type=pa.bool_())
+        return pa.array(values, type=pa.string())
+
+    table = pa.table({c: column(c) for c in columns})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+def export(
+    records: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, title: str
+) -> bytes:
+    if fmt == "xlsx":
+        return as_xlsx(records, columns, title)
+    if fmt == "parquet":
+        return as_parquet(records, columns)
+    return as_csv(records, columns)

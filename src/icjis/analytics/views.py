@@ -1,0 +1,213 @@
+"""Pages of the statistics: the staff page (a month's figures of a metric by a breakdown, its
+trend, exports, publication) and the public page of the published months, small cells withheld.
+Both draw bars as plain SVG, so the charts need no script and load on a slow link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from icjis.analytics.acts import SETTLE
+from icjis.analytics.fold import COLUMNS, compute, month_of, month_start, next_month
+from icjis.analytics.metrics import BREAKDOWN_TITLES, BY_NAME, METHOD, METRICS, Metric
+from icjis.analytics.models import Release
+from icjis.analytics.service import may_read, month, release_rows
+from icjis.analytics.tables import FORMATS, TOTAL, derived, export, public_rows, summed, withheld
+from icjis.core import clock
+from icjis.core.localised import localised
+from icjis.core.models import Territory, Unit
+from icjis.web.labels import choice_label
+from icjis.web.views import CATEGORIES
+
+DECISIONS = {
+    "opened": gettext_lazy("case opened"),
+    "refused": gettext_lazy("refused to open"),
+    "suspended": gettext_lazy("suspended"),
+    "resumed": gettext_lazy("resumed"),
+    "terminated": gettext_lazy("terminated"),
+    "sent_to_court": gettext_lazy("sent to court"),
+    "returned": gettext_lazy("indictment returned"),
+}
+SEXES = {"F": gettext_lazy("women"), "M": gettext_lazy("men")}
+MEASURE_TITLES = {
+    "count": gettext_lazy("How many"),
+    "with_limit": gettext_lazy("With a limit in the rule pack"),
+    "within_limit": gettext_lazy("Within the limit"),
+    "hours": gettext_lazy("Hours held, in all"),
+    "minutes": gettext_lazy("Minutes to answer, in all"),
+    "late": gettext_lazy("Answered late"),
+    "days": gettext_lazy("Days in court, in all"),
+    "within_limit_share": gettext_lazy("Share within the limit"),
+    "mean_hours": gettext_lazy("Mean hours held"),
+    "mean_minutes": gettext_lazy("Mean minutes to answer"),
+    "late_share": gettext_lazy("Share answered late"),
+    "mean_days": gettext_lazy("Mean days in court"),
+}
+TREND_MONTHS = 12
+
+
+class Names:
+    """Breakdown values in the reader's words: regions and offices by name, codes by label."""
+
+    def __init__(self) -> None:
+        self.regions = {t.code: localised(t) for t in Territory.objects.all()}
+        self.units = {u.code: localised(u) for u in Unit.objects.all()}
+
+    def word(self, breakdown: str, value: str) -> str:
+        if value == TOTAL:
+            return _("all")
+        if not value:
+            return _("not recorded")
+        if breakdown == "region":
+            return self.regions.get(value, value)
+        if breakdown == "place":
+            return self.units.get(value, value)
+        if breakdown == "article":
+            return _("art. %(article)s") % {"article": value}
+        if breakdown == "category":
+            return str(CATEGORIES.get(value, value))
+        if breakdown == "sex":
+            return str(SEXES.get(value, value))
+        if breakdown == "kind":
+            if value in DECISIONS:
+                return str(DECISIONS[value])
+            return " — ".join(choice_label(part) for part in value.split(":"))
+        return value
+
+
+def _table(rows: list[dict[str, Any]], metric: Metric, by: str, names: Names, public: bool) -> Any:
+    """The rows as the template draws them: the label, the measures, the derived values and
+    the bar's length (the count against the largest)."""
+    top = max((r["count"] for r in rows if not (public and withheld(r, metric))), default=0)
+    out = []
+    for row in rows:
+        hide = public and withheld(row, metric)
+        out.append(
+            {
+                "label": names.word(by, row[by]) if by else row["period"],
+                "values": [None if hide else row[m] for m in metric.measures],
+                "derived": [] if hide else [v for v in derived(row).values()],
+                "withheld": hide,
+                "pct": 0 if hide or not top else round(100 * row["count"] / top, 1),
+            }
+        )
+    return out
+
+
+def _columns(metric: Metric) -> list[str]:
+    sample = {m: 0 for m in metric.measures}
+    return [str(MEASURE_TITLES[m]) for m in (*metric.measures, *derived(sample))]
+
+
+def _metric_and_by(request: HttpRequest) -> tuple[Metric, str]:
+    metric = BY_NAME.get(request.GET.get("metric", ""), METRICS[0])
+    by = request.GET.get("by", "")
+    return metric, by if by in metric.breakdowns else ""
+
+
+def _trend(totals: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    top = max((v for _, v in totals), default=0)
+    return [
+        {"label": p, "value": v, "pct": round(100 * v / top, 1) if top else 0} for p, v in totals
+    ]
+
+
+@never_cache
+@login_required
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """For the readers of the statistics: a month's figures of one metric by one breakdown, the
+    metric's last twelve months, the exports, and the months the analyst may publish."""
+    if not may_read(request.user):
+        raise Http404(
+            _("Only analysts, prosecutors, auditors and the ombudsperson read this page.")
+        )
+    now = clock.now()
+    current = month_of(now)
+    metric, by = _metric_and_by(request)
+    period = request.GET.get("period", "")
+    live = compute(now)
+    periods = sorted(set(live.periods()) | {current}, reverse=True)
+    if period not in periods:
+        period = current
+    m = month(period)
+    names = Names()
+    rows = summed(m.rows, metric, [by] if by else [])
+    totals = [(r["period"], r["count"]) for r in summed(live.rows(), metric, [])]
+    published = set(Release.objects.values_list("period", flat=True))
+    publishable = [
+        p for p in periods if p not in published and month_start(next_month(p)) + SETTLE <= now
+    ]
+    context = {
+        "metrics": METRICS,
+        "metric": metric,
+        "metric_title": _(metric.title),
+        "definition": _(metric.definition),
+        "breakdowns": [(b, BREAKDOWN_TITLES[b]) for b in metric.breakdowns],
+        "by": by,
+        "by_title": BREAKDOWN_TITLES.get(by, _("Month")),
+        "periods": [(p, p in published) for p in periods],
+        "month": m,
+        "columns": _columns(metric),
+        "rows": _table(rows, metric, by, names, public=False),
+        "trend": _trend(totals[-TREND_MONTHS:]),
+        "formats": list(FORMATS),
+        "publishable": publishable if request.user.has_role("analyst") else [],
+        "method": METHOD,
+    }
+    return render(request, "analytics/statistics.html", context)
+
+
+def public_statistics(request: HttpRequest) -> HttpResponse:
+    """The published statistics, for anyone: each month's figures of a metric by a breakdown,
+    cells of fewer than five persons withheld, the trend over the published months, the
+    definitions, downloads, and how to check a release against the ledger."""
+    releases = list(Release.objects.order_by("-period"))
+    metric, by = _metric_and_by(request)
+    context: dict[str, Any] = {
+        "releases": releases,
+        "metrics": METRICS,
+        "metric": metric,
+        "by": by,
+        "method": METHOD,
+        "definitions": [(x, _(x.title), _(x.definition)) for x in METRICS],
+    }
+    if releases:
+        release = next((r for r in releases if r.period == request.GET.get("period")), releases[0])
+        names = Names()
+        rows = summed(release_rows(release), metric, [by] if by else [])
+        totals = []
+        for r in reversed(releases[:TREND_MONTHS]):
+            total = summed(release_rows(r), metric, [])
+            count = total[0]["count"] if total and not withheld(total[0], metric) else 0
+            totals.append((r.period, count))
+        context.update(
+            release=release,
+            metric_title=_(metric.title),
+            definition=_(metric.definition),
+            breakdowns=[(b, BREAKDOWN_TITLES[b]) for b in metric.breakdowns],
+            by_title=BREAKDOWN_TITLES.get(by, _("Month")),
+            columns=_columns(metric),
+            rows=_table(rows, metric, by, names, public=True),
+            trend=_trend(totals),
+            formats=list(FORMATS),
+        )
+    return render(request, "analytics/public.html", context)
+
+
+def public_download(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
+    """A published month as the public may have it (`tables.public_rows`)."""
+    release = Release.objects.filter(period=period).first()
+    if release is None or fmt not in FORMATS:
+        raise Http404(_("No statistics are published for that month."))
+    records = public_rows(release_rows(release))
+    columns = [*COLUMNS, "withheld"]
+    body = export(records, columns, fmt, f"ICJIS {period}")
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="icjis-statistics-{period}.{fmt}"'
+    return response
