@@ -32,7 +32,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default=os.environ.get("BENCH_ONLY", ""),
-        help="comma-separated: acts,http,growth,ledger,search",
+        help="comma-separated: acts,http,growth,ledger,search,statistics",
     )
     parser.add_argument(
         "--growth-steps",
@@ -50,7 +50,14 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "icjis.settings")
     persons = args.persons or min(max(100_000, 50 * args.scale), 1_000_000)
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
-    only = {s for s in args.only.split(",") if s} or {"acts", "http", "growth", "ledger", "search"}
+    only = {s for s in args.only.split(",") if s} or {
+        "acts",
+        "http",
+        "growth",
+        "ledger",
+        "search",
+        "statistics",
+    }
     steps = sorted(
         {int(n) for n in args.growth_steps.split(",") if n}
         or {max(100, args.scale // 100), max(100, args.scale // 10), args.scale}
@@ -72,7 +79,7 @@ def main() -> int:
     failed = []
     with throwaway_database(f"icjis_bench_{os.getpid()}", args.keep_database) as url:
         prepare_django(url)
-        from benchmarks import acts_rate, growth, http, ledger, search
+        from benchmarks import acts_rate, growth, http, ledger, search, statistics
 
         plan = [
             (
@@ -92,6 +99,7 @@ def main() -> int:
             ),
             ("ledger", "5. ledger verification", lambda: ledger.run(results)),
             ("search", "4. person search at scale", lambda: search.run(results, persons)),
+            ("statistics", "7. statistics from the ledger", lambda: statistics.run(results)),
         ]
         for key, title, scenario in plan:
             if key not in only:

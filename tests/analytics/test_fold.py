@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.analytics.conftest import ok
+
 from icjis.analytics.fold import compute, month_of, month_start, next_month
 from icjis.analytics.metrics import BY_NAME
 from icjis.analytics.tables import summed
@@ -25,7 +27,7 @@ def test_a_month_of_acts_is_counted_by_region_article_sex_and_age(story):
         ("KG-O", "online"): {"count": 1},
     }
     assert by(rows, "cases.opened", "region", "article", "category") == {
-        ("KG-GB", "205", "minor_gravity"): {"count": 1}
+        ("KG-GB", "kg-cc-2021/205", "minor_gravity"): {"count": 1}
     }
     assert by(rows, "cases.decided", "kind") == {("opened",): {"count": 1}}
     assert by(rows, "persons.charged", "sex", "age") == {("F", "30-49"): {"count": 1}}
@@ -81,3 +83,77 @@ def test_a_population_is_counted_at_each_months_end_until_it_changes(world):
     fold.stocks(("prisons.population",))
     counts = {r[1]: r[-1] for r in figures.rows() if r[0] == "prisons.population"}
     assert counts == {"2027-03": 1, "2027-04": 2, "2027-05": 1}
+
+
+def test_a_person_counts_once_per_case_and_keeps_their_facts_when_named_by_reference(
+    story, as_user
+):
+    investigator = as_user("investigator")
+    number = story["case"]
+    # The adult charged under a second article, and the child named again by reference only.
+    extra = {"person": story["adult"], "article": "206", "part": 1}
+    ok(investigator.act("registry.charge", extra, case=number))
+    ok(
+        investigator.act(
+            "registry.participant.add",
+            {"role": "witness", "person": {"id": story["child"]}},
+            case=number,
+        )
+    )
+    ok(
+        investigator.act(
+            "registry.charge", {"person": story["child"], "article": "205", "part": 1}, case=number
+        )
+    )
+    rows = compute(clock.now()).rows(story["period"])
+    assert by(rows, "persons.charged", "sex", "age", "article") == {
+        ("F", "30-49", "kg-cc-2021/205"): {"count": 1},
+        ("M", "0-17", "kg-cc-2021/205"): {"count": 1},
+    }
+
+
+def test_a_detention_not_ended_counts_as_held_and_past_its_limit_at_the_months_end(story, as_user):
+    investigator = as_user("investigator")
+    number = story["case"]
+    detained = (clock.now() - timedelta(minutes=10)).replace(second=0, microsecond=0)
+    arrest = {
+        "person": story["adult"],
+        "detained_at": detained.isoformat(),
+        "place": "Бишкек",
+        "grounds": "Застигнут при совершении преступления (УПК 96(2)(1))",
+    }
+    ok(investigator.act("detention.arrest", arrest, case=number))
+    period = story["period"]
+    assert by(compute(clock.now()).rows(period), "detention.held") == {
+        (): {"count": 1, "past_limit": 0}
+    }
+    clock.advance(timedelta(hours=50))  # past the 48 hours, still in February
+    now = clock.now()
+    assert month_of(now) == period
+    assert by(compute(now).rows(period), "detention.held") == {(): {"count": 1, "past_limit": 1}}
+    # Carried into the next month while held; gone once released.
+    later = next_month(period)
+    clock.advance(month_start(later) + timedelta(days=1) - clock.now())
+    assert by(compute(clock.now()).rows(later), "detention.held") == {
+        (): {"count": 1, "past_limit": 1}
+    }
+    ivs = as_user("ivs_officer")
+    ok(
+        ivs.act(
+            "detention.admit",
+            {"person": story["adult"], "facility": "GB-IVS", "cell": "2"},
+            case=number,
+        )
+    )
+    ok(
+        ivs.act(
+            "detention.release",
+            {"person": story["adult"], "grounds": "custody_not_needed"},
+            case=number,
+        )
+    )
+    rows = compute(clock.now()).rows(later)
+    assert by(rows, "detention.held") == {}
+    ended = by(rows, "detention.ended")[()]
+    assert ended["count"] == ended["with_limit"] == 1 and ended["within_limit"] == 0
+    assert ended["hours"] == int((clock.now() - detained).total_seconds() // 3600)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from icjis.analytics.metrics import BREAKDOWNS, BY_NAME, METRICS
-from icjis.analytics.tables import SMALL, TOTAL, public_rows, summed
+from icjis.analytics.tables import SMALL, TOTAL, public_rows, summed, withhold
 
 VALUES = {
     "region": ["KG-GB", "KG-O", ""],
@@ -79,3 +79,28 @@ def test_no_public_cell_counts_fewer_than_five_persons(groups):
     # Each public row sums over every breakdown but at most one.
     for row in published:
         assert sum(row[b] != TOTAL for b in BREAKDOWNS) <= 1
+
+
+@given(st.lists(cells(), max_size=40))
+def test_no_withheld_cell_can_be_worked_out_from_the_total_and_the_cells_shown(groups):
+    """In each month's table by one breakdown, the cells withheld are none, or at least two
+    counting at least five persons together: the total minus the cells shown gives only their
+    sum, which names nobody."""
+    rows = merged(groups)
+    for metric in METRICS:
+        if not metric.persons:
+            continue
+        for breakdown in metric.breakdowns:
+            table = summed(rows, metric, [breakdown])
+            flags = withhold(table, metric)
+            for period in {r["period"] for r in table}:
+                hidden = [
+                    r["count"]
+                    for r, hide in zip(table, flags, strict=True)
+                    if hide and r["period"] == period
+                ]
+                cells_of_month = [r for r in table if r["period"] == period]
+                if hidden and len(hidden) < len(cells_of_month):
+                    assert len(hidden) >= 2 and sum(hidden) >= SMALL, (metric.name, breakdown)
+                if len(hidden) == len(cells_of_month) == 1:
+                    assert hidden[0] < SMALL  # the total itself is then withheld too

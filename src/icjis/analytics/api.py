@@ -20,11 +20,17 @@ from ninja import Field, Query, Router, Schema
 from icjis.analytics.fold import COLUMNS, month_of
 from icjis.analytics.metrics import BY_NAME, METHOD, METRICS
 from icjis.analytics.models import Release
-from icjis.analytics.service import check, month, require_reader
-from icjis.analytics.tables import FORMATS, derived, export, summed
+from icjis.analytics.service import (
+    check,
+    full_reader,
+    month,
+    readable_metrics,
+    require_reader,
+)
+from icjis.analytics.tables import FORMATS, derived, export, summed, withhold
 from icjis.core import clock
 from icjis.core.canonical import iso
-from icjis.core.refusals import Invalid, NotFound, say
+from icjis.core.refusals import Forbidden, Invalid, NotFound, say
 
 router = Router(tags=["statistics"])
 PERIOD = r"^20\d\d-(0[1-9]|1[0-2])$"
@@ -108,9 +114,22 @@ def figures(request: HttpRequest, q: Query[FigureQuery]) -> dict[str, Any]:
     means and shares their counts give. A published month answers from its release; another
     (the current one) is computed from the ledger now and marked provisional."""
     require_reader(request.user)
+    user = request.user
+    if BY_NAME[q.metric] not in readable_metrics(user):
+        raise Forbidden(say("The ombudsperson reads the detention figures only."))
     by = _by(q.metric, q.by)
+    full = full_reader(user)
+    if len(by) > 1 and not full:
+        raise Invalid(
+            say(
+                "Break the figures down by one thing at a time; only analysts and auditors "
+                "cross several."
+            ),
+            fields={"by": gettext_noop("one breakdown at most")},
+        )
     m = month(_period(q.period))
     rows = summed(m.rows, BY_NAME[q.metric], by)
+    hidden = [False] * len(rows) if full else withhold(rows, BY_NAME[q.metric])
     return {
         "period": m.period,
         "metric": metric_row(q.metric),
@@ -121,7 +140,14 @@ def figures(request: HttpRequest, q: Query[FigureQuery]) -> dict[str, Any]:
         "events": m.events,
         "last_event": m.last_event,
         "digest": m.digest,
-        "rows": [{**row, **derived(row)} for row in rows],
+        "rows": [
+            {
+                **{k: None if hide and k not in ("period", *by) else v for k, v in row.items()},
+                **({} if hide else derived(row)),
+                "withheld": hide,
+            }
+            for row, hide in zip(rows, hidden, strict=True)
+        ],
     }
 
 
@@ -136,8 +162,11 @@ class ExportQuery(Schema):
 def export_month(request: HttpRequest, q: Query[ExportQuery]) -> HttpResponse:
     """A month's every figure as a tidy table — metric, period, region, article, category, sex,
     age, kind, place, measure, value; blank where a metric has no such breakdown or the record
-    did not say — in CSV (UTF-8), XLSX or Parquet."""
+    did not say — in CSV (UTF-8), XLSX or Parquet. Every cell, however small: for analysts and
+    auditors."""
     require_reader(request.user)
+    if not full_reader(request.user):
+        raise Forbidden(say("Only analysts and auditors export the whole month."))
     m = month(_period(q.period))
     records = [dict(zip(COLUMNS, row, strict=True)) for row in m.rows]
     body = export(records, COLUMNS, q.format, f"ICJIS {m.period}")

@@ -23,7 +23,7 @@ from django.db.models import Max
 from icjis.analytics.metrics import BREAKDOWNS, METHOD, SOURCE_KINDS
 from icjis.core.models import Event
 from icjis.legal.counting import LOCAL_TZ, local_date
-from icjis.legal.rulepacks import RulePack, pack_for_set
+from icjis.legal.rulepacks import RulePack, builtin_packs, pack_for_set
 
 Key = tuple[str, str, tuple[str, ...]]  # metric, period, breakdown values (in BREAKDOWNS order)
 COLUMNS = ("metric", "period", *BREAKDOWNS, "measure", "value")
@@ -56,6 +56,13 @@ def age_band(birth: date | None, on: date) -> str:
     if age < 50:
         return "30-49"
     return "50+"
+
+
+def article_of(data: dict[str, Any]) -> str:
+    """An article with its code ("kg-cc-2021/205"): the same number in two codes is two
+    offences."""
+    article = str(data.get("article") or "")
+    return f"{data['code']}/{article}" if article and data.get("code") else article
 
 
 def _parse(moment: str) -> datetime:
@@ -109,6 +116,9 @@ class _Arrest:
     age: str
     limit_hours: int | None
 
+    def passes_limit(self) -> datetime | None:
+        return self.at + timedelta(hours=self.limit_hours) if self.limit_hours is not None else None
+
 
 @dataclass
 class _Held:
@@ -126,14 +136,17 @@ class _Fold:
         self.until = until
         self.region: dict[str, str] = {}  # stream → region of the place of the crime
         self.persons: dict[str, tuple[str, date | None]] = {}  # id → sex, birth date
+        self.charged: set[tuple[str, str]] = set()  # (stream, person) charged before
         self.court_registered: dict[str, datetime] = {}  # stream → first-instance registration
         self.arrests: dict[tuple[str, str], _Arrest] = {}  # (stream, person) → open detention
         self.prisoners: dict[str, _Held] = {}  # person → facility
         self.probation: dict[str, _Held] = {}  # file → office
-        self.packs: dict[str, RulePack | None] = {}
+        self.packs: dict[str, RulePack | None] = {p.id: p for p in builtin_packs()}
         self.handlers: dict[str, Callable[[Event, dict[str, Any]], None]] = {
             "registry.report.register": self.report,
             "registry.participant.add": self.participant,
+            "registry.case.split_from": self.split_from,
+            "persons.register": self.participant,
             "registry.case.open": self.case_open,
             "registry.case.refuse": self.decision("refused"),
             "registry.case.suspend": self.decision("suspended"),
@@ -159,31 +172,40 @@ class _Fold:
     # --- facts ---------------------------------------------------------------------------------
 
     def person(self, value: Any) -> tuple[str, date | None]:
-        """Sex and birth date of a person named in an event (a record, or an id seen before);
-        a person given in full is remembered."""
+        """Sex and birth date of a person named in an event: a record given in full (which is
+        remembered), or a person known from an earlier event (by id, or as a record that names an
+        existing person without repeating the facts)."""
         if isinstance(value, dict):
             pid = value.get("id") or ""
             birth = value.get("birth_date")
-            facts = (value.get("sex") or "", date.fromisoformat(birth) if birth else None)
-            if pid:
-                self.persons[pid] = facts
-            return facts
+            if value.get("sex") or birth:
+                facts = (value.get("sex") or "", date.fromisoformat(birth) if birth else None)
+                if pid:
+                    self.persons[pid] = facts
+                return facts
+            value = pid
         return self.persons.get(str(value or ""), ("", None))
 
-    def pack(self, set_id: str) -> RulePack | None:
-        if set_id not in self.packs:
+    def pack(self, pack_id: str) -> RulePack | None:
+        """The rule pack an event was recorded under (its id), or — for an id no longer
+        shipped — the latest pack of the legislation set of that name."""
+        if pack_id not in self.packs:
             try:
-                self.packs[set_id] = pack_for_set(set_id)
+                self.packs[pack_id] = pack_for_set(pack_id)
             except LookupError:
-                self.packs[set_id] = None
-        return self.packs[set_id]
+                self.packs[pack_id] = None
+        return self.packs[pack_id]
 
-    def limit_hours(self, set_id: str, child: bool) -> int | None:
-        pack = self.pack(set_id)
-        rule_id = "detention.release.child" if child else "detention.release"
-        if pack is None or rule_id not in {r.id for r in pack.rules}:
+    def limit_hours(self, pack_id: str, child: bool) -> int | None:
+        """The hours a detention may last without a custody order under the pack: a child's
+        rule where the pack has one, else the general one (which then binds children too)."""
+        pack = self.pack(pack_id)
+        if pack is None:
             return None
-        duration = pack.rule(rule_id).duration
+        rules = {r.id: r for r in pack.rules}
+        rule = rules.get("detention.release.child") if child else None
+        rule = rule or rules.get("detention.release")
+        duration = rule.duration if rule is not None else None
         return duration.amount if duration is not None and duration.unit == "h" else None
 
     # --- registry ------------------------------------------------------------------------------
@@ -203,6 +225,10 @@ class _Fold:
     def participant(self, e: Event, d: dict[str, Any]) -> None:
         self.person(d.get("person"))
 
+    def split_from(self, e: Event, d: dict[str, Any]) -> None:
+        """A case split off another (CPC 166) keeps the region of the crime it came from."""
+        self.region[e.stream] = self.region.get(f"case/{d.get('from_case', '')}", "")
+
     def case_open(self, e: Event, d: dict[str, Any]) -> None:
         region = self.region.get(e.stream, "")
         self.f.add(
@@ -210,7 +236,7 @@ class _Fold:
             e.recorded_at,
             {"count": 1},
             region=region,
-            article=d.get("article", ""),
+            article=article_of(d),
             category=d.get("category", ""),
         )
         self.f.add("cases.decided", e.recorded_at, {"count": 1}, region=region, kind="opened")
@@ -223,13 +249,19 @@ class _Fold:
         return count
 
     def charge(self, e: Event, d: dict[str, Any]) -> None:
-        sex, birth = self.person(d.get("person"))
+        """A person counts once per case, under the first article charged: a later charge
+        (another article, a requalification) is not another person charged."""
+        person = str(d.get("person") or "")
+        if (e.stream, person) in self.charged:
+            return
+        self.charged.add((e.stream, person))
+        sex, birth = self.person(person)
         self.f.add(
             "persons.charged",
             e.recorded_at,
             {"count": 1},
             region=self.region.get(e.stream, ""),
-            article=d.get("article", ""),
+            article=article_of(d),
             category=d.get("category", ""),
             sex=sex,
             age=age_band(birth, local_date(e.recorded_at)),
@@ -241,18 +273,41 @@ class _Fold:
         sex, birth = self.person(d.get("person"))
         at = _parse(d["detained_at"]) if d.get("detained_at") else e.recorded_at
         age = age_band(birth, local_date(at))
-        self.arrests[(e.stream, str(d.get("person")))] = _Arrest(
+        arrest = _Arrest(
             at,
             self.region.get(e.stream, ""),
             sex,
             age,
             self.limit_hours(e.rule_pack, child=age == "0-17"),
         )
+        self.arrests[(e.stream, str(d.get("person")))] = arrest
+        self._held(arrest, e.recorded_at, "count", +1)
+
+    def _held(self, arrest: _Arrest, at: datetime, measure: str, step: int) -> None:
+        self.f.add(
+            "detention.held",
+            at,
+            {measure: step},
+            region=arrest.region,
+            sex=arrest.sex,
+            age=arrest.age,
+        )
+
+    def _past_limit(self, arrest: _Arrest, until: datetime | None) -> None:
+        """Held past the limit from the moment it passed to `until` (None: still held)."""
+        passes = arrest.passes_limit()
+        if passes is None or passes >= (until or self.until):
+            return
+        self._held(arrest, passes, "past_limit", +1)
+        if until is not None:
+            self._held(arrest, until, "past_limit", -1)
 
     def _end(self, e: Event, person: str) -> None:
         arrest = self.arrests.pop((e.stream, person), None)
         if arrest is None:
             return
+        self._held(arrest, e.recorded_at, "count", -1)
+        self._past_limit(arrest, e.recorded_at)
         seconds = max((e.recorded_at - arrest.at).total_seconds(), 0)
         measures = {"count": 1, "hours": int(seconds // 3600)}
         if arrest.limit_hours is not None:
@@ -297,16 +352,26 @@ class _Fold:
     def verdict(self, e: Event, d: dict[str, Any]) -> None:
         registered = self.court_registered.get(e.stream)
         days = (local_date(e.recorded_at) - local_date(registered)).days if registered else 0
-        for defendant in d.get("defendants") or []:
-            sex, birth = self.person(defendant.get("person"))
-            sentence = (defendant.get("sentence") or {}).get("kind") or ""
-            outcome = defendant.get("outcome", "")
+        # A defendant tried under several articles has a row for each: counted once, under the
+        # first article, convicted if convicted under any, with the first sentence given.
+        by_person: dict[str, list[dict[str, Any]]] = {}
+        for row in d.get("defendants") or []:
+            by_person.setdefault(str(row.get("person")), []).append(row)
+        for person, rows in by_person.items():
+            defendant = rows[0]
+            sex, birth = self.person(person)
+            convicted = [r for r in rows if r.get("outcome") == "convicted"]
+            outcome = "convicted" if convicted else defendant.get("outcome", "")
+            sentences = [
+                r["sentence"]["kind"] for r in convicted if (r.get("sentence") or {}).get("kind")
+            ]
+            sentence = sentences[0] if sentences else ""
             self.f.add(
                 "courts.defendants",
                 e.recorded_at,
                 {"count": 1, "days": days},
                 region=self.region.get(e.stream, ""),
-                article=defendant.get("article", ""),
+                article=article_of(defendant),
                 category=defendant.get("category", ""),
                 sex=sex,
                 age=age_band(birth, local_date(e.recorded_at)),
@@ -375,23 +440,26 @@ class _Fold:
                 handler(e, json.loads(e.data))
 
     def stocks(self, metrics: tuple[str, ...]) -> None:
-        """Turn each population's monthly changes into the count at each month's end: the
-        changes of every month up to and including it, summed, through the cut's month."""
+        """Turn each population's monthly changes into its size at each month's end: the
+        changes of every month up to and including it, summed, through the cut's month. The
+        detentions still open at the cut count past their limit from the moment they passed it."""
+        for arrest in self.arrests.values():
+            self._past_limit(arrest, None)
         last = month_of(self.until - timedelta(microseconds=1))
         for metric in metrics:
-            changes: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
+            changes: dict[str, Counter[tuple[tuple[str, ...], str]]] = defaultdict(Counter)
             for ((m, period, by), measure), value in list(self.f.cells.items()):
-                if m == metric and measure == "count":
-                    changes[period][by] += value
+                if m == metric:
+                    changes[period][(by, measure)] += value
                     del self.f.cells[((m, period, by), measure)]
             if not changes:
                 continue
-            period, running = min(changes), Counter[tuple[str, ...]]()
+            period, running = min(changes), Counter[tuple[tuple[str, ...], str]]()
             while period <= last:
                 running.update(changes.get(period, Counter()))
-                for by, value in running.items():
+                for (by, measure), value in running.items():
                     if value:
-                        self.f.cells[((metric, period, by), "count")] = value
+                        self.f.cells[((metric, period, by), measure)] = value
                 period = next_month(period)
 
 
@@ -416,7 +484,7 @@ def compute(cut: datetime) -> Figures:
     figures = Figures(cut=cut)
     fold = _Fold(figures, cut)
     fold.run(events_before(cut))
-    fold.stocks(("prisons.population", "probation.population"))
+    fold.stocks(("detention.held", "prisons.population", "probation.population"))
     return figures
 
 

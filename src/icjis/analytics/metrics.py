@@ -94,8 +94,8 @@ METRICS: tuple[Metric, ...] = (
         "persons.charged",
         gettext_noop("Persons charged"),
         gettext_noop(
-            "Persons charged as accused (CPC 240) in the month, by region, article, category, "
-            "sex and age at the charge."
+            "Persons charged as accused (CPC 240) in the month — each once per case, under the "
+            "first article charged — by region, article, category, sex and age at the charge."
         ),
         ("registry.charge",),
         ("region", "article", "category", "sex", "age"),
@@ -122,6 +122,25 @@ METRICS: tuple[Metric, ...] = (
         persons=True,
     ),
     Metric(
+        "detention.held",
+        gettext_noop("Persons held in temporary detention"),
+        gettext_noop(
+            "Persons held in temporary detention at the end of the month without a court's "
+            "custody order, and how many of them had been held past the limit of the rule pack "
+            "in force by then; by region, sex and age at detention."
+        ),
+        (
+            "detention.arrest",
+            "detention.release",
+            "detention.transfer",
+            "courts.measure.decide",
+        ),
+        ("region", "sex", "age"),
+        ("count", "past_limit"),
+        persons=True,
+        stock=True,
+    ),
+    Metric(
         "legalaid.responses",
         gettext_noop("Legal aid response times"),
         gettext_noop(
@@ -131,15 +150,16 @@ METRICS: tuple[Metric, ...] = (
         ("legalaid.accept",),
         ("region",),
         ("count", "minutes", "late"),
-        persons=False,
+        persons=True,
     ),
     Metric(
         "courts.defendants",
         gettext_noop("Defendants in first-instance verdicts"),
         gettext_noop(
-            "Defendants in verdicts delivered in the month, by region, article, category, sex, "
-            "age, outcome (convicted or acquitted) and sentence kind, with the days from the "
-            "court's registration of the case to the verdict."
+            "Defendants in verdicts delivered in the month — each once per verdict, under the "
+            "first article named, convicted if convicted under any — by region, article, "
+            "category, sex, age, outcome (convicted or acquitted) and sentence kind, with the "
+            "days from the court's registration of the case to the verdict."
         ),
         ("courts.case.register", "courts.verdict.deliver"),
         ("region", "article", "category", "sex", "age", "kind"),
@@ -179,6 +199,8 @@ SOURCE_KINDS = frozenset(k for m in METRICS for k in m.source) | {
     # Facts the metrics draw on: the region of a case, and the persons and their birth dates.
     "registry.report.register",
     "registry.participant.add",
+    "registry.case.split_from",
+    "persons.register",
 }
 METHOD = "1"
 """The version of these definitions; a release records it, and a change of any definition

@@ -47,6 +47,8 @@ def derived(row: dict[str, Any]) -> dict[str, float | None]:
     """The shares and means a row's counts give (None where there is nothing to divide by)."""
     count = row.get("count") or 0
     out: dict[str, float | None] = {}
+    if "past_limit" in row:
+        out["past_limit_share"] = round(row["past_limit"] / count, 3) if count else None
     if "within_limit" in row:
         with_limit = row.get("with_limit") or 0
         out["within_limit_share"] = (
@@ -62,19 +64,43 @@ def derived(row: dict[str, Any]) -> dict[str, float | None]:
 
 
 def withheld(row: dict[str, Any], metric: Metric) -> bool:
+    """A cell that counts 1 to 4 persons (the first rule of withholding)."""
     return metric.persons and 0 < (row.get("count") or 0) < SMALL
+
+
+def withhold(rows: Sequence[dict[str, Any]], metric: Metric) -> list[bool]:
+    """Which rows of a table (`summed`, by one breakdown or none) to withhold: every cell of 1
+    to 4 persons, and then — so that no withheld cell can be worked out from the month's total
+    and the cells shown — the smallest other cells of the same month, until the month's withheld
+    cells are at least two and count at least five persons together."""
+    hide = [withheld(r, metric) for r in rows]
+    if not metric.persons:
+        return hide
+    months: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        months[row["period"]].append(i)
+    for members in months.values():
+        hidden = [i for i in members if hide[i]]
+        shown = sorted((i for i in members if not hide[i]), key=lambda i: rows[i]["count"])
+        while (
+            hidden and shown and (len(hidden) < 2 or sum(rows[i]["count"] for i in hidden) < SMALL)
+        ):
+            i = shown.pop(0)
+            hide[i] = True
+            hidden.append(i)
+    return hide
 
 
 def public_rows(rows: Sequence[Cell]) -> list[dict[str, Any]]:
     """What the public may download of a release: for each metric, its total and its one-way
-    breakdowns (each breakdown alone), summed, with the cells that count 1 to 4 persons withheld
-    — every measure of such a cell, since a sum of hours or days over so few could be one
-    person's. Columns summed over hold `_T`."""
+    breakdowns (each breakdown alone), summed, with cells withheld as `withhold` says — every
+    measure of such a cell, since a sum of hours or days over so few could be one person's.
+    Columns summed over hold `_T`."""
     out = []
     for metric in BY_NAME.values():
         for by in ((), *((b,) for b in metric.breakdowns)):
-            for row in summed(rows, metric, by):
-                hide = withheld(row, metric)
+            table = summed(rows, metric, by)
+            for row, hide in zip(table, withhold(table, metric), strict=True):
                 for measure in metric.measures:
                     out.append(
                         {

@@ -13,12 +13,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from icjis.analytics.acts import SETTLE
-from icjis.analytics.fold import COLUMNS, compute, month_of, month_start, next_month
+from icjis.analytics.fold import COLUMNS, compute, month_of
 from icjis.analytics.metrics import BREAKDOWN_TITLES, BY_NAME, METHOD, METRICS, Metric
 from icjis.analytics.models import Release
-from icjis.analytics.service import may_read, month, release_rows
-from icjis.analytics.tables import FORMATS, TOTAL, derived, export, public_rows, summed, withheld
+from icjis.analytics.service import (
+    full_reader,
+    may_read,
+    month,
+    months_to_publish,
+    readable_metrics,
+    release_rows,
+)
+from icjis.analytics.tables import (
+    FORMATS,
+    TOTAL,
+    Cell,
+    derived,
+    export,
+    public_rows,
+    summed,
+    withheld,
+    withhold,
+)
 from icjis.core import clock
 from icjis.core.localised import localised
 from icjis.core.models import Territory, Unit
@@ -43,6 +59,8 @@ MEASURE_TITLES = {
     "minutes": gettext_lazy("Minutes to answer, in all"),
     "late": gettext_lazy("Answered late"),
     "days": gettext_lazy("Days in court, in all"),
+    "past_limit": gettext_lazy("Held past the limit"),
+    "past_limit_share": gettext_lazy("Share held past the limit"),
     "within_limit_share": gettext_lazy("Share within the limit"),
     "mean_hours": gettext_lazy("Mean hours held"),
     "mean_minutes": gettext_lazy("Mean minutes to answer"),
@@ -69,7 +87,9 @@ class Names:
         if breakdown == "place":
             return self.units.get(value, value)
         if breakdown == "article":
-            return _("art. %(article)s") % {"article": value}
+            code, _slash, article = value.rpartition("/")
+            said = _("art. %(article)s") % {"article": article}
+            return f"{said} ({_(code)})" if code else said
         if breakdown == "category":
             return str(CATEGORIES.get(value, value))
         if breakdown == "sex":
@@ -84,10 +104,10 @@ class Names:
 def _table(rows: list[dict[str, Any]], metric: Metric, by: str, names: Names, public: bool) -> Any:
     """The rows as the template draws them: the label, the measures, the derived values and
     the bar's length (the count against the largest)."""
-    top = max((r["count"] for r in rows if not (public and withheld(r, metric))), default=0)
+    hidden = withhold(rows, metric) if public else [False] * len(rows)
+    top = max((r["count"] for r, hide in zip(rows, hidden, strict=True) if not hide), default=0)
     out = []
-    for row in rows:
-        hide = public and withheld(row, metric)
+    for row, hide in zip(rows, hidden, strict=True):
         out.append(
             {
                 "label": names.word(by, row[by]) if by else row["period"],
@@ -105,16 +125,27 @@ def _columns(metric: Metric) -> list[str]:
     return [str(MEASURE_TITLES[m]) for m in (*metric.measures, *derived(sample))]
 
 
-def _metric_and_by(request: HttpRequest) -> tuple[Metric, str]:
-    metric = BY_NAME.get(request.GET.get("metric", ""), METRICS[0])
+def _metric_and_by(request: HttpRequest, metrics: list[Metric]) -> tuple[Metric, str]:
+    asked = BY_NAME.get(request.GET.get("metric", ""))
+    metric = asked if asked in metrics else metrics[0]
     by = request.GET.get("by", "")
     return metric, by if by in metric.breakdowns else ""
 
 
-def _trend(totals: list[tuple[str, int]]) -> list[dict[str, Any]]:
-    top = max((v for _, v in totals), default=0)
+def _totals(rows: list[Cell], metric: Metric, hide_small: bool) -> list[tuple[str, int | None]]:
+    """Each month's total count (None where it counts 1 to 4 persons and is withheld)."""
     return [
-        {"label": p, "value": v, "pct": round(100 * v / top, 1) if top else 0} for p, v in totals
+        (r["period"], None if hide_small and withheld(r, metric) else r["count"])
+        for r in summed(rows, metric, [])
+    ]
+
+
+def _trend(totals: list[tuple[str, int | None]]) -> list[dict[str, Any]]:
+    """A month's total (None: withheld) and its bar against the largest."""
+    top = max((v for _, v in totals if v), default=0)
+    return [
+        {"label": p, "value": v, "pct": round(100 * v / top, 1) if top and v else 0}
+        for p, v in totals
     ]
 
 
@@ -127,24 +158,22 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         raise Http404(
             _("Only analysts, prosecutors, auditors and the ombudsperson read this page.")
         )
-    now = clock.now()
+    now = clock.now()  # read once: the live computation and the current month share its cut
     current = month_of(now)
-    metric, by = _metric_and_by(request)
+    metrics = readable_metrics(request.user)
+    full = full_reader(request.user)
+    metric, by = _metric_and_by(request, metrics)
     period = request.GET.get("period", "")
     live = compute(now)
     periods = sorted(set(live.periods()) | {current}, reverse=True)
     if period not in periods:
         period = current
-    m = month(period)
+    m = month(period, live)
     names = Names()
     rows = summed(m.rows, metric, [by] if by else [])
-    totals = [(r["period"], r["count"]) for r in summed(live.rows(), metric, [])]
     published = set(Release.objects.values_list("period", flat=True))
-    publishable = [
-        p for p in periods if p not in published and month_start(next_month(p)) + SETTLE <= now
-    ]
     context = {
-        "metrics": METRICS,
+        "metrics": metrics,
         "metric": metric,
         "metric_title": _(metric.title),
         "definition": _(metric.definition),
@@ -154,10 +183,10 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "periods": [(p, p in published) for p in periods],
         "month": m,
         "columns": _columns(metric),
-        "rows": _table(rows, metric, by, names, public=False),
-        "trend": _trend(totals[-TREND_MONTHS:]),
-        "formats": list(FORMATS),
-        "publishable": publishable if request.user.has_role("analyst") else [],
+        "rows": _table(rows, metric, by, names, public=not full),
+        "trend": _trend(_totals(live.rows(), metric, not full)[-TREND_MONTHS:]),
+        "formats": list(FORMATS) if full else [],
+        "publishable": months_to_publish(now) if request.user.has_role("analyst") else [],
         "method": METHOD,
     }
     return render(request, "analytics/statistics.html", context)
@@ -168,7 +197,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
     cells of fewer than five persons withheld, the trend over the published months, the
     definitions, downloads, and how to check a release against the ledger."""
     releases = list(Release.objects.order_by("-period"))
-    metric, by = _metric_and_by(request)
+    metric, by = _metric_and_by(request, list(METRICS))
     context: dict[str, Any] = {
         "releases": releases,
         "metrics": METRICS,
@@ -183,9 +212,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
         rows = summed(release_rows(release), metric, [by] if by else [])
         totals = []
         for r in reversed(releases[:TREND_MONTHS]):
-            total = summed(release_rows(r), metric, [])
-            count = total[0]["count"] if total and not withheld(total[0], metric) else 0
-            totals.append((r.period, count))
+            totals += _totals(release_rows(r), metric, hide_small=True) or [(r.period, 0)]
         context.update(
             release=release,
             metric_title=_(metric.title),

@@ -641,6 +641,23 @@ def items_incoming(user: Any) -> Queue:
     return q
 
 
+def months_to_publish(now: datetime) -> Queue:
+    """For the analyst: the months that have ended and whose statistics are not yet published,
+    oldest first, each opening the act that publishes it."""
+    from icjis.analytics.service import months_to_publish as months
+
+    q = Queue(
+        "statistics",
+        _("Statistics to publish"),
+        [_("Month")],
+        empty=_("Every month that has ended is published."),
+    )
+    for period in months(now)[:QUEUE_SIZE]:
+        href = reverse("web:act_new", args=["analytics.statistics.publish"]) + f"?period={period}"
+        q.rows.append([Cell(period, href=href)])
+    return q
+
+
 def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Queue]:
     """The queues of every role the user holds, most urgent first, without repeats; with `only`,
     that queue alone (a list refreshing in place builds, and logs as read, nothing else)."""
@@ -710,6 +727,8 @@ def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Que
         add(expertises_to_do(user, now))
     if roles & set(HOLDERS) and wanted("incoming"):
         add(items_incoming(user))
+    if "analyst" in roles and wanted("statistics"):
+        add(months_to_publish(now))
     if "prosecutor" in roles and wanted("prosecution"):
         add(awaiting_prosecutor(user))
     if roles & {"unit_head", "prosecutor"} and wanted("undecided"):
