@@ -153,6 +153,11 @@ def test_staff_read_provisional_figures_and_exports_by_role(story, as_user):
     browser.force_login(analyst.user)
     page = browser.get("/statistics/", {"metric": "reports.registered", "by": "region"})
     assert page.status_code == 200 and "provisional" in page.content.decode().lower()
+    assert "/api/v1/statistics/export?period=" in page.content.decode()
+    browser.force_login(as_user("prosecutor").user)
+    page = browser.get("/statistics/", {"metric": "detention.ended", "by": "sex"}).content.decode()
+    assert "fewer than 5 persons: withheld" in page
+    assert "/api/v1/statistics/export" not in page
     browser.force_login(as_user("registrar").user)
     assert browser.get("/statistics/").status_code == 404
 

@@ -158,7 +158,7 @@ class ExportQuery(Schema):
     format: Literal["csv", "xlsx", "parquet"] = "csv"
 
 
-@router.get("/statistics/export", response={200: None})
+@router.get("/statistics/export", response={200: None}, url_name="statistics_export")
 def export_month(request: HttpRequest, q: Query[ExportQuery]) -> HttpResponse:
     """A month's every figure as a tidy table — metric, period, region, article, category, sex,
     age, kind, place, measure, value; blank where a metric has no such breakdown or the record

@@ -215,6 +215,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
             totals += _totals(release_rows(r), metric, hide_small=True) or [(r.period, 0)]
         context.update(
             release=release,
+            periods=[(r.period, True) for r in releases],
             metric_title=_(metric.title),
             definition=_(metric.definition),
             breakdowns=[(b, BREAKDOWN_TITLES[b]) for b in metric.breakdowns],
