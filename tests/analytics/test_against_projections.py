@@ -14,8 +14,10 @@ from icjis.analytics.metrics import BY_NAME
 from icjis.analytics.tables import summed
 from icjis.core import clock, seeding
 from icjis.core.models import Case
-from icjis.courts.models import VerdictDefendant
+from icjis.courts.models import Appeal, VerdictDefendant
 from icjis.detention.models import Detention
+from icjis.fines.models import FineFile, Payment
+from icjis.offences.models import OffenceCase
 from icjis.prisons.models import HELD, Prisoner
 from icjis.probation.models import COMPLETED, ProbationFile
 
@@ -57,3 +59,36 @@ def test_every_report_verdict_and_detention_is_counted_once(seeded):
     held = total(seeded.rows(month_of(seeded.cut)), "detention.held").get((), 0)
     assert Detention.objects.count() > 0
     assert ended + held == Detention.objects.count()
+
+
+def measure(rows, metric, name, *by):
+    out: Counter = Counter()
+    for r in summed(rows, BY_NAME[metric], by):
+        out[tuple(r[b] for b in by)] += r[name]
+    return {k: v for k, v in out.items() if v}
+
+
+def test_appeals_offences_and_fines_are_those_of_their_registers(seeded):
+    rows = seeded.rows()
+    decided = Counter(Appeal.objects.filter(state="decided").values_list("outcome", flat=True))
+    assert decided
+    assert total(rows, "courts.appeals", "kind") == {(k,): n for k, n in decided.items()}
+    offences = Counter(
+        OffenceCase.objects.filter(decided_at__isnull=False).values_list("region", "penalty_kind")
+    )
+    assert offences
+    by_region = Counter()
+    for (region, _kind), n in offences.items():
+        by_region[(region,)] += n
+    assert total(rows, "offences.decided", "region") == dict(by_region)
+    files = list(FineFile.objects.values_list("source", "amount"))
+    payments = list(Payment.objects.values_list("amount", flat=True))
+    assert files and payments
+    imposed = Counter(f"imposed:{source}" for source, _ in files)
+    assert total(rows, "fines.enforced", "kind") == {
+        **{(k,): n for k, n in imposed.items()},
+        ("paid",): len(payments),
+    }
+    som = measure(rows, "fines.enforced", "som", "kind")
+    assert som[("paid",)] == sum(round(a) for a in payments)
+    assert sum(v for k, v in som.items() if k != ("paid",)) == sum(round(a) for _, a in files)

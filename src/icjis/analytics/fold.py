@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Max
@@ -63,6 +64,20 @@ def article_of(data: dict[str, Any]) -> str:
     offences."""
     article = str(data.get("article") or "")
     return f"{data['code']}/{article}" if article and data.get("code") else article
+
+
+def _region_of_path(path: str) -> str:
+    """The region of a territory path ("KG/KG-GB/KG-GB-LEN/" → "KG-GB")."""
+    parts = [p for p in path.split("/") if p]
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _som(amount: Any) -> int:
+    """A sum of money recorded as a decimal string, in whole som (rounded half up)."""
+    try:
+        return int(Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except (ArithmeticError, ValueError):
+        return 0
 
 
 def _parse(moment: str) -> datetime:
@@ -138,6 +153,9 @@ class _Fold:
         self.persons: dict[str, tuple[str, date | None]] = {}  # id → sex, birth date
         self.charged: set[tuple[str, str]] = set()  # (stream, person) charged before
         self.court_registered: dict[str, datetime] = {}  # stream → first-instance registration
+        self.appeals_filed: dict[str, datetime] = {}  # appeal id → when filed
+        self.offences: dict[str, tuple[str, str]] = {}  # offence → region, article
+        self.fines: dict[str, str] = {}  # fine file → region of enforcement
         self.arrests: dict[tuple[str, str], _Arrest] = {}  # (stream, person) → open detention
         self.prisoners: dict[str, _Held] = {}  # person → facility
         self.probation: dict[str, _Held] = {}  # file → office
@@ -162,6 +180,13 @@ class _Fold:
             "legalaid.accept": self.lawyer_accepted,
             "courts.case.register": self.court_register,
             "courts.verdict.deliver": self.verdict,
+            "courts.appeal.file": self.appeal_filed,
+            "courts.appeal.decide": self.appeal_decided,
+            "offences.protocol.register": self.offence_registered,
+            "offences.decision.make": self.offence_decided,
+            "fines.file.open": self.fine_opened,
+            "fines.file.open_offence": self.fine_opened,
+            "fines.payment.record": self.fine_paid,
             "prisons.admit": self.prison_admit,
             "prisons.transfer": self.prison_transfer,
             "prisons.release": self.prison_release,
@@ -377,6 +402,63 @@ class _Fold:
                 age=age_band(birth, local_date(e.recorded_at)),
                 kind=f"{outcome}:{sentence}" if sentence else outcome,
             )
+
+    def appeal_filed(self, e: Event, d: dict[str, Any]) -> None:
+        self.appeals_filed.setdefault(str(d.get("appeal")), e.recorded_at)
+
+    def appeal_decided(self, e: Event, d: dict[str, Any]) -> None:
+        filed = self.appeals_filed.get(str(d.get("appeal")))
+        days = (local_date(e.recorded_at) - local_date(filed)).days if filed else 0
+        self.f.add(
+            "courts.appeals",
+            e.recorded_at,
+            {"count": 1, "days": days},
+            region=self.region.get(e.stream, ""),
+            kind=d.get("outcome", ""),
+        )
+
+    # --- offences and fines ----------------------------------------------------------------------
+
+    def offence_registered(self, e: Event, d: dict[str, Any]) -> None:
+        self.person(d.get("person"))
+        article = str(d.get("article") or "")
+        code = d.get("rules") or ""
+        self.offences[str(d.get("offence"))] = (
+            (d.get("place") or {}).get("region") or "",
+            f"{code}/{article}" if code and article else article,
+        )
+
+    def offence_decided(self, e: Event, d: dict[str, Any]) -> None:
+        region, article = self.offences.get(str(d.get("offence")), ("", ""))
+        self.f.add(
+            "offences.decided",
+            e.recorded_at,
+            {"count": 1},
+            region=region,
+            article=article,
+            kind=d.get("outcome", ""),
+        )
+
+    def fine_opened(self, e: Event, d: dict[str, Any]) -> None:
+        region = _region_of_path(d.get("territory_path") or "")
+        self.fines[str(d.get("fine"))] = region
+        source = "offence" if e.kind == "fines.file.open_offence" else "verdict"
+        self.f.add(
+            "fines.enforced",
+            e.recorded_at,
+            {"count": 1, "som": _som(d.get("amount"))},
+            region=region,
+            kind=f"imposed:{source}",
+        )
+
+    def fine_paid(self, e: Event, d: dict[str, Any]) -> None:
+        self.f.add(
+            "fines.enforced",
+            e.recorded_at,
+            {"count": 1, "som": _som(d.get("amount"))},
+            region=self.fines.get(str(d.get("fine")), ""),
+            kind="paid",
+        )
 
     # --- populations (a stock: each change is a flow, summed month by month at the end) ---------
 

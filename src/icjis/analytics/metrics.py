@@ -167,6 +167,44 @@ METRICS: tuple[Metric, ...] = (
         persons=True,
     ),
     Metric(
+        "courts.appeals",
+        gettext_noop("Appeals decided"),
+        gettext_noop(
+            "Appeals against verdicts decided by the appeal court in the month, by region and "
+            "outcome (upheld, modified, quashed), with the days from the appeal's filing to "
+            "the decision."
+        ),
+        ("courts.appeal.file", "courts.appeal.decide"),
+        ("region", "kind"),
+        ("count", "days"),
+        persons=False,
+    ),
+    Metric(
+        "offences.decided",
+        gettext_noop("Offence cases decided"),
+        gettext_noop(
+            "Decisions on cases under the Code of Offences in the month — a penalty imposed or "
+            "the case terminated — by the region of the offence, the article and the outcome."
+        ),
+        ("offences.protocol.register", "offences.decision.make"),
+        ("region", "article", "kind"),
+        ("count",),
+        persons=True,
+    ),
+    Metric(
+        "fines.enforced",
+        gettext_noop("Fines imposed and paid"),
+        gettext_noop(
+            "Fines whose enforcement opened in the month (from a verdict or an offence "
+            "decision) and payments recorded in it, with their sums in whole som; by the region "
+            "where the fine is enforced and kind (imposed or paid, and its source)."
+        ),
+        ("fines.file.open", "fines.file.open_offence", "fines.payment.record"),
+        ("region", "kind"),
+        ("count", "som"),
+        persons=True,
+    ),
+    Metric(
         "prisons.population",
         gettext_noop("Prison population"),
         gettext_noop(

@@ -51,6 +51,16 @@ DECISIONS = {
     "returned": gettext_lazy("indictment returned"),
 }
 SEXES = {"F": gettext_lazy("women"), "M": gettext_lazy("men")}
+KINDS = {
+    "imposed": gettext_lazy("imposed"),
+    "paid": gettext_lazy("paid"),
+    "verdict": gettext_lazy("by a verdict"),
+    "offence": gettext_lazy("for an offence"),
+    "modified": gettext_lazy("modified"),
+    "quashed": gettext_lazy("quashed"),
+    "upheld": gettext_lazy("upheld"),
+    "penalty": gettext_lazy("penalty imposed"),
+}
 MEASURE_TITLES = {
     "count": gettext_lazy("How many"),
     "with_limit": gettext_lazy("With a limit in the rule pack"),
@@ -60,6 +70,7 @@ MEASURE_TITLES = {
     "late": gettext_lazy("Answered late"),
     "days": gettext_lazy("Days in court, in all"),
     "past_limit": gettext_lazy("Held past the limit"),
+    "som": gettext_lazy("Sum, som"),
     "past_limit_share": gettext_lazy("Share held past the limit"),
     "within_limit_share": gettext_lazy("Share within the limit"),
     "mean_hours": gettext_lazy("Mean hours held"),
@@ -97,7 +108,10 @@ class Names:
         if breakdown == "kind":
             if value in DECISIONS:
                 return str(DECISIONS[value])
-            return " — ".join(choice_label(part) for part in value.split(":"))
+            return " — ".join(
+                str(KINDS[part]) if part in KINDS else choice_label(part)
+                for part in value.split(":")
+            )
         return value
 
 
