@@ -76,13 +76,14 @@ def test_a_population_is_counted_at_each_months_end_until_it_changes(world):
     figures = Figures(cut=datetime(2027, 7, 1, tzinfo=UTC))
     fold = _Fold(figures, figures.cut)
     held = _Held("GB-COL", "M", "30-49")
-    fold._move("prisons.population", march, held, +1)
-    fold._move("prisons.population", march + timedelta(days=31), held, +1)
-    fold._move("prisons.population", march + timedelta(days=62), held, -1)
-    fold._move("prisons.population", march + timedelta(days=100), held, -1)
+    fold._move("prisons.population", march, held, +1)  # March
+    fold._move("prisons.population", march + timedelta(days=31), held, +1)  # April
+    # May: no change.
+    fold._move("prisons.population", march + timedelta(days=92), held, -1)  # June
+    fold._move("prisons.population", march + timedelta(days=112), held, -1)  # 30 June, Bishkek
     fold.stocks(("prisons.population",))
     counts = {r[1]: r[-1] for r in figures.rows() if r[0] == "prisons.population"}
-    assert counts == {"2027-03": 1, "2027-04": 2, "2027-05": 1}
+    assert counts == {"2027-03": 1, "2027-04": 2, "2027-05": 2}
 
 
 def test_a_person_counts_once_per_case_and_keeps_their_facts_when_named_by_reference(
@@ -157,3 +158,23 @@ def test_a_detention_not_ended_counts_as_held_and_past_its_limit_at_the_months_e
     ended = by(rows, "detention.ended")[()]
     assert ended["count"] == ended["with_limit"] == 1 and ended["within_limit"] == 0
     assert ended["hours"] == int((clock.now() - detained).total_seconds() // 3600)
+
+
+def test_a_detention_recorded_late_counts_past_its_limit_only_from_its_recording(story, as_user):
+    """The hour of detention three days back, recorded now: held past the 48 hours, but in no
+    month before the record entered the ledger."""
+    detained = (clock.now() - timedelta(days=3)).replace(second=0, microsecond=0)
+    arrest = {
+        "person": story["adult"],
+        "detained_at": detained.isoformat(),
+        "place": "Бишкек",
+        "grounds": "Застигнут при совершении преступления (УПК 96(2)(1))",
+    }
+    ok(as_user("investigator").act("detention.arrest", arrest, case=story["case"]))
+    figures = compute(clock.now())
+    before = month_of(detained)
+    assert before != story["period"]  # 2 February minus three days and more
+    assert by(figures.rows(before), "detention.held") == {}
+    assert by(figures.rows(story["period"]), "detention.held") == {
+        (): {"count": 1, "past_limit": 1}
+    }

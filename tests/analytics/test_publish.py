@@ -192,3 +192,27 @@ def test_prosecutors_and_the_ombudsperson_read_small_cells_withheld_one_breakdow
     assert ombudsperson.get("/statistics", metric="persons.charged").status_code == 403
     reports = prosecutor.get("/statistics", metric="reports.registered", by="region").json()
     assert [r["count"] for r in reports["rows"]] == [1, 1]  # counts no persons: shown
+
+
+def test_a_release_of_older_definitions_is_checked_against_its_digest_only(
+    story, as_user, monkeypatch, capsys
+):
+    period = story["period"]
+    after_the_month(period)
+    done = as_user("analyst").act("analytics.statistics.publish", {"period": period})
+    assert done.status_code == 201
+    release = Release.objects.get(period=period)
+    assert release.method == "1"
+    monkeypatch.setattr("icjis.analytics.service.METHOD", "2")  # the definitions changed since
+    result = check(release)
+    assert result["comparable"] is False and result["recomputed_digest"] is None
+    assert result["stored_digest"] == release.digest and not result["matches"]
+    call_command("statistics", check=True)  # passes: the rows still match their digest
+    assert "NOT RECOMPUTED" in capsys.readouterr().out
+    Figure.objects.filter(release=release).update(value=99)
+    try:
+        call_command("statistics", check=True)
+    except Exception as exc:  # CommandError
+        assert f"ST-{period}" in str(exc)
+    else:
+        raise AssertionError("the command passed rows that no longer match their digest")

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from icjis.analytics.metrics import BREAKDOWNS, BY_NAME, METRICS
-from icjis.analytics.tables import SMALL, TOTAL, public_rows, summed, withhold
+from icjis.analytics.tables import PARTS, SMALL, TOTAL, masked, public_rows, summed, withhold
 
 VALUES = {
     "region": ["KG-GB", "KG-O", ""],
@@ -27,11 +27,12 @@ def cells(draw):
     by = tuple(
         draw(st.sampled_from(VALUES[b])) if b in metric.breakdowns else "" for b in BREAKDOWNS
     )
-    count = draw(st.integers(1, 12))
-    out = [(metric.name, period, *by, "count", count)]
+    values = {"count": draw(st.integers(1, 12))}
     for measure in metric.measures[1:]:
-        out.append((metric.name, period, *by, measure, draw(st.integers(0, 100))))
-    return out
+        # A part of the cell's persons is at most the whole it is part of, as in the fold.
+        top = values[PARTS[measure]] if measure in PARTS else 100
+        values[measure] = draw(st.integers(0, top))
+    return [(metric.name, period, *by, m, v) for m, v in values.items()]
 
 
 def merged(groups):
@@ -72,10 +73,11 @@ def test_no_public_cell_counts_fewer_than_five_persons(groups):
             assert row["value"] is None
         elif metric.persons and row["measure"] == "count":
             assert row["value"] >= SMALL
-    # Every cell withheld is withheld in all its measures.
+    # A cell whose count is withheld is withheld in all its measures.
     for row in published:
         key = tuple(row[c] for c in ("metric", "period", *BREAKDOWNS))
-        assert row["withheld"] == counts[key]["withheld"]
+        if counts[key]["withheld"]:
+            assert row["withheld"] and row["value"] is None
     # Each public row sums over every breakdown but at most one.
     for row in published:
         assert sum(row[b] != TOTAL for b in BREAKDOWNS) <= 1
@@ -100,7 +102,43 @@ def test_no_withheld_cell_can_be_worked_out_from_the_total_and_the_cells_shown(g
                     if hide and r["period"] == period
                 ]
                 cells_of_month = [r for r in table if r["period"] == period]
+                whole = sum(r["count"] for r in cells_of_month)
                 if hidden and len(hidden) < len(cells_of_month):
                     assert len(hidden) >= 2 and sum(hidden) >= SMALL, (metric.name, breakdown)
-                if len(hidden) == len(cells_of_month) == 1:
-                    assert hidden[0] < SMALL  # the total itself is then withheld too
+                if hidden and len(hidden) == len(cells_of_month):
+                    # Everything withheld: the month's total gives only their sum, and a total
+                    # of 1 to 4 is withheld itself.
+                    total = summed([r for r in rows if r[1] == period], metric, [])
+                    shown_total = withhold(total, metric) == [False]
+                    assert len(hidden) >= 2 or not shown_total
+                    assert whole >= SMALL or not shown_total
+
+
+@given(st.lists(cells(), max_size=40))
+def test_no_shown_part_of_a_cell_counts_one_to_four_persons(groups):
+    """Of a cell shown, a part of its persons (held past the limit, answered late …) and the
+    rest of the whole it is part of are each none or five and more."""
+    rows = merged(groups)
+    for metric in METRICS:
+        for breakdown in ("", *metric.breakdowns):
+            table = summed(rows, metric, [breakdown] if breakdown else [])
+            for row, hide in zip(table, withhold(table, metric), strict=True):
+                shown = masked(row, metric, hide)
+                for part, whole in PARTS.items():
+                    if part in metric.measures and shown[part] is not None and metric.persons:
+                        assert shown[part] == 0 or shown[part] >= SMALL
+                        rest = row[whole] - shown[part]
+                        assert rest == 0 or rest >= SMALL
+
+
+def test_one_small_cell_withholds_the_next_smallest_of_its_month():
+    metric = BY_NAME["persons.charged"]
+    cell = ("persons.charged", "2026-11", "KG-GB", "", "", "{sex}", "", "", "", "count", 0)
+    rows = [
+        tuple(c if c != "{sex}" else sex for c in cell[:-1]) + (n,)
+        for sex, n in (("F", 2), ("M", 9), ("", 12))
+    ]
+    table = summed(sorted(rows), metric, ["sex"])
+    flags = dict(zip((r["sex"] for r in table), withhold(table, metric), strict=True))
+    # 2 women alone, then the 9 men with them (so 23 − 12 gives only 11 together).
+    assert flags == {"F": True, "M": True, "": False}

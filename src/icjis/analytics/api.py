@@ -27,7 +27,7 @@ from icjis.analytics.service import (
     readable_metrics,
     require_reader,
 )
-from icjis.analytics.tables import FORMATS, derived, export, summed, withhold
+from icjis.analytics.tables import FORMATS, derived, export, masked, summed, withhold
 from icjis.core import clock
 from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, NotFound, say
@@ -108,6 +108,11 @@ def _by(metric: str, by: str) -> list[str]:
     return list(dict.fromkeys(asked))
 
 
+def _row_out(row: dict[str, Any], hide: bool) -> dict[str, Any]:
+    """A row with its means and shares (None where a value they need is withheld)."""
+    return {**row, **derived(row), "withheld": hide}
+
+
 @router.get("/statistics")
 def figures(request: HttpRequest, q: Query[FigureQuery]) -> dict[str, Any]:
     """A month's figures of one metric, summed over every breakdown not asked for, with the
@@ -128,8 +133,9 @@ def figures(request: HttpRequest, q: Query[FigureQuery]) -> dict[str, Any]:
             fields={"by": gettext_noop("one breakdown at most")},
         )
     m = month(_period(q.period))
-    rows = summed(m.rows, BY_NAME[q.metric], by)
-    hidden = [False] * len(rows) if full else withhold(rows, BY_NAME[q.metric])
+    metric = BY_NAME[q.metric]
+    rows = summed(m.rows, metric, by)
+    hidden = [False] * len(rows) if full else withhold(rows, metric)
     return {
         "period": m.period,
         "metric": metric_row(q.metric),
@@ -141,11 +147,7 @@ def figures(request: HttpRequest, q: Query[FigureQuery]) -> dict[str, Any]:
         "last_event": m.last_event,
         "digest": m.digest,
         "rows": [
-            {
-                **{k: None if hide and k not in ("period", *by) else v for k, v in row.items()},
-                **({} if hide else derived(row)),
-                "withheld": hide,
-            }
+            _row_out(row if full else masked(row, metric, hide), hide)
             for row, hide in zip(rows, hidden, strict=True)
         ],
     }
@@ -186,4 +188,7 @@ def check_release(request: HttpRequest, period: str) -> dict[str, Any]:
     if release is None:
         raise NotFound(say("The statistics of %(period)s are not published.", period=period[:7]))
     result = check(release)
+    if not full_reader(request.user):
+        # The differing rows are cells as they are, however small: for analysts and auditors.
+        result["differences"] = None
     return {**result, "cut": iso(result["cut"])}

@@ -125,7 +125,8 @@ def digest(rows: list[tuple[Any, ...]]) -> str:
 
 @dataclass
 class _Arrest:
-    at: datetime
+    at: datetime  # the hour of detention (the protocol's)
+    recorded_at: datetime  # when the arrest entered the ledger
     region: str
     sex: str
     age: str
@@ -300,6 +301,7 @@ class _Fold:
         age = age_band(birth, local_date(at))
         arrest = _Arrest(
             at,
+            e.recorded_at,
             self.region.get(e.stream, ""),
             sex,
             age,
@@ -319,10 +321,12 @@ class _Fold:
         )
 
     def _past_limit(self, arrest: _Arrest, until: datetime | None) -> None:
-        """Held past the limit from the moment it passed to `until` (None: still held)."""
+        """Held past the limit from the moment it passed — or from the arrest's recording, when
+        it was recorded late, after the limit had passed — to `until` (None: still held)."""
         passes = arrest.passes_limit()
         if passes is None or passes >= (until or self.until):
             return
+        passes = max(passes, arrest.recorded_at)
         self._held(arrest, passes, "past_limit", +1)
         if until is not None:
             self._held(arrest, until, "past_limit", -1)
@@ -407,15 +411,18 @@ class _Fold:
         self.appeals_filed.setdefault(str(d.get("appeal")), e.recorded_at)
 
     def appeal_decided(self, e: Event, d: dict[str, Any]) -> None:
-        filed = self.appeals_filed.get(str(d.get("appeal")))
-        days = (local_date(e.recorded_at) - local_date(filed)).days if filed else 0
-        self.f.add(
-            "courts.appeals",
-            e.recorded_at,
-            {"count": 1, "days": days},
-            region=self.region.get(e.stream, ""),
-            kind=d.get("outcome", ""),
-        )
+        """The appeal decided, and — a verdict quashed — every other appeal pending against it,
+        disposed of with it (`closes`), each from its own filing."""
+        for appeal in (d.get("appeal"), *(d.get("closes") or [])):
+            filed = self.appeals_filed.get(str(appeal))
+            days = (local_date(e.recorded_at) - local_date(filed)).days if filed else 0
+            self.f.add(
+                "courts.appeals",
+                e.recorded_at,
+                {"count": 1, "days": days},
+                region=self.region.get(e.stream, ""),
+                kind=d.get("outcome", ""),
+            )
 
     # --- offences and fines ----------------------------------------------------------------------
 

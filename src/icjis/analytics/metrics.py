@@ -170,14 +170,15 @@ METRICS: tuple[Metric, ...] = (
         "courts.appeals",
         gettext_noop("Appeals decided"),
         gettext_noop(
-            "Appeals against verdicts decided by the appeal court in the month, by region and "
-            "outcome (upheld, modified, quashed), with the days from the appeal's filing to "
-            "the decision."
+            "Appeals against verdicts decided by the appeal court in the month (a verdict "
+            "quashed disposes of every appeal pending against it), by region and outcome "
+            "(upheld, modified, quashed), with the days from each appeal's filing to the "
+            "decision."
         ),
         ("courts.appeal.file", "courts.appeal.decide"),
         ("region", "kind"),
         ("count", "days"),
-        persons=False,
+        persons=True,
     ),
     Metric(
         "offences.decided",

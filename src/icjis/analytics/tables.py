@@ -43,23 +43,53 @@ def summed(rows: Iterable[Cell], metric: Metric, by: Sequence[str]) -> list[dict
     return out
 
 
+def _ratio(part: int | None, whole: int | None, digits: int) -> float | None:
+    return round(part / whole, digits) if part is not None and whole else None
+
+
 def derived(row: dict[str, Any]) -> dict[str, float | None]:
-    """The shares and means a row's counts give (None where there is nothing to divide by)."""
-    count = row.get("count") or 0
+    """The shares and means a row's counts give (None where there is nothing to divide by, or
+    where a value is withheld)."""
+    count = row.get("count")
     out: dict[str, float | None] = {}
     if "past_limit" in row:
-        out["past_limit_share"] = round(row["past_limit"] / count, 3) if count else None
+        out["past_limit_share"] = _ratio(row["past_limit"], count, 3)
     if "within_limit" in row:
-        with_limit = row.get("with_limit") or 0
-        out["within_limit_share"] = (
-            round(row["within_limit"] / with_limit, 3) if with_limit else None
-        )
-        out["mean_hours"] = round(row["hours"] / count, 1) if count else None
+        out["within_limit_share"] = _ratio(row["within_limit"], row.get("with_limit"), 3)
+        out["mean_hours"] = _ratio(row["hours"], count, 1)
     if "minutes" in row:
-        out["mean_minutes"] = round(row["minutes"] / count, 1) if count else None
-        out["late_share"] = round(row["late"] / count, 3) if count else None
+        out["mean_minutes"] = _ratio(row["minutes"], count, 1)
+        out["late_share"] = _ratio(row["late"], count, 3)
     if "days" in row:
-        out["mean_days"] = round(row["days"] / count, 1) if count else None
+        out["mean_days"] = _ratio(row["days"], count, 1)
+    return out
+
+
+PARTS = {
+    "with_limit": "count",
+    "within_limit": "with_limit",
+    "past_limit": "count",
+    "late": "count",
+}
+"""The measures that count some of a cell's persons, each with the measure it is part of."""
+
+
+def masked(row: dict[str, Any], metric: Metric, hide: bool) -> dict[str, Any]:
+    """A row as a reader of withheld tables sees it: every measure None when the cell is
+    withheld; otherwise each part of its persons (held past the limit, answered late …) None
+    where it, or the rest of the whole it is part of, counts 1 to 4 persons — with the whole's
+    other parts too, so that none is worked out from the others."""
+    if hide:
+        return {**row, **{m: None for m in metric.measures}}
+    if not metric.persons:
+        return row
+    out = dict(row)
+    parts = [m for m in metric.measures if m in PARTS]
+    for part in parts:
+        value, whole = row[part], row[PARTS[part]]
+        if 0 < value < SMALL or 0 < whole - value < SMALL:
+            out.update({m: None for m in parts})
+            break
     return out
 
 
@@ -94,13 +124,14 @@ def withhold(rows: Sequence[dict[str, Any]], metric: Metric) -> list[bool]:
 def public_rows(rows: Sequence[Cell]) -> list[dict[str, Any]]:
     """What the public may download of a release: for each metric, its total and its one-way
     breakdowns (each breakdown alone), summed, with cells withheld as `withhold` says — every
-    measure of such a cell, since a sum of hours or days over so few could be one person's.
-    Columns summed over hold `_T`."""
+    measure of such a cell, since a sum of hours or days over so few could be one person's — and
+    the small parts of the others as `masked` says. Columns summed over hold `_T`."""
     out = []
     for metric in BY_NAME.values():
         for by in ((), *((b,) for b in metric.breakdowns)):
             table = summed(rows, metric, by)
             for row, hide in zip(table, withhold(table, metric), strict=True):
+                shown = masked(row, metric, hide)
                 for measure in metric.measures:
                     out.append(
                         {
@@ -108,8 +139,8 @@ def public_rows(rows: Sequence[Cell]) -> list[dict[str, Any]]:
                             "period": row["period"],
                             **{b: row[b] if b in by else TOTAL for b in BREAKDOWNS},
                             "measure": measure,
-                            "value": None if hide else row[measure],
-                            "withheld": hide,
+                            "value": shown[measure],
+                            "withheld": shown[measure] is None,
                         }
                     )
     return out

@@ -30,6 +30,7 @@ from icjis.analytics.tables import (
     Cell,
     derived,
     export,
+    masked,
     public_rows,
     summed,
     withheld,
@@ -122,11 +123,12 @@ def _table(rows: list[dict[str, Any]], metric: Metric, by: str, names: Names, pu
     top = max((r["count"] for r, hide in zip(rows, hidden, strict=True) if not hide), default=0)
     out = []
     for row, hide in zip(rows, hidden, strict=True):
+        shown = masked(row, metric, hide) if public else row
         out.append(
             {
                 "label": names.word(by, row[by]) if by else row["period"],
-                "values": [None if hide else row[m] for m in metric.measures],
-                "derived": [] if hide else [v for v in derived(row).values()],
+                "values": [shown[m] for m in metric.measures],
+                "derived": list(derived(shown).values()),
                 "withheld": hide,
                 "pct": 0 if hide or not top else round(100 * row["count"] / top, 1),
             }
