@@ -13,6 +13,15 @@ from icjis.core import clock
 from icjis.core.models import Case, Person
 
 
+def arrest(person, detained):
+    return {
+        "person": person,
+        "detained_at": detained.isoformat(),
+        "place": "Бишкек",
+        "grounds": "Застигнут при совершении преступления (УПК 96(2)(1))",
+    }
+
+
 def by(rows, metric, *breakdowns):
     return {
         tuple(r[b] for b in breakdowns): {m: r[m] for m in BY_NAME[metric].measures}
@@ -117,13 +126,7 @@ def test_a_detention_not_ended_counts_as_held_and_past_its_limit_at_the_months_e
     investigator = as_user("investigator")
     number = story["case"]
     detained = (clock.now() - timedelta(minutes=10)).replace(second=0, microsecond=0)
-    arrest = {
-        "person": story["adult"],
-        "detained_at": detained.isoformat(),
-        "place": "Бишкек",
-        "grounds": "Застигнут при совершении преступления (УПК 96(2)(1))",
-    }
-    ok(investigator.act("detention.arrest", arrest, case=number))
+    ok(investigator.act("detention.arrest", arrest(story["adult"], detained), case=number))
     period = story["period"]
     assert by(compute(clock.now()).rows(period), "detention.held") == {
         (): {"count": 1, "past_limit": 0}
@@ -164,13 +167,8 @@ def test_a_detention_recorded_late_counts_past_its_limit_only_from_its_recording
     """The hour of detention three days back, recorded now: held past the 48 hours, but in no
     month before the record entered the ledger."""
     detained = (clock.now() - timedelta(days=3)).replace(second=0, microsecond=0)
-    arrest = {
-        "person": story["adult"],
-        "detained_at": detained.isoformat(),
-        "place": "Бишкек",
-        "grounds": "Застигнут при совершении преступления (УПК 96(2)(1))",
-    }
-    ok(as_user("investigator").act("detention.arrest", arrest, case=story["case"]))
+    body = arrest(story["adult"], detained)
+    ok(as_user("investigator").act("detention.arrest", body, case=story["case"]))
     figures = compute(clock.now())
     before = month_of(detained)
     assert before != story["period"]  # 2 February minus three days and more
