@@ -24,6 +24,12 @@ from icjis.core.names import DUPLICATE_THRESHOLD, close_names, latin_key, match_
 from icjis.core.pin import PinError, validate_pin
 from icjis.core.refusals import Invalid, NotFound, say
 
+
+def age_on(birth: date, day: date) -> int:
+    """Full years of a person born on `birth` on `day` (a birthday counts on the day itself)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
 Name = pydantic.constr(strip_whitespace=True, min_length=1, max_length=100)
 
 

@@ -13,7 +13,7 @@ stamped by the server's clock.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import pydantic
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.models import Case, CaseParticipant, Event
+from icjis.core.persons import age_on
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, joined, say
 from icjis.courts.assignment import Reason, staff_court_case
 from icjis.courts.context import case_in
@@ -94,10 +95,6 @@ def _room_free(court_case: CourtCase, room: str, starts_at: datetime, hearing: s
         )
 
 
-def _age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def report_mandatory_for(case: Case) -> dict[str, str]:
     """The accused for whom the court must order a pre-sentence probation report (CPC 280(4)),
     as far as the persons index knows: a woman, or a child — under 18 on the day the case was
@@ -108,7 +105,7 @@ def report_mandatory_for(case: Case) -> dict[str, str]:
     accused = CaseParticipant.objects.filter(case=case, role="accused").select_related("person")
     for row in accused.order_by("person_id"):
         person = row.person
-        if person.birth_date is not None and _age_on(person.birth_date, day) < 18:
+        if person.birth_date is not None and age_on(person.birth_date, day) < 18:
             found[person.pk] = "a child"
         elif person.sex == "F":
             found[person.pk] = "a woman"

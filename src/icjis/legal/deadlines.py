@@ -11,6 +11,7 @@ from typing import Any
 
 from icjis.core import projections
 from icjis.core.models import Case, Event, Person
+from icjis.core.persons import age_on
 from icjis.core.refusals import Invalid
 from icjis.legal import engine
 from icjis.legal.calendar import default_calendar
@@ -42,11 +43,6 @@ def _pack(case: Case) -> RulePack | None:
         return None
 
 
-def _age_on(birth: date, moment: datetime) -> int:
-    day = moment.date()
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def facts_for(case: Case, data: dict[str, Any], at: datetime) -> dict[str, Any]:
     """What the rules' conditions may ask: category, stage, jury, and whether the person the
     event concerns was under 18 at the time (the hour of detention, when the event gives it)."""
@@ -74,7 +70,7 @@ def facts_with_births(
         moment = at
         if isinstance(data.get("detained_at"), str):
             moment = datetime.fromisoformat(data["detained_at"].replace("Z", "+00:00"))
-        facts["minor"] = bool(birth and _age_on(birth, moment) < 18)
+        facts["minor"] = bool(birth and age_on(birth, moment.date()) < 18)
     return facts
 
 

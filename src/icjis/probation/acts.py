@@ -28,6 +28,7 @@ from icjis.core.alerts import answer, raise_alert
 from icjis.core.canonical import day_or_none, iso
 from icjis.core.execution import close_case, closes_case, outstanding
 from icjis.core.models import Case, CaseParticipant, CaseUnit, Event, Person, Unit, User
+from icjis.core.persons import age_on
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Said, say
 from icjis.core.units import execution_office, unit_serving
 from icjis.courts.verdicts import court_case_of
@@ -1069,19 +1070,13 @@ def report_term() -> Duration | None:
     return rule.duration
 
 
-def _age_on(birth: date | None, day: date) -> int | None:
-    if birth is None:
-        return None
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def mandatory_grounds(case: Case, today: date) -> list[dict[str, str]]:
     """The accused for whom the law makes the report mandatory (CPC 280(4)): women and children
     — under 18 on `today` (disability is not recorded in the index yet)."""
     grounds = []
     accused = CaseParticipant.objects.filter(case=case, role="accused").select_related("person")
     for p in accused.order_by("person_id"):
-        age = _age_on(p.person.birth_date, today)
+        age = age_on(p.person.birth_date, today) if p.person.birth_date else None
         if age is not None and age < 18:
             grounds.append({"person": p.person_id, "grounds": "child"})
         elif p.person.sex == "F":
