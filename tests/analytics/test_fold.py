@@ -90,7 +90,7 @@ def test_a_population_is_counted_at_each_months_end_until_it_changes(world):
     # May: no change.
     fold._move("prisons.population", march + timedelta(days=92), held, -1)  # June
     fold._move("prisons.population", march + timedelta(days=112), held, -1)  # 30 June, Bishkek
-    fold.stocks(("prisons.population",))
+    fold.stocks()
     counts = {r[1]: r[-1] for r in figures.rows() if r[0] == "prisons.population"}
     assert counts == {"2027-03": 1, "2027-04": 2, "2027-05": 2}
 

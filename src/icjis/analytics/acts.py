@@ -14,8 +14,8 @@ from typing import Any
 import pydantic
 from django.utils.translation import gettext_noop
 
-from icjis.analytics.fold import compute, digest, month_start, next_month
-from icjis.analytics.metrics import METHOD
+from icjis.analytics.fold import PERIOD, compute, digest, month_start, next_month
+from icjis.analytics.metrics import BREAKDOWNS, METHOD
 from icjis.analytics.models import Figure, Release
 from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
@@ -28,14 +28,12 @@ SETTLE = timedelta(hours=1)
 """How long after a month's end its statistics may be published: every act recorded before the
 end has been committed well within it (an act is one short transaction), so the figures cannot
 change once published (SPEC L: computed only from the immutable record)."""
-FIELDS = ("metric", "region", "article", "category", "sex", "age", "kind", "place", "measure")
+FIELDS = ("metric", *BREAKDOWNS, "measure")  # a stored row: a cell without its period
 
 
 class PublishIn(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
-    period: str = pydantic.Field(
-        pattern=r"^20\d\d-(0[1-9]|1[0-2])$", description="the month, as 2026-11"
-    )
+    period: str = pydantic.Field(pattern=PERIOD, description="the month, as 2026-11")
 
 
 def _apply_publish(event: Event, data: dict[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema
 
-from icjis.analytics.fold import COLUMNS, month_of
+from icjis.analytics.fold import PERIOD, month_of
 from icjis.analytics.metrics import BY_NAME, METHOD, METRICS
 from icjis.analytics.models import Release
 from icjis.analytics.service import (
@@ -27,13 +27,12 @@ from icjis.analytics.service import (
     readable_metrics,
     require_reader,
 )
-from icjis.analytics.tables import FORMATS, derived, export, masked, summed, withhold
+from icjis.analytics.tables import FORMATS, cells_file, derived, masked, summed, withhold
 from icjis.core import clock
 from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, NotFound, say
 
 router = Router(tags=["statistics"])
-PERIOD = r"^20\d\d-(0[1-9]|1[0-2])$"
 MetricName = Literal[tuple(m.name for m in METRICS)]  # type: ignore[valid-type]
 
 
@@ -170,8 +169,7 @@ def export_month(request: HttpRequest, q: Query[ExportQuery]) -> HttpResponse:
     if not full_reader(request.user):
         raise Forbidden(say("Only analysts and auditors export the whole month."))
     m = month(_period(q.period))
-    records = [dict(zip(COLUMNS, row, strict=True)) for row in m.rows]
-    body = export(records, COLUMNS, q.format, f"ICJIS {m.period}")
+    body = cells_file(m.rows, q.format, f"ICJIS {m.period}")
     response = HttpResponse(body, content_type=FORMATS[q.format])
     status = "" if m.release else "-provisional"
     response["Content-Disposition"] = f'attachment; filename="icjis-{m.period}{status}.{q.format}"'

@@ -10,7 +10,6 @@ never changes one already published.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -19,16 +18,18 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Max
-
-from icjis.analytics.metrics import BREAKDOWNS, METHOD, SOURCE_KINDS
+from icjis.analytics.metrics import BREAKDOWNS, METRICS, SOURCE_KINDS
+from icjis.core.canonical import dumps, sha256_hex
 from icjis.core.models import Event
-from icjis.legal.counting import LOCAL_TZ, local_date
+from icjis.core.persons import age_on
+from icjis.legal.counting import LOCAL_TZ, local_date, parse_moment
 from icjis.legal.rulepacks import RulePack, builtin_packs, pack_for_set
 
 Key = tuple[str, str, tuple[str, ...]]  # metric, period, breakdown values (in BREAKDOWNS order)
 COLUMNS = ("metric", "period", *BREAKDOWNS, "measure", "value")
 CHUNK = 2000
+PERIOD = r"^20\d\d-(0[1-9]|1[0-2])$"
+"""A month as the statistics name it: "2026-11"."""
 
 
 def month_of(moment: datetime) -> str:
@@ -49,7 +50,7 @@ def next_month(period: str) -> str:
 def age_band(birth: date | None, on: date) -> str:
     if birth is None:
         return ""
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    age = age_on(birth, on)
     if age < 18:
         return "0-17"
     if age < 30:
@@ -80,10 +81,6 @@ def _som(amount: Any) -> int:
         return 0
 
 
-def _parse(moment: str) -> datetime:
-    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
-
-
 @dataclass
 class Figures:
     """What the fold found: every cell of every metric, as additive counts, with the ledger
@@ -95,10 +92,7 @@ class Figures:
     last: dict[str, Any] | None = None
 
     def add(self, metric: str, at: datetime, measures: dict[str, int], **by: str) -> None:
-        self.add_period(metric, month_of(at), measures, **by)
-
-    def add_period(self, metric: str, period: str, measures: dict[str, int], **by: str) -> None:
-        key = (metric, period, tuple(str(by.get(b, "") or "") for b in BREAKDOWNS))
+        key = (metric, month_of(at), tuple(str(by.get(b, "") or "") for b in BREAKDOWNS))
         for measure, value in measures.items():
             self.cells[(key, measure)] += value
 
@@ -119,8 +113,7 @@ class Figures:
 def digest(rows: list[tuple[Any, ...]]) -> str:
     """The SHA-256 of the rows in a canonical form: two computations agree if and only if they
     found the same figures."""
-    body = json.dumps([list(r) for r in rows], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode()).hexdigest()
+    return sha256_hex(dumps([list(r) for r in rows]))
 
 
 @dataclass
@@ -161,6 +154,7 @@ class _Fold:
         self.prisoners: dict[str, _Held] = {}  # person → facility
         self.probation: dict[str, _Held] = {}  # file → office
         self.packs: dict[str, RulePack | None] = {p.id: p for p in builtin_packs()}
+        self.limits: dict[tuple[str, bool], int | None] = {}  # (pack, child) → hours
         self.handlers: dict[str, Callable[[Event, dict[str, Any]], None]] = {
             "registry.report.register": self.report,
             "registry.participant.add": self.participant,
@@ -229,10 +223,14 @@ class _Fold:
         if pack is None:
             return None
         rules = {r.id: r for r in pack.rules}
+        if (pack_id, child) in self.limits:
+            return self.limits[(pack_id, child)]
         rule = rules.get("detention.release.child") if child else None
         rule = rule or rules.get("detention.release")
         duration = rule.duration if rule is not None else None
-        return duration.amount if duration is not None and duration.unit == "h" else None
+        hours = duration.amount if duration is not None and duration.unit == "h" else None
+        self.limits[(pack_id, child)] = hours
+        return hours
 
     # --- registry ------------------------------------------------------------------------------
 
@@ -297,7 +295,7 @@ class _Fold:
 
     def arrest(self, e: Event, d: dict[str, Any]) -> None:
         sex, birth = self.person(d.get("person"))
-        at = _parse(d["detained_at"]) if d.get("detained_at") else e.recorded_at
+        at = parse_moment(d["detained_at"]) if d.get("detained_at") else e.recorded_at
         age = age_band(birth, local_date(at))
         arrest = _Arrest(
             at,
@@ -506,8 +504,9 @@ class _Fold:
         for superseded in d.get("supersedes") or []:  # the file it replaces ends here
             self.probation_complete(e, {"file": superseded})
         sex, birth = self.person(d.get("person"))
-        held = _Held(d.get("office", ""), sex, age_band(birth, local_date(e.recorded_at)))
-        held.kind = d.get("type", "")
+        held = _Held(
+            d.get("office", ""), sex, age_band(birth, local_date(e.recorded_at)), d.get("type", "")
+        )
         self.probation[d.get("file", "")] = held
         self._move("probation.population", e.recorded_at, held, +1)
 
@@ -528,14 +527,14 @@ class _Fold:
             if handler is not None:
                 handler(e, json.loads(e.data))
 
-    def stocks(self, metrics: tuple[str, ...]) -> None:
+    def stocks(self) -> None:
         """Turn each population's monthly changes into its size at each month's end: the
         changes of every month up to and including it, summed, through the cut's month. The
         detentions still open at the cut count past their limit from the moment they passed it."""
         for arrest in self.arrests.values():
             self._past_limit(arrest, None)
         last = month_of(self.until - timedelta(microseconds=1))
-        for metric in metrics:
+        for metric in (m.name for m in METRICS if m.stock):
             changes: dict[str, Counter[tuple[tuple[str, ...], str]]] = defaultdict(Counter)
             for ((m, period, by), measure), value in list(self.f.cells.items()):
                 if m == metric:
@@ -556,14 +555,10 @@ def events_before(cut: datetime) -> Iterator[Event]:
     """The events the statistics read, recorded before `cut`, in the order they were appended,
     fetched in chunks by id so that memory stays flat however long the ledger."""
     last = 0
-    top = Event.objects.filter(recorded_at__lt=cut).aggregate(top=Max("id"))["top"] or 0
     qs = Event.objects.filter(kind__in=SOURCE_KINDS, recorded_at__lt=cut).only(
         "id", "stream", "seq", "kind", "data", "actor_unit", "recorded_at", "rule_pack", "hash"
     )
-    while last < top:
-        chunk = list(qs.filter(id__gt=last, id__lte=top).order_by("id")[:CHUNK])
-        if not chunk:
-            return
+    while chunk := list(qs.filter(id__gt=last).order_by("id")[:CHUNK]):
         yield from chunk
         last = chunk[-1].pk
 
@@ -573,8 +568,5 @@ def compute(cut: datetime) -> Figures:
     figures = Figures(cut=cut)
     fold = _Fold(figures, cut)
     fold.run(events_before(cut))
-    fold.stocks(("detention.held", "prisons.population", "probation.population"))
+    fold.stocks()
     return figures
-
-
-__all__ = ["COLUMNS", "METHOD", "Figures", "compute", "digest", "month_of", "month_start"]

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from icjis.analytics.fold import COLUMNS
 from icjis.analytics.metrics import BREAKDOWNS, BY_NAME, Metric
 
 SMALL = 5
@@ -191,6 +192,11 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
 }
+
+
+def cells_file(rows: Sequence[Cell], fmt: str, title: str) -> bytes:
+    """A month's cells as a tidy file, one column per field of a cell (`fold.COLUMNS`)."""
+    return export([dict(zip(COLUMNS, row, strict=True)) for row in rows], COLUMNS, fmt, title)
 
 
 def export(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from icjis.analytics.fold import COLUMNS, compute, month_of
 from icjis.analytics.metrics import BREAKDOWN_TITLES, BY_NAME, METHOD, METRICS, Metric
-from icjis.analytics.models import Release
+from icjis.analytics.models import Figure, Release
 from icjis.analytics.service import (
     full_reader,
     may_read,
@@ -226,9 +227,16 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
         release = next((r for r in releases if r.period == request.GET.get("period")), releases[0])
         names = Names()
         rows = summed(release_rows(release), metric, [by] if by else [])
-        totals = []
-        for r in reversed(releases[:TREND_MONTHS]):
-            totals += _totals(release_rows(r), metric, hide_small=True) or [(r.period, 0)]
+        shown = list(reversed(releases[:TREND_MONTHS]))
+        counts = dict(
+            Figure.objects.filter(release__in=shown, metric=metric.name, measure="count")
+            .values_list("release__period")
+            .annotate(total=Sum("value"))
+        )
+        totals: list[tuple[str, int | None]] = []
+        for r in shown:
+            n = counts.get(r.period, 0)
+            totals.append((r.period, None if withheld({"count": n}, metric) else n))
         context.update(
             release=release,
             periods=[(r.period, True) for r in releases],

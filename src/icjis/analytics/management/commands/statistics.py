@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from icjis.analytics.fold import COLUMNS, month_of
+from icjis.analytics.fold import PERIOD, month_of
 from icjis.analytics.models import Release
 from icjis.analytics.service import check, month
-from icjis.analytics.tables import export
+from icjis.analytics.tables import cells_file
 from icjis.core import clock
 
 
@@ -30,15 +30,14 @@ class Command(BaseCommand):
             self.check_all()
             return
         period = options["period"] or month_of(clock.now())
-        if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", period):
+        if not re.fullmatch(PERIOD, period):
             raise CommandError(f"--period {period!r}: give a month as 2026-11")
         m = month(period)
-        records = [dict(zip(COLUMNS, row, strict=True)) for row in m.rows]
-        body = export(records, COLUMNS, options["format"], f"ICJIS {period}")
+        body = cells_file(m.rows, options["format"], f"ICJIS {period}")
         if options["out"]:
             Path(options["out"]).write_bytes(body)
             status = f"release {m.release.id}" if m.release else "provisional"
-            self.stderr.write(f"{period} ({status}): {len(records)} rows -> {options['out']}")
+            self.stderr.write(f"{period} ({status}): {len(m.rows)} rows -> {options['out']}")
         else:
             sys.stdout.buffer.write(body)
 
