@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "icjis.evidence",
     "icjis.forensics",
     "icjis.analytics",
+    "icjis.dispatch",
     "icjis.web",
 ]
 

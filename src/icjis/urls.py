@@ -4,6 +4,7 @@ from icjis.analytics.api import router as analytics_router
 from icjis.core.api import api
 from icjis.courts.api import router as courts_router
 from icjis.detention.api import router as detention_router
+from icjis.dispatch.api import router as dispatch_router
 from icjis.documents.api import router as documents_router
 from icjis.evidence.api import router as evidence_router
 from icjis.fines.api import router as fines_router
@@ -27,6 +28,7 @@ for router in (
     evidence_router,
     forensics_router,
     analytics_router,
+    dispatch_router,
 ):
     api.add_router("/", router)
 
@@ -39,5 +41,6 @@ urlpatterns = [
     path("", include("icjis.evidence.urls")),
     path("", include("icjis.forensics.urls")),
     path("", include("icjis.analytics.urls")),
+    path("", include("icjis.dispatch.urls")),
     path("", include("icjis.web.urls")),
 ]

@@ -42,6 +42,7 @@ COVERED = (
     "offences.",
     "documents.",
     "evidence.",
+    "dispatch.",
     "forensics.",
     "analytics.",
 )

@@ -59,6 +59,13 @@ class RegisterReport(pydantic.BaseModel):
     place: Place
     occurred_at: datetime | None = None
     applicant: PersonInput | None = None
+    reference: str | None = pydantic.Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="the record the report comes from: the incident of a call (channel dispatch)"
+        ", or the sending agency's number (transfer)",
+    )
 
 
 def case_of(event: Event) -> Case:
@@ -82,6 +89,7 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             "place": data["place"],
             "receipt": data["receipt_hash"],
             "occurred_at": data["occurred_at"],
+            **({"reference": data["reference"]} if data.get("reference") else {}),
         },
     )
     CaseUnit.objects.create(case=case, unit=unit, capacity="registering")
@@ -153,6 +161,8 @@ def register_report(ctx: Context) -> dict[str, Any]:
         "receipt_hash": sha256_hex(token),
         "legislation_set": legislation_set_on(offence_day).id,
         "rule_pack": pack_in_force(local_today).id,
+        # Kept only when given, so the events of reports without one stay as they were.
+        **({"reference": data.reference.strip()} if data.reference else {}),
     }
 
 

@@ -60,7 +60,7 @@ from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
 from icjis.web.documents import documents_of, name_the_document
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
-from icjis.web.labels import act_title, legal_basis
+from icjis.web.labels import act_title, choice_label, legal_basis
 from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
 from icjis.web.queues import queues_for
 from icjis.web.refusals import localise_refusal
@@ -573,6 +573,11 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
         return redirect("offences:offence", number=result["offence"])
     if result.get("order"):
         return redirect("offences:order", number=result["order"])
+    # The dispatch centre's acts go back to the incident, or to the board.
+    if result.get("incident"):
+        return redirect("dispatch:incident", number=result["incident"])
+    if result.get("crew") or result.get("hazard"):
+        return redirect("dispatch:board")
     return redirect("web:home")
 
 
@@ -641,6 +646,11 @@ LIST_LABELS = {
     "offence": gettext_lazy("an offence case"),
     "expertise": gettext_lazy("forensic expertises"),
     "evidence": gettext_lazy("material evidence"),
+    "incidents": gettext_lazy("incidents of the dispatch centre"),
+    "incident": gettext_lazy("an incident"),
+    "crews": gettext_lazy("patrol crews"),
+    "hazards": gettext_lazy("hazards at an address"),
+    "hazard": gettext_lazy("a hazard"),
 }
 OUTCOME_LABELS = {
     "shown": gettext_lazy("shown"),
@@ -726,6 +736,15 @@ def person_warnings(user: Any, person_id: str) -> list[dict[str, Any]]:
     readable = set(visible_orders(user).filter(pk__in=numbers).values_list("pk", flat=True))
     out = []
     for w in found:
+        if w["kind"] == "hazard":
+            text = _("Hazard %(ref)s noted by %(unit)s: %(kind)s — %(note)s") % {
+                "ref": w["ref"],
+                "unit": w["unit"],
+                "kind": choice_label(w["hazard"]),
+                "note": w["note"],
+            }
+            out.append({"order": "", "text": text, "href": ""})
+            continue
         if w["kind"] != "protection_order":
             continue
         until = timezone.localtime(datetime.fromisoformat(w["until"]))

@@ -1,0 +1,292 @@
+"""Incident management and dispatch (module K): a call opens an incident at the server's hour,
+the available crews are ranked nearest first and the ranking is recorded with the crew sent,
+the radio reports move the crews and the incident, warnings at the address are shown and kept,
+one click turns an incident into a registered crime report, and the centre reads only its own
+area."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.management import call_command
+
+from icjis.core import clock
+from icjis.core.models import AccessRecord, Case, Event
+from icjis.dispatch.models import Assignment, Crew, Incident
+from icjis.offences.models import OrderPerson
+
+BISHKEK = (42.8746, 74.5698)
+SCENE = {"region": "KG-GB", "district": "KG-GB-LEN", "address": "ул. Киевская, д. 12, кв. 4"}
+
+
+def ok(response: Any) -> dict[str, Any]:
+    assert response.status_code == 201, response.json()
+    return response.json()["result"]
+
+
+def crews(dispatcher: Any, *offsets: tuple[float, float], prefix: str = "T") -> list[str]:
+    """Put crews on duty at the given offsets (degrees) from the centre of Bishkek."""
+    signs = []
+    for n, (dlat, dlon) in enumerate(offsets, start=1):
+        data = {
+            "call_sign": f"{prefix}-{n}",
+            "kind": "patrol",
+            "lat": BISHKEK[0] + dlat,
+            "lon": BISHKEK[1] + dlon,
+        }
+        signs.append(ok(dispatcher.act("dispatch.crew.on_duty", data))["crew"])
+    return signs
+
+
+def call(dispatcher: Any, kind: str = "theft", **place: Any) -> str:
+    data = {
+        "type": kind,
+        "place": {**SCENE, "lat": BISHKEK[0], "lon": BISHKEK[1], **place},
+        "summary": "Из машины украли сумку",
+        "callback": "+996 555 000 000",
+    }
+    return ok(dispatcher.act("dispatch.call.receive", data))["incident"]
+
+
+def test_a_call_is_answered_by_the_nearest_crew_and_cleared_with_the_servers_hours(as_user):
+    dispatcher = as_user("dispatcher")
+    far, near, middle = crews(dispatcher, (0.05, 0.05), (0.001, 0.001), (0.01, 0.0))
+    taken = clock.now()
+    number = call(dispatcher)
+    incident = Incident.objects.get(pk=number)
+    assert number.startswith(f"IN-{clock.now():%y}-0101-")  # the unit's register code
+    assert incident.state == "received" and incident.priority == 2  # a theft's priority
+    assert taken <= incident.received_at <= clock.now()
+
+    detail = dispatcher.get(f"/dispatch/incidents/{number}").json()
+    assert [r["crew"] for r in detail["recommended"]] == [near, middle, far]
+    distances = [r["distance_m"] for r in detail["recommended"]]
+    assert distances == sorted(distances) and 100 < distances[0] < 200  # 0.001° each way
+
+    clock.advance(timedelta(minutes=2))
+    ok(dispatcher.act("dispatch.incident.dispatch", {"incident": number, "crew": near}))
+    clock.advance(timedelta(minutes=7))
+    ok(dispatcher.act("dispatch.incident.arrive", {"incident": number, "crew": near}))
+    assert Crew.objects.get(pk=near).status == "on_scene"
+    assert Incident.objects.get(pk=number).state == "on_scene"
+    clock.advance(timedelta(minutes=20))
+    ok(
+        dispatcher.act(
+            "dispatch.incident.clear", {"incident": number, "disposition": "resolved_on_scene"}
+        )
+    )
+
+    incident = Incident.objects.get(pk=number)
+    assert incident.state == "cleared" and incident.disposition == "resolved_on_scene"
+    assert incident.dispatched_at - incident.received_at >= timedelta(minutes=2)
+    assert incident.arrived_at - incident.dispatched_at >= timedelta(minutes=7)
+    [sent] = Assignment.objects.filter(incident=incident)
+    assert sent.recommended and sent.released_at == incident.cleared_at
+    assert Crew.objects.get(pk=near).status == "available"
+    shown = dispatcher.get(f"/dispatch/incidents/{number}").json()
+    assert shown["seconds_to_dispatch"] >= 120 and shown["seconds_to_arrive"] >= 540
+    assert shown["recommended"] == []  # a cleared incident ranks no crew
+    event = Event.objects.get(stream=f"incident/{number}", kind="dispatch.incident.dispatch")
+    assert [r["crew"] for r in event.payload["ranking"]] == [near, middle, far]
+    call_command("rebuild_projections", "--check")
+
+
+def test_another_crew_than_the_recommended_needs_a_reason_and_a_busy_crew_cannot_be_sent(as_user):
+    dispatcher = as_user("dispatcher")
+    near, far = crews(dispatcher, (0.001, 0.0), (0.03, 0.0))
+    number = call(dispatcher, "assault")
+    refused = dispatcher.act("dispatch.incident.dispatch", {"incident": number, "crew": far})
+    assert refused.status_code == 400 and "reason" in refused.json()["fields"]
+    assert not Assignment.objects.exists()
+    reason = "T-1 охраняет место другого происшествия"
+    ok(
+        dispatcher.act(
+            "dispatch.incident.dispatch", {"incident": number, "crew": far, "reason": reason}
+        )
+    )
+    sent = Assignment.objects.get(crew_id=far)
+    assert not sent.recommended and sent.reason == reason
+    assert Incident.objects.get(pk=number).priority == 1  # an assault's
+
+    other = call(dispatcher, "disturbance")
+    busy = dispatcher.act("dispatch.incident.dispatch", {"incident": other, "crew": far})
+    assert busy.status_code == 409
+    status = dispatcher.act("dispatch.crew.status", {"call_sign": far, "status": "off_duty"})
+    assert status.status_code == 409  # freed by its incident, not by a status
+    ok(dispatcher.act("dispatch.incident.release", {"incident": number, "crew": far}))
+    assert Incident.objects.get(pk=number).state == "received"  # awaiting a crew again
+    assert Crew.objects.get(pk=far).status == "available"
+    premature = dispatcher.act(
+        "dispatch.incident.clear", {"incident": number, "disposition": "report_registered"}
+    )
+    assert premature.status_code == 409  # no report registered from it
+    ok(dispatcher.act("dispatch.crew.status", {"call_sign": near, "status": "off_duty"}))
+    again = dispatcher.act(
+        "dispatch.crew.on_duty", {"call_sign": far, "kind": "patrol", "lat": 42.9, "lon": 74.6}
+    )
+    assert again.status_code == 409  # already on duty
+
+
+def test_a_call_at_an_address_with_an_order_or_a_hazard_keeps_the_warnings(as_user, world):
+    from tests.offences.test_orders import issued
+
+    officer = as_user("offences_officer")
+    order = issued(officer)["order"]
+    dispatcher = as_user("dispatcher")
+    hazard = ok(
+        dispatcher.act(
+            "dispatch.hazard.record",
+            {
+                "kind": "weapons",
+                "place": {"region": "KG-GB", "address": "ул Киевская д 12 кв 4"},
+                "note": "Охотничье ружьё в квартире",
+            },
+        )
+    )["hazard"]
+    number = call(dispatcher, "family_violence", address="УЛ. КИЕВСКАЯ, д.12, кв.4")
+    incident = Incident.objects.get(pk=number)
+    assert incident.warnings == [
+        {"kind": "protection_order", "ref": order},
+        {"kind": "hazard", "ref": hazard},
+    ]
+    looked_up = dispatcher.get("/dispatch/warnings", region="KG-GB", address=SCENE["address"])
+    assert [w["ref"] for w in looked_up.json()] == [order, hazard]
+    ok(dispatcher.act("dispatch.hazard.withdraw", {"hazard": hazard, "reason": "Ружьё сдано"}))
+    now = dispatcher.get(f"/dispatch/incidents/{number}").json()
+    assert [w["ref"] for w in now["warnings_now"]] == [order]  # the hazard is withdrawn
+    assert len(now["warnings"]) == 2  # what the dispatcher was warned of at the call stays
+    elsewhere = call(dispatcher, address="ул. Ленина, д. 1")
+    assert Incident.objects.get(pk=elsewhere).warnings == []
+
+
+def test_a_hazard_on_a_person_warns_whoever_looks_the_person_up(as_user, world):
+    from tests.offences.test_orders import issued
+
+    officer = as_user("offences_officer")
+    order = issued(officer)["order"]
+    person = OrderPerson.objects.get(order_id=order, role="restrained").person_id
+    dispatcher = as_user("dispatcher")
+    hazard = ok(
+        dispatcher.act(
+            "dispatch.hazard.record",
+            {
+                "kind": "violent_person",
+                "place": {"region": "KG-GB", "address": "ул. Ленина, д. 3"},
+                "note": "Нападал на сотрудников полиции",
+                "person": person,
+            },
+        )
+    )["hazard"]
+    shown = officer.get(f"/persons/{person}").json()
+    assert [w.get("ref") for w in shown["warnings"] if w["kind"] == "hazard"] == [hazard]
+    assert AccessRecord.objects.filter(subject_type="hazard", subject=hazard).exists()
+    unknown = dispatcher.act(
+        "dispatch.hazard.record",
+        {
+            "kind": "weapons",
+            "place": {"region": "KG-GB", "address": "ул. Ленина, д. 3"},
+            "note": "Ружьё",
+            "person": "P-NOT-THERE",
+        },
+    )
+    assert unknown.status_code == 404
+
+
+def test_one_click_registers_the_crime_report_of_an_incident_once(browser, as_user):
+    dispatcher = as_user("dispatcher")
+    crews(dispatcher, (0.001, 0.0))
+    number = call(dispatcher)
+    page = browser("dispatcher")
+    shown = page.get(f"/dispatch/incidents/{number}/").content.decode()
+    assert 'action="/acts/registry.report.register/"' in shown
+    assert "Send (recommended)" in shown
+    form = {
+        "channel": "dispatch",
+        "summary": "Из машины украли сумку",
+        "place.region": "KG-GB",
+        "place.district": "KG-GB-LEN",
+        "place.address": SCENE["address"],
+        "reference": number,
+        "idempotency_key": "one-click-1",
+    }
+    response = page.post("/acts/registry.report.register/", form)
+    assert response.status_code == 302 and "/public/reports/" in response["Location"]
+    case = Incident.objects.get(pk=number).case_id
+    assert case and Case.objects.get(pk=case).details["reference"] == number
+    linked = Event.objects.get(stream=f"incident/{number}", kind="dispatch.incident.link")
+    assert linked.actor == "system" and linked.payload["case"] == case
+    cases = Case.objects.count()
+    twice = page.post("/acts/registry.report.register/", {**form, "idempotency_key": "other"})
+    assert twice.status_code == 400 and Case.objects.count() == cases  # nothing half-written
+    unknown = dispatcher.act(
+        "registry.report.register",
+        {
+            "channel": "dispatch",
+            "summary": "Кража",
+            "place": {"region": "KG-GB"},
+            "reference": "IN-1",
+        },
+    )
+    assert unknown.status_code == 404 and Case.objects.count() == cases
+    ok(
+        dispatcher.act(
+            "dispatch.incident.clear", {"incident": number, "disposition": "report_registered"}
+        )
+    )
+    # A report of another channel keeps its reference and links nothing.
+    transfer = ok(
+        dispatcher.act(
+            "registry.report.register",
+            {
+                "channel": "transfer",
+                "summary": "Материал из ГКНБ",
+                "place": {"region": "KG-GB"},
+                "reference": "ГКНБ-77",
+            },
+        )
+    )
+    assert Case.objects.get(pk=transfer["case"]).details["reference"] == "ГКНБ-77"
+
+
+def test_the_centre_reads_and_acts_only_in_its_own_area(as_user):
+    bishkek = as_user("dispatcher")
+    [crew] = crews(bishkek, (0.001, 0.0))
+    number = call(bishkek)
+    osh = as_user("dispatcher_osh")
+    assert osh.get(f"/dispatch/incidents/{number}").status_code == 404
+    assert osh.get("/dispatch/incidents").json()["items"] == []
+    assert osh.get("/dispatch/crews").json() == []
+    refused = osh.act("dispatch.incident.dispatch", {"incident": number, "crew": crew})
+    assert refused.status_code == 404
+    taken = osh.act(
+        "dispatch.crew.on_duty", {"call_sign": crew, "kind": "patrol", "lat": 40.5, "lon": 72.8}
+    )
+    assert taken.status_code == 409  # the call sign is Bishkek's
+    auditor = as_user("auditor")
+    assert auditor.get(f"/dispatch/incidents/{number}").status_code == 200
+    assert (
+        auditor.act("dispatch.incident.dispatch", {"incident": number, "crew": crew}).status_code
+        == 403
+    )
+    assert as_user("investigator").get("/dispatch/incidents").json()["items"] == []
+    assert (
+        as_user("investigator")
+        .get("/dispatch/warnings", region="KG-GB", address="ул. Ленина")
+        .status_code
+        == 403
+    )
+    reads = AccessRecord.objects.filter(subject_type="incident", subject=number)
+    assert {r.outcome for r in reads} == {"denied", "shown"}
+
+
+def test_the_board_shows_the_most_urgent_first_and_refreshes_itself(browser, as_user):
+    dispatcher = as_user("dispatcher")
+    crews(dispatcher, (0.001, 0.0))
+    noise = call(dispatcher, "disturbance")
+    robbery = call(dispatcher, "robbery")
+    page = browser("dispatcher").get("/dispatch/").content.decode()
+    assert '<meta http-equiv="refresh" content="30">' in page
+    assert page.index(robbery) < page.index(noise)
+    assert "T-1" in page
+    assert browser("investigator").get("/dispatch/").status_code == 404
