@@ -15,6 +15,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from icjis.analytics.fold import compute, digest, month_start, next_month
+from icjis.analytics.metrics import METHOD
 from icjis.analytics.models import Figure, Release
 from icjis.analytics.service import check
 from icjis.core import clock
@@ -200,8 +201,9 @@ def test_a_release_of_older_definitions_is_checked_against_its_digest_only(
     done = as_user("analyst").act("analytics.statistics.publish", {"period": period})
     assert done.status_code == 201
     release = Release.objects.get(period=period)
-    assert release.method == "1"
-    monkeypatch.setattr("icjis.analytics.service.METHOD", "2")  # the definitions changed since
+    assert release.method == METHOD
+    newer = str(int(METHOD) + 1)
+    monkeypatch.setattr("icjis.analytics.service.METHOD", newer)  # the definitions changed since
     result = check(release)
     assert result["comparable"] is False and result["recomputed_digest"] is None
     assert result["stored_digest"] == release.digest and not result["matches"]

@@ -290,3 +290,41 @@ def test_the_board_shows_the_most_urgent_first_and_refreshes_itself(browser, as_
     assert page.index(robbery) < page.index(noise)
     assert "T-1" in page
     assert browser("investigator").get("/dispatch/").status_code == 404
+
+
+def test_the_statistics_count_the_calls_answered_and_their_minutes_from_the_ledger(as_user):
+    from tests.analytics.test_fold import by
+
+    from icjis.analytics.fold import compute, month_of
+
+    dispatcher = as_user("dispatcher")
+    [crew] = crews(dispatcher, (0.001, 0.0))
+    answered = call(dispatcher, "assault")
+    clock.advance(timedelta(minutes=2, seconds=20))
+    ok(dispatcher.act("dispatch.incident.dispatch", {"incident": answered, "crew": crew}))
+    clock.advance(timedelta(minutes=7))
+    ok(dispatcher.act("dispatch.incident.arrive", {"incident": answered, "crew": crew}))
+    false = call(dispatcher, "other")
+    still_open = call(dispatcher, "theft")
+    for number, outcome in ((answered, "resolved_on_scene"), (false, "false_call")):
+        clear = {"incident": number, "disposition": outcome}
+        ok(dispatcher.act("dispatch.incident.clear", clear))
+    Incident.objects.filter(pk=answered).update(type="theft")  # the tables do not count
+    rows = compute(clock.now() + timedelta(seconds=1)).rows(month_of(clock.now()))
+    assert by(rows, "dispatch.incidents", "region", "kind") == {
+        ("KG-GB", "assault"): {
+            "count": 1,
+            "dispatched": 1,
+            "dispatch_minutes": 2,  # 2 min 20 s
+            "arrived": 1,
+            "arrival_minutes": 9,  # 9 min 20 s from the call
+        },
+        ("KG-GB", "other"): {
+            "count": 1,
+            "dispatched": 0,
+            "dispatch_minutes": 0,
+            "arrived": 0,
+            "arrival_minutes": 0,
+        },
+    }
+    assert Incident.objects.get(pk=still_open).state == "received"  # not cleared: not counted

@@ -137,6 +137,21 @@ class _Held:
     kind: str = ""
 
 
+@dataclass
+class _Incident:
+    """A call for service while it is open: where, what, and when its first crews went."""
+
+    region: str
+    type: str
+    received: datetime
+    dispatched: datetime | None = None
+    arrived: datetime | None = None
+
+    def minutes(self, at: datetime) -> int:
+        """Whole minutes from the call to `at`, rounded half up."""
+        return int((at - self.received).total_seconds() / 60 + 0.5)
+
+
 class _Fold:
     """The state of one pass: what earlier events said that later ones need."""
 
@@ -150,6 +165,7 @@ class _Fold:
         self.appeals_filed: dict[str, datetime] = {}  # appeal id → when filed
         self.offences: dict[str, tuple[str, str]] = {}  # offence → region, article
         self.fines: dict[str, str] = {}  # fine file → region of enforcement
+        self.incidents: dict[str, _Incident] = {}  # stream → the call and its first crews
         self.arrests: dict[tuple[str, str], _Arrest] = {}  # (stream, person) → open detention
         self.prisoners: dict[str, _Held] = {}  # person → facility
         self.probation: dict[str, _Held] = {}  # file → office
@@ -187,6 +203,10 @@ class _Fold:
             "prisons.release": self.prison_release,
             "probation.register": self.probation_register,
             "probation.complete": self.probation_complete,
+            "dispatch.call.receive": self.call_received,
+            "dispatch.incident.dispatch": self.crew_sent,
+            "dispatch.incident.arrive": self.crew_arrived,
+            "dispatch.incident.clear": self.incident_cleared,
         }
 
     # --- facts ---------------------------------------------------------------------------------
@@ -463,6 +483,40 @@ class _Fold:
             {"count": 1, "som": _som(d.get("amount"))},
             region=self.fines.get(str(d.get("fine")), ""),
             kind="paid",
+        )
+
+    # --- calls for service ------------------------------------------------------------------------
+
+    def call_received(self, e: Event, d: dict[str, Any]) -> None:
+        region = (d.get("place") or {}).get("region") or ""
+        self.incidents[e.stream] = _Incident(region, str(d.get("type") or ""), e.recorded_at)
+
+    def crew_sent(self, e: Event, d: dict[str, Any]) -> None:
+        incident = self.incidents.get(e.stream)
+        if incident is not None and incident.dispatched is None:
+            incident.dispatched = e.recorded_at
+
+    def crew_arrived(self, e: Event, d: dict[str, Any]) -> None:
+        incident = self.incidents.get(e.stream)
+        if incident is not None and incident.arrived is None:
+            incident.arrived = e.recorded_at
+
+    def incident_cleared(self, e: Event, d: dict[str, Any]) -> None:
+        incident = self.incidents.pop(e.stream, None)
+        if incident is None:
+            return
+        measures = {"count": 1, "dispatched": 0, "dispatch_minutes": 0}
+        measures.update(arrived=0, arrival_minutes=0)
+        if incident.dispatched is not None:
+            measures.update(dispatched=1, dispatch_minutes=incident.minutes(incident.dispatched))
+        if incident.arrived is not None:
+            measures.update(arrived=1, arrival_minutes=incident.minutes(incident.arrived))
+        self.f.add(
+            "dispatch.incidents",
+            e.recorded_at,
+            measures,
+            region=incident.region,
+            kind=incident.type,
         )
 
     # --- populations (a stock: each change is a flow, summed month by month at the end) ---------

@@ -206,6 +206,26 @@ METRICS: tuple[Metric, ...] = (
         persons=True,
     ),
     Metric(
+        "dispatch.incidents",
+        gettext_noop("Calls for service answered"),
+        gettext_noop(
+            "Incidents opened by a call for service and cleared in the month, by the region of "
+            "the place and the type of call: how many had a crew sent and the whole minutes "
+            "from the call to the first crew sent, how many had a crew on the scene and the "
+            "minutes from the call to its arrival (a mean divides the minutes by the incidents "
+            "that had a crew sent, or on the scene)."
+        ),
+        (
+            "dispatch.call.receive",
+            "dispatch.incident.dispatch",
+            "dispatch.incident.arrive",
+            "dispatch.incident.clear",
+        ),
+        ("region", "kind"),
+        ("count", "dispatched", "dispatch_minutes", "arrived", "arrival_minutes"),
+        persons=False,
+    ),
+    Metric(
         "prisons.population",
         gettext_noop("Prison population"),
         gettext_noop(
@@ -241,6 +261,6 @@ SOURCE_KINDS = frozenset(k for m in METRICS for k in m.source) | {
     "registry.case.split_from",
     "persons.register",
 }
-METHOD = "1"
+METHOD = "2"
 """The version of these definitions; a release records it, and a change of any definition
-that alters a figure takes a new version."""
+that alters a figure takes a new version (2: the calls for service answered were added)."""

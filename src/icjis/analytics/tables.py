@@ -63,6 +63,9 @@ def derived(row: dict[str, Any]) -> dict[str, float | None]:
         out["late_share"] = _ratio(row["late"], count, 3)
     if "days" in row:
         out["mean_days"] = _ratio(row["days"], count, 1)
+    if "dispatched" in row:
+        out["mean_dispatch_minutes"] = _ratio(row["dispatch_minutes"], row["dispatched"], 1)
+        out["mean_arrival_minutes"] = _ratio(row["arrival_minutes"], row["arrived"], 1)
     return out
 
 

@@ -79,6 +79,12 @@ MEASURE_TITLES = {
     "mean_minutes": gettext_lazy("Mean minutes to answer"),
     "late_share": gettext_lazy("Share answered late"),
     "mean_days": gettext_lazy("Mean days in court"),
+    "dispatched": gettext_lazy("With a crew sent"),
+    "dispatch_minutes": gettext_lazy("Minutes to send a crew, in all"),
+    "arrived": gettext_lazy("With a crew on the scene"),
+    "arrival_minutes": gettext_lazy("Minutes to the scene, in all"),
+    "mean_dispatch_minutes": gettext_lazy("Mean minutes to send a crew"),
+    "mean_arrival_minutes": gettext_lazy("Mean minutes to the scene"),
 }
 TREND_MONTHS = 12
 

@@ -40,13 +40,13 @@ from icjis.core.canonical import iso
 from icjis.core.ledger import lock_head
 from icjis.core.models import Case, Event, Unit
 from icjis.core.refusals import Conflict, Invalid, NotFound, say
+from icjis.core.warnings import address_key, warnings_at
 from icjis.dispatch.access import visible_crews, visible_hazards, visible_incidents
 from icjis.dispatch.models import Assignment, Crew, Hazard, Incident, IncidentCounter
 from icjis.dispatch.recommend import Candidate, rank
 from icjis.dispatch.rules import PRIORITY, CrewKind, Disposition, HazardKind, IncidentType
-from icjis.dispatch.warnings import address_warnings
 from icjis.legal.counting import parse_moment
-from icjis.offences.acts import Address, address_key, check_place, open_record, registering_unit
+from icjis.offences.acts import Address, check_place, open_record, registering_unit
 
 POLICE_LAW = "Law on Internal Affairs Bodies (article to be confirmed)"
 """The police's duty to answer calls for service; the law's text is not among the codes this
@@ -337,7 +337,7 @@ def receive_call(ctx: Context) -> dict[str, Any]:
         )
     warned = [
         {"kind": w["kind"], "ref": w["ref"]}
-        for w in address_warnings(data.place.region, data.place.address, ctx.now)
+        for w in warnings_at(data.place.region, data.place.address, ctx.now)
     ]
     number, counted = open_record(ctx, unit, IncidentCounter, "IN", incident_stream)
     return {

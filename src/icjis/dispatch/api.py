@@ -16,6 +16,7 @@ from icjis.core import clock
 from icjis.core.access import log_read
 from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, say
+from icjis.core.warnings import warnings_at
 from icjis.dispatch.access import (
     DISPATCH_ROLES,
     access_incident,
@@ -24,7 +25,6 @@ from icjis.dispatch.access import (
 )
 from icjis.dispatch.acts import normalise_incident, ranking
 from icjis.dispatch.models import Crew, Incident
-from icjis.dispatch.warnings import address_warnings
 
 router = Router(tags=["dispatch"])
 
@@ -121,7 +121,7 @@ def incident_detail(request: HttpRequest, number: str) -> dict[str, Any]:
         "caller": incident.caller or None,
         "callback": incident.callback or None,
         "crews": crews,
-        "warnings_now": address_warnings(incident.region, incident.address, now),
+        "warnings_now": warnings_at(incident.region, incident.address, now),
         "recommended": ranking(request.user, incident) if open_ else [],
     }
 
@@ -145,7 +145,7 @@ def crews(request: HttpRequest, q: Query[CrewsQuery]) -> list[dict[str, Any]]:
 
 
 @router.get("/dispatch/warnings")
-def warnings_at(request: HttpRequest, region: str, address: str) -> list[dict[str, Any]]:
+def address_lookup(request: HttpRequest, region: str, address: str) -> list[dict[str, Any]]:
     """The protection orders in force and the hazards noted at an address (compared word for
     word, case and punctuation aside), wherever they were recorded: for a dispatcher before a
     crew goes there. The lookup is logged with the persons it names."""
@@ -153,7 +153,7 @@ def warnings_at(request: HttpRequest, region: str, address: str) -> list[dict[st
         raise Forbidden(say("Your role does not dispatch crews."))
     if len(address.strip()) < 3:
         raise Invalid(say("Give more of the address."))
-    found = address_warnings(region, address[:300], clock.now())
+    found = warnings_at(region, address[:300], clock.now())
     persons = {w["person"] for w in found if w.get("person")}
     log_read(request.user, "hazards", "warnings:address", "search", "shown", persons=persons)
     return found

@@ -22,6 +22,7 @@ from icjis.core import clock
 from icjis.core.access import log_read
 from icjis.core.acts import KINDS
 from icjis.core.refusals import NotFound
+from icjis.core.warnings import warnings_at
 from icjis.dispatch.access import (
     DISPATCH_ROLES,
     access_incident,
@@ -30,7 +31,6 @@ from icjis.dispatch.access import (
 )
 from icjis.dispatch.acts import normalise_incident, ranking
 from icjis.dispatch.models import Incident
-from icjis.dispatch.warnings import address_warnings
 from icjis.web.labels import act_title, choice_label
 
 STATE_LABELS = {
@@ -170,7 +170,7 @@ def incident_page(request: HttpRequest, number: str) -> HttpResponse:
         "open": open_,
         "disposition": choice_label(incident.disposition) if incident.disposition else "",
         "at_call": [w["ref"] for w in incident.warnings],
-        "now_warnings": warnings_said(address_warnings(incident.region, incident.address, now)),
+        "now_warnings": warnings_said(warnings_at(incident.region, incident.address, now)),
         "sent": sent,
         # Each button its own idempotency key: pressed twice, it records its act once.
         "active": [

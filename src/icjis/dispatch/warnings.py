@@ -1,6 +1,7 @@
-"""Warnings for a call or an officer: the protection orders in force at an address (module J,
-pushed here) and the hazards noted there; and the hazards noted on a person, shown wherever the
-person is looked up (`core.warnings`)."""
+"""Warnings for a call or an officer: the hazards noted at an address, given to every call
+taken there with the other modules' warnings at the address (`core.warnings.warnings_at`: the
+protection orders in force, module J); and the hazards noted on a person, shown wherever the
+person is looked up (`core.warnings.warnings_for`)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from django.db.models import Q, QuerySet
 
 from icjis.core.access import log_read
 from icjis.core.canonical import iso
-from icjis.core.warnings import warning_source
+from icjis.core.warnings import address_source, warning_source
 from icjis.dispatch.models import Hazard
-from icjis.offences.acts import address_key
-from icjis.offences.warnings import order_warning, orders_in_force, warned
+from icjis.offences.warnings import warned
 
 
 def hazards_in_force(now: datetime) -> QuerySet[Hazard]:
@@ -35,20 +35,11 @@ def hazard_warning(h: Hazard) -> dict[str, Any]:
     }
 
 
-def address_warnings(region: str, address: str, now: datetime) -> list[dict[str, Any]]:
-    """The orders in force and the hazards at an address (compared word for word, case and
-    punctuation aside) in a region, wherever they were recorded; orders first."""
-    key = address_key(address)
-    if len(key) < 3:
-        return []
-    out: list[dict[str, Any]] = []
-    orders = orders_in_force(now).filter(region=region[:8], address_key=key)
-    for o in orders.prefetch_related("persons").order_by("until", "number"):
-        restrained = next(p.person_id for p in o.persons.all() if p.role == "restrained")
-        out.append({**order_warning(o, "restrained", restrained), "ref": o.number})
-    hazards = hazards_in_force(now).filter(region=region[:8], address_key=key)
-    out += [hazard_warning(h) for h in hazards.order_by("recorded_at", "id")]
-    return out
+@address_source
+def address_hazards(region: str, key: str, now: datetime) -> list[dict[str, Any]]:
+    """The hazards in force at the address, wherever they were noted, oldest first."""
+    rows = hazards_in_force(now).filter(region=region, address_key=key)
+    return [hazard_warning(h) for h in rows.order_by("recorded_at", "id")]
 
 
 @warning_source

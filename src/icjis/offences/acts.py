@@ -43,6 +43,7 @@ from icjis.core.persons import (
     project_person,
 )
 from icjis.core.refusals import Conflict, Invalid, NotFound, Said, say
+from icjis.core.warnings import address_key
 from icjis.legal.counting import local_date
 from icjis.offences.access import acting_orders
 from icjis.offences.models import Breach, OrderCounter, OrderPerson, ProtectionOrder
@@ -70,12 +71,6 @@ def normalise_order(text: str) -> str | None:
 
 def order_stream(number: str) -> str:
     return f"order/{number}"
-
-
-def address_key(text: str) -> str:
-    """An address as it is compared: lower case, words only, single spaces (`ул. Киевская, 12`
-    and `ул Киевская 12` are one address)."""
-    return " ".join(re.findall(r"\w+", text.casefold()))[:300]
 
 
 def registering_unit(ctx: Context, refusal: Said) -> Unit:

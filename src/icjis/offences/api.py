@@ -18,6 +18,7 @@ from icjis.core import clock
 from icjis.core.access import log_read, records_of
 from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, say
+from icjis.core.warnings import address_key
 from icjis.offences.access import (
     access_offence,
     access_order,
@@ -25,10 +26,10 @@ from icjis.offences.access import (
     visible_offences,
     visible_orders,
 )
-from icjis.offences.acts import address_key, normalise_order
+from icjis.offences.acts import normalise_order
 from icjis.offences.models import OffenceCase, ProtectionOrder
 from icjis.offences.protocols import normalise_offence
-from icjis.offences.warnings import order_warning, orders_in_force, warned
+from icjis.offences.warnings import address_orders, order_warning, orders_in_force, warned
 
 router = Router(tags=["offences"])
 
@@ -116,10 +117,9 @@ def warnings(
         key = address_key(address)
         if len(key) < 3:
             raise Invalid(say("Give more of the address."))
-        at_address = orders_in_force(now).filter(region=region[:8], address_key=key)
-        for o in at_address.prefetch_related("persons").order_by("until", "number"):
-            restrained = next(p.person_id for p in o.persons.all() if p.role == "restrained")
-            found.append(order_warning(o, "restrained", restrained))
+        found = [
+            {k: v for k, v in w.items() if k != "ref"} for w in address_orders(region[:8], key, now)
+        ]
     else:
         raise Invalid(say("Give a person's id, or a region and an address."))
     persons = {w["person"] for w in found}

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from icjis.core.access import log_read
 from icjis.core.canonical import iso
-from icjis.core.warnings import warning_source
+from icjis.core.warnings import address_source, warning_source
 from icjis.offences.access import WARNED_ROLES
 from icjis.offences.models import OrderPerson, ProtectionOrder
 
@@ -50,4 +50,16 @@ def person_orders(user: Any, records: list[str], now: datetime) -> list[dict[str
     out = [order_warning(r.order, r.role, r.person_id) for r in rows]
     for w in out:
         log_read(user, "order", w["order"], "search", "shown", persons=[w["person"]])
+    return out
+
+
+@address_source
+def address_orders(region: str, key: str, now: datetime) -> list[dict[str, Any]]:
+    """The orders in force at the address (wherever they were issued), as warnings naming the
+    person they restrain."""
+    rows = orders_in_force(now).filter(region=region, address_key=key)
+    out = []
+    for o in rows.prefetch_related("persons").order_by("until", "number"):
+        restrained = next(p.person_id for p in o.persons.all() if p.role == "restrained")
+        out.append({**order_warning(o, "restrained", restrained), "ref": o.number})
     return out
