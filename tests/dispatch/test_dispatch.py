@@ -10,11 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management import call_command
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from icjis.core import clock
-from icjis.core.models import AccessRecord, Case, Event
+from icjis.core.models import AccessRecord, Case, Event, PersonSighting
 from icjis.dispatch.models import Assignment, Crew, Incident
-from icjis.offences.models import OrderPerson
+from icjis.offences.models import OrderPerson, ProtectionOrder
 
 BISHKEK = (42.8746, 74.5698)
 SCENE = {"region": "KG-GB", "district": "KG-GB-LEN", "address": "ул. Киевская, д. 12, кв. 4"}
@@ -158,6 +160,23 @@ def test_a_call_at_an_address_with_an_order_or_a_hazard_keeps_the_warnings(as_us
     assert len(now["warnings"]) == 2  # what the dispatcher was warned of at the call stays
     elsewhere = call(dispatcher, address="ул. Ленина, д. 1")
     assert Incident.objects.get(pk=elsewhere).warnings == []
+    # The read of the incident names the person its warnings name.
+    restrained = OrderPerson.objects.get(order_id=order, role="restrained").person_id
+    seen = PersonSighting.objects.filter(actor="dispatcher", subject_type="incident")
+    assert seen.filter(subject=number, person=restrained).exists()
+    call_command("rebuild_projections", "--check")
+
+
+def test_the_page_says_an_orders_end_in_local_time(as_user, browser):
+    from tests.offences.test_orders import issued
+
+    order = issued(as_user("offences_officer"))["order"]
+    number = call(as_user("dispatcher"), "family_violence")
+    until = ProtectionOrder.objects.get(pk=order).until
+    page = browser("dispatcher").get(f"/dispatch/incidents/{number}/").content.decode()
+    local = date_format(timezone.localtime(until), "SHORT_DATETIME_FORMAT")
+    assert f"Protection order {order} in force at the address until {local}." in page
+    assert timezone.localtime(until).utcoffset() == timedelta(hours=6)  # Bishkek, not UTC
 
 
 def test_a_hazard_on_a_person_warns_whoever_looks_the_person_up(as_user, world):
@@ -229,6 +248,16 @@ def test_one_click_registers_the_crime_report_of_an_incident_once(browser, as_us
         },
     )
     assert unknown.status_code == 404 and Case.objects.count() == cases
+    blank = dispatcher.act(
+        "registry.report.register",
+        {
+            "channel": "dispatch",
+            "summary": "Кража",
+            "place": {"region": "KG-GB"},
+            "reference": "  ",
+        },
+    )
+    assert blank.status_code == 400 and Case.objects.count() == cases
     ok(
         dispatcher.act(
             "dispatch.incident.clear", {"incident": number, "disposition": "report_registered"}
@@ -247,6 +276,7 @@ def test_one_click_registers_the_crime_report_of_an_incident_once(browser, as_us
         )
     )
     assert Case.objects.get(pk=transfer["case"]).details["reference"] == "ГКНБ-77"
+    call_command("rebuild_projections", "--check")
 
 
 def test_the_centre_reads_and_acts_only_in_its_own_area(as_user):
@@ -328,3 +358,54 @@ def test_the_statistics_count_the_calls_answered_and_their_minutes_from_the_ledg
         },
     }
     assert Incident.objects.get(pk=still_open).state == "received"  # not cleared: not counted
+
+
+def test_a_hazard_holds_to_the_end_of_its_last_day_and_only_its_unit_withdraws_it(as_user):
+    dispatcher = as_user("dispatcher")
+    place = {"region": "KG-GB", "address": "ул. Ленина, д. 3"}
+    hazard = {"kind": "dangerous_animal", "place": place, "note": "Собака во дворе"}
+    far = dispatcher.act("dispatch.hazard.record", {**hazard, "until": "9999-12-31"})
+    assert far.status_code == 400 and "until" in far.json()["fields"]
+    past = dispatcher.act("dispatch.hazard.record", {**hazard, "until": "2020-01-01"})
+    assert past.status_code == 400
+    last_day = (timezone.localtime(clock.now()) + timedelta(days=2)).date().isoformat()
+    noted = ok(dispatcher.act("dispatch.hazard.record", {**hazard, "until": last_day}))["hazard"]
+    looked_up = dispatcher.get("/dispatch/warnings", **place).json()
+    assert [w["ref"] for w in looked_up] == [noted]
+    osh = as_user("dispatcher_osh")
+    withdrawn = osh.act("dispatch.hazard.withdraw", {"hazard": noted, "reason": "Не наш"})
+    assert withdrawn.status_code == 404
+    clock.advance(timedelta(days=3))
+    assert dispatcher.get("/dispatch/warnings", **place).json() == []  # past its last day
+    assert as_user("judge").get("/dispatch/warnings", **place).status_code == 403
+    call_command("rebuild_projections", "--check")
+
+
+def test_a_crew_on_the_scene_is_ranked_from_the_scene_afterwards(as_user):
+    dispatcher = as_user("dispatcher")
+    [crew] = crews(dispatcher, (0.05, 0.05))
+    number = call(dispatcher, lat=42.80, lon=74.50)
+    ok(dispatcher.act("dispatch.incident.dispatch", {"incident": number, "crew": crew}))
+    ok(dispatcher.act("dispatch.incident.arrive", {"incident": number, "crew": crew}))
+    ok(dispatcher.act("dispatch.incident.release", {"incident": number, "crew": crew}))
+    assert (Crew.objects.get(pk=crew).lat, Crew.objects.get(pk=crew).lon) == (42.80, 74.50)
+    ok(dispatcher.act("dispatch.crew.status", {"call_sign": crew, "status": "off_duty"}))
+    back = {"call_sign": crew, "kind": "patrol", "lat": 42.9, "lon": 74.6}
+    ok(dispatcher.act("dispatch.crew.on_duty", back))
+    call_command("rebuild_projections", "--check")
+
+
+def test_sending_another_crew_from_the_page_asks_for_the_reason(as_user, browser):
+    dispatcher = as_user("dispatcher")
+    near, far = crews(dispatcher, (0.001, 0.0), (0.03, 0.0))
+    number = call(dispatcher)
+    page = browser("dispatcher")
+    form = {"incident": number, "crew": far, "idempotency_key": "send-far-1"}
+    refused = page.post("/acts/dispatch.incident.dispatch/", form)
+    assert refused.status_code == 400
+    assert (
+        f"Crew {near} is recommended; say why you send {far} instead." in refused.content.decode()
+    )
+    sent = page.post("/acts/dispatch.incident.dispatch/", {**form, "reason": "Ближе по пробкам"})
+    assert sent.status_code == 302 and sent["Location"] == f"/dispatch/incidents/{number}/"
+    assert Assignment.objects.get(incident_id=number).reason == "Ближе по пробкам"

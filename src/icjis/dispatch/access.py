@@ -14,13 +14,24 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
+from icjis.core import clock
 from icjis.core.access import log_read, scope_of
 from icjis.core.refusals import NotFound, say
 from icjis.core.roles import SCOPES
+from icjis.core.warnings import warnings_at
 from icjis.dispatch.models import Crew, Hazard, Incident
 
 DISPATCH_ROLES = frozenset({"dispatcher", "unit_head"})
 M = TypeVar("M", bound=Model)
+
+
+def dispatches(user: Any) -> bool:
+    """Whether `user` works a dispatch centre (a dispatcher or the head of a police unit, one
+    that keeps registers) or audits them: who may look up the warnings at any address."""
+    if "auditor" in user.roles:
+        return True
+    unit = user.unit if user.unit_id else None
+    return bool(DISPATCH_ROLES & set(user.roles)) and bool(unit and unit.register_code)
 
 
 def area(user: Any) -> Q | None:
@@ -53,12 +64,16 @@ def visible_hazards(user: Any) -> QuerySet[Hazard]:
     return _within(user, Hazard)
 
 
-def access_incident(user: Any, number: str, purpose: str = "caseload") -> Incident:
-    """Fetch and authorise one incident, logging the read whatever its outcome."""
+def access_incident(user: Any, number: str) -> tuple[Incident, list[dict[str, Any]]]:
+    """Fetch and authorise one incident with the warnings in force at its address now
+    (`core.warnings.warnings_at`), logging the read whatever its outcome: shown, it names the
+    persons those warnings name."""
     found = visible_incidents(user).filter(pk=number).first()
     if found is None:
         exists = Incident.objects.filter(pk=number).exists()
-        log_read(user, "incident", number[:64], purpose, "denied" if exists else "not_found")
+        log_read(user, "incident", number[:64], "caseload", "denied" if exists else "not_found")
         raise NotFound(say("No such incident, or it is not visible to you."))
-    log_read(user, "incident", number, purpose, "shown")
-    return found
+    warnings = warnings_at(found.region, found.address, clock.now())
+    persons = {w["person"] for w in warnings if w.get("person")}
+    log_read(user, "incident", found.number, "caseload", "shown", persons=persons)
+    return found, warnings

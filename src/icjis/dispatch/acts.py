@@ -27,7 +27,7 @@ server's; a radio report is recorded as it is heard.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
@@ -38,14 +38,14 @@ from icjis.core.access import visible_persons
 from icjis.core.acts import Context, Reaction, act_kind, reaction
 from icjis.core.canonical import iso
 from icjis.core.ledger import lock_head
-from icjis.core.models import Case, Event, Unit
+from icjis.core.models import Case, Event
 from icjis.core.refusals import Conflict, Invalid, NotFound, say
 from icjis.core.warnings import address_key, warnings_at
 from icjis.dispatch.access import visible_crews, visible_hazards, visible_incidents
 from icjis.dispatch.models import Assignment, Crew, Hazard, Incident, IncidentCounter
 from icjis.dispatch.recommend import Candidate, rank
 from icjis.dispatch.rules import PRIORITY, CrewKind, Disposition, HazardKind, IncidentType
-from icjis.legal.counting import parse_moment
+from icjis.legal.counting import local_date, parse_moment
 from icjis.offences.acts import Address, check_place, open_record, registering_unit
 
 POLICE_LAW = "Law on Internal Affairs Bodies (article to be confirmed)"
@@ -153,13 +153,12 @@ def _crew_stream(data: Any) -> str:
 
 
 def _apply_on_duty(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    unit = Unit.objects.select_related("territory").get(code=data["unit"])
     at = event.recorded_at
     Crew.objects.update_or_create(
         call_sign=data["call_sign"],
         defaults={
-            "unit": unit,
-            "territory_path": unit.territory.path,
+            "unit_id": data["unit"],
+            "territory_path": data["territory_path"],
             "kind": data["kind"],
             "status": "available",
             "since": at,
@@ -201,6 +200,7 @@ def on_duty(ctx: Context) -> dict[str, Any]:
     return {
         "call_sign": ctx.input.call_sign,
         "unit": unit.code,
+        "territory_path": unit.territory.path,
         "kind": ctx.input.kind,
         "lat": ctx.input.lat,
         "lon": ctx.input.lon,
@@ -456,6 +456,10 @@ def _apply_arrive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         incident=incident, crew_id=data["crew"], released_at__isnull=True
     ).update(arrived_at=at)
     _set_crew(data["crew"], "on_scene", at, incident.number)
+    if incident.lat is not None:  # the crew is where the scene is, until it reports again
+        Crew.objects.filter(pk=data["crew"]).update(
+            lat=incident.lat, lon=incident.lon, position_at=at
+        )
     if incident.arrived_at is None:
         Incident.objects.filter(pk=incident.pk).update(arrived_at=at)
     _settle_state(incident)
@@ -595,6 +599,15 @@ def link(ctx: Context) -> dict[str, Any]:
     found = Incident.objects.select_for_update().filter(pk=ctx.input.incident).first()
     if found is None or not Case.objects.filter(pk=ctx.input.case).exists():
         raise NotFound(say("No such incident, or it is not visible to you."))
+    if found.case_id is not None:  # checked again under the incident's lock
+        raise Conflict(
+            say(
+                "A crime report has already been registered from incident %(incident)s: "
+                "case %(case)s.",
+                incident=found.number,
+                case=found.case_id,
+            )
+        )
     return {"incident": found.number, "case": ctx.input.case}
 
 
@@ -642,6 +655,9 @@ class RecordHazard(pydantic.BaseModel):
     until: date | None = pydantic.Field(default=None, description="the last day it holds")
 
 
+HAZARD_YEARS = timedelta(days=3653)
+
+
 def hazard_stream(unit: str) -> str:
     return f"hazards/{unit}"
 
@@ -659,7 +675,7 @@ def _apply_hazard(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         address_key=address_key(place["address"]),
         person_id=data["person"],
         recorded_at=event.recorded_at,
-        until=parse_moment(data["until"]) if data["until"] else None,
+        until=datetime.fromisoformat(data["until"]) if data["until"] else None,
     )
     return {"hazard": data["hazard"]}
 
@@ -686,7 +702,13 @@ def record_hazard(ctx: Context) -> dict[str, Any]:
             say("There is no person %(person)s in the index.", person=data.person),
             fields={"person": gettext_noop("unknown")},
         )
-    if data.until is not None and parse_moment(data.until) <= ctx.now:
+    if data.until is not None and data.until > local_date(ctx.now) + HAZARD_YEARS:
+        raise Invalid(
+            say("A hazard is noted for ten years at most; withdraw it when it ends."),
+            fields={"until": gettext_noop("too far")},
+        )
+    ends = parse_moment(data.until) if data.until is not None else None
+    if ends is not None and ends <= ctx.now:
         raise Invalid(
             say("The last day of a hazard cannot have passed."),
             fields={"until": gettext_noop("past")},
@@ -701,7 +723,7 @@ def record_hazard(ctx: Context) -> dict[str, Any]:
         "place": data.place.model_dump(),
         "note": data.note,
         "person": data.person,
-        "until": data.until.isoformat() if data.until else None,
+        "until": iso(ends),  # the end of its last day, local time
     }
 
 

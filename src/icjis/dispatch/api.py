@@ -18,8 +18,8 @@ from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, say
 from icjis.core.warnings import warnings_at
 from icjis.dispatch.access import (
-    DISPATCH_ROLES,
     access_incident,
+    dispatches,
     visible_crews,
     visible_incidents,
 )
@@ -100,8 +100,7 @@ def incidents(request: HttpRequest, q: Query[IncidentsQuery]) -> dict[str, Any]:
 def incident_detail(request: HttpRequest, number: str) -> dict[str, Any]:
     """One incident with the crews sent to it, the warnings in force at its address now, and
     (while it is open) the available crews ranked for it."""
-    incident = access_incident(request.user, normalise_incident(number) or number[:24])
-    now = clock.now()
+    incident, warnings = access_incident(request.user, normalise_incident(number) or number[:24])
     crews = [
         {
             "crew": a.crew_id,
@@ -121,7 +120,7 @@ def incident_detail(request: HttpRequest, number: str) -> dict[str, Any]:
         "caller": incident.caller or None,
         "callback": incident.callback or None,
         "crews": crews,
-        "warnings_now": warnings_at(incident.region, incident.address, now),
+        "warnings_now": warnings,
         "recommended": ranking(request.user, incident) if open_ else [],
     }
 
@@ -149,7 +148,7 @@ def address_lookup(request: HttpRequest, region: str, address: str) -> list[dict
     """The protection orders in force and the hazards noted at an address (compared word for
     word, case and punctuation aside), wherever they were recorded: for a dispatcher before a
     crew goes there. The lookup is logged with the persons it names."""
-    if not DISPATCH_ROLES & set(request.user.roles) and "auditor" not in request.user.roles:
+    if not dispatches(request.user):
         raise Forbidden(say("Your role does not dispatch crews."))
     if len(address.strip()) < 3:
         raise Invalid(say("Give more of the address."))

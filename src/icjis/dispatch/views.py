@@ -13,6 +13,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,10 +24,9 @@ from icjis.core import clock
 from icjis.core.access import log_read
 from icjis.core.acts import KINDS
 from icjis.core.refusals import NotFound
-from icjis.core.warnings import warnings_at
 from icjis.dispatch.access import (
-    DISPATCH_ROLES,
     access_incident,
+    dispatches,
     visible_crews,
     visible_incidents,
 )
@@ -68,9 +69,10 @@ def warnings_said(found: list[dict[str, Any]]) -> list[str]:
     out = []
     for w in found:
         if w["kind"] == "protection_order":
+            until = timezone.localtime(datetime.fromisoformat(w["until"]))
             out.append(
                 _("Protection order %(order)s in force at the address until %(until)s.")
-                % {"order": w["order"], "until": w["until"][:16].replace("T", " ")}
+                % {"order": w["order"], "until": date_format(until, "SHORT_DATETIME_FORMAT")}
             )
         else:
             out.append(
@@ -101,7 +103,7 @@ def board(request: HttpRequest) -> HttpResponse:
     from icjis.offences.access import visible_orders
 
     user = request.user
-    if not DISPATCH_ROLES & set(user.roles) and "auditor" not in user.roles:
+    if not dispatches(user):
         raise Http404(_("Your role does not dispatch crews."))
     now = clock.now()
     incidents = visible_incidents(user)
@@ -151,7 +153,7 @@ def _report_fields(incident: Incident) -> list[tuple[str, str]]:
 def incident_page(request: HttpRequest, number: str) -> HttpResponse:
     user = request.user
     try:
-        incident = access_incident(user, normalise_incident(number) or number[:24])
+        incident, warnings = access_incident(user, normalise_incident(number) or number[:24])
     except NotFound:
         raise Http404(_("No such incident, or it is not visible to you.")) from None
     now = clock.now()
@@ -170,7 +172,7 @@ def incident_page(request: HttpRequest, number: str) -> HttpResponse:
         "open": open_,
         "disposition": choice_label(incident.disposition) if incident.disposition else "",
         "at_call": [w["ref"] for w in incident.warnings],
-        "now_warnings": warnings_said(warnings_at(incident.region, incident.address, now)),
+        "now_warnings": warnings_said(warnings),
         "sent": sent,
         # Each button its own idempotency key: pressed twice, it records its act once.
         "active": [
@@ -182,7 +184,7 @@ def incident_page(request: HttpRequest, number: str) -> HttpResponse:
         "ranked": [
             {
                 **r,
-                "km": f"{r['distance_m'] / 1000:.1f}" if r["distance_m"] is not None else "",
+                "km": r["distance_m"] / 1000 if r["distance_m"] is not None else None,
                 "key": uuid.uuid4().hex,
             }
             for r in ranked

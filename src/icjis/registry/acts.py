@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import pydantic
@@ -59,10 +59,13 @@ class RegisterReport(pydantic.BaseModel):
     place: Place
     occurred_at: datetime | None = None
     applicant: PersonInput | None = None
-    reference: str | None = pydantic.Field(
+    reference: (
+        Annotated[
+            str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+        ]
+        | None
+    ) = pydantic.Field(
         default=None,
-        min_length=1,
-        max_length=40,
         description="the record the report comes from: the incident of a call (channel dispatch)"
         ", or the sending agency's number (transfer)",
     )
@@ -162,7 +165,7 @@ def register_report(ctx: Context) -> dict[str, Any]:
         "legislation_set": legislation_set_on(offence_day).id,
         "rule_pack": pack_in_force(local_today).id,
         # Kept only when given, so the events of reports without one stay as they were.
-        **({"reference": data.reference.strip()} if data.reference else {}),
+        **({"reference": data.reference} if data.reference else {}),
     }
 
 
