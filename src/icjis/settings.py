@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "icjis.forensics",
     "icjis.analytics",
     "icjis.dispatch",
+    "icjis.exchange",
     "icjis.web",
 ]
 

@@ -7,6 +7,7 @@ from icjis.detention.api import router as detention_router
 from icjis.dispatch.api import router as dispatch_router
 from icjis.documents.api import router as documents_router
 from icjis.evidence.api import router as evidence_router
+from icjis.exchange.api import router as exchange_router
 from icjis.fines.api import router as fines_router
 from icjis.forensics.api import router as forensics_router
 from icjis.legalaid.api import router as legalaid_router
@@ -29,6 +30,7 @@ for router in (
     forensics_router,
     analytics_router,
     dispatch_router,
+    exchange_router,
 ):
     api.add_router("/", router)
 

@@ -43,6 +43,7 @@ COVERED = (
     "documents.",
     "evidence.",
     "dispatch.",
+    "exchange.",
     "forensics.",
     "analytics.",
 )

@@ -61,13 +61,20 @@ class RegisterReport(pydantic.BaseModel):
     applicant: PersonInput | None = None
     reference: (
         Annotated[
-            str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+            str, pydantic.StringConstraints(strip_whitespace=True, min_length=1, max_length=80)
         ]
         | None
     ) = pydantic.Field(
         default=None,
         description="the record the report comes from: the incident of a call (channel dispatch)"
         ", or the sending agency's number (transfer)",
+    )
+    unit: str | None = pydantic.Field(
+        default=None,
+        max_length=32,
+        description="the unit that registers a report received from another agency's system "
+        "(given by the exchange, which performs the registration; refused from anyone else)",
+        json_schema_extra={"system": True},
     )
 
 
@@ -121,8 +128,14 @@ def register_report(ctx: Context) -> dict[str, Any]:
     """Enters a crime report in the register the moment it is received: the system gives the
     number, date and time; the applicant receives a receipt (CPC 145(1), 146(2), 147(1))."""
     data = ctx.input
-    unit = Unit.objects.select_related("territory").get(code=ctx.user.unit_id)
-    if not unit.register_code:
+    if data.unit is not None and not getattr(ctx.user, "is_system", False):
+        raise Forbidden(
+            say("Only a report received from another agency's system names the unit."),
+            fields={"unit": gettext_noop("not yours to give")},
+        )
+    code = data.unit if data.unit is not None else ctx.user.unit_id
+    unit = Unit.objects.select_related("territory").filter(code=code).first()
+    if unit is None or not unit.register_code:
         raise Conflict(
             say("Your unit does not keep a register of crimes; register at a police unit.")
         )

@@ -83,6 +83,8 @@ def fields_of(schema: dict[str, Any]) -> list[Field]:
     def walk(node: dict[str, Any], prefix: str, required_here: bool) -> None:
         required = set(node.get("required", ()))
         for name, prop in node.get("properties", {}).items():
+            if prop.get("system"):
+                continue  # given by the system alone (`json_schema_extra={"system": True}`)
             inner, nullable = _unwrap(prop, defs)
             path = f"{prefix}{name}"
             is_required = required_here and name in required and not nullable

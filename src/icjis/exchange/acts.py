@@ -1,0 +1,306 @@
+"""Act kinds of the signed message exchange with other agencies' systems (module N).
+
+- `exchange.member.register` (the administrator) admits another agency's system as a member:
+  its code, the Ed25519 public key its messages are signed with, the services it may use and
+  the unit of ours that registers what it sends; `exchange.member.suspend` stops it.
+- `exchange.message.receive` is performed by the system for each message that arrives at
+  `POST /api/v1/exchange/messages`, on the sender's stream `member/<code>`. It is refused, with
+  nothing written, unless the sender is an active member, the signature verifies with its key,
+  the message is addressed to us, for a service the member may use, not sent in the future (five
+  minutes of clock drift allowed), with a body the service accepts. The event keeps the whole
+  envelope with its signature, so anyone can check later what the sender signed. A message is
+  received once: its id in the sender's system is the idempotency key, so a retry gets the
+  first receipt and the same id with another content is refused.
+- The service `crime-report` (a report of a crime transferred from another body, CPC 147(1),
+  150) registers the report at the member's unit by the system, in the same transaction
+  (`registry.report.register`, channel `transfer`, its reference `<member>/<their number>`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import pydantic
+from django.utils.translation import gettext_noop
+
+from icjis.core import projections
+from icjis.core.acts import Context, Reaction, act_kind
+from icjis.core.canonical import dumps, sha256_hex
+from icjis.core.models import Event, Unit
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
+from icjis.exchange.envelope import RECEIVER, verifies
+from icjis.exchange.models import Member, Message
+from icjis.registry.acts import Place
+
+Service = Literal["crime-report"]
+MemberCode = pydantic.Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$", description="e.g. GKNB-CASES")
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # no message of the registers is older
+DRIFT = timedelta(minutes=5)
+"""How far ahead of our clock a sender's clock may run."""
+
+
+def member_stream(code: str) -> str:
+    return f"member/{code}"
+
+
+def _member_stream_of(data: Any) -> str:
+    return member_stream(data.code)
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+class RegisterMember(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    code: str = MemberCode
+    name: str = pydantic.Field(min_length=3, max_length=200)
+    public_key: str = pydantic.Field(
+        pattern=r"^[0-9a-f]{64}$", title="Public key", description="the raw Ed25519 public key, hex"
+    )
+    services: list[Service] = pydantic.Field(min_length=1, max_length=8)
+    unit: str = pydantic.Field(
+        min_length=2, max_length=32, description="our unit that registers what it sends"
+    )
+
+
+def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Member.objects.create(
+        code=data["code"],
+        name=data["name"],
+        public_key=data["public_key"],
+        services=data["services"],
+        unit_id=data["unit"],
+        registered_at=event.recorded_at,
+    )
+    return {"member": data["code"]}
+
+
+@act_kind(
+    "exchange.member.register",
+    schema=RegisterMember,
+    roles=("admin",),
+    legal_basis="CPC 146(3)",
+    target="stream",
+    stream_for=_member_stream_of,
+    apply=_apply_register,
+    title="Admit another agency's system to the exchange",
+)
+def register_member(ctx: Context) -> dict[str, Any]:
+    """Admits another agency's system: the key its messages are signed with, the services it
+    may use, and the unit of ours (one that keeps a register) that registers what it sends. The
+    bodies that transmit information to the Unified Register do so through it (CPC 146(3))."""
+    data = ctx.input
+    if Member.objects.filter(pk=data.code).exists():
+        raise Conflict(say("Member %(member)s is already admitted.", member=data.code))
+    unit = Unit.objects.filter(code=data.unit).first()
+    if unit is None or not unit.register_code:
+        raise Invalid(
+            say("%(unit)s is not a unit that keeps a register.", unit=data.unit),
+            fields={"unit": gettext_noop("keeps no register")},
+        )
+    return {**data.model_dump(), "services": sorted(set(data.services))}
+
+
+class SuspendMember(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    code: str = MemberCode
+    reason: str = pydantic.Field(min_length=3, max_length=500)
+
+
+def _apply_suspend(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Member.objects.filter(pk=data["code"]).update(active=False)
+    return {"member": data["code"]}
+
+
+@act_kind(
+    "exchange.member.suspend",
+    schema=SuspendMember,
+    roles=("admin",),
+    legal_basis="CPC 146(3)",
+    target="stream",
+    stream_for=_member_stream_of,
+    apply=_apply_suspend,
+    title="Suspend a system from the exchange",
+)
+def suspend_member(ctx: Context) -> dict[str, Any]:
+    """Stops accepting messages from a member (its key compromised, its agreement ended), with
+    the reason; what it sent before stays as received."""
+    found = Member.objects.filter(pk=ctx.input.code).first()
+    if found is None:
+        raise NotFound(say("There is no member %(member)s.", member=ctx.input.code))
+    if not found.active:
+        raise Conflict(say("Member %(member)s is suspended already.", member=found.code))
+    return ctx.input.model_dump()
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+class CrimeReport(pydantic.BaseModel):
+    """The body of a `crime-report` message."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+    reference: str = pydantic.Field(
+        min_length=1, max_length=40, description="the report's number in the sender's system"
+    )
+    summary: str = pydantic.Field(min_length=3, max_length=4000)
+    place: Place
+    occurred_at: pydantic.AwareDatetime | None = None
+
+
+BODIES: dict[str, type[pydantic.BaseModel]] = {"crime-report": CrimeReport}
+
+
+class Envelope(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    id: str = pydantic.Field(
+        min_length=1, max_length=64, pattern=r"^[\w.:-]+$", description="its id in the sender's"
+    )
+    sender: str = MemberCode
+    receiver: str = pydantic.Field(min_length=1, max_length=32)
+    service: Service
+    sent_at: str = pydantic.Field(
+        min_length=10,
+        max_length=40,
+        title="Sent at",
+        description="ISO 8601 with its offset, as the sender's clock",
+    )
+    body: dict[str, Any]
+    signature: str = pydantic.Field(min_length=1, max_length=200, description="Ed25519, base64")
+
+
+def _envelope_stream_of(data: Any) -> str:
+    return member_stream(data.sender)
+
+
+def _apply_receive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    envelope = data["envelope"]
+    Message.objects.create(
+        member_id=envelope["sender"],
+        message_id=envelope["id"],
+        seq=event.seq,
+        service=envelope["service"],
+        sent_at=sent_at(envelope["sent_at"]),
+        received_at=event.recorded_at,
+        body_sha256=data["body_sha256"],
+    )
+    return {"message": envelope["id"]}
+
+
+def sent_at(text: str) -> datetime | None:
+    """The sender's time, if it is an ISO 8601 moment with its offset, in this century."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment < EARLIEST:
+        return None
+    return moment
+
+
+def _register_transferred(ctx: Context, event: Event, data: dict[str, Any]) -> list[Reaction]:
+    envelope = data["envelope"]
+    if envelope["service"] != "crime-report":
+        return []
+    body = envelope["body"]
+    report = {
+        "channel": "transfer",
+        "summary": body["summary"],
+        "place": body["place"],
+        "occurred_at": body.get("occurred_at"),
+        "reference": f"{envelope['sender']}/{body['reference']}",
+        "unit": data["unit"],
+    }
+    return [Reaction("registry.report.register", report)]
+
+
+@act_kind(
+    "exchange.message.receive",
+    schema=Envelope,
+    roles=("system",),
+    legal_basis="CPC 146(3), 147(1)",
+    target="stream",
+    stream_for=_envelope_stream_of,
+    apply=_apply_receive,
+    reactions=(_register_transferred,),
+    title="Receive a signed message from another agency's system",
+)
+def receive(ctx: Context) -> dict[str, Any]:
+    """Receives a message if its sender is an active member, its signature verifies with the
+    member's key, it is addressed to us, for a service the member may use, not sent in the
+    future, and its body is what the service takes; the whole envelope is kept."""
+    message = ctx.input
+    member = Member.objects.filter(pk=message.sender).first()
+    if member is None or not member.active:
+        raise Forbidden(
+            say("%(sender)s is not an active member of the exchange.", sender=message.sender)
+        )
+    # Every field is kept as the JSON value sent (the time as text), so this is what was signed.
+    envelope = message.model_dump(mode="json")
+    if not verifies(envelope, member.public_key):
+        raise Forbidden(
+            say(
+                "The signature does not verify with the key registered for %(sender)s.",
+                sender=member.code,
+            ),
+            fields={"signature": gettext_noop("does not verify")},
+        )
+    if message.receiver != RECEIVER:
+        raise Invalid(
+            say(
+                "The message is addressed to %(receiver)s, not to this system.",
+                receiver=message.receiver,
+            ),
+            fields={"receiver": gettext_noop("not us")},
+        )
+    if message.service not in member.services:
+        raise Forbidden(
+            say(
+                "%(sender)s may not use the service %(service)s.",
+                sender=member.code,
+                service=message.service,
+            ),
+            fields={"service": gettext_noop("not allowed")},
+        )
+    sent = sent_at(message.sent_at)
+    if sent is None:
+        raise Invalid(
+            say("Give the time of sending in ISO 8601, with its offset from UTC."),
+            fields={"sent_at": gettext_noop("not a time")},
+        )
+    if sent > ctx.now + DRIFT:
+        raise Invalid(
+            say("The message says it was sent in the future."),
+            fields={"sent_at": gettext_noop("future")},
+        )
+    try:
+        BODIES[message.service].model_validate(message.body)
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise Invalid(
+            say(
+                "Check the field '%(field)s': %(problem)s.",
+                field=f"body.{where}",
+                problem=first["msg"],
+            ),
+            fields={f"body.{where}": first["msg"]},
+        ) from None
+    if Message.objects.filter(member=member, message_id=message.id).exists():
+        raise Conflict(
+            say(
+                "Message %(message)s of %(sender)s has been received already.",
+                message=message.id,
+                sender=member.code,
+            )
+        )
+    return {
+        "envelope": envelope,
+        "body_sha256": sha256_hex(dumps(envelope["body"])),
+        "key": member.public_key,
+        "unit": member.unit_id,
+    }
+
+
+projections.tables(Message, Member)

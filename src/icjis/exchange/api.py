@@ -1,0 +1,115 @@
+"""API routes of the signed message exchange (mounted under /api/v1 by icjis.urls).
+
+`POST /exchange/messages` takes a signed envelope from a member's system; it needs no bearer
+token, since the signature is the sender's credential, and answers with a receipt signed with
+the system's key. `GET /exchange/key` gives that key's public half; `GET /exchange/members`
+lists the members to the administrator and the auditor."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from icjis.core import acts
+from icjis.core.access import SYSTEM_USER
+from icjis.core.canonical import dumps, iso
+from icjis.core.checkpoints import public_key_hex, signing_key
+from icjis.core.refusals import Forbidden, Invalid, say
+from icjis.exchange.envelope import RECEIVER
+from icjis.exchange.models import Member
+
+router = Router(tags=["exchange"])
+
+
+class EnvelopeIn(Schema):
+    """The envelope as the sender's system sends it (`exchange.envelope`); checked by the act,
+    which refuses any field it does not know."""
+
+    id: Any = None
+    sender: Any = None
+    receiver: Any = None
+    service: Any = None
+    sent_at: Any = None
+    body: Any = None
+    signature: Any = None
+
+
+def receipt(outcome: acts.Outcome) -> dict[str, Any]:
+    """What we answer a message with, signed with the system's key: the message, when it was
+    received, the event that received it, and the case its report was registered as. A retry
+    gets the same receipt (Ed25519 signatures are deterministic)."""
+    answer = outcome.as_json()
+    event = answer["event"]
+    case = next(
+        (
+            r["result"].get("case")
+            for r in answer["reactions"]
+            if r["event"]["kind"] == "registry.report.register"
+        ),
+        None,
+    )
+    key = signing_key()
+    body = {
+        "message": answer["result"]["message"],
+        "sender": event["stream"].removeprefix("member/"),
+        "receiver": RECEIVER,
+        "received_at": event["recorded_at"],
+        "event": {"stream": event["stream"], "seq": event["seq"], "hash": event["hash"]},
+        "case": case,
+        "key": public_key_hex(key),
+    }
+    return {**body, "signature": base64.b64encode(key.sign(dumps(body).encode())).decode()}
+
+
+@router.post(
+    "/exchange/messages",
+    auth=None,
+    response={200: dict, 201: dict, 400: dict, 403: dict, 409: dict},
+)
+def receive_message(request: HttpRequest, envelope: EnvelopeIn) -> Any:
+    """Receive a signed message from a member's system: 201 with a signed receipt; 200 with the
+    same receipt for a retry of a message received already; 400/403/409 with {error, message},
+    and nothing recorded. The envelope: `id` (its id in the sender's system), `sender` (the
+    member's code), `receiver` ("ICJIS"), `service`, `sent_at` (ISO 8601 with its offset),
+    `body`, and `signature`: Ed25519 over the envelope without its signature in canonical JSON
+    (sorted keys, no whitespace, UTF-8), base64."""
+    # The JSON as sent, every field of it: what the signature covers is checked by the act.
+    data = json.loads(request.body)
+    if not isinstance(data, dict):
+        raise Invalid(say("The act's data must be a JSON object."))
+    sender, message = data.get("sender"), data.get("id")
+    key = None
+    if isinstance(sender, str) and isinstance(message, str):
+        key = f"exchange/{sender}/{message}"[:128]
+    outcome = acts.perform(SYSTEM_USER, "exchange.message.receive", data, idempotency_key=key)
+    return Status(200 if outcome.stored is not None else 201, receipt(outcome))
+
+
+@router.get("/exchange/key", auth=None)
+def receipt_key(request: HttpRequest) -> dict[str, str]:
+    """The public half of the key our receipts are signed with (raw Ed25519, hex)."""
+    return {"receiver": RECEIVER, "algorithm": "Ed25519", "key": public_key_hex(signing_key())}
+
+
+@router.get("/exchange/members")
+def members(request: HttpRequest) -> list[dict[str, Any]]:
+    """The systems admitted to the exchange (for the administrator and the auditor)."""
+    if not {"admin", "auditor"} & set(request.user.roles):
+        raise Forbidden(say("Only the administrator and the auditor read the exchange's members."))
+    return [
+        {
+            "code": m.code,
+            "name": m.name,
+            "public_key": m.public_key,
+            "services": m.services,
+            "unit": m.unit_id,
+            "active": m.active,
+            "registered_at": iso(m.registered_at),
+            "messages": m.messages.count(),
+        }
+        for m in Member.objects.order_by("code")
+    ]

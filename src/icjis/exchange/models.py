@@ -1,0 +1,48 @@
+"""Projections of the signed message exchange (module N), rebuilt from the ledger.
+
+Each member — another agency's system that sends messages here — has its own stream,
+`member/<code>`: its registration, its suspension, and every message received from it."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Member(models.Model):
+    """Another agency's system: its code, the Ed25519 key its messages are signed with, the
+    services it may use, and the unit of ours that registers what it sends."""
+
+    code = models.CharField(primary_key=True, max_length=32)
+    name = models.CharField(max_length=200)
+    public_key = models.CharField(max_length=64)  # raw Ed25519 public key, hex
+    services = models.JSONField(default=list)
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    active = models.BooleanField(default=True)
+    registered_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Message(models.Model):
+    """One message received: who sent it, its id in the sender's system, the service, when the
+    sender says it sent it and when we received it, the hash of its body, and what it made."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="messages")
+    message_id = models.CharField(max_length=64)
+    seq = models.PositiveBigIntegerField()  # the event that received it, on the member's stream
+    service = models.CharField(max_length=32)
+    sent_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    body_sha256 = models.CharField(max_length=64)
+    case = models.ForeignKey(
+        "core.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "message_id"], name="message_member_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}/{self.message_id}"

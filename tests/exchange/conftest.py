@@ -1,0 +1,3 @@
+"""The web fixtures, for the report form."""
+
+from tests.web.conftest import browser  # noqa: F401

@@ -1,0 +1,160 @@
+"""Signed messages from other agencies' systems (module N): a member admitted with its key
+sends a crime report in a signed envelope; the report is registered at the member's unit in
+the same transaction and the answer is a receipt signed with the system's key; a retry gets the
+same receipt; a forged, misaddressed, future, unknown or suspended sender's message is refused
+with nothing written."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.core.management import call_command
+from django.test import Client
+
+from icjis.core import clock
+from icjis.core.canonical import dumps
+from icjis.core.models import Case, Event
+from icjis.exchange.envelope import sign
+from icjis.exchange.models import Message
+
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # a fixed test key
+
+
+def public_hex(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw.hex()
+
+
+@pytest.fixture
+def member(as_user):
+    admin = as_user("admin")
+    data = {
+        "code": "GKNB-CASES",
+        "name": "Государственный комитет национальной безопасности — учёт дел",
+        "public_key": public_hex(KEY),
+        "services": ["crime-report"],
+        "unit": "GB-UVD",
+    }
+    answer = admin.act("exchange.member.register", data)
+    assert answer.status_code == 201, answer.json()
+    return admin
+
+
+def envelope(key: Ed25519PrivateKey = KEY, **changes: Any) -> dict[str, Any]:
+    message = {
+        "id": str(uuid.uuid4()),
+        "sender": "GKNB-CASES",
+        "receiver": "ICJIS",
+        "service": "crime-report",
+        "sent_at": clock.now().isoformat(),
+        "body": {
+            "reference": "ГКНБ-2026-077",
+            "summary": "Материал о хищении бюджетных средств передан по подследственности",
+            "place": {"region": "KG-GB", "district": "KG-GB-LEN"},
+        },
+        **changes,
+    }
+    return {**message, "signature": sign(message, key)}
+
+
+def send(message: dict[str, Any]) -> Any:
+    return Client().post("/api/v1/exchange/messages", message, content_type="application/json")
+
+
+def test_a_signed_report_is_registered_at_the_members_unit_with_a_signed_receipt(member):
+    message = envelope()
+    answer = send(message)
+    assert answer.status_code == 201, answer.json()
+    receipt = answer.json()
+    case = Case.objects.get(pk=receipt["case"])
+    assert case.unit_id == "GB-UVD" and case.details["channel"] == "transfer"
+    assert case.details["reference"] == "GKNB-CASES/ГКНБ-2026-077"
+    key = Client().get("/api/v1/exchange/key").json()["key"]
+    signed = {k: v for k, v in receipt.items() if k != "signature"}
+    Ed25519PublicKey.from_public_bytes(bytes.fromhex(key)).verify(
+        base64.b64decode(receipt["signature"]), dumps(signed).encode()
+    )  # raises if the receipt is not ours
+    received = Event.objects.get(stream="member/GKNB-CASES", kind="exchange.message.receive")
+    assert received.actor == "system" and received.payload["envelope"] == message
+    registered = Event.objects.get(stream=f"case/{case.number}")
+    assert registered.kind == "registry.report.register" and registered.actor == "system"
+
+    again = send(message)
+    assert again.status_code == 200 and again.json() == receipt  # the same receipt, once
+    assert Case.objects.filter(details__channel="transfer").count() == 1
+    altered = {**message, "body": {**message["body"], "summary": "Другое содержание"}}
+    resent = send({**altered, "signature": sign(altered, KEY)})
+    assert resent.status_code == 409 and Message.objects.count() == 1
+    call_command("rebuild_projections", "--check")
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ("forged", 403),
+        ("unknown sender", 403),
+        ("other receiver", 400),
+        ("future", 400),
+        ("bad body", 400),
+        ("extra field", 400),
+        ("not a time", 400),
+    ],
+)
+def test_a_message_that_is_not_what_it_should_be_is_refused_and_nothing_written(
+    member, change, status
+):
+    message = {
+        "forged": lambda: envelope(Ed25519PrivateKey.generate()),
+        "unknown sender": lambda: envelope(sender="NOBODY-SYS"),
+        "other receiver": lambda: envelope(receiver="OTHER"),
+        "future": lambda: envelope(sent_at=(clock.now() + timedelta(minutes=30)).isoformat()),
+        "bad body": lambda: envelope(body={"summary": "x"}),
+        "extra field": lambda: envelope(priority="high"),
+        "not a time": lambda: envelope(sent_at="вчера вечером"),
+    }[change]()
+    events = Event.objects.count()
+    answer = send(message)
+    assert answer.status_code == status, answer.json()
+    assert {"error", "message"} <= set(answer.json())
+    assert Event.objects.count() == events and not Message.objects.exists()
+
+
+def test_a_suspended_member_is_refused_and_only_the_administrator_admits(member, as_user):
+    suspended = member.act(
+        "exchange.member.suspend", {"code": "GKNB-CASES", "reason": "Ключ скомпрометирован"}
+    )
+    assert suspended.status_code == 201
+    assert send(envelope()).status_code == 403
+    assert not Case.objects.filter(details__channel="transfer").exists()
+    refused = as_user("registrar").act(
+        "exchange.member.register",
+        {
+            "code": "X-SYS",
+            "name": "Чужая система",
+            "public_key": "0" * 64,
+            "services": ["crime-report"],
+            "unit": "GB-UVD",
+        },
+    )
+    assert refused.status_code == 403
+    assert as_user("auditor").get("/exchange/members").json()[0]["active"] is False
+    assert as_user("registrar").get("/exchange/members").status_code == 403
+
+
+def test_a_user_cannot_name_the_registering_unit_and_the_form_does_not_offer_it(as_user, browser):
+    report = {
+        "channel": "phone",
+        "summary": "Кража",
+        "place": {"region": "KG-GB"},
+        "unit": "OSH-UVD",
+    }
+    refused = as_user("registrar").act("registry.report.register", report)
+    assert refused.status_code == 403 and not Case.objects.exists()
+    form = browser("registrar").get("/acts/registry.report.register/").content.decode()
+    assert 'name="unit"' not in form and 'name="summary"' in form
