@@ -7,6 +7,7 @@ with nothing written."""
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
 from icjis.core import clock
@@ -158,3 +160,28 @@ def test_a_user_cannot_name_the_registering_unit_and_the_form_does_not_offer_it(
     assert refused.status_code == 403 and not Case.objects.exists()
     form = browser("registrar").get("/acts/registry.report.register/").content.decode()
     assert 'name="unit"' not in form and 'name="summary"' in form
+
+
+def test_a_member_makes_its_key_and_signs_its_envelope_with_the_command(as_user, tmp_path, capsys):
+    key_file = tmp_path / "member.pem"
+    call_command("exchange", "keygen", "--out", str(key_file))
+    public = capsys.readouterr().out.strip()
+    assert len(public) == 64 and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(CommandError, match="never overwritten"):
+        call_command("exchange", "keygen", "--out", str(key_file))
+    admit = {
+        "code": "MVD-SLEDSTVIE",
+        "name": "Следственная служба: учёт материалов",
+        "public_key": public,
+        "services": ["crime-report"],
+        "unit": "OSH-UVD",
+    }
+    assert as_user("admin").act("exchange.member.register", admit).status_code == 201
+    unsigned = envelope(sender="MVD-SLEDSTVIE")
+    del unsigned["signature"]
+    draft = tmp_path / "envelope.json"
+    draft.write_text(json.dumps(unsigned, ensure_ascii=False), encoding="utf-8")
+    call_command("exchange", "sign", str(draft), "--key", str(key_file))
+    answer = send(json.loads(capsys.readouterr().out))
+    assert answer.status_code == 201, answer.json()
+    assert Case.objects.get(pk=answer.json()["case"]).unit_id == "OSH-UVD"

@@ -25,7 +25,8 @@ import pydantic
 from django.utils.translation import gettext_noop
 
 from icjis.core import projections
-from icjis.core.acts import Context, Reaction, act_kind
+from icjis.core.access import SYSTEM_USER
+from icjis.core.acts import Context, Outcome, Reaction, act_kind, perform
 from icjis.core.canonical import dumps, sha256_hex
 from icjis.core.models import Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
@@ -301,6 +302,16 @@ def receive(ctx: Context) -> dict[str, Any]:
         "key": member.public_key,
         "unit": member.unit_id,
     }
+
+
+def intake(envelope: dict[str, Any]) -> Outcome:
+    """Receive an envelope as the system, its sender's id the idempotency key: a retry gets the
+    first answer, the same id with another content a conflict."""
+    sender, message = envelope.get("sender"), envelope.get("id")
+    key = None
+    if isinstance(sender, str) and isinstance(message, str):
+        key = f"exchange/{sender}/{message}"[:128]
+    return perform(SYSTEM_USER, "exchange.message.receive", envelope, idempotency_key=key)
 
 
 projections.tables(Message, Member)

@@ -15,10 +15,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from icjis.core import acts
-from icjis.core.access import SYSTEM_USER
 from icjis.core.canonical import dumps, iso
 from icjis.core.checkpoints import public_key_hex, signing_key
 from icjis.core.refusals import Forbidden, Invalid, say
+from icjis.exchange.acts import intake
 from icjis.exchange.envelope import RECEIVER
 from icjis.exchange.models import Member
 
@@ -81,11 +81,7 @@ def receive_message(request: HttpRequest, envelope: EnvelopeIn) -> Any:
     data = json.loads(request.body)
     if not isinstance(data, dict):
         raise Invalid(say("The act's data must be a JSON object."))
-    sender, message = data.get("sender"), data.get("id")
-    key = None
-    if isinstance(sender, str) and isinstance(message, str):
-        key = f"exchange/{sender}/{message}"[:128]
-    outcome = acts.perform(SYSTEM_USER, "exchange.message.receive", data, idempotency_key=key)
+    outcome = intake(data)
     return Status(200 if outcome.stored is not None else 201, receipt(outcome))
 
 

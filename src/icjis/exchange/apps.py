@@ -7,4 +7,4 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Signed message exchange with other agencies"
 
     def ready(self) -> None:
-        from icjis.exchange import acts  # noqa: F401
+        from icjis.exchange import acts, demo  # noqa: F401
