@@ -22,7 +22,7 @@ from django.test import Client
 from icjis.core import clock
 from icjis.core.canonical import dumps
 from icjis.core.models import Case, Event
-from icjis.exchange.envelope import sign
+from icjis.exchange.envelope import content_sha256, sign
 from icjis.exchange.models import Message
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # a fixed test key
@@ -82,6 +82,7 @@ def test_a_signed_report_is_registered_at_the_members_unit_with_a_signed_receipt
     Ed25519PublicKey.from_public_bytes(bytes.fromhex(key)).verify(
         base64.b64decode(receipt["signature"]), dumps(signed).encode()
     )  # raises if the receipt is not ours
+    assert receipt["content_sha256"] == content_sha256(message)
     received = Event.objects.get(stream="member/GKNB-CASES", kind="exchange.message.receive")
     assert received.actor == "system" and received.payload["envelope"] == message
     registered = Event.objects.get(stream=f"case/{case.number}")
@@ -93,6 +94,18 @@ def test_a_signed_report_is_registered_at_the_members_unit_with_a_signed_receipt
     altered = {**message, "body": {**message["body"], "summary": "Другое содержание"}}
     resent = send({**altered, "signature": sign(altered, KEY)})
     assert resent.status_code == 409 and Message.objects.count() == 1
+    assert "already used for a different act" in resent.json()["message"]
+    # A forger who knows a received id learns nothing from it: refused as any forgery is.
+    forged = send({**altered, "signature": sign(altered, Ed25519PrivateKey.generate())})
+    assert forged.status_code == 403
+    # The same signature spelt otherwise (its spare base64 bits set) is no signature.
+    raw = base64.b64decode(message["signature"])
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = alphabet.index(message["signature"][-3])  # 4 bits of the last byte, 2 spare
+    respelt = message["signature"][:-3] + alphabet[last ^ 1] + "=="
+    assert base64.b64decode(respelt) == raw and respelt != message["signature"]
+    assert send({**message, "signature": respelt}).status_code == 403
+    assert send(message).json() == receipt  # and the sender's retry still gets its receipt
     call_command("rebuild_projections", "--check")
 
 
@@ -106,6 +119,12 @@ def test_a_signed_report_is_registered_at_the_members_unit_with_a_signed_receipt
         ("bad body", 400),
         ("extra field", 400),
         ("not a time", 400),
+        ("week date", 400),
+        ("id changed", 403),
+        ("time changed", 403),
+        ("body changed", 403),
+        ("receiver changed", 403),
+        ("id not text", 400),
     ],
 )
 def test_a_message_that_is_not_what_it_should_be_is_refused_and_nothing_written(
@@ -119,6 +138,12 @@ def test_a_message_that_is_not_what_it_should_be_is_refused_and_nothing_written(
         "bad body": lambda: envelope(body={"summary": "x"}),
         "extra field": lambda: envelope(priority="high"),
         "not a time": lambda: envelope(sent_at="вчера вечером"),
+        "week date": lambda: envelope(sent_at="2026-W01-1T00:00Z"),
+        "id changed": lambda: {**envelope(), "id": "another-id"},
+        "time changed": lambda: {**envelope(), "sent_at": clock.now().isoformat()[:-7] + "Z"},
+        "body changed": lambda: {**envelope(), "body": {**envelope()["body"], "reference": "X"}},
+        "receiver changed": lambda: {**envelope(), "receiver": "ICJIS-2"},
+        "id not text": lambda: envelope(id=12345),
     }[change]()
     events = Event.objects.count()
     answer = send(message)
@@ -185,3 +210,17 @@ def test_a_member_makes_its_key_and_signs_its_envelope_with_the_command(as_user,
     answer = send(json.loads(capsys.readouterr().out))
     assert answer.status_code == 201, answer.json()
     assert Case.objects.get(pk=answer.json()["case"]).unit_id == "OSH-UVD"
+
+
+def test_odd_json_is_refused_with_json_errors_and_nothing_written(member):
+    events = Event.objects.count()
+    post = Client().post
+    half = '{"id": "a", "sender": "GKNB-CASES", "body": {"x": "\\ud800"}}'
+    for raw in (half, "[1, 2]", '{"id": NaN, "sender": "GKNB-CASES"}'):
+        answer = post("/api/v1/exchange/messages", raw, content_type="application/json")
+        assert 400 <= answer.status_code < 500, (raw, answer.status_code)
+        assert {"error", "message"} <= set(answer.json())
+    pair = '{"id": "a", "sender": "GKNB-CASES", "body": {"x": "\\ud83d\\ude00"}}'
+    emoji = post("/api/v1/exchange/messages", pair, content_type="application/json")
+    assert emoji.status_code == 403  # a whole pair is text: refused for its signature only
+    assert Event.objects.count() == events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -101,6 +102,10 @@ class ApiJsonErrorsMiddleware:
             # it): refused here, for every endpoint, before it reaches a query.
             nul = say("The request contains a NUL character.")
             return error_response(request, 400, "invalid", nul)
+        if request.path.startswith("/api/") and _has_lone_surrogate(request):
+            # Nor half of a UTF-16 pair (`\ud800` alone), which no UTF-8 text can hold.
+            half = say("The request contains a character that is not Unicode text.")
+            return error_response(request, 400, "invalid", half)
         response = self.get_response(request)
         if (
             request.path.startswith("/api/")
@@ -122,6 +127,25 @@ class ApiJsonErrorsMiddleware:
                     replaced[header] = response[header]
             return replaced
         return response
+
+
+def _has_lone_surrogate(request: HttpRequest) -> bool:
+    """Whether a JSON body escapes half of a UTF-16 surrogate pair without the other half."""
+    if request.method not in ("POST", "PUT", "PATCH") or request.content_type != "application/json":
+        return False
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return False
+    if b"\\ud" not in body.lower():
+        return False  # no surrogate escaped at all (the common case, decided without parsing)
+    try:
+        json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):
+        return False  # not JSON, or too deep: the view answers that
+    return False
 
 
 def _has_nul(request: HttpRequest) -> bool:

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -27,10 +28,10 @@ from django.utils.translation import gettext_noop
 from icjis.core import projections
 from icjis.core.access import SYSTEM_USER
 from icjis.core.acts import Context, Outcome, Reaction, act_kind, perform
-from icjis.core.canonical import dumps, sha256_hex
+from icjis.core.canonical import dumps, iso, sha256_hex
 from icjis.core.models import Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
-from icjis.exchange.envelope import RECEIVER, verifies
+from icjis.exchange.envelope import RECEIVER, content_sha256, verifies
 from icjis.exchange.models import Member, Message
 from icjis.registry.acts import Place
 
@@ -38,6 +39,7 @@ Service = Literal["crime-report"]
 MemberCode = pydantic.Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$", description="e.g. GKNB-CASES")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # no message of the registers is older
 DRIFT = timedelta(minutes=5)
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
 """How far ahead of our clock a sender's clock may run."""
 
 
@@ -182,17 +184,19 @@ def _apply_receive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         message_id=envelope["id"],
         seq=event.seq,
         service=envelope["service"],
-        sent_at=sent_at(envelope["sent_at"]),
+        sent_at=datetime.fromisoformat(data["sent_at"].replace("Z", "+00:00")),
         received_at=event.recorded_at,
         body_sha256=data["body_sha256"],
     )
-    return {"message": envelope["id"]}
+    return {"message": envelope["id"], "content_sha256": content_sha256(envelope)}
 
 
 def sent_at(text: str) -> datetime | None:
     """The sender's time, if it is an ISO 8601 moment with its offset, in this century."""
+    if not RFC3339.fullmatch(text):
+        return None
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
     if moment.tzinfo is None or moment < EARLIEST:
@@ -298,6 +302,7 @@ def receive(ctx: Context) -> dict[str, Any]:
         )
     return {
         "envelope": envelope,
+        "sent_at": iso(sent),  # as the projection keeps it, read once here
         "body_sha256": sha256_hex(dumps(envelope["body"])),
         "key": member.public_key,
         "unit": member.unit_id,
@@ -308,9 +313,22 @@ def intake(envelope: dict[str, Any]) -> Outcome:
     """Receive an envelope as the system, its sender's id the idempotency key: a retry gets the
     first answer, the same id with another content a conflict."""
     sender, message = envelope.get("sender"), envelope.get("id")
-    key = None
-    if isinstance(sender, str) and isinstance(message, str):
-        key = f"exchange/{sender}/{message}"[:128]
+    member = Member.objects.filter(pk=sender).first() if isinstance(sender, str) else None
+    # Refused before anything is locked or looked up: an unknown sender or a signature that does
+    # not verify holds up no member's stream, and learns nothing of the ids received.
+    if member is None:
+        raise Forbidden(
+            say("%(sender)s is not an active member of the exchange.", sender=str(sender)[:32])
+        )
+    if not verifies(envelope, member.public_key):
+        raise Forbidden(
+            say(
+                "The signature does not verify with the key registered for %(sender)s.",
+                sender=member.code,
+            ),
+            fields={"signature": gettext_noop("does not verify")},
+        )
+    key = f"exchange/{sender}/{message}" if isinstance(message, str) else None
     return perform(SYSTEM_USER, "exchange.message.receive", envelope, idempotency_key=key)
 
 

@@ -39,8 +39,9 @@ class EnvelopeIn(Schema):
 
 
 def receipt(outcome: acts.Outcome) -> dict[str, Any]:
-    """What we answer a message with, signed with the system's key: the message, when it was
-    received, the event that received it, and the case its report was registered as. A retry
+    """What we answer a message with, signed with the system's key: the message and the SHA-256
+    of what was signed, when it was received, the event that received it, and the case its
+    report was registered as. A retry
     gets the same receipt (Ed25519 signatures are deterministic)."""
     answer = outcome.as_json()
     event = answer["event"]
@@ -55,6 +56,7 @@ def receipt(outcome: acts.Outcome) -> dict[str, Any]:
     key = signing_key()
     body = {
         "message": answer["result"]["message"],
+        "content_sha256": answer["result"]["content_sha256"],
         "sender": event["stream"].removeprefix("member/"),
         "receiver": RECEIVER,
         "received_at": event["recorded_at"],
@@ -63,6 +65,10 @@ def receipt(outcome: acts.Outcome) -> dict[str, Any]:
         "key": public_key_hex(key),
     }
     return {**body, "signature": base64.b64encode(key.sign(dumps(body).encode())).decode()}
+
+
+def _not_a_number(name: str) -> None:
+    raise Invalid(say("The message holds %(value)s, which is not a JSON number.", value=name))
 
 
 @router.post(
@@ -78,7 +84,7 @@ def receive_message(request: HttpRequest, envelope: EnvelopeIn) -> Any:
     `body`, and `signature`: Ed25519 over the envelope without its signature in canonical JSON
     (sorted keys, no whitespace, UTF-8), base64."""
     # The JSON as sent, every field of it: what the signature covers is checked by the act.
-    data = json.loads(request.body)
+    data = json.loads(request.body, parse_constant=_not_a_number)
     if not isinstance(data, dict):
         raise Invalid(say("The act's data must be a JSON object."))
     outcome = intake(data)

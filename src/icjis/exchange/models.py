@@ -26,7 +26,8 @@ class Member(models.Model):
 
 class Message(models.Model):
     """One message received: who sent it, its id in the sender's system, the service, when the
-    sender says it sent it and when we received it, the hash of its body, and what it made."""
+    sender says it sent it and when we received it, and the hash of its body. What it made (the
+    case of a report) is in the receipt, the reaction's event, and the case's reference."""
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="messages")
     message_id = models.CharField(max_length=64)
@@ -35,9 +36,6 @@ class Message(models.Model):
     sent_at = models.DateTimeField()
     received_at = models.DateTimeField()
     body_sha256 = models.CharField(max_length=64)
-    case = models.ForeignKey(
-        "core.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         constraints = [
