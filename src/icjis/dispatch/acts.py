@@ -35,7 +35,7 @@ from django.utils.translation import gettext_noop
 
 from icjis.core import numbering, projections
 from icjis.core.access import visible_persons
-from icjis.core.acts import Context, Reaction, act_kind, reaction
+from icjis.core.acts import Apply, Context, Reaction, act_kind, reaction
 from icjis.core.canonical import iso
 from icjis.core.ledger import lock_head
 from icjis.core.models import Case, Event
@@ -86,6 +86,24 @@ def incident_stream(number: str) -> str:
 
 def _incident_stream_of(data: Any) -> str:
     return incident_stream(normalise_incident(data.incident) or data.incident[:24])
+
+
+def incident_act(name: str, schema: type[pydantic.BaseModel], apply: Apply, title: str) -> Any:
+    """Declare an act of a dispatcher on an incident's stream."""
+    return act_kind(
+        name,
+        schema=schema,
+        roles=DISPATCHERS,
+        legal_basis=POLICE_LAW,
+        target="stream",
+        stream_for=_incident_stream_of,
+        apply=apply,
+        title=title,
+    )
+
+
+def incident_of(event: Event) -> Incident:
+    return Incident.objects.get(pk=event.stream.removeprefix("incident/"))
 
 
 def _incident(ctx: Context, open_only: bool = True) -> Incident:
@@ -384,7 +402,7 @@ def ranking(user: Any, incident: Incident) -> list[dict[str, Any]]:
 
 
 def _apply_send(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    incident = Incident.objects.get(pk=event.stream.removeprefix("incident/"))
+    incident = incident_of(event)
     at = event.recorded_at
     Assignment.objects.create(
         incident=incident,
@@ -402,16 +420,7 @@ def _apply_send(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     return {"incident": incident.number, "crew": data["crew"]}
 
 
-@act_kind(
-    "dispatch.incident.dispatch",
-    schema=Send,
-    roles=DISPATCHERS,
-    legal_basis=POLICE_LAW,
-    target="stream",
-    stream_for=_incident_stream_of,
-    apply=_apply_send,
-    title="Send a crew to an incident",
-)
+@incident_act("dispatch.incident.dispatch", Send, _apply_send, "Send a crew to an incident")
 def send(ctx: Context) -> dict[str, Any]:
     """Sends an available crew of the area to an open incident. The available crews are ranked
     nearest to the scene first (or, where the scene has no coordinates, those of its district
@@ -450,7 +459,7 @@ class CrewOnIncident(pydantic.BaseModel):
 
 
 def _apply_arrive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    incident = Incident.objects.get(pk=event.stream.removeprefix("incident/"))
+    incident = incident_of(event)
     at = event.recorded_at
     Assignment.objects.filter(
         incident=incident, crew_id=data["crew"], released_at__isnull=True
@@ -480,15 +489,8 @@ def _sent(ctx: Context, incident: Incident) -> Assignment:
     return found
 
 
-@act_kind(
-    "dispatch.incident.arrive",
-    schema=CrewOnIncident,
-    roles=DISPATCHERS,
-    legal_basis=POLICE_LAW,
-    target="stream",
-    stream_for=_incident_stream_of,
-    apply=_apply_arrive,
-    title="Record a crew on the scene",
+@incident_act(
+    "dispatch.incident.arrive", CrewOnIncident, _apply_arrive, "Record a crew on the scene"
 )
 def arrive(ctx: Context) -> dict[str, Any]:
     """Records the hour a crew sent to the incident reports itself on the scene."""
@@ -499,7 +501,7 @@ def arrive(ctx: Context) -> dict[str, Any]:
 
 
 def _apply_release(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    incident = Incident.objects.get(pk=event.stream.removeprefix("incident/"))
+    incident = incident_of(event)
     at = event.recorded_at
     Assignment.objects.filter(
         incident=incident, crew_id=data["crew"], released_at__isnull=True
@@ -509,15 +511,8 @@ def _apply_release(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     return {"incident": incident.number, "crew": data["crew"]}
 
 
-@act_kind(
-    "dispatch.incident.release",
-    schema=CrewOnIncident,
-    roles=DISPATCHERS,
-    legal_basis=POLICE_LAW,
-    target="stream",
-    stream_for=_incident_stream_of,
-    apply=_apply_release,
-    title="Release a crew from an incident",
+@incident_act(
+    "dispatch.incident.release", CrewOnIncident, _apply_release, "Release a crew from an incident"
 )
 def release(ctx: Context) -> dict[str, Any]:
     """Frees a crew from an incident that stays open (it is needed elsewhere, or another crew
@@ -534,7 +529,7 @@ class Clear(pydantic.BaseModel):
 
 
 def _apply_clear(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    incident = Incident.objects.get(pk=event.stream.removeprefix("incident/"))
+    incident = incident_of(event)
     at = event.recorded_at
     active = incident.crews.filter(released_at__isnull=True)
     for call_sign in active.values_list("crew_id", flat=True):
@@ -546,16 +541,7 @@ def _apply_clear(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     return {"incident": incident.number}
 
 
-@act_kind(
-    "dispatch.incident.clear",
-    schema=Clear,
-    roles=DISPATCHERS,
-    legal_basis=POLICE_LAW,
-    target="stream",
-    stream_for=_incident_stream_of,
-    apply=_apply_clear,
-    title="Clear an incident",
-)
+@incident_act("dispatch.incident.clear", Clear, _apply_clear, "Clear an incident")
 def clear(ctx: Context) -> dict[str, Any]:
     """Closes the incident with its outcome and frees every crew still on it. "A crime report
     registered" needs the report registered from the incident first."""
