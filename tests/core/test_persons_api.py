@@ -39,7 +39,8 @@ def test_the_same_person_recorded_twice_is_flagged_and_can_be_merged_and_unmerge
     r = head.act("persons.unmerge", {"person": second, "reason": "разные лица, ошибка"})
     assert r.status_code == 201
     assert Person.objects.get(pk=second).merged_into_id is None
-    kinds = list(Event.objects.filter(stream=f"person/{second}").values_list("kind", flat=True))
+    events = Event.objects.filter(stream=f"person/{second}").order_by("seq")
+    kinds = list(events.values_list("kind", flat=True))
     assert kinds == ["persons.merge", "persons.unmerge"]
 
 
