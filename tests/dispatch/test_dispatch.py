@@ -322,6 +322,26 @@ def test_the_board_shows_the_most_urgent_first_and_refreshes_itself(browser, as_
     assert browser("investigator").get("/dispatch/").status_code == 404
 
 
+def test_the_board_lists_the_hazards_in_force_with_their_last_day_and_a_way_to_withdraw(
+    browser, as_user
+):
+    dispatcher = as_user("dispatcher")
+    last_day = (timezone.localtime(clock.now()) + timedelta(days=3)).date()
+    hazard = {
+        "kind": "weapons",
+        "place": {"region": "KG-GB", "address": "ул. Ленина, д. 9"},
+        "note": "Охотничье ружьё",
+        "until": last_day.isoformat(),
+    }
+    noted = ok(dispatcher.act("dispatch.hazard.record", hazard))["hazard"]
+    page = browser("dispatcher").get("/dispatch/").content.decode()
+    assert noted in page and date_format(last_day, "SHORT_DATE_FORMAT") in page
+    assert f"/acts/dispatch.hazard.withdraw/?hazard={noted}" in page
+    assert noted not in browser("dispatcher_osh").get("/dispatch/").content.decode()  # not theirs
+    ok(dispatcher.act("dispatch.hazard.withdraw", {"hazard": noted, "reason": "Сдано"}))
+    assert noted not in browser("dispatcher").get("/dispatch/").content.decode()
+
+
 def test_the_statistics_count_the_calls_answered_and_their_minutes_from_the_ledger(as_user):
     from tests.analytics.test_fold import by
 

@@ -224,3 +224,22 @@ def test_odd_json_is_refused_with_json_errors_and_nothing_written(member):
     emoji = post("/api/v1/exchange/messages", pair, content_type="application/json")
     assert emoji.status_code == 403  # a whole pair is text: refused for its signature only
     assert Event.objects.count() == events
+
+
+def test_a_new_key_replaces_the_old_one_and_each_message_keeps_the_key_it_was_checked_with(
+    member,
+):
+    first = envelope()
+    assert send(first).status_code == 201
+    new_key = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+    rekey = {"code": "GKNB-CASES", "public_key": public_hex(new_key), "reason": "Плановая смена"}
+    assert member.act("exchange.member.rekey", rekey).status_code == 201
+    assert member.act("exchange.member.rekey", rekey).status_code == 409  # the same key again
+    assert send(envelope()).status_code == 403  # signed with the old key
+    assert send(envelope(new_key)).status_code == 201
+    keys = [
+        e.payload["key"]
+        for e in Event.objects.filter(kind="exchange.message.receive").order_by("id")
+    ]
+    assert keys == [public_hex(KEY), public_hex(new_key)]
+    call_command("rebuild_projections", "--check")

@@ -28,10 +28,12 @@ from icjis.dispatch.access import (
     access_incident,
     dispatches,
     visible_crews,
+    visible_hazards,
     visible_incidents,
 )
 from icjis.dispatch.acts import normalise_incident, ranking
 from icjis.dispatch.models import Incident
+from icjis.dispatch.warnings import hazards_in_force
 from icjis.web.labels import act_title, choice_label
 
 STATE_LABELS = {
@@ -99,7 +101,8 @@ def _row(i: Incident, now: datetime) -> dict[str, Any]:
 def board(request: HttpRequest) -> HttpResponse:
     """The board: open incidents most urgent first, then the longest waiting; the crews on
     duty; the incidents cleared today; the protection orders issued in the last day in the
-    area (so a crew sent there knows). Refreshes itself every 30 seconds."""
+    area (so a crew sent there knows); the hazards noted in the area. Refreshes itself every 30
+    seconds."""
     from icjis.offences.access import visible_orders
 
     user = request.user
@@ -116,7 +119,13 @@ def board(request: HttpRequest) -> HttpResponse:
         .filter(issued_at__gte=now - RECENT)
         .order_by("-issued_at")
     )
-    log_read(user, "incidents", "board", "caseload", "shown")
+    hazards = list(
+        visible_hazards(user)
+        .filter(pk__in=hazards_in_force(now).values("pk"))
+        .order_by("-recorded_at")[:100]
+    )
+    persons = {h.person_id for h in hazards if h.person_id}
+    log_read(user, "incidents", "board", "caseload", "shown", persons=persons)
     context = {
         "open": [_row(i, now) for i in open_[:200]],
         "cleared": [_row(i, now) for i in cleared.order_by("-cleared_at")[:50]],
@@ -125,6 +134,19 @@ def board(request: HttpRequest) -> HttpResponse:
             for c in crews
         ],
         "orders": list(orders[:20]),
+        "hazards": [
+            {
+                "hazard": h,
+                "kind": choice_label(h.kind),
+                # Held to the end of its last day (24:00 local): that day is the one to name.
+                "last_day": timezone.localtime(h.until - timedelta(microseconds=1)).date()
+                if h.until
+                else None,
+            }
+            for h in hazards
+        ],
+        "withdraw_title": act_title("dispatch.hazard.withdraw"),
+        "may_withdraw": _may(user, "dispatch.hazard.withdraw"),
         "acts": [
             {"kind": k, "title": act_title(k)}
             for k in ("dispatch.call.receive", "dispatch.crew.on_duty", "dispatch.hazard.record")

@@ -137,6 +137,43 @@ def suspend_member(ctx: Context) -> dict[str, Any]:
     return ctx.input.model_dump()
 
 
+class RekeyMember(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    code: str = MemberCode
+    public_key: str = pydantic.Field(
+        pattern=r"^[0-9a-f]{64}$", title="Public key", description="the new key, hex"
+    )
+    reason: str = pydantic.Field(min_length=3, max_length=500)
+
+
+def _apply_rekey(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Member.objects.filter(pk=data["code"]).update(public_key=data["public_key"])
+    return {"member": data["code"]}
+
+
+@act_kind(
+    "exchange.member.rekey",
+    schema=RekeyMember,
+    roles=("admin",),
+    legal_basis="CPC 146(3)",
+    target="stream",
+    stream_for=_member_stream_of,
+    apply=_apply_rekey,
+    title="Give a system of the exchange a new key",
+)
+def rekey_member(ctx: Context) -> dict[str, Any]:
+    """Replaces an active member's key (a planned rotation, or a suspension lifted with a new
+    key made): from now on its messages are checked with the new key, and those signed with the
+    old one are refused, retries of earlier messages too. Each message received keeps the key
+    it was checked with."""
+    found = Member.objects.filter(pk=ctx.input.code).first()
+    if found is None:
+        raise NotFound(say("There is no member %(member)s.", member=ctx.input.code))
+    if found.public_key == ctx.input.public_key:
+        raise Conflict(say("Member %(member)s already has this key.", member=found.code))
+    return {**ctx.input.model_dump(), "previous": found.public_key}
+
+
 # --- messages ------------------------------------------------------------------------------
 
 

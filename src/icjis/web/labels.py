@@ -74,6 +74,7 @@ ACT_TITLES = {
     "evidence.item.recognise": gettext_noop("Recognise an item as material evidence"),
     "evidence.item.seize": gettext_noop("Record a seized item"),
     "exchange.member.register": gettext_noop("Admit another agency's system to the exchange"),
+    "exchange.member.rekey": gettext_noop("Give a system of the exchange a new key"),
     "exchange.member.suspend": gettext_noop("Suspend a system from the exchange"),
     "exchange.message.receive": gettext_noop(
         "Receive a signed message from another agency's system"
