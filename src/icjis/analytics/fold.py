@@ -22,6 +22,7 @@ from icjis.analytics.metrics import BREAKDOWNS, METRICS, SOURCE_KINDS
 from icjis.core.canonical import dumps, sha256_hex
 from icjis.core.models import Event
 from icjis.core.persons import age_on
+from icjis.core.units import region_of
 from icjis.legal.counting import LOCAL_TZ, local_date, parse_moment
 from icjis.legal.rulepacks import RulePack, builtin_packs, pack_for_set
 
@@ -65,12 +66,6 @@ def article_of(data: dict[str, Any]) -> str:
     offences."""
     article = str(data.get("article") or "")
     return f"{data['code']}/{article}" if article and data.get("code") else article
-
-
-def _region_of_path(path: str) -> str:
-    """The region of a territory path ("KG/KG-GB/KG-GB-LEN/" → "KG-GB")."""
-    parts = [p for p in path.split("/") if p]
-    return parts[1] if len(parts) > 1 else ""
 
 
 def _som(amount: Any) -> int:
@@ -465,7 +460,7 @@ class _Fold:
         )
 
     def fine_opened(self, e: Event, d: dict[str, Any]) -> None:
-        region = _region_of_path(d.get("territory_path") or "")
+        region = region_of(d.get("territory_path") or "")
         self.fines[str(d.get("fine"))] = region
         source = "offence" if e.kind == "fines.file.open_offence" else "verdict"
         self.f.add(

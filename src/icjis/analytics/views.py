@@ -40,8 +40,7 @@ from icjis.analytics.tables import (
 from icjis.core import clock
 from icjis.core.localised import localised
 from icjis.core.models import Territory, Unit
-from icjis.web.labels import choice_label
-from icjis.web.views import CATEGORIES
+from icjis.web.labels import CATEGORIES, choice_label
 
 DECISIONS = {
     "opened": gettext_lazy("case opened"),

@@ -21,6 +21,13 @@ def ancestors(territory_path: str) -> list[str]:
     return ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
 
 
+def region_of(territory_path: str) -> str:
+    """The code of the region holding a territory path ("KG/KG-GB/KG-GB-LEN/" → "KG-GB"), or ""
+    for the country itself."""
+    parts = [p for p in territory_path.split("/") if p]
+    return parts[1] if len(parts) > 1 else ""
+
+
 def unit_covering(territory_path: str, kind: str) -> Unit | None:
     """The unit of `kind` placed deepest on the territory holding `territory_path` (ties: the
     lowest code), or None when no unit of that kind covers the place."""

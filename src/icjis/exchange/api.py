@@ -11,6 +11,7 @@ import base64
 import json
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
@@ -111,7 +112,7 @@ def members(request: HttpRequest) -> list[dict[str, Any]]:
             "unit": m.unit_id,
             "active": m.active,
             "registered_at": iso(m.registered_at),
-            "messages": m.messages.count(),
+            "messages": m.received,
         }
-        for m in Member.objects.order_by("code")
+        for m in Member.objects.annotate(received=Count("messages")).order_by("code")
     ]

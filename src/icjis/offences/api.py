@@ -117,9 +117,7 @@ def warnings(
         key = address_key(address)
         if len(key) < 3:
             raise Invalid(say("Give more of the address."))
-        found = [
-            {k: v for k, v in w.items() if k != "ref"} for w in address_orders(region[:8], key, now)
-        ]
+        found = address_orders(region[:8], key, now)
     else:
         raise Invalid(say("Give a person's id, or a region and an address."))
     persons = {w["person"] for w in found}

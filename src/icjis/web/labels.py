@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 ACT_TITLES = {
     "alerts.acknowledge": gettext_noop("Acknowledge an alert"),
@@ -554,6 +554,15 @@ def field_label(title: str) -> str:
     """The label of a field (by the English title of its schema) in the current language."""
     known = FIELD_TITLES.get(title)
     return gettext(known) if known else title
+
+
+# The categories of gravity of a crime (CC 19), as the case page and the statistics name them.
+CATEGORIES = {
+    "minor_gravity": gettext_lazy("minor gravity"),
+    "less_grave": gettext_lazy("less grave"),
+    "grave": gettext_lazy("grave"),
+    "especially_grave": gettext_lazy("especially grave"),
+}
 
 
 def choice_label(value: str) -> str:

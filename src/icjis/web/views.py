@@ -60,7 +60,7 @@ from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
 from icjis.web.documents import documents_of, name_the_document
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
-from icjis.web.labels import act_title, choice_label, legal_basis
+from icjis.web.labels import CATEGORIES, act_title, choice_label, legal_basis
 from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
 from icjis.web.queues import queues_for
 from icjis.web.refusals import localise_refusal
@@ -92,14 +92,6 @@ PARTICIPANT_ROLES = {
     "victim": gettext_lazy("Victim"),
     "witness": gettext_lazy("Witness"),
     "applicant": gettext_lazy("Applicant"),
-}
-
-
-CATEGORIES = {
-    "minor_gravity": gettext_lazy("minor gravity"),
-    "less_grave": gettext_lazy("less grave"),
-    "grave": gettext_lazy("grave"),
-    "especially_grave": gettext_lazy("especially grave"),
 }
 
 
