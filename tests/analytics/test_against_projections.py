@@ -9,6 +9,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from tests.analytics.replay import assert_terms_replayed
 
 from icjis.analytics.fold import compute, month_of
 from icjis.analytics.metrics import BY_NAME
@@ -18,6 +19,8 @@ from icjis.core.models import Case
 from icjis.courts.models import Appeal, VerdictDefendant
 from icjis.detention.models import Detention
 from icjis.fines.models import FineFile, Payment
+from icjis.legal.deadlines import rule_of
+from icjis.legal.models import Deadline
 from icjis.offences.models import OffenceCase
 from icjis.prisons.models import HELD, Prisoner
 from icjis.probation.models import COMPLETED, ProbationFile
@@ -98,3 +101,38 @@ def test_appeals_offences_and_fines_are_those_of_their_registers(seeded):
     assert som[("paid",)] == sum(whole_som(a) for a in payments)
     imposed_som = sum(v for k, v in som.items() if k != ("paid",))
     assert imposed_som == sum(whole_som(a) for _, a in files)
+
+
+def test_the_terms_kept_and_missed_are_those_of_the_deadlines_the_pages_show(seeded):
+    """The fold replays every case's terms from its events alone, following its stage, unit and
+    category as the events record them; the projection's deadlines, met in time or late, are
+    the same terms at the same units."""
+    closed = [
+        d for d in Deadline.objects.filter(state__in=("met", "missed")) if not rule_of(d).window
+    ]
+    met = Counter((d.unit_id, d.rule) for d in closed)
+    missed = Counter((d.unit_id, d.rule) for d in closed if d.state == "missed")
+    assert missed, "the synthetic cases miss no term: seed more"
+    assert len(met) > 5, "the synthetic cases keep few kinds of term: seed more"
+    rows = seeded.rows()
+    assert total(rows, "deadlines.kept", "place", "kind") == dict(met)
+    assert measure(rows, "deadlines.kept", "missed", "place", "kind") == dict(missed)
+    # A term missed by hours: the hours past its due time, whole, summed.
+    over = Counter()
+    for d in closed:
+        if d.state == "missed":
+            over[(d.unit_id, d.rule)] += int((d.closed_at - d.due_at).total_seconds() // 3600)
+    assert measure(rows, "deadlines.kept", "hours_over", "place", "kind") == {
+        k: v for k, v in over.items() if v
+    }
+    # Overdue at the cut: the running terms past their due time, as the overdue lists show them.
+    now = seeded.cut
+    overdue = Counter(
+        (d.unit_id, d.rule)
+        for d in Deadline.objects.filter(state="running", due_at__lt=now)
+        if not rule_of(d).window
+    )
+    assert overdue, "the synthetic cases leave no term overdue: seed more"
+    assert total(seeded.rows(month_of(now)), "deadlines.overdue", "place", "kind") == dict(overdue)
+    # Every term, open or ended, cancelled or suspended, is the projection's.
+    assert assert_terms_replayed() == Deadline.objects.count()

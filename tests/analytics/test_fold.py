@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.test import Client
 from tests.analytics.conftest import ok
 
 from icjis.analytics.fold import compute, month_of, month_start, next_month
@@ -11,6 +12,7 @@ from icjis.analytics.metrics import BY_NAME
 from icjis.analytics.tables import summed
 from icjis.core import clock
 from icjis.core.models import Case, Person
+from icjis.legal.models import Deadline
 
 
 def arrest(person, detained):
@@ -176,3 +178,58 @@ def test_a_detention_recorded_late_counts_past_its_limit_only_from_its_recording
     assert by(figures.rows(story["period"]), "detention.held") == {
         (): {"count": 1, "past_limit": 1}
     }
+
+
+def test_a_term_overdue_counts_at_each_months_end_at_the_unit_holding_it_until_met_late(
+    ordinary_day, as_user
+):
+    """The ten days of a pre-investigation check (CPC 153(3)) run out in February; the case
+    moves to Osh with the term overdue; it is opened there in March. February ends with the
+    term overdue at Osh (not in Bishkek, which no longer holds it); March counts it kept, late
+    by the hours from its due time to the opening, and overdue no more."""
+    report = {"channel": "phone", "summary": "Кража", "place": {"region": "KG-GB"}}
+    number = ok(as_user("registrar").act("registry.report.register", report))["case"]
+    bishkek = Case.objects.get(pk=number).unit_id
+    ok(as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, case=number))
+    february = month_of(clock.now())
+    clock.advance(timedelta(days=15))
+    transfer = {"unit": "OSH-UVD", "grounds": "По месту преступления"}
+    ok(as_user("prosecutor").act("registry.case.transfer", transfer, case=number))
+    figures = compute(clock.now())
+    overdue = by(figures.rows(february), "deadlines.overdue", "place", "kind")
+    assert overdue == {("OSH-UVD", "report.decision"): {"count": 1}}
+    clock.advance(timedelta(days=14))
+    march = month_of(clock.now())
+    assert march == next_month(february)
+    assigned = {"officer": "investigator_osh"}
+    ok(as_user("unit_head_osh").act("registry.case.assign", assigned, case=number))
+    opened = {"article": "205", "part": 1}
+    ok(as_user("investigator_osh").act("registry.case.open", opened, case=number))
+
+    figures = compute(clock.now())
+    february_rows = figures.rows(february)
+    assert by(february_rows, "deadlines.overdue", "place", "region") == {
+        ("OSH-UVD", "KG-GB"): {"count": 1}
+    }
+    assert "deadlines.kept" not in {r[0] for r in february_rows}
+    march_rows = figures.rows(march)
+    assert "deadlines.overdue" not in {r[0] for r in march_rows}
+    term = Deadline.objects.get(case_id=number, rule="report.decision")
+    hours = int((term.closed_at - term.due_at).total_seconds() // 3600)
+    assert term.state == "missed" and hours > 15 * 24
+    kept = by(march_rows, "deadlines.kept", "place", "kind")
+    assert kept[("OSH-UVD", "report.decision")] == {"count": 1, "missed": 1, "hours_over": hours}
+    assert bishkek != "OSH-UVD"
+    assert all(place != bishkek for place, _ in kept)
+    # The analyst reads it by term, in the words of the rule pack, with the share met late.
+    analyst = as_user("analyst")
+    body = analyst.get("/statistics", metric="deadlines.kept", by="kind", period=march).json()
+    row = next(r for r in body["rows"] if r["kind"] == "report.decision")
+    assert (row["count"], row["missed_share"], row["mean_hours_over"]) == (1, 1.0, float(hours))
+    browser = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    browser.force_login(analyst.user)
+    page = browser.get("/statistics/", {"metric": "deadlines.kept", "by": "kind", "period": march})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Решение о возбуждении уголовного дела или об отказе" in html
+    assert "Доля соблюдённых с опозданием" in html

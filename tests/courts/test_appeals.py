@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.management import call_command
+from tests.analytics.replay import assert_terms_replayed
 from tests.courts.test_verdicts import (
     PRISON,
     THEFT,
@@ -77,6 +78,7 @@ def test_an_appeal_on_day_20_holds_back_entry_into_force_until_the_appeal_judge_
     entry = as_user("prison_officer").get(f"/courts/decisions/{ecli}").json()
     assert entry["state"] == "in_force"
     call_command("rebuild_projections", check=True)
+    assert assert_terms_replayed() > 0  # the statistics replay the same terms
 
 
 def test_a_late_appeal_is_refused(as_user):
@@ -175,6 +177,7 @@ def test_the_appeal_court_modifies_a_sentence_but_worsens_it_only_on_the_prosecu
     verdict = Verdict.objects.get(pk=ecli)
     assert (verdict.state, verdict.modified_by) == ("in_force", appeal)
     call_command("rebuild_projections", check=True)
+    assert assert_terms_replayed() > 0  # the statistics replay the same terms
 
 
 def test_a_quashed_verdict_sends_the_case_back_to_trial_before_another_judge(as_user):
@@ -203,3 +206,4 @@ def test_a_quashed_verdict_sends_the_case_back_to_trial_before_another_judge(as_
     before_year, before = (int(x) for x in ecli.rsplit(":", 2)[1:])
     assert number == (before + 1 if year == before_year else 1)
     call_command("rebuild_projections", check=True)
+    assert assert_terms_replayed() > 0  # the statistics replay the same terms

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tests.analytics.replay import assert_terms_replayed
 
 from icjis.core import clock
 from icjis.core.models import CaseOfficer, PersonSighting
@@ -229,6 +230,7 @@ def test_extensions_pass_up_to_twelve_months_and_the_one_beyond_is_refused(as_us
     measure = as_user("investigating_judge").get("/courts/measures", case=n).json()["items"]
     assert measure[0]["extensions"] == 5 and measure[0]["petition"] == first
     call_command("rebuild_projections", check=True)
+    assert assert_terms_replayed() > 0  # the statistics replay the same terms
 
 
 def test_the_judge_may_order_a_milder_measure_but_not_a_stricter_one(as_user, case):

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from tests.analytics.replay import assert_terms_replayed
 from tests.courts.test_verdicts import created, refused, unshifted_term
 
 from icjis.core import clock, jobs
@@ -121,6 +122,7 @@ def test_the_presiding_judge_extends_custody_and_the_running_custody_term_follow
         case.judge,
     )
     call_command("rebuild_projections", check=True)
+    assert assert_terms_replayed() > 0  # the statistics replay the same terms
 
 
 def test_extensions_during_the_trial_stop_at_one_year_from_the_courts_receipt(as_user):
@@ -291,6 +293,7 @@ def test_custody_at_the_appeal_stage_is_ruled_on_by_the_court_holding_the_case(a
     ruling = Petition.objects.get(pk=body["result"]["petition"])
     assert (ruling.kind, ruling.decided_by) == ("trial_extension", "appeal_judge")
     call_command("rebuild_projections", check=True)
+    assert assert_terms_replayed() > 0  # the statistics replay the same terms
 
 
 def test_the_presidents_list_of_overdue_terms_names_the_person_held_and_logs_it(as_user):

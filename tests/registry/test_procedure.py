@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from tests.analytics.replay import assert_terms_replayed
 
 from icjis.core import clock
 from icjis.legal.catalogues import lookup
@@ -641,6 +642,7 @@ def test_a_long_history_replays_into_the_same_projections(as_user):
         )
     )
     call_command("rebuild_projections", check=True)
+    assert assert_terms_replayed() > 0  # the statistics replay the same terms
 
 
 def test_copies_to_the_prosecutor_meet_the_24_and_12_hour_terms(as_user):

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from tests.analytics.replay import assert_terms_replayed
 
 from icjis.legal.catalogues import lookup
 
@@ -144,3 +145,4 @@ def test_a_theft_report_goes_from_the_desk_to_the_court(as_user):
         "registry.indictment.approve",
     ]
     call_command("rebuild_projections", check=True)
+    assert assert_terms_replayed() > 0  # the statistics replay the same terms

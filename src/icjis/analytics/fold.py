@@ -18,11 +18,13 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from icjis.analytics import terms
 from icjis.analytics.metrics import BREAKDOWNS, METRICS, SOURCE_KINDS
 from icjis.core.canonical import dumps, sha256_hex
 from icjis.core.models import Event
 from icjis.core.persons import age_on
 from icjis.core.units import region_of
+from icjis.legal import engine
 from icjis.legal.counting import LOCAL_TZ, local_date, parse_moment
 from icjis.legal.rulepacks import RulePack, builtin_packs, pack_for_set
 
@@ -150,9 +152,10 @@ class _Incident:
 class _Fold:
     """The state of one pass: what earlier events said that later ones need."""
 
-    def __init__(self, figures: Figures, until: datetime) -> None:
+    def __init__(self, figures: Figures, until: datetime, *, keep_terms: bool = False) -> None:
         self.f = figures
         self.until = until
+        self.keep_terms = keep_terms
         self.region: dict[str, str] = {}  # stream → region of the place of the crime
         self.persons: dict[str, tuple[str, date | None]] = {}  # id → sex, birth date
         self.charged: set[tuple[str, str]] = set()  # (stream, person) charged before
@@ -161,11 +164,13 @@ class _Fold:
         self.offences: dict[str, tuple[str, str]] = {}  # offence → region, article
         self.fines: dict[str, str] = {}  # fine file → region of enforcement
         self.incidents: dict[str, _Incident] = {}  # stream → the call and its first crews
+        self.cases: dict[str, terms.Case] = {}  # stream → what its terms depend on, and them
         self.arrests: dict[tuple[str, str], _Arrest] = {}  # (stream, person) → open detention
         self.prisoners: dict[str, _Held] = {}  # person → facility
         self.probation: dict[str, _Held] = {}  # file → office
         self.packs: dict[str, RulePack | None] = {p.id: p for p in builtin_packs()}
         self.limits: dict[tuple[str, bool], int | None] = {}  # (pack, child) → hours
+        self.followed = terms.kinds()
         self.handlers: dict[str, Callable[[Event, dict[str, Any]], None]] = {
             "registry.report.register": self.report,
             "registry.participant.add": self.participant,
@@ -480,6 +485,38 @@ class _Fold:
             kind="paid",
         )
 
+    # --- procedural terms ------------------------------------------------------------------------
+
+    def birth(self, person: str) -> date | None:
+        return self.persons.get(person, ("", None))[1]
+
+    def case_event(self, e: Event, d: dict[str, Any]) -> None:
+        """Follow a case as its projections do, and count the terms the event meets."""
+        begun = terms.Case.opened(e.kind, d)
+        if begun is not None:
+            begun.ended = [] if self.keep_terms else None
+            self.cases[e.stream] = begun
+        case = self.cases.get(e.stream)
+        if case is None:
+            return
+        kept, overdue = case.step(e.kind, d, e.recorded_at, e.seq, self.birth)
+        region = self.region.get(e.stream, "")
+        for k in kept:
+            measures = {"count": 1, "missed": int(k.late), "hours_over": k.hours_over}
+            self.f.add("deadlines.kept", k.at, measures, region=region, place=k.unit, kind=k.rule)
+        self._overdue(region, overdue)
+
+    def _overdue(self, region: str, changes: list[terms.Overdue]) -> None:
+        for o in changes:
+            self.f.add(
+                "deadlines.overdue",
+                o.at,
+                {"count": o.step},
+                region=region,
+                place=o.unit,
+                kind=o.rule,
+            )
+
     # --- calls for service ------------------------------------------------------------------------
 
     def call_received(self, e: Event, d: dict[str, Any]) -> None:
@@ -573,15 +610,24 @@ class _Fold:
             # figures who may not read that case.
             self.f.last = {"id": e.pk, "hash": e.hash}
             handler = self.handlers.get(e.kind)
+            followed = e.kind in self.followed and e.stream.startswith("case/")
+            if handler is None and not followed:
+                continue
+            data = json.loads(e.data)
             if handler is not None:
-                handler(e, json.loads(e.data))
+                handler(e, data)
+            if followed:
+                self.case_event(e, data)
 
     def stocks(self) -> None:
         """Turn each population's monthly changes into its size at each month's end: the
         changes of every month up to and including it, summed, through the cut's month. The
-        detentions still open at the cut count past their limit from the moment they passed it."""
+        detentions still open at the cut count past their limit from the moment they passed it, and
+        the terms still running at the cut count overdue from the moment their due time passed."""
         for arrest in self.arrests.values():
             self._past_limit(arrest, None)
+        for stream, case in self.cases.items():
+            self._overdue(self.region.get(stream, ""), case.overdue_by(self.until))
         last = month_of(self.until - timedelta(microseconds=1))
         for metric in (m.name for m in METRICS if m.stock):
             changes: dict[str, Counter[tuple[tuple[str, ...], str]]] = defaultdict(Counter)
@@ -619,3 +665,11 @@ def compute(cut: datetime) -> Figures:
     fold.run(events_before(cut))
     fold.stocks()
     return figures
+
+
+def replay_terms(cut: datetime) -> dict[str, list[engine.Term]]:
+    """Every case's terms as the fold replays them from the events recorded before `cut`, open
+    and ended, by case stream: what the check against the deadline projection compares."""
+    fold = _Fold(Figures(cut=cut), cut, keep_terms=True)
+    fold.run(events_before(cut))
+    return {stream: [*(c.ended or []), *c.terms] for stream, c in fold.cases.items()}

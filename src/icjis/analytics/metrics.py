@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from icjis.analytics import terms
+
 BREAKDOWNS = ("region", "article", "category", "sex", "age", "kind", "place")
 """The columns a figure may be broken down by; a metric uses some of them, the rest are blank."""
 
@@ -226,6 +228,39 @@ METRICS: tuple[Metric, ...] = (
         persons=False,
     ),
     Metric(
+        "deadlines.kept",
+        gettext_noop("Procedural terms kept"),
+        gettext_noop(
+            "Terms of the rule pack met by the act that ends them in the month — a decision on "
+            "a report, the investigation, custody, the trial — by the unit holding the case "
+            "then, the region of the crime and the term, with how many were met only after "
+            "they had run out and the whole hours by which they had. The engine that counts "
+            "them for the pages counts them here again from the recorded acts; a party's time "
+            "to act (an appeal window) is not a term anyone keeps, and a term cancelled is not "
+            "counted."
+        ),
+        tuple(sorted(terms.kinds())),
+        ("region", "place", "kind"),
+        ("count", "missed", "hours_over"),
+        persons=False,
+    ),
+    Metric(
+        "deadlines.overdue",
+        gettext_noop("Procedural terms overdue"),
+        gettext_noop(
+            "Terms of the rule pack running at the end of the month whose due time had passed "
+            "by then, with no act yet to meet them, by the unit holding the case then, the "
+            "region of the crime and the term — as the overdue lists showed them that evening. "
+            "A term suspended (the investigation suspended) is not overdue while it is; a "
+            "party's time to act is never overdue."
+        ),
+        tuple(sorted(terms.kinds())),
+        ("region", "place", "kind"),
+        ("count",),
+        persons=False,
+        stock=True,
+    ),
+    Metric(
         "prisons.population",
         gettext_noop("Prison population"),
         gettext_noop(
@@ -261,6 +296,7 @@ SOURCE_KINDS = frozenset(k for m in METRICS for k in m.source) | {
     "registry.case.split_from",
     "persons.register",
 }
-METHOD = "2"
+METHOD = "3"
 """The version of these definitions; a release records it, and a change of any definition
-that alters a figure takes a new version (2: the calls for service answered were added)."""
+that alters a figure takes a new version (2: the calls for service answered were added; 3: the
+procedural terms kept and overdue)."""

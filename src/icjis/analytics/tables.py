@@ -66,6 +66,9 @@ def derived(row: dict[str, Any]) -> dict[str, float | None]:
     if "dispatched" in row:
         out["mean_dispatch_minutes"] = _ratio(row["dispatch_minutes"], row["dispatched"], 1)
         out["mean_arrival_minutes"] = _ratio(row["arrival_minutes"], row["arrived"], 1)
+    if "missed" in row:
+        out["missed_share"] = _ratio(row["missed"], count, 3)
+        out["mean_hours_over"] = _ratio(row["hours_over"], row["missed"], 1)
     return out
 
 

@@ -10,8 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from icjis.analytics.fold import COLUMNS, compute, month_of
@@ -40,6 +40,7 @@ from icjis.analytics.tables import (
 from icjis.core import clock
 from icjis.core.localised import localised
 from icjis.core.models import Territory, Unit
+from icjis.legal.rulepacks import Title, builtin_packs
 from icjis.web.labels import CATEGORIES, choice_label
 
 DECISIONS = {
@@ -84,6 +85,10 @@ MEASURE_TITLES = {
     "arrival_minutes": gettext_lazy("Minutes to the scene, in all"),
     "mean_dispatch_minutes": gettext_lazy("Mean minutes to send a crew"),
     "mean_arrival_minutes": gettext_lazy("Mean minutes to the scene"),
+    "missed": gettext_lazy("Met after the term ran out"),
+    "hours_over": gettext_lazy("Hours past the term, in all"),
+    "missed_share": gettext_lazy("Share met late"),
+    "mean_hours_over": gettext_lazy("Mean hours past the term, of those met late"),
 }
 TREND_MONTHS = 12
 
@@ -94,6 +99,12 @@ class Names:
     def __init__(self) -> None:
         self.regions = {t.code: localised(t) for t in Territory.objects.all()}
         self.units = {u.code: localised(u) for u in Unit.objects.all()}
+        # The terms by the titles of their rules (the latest pack's, where packs share an id).
+        self.terms: dict[str, Title] = {
+            rule.id: rule.title
+            for pack in sorted(builtin_packs(), key=lambda p: p.effective_from)
+            for rule in pack.rules
+        }
 
     def word(self, breakdown: str, value: str) -> str:
         if value == TOTAL:
@@ -115,6 +126,8 @@ class Names:
         if breakdown == "kind":
             if value in DECISIONS:
                 return str(DECISIONS[value])
+            if value in self.terms:
+                return self.terms[value].get((get_language() or "en")[:2])
             return " — ".join(
                 str(KINDS[part]) if part in KINDS else choice_label(part)
                 for part in value.split(":")
