@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "icjis.analytics",
     "icjis.dispatch",
     "icjis.exchange",
+    "icjis.field",
     "icjis.web",
 ]
 
@@ -219,6 +220,13 @@ PUBLIC_BASE_URL = envstr("ICJIS_PUBLIC_BASE_URL", "").rstrip("/")
 
 # Legal aid: minutes a duty lawyer has to accept an appointment before the next one is asked.
 LEGALAID_ACCEPT_MINUTES = envint("ICJIS_LEGALAID_ACCEPT_MINUTES", 60)
+
+# A field node (icjis.field): its code as a member of the central exchange (empty: this is no
+# node), its Ed25519 key, the central system's address and the public key of its receipts.
+FIELD_NODE = envstr("ICJIS_FIELD_NODE", "")
+FIELD_KEY_FILE = Path(envstr("ICJIS_FIELD_KEY_FILE", str(VAR_DIR / "keys" / "field-node.pem")))
+CENTRAL_URL = envstr("ICJIS_CENTRAL_URL", "").rstrip("/")
+CENTRAL_KEY = envstr("ICJIS_CENTRAL_KEY", "")
 
 # Outbox delivery: the pull feed is always on; NATS JetStream is opt-in.
 NATS_URL = envstr("ICJIS_NATS_URL", "")

@@ -44,5 +44,6 @@ urlpatterns = [
     path("", include("icjis.forensics.urls")),
     path("", include("icjis.analytics.urls")),
     path("", include("icjis.dispatch.urls")),
+    path("", include("icjis.field.urls")),
     path("", include("icjis.web.urls")),
 ]

@@ -12,24 +12,21 @@ from icjis.legal.models import Deadline
 
 def assert_terms_replayed() -> int:
     """The terms the fold replays from the events alone are the deadlines the pages show: the
-    same terms, each in the same state, due and ended at the same moments (a term met late is
-    "missed" in the projection, met in the engine). Returns how many were compared."""
+    same terms, each in the same state (met in time, met late, open, cancelled), due and ended
+    at the same moments, at the same unit. Returns how many were compared."""
     replayed = replay_terms(clock.now() + timedelta(days=1))
     ours = {
         (stream.removeprefix("case/"), t.rule_id, t.subject or "", t.start_seq): (
-            t.state,
+            "missed" if late else t.state,
             t.due_at,
             t.closed_at,
+            unit,
         )
         for stream, terms in replayed.items()
-        for t in terms
+        for t, unit, late in terms
     }
     theirs = {
-        (d.case_id, d.rule, d.subject, d.start_seq): (
-            "met" if d.state == "missed" else d.state,
-            d.due_at,
-            d.closed_at,
-        )
+        (d.case_id, d.rule, d.subject, d.start_seq): (d.state, d.due_at, d.closed_at, d.unit_id)
         for d in Deadline.objects.all()
     }
     assert ours == theirs

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.test import Client
 from tests.analytics.conftest import ok
+from tests.analytics.replay import assert_terms_replayed
 
 from icjis.analytics.fold import compute, month_of, month_start, next_month
 from icjis.analytics.metrics import BY_NAME
@@ -233,3 +234,38 @@ def test_a_term_overdue_counts_at_each_months_end_at_the_unit_holding_it_until_m
     html = page.content.decode()
     assert "Решение о возбуждении уголовного дела или об отказе" in html
     assert "Доля соблюдённых с опозданием" in html
+
+
+def test_a_child_first_named_in_a_protection_order_has_a_childs_terms_when_detained(
+    ordinary_day, as_user
+):
+    """The birth date of a person the statistics first meet in a protection order is theirs
+    when a case later names them by reference: detained, the child's 24 hours run (CPC 96),
+    in the fold's replay as in the deadlines the pages show."""
+    year = clock.now().year
+    child = {
+        "surname": "Юнусов",
+        "given_name": "Тест",
+        "sex": "M",
+        "birth_date": f"{year - 16}-01-05",
+    }
+    order = {
+        "restrained": child,
+        "protected": {"surname": "Юнусова", "given_name": "Тест", "sex": "F"},
+        "place": {"region": "KG-GB", "district": "KG-GB-LEN", "address": "ул. Тестовая, д. 1"},
+        "reported_at": (clock.now() - timedelta(hours=1)).isoformat(),
+        "summary": "Сообщение о побоях в семье.",
+    }
+    restrained = ok(as_user("offences_officer").act("offences.order.request", order))["restrained"]
+    report = {"channel": "phone", "summary": "Побои", "place": {"region": "KG-GB"}}
+    number = ok(as_user("registrar").act("registry.report.register", report))["case"]
+    ok(as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, case=number))
+    investigator = as_user("investigator")
+    ok(investigator.act("registry.case.open", {"article": "205", "part": 1}, case=number))
+    suspect = {"role": "suspect", "person": {"id": restrained}}
+    ok(investigator.act("registry.participant.add", suspect, case=number))
+    detained = (clock.now() - timedelta(minutes=5)).replace(second=0, microsecond=0)
+    ok(investigator.act("detention.arrest", arrest(restrained, detained), case=number))
+    rules = set(Deadline.objects.filter(case_id=number).values_list("rule", flat=True))
+    assert "detention.release.child" in rules
+    assert assert_terms_replayed() == Deadline.objects.count()

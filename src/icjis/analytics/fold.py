@@ -176,6 +176,7 @@ class _Fold:
             "registry.participant.add": self.participant,
             "registry.case.split_from": self.split_from,
             "persons.register": self.participant,
+            "offences.order.request": self.order_persons,
             "registry.case.open": self.case_open,
             "registry.case.refuse": self.decision("refused"),
             "registry.case.suspend": self.decision("suspended"),
@@ -268,6 +269,12 @@ class _Fold:
 
     def participant(self, e: Event, d: dict[str, Any]) -> None:
         self.person(d.get("person"))
+
+    def order_persons(self, e: Event, d: dict[str, Any]) -> None:
+        """The persons of a protection order: their facts, should a case name them later (a
+        child's terms of detention are a child's)."""
+        for value in (d.get("restrained"), *(d.get("protected") or [])):
+            self.person(value)
 
     def split_from(self, e: Event, d: dict[str, Any]) -> None:
         """A case split off another (CPC 166) keeps the region of the crime it came from."""
@@ -667,9 +674,13 @@ def compute(cut: datetime) -> Figures:
     return figures
 
 
-def replay_terms(cut: datetime) -> dict[str, list[engine.Term]]:
+def replay_terms(cut: datetime) -> dict[str, list[tuple[engine.Term, str, bool]]]:
     """Every case's terms as the fold replays them from the events recorded before `cut`, open
-    and ended, by case stream: what the check against the deadline projection compares."""
+    and ended, by case stream, each with the unit holding it (when it ended, or now) and whether
+    it was met late: what the check against the deadline projection compares."""
     fold = _Fold(Figures(cut=cut), cut, keep_terms=True)
     fold.run(events_before(cut))
-    return {stream: [*(c.ended or []), *c.terms] for stream, c in fold.cases.items()}
+    return {
+        stream: [*(c.ended or []), *((t, c.unit, False) for t in c.terms)]
+        for stream, c in fold.cases.items()
+    }

@@ -250,9 +250,9 @@ METRICS: tuple[Metric, ...] = (
         gettext_noop(
             "Terms of the rule pack running at the end of the month whose due time had passed "
             "by then, with no act yet to meet them, by the unit holding the case then, the "
-            "region of the crime and the term — as the overdue lists showed them that evening. "
-            "A term suspended (the investigation suspended) is not overdue while it is; a "
-            "party's time to act is never overdue."
+            "region of the crime and the term: the overdue lists of that evening, without the "
+            "terms met late by then. A term suspended (the investigation suspended) is not "
+            "overdue while it is; a party's time to act is never overdue."
         ),
         tuple(sorted(terms.kinds())),
         ("region", "place", "kind"),
@@ -295,6 +295,7 @@ SOURCE_KINDS = frozenset(k for m in METRICS for k in m.source) | {
     "registry.participant.add",
     "registry.case.split_from",
     "persons.register",
+    "offences.order.request",
 }
 METHOD = "3"
 """The version of these definitions; a release records it, and a change of any definition

@@ -29,7 +29,10 @@ STAGE_AFTER = {
     "courts.appeal.file": "appeal",
 }
 """The stage a case is at after an event of these kinds, whatever it was at before (as each
-module's projection sets it); the kinds that move it only sometimes are in `Case.follow`."""
+module's projection sets it); the kinds that move it only sometimes are in `Case.follow`. Not
+followed: a case closed at the end of its execution (`core.execution.close_case`, from events on
+the prisons', probation's and fines' streams), since no rule asks whether a case in execution is
+closed."""
 
 FOLLOWED = frozenset(
     {
@@ -48,6 +51,16 @@ FOLLOWED = frozenset(
 """The event kinds that change what a case's terms depend on."""
 
 
+_WINDOWS: dict[str, frozenset[str]] = {}
+
+
+def windows(pack: RulePack) -> frozenset[str]:
+    """The rules of a pack that are a party's time to act (memo by pack id)."""
+    if pack.id not in _WINDOWS:
+        _WINDOWS[pack.id] = frozenset(r.id for r in pack.rules if r.window)
+    return _WINDOWS[pack.id]
+
+
 def kinds() -> frozenset[str]:
     """Every event kind the replay reads: those that move a case, and those some rule listens to."""
     return FOLLOWED | listened_kinds()
@@ -61,6 +74,7 @@ class Kept:
     """A term met by an act: when, whether after its due time, and by how much."""
 
     rule: str
+    subject: str | None
     unit: str
     at: datetime
     late: bool
@@ -90,7 +104,8 @@ class Case:
     category: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     terms: list[engine.Term] = field(default_factory=list)  # the open ones
-    ended: list[engine.Term] | None = None  # kept only when asked for (`fold.replay_terms`)
+    # The terms ended, with the unit then and whether met late: only when asked for (a check).
+    ended: list[tuple[engine.Term, str, bool]] | None = None
     counted: dict[Key, str] = field(default_factory=dict)  # overdue terms → the unit counted at
     since: dict[Key, datetime] = field(default_factory=dict)  # when each took its due time
 
@@ -149,7 +164,7 @@ class Case:
 
     def _window(self, rule: str) -> bool:
         """A party's time to act: no one's to keep or miss."""
-        return self.pack is not None and self.pack.rule(rule).window
+        return self.pack is not None and rule in windows(self.pack)
 
     def apply(
         self,
@@ -177,10 +192,18 @@ class Case:
                 t for t in self.terms if (t.rule_id, t.subject) == (effect.rule_id, effect.subject)
             )
             over = (effect.at - term.due_at).total_seconds() if effect.late else 0
-            kept.append(Kept(effect.rule_id, self.unit, effect.at, effect.late, int(over // 3600)))
+            hours = int(over // 3600)
+            kept.append(
+                Kept(effect.rule_id, effect.subject, self.unit, effect.at, effect.late, hours)
+            )
         engine.fold(self.terms, effects, seq)
         if self.ended is not None:
-            self.ended.extend(t for t in self.terms if t.state not in engine.OPEN_STATES)
+            late = {(k.rule, k.subject) for k in kept if k.late}
+            self.ended.extend(
+                (t, self.unit, (t.rule_id, t.subject) in late)
+                for t in self.terms
+                if t.state not in engine.OPEN_STATES
+            )
         self.terms = [t for t in self.terms if t.state in engine.OPEN_STATES]
         self.since = {
             key: self.since[key] if before.get(key) == (t.state, t.due_at) else at

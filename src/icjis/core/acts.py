@@ -222,8 +222,11 @@ def perform(
     *,
     case: str | None = None,
     idempotency_key: str | None = None,
+    claimed_at: datetime | None = None,
 ) -> Outcome:
-    """Perform one act (and its reactions) in one transaction, or refuse and write nothing."""
+    """Perform one act (and its reactions) in one transaction, or refuse and write nothing.
+    `claimed_at`: when the act was done by another clock (a field node's), kept beside the
+    server's unless the act claims a time of its own (the hour of a detention)."""
     kind = KINDS.get(kind_name)
     if kind is None:
         raise Invalid(
@@ -245,7 +248,9 @@ def perform(
         raise Invalid(say("The idempotency key must be 1 to 128 characters."))
     try:
         with transaction.atomic():
-            return _perform_locked(user, kind, role, parsed, case, idempotency_key, request_hash)
+            return _perform_locked(
+                user, kind, role, parsed, case, idempotency_key, request_hash, claimed_at
+            )
     except (IntegrityError, Refusal):
         # A retry of a keyed act is performed again and rolled back: its receipt collides with
         # the first answer's (unique actor and key), or the act is refused now that the first
@@ -301,6 +306,7 @@ def _perform_locked(
     case_number: str | None,
     idempotency_key: str | None,
     request_hash: str,
+    claimed_at: datetime | None = None,
 ) -> Outcome:
     stream, head = "", None
     if kind.target == "case":
@@ -326,6 +332,7 @@ def _perform_locked(
         now=now,
         stream=stream,
         head=head,
+        claimed_at=claimed_at,
     )
     if kind.target == "case":
         from icjis.core.access import case_for_act

@@ -14,6 +14,9 @@
 - The service `crime-report` (a report of a crime transferred from another body, CPC 147(1),
   150) registers the report at the member's unit by the system, in the same transaction
   (`registry.report.register`, channel `transfer`, its reference `<member>/<their number>`).
+- The service `field-act` carries one entry of a field node's journal: the act is performed by
+  the officer who recorded it, in the same transaction, its refusal kept if it is refused
+  (`exchange.field`).
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ from icjis.core.canonical import dumps, iso, sha256_hex
 from icjis.core.models import Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
 from icjis.exchange.envelope import RECEIVER, content_sha256, verifies
-from icjis.exchange.models import Member, Message
+from icjis.exchange.field import FieldAct, check_order, perform_entry
+from icjis.exchange.models import FieldEntry, Member, Message
 from icjis.registry.acts import Place
 
-Service = Literal["crime-report"]
+Service = Literal["crime-report", "field-act"]
 MemberCode = pydantic.Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$", description="e.g. GKNB-CASES")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # no message of the registers is older
 DRIFT = timedelta(minutes=5)
@@ -189,7 +193,7 @@ class CrimeReport(pydantic.BaseModel):
     occurred_at: pydantic.AwareDatetime | None = None
 
 
-BODIES: dict[str, type[pydantic.BaseModel]] = {"crime-report": CrimeReport}
+BODIES: dict[str, type[pydantic.BaseModel]] = {"crime-report": CrimeReport, "field-act": FieldAct}
 
 
 class Envelope(pydantic.BaseModel):
@@ -225,7 +229,27 @@ def _apply_receive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         received_at=event.recorded_at,
         body_sha256=data["body_sha256"],
     )
-    return {"message": envelope["id"], "content_sha256": content_sha256(envelope)}
+    result = {"message": envelope["id"], "content_sha256": content_sha256(envelope)}
+    field = data.get("field")
+    if field is not None:
+        body = envelope["body"]
+        performed = field.get("performed") or {}
+        FieldEntry.objects.create(
+            member_id=envelope["sender"],
+            seq=body["seq"],
+            hash=body["hash"],
+            message_id=envelope["id"],
+            officer=body["officer"],
+            kind=body["kind"],
+            case=field.get("case") or "",
+            recorded_on_node_at=datetime.fromisoformat(data["node_time"].replace("Z", "+00:00")),
+            received_at=event.recorded_at,
+            event_stream=performed.get("stream", ""),
+            event_seq=performed.get("seq"),
+            refusal=field.get("refused") or {},
+        )
+        result["field"] = field
+    return result
 
 
 def sent_at(text: str) -> datetime | None:
@@ -317,7 +341,7 @@ def receive(ctx: Context) -> dict[str, Any]:
             fields={"sent_at": gettext_noop("future")},
         )
     try:
-        BODIES[message.service].model_validate(message.body)
+        body = BODIES[message.service].model_validate(message.body)
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"
@@ -337,13 +361,24 @@ def receive(ctx: Context) -> dict[str, Any]:
                 sender=member.code,
             )
         )
-    return {
+    recorded = {
         "envelope": envelope,
         "sent_at": iso(sent),  # as the projection keeps it, read once here
         "body_sha256": sha256_hex(dumps(envelope["body"])),
         "key": member.public_key,
         "unit": member.unit_id,
     }
+    if isinstance(body, FieldAct):
+        node_time = sent_at(body.recorded_at)
+        if node_time is None or node_time > sent:
+            raise Invalid(
+                say("Give the time of the entry in ISO 8601, with its offset, before its sending."),
+                fields={"body.recorded_at": gettext_noop("not a time")},
+            )
+        check_order(member, body)
+        recorded["node_time"] = iso(node_time)
+        recorded["field"] = perform_entry(member, body, node_time, ctx.now)
+    return recorded
 
 
 def intake(envelope: dict[str, Any]) -> Outcome:
@@ -369,4 +404,4 @@ def intake(envelope: dict[str, Any]) -> Outcome:
     return perform(SYSTEM_USER, "exchange.message.receive", envelope, idempotency_key=key)
 
 
-projections.tables(Message, Member)
+projections.tables(FieldEntry, Message, Member)

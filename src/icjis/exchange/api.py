@@ -41,8 +41,9 @@ class EnvelopeIn(Schema):
 
 def receipt(outcome: acts.Outcome) -> dict[str, Any]:
     """What we answer a message with, signed with the system's key: the message and the SHA-256
-    of what was signed, when it was received, the event that received it, and the case its
-    report was registered as. A retry
+    of what was signed, when it was received, the event that received it, the case its report
+    was registered as, and for a field node's entry what its act recorded or why it was refused.
+    A retry
     gets the same receipt (Ed25519 signatures are deterministic)."""
     answer = outcome.as_json()
     event = answer["event"]
@@ -65,6 +66,8 @@ def receipt(outcome: acts.Outcome) -> dict[str, Any]:
         "case": case,
         "key": public_key_hex(key),
     }
+    if "field" in answer["result"]:
+        body["field"] = answer["result"]["field"]  # the entry's act recorded, or its refusal
     return {**body, "signature": base64.b64encode(key.sign(dumps(body).encode())).decode()}
 
 

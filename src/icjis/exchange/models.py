@@ -44,3 +44,29 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}/{self.message_id}"
+
+
+class FieldEntry(models.Model):
+    """One entry of a field node's journal as received: who recorded which act, when by the
+    node's clock and when here, and what became of it — the event it recorded, or the refusal."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="entries")
+    seq = models.PositiveIntegerField()  # its place in the node's journal
+    hash = models.CharField(max_length=64)
+    message_id = models.CharField(max_length=64)
+    officer = models.CharField(max_length=64)
+    kind = models.CharField(max_length=100)
+    case = models.CharField(max_length=64, blank=True)  # the case it concerned or registered
+    recorded_on_node_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    event_stream = models.CharField(max_length=200, blank=True)  # empty: refused
+    event_seq = models.PositiveBigIntegerField(null=True)
+    refusal = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "seq"], name="field_entry_member_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}#{self.seq}"

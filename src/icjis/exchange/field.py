@@ -1,0 +1,158 @@
+"""Acts recorded on a field node, as the central system receives them (module N).
+
+A field node (`icjis.field`) is an office's own small install for when the power or the link
+fails: its officers record acts there, each in the node's journal with the node's clock, chained
+by hash and signed with the node's key; when the link returns the node sends them, in order, as
+`field-act` messages of the exchange. The node is a member of the exchange (`exchange.member.
+register`) whose unit is the office's.
+
+Here each entry is performed as the act it is, by the officer who recorded it — an active
+officer of the node's unit, within that officer's roles and scope, checked now, as for any act
+— with the server's clock as its time of recording and the node's as its claimed time (unless
+the act claims a time of its own, such as the hour of a detention). An entry the act refuses is
+not lost: the message is received all the same, and its event keeps the refusal beside the
+signed entry, for the office to redo or answer. Entries come in their journal's order, none
+missing, each naming the hash of the one before, so a node cannot drop or rewrite one unseen; an
+entry may name the case a report of an earlier entry registered (`field:<seq>`), whose number
+the node did not know.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import pydantic
+from django.utils.translation import gettext_noop
+
+from icjis.core.acts import perform
+from icjis.core.canonical import dumps, sha256_hex
+from icjis.core.models import User
+from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal, Said, say
+from icjis.exchange.models import FieldEntry, Member
+
+EARLIER = re.compile(r"^field:([1-9][0-9]{0,8})$")
+
+
+class FieldAct(pydantic.BaseModel):
+    """The body of a `field-act` message: one entry of a node's journal."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+    seq: int = pydantic.Field(ge=1, le=999_999_999, description="its place in the journal")
+    officer: str = pydantic.Field(min_length=1, max_length=64, description="who recorded it")
+    kind: str = pydantic.Field(min_length=3, max_length=100, description="the act")
+    case: str | None = pydantic.Field(
+        default=None,
+        max_length=64,
+        description="the case's number, or field:<seq> for the report an earlier entry registered",
+    )
+    data: dict[str, Any]
+    recorded_at: str = pydantic.Field(
+        min_length=10, max_length=40, description="when, by the node's clock (ISO 8601)"
+    )
+    prev_hash: str = pydantic.Field(pattern=r"^([0-9a-f]{64})?$", description="the entry before")
+    hash: str = pydantic.Field(pattern=r"^[0-9a-f]{64}$", description="of this entry")
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    """The hash of a journal entry: SHA-256 of its canonical JSON without the hash itself."""
+    return sha256_hex(dumps({k: v for k, v in entry.items() if k != "hash"}))
+
+
+def said(refusal: Refusal) -> dict[str, Any]:
+    """A refusal as a record keeps it: its code and sentence, with the sentence's template and
+    values so that a page can say it again in its reader's language."""
+    message = refusal.message
+    out: dict[str, Any] = {"error": refusal.code, "message": str(message)}
+    if isinstance(message, Said):
+        out["template"] = message.template
+        out["values"] = {k: str(v) for k, v in message.values.items()}
+    return out
+
+
+def check_order(member: Member, entry: FieldAct) -> None:
+    """The entry is the next of the node's journal and names the hash of the one before, and
+    its own hash is that of its content: else the message is refused, nothing recorded."""
+    last = FieldEntry.objects.filter(member=member).order_by("-seq").first()
+    expected = (last.seq if last else 0) + 1
+    if entry.seq != expected:
+        raise Conflict(
+            say(
+                "Send entry %(expected)s of the journal of %(node)s first; this is entry %(seq)s.",
+                expected=expected,
+                node=member.code,
+                seq=entry.seq,
+            )
+        )
+    if entry.prev_hash != (last.hash if last else ""):
+        raise Conflict(
+            say(
+                "Entry %(seq)s of %(node)s does not follow the entry received before it.",
+                seq=entry.seq,
+                node=member.code,
+            ),
+            fields={"body.prev_hash": gettext_noop("does not match")},
+        )
+    if entry.hash != entry_hash(entry.model_dump()):
+        raise Invalid(
+            say(
+                "Entry %(seq)s of %(node)s does not match its hash.",
+                seq=entry.seq,
+                node=member.code,
+            ),
+            fields={"body.hash": gettext_noop("does not match")},
+        )
+
+
+def _case(member: Member, case: str | None) -> str | None:
+    """The case an entry names: a number as it is, or that of the report an earlier entry of the
+    node registered."""
+    found = EARLIER.match(case or "")
+    if found is None:
+        return case
+    earlier = FieldEntry.objects.filter(member=member, seq=int(found.group(1))).first()
+    if earlier is None or not earlier.case:
+        raise Conflict(
+            say(
+                "Entry %(seq)s of the journal registered no case: it was refused.",
+                seq=found.group(1),
+            )
+        )
+    return earlier.case
+
+
+def perform_entry(member: Member, entry: FieldAct, node_time: datetime, now: datetime) -> dict:
+    """Perform the entry's act as its officer (within a savepoint): what it recorded, or why it
+    was refused."""
+    out: dict[str, Any] = {"seq": entry.seq, "hash": entry.hash}
+    try:
+        case = _case(member, entry.case)
+        officer = User.objects.filter(
+            username=entry.officer, unit_id=member.unit_id, is_active=True
+        ).first()
+        if officer is None:
+            raise Forbidden(
+                say(
+                    "%(officer)s is not an active officer of %(unit)s, the unit of the node.",
+                    officer=entry.officer,
+                    unit=member.unit_id,
+                )
+            )
+        outcome = perform(
+            officer,
+            entry.kind,
+            entry.data,
+            case=case,
+            idempotency_key=f"field/{member.code}/{entry.seq}",
+            claimed_at=node_time if node_time <= now else None,
+        )
+    except Refusal as exc:
+        return {**out, "refused": said(exc)}
+    event = outcome.event
+    number = outcome.as_json()["result"].get("case") or case
+    return {
+        **out,
+        "performed": {"stream": event.stream, "seq": event.seq, "hash": event.hash},
+        "case": number if isinstance(number, str) else None,
+    }
