@@ -1,7 +1,8 @@
 """The demo's exchange: a member standing for another agency's case system is admitted with a
 key kept beside the demo database (`var/keys/exchange-demo-member.pem`, so `icjis exchange
 sign` can sign more messages with it), and one crime report it transfers is received, signed,
-as any would be."""
+as any would be. A field node of the Bishkek police department is admitted too, its key at
+`var/keys/field-demo-node.pem` for a node install to use."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from icjis.exchange.management.commands.exchange import load_key, make_key
 from icjis.exchange.models import Member
 
 CODE = "DEMO-GKNB"
+NODE = "DEMO-FIELD"
 
 
 @after_cases
@@ -49,3 +51,14 @@ def exchange_demo() -> None:
     }
     envelope = {**message, "signature": sign(message, key)}
     intake(envelope)
+    # A field node of the Bishkek police department, for a second install to try (README).
+    node_key_path = settings.LEDGER_KEY_FILE.parent / "field-demo-node.pem"
+    node_key = load_key(node_key_path) if node_key_path.exists() else make_key(node_key_path)
+    node = {
+        "code": NODE,
+        "name": "Демо: полевой узел УВД",
+        "public_key": public_key_hex(node_key),
+        "services": ["field-act"],
+        "unit": "GB-UVD",
+    }
+    acts.perform(admin, "exchange.member.register", node)
