@@ -6,6 +6,7 @@ area."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -429,3 +430,53 @@ def test_sending_another_crew_from_the_page_asks_for_the_reason(as_user, browser
     sent = page.post("/acts/dispatch.incident.dispatch/", {**form, "reason": "Ближе по пробкам"})
     assert sent.status_code == 302 and sent["Location"] == f"/dispatch/incidents/{number}/"
     assert Assignment.objects.get(incident_id=number).reason == "Ближе по пробкам"
+
+
+def test_a_person_named_on_an_incident_warns_the_dispatcher_of_their_order_at_once(
+    as_user, browser
+):
+    """The caller names her ex-husband, whom a protection order restrains: named by his
+    particulars (a new record that may be the same person), the dispatcher is warned of the
+    order on the record he may be, in the act's answer and on the incident's page; the event
+    keeps the warning; naming him again by his id in the same role is refused; the read of the
+    page names him."""
+    from tests.offences.test_orders import ABUSER, issued
+
+    order = issued(as_user("offences_officer"))["order"]
+    restrained = OrderPerson.objects.get(order_id=order, role="restrained").person_id
+    dispatcher = as_user("dispatcher")
+    number = call(dispatcher, "family_violence", address="ул. Токтогула, д. 5")
+    named = {"incident": number, "role": "suspect", "person": ABUSER}
+    answer = dispatcher.act("dispatch.incident.person", named)
+    assert answer.status_code == 201, answer.json()
+    event = Event.objects.get(stream=f"incident/{number}", kind="dispatch.incident.person")
+    kept = json.loads(event.data)["warnings"]
+    assert [(w["kind"], w["order"], w["person"]) for w in kept] == [
+        ("protection_order", order, restrained)
+    ]
+    assert answer.json()["result"]["warnings"] == 1
+    # By his id: the record with the order; named again in the same role, refused.
+    by_id = {"incident": number, "role": "suspect", "person": {"id": restrained}}
+    ok(dispatcher.act("dispatch.incident.person", by_id))
+    again = dispatcher.act("dispatch.incident.person", by_id)
+    assert again.status_code == 409
+    unknown = {"incident": number, "role": "witness", "person": {"id": "P-NOT-THERE"}}
+    assert dispatcher.act("dispatch.incident.person", unknown).status_code == 404
+    detail = dispatcher.get(f"/dispatch/incidents/{number}").json()
+    roles = [(p["role"], p["person"] == restrained) for p in detail["persons"]]
+    assert roles == [("suspect", False), ("suspect", True)]
+    assert [w["order"] for w in detail["persons"][1]["warnings"]] == [order]
+    page = browser("dispatcher").get(f"/dispatch/incidents/{number}/").content.decode()
+    assert f"Restrained by protection order {order}" in page
+    assert "Name a person on an incident" in page
+    seen = PersonSighting.objects.filter(actor="dispatcher", subject_type="incident")
+    assert seen.filter(subject=number, person=restrained).exists()
+    # A cleared incident takes no more names.
+    ok(
+        dispatcher.act(
+            "dispatch.incident.clear", {"incident": number, "disposition": "resolved_on_scene"}
+        )
+    )
+    late = {"incident": number, "role": "witness", "person": {**ABUSER, "given_name": "Айгуль"}}
+    assert dispatcher.act("dispatch.incident.person", late).status_code == 409
+    call_command("rebuild_projections", "--check")

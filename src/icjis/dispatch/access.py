@@ -5,7 +5,8 @@
 - National scope (auditors) reads every one of them and acts on none (their role performs no
   dispatch act).
 - Anyone else sees nothing; missing and forbidden look the same (404). Every read that names
-  persons is logged.
+  persons is logged. The persons named on the incidents a user reads are persons the user may
+  open (a dispatcher's own when they named them).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 
 from icjis.core import clock
-from icjis.core.access import log_read, scope_of
+from icjis.core.access import log_read, person_register, scope_of
 from icjis.core.refusals import NotFound, say
 from icjis.core.roles import SCOPES
 from icjis.core.warnings import warnings_at
-from icjis.dispatch.models import Crew, Hazard, Incident
+from icjis.dispatch.models import Crew, Hazard, Incident, IncidentPerson
 
 DISPATCH_ROLES = frozenset({"dispatcher", "unit_head"})
 M = TypeVar("M", bound=Model)
@@ -75,5 +76,15 @@ def access_incident(user: Any, number: str) -> tuple[Incident, list[dict[str, An
         raise NotFound(say("No such incident, or it is not visible to you."))
     warnings = warnings_at(found.region, found.address, clock.now())
     persons = {w["person"] for w in warnings if w.get("person")}
+    persons |= set(found.persons.values_list("person_id", flat=True))
     log_read(user, "incident", found.number, "caseload", "shown", persons=persons)
     return found, warnings
+
+
+@person_register
+def incident_persons(user: Any, own: bool) -> QuerySet[Any] | None:
+    """The persons named on the incidents of the user's area (`own`: those the user named)."""
+    if not DISPATCH_ROLES & set(user.roles) and "auditor" not in user.roles:
+        return None
+    named = IncidentPerson.objects.filter(incident__in=visible_incidents(user))
+    return (named.filter(named_by=user.username) if own else named).values("person_id")

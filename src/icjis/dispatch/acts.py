@@ -14,6 +14,8 @@ Calls for service come to the duty unit of a police department (its dispatchers)
 - `dispatch.incident.arrive` records a crew on the scene, `dispatch.incident.release` frees a
   crew before the incident is cleared, `dispatch.incident.clear` closes the incident with its
   outcome and frees its crews;
+- `dispatch.incident.person` names a person on an incident (the caller, a victim, a suspect, a
+  witness), warning the dispatcher at once of the protection orders and hazards on them;
 - a crime report registered with the channel `dispatch` and the incident's number as its
   reference (`registry.report.register`, "one click" on the incident's page) links the incident
   to the new case (`dispatch.incident.link`, performed by the system in the same transaction);
@@ -34,17 +36,32 @@ import pydantic
 from django.utils.translation import gettext_noop
 
 from icjis.core import numbering, projections
-from icjis.core.access import visible_persons
+from icjis.core.access import records_of, visible_persons
 from icjis.core.acts import Apply, Context, Reaction, act_kind, reaction
 from icjis.core.canonical import iso
 from icjis.core.ledger import lock_head
 from icjis.core.models import Case, Event
+from icjis.core.persons import PersonInput, PersonRef, prepare_person, project_person
 from icjis.core.refusals import Conflict, Invalid, NotFound, say
-from icjis.core.warnings import address_key, warnings_at
+from icjis.core.warnings import address_key, warnings_at, warnings_for
 from icjis.dispatch.access import visible_crews, visible_hazards, visible_incidents
-from icjis.dispatch.models import Assignment, Crew, Hazard, Incident, IncidentCounter
+from icjis.dispatch.models import (
+    Assignment,
+    Crew,
+    Hazard,
+    Incident,
+    IncidentCounter,
+    IncidentPerson,
+)
 from icjis.dispatch.recommend import Candidate, rank
-from icjis.dispatch.rules import PRIORITY, CrewKind, Disposition, HazardKind, IncidentType
+from icjis.dispatch.rules import (
+    PRIORITY,
+    CrewKind,
+    Disposition,
+    HazardKind,
+    IncidentRole,
+    IncidentType,
+)
 from icjis.legal.counting import local_date, parse_moment
 from icjis.offences.acts import Address, check_place, open_record, registering_unit
 
@@ -149,6 +166,14 @@ def _settle_state(incident: Incident) -> None:
     elif active.exists():
         state = "dispatched"
     Incident.objects.filter(pk=incident.pk).update(state=state)
+
+
+def records_of_all(persons: list[str]) -> list[str]:
+    """Each person's record and those merged into it, once each, in order."""
+    out: list[str] = []
+    for person in persons:
+        out.extend(r for r in records_of(person) if r not in out)
+    return out
 
 
 def _set_crew(call_sign: str, status: str, at: datetime, incident: str = "") -> None:
@@ -555,6 +580,60 @@ def clear(ctx: Context) -> dict[str, Any]:
     return {"disposition": ctx.input.disposition, "note": ctx.input.note, "crews": crews}
 
 
+# --- persons named on an incident ------------------------------------------------------------
+
+
+class NamePerson(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    incident: str = IncidentNumber
+    role: IncidentRole
+    person: PersonInput | PersonRef
+
+
+def _apply_person(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    pid = project_person(data["person"], event.recorded_at)
+    IncidentPerson.objects.get_or_create(
+        incident_id=event.stream.removeprefix("incident/"),
+        person_id=pid,
+        role=data["role"],
+        defaults={"named_at": event.recorded_at, "named_by": event.actor},
+    )
+    return {"person": pid, "warnings": len(data["warnings"])}
+
+
+@incident_act("dispatch.incident.person", NamePerson, _apply_person, "Name a person on an incident")
+def name_person(ctx: Context) -> dict[str, Any]:
+    """Names a person on an open incident as the caller or the crew gives them — the caller, a
+    victim, a suspect, a witness —, or a person of the index by their id. The warnings on the
+    person in force now (a protection order that names them, a hazard noted on them), and on
+    the records of the index the name may be the same person as, are shown to the dispatcher at
+    once and recorded with the act, as the address's are with the call."""
+    incident = _incident(ctx)
+    given = ctx.input.person
+    if isinstance(given, PersonRef) and not visible_persons(ctx.user).filter(pk=given.id).exists():
+        raise NotFound(
+            say("There is no person %(person)s in the index.", person=given.id),
+            fields={"person.id": gettext_noop("unknown")},
+        )
+    person = prepare_person(given, local_date(ctx.now))
+    if (
+        person.get("existing")
+        and IncidentPerson.objects.filter(
+            incident=incident, person_id=person["id"], role=ctx.input.role
+        ).exists()
+    ):
+        raise Conflict(
+            say(
+                "%(person)s is already named on incident %(incident)s in this role.",
+                person=person["id"],
+                incident=incident.number,
+            )
+        )
+    records = [person["id"], *(d["id"] for d in person.get("possible_duplicates") or [])]
+    warnings = warnings_for(ctx.user, records_of_all(records), ctx.now)
+    return {"role": ctx.input.role, "person": person, "warnings": warnings}
+
+
 # --- the crime report registered from an incident --------------------------------------------
 
 
@@ -752,4 +831,4 @@ def withdraw_hazard(ctx: Context) -> dict[str, Any]:
     return {"hazard": found.id, "reason": ctx.input.reason, "at": iso(ctx.now)}
 
 
-projections.tables(Assignment, Incident, Crew, Hazard, IncidentCounter)
+projections.tables(IncidentPerson, Assignment, Incident, Crew, Hazard, IncidentCounter)

@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import log_read
+from icjis.core.access import log_read, records_of
 from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, say
-from icjis.core.warnings import warnings_at
+from icjis.core.warnings import warnings_at, warnings_for
 from icjis.dispatch.access import (
     access_incident,
     dispatches,
@@ -98,8 +98,9 @@ def incidents(request: HttpRequest, q: Query[IncidentsQuery]) -> dict[str, Any]:
 
 @router.get("/dispatch/incidents/{number}")
 def incident_detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    """One incident with the crews sent to it, the warnings in force at its address now, and
-    (while it is open) the available crews ranked for it."""
+    """One incident with the crews sent to it, the persons named on it with the warnings on
+    each, the warnings in force at its address now, and (while it is open) the available crews
+    ranked for it."""
     incident, warnings = access_incident(request.user, normalise_incident(number) or number[:24])
     crews = [
         {
@@ -114,12 +115,24 @@ def incident_detail(request: HttpRequest, number: str) -> dict[str, Any]:
         for a in incident.crews.all()
     ]
     open_ = incident.state != "cleared"
+    now = clock.now()
+    persons = [
+        {
+            "person": p.person_id,
+            "role": p.role,
+            "named_at": iso(p.named_at),
+            "named_by": p.named_by,
+            "warnings": warnings_for(request.user, records_of(p.person_id), now),
+        }
+        for p in incident.persons.order_by("named_at", "pk")
+    ]
     return {
         **incident_json(incident),
         "summary": incident.summary,
         "caller": incident.caller or None,
         "callback": incident.callback or None,
         "crews": crews,
+        "persons": persons,
         "warnings_now": warnings,
         "recommended": ranking(request.user, incident) if open_ else [],
     }

@@ -127,3 +127,25 @@ class IncidentCounter(Counter):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="incident_counter_unit_year")
         ]
+
+
+class IncidentPerson(models.Model):
+    """A person named on an incident — the caller, a victim, a suspect, a witness — by the
+    dispatcher who named them, with the warnings on them shown at that moment (the act keeps
+    those; a page shows the ones in force when it is read)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="persons")
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16)
+    named_at = models.DateTimeField()
+    named_by = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "person", "role"], name="incident_person_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.role} {self.person_id}"

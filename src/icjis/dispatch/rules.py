@@ -48,3 +48,4 @@ Disposition = Literal[
 ]
 CrewKind = Literal["patrol", "traffic", "rapid_response", "district_officer"]
 HazardKind = Literal["weapons", "violent_person", "dangerous_animal", "infection", "other"]
+IncidentRole = Literal["caller", "victim", "suspect", "witness", "other"]

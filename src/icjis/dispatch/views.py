@@ -220,5 +220,22 @@ def incident_page(request: HttpRequest, number: str) -> HttpResponse:
             open_ and incident.type == "family_violence" and _may(user, "offences.order.request")
         ),
         "order_title": act_title("offences.order.request"),
+        "persons": _persons(user, incident),
+        "may_name": open_ and _may(user, "dispatch.incident.person"),
+        "name_title": act_title("dispatch.incident.person"),
     }
     return render(request, "dispatch/incident.html", context)
+
+
+def _persons(user: Any, incident: Incident) -> list[dict[str, Any]]:
+    """The persons named on the incident, each with the warnings on them in force now."""
+    from icjis.web.views import person_warnings
+
+    return [
+        {
+            "named": p,
+            "role": choice_label(p.role),
+            "warnings": person_warnings(user, p.person_id),
+        }
+        for p in incident.persons.select_related("person").order_by("named_at", "pk")
+    ]

@@ -27,8 +27,14 @@ def _walk(node: dict[str, Any], titles: set[str], choices: set[str]) -> None:
         _walk(prop, titles, choices)
 
 
-# Choices whose value is a code, not a word (the languages of a document).
-NAMED = {"ky": "Kyrgyz", "ru": "Russian"}
+# Choices whose value is a code, not a word (the languages of a document, the services of the
+# exchange).
+NAMED = {
+    "ky": "Kyrgyz",
+    "ru": "Russian",
+    "crime-report": "Crime reports sent to us",
+    "field-act": "Acts recorded on a field node",
+}
 
 
 def _human(value: str) -> str:
