@@ -19,12 +19,13 @@ from django.test import Client
 from icjis.core import clock
 from icjis.core.checkpoints import public_key_hex, signing_key
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event
+from icjis.core.refusals import Conflict, Forbidden, Invalid
 from icjis.exchange.envelope import RECEIVER, sign
 from icjis.exchange.field import entry_hash
 from icjis.exchange.management.commands.exchange import make_key
-from icjis.exchange.models import FieldEntry
+from icjis.exchange.models import FieldEntry, Member
 from icjis.field import journal
-from icjis.field.models import JournalEntry
+from icjis.field.models import Answer, JournalEntry
 
 NODE = "FIELD-GB-UVD"
 
@@ -68,8 +69,7 @@ def test_a_journal_recorded_offline_is_performed_in_order_when_the_link_returns(
     first = kept("registrar", "registry.report.register", REPORT)
     kept("unit_head", "registry.case.assign", {"officer": "investigator"}, case=f"field:{first}")
     kept("investigator", "registry.participant.add", SUSPECT, case=f"field:{first}")
-    # Refused there: the case is not under pre-investigation with this officer's unit … but an
-    # article the code does not have is refused whatever the stage.
+    # Refused there: the Criminal Code has no article 999.
     kept("investigator", "registry.case.open", {"article": "999", "part": 1}, case=f"field:{first}")
     entries = list(JournalEntry.objects.order_by("seq"))
     assert [e.seq for e in entries] == [1, 2, 3, 4]
@@ -92,7 +92,7 @@ def test_a_journal_recorded_offline_is_performed_in_order_when_the_link_returns(
     # Each entry received on the node's stream, signed, with what became of it.
     rows = {f.seq: f for f in FieldEntry.objects.filter(member_id=NODE)}
     assert [rows[s].case for s in (1, 2, 3)] == [number] * 3
-    assert rows[4].event_stream == "" and rows[4].refusal["error"] in ("invalid", "conflict")
+    assert rows[4].event_stream == "" and rows[4].refusal["error"] == "invalid"
     receive = Event.objects.filter(stream=f"member/{NODE}", kind="exchange.message.receive")
     assert receive.count() == 4
     assert json.loads(receive.last().data)["field"]["refused"]["message"]
@@ -102,7 +102,8 @@ def test_a_journal_recorded_offline_is_performed_in_order_when_the_link_returns(
     # Sent again, nothing is sent; a message replayed by hand gets its first receipt, nothing new.
     assert journal.send().received == []
     before = Event.objects.count()
-    first_sent = journal.state(entries[0]).message  # the very bytes the node sent
+    first_sent = journal.envelope(entries[0], node)  # the very bytes the node sent
+    assert first_sent == journal.state(entries[0]).message
     again = Client().post("/api/v1/exchange/messages", first_sent, content_type="application/json")
     assert again.status_code == 200 and again.json()["field"]["case"] == number
     assert Event.objects.count() == before
@@ -173,28 +174,55 @@ def test_a_journal_altered_or_sent_out_of_order_is_refused_and_nothing_is_writte
     assert forged_signature.status_code == 403
 
 
-def test_an_officer_of_another_unit_or_role_is_refused_there_and_kept(node):
+def test_an_officer_of_another_unit_or_without_the_role_now_is_refused_there_and_kept(node):
     kept("registrar", "registry.report.register", REPORT)
+    assert journal.send().received == [1]
     # An officer of Osh recorded on this node: refused there, the entry kept with the reason.
-    from icjis.core.models import User
-
-    osh = User.objects.get(username="registrar_osh")
+    osh = _user("registrar_osh")
     journal.record(osh, "registry.report.register", None, REPORT, key="osh-1")
+    # An officer whose role was taken away at the centre since: refused there too.
+    kept("registrar", "registry.report.register", {**REPORT, "summary": "Кража велосипеда"})
+    registrar = _user("registrar")
+    registrar.roles = ["ivs_officer"]
+    registrar.save(update_fields=["roles"])
     sent = journal.send()
-    assert sent.received == [1, 2]
+    assert sent.received == [2, 3]
     refused = FieldEntry.objects.get(member_id=NODE, seq=2)
     assert "not an active officer of GB-UVD" in refused.refusal["message"]
+    no_role = FieldEntry.objects.get(member_id=NODE, seq=3).refusal
+    assert no_role["error"] == "forbidden" and "registry.report.register" in no_role["message"]
     assert Event.objects.filter(kind="registry.report.register").count() == 1
+
+
+def test_an_administrators_entry_is_refused_there(node):
+    """A node's key does not carry the administrator's acts, whoever holds it."""
+    admin = _user("admin")
+    admin.unit_id = "GB-UVD"
+    admin.save(update_fields=["unit"])
+    member = {
+        "code": "ROGUE-1",
+        "name": "Чужая система",
+        "public_key": "ab" * 32,
+        "services": ["crime-report"],
+        "unit": "GB-UVD",
+    }
+    journal.record(admin, "exchange.member.register", None, member, key="admin-1")
+    assert journal.send().received == [1]
+    assert FieldEntry.objects.get(member_id=NODE, seq=1).refusal["error"] == "forbidden"
+    assert not Member.objects.filter(pk="ROGUE-1").exists()
 
 
 def test_the_node_refuses_what_it_can_check_alone_and_keeps_a_form_sent_twice_once(node):
     registrar = _user("registrar")
-    with pytest.raises(Exception, match="does not allow"):
+    with pytest.raises(Forbidden, match="does not allow"):
         journal.record(registrar, "registry.case.open", "X", {"article": "205"}, key="a")
-    with pytest.raises(Exception, match="summary"):
+    with pytest.raises(Invalid, match="summary"):
         journal.record(registrar, "registry.report.register", None, {**REPORT, "summary": ""}, "b")
     assert journal.record(registrar, "registry.report.register", None, REPORT, "c") == 1
     assert journal.record(registrar, "registry.report.register", None, REPORT, "c") == 1
+    other = {**REPORT, "summary": "Кража велосипеда"}
+    with pytest.raises(Conflict, match="other values"):
+        journal.record(registrar, "registry.report.register", None, other, "c")
     assert JournalEntry.objects.count() == 1
 
 
@@ -215,16 +243,74 @@ def test_with_the_central_system_unreachable_nothing_is_lost(node, settings):
     assert report.claimed_at == JournalEntry.objects.get().recorded_at
 
 
-def test_an_answer_lost_on_the_way_back_is_not_taken_for_a_new_message(node, settings):
-    """The centre received the entry but the node never heard: sent again, the same bytes get
-    the first receipt, and the act is recorded once."""
+def test_an_answer_lost_on_the_way_back_is_not_taken_for_a_new_message(node):
+    """The centre received the entry but the node never heard (nothing kept of the attempt):
+    sent again later, the same bytes get the first receipt, and the act is recorded once."""
     kept("registrar", "registry.report.register", REPORT)
     entry = JournalEntry.objects.get()
-    message = journal._message(entry, node)
-    lost = Client().post("/api/v1/exchange/messages", message, content_type="application/json")
+    lost = Client().post(
+        "/api/v1/exchange/messages", journal.envelope(entry, node), content_type="application/json"
+    )
     assert lost.status_code == 201
-    journal._answer(entry, "unreached", {"error": "unreachable", "message": "timed out"}, message)
     clock.advance(timedelta(minutes=10))
     assert journal.send().received == [1]
     assert journal.state(entry).status == "performed"
     assert Event.objects.filter(kind="registry.report.register").count() == 1
+
+
+def test_a_receipt_not_signed_by_the_centre_is_not_taken_and_the_entry_is_sent_again(
+    node, settings
+):
+    kept("registrar", "registry.report.register", REPORT)
+    central = settings.CENTRAL_KEY
+    settings.CENTRAL_KEY = public_key_hex(Ed25519PrivateKey.generate())  # not the centre's
+    sent = journal.send()
+    assert (sent.received, sent.reason, sent.stopped_at) == ([], "bad_receipt", 1)
+    assert journal.state(JournalEntry.objects.get()).status == "rejected"
+    settings.CENTRAL_KEY = f"{settings.CENTRAL_KEY},{central}"  # the centre's among those trusted
+    assert journal.send().received == [1]
+    assert Event.objects.filter(kind="registry.report.register").count() == 1
+
+
+def test_a_fault_of_the_act_is_kept_as_its_refusal_and_a_database_fault_is_sent_again(
+    node, monkeypatch
+):
+    from django.db import OperationalError
+
+    import icjis.exchange.field as central
+
+    kept("registrar", "registry.report.register", REPORT)
+    kept("registrar", "registry.report.register", {**REPORT, "summary": "Кража велосипеда"})
+
+    def broken(*args, **kwargs):
+        raise ValueError("a fault of the act")
+
+    monkeypatch.setattr(central, "perform", broken)
+    first = journal.send()
+    assert first.received == [1, 2]  # neither holds up the journal
+    assert FieldEntry.objects.get(member_id=NODE, seq=1).refusal["error"] == "internal"
+    kept("registrar", "registry.report.register", {**REPORT, "summary": "Угон"})
+
+    def down(*args, **kwargs):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(central, "perform", down)
+    second = journal.send()
+    assert (second.received, second.reason, second.stopped_at) == ([], "unreached", 3)
+    monkeypatch.undo()
+    assert journal.send().received == [3]
+    assert FieldEntry.objects.get(member_id=NODE, seq=3).event_stream.startswith("case/")
+
+
+def test_the_journal_cannot_be_edited_and_a_node_without_its_key_sends_nothing(node, settings):
+    from django.db import DatabaseError, transaction
+
+    kept("registrar", "registry.report.register", REPORT)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JournalEntry.objects.update(data={**REPORT, "summary": "Иное"})
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JournalEntry.objects.all().delete()
+    settings.FIELD_KEY_FILE = settings.FIELD_KEY_FILE.with_name("missing.pem")
+    sent = journal.send()
+    assert (sent.received, sent.reason, sent.waiting) == ([], "no_key", 1)
+    assert not Answer.objects.exists()

@@ -11,6 +11,8 @@ from typing import Any
 from icjis.core.canonical_sql import CANONICAL_SQL
 
 PROTECTED = ("core_event", "core_checkpoint")
+JOURNAL = ("field_journalentry", "field_answer")
+"""A field node's journal and its answers (`icjis.field`): append-only as the ledger is."""
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION icjis_refuse_change() RETURNS trigger AS $$
@@ -44,11 +46,17 @@ BODY_CONDITION = f"body = convert_to(icjis_event_body({_BODY_ARGUMENTS}), 'UTF8'
 BODY_CONDITION_PRINTED = f"(body = convert_to(icjis_event_body({_BODY_ARGUMENTS}), 'UTF8'::name))"
 
 
-def install_triggers(connection: Any) -> None:
+def present(connection: Any, tables: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of `tables` the database has (an app's migration may not have run yet)."""
+    known = set(connection.introspection.table_names())
+    return tuple(t for t in tables if t in known)
+
+
+def install_triggers(connection: Any, tables: tuple[str, ...] = PROTECTED) -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(PG_FUNCTION)
-            for table in PROTECTED:
+            for table in tables:
                 cur.execute(
                     f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                     "FOR EACH ROW EXECUTE FUNCTION icjis_refuse_change()"
@@ -58,7 +66,7 @@ def install_triggers(connection: Any) -> None:
                     "FOR EACH STATEMENT EXECUTE FUNCTION icjis_refuse_change()"
                 )
         elif connection.vendor == "sqlite":
-            for table in PROTECTED:
+            for table in tables:
                 for op in ("UPDATE", "DELETE"):
                     cur.execute(
                         f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
@@ -67,9 +75,9 @@ def install_triggers(connection: Any) -> None:
                     )
 
 
-def remove_triggers(connection: Any) -> None:
+def remove_triggers(connection: Any, tables: tuple[str, ...] | None = None) -> None:
     with connection.cursor() as cur:
-        for table in PROTECTED:
+        for table in tables if tables is not None else present(connection, PROTECTED + JOURNAL):
             if connection.vendor == "postgresql":
                 cur.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
                 cur.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
@@ -95,7 +103,7 @@ def remove_body_check(connection: Any) -> None:
 
 
 def install(connection: Any) -> None:
-    install_triggers(connection)
+    install_triggers(connection, present(connection, PROTECTED + JOURNAL))
     install_body_check(connection)
 
 
@@ -138,15 +146,20 @@ def body_check_sound(connection: Any) -> bool:
 def installed(connection: Any) -> bool:
     """Are the triggers there, and on PostgreSQL the body check (whatever it now reads:
     `body_check_sound` judges that)?"""
+    tables = present(connection, PROTECTED + JOURNAL)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'core_%%_append_only'")
+            names = [f"{t}_append_only" for t in tables]
+            cur.execute("SELECT count(*) FROM pg_trigger WHERE tgname = ANY(%s)", [names])
         else:
+            names = [f"{t}_no_update" for t in tables]
+            marks = ", ".join("%s" for _ in names)
             cur.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'core_%'"
+                f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",  # noqa: S608 - placeholders only
+                names,
             )
         (count,) = cur.fetchone()
-        if count < len(PROTECTED):
+        if count < len(tables):
             return False
         if connection.vendor != "postgresql":
             return True  # SQLite has no body check

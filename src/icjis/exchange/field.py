@@ -19,11 +19,13 @@ the node did not know.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from typing import Any
 
 import pydantic
+from django.db import DatabaseError, OperationalError
 from django.utils.translation import gettext_noop
 
 from icjis.core.acts import perform
@@ -33,6 +35,12 @@ from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal, Said, say
 from icjis.exchange.models import FieldEntry, Member
 
 EARLIER = re.compile(r"^field:([1-9][0-9]{0,8})$")
+NOT_IN_THE_FIELD = frozenset({"admin", "integration", "auditor", "analyst", "ombudsperson"})
+"""Roles whose holders act at the centre only: an entry of theirs from a node is refused, so a
+node's key, stolen, cannot administer the system."""
+FIELD_MODULES_EXCLUDED = ("exchange.", "analytics.", "core.")
+"""Acts a node does not carry: the exchange's own, the statistics', the platform's."""
+log = logging.getLogger(__name__)
 
 
 class FieldAct(pydantic.BaseModel):
@@ -122,16 +130,30 @@ def _case(member: Member, case: str | None) -> str | None:
     return earlier.case
 
 
+def _claimed(
+    member: Member, entry: FieldAct, node_time: datetime, now: datetime
+) -> datetime | None:
+    """The node's time of the entry as the act's claimed time: only if it is not ahead of the
+    server's nor behind the node's entry before it (a node whose clock was reset); otherwise
+    the act claims none, and the signed entry in the receiving event keeps what the node said."""
+    last = FieldEntry.objects.filter(member=member).order_by("-seq").first()
+    if node_time > now or (last is not None and node_time < last.recorded_on_node_at):
+        return None
+    return node_time
+
+
 def perform_entry(member: Member, entry: FieldAct, node_time: datetime, now: datetime) -> dict:
     """Perform the entry's act as its officer (within a savepoint): what it recorded, or why it
-    was refused."""
+    was refused. A database that fails (or a refusal of the server's own, 5xx) fails the whole
+    message, for the node to send again; any other fault of the act is kept as its refusal,
+    so that one bad entry does not hold up the journal behind it."""
     out: dict[str, Any] = {"seq": entry.seq, "hash": entry.hash}
     try:
         case = _case(member, entry.case)
         officer = User.objects.filter(
             username=entry.officer, unit_id=member.unit_id, is_active=True
         ).first()
-        if officer is None:
+        if officer is None or NOT_IN_THE_FIELD & set(officer.roles):
             raise Forbidden(
                 say(
                     "%(officer)s is not an active officer of %(unit)s, the unit of the node.",
@@ -139,16 +161,26 @@ def perform_entry(member: Member, entry: FieldAct, node_time: datetime, now: dat
                     unit=member.unit_id,
                 )
             )
+        if entry.kind.startswith(FIELD_MODULES_EXCLUDED):
+            raise Forbidden(
+                say("The act %(kind)s is not recorded on a field node.", kind=entry.kind)
+            )
         outcome = perform(
             officer,
             entry.kind,
             entry.data,
             case=case,
-            idempotency_key=f"field/{member.code}/{entry.seq}",
-            claimed_at=node_time if node_time <= now else None,
+            claimed_at=_claimed(member, entry, node_time, now),
         )
     except Refusal as exc:
+        if exc.status >= 500:
+            raise
         return {**out, "refused": said(exc)}
+    except OperationalError:
+        raise
+    except (DatabaseError, ValueError, TypeError, KeyError, LookupError) as exc:
+        log.exception("field entry %s of %s failed", entry.seq, member.code)
+        return {**out, "refused": {"error": "internal", "message": type(exc).__name__}}
     event = outcome.event
     number = outcome.as_json()["result"].get("case") or case
     return {

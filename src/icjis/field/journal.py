@@ -8,31 +8,37 @@ order, each as a `field-act` message signed with the node's key, and keeps each 
 performed there (its event and case), or refused there (its reason; the entry is received and
 kept all the same), or the message rejected, or no answer. It stops at the first entry not
 received, since the central system takes a journal only in order; what was not sent is sent
-next time, and a message sent twice is received once.
+next time, and a message sent twice is received once: an entry's message is made from the
+entry alone, so every attempt sends the same bytes. One send at a time (a file lock); a receipt
+counts only if the central system's key signed it and it names the entry's message.
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.client import HTTPException
 from typing import Any
 
 import pydantic
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_noop
 
 from icjis.core import clock
 from icjis.core.acts import KINDS, ActKind
 from icjis.core.canonical import dumps, iso
-from icjis.core.refusals import Forbidden, Invalid, say
-from icjis.exchange.envelope import RECEIVER, sign
+from icjis.core.refusals import Conflict, Forbidden, Invalid, Unavailable, say
+from icjis.exchange.envelope import RECEIVER, content_sha256, sign
 from icjis.exchange.field import entry_hash
 from icjis.exchange.management.commands.exchange import load_key
 from icjis.field.models import Answer, JournalEntry
@@ -82,19 +88,35 @@ def record(user: Any, kind_name: str, case: str | None, data: dict[str, Any], ke
             say("Check the field '%(field)s': %(problem)s.", field=where, problem=problem),
             fields=fields,
         ) from None
-    existing = JournalEntry.objects.filter(key=key).values_list("seq", flat=True).first()
-    if existing is not None:
-        return existing
+    values = parsed.model_dump(mode="json")
     for _attempt in range(5):
+        if (seq := _kept_before(user, kind, case, values, key)) is not None:
+            return seq
         try:
             with transaction.atomic():
-                return _append(user, kind, case, parsed.model_dump(mode="json"), key)
+                return _append(user, kind, case, values, key)
         except IntegrityError:
-            # Another officer's entry took the seq (or this form's key) at the same moment.
-            existing = JournalEntry.objects.filter(key=key).values_list("seq", flat=True).first()
-            if existing is not None:
-                return existing
-    raise RuntimeError("the journal is too busy; try again")
+            continue  # another entry took the seq (or this form's key) at the same moment
+    raise Unavailable(say("The journal is busy; send the form again."))
+
+
+def _kept_before(
+    user: Any, kind: ActKind, case: str | None, data: dict[str, Any], key: str
+) -> int | None:
+    """The seq of this very form kept before (pressed twice), or None; the same key with other
+    values or by another officer is refused, so that nothing typed since is taken as kept."""
+    earlier = JournalEntry.objects.filter(key=key).first()
+    if earlier is None:
+        return None
+    same = (earlier.officer, earlier.kind, earlier.case, earlier.data) == (
+        user.username,
+        kind.name,
+        case or "",
+        data,
+    )
+    if not same:
+        raise Conflict(say("This form was sent before with other values; open it again."))
+    return earlier.seq
 
 
 def _append(user: Any, kind: ActKind, case: str | None, data: dict[str, Any], key: str) -> int:
@@ -125,10 +147,15 @@ class Sent:
     """What one `send` did: the entries received there now, and why it stopped, if it did."""
 
     received: list[int] = field(default_factory=list)
-    stopped: str = ""  # why, in English (the command says it; a page says `answer` again)
+    stopped: str = ""  # why, in English (the command says it; a page says it by `reason`)
+    reason: str = ""  # not_node | no_key | busy | unreached | rejected | bad_receipt
     stopped_at: int | None = None  # the entry it stopped at
     answer: dict[str, Any] = field(default_factory=dict)  # the error answered, if any
     waiting: int = 0
+
+    def stop(self, reason: str, why: str, entry: int | None = None) -> Sent:
+        self.reason, self.stopped, self.stopped_at = reason, why, entry
+        return self
 
 
 def _post(url: str, envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -150,56 +177,89 @@ def _post(url: str, envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             return exc.code, {}
 
 
-def receipt_verifies(receipt: dict[str, Any], key_hex: str) -> bool:
-    """Whether the receipt is signed by the central system's key (hex)."""
+def receipt_verifies(receipt: dict[str, Any], keys: list[str]) -> bool:
+    """Whether the receipt is signed by one of the central system's keys (hex)."""
+    signed = dumps({k: v for k, v in receipt.items() if k != "signature"}).encode()
     try:
         signature = base64.b64decode(str(receipt.get("signature")), validate=True)
-        signed = dumps({k: v for k, v in receipt.items() if k != "signature"}).encode()
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex)).verify(signature, signed)
-    except (InvalidSignature, ValueError):
+    except ValueError:
         return False
-    return True
+    for key in keys:
+        try:
+            Ed25519PublicKey.from_public_bytes(bytes.fromhex(key)).verify(signature, signed)
+        except (InvalidSignature, ValueError):
+            continue
+        return True
+    return False
+
+
+@contextmanager
+def _one_sender() -> Iterator[bool]:
+    """Whether this process is the only one sending now (a file lock beside the database): two
+    at once would offer the same entry twice."""
+    path = settings.VAR_DIR / "field-send.lock"
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def send(progress: Callable[[int, int], None] | None = None) -> Sent:
     """Offer every entry not yet received to the central system, in order (see the module)."""
     out = Sent()
-    if not settings.FIELD_NODE or not settings.CENTRAL_URL:
-        out.stopped = "this install is not a field node (ICJIS_FIELD_NODE, ICJIS_CENTRAL_URL)"
-        return out
-    pending = [e for e in JournalEntry.objects.order_by("seq") if _not_received(e)]
-    out.waiting = len(pending)
-    if not pending:
-        return out
-    key = load_key(settings.FIELD_KEY_FILE)
-    url = f"{settings.CENTRAL_URL}/api/v1/exchange/messages"
-    for done, entry in enumerate(pending, 1):
-        message = _message(entry, key)
+    if not settings.FIELD_NODE or not settings.CENTRAL_URL or not settings.CENTRAL_KEY:
+        why = "this install is not a field node (ICJIS_FIELD_NODE, ICJIS_CENTRAL_URL/_KEY)"
+        return out.stop("not_node", why)
+    with _one_sender() as alone:
+        if not alone:
+            return out.stop("busy", "another send is under way")
+        pending = [e for e in JournalEntry.objects.order_by("seq") if _not_received(e)]
+        out.waiting = len(pending)
+        if not pending:
+            return out
         try:
-            status, answer = _post(url, message)
-        except (OSError, ValueError) as exc:
-            failed = {"error": "unreachable", "message": str(exc)[:300]}
-            _answer(entry, "unreached", failed, message)
-            out.stopped = f"entry {entry.seq}: the central system did not answer ({exc})"
-            out.stopped_at = entry.seq
-            break
-        if status in (200, 201):
-            if not _received(entry, answer, message):
-                out.stopped = f"entry {entry.seq}: the receipt does not name it or not verify"
-                out.stopped_at = entry.seq
+            key = load_key(settings.FIELD_KEY_FILE)
+        except CommandError as exc:
+            return out.stop("no_key", str(exc))
+        url = f"{settings.CENTRAL_URL}/api/v1/exchange/messages"
+        for done, entry in enumerate(pending, 1):
+            if not _offer(out, url, entry, key):
                 break
-            out.received.append(entry.seq)
-            out.waiting -= 1
             if progress is not None:
                 progress(done, len(pending))
-            continue
-        outcome = "rejected" if 400 <= status < 500 else "unreached"
-        out.answer = answer if isinstance(answer, dict) else {}
-        _answer(entry, outcome, out.answer, message)
-        out.stopped = f"entry {entry.seq}: {status} {out.answer.get('message', '')}".strip()
-        out.stopped_at = entry.seq
-        break
     return out
+
+
+def _offer(out: Sent, url: str, entry: JournalEntry, key: Ed25519PrivateKey) -> bool:
+    """Send one entry and keep the answer; whether it was received."""
+    message = envelope(entry, key)
+    try:
+        status, answer = _post(url, message)
+    except (OSError, ValueError, HTTPException) as exc:
+        failed = {"error": "unreachable", "message": str(exc)[:300]}
+        _answer(entry, "unreached", failed, message)
+        out.stop("unreached", f"entry {entry.seq}: no answer ({exc})", entry.seq)
+        return False
+    if status in (200, 201):
+        if not _received(entry, answer, message):
+            why = f"entry {entry.seq}: the receipt does not name it or does not verify"
+            out.stop("bad_receipt", why, entry.seq)
+            return False
+        out.received.append(entry.seq)
+        out.waiting -= 1
+        return True
+    out.answer = answer if isinstance(answer, dict) else {}
+    outcome = "rejected" if 400 <= status < 500 else "unreached"
+    _answer(entry, outcome, out.answer, message)
+    why = f"entry {entry.seq}: {status} {out.answer.get('message', '')}".strip()
+    out.stop(outcome, why, entry.seq)
+    return False
 
 
 def _not_received(entry: JournalEntry) -> bool:
@@ -207,30 +267,34 @@ def _not_received(entry: JournalEntry) -> bool:
     return last is None or last.status not in RECEIVED
 
 
-def _message(entry: JournalEntry, key: Ed25519PrivateKey) -> dict[str, Any]:
-    """The entry's message, signed: as first sent, if it was sent before."""
-    for earlier in entry.answers.order_by("pk"):
-        if earlier.message:
-            return dict(earlier.message)
+def envelope(entry: JournalEntry, key: Ed25519PrivateKey) -> dict[str, Any]:
+    """The entry's message, signed. It is made from the entry alone — sent "at" the entry's
+    own time — so every attempt sends the same bytes (Ed25519 signs deterministically): one
+    received whose answer was lost is known there as received, not taken for another."""
     message = {
         "id": f"{settings.FIELD_NODE}-{entry.seq}",
         "sender": settings.FIELD_NODE,
         "receiver": RECEIVER,
         "service": "field-act",
-        "sent_at": iso(clock.now()),
+        "sent_at": iso(entry.recorded_at),
         "body": body(entry),
     }
     return {**message, "signature": sign(message, key)}
 
 
 def _received(entry: JournalEntry, receipt: dict[str, Any], message: dict[str, Any]) -> bool:
-    """Keep a receipt that names this entry (and verifies, when the central key is known)."""
+    """Keep a receipt that names this message and entry and is signed by the central system."""
     got = receipt.get("field") or {}
-    if got.get("hash") != entry.hash or (
-        settings.CENTRAL_KEY and not receipt_verifies(receipt, settings.CENTRAL_KEY)
-    ):
+    fits = (
+        receipt.get("message") == message["id"]
+        and receipt.get("content_sha256") == content_sha256(message)
+        and got.get("seq") == entry.seq
+        and got.get("hash") == entry.hash
+        and receipt_verifies(receipt, settings.CENTRAL_KEY.split(","))
+    )
+    if not fits:
         bad = {"error": "bad_receipt", "message": "the receipt does not fit"}
-        _answer(entry, "rejected", bad, message)
+        _answer(entry, "rejected", {**bad, "receipt": receipt}, message)
         return False
     _answer(entry, "performed" if "performed" in got else "refused", receipt, message)
     return True

@@ -134,12 +134,16 @@ def send_now(request: HttpRequest) -> HttpResponse:
             request, _("Entries received there: %(count)s.") % {"count": len(sent.received)}
         )
     if sent.stopped_at is not None:
-        why = _refusal(sent.answer) if sent.answer.get("message") else ""
+        why = {
+            "rejected": _refusal(sent.answer) if sent.answer.get("message") else "",
+            "bad_receipt": _("the answer was not signed by the central system."),
+        }.get(sent.reason) or _("the central system did not answer.")
         messages.error(
             request,
-            _("Entry %(seq)s was not received: %(why)s")
-            % {"seq": sent.stopped_at, "why": why or _("the central system did not answer.")},
+            _("Entry %(seq)s was not received: %(why)s") % {"seq": sent.stopped_at, "why": why},
         )
+    elif sent.reason == "busy":
+        messages.error(request, _("Another sending is under way; try again in a minute."))
     elif sent.stopped:
         messages.error(request, _("This install is not set up to send its journal."))
     elif not sent.received:

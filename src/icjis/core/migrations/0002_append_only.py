@@ -19,7 +19,7 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    dbtriggers.remove_triggers(schema_editor.connection)
+    dbtriggers.remove_triggers(schema_editor.connection, dbtriggers.PROTECTED)
 
 
 class Migration(migrations.Migration):

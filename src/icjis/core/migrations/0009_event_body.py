@@ -72,7 +72,7 @@ def unguard(apps, schema_editor):
 
 
 def triggers_back(apps, schema_editor):
-    dbtriggers.remove_triggers(schema_editor.connection)
+    dbtriggers.remove_triggers(schema_editor.connection, dbtriggers.PROTECTED)
     dbtriggers.install_triggers(schema_editor.connection)
 
 
