@@ -180,7 +180,8 @@ class Case:
             return []
         event = engine.Event(kind, data, at, seq, facts_with_births(self, data, at, birth_of))
         try:
-            effects = engine.apply_event(self.pack, event, [t.as_open() for t in self.terms])
+            pack = engine.rules_for(self.pack, kind, frozenset(t.rule_id for t in self.terms))
+            effects = engine.apply_event(pack, event, [t.as_open() for t in self.terms])
         except engine.DeadlineDataError:
             return []  # the act was refused for it: such an event is not in a ledger
         kept = []

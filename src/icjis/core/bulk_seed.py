@@ -36,7 +36,6 @@ registration made meanwhile would take a number the run also gives, and the batc
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 import hashlib
@@ -420,7 +419,6 @@ class Seeder:
         self._qualified: dict[tuple[str, str, int | None], dict[str, Any]] = {}
         self._days: dict[date, tuple[str, str]] = {}
         self._listened = listened_kinds()
-        self._cut_packs: dict[tuple[str, str, frozenset[str]], RulePack] = {}
 
     # -- the acts' decide steps -------------------------------------------------------------------
 
@@ -626,25 +624,12 @@ class Seeder:
                 row["duration"] = str(effect.duration) if effect.duration else ""
 
     def _pack(self, set_id: str, kind: str, open_terms: Iterable[tuple[str, str]]) -> RulePack:
-        """The case's pack as `engine.apply_event` needs it for an event of `kind`: only the rules
-        it can act on — those of the open terms and those a `kind` event starts — in the pack's
-        order. The engine skips every other rule (a term is started by a trigger of the event's
-        kind, updated only if open), so the effects are the same; the pack is cut once per
-        (pack, kind, open rules) rather than the engine walking every rule for every event."""
+        """The case's pack as `engine.apply_event` needs it for an event of `kind` while the
+        `open_terms` run (`engine.rules_for`: only the rules it can act on)."""
+        from icjis.legal.engine import rules_for
         from icjis.legal.rulepacks import pack_for_set
 
-        open_rules = frozenset(rule for rule, _subject in open_terms)
-        key = (set_id, kind, open_rules)
-        cut = self._cut_packs.get(key)
-        if cut is None:
-            pack = pack_for_set(set_id)
-            rules = tuple(
-                r
-                for r in pack.rules
-                if r.id in open_rules or any(t.kind == kind for t in r.starts_on)
-            )
-            cut = self._cut_packs[key] = dataclasses.replace(pack, rules=rules)
-        return cut
+        return rules_for(pack_for_set(set_id), kind, frozenset(r for r, _s in open_terms))
 
     # -- recording ---------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ event is applied: `category` (CC 19), `minor` (the person concerned is under 18)
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -322,6 +323,27 @@ def rests_on_estimate(
         while first > begun and not calendar.is_working_day(first - timedelta(days=1)):
             first -= timedelta(days=1)
     return calendar.is_provisional(first - ESTIMATE_SLACK, last + ESTIMATE_SLACK)
+
+
+_CUTS: dict[tuple[int, str, frozenset[str]], tuple[RulePack, RulePack]] = {}
+
+
+def rules_for(pack: RulePack, kind: str, open_rules: frozenset[str]) -> RulePack:
+    """The pack as `apply_event` needs it for an event of `kind` while terms of `open_rules` are
+    open: only the rules it can act on — those of the open terms and those a `kind` event
+    starts — in the pack's order. The engine skips every other rule (a term is started by a
+    trigger of the event's kind, updated only if open), so the effects are the same; the pack
+    is cut once per (pack, kind, open rules) rather than every rule walked for every event."""
+    key = (id(pack), kind, open_rules)
+    hit = _CUTS.get(key)
+    if hit is not None and hit[0] is pack:
+        return hit[1]
+    rules = tuple(
+        r for r in pack.rules if r.id in open_rules or any(t.kind == kind for t in r.starts_on)
+    )
+    cut = dataclasses.replace(pack, rules=rules)
+    _CUTS[key] = (pack, cut)
+    return cut
 
 
 def apply_event(
