@@ -42,6 +42,9 @@ def crews(dispatcher: Any, *offsets: tuple[float, float], prefix: str = "T") -> 
     return signs
 
 
+CALL = {"type": "theft", "summary": "Из машины украли сумку"}
+
+
 def call(dispatcher: Any, kind: str = "theft", **place: Any) -> str:
     data = {
         "type": kind,
@@ -479,4 +482,42 @@ def test_a_person_named_on_an_incident_warns_the_dispatcher_of_their_order_at_on
     )
     late = {"incident": number, "role": "witness", "person": {**ABUSER, "given_name": "Айгуль"}}
     assert dispatcher.act("dispatch.incident.person", late).status_code == 409
+    call_command("rebuild_projections", "--check")
+
+
+def test_a_second_call_at_the_address_is_shown_the_first_as_maybe_the_same_event(as_user, browser):
+    """Two calls about one fight: the second is shown the first (open) with the address
+    written another way; after the hour, a cleared incident there is no longer offered; a call
+    elsewhere is shown none; the event keeps what the dispatcher was shown."""
+    dispatcher = as_user("dispatcher")
+    first = call(dispatcher, "disturbance")
+    answer = dispatcher.act(
+        "dispatch.call.receive",
+        {
+            "type": "disturbance",
+            "place": {**SCENE, "address": "УЛ КИЕВСКАЯ Д 12 КВ 4"},
+            "summary": "Драка во дворе, кричат",
+        },
+    )
+    second = ok(answer)
+    assert second["same_address"] == [first]
+    event = Event.objects.get(stream=f"incident/{second['incident']}")
+    assert json.loads(event.data)["same_address"] == [first]
+    page = browser("dispatcher").get(f"/dispatch/incidents/{second['incident']}/")
+    assert f"/dispatch/incidents/{first}/" in page.content.decode()
+    assert dispatcher.get(f"/dispatch/incidents/{second['incident']}").json()["same_address"] == [
+        first
+    ]
+    for number in (first, second["incident"]):
+        done = {"incident": number, "disposition": "resolved_on_scene"}
+        ok(dispatcher.act("dispatch.incident.clear", done))
+    clock.advance(timedelta(minutes=61))
+    later = ok(dispatcher.act("dispatch.call.receive", {**CALL, "place": {**SCENE}}))
+    assert later["same_address"] == []
+    elsewhere = ok(
+        dispatcher.act(
+            "dispatch.call.receive", {**CALL, "place": {**SCENE, "address": "ул. Ленина, д. 1"}}
+        )
+    )
+    assert elsewhere["same_address"] == []
     call_command("rebuild_projections", "--check")

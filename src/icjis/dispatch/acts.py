@@ -7,7 +7,9 @@ Calls for service come to the duty unit of a police department (its dispatchers)
   both go to the crew's stream, `crew/<call sign>`;
 - `dispatch.call.receive` opens an incident at the hour the call is taken (the server's clock):
   its type, priority, place and what the caller said; the warnings in force at the address (a
-  protection order, a hazard noted there) are shown to the dispatcher and recorded with it;
+  protection order, a hazard noted there) are shown to the dispatcher and recorded with it, and
+  so are the other calls at the address open or taken within the hour (the same event called in
+  twice: the second is cleared as a duplicate);
 - `dispatch.incident.dispatch` sends a crew. The available crews of the dispatcher's area are
   ranked nearest first (`recommend`); the ranking is recorded with the act, and sending any
   crew but the first needs a reason;
@@ -33,6 +35,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
+from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from icjis.core import numbering, projections
@@ -350,10 +353,11 @@ def _apply_receive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         lat=place["lat"],
         lon=place["lon"],
         warnings=data["warnings"],
+        same_address=data.get("same_address") or [],
         received_at=event.recorded_at,
         dispatcher=event.actor,
     )
-    return {"incident": data["incident"]}
+    return {"incident": data["incident"], "same_address": data.get("same_address") or []}
 
 
 @act_kind(
@@ -382,6 +386,7 @@ def receive_call(ctx: Context) -> dict[str, Any]:
         {"kind": w["kind"], "ref": w["ref"]}
         for w in warnings_at(data.place.region, data.place.address, ctx.now)
     ]
+    same = calls_at(ctx.user, data.place.region, data.place.address, ctx.now)
     number, counted = open_record(ctx, unit, IncidentCounter, "IN", incident_stream)
     return {
         "incident": number,
@@ -394,7 +399,23 @@ def receive_call(ctx: Context) -> dict[str, Any]:
         "caller": data.caller,
         "callback": data.callback,
         "warnings": warned,
+        "same_address": same,
     }
+
+
+SAME_CALL_WINDOW = timedelta(hours=1)
+"""How long after a call another at the same address may be the same event called in again."""
+
+
+def calls_at(user: Any, region: str, address: str, now: datetime) -> list[str]:
+    """The incidents of the user's area at the address that are open, or were taken within
+    `SAME_CALL_WINDOW`: newest first, ten at most."""
+    key = address_key(address)
+    if len(key) < 3:
+        return []
+    rows = visible_incidents(user).filter(region=region[:8], address_key=key)
+    rows = rows.filter(~Q(state="cleared") | Q(received_at__gte=now - SAME_CALL_WINDOW))
+    return list(rows.order_by("-received_at", "-number").values_list("number", flat=True)[:10])
 
 
 # --- sending crews --------------------------------------------------------------------------

@@ -56,6 +56,7 @@ def incident_json(i: Incident) -> dict[str, Any]:
         "disposition": i.disposition or None,
         "case": i.case_id,
         "warnings": i.warnings,
+        "same_address": i.same_address,
     }
 
 

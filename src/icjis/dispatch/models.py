@@ -54,6 +54,9 @@ class Incident(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     warnings = models.JSONField(default=list)  # what the dispatcher was warned of at the call
+    # The other calls at the address the dispatcher was shown (open, or taken in the last hour):
+    # the same event called in twice, or a place that calls for attention.
+    same_address = models.JSONField(default=list)
     received_at = models.DateTimeField()
     dispatched_at = models.DateTimeField(null=True, blank=True)  # the first crew sent
     arrived_at = models.DateTimeField(null=True, blank=True)  # the first crew on the scene
