@@ -21,11 +21,12 @@ from django.test import Client
 
 from icjis.core import clock
 from icjis.core.canonical import dumps
-from icjis.core.models import Case, Event
+from icjis.core.models import AccessRecord, Case, Event
 from icjis.exchange.envelope import content_sha256, sign
 from icjis.exchange.models import Message
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))  # a fixed test key
+OTHER = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
 
 
 def public_hex(key: Ed25519PrivateKey) -> str:
@@ -242,4 +243,54 @@ def test_a_new_key_replaces_the_old_one_and_each_message_keeps_the_key_it_was_ch
         for e in Event.objects.filter(kind="exchange.message.receive").order_by("id")
     ]
     assert keys == [public_hex(KEY), public_hex(new_key)]
+    call_command("rebuild_projections", "--check")
+
+
+def test_a_member_asks_where_the_reports_it_sent_stand_and_no_other(member, as_user):
+    """The member's system asks the status of a report it transferred: the answer, signed in
+    the receipt and kept in the event, is what the applicant may read (the case, its stage, its
+    dates, the unit holding it) and moves with the case; the read is logged as the member's; a
+    reference it never sent, or another member's, is refused with nothing written."""
+    admin = as_user("admin")
+    rekey = {"code": "GKNB-CASES", "public_key": public_hex(OTHER), "reason": "Плановая смена"}
+    assert admin.act("exchange.member.rekey", rekey).status_code == 201
+    second = {
+        "code": "PROK-CASES",
+        "name": "Прокуратура — учёт материалов",
+        "public_key": public_hex(KEY),
+        "services": ["crime-report", "case-status"],
+        "unit": "GB-UVD",
+    }
+    assert admin.act("exchange.member.register", second).status_code == 201
+    # The first member may not ask at all; the second sends a report and asks about it.
+    asked = {"reference": "ГКНБ-2026-077"}
+    status = envelope(OTHER, service="case-status", body=asked)
+    assert send(status).status_code == 403  # not a service it may use
+    report = envelope(KEY, sender="PROK-CASES")
+    case = send(report).json()["case"]
+    question = envelope(KEY, sender="PROK-CASES", service="case-status", body=asked)
+    answer = send(question)
+    assert answer.status_code == 201, answer.json()
+    receipt = answer.json()
+    assert receipt["status"] == {
+        "reference": "ГКНБ-2026-077",
+        "case": case,
+        "stage": "registered",
+        "registered_on": receipt["status"]["registered_on"],
+        "last_movement_on": receipt["status"]["last_movement_on"],
+        "unit": "GB-UVD",
+    }
+    kept = Event.objects.filter(stream="member/PROK-CASES").last()
+    assert kept.payload["status"]["case"] == case
+    read = AccessRecord.objects.get(actor="member:PROK-CASES")
+    assert (read.subject_type, read.subject, read.outcome) == ("case", case, "shown")
+    # The case moves; a new question gets the new stage, the old one its first answer.
+    as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, case=case)
+    again = send(envelope(KEY, sender="PROK-CASES", service="case-status", body=asked))
+    assert again.json()["status"]["stage"] == "pre_investigation"
+    assert send(question).json() == receipt
+    before = Event.objects.count()
+    unknown = envelope(KEY, sender="PROK-CASES", service="case-status", body={"reference": "X-1"})
+    assert send(unknown).status_code == 404
+    assert Event.objects.count() == before
     call_command("rebuild_projections", "--check")

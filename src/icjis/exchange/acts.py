@@ -14,6 +14,9 @@
 - The service `crime-report` (a report of a crime transferred from another body, CPC 147(1),
   150) registers the report at the member's unit by the system, in the same transaction
   (`registry.report.register`, channel `transfer`, its reference `<member>/<their number>`).
+- The service `case-status` answers where a report the member sent stands (its case, stage,
+  dates and the unit holding it: what the applicant reads on the public status page), the read
+  logged as the member's; the answer is in the signed receipt and kept in the event.
 - The service `field-act` carries one entry of a field node's journal: the act is performed by
   the officer who recorded it, in the same transaction, its refusal kept if it is refused
   (`exchange.field`).
@@ -23,23 +26,26 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import pydantic
 from django.utils.translation import gettext_noop
 
 from icjis.core import projections
-from icjis.core.access import SYSTEM_USER
+from icjis.core.access import SYSTEM_USER, log_read
 from icjis.core.acts import Context, Outcome, Reaction, act_kind, perform
 from icjis.core.canonical import dumps, iso, sha256_hex
 from icjis.core.models import Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
 from icjis.exchange.envelope import RECEIVER, content_sha256, verifies
 from icjis.exchange.field import FieldAct, check_order, perform_entry
-from icjis.exchange.models import FieldEntry, Member, Message
+from icjis.exchange.models import FieldEntry, Member, Message, Transfer
+from icjis.legal.counting import local_date
 from icjis.registry.acts import Place
+from icjis.registry.receipts import responsible_unit
 
-Service = Literal["crime-report", "field-act"]
+Service = Literal["crime-report", "case-status", "field-act"]
 MemberCode = pydantic.Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$", description="e.g. GKNB-CASES")
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # no message of the registers is older
 DRIFT = timedelta(minutes=5)
@@ -193,7 +199,20 @@ class CrimeReport(pydantic.BaseModel):
     occurred_at: pydantic.AwareDatetime | None = None
 
 
-BODIES: dict[str, type[pydantic.BaseModel]] = {"crime-report": CrimeReport, "field-act": FieldAct}
+class CaseStatus(pydantic.BaseModel):
+    """The body of a `case-status` message: which of the member's reports."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+    reference: str = pydantic.Field(
+        min_length=1, max_length=40, description="the report's number in the sender's system"
+    )
+
+
+BODIES: dict[str, type[pydantic.BaseModel]] = {
+    "crime-report": CrimeReport,
+    "case-status": CaseStatus,
+    "field-act": FieldAct,
+}
 
 
 class Envelope(pydantic.BaseModel):
@@ -230,6 +249,8 @@ def _apply_receive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         body_sha256=data["body_sha256"],
     )
     result = {"message": envelope["id"], "content_sha256": content_sha256(envelope)}
+    if "status" in data:
+        result["status"] = data["status"]
     field = data.get("field")
     if field is not None:
         body = envelope["body"]
@@ -368,6 +389,8 @@ def receive(ctx: Context) -> dict[str, Any]:
         "key": member.public_key,
         "unit": member.unit_id,
     }
+    if isinstance(body, CaseStatus):
+        recorded["status"] = case_status(member, body.reference)
     if isinstance(body, FieldAct):
         node_time = sent_at(body.recorded_at)
         if node_time is None or node_time > sent:
@@ -379,6 +402,55 @@ def receive(ctx: Context) -> dict[str, Any]:
         recorded["node_time"] = iso(node_time)
         recorded["field"] = perform_entry(member, body, node_time, ctx.now)
     return recorded
+
+
+def case_status(member: Member, reference: str) -> dict[str, Any]:
+    """Where a report the member sent stands — what its applicant may read on the public status
+    page, by codes: the case, its stage, when registered, when last moved, the unit holding it
+    (the court while one tries it) — and the read logged as the member's."""
+    found = (
+        Transfer.objects.select_related("case__unit", "case__court")
+        .filter(member=member, reference=f"{member.code}/{reference}")
+        .first()
+    )
+    if found is None:
+        raise NotFound(
+            say(
+                "%(sender)s has sent no report with the reference %(reference)s.",
+                sender=member.code,
+                reference=reference,
+            ),
+            fields={"body.reference": gettext_noop("unknown")},
+        )
+    case = found.case
+    reader = SimpleNamespace(
+        username=f"member:{member.code}", agency_id="", unit_id=member.unit_id, roles=["system"]
+    )
+    log_read(reader, "case", case.number, "caseload", "shown")
+    return {
+        "reference": reference,
+        "case": case.number,
+        "stage": case.stage,
+        "registered_on": local_date(case.registered_at).isoformat(),
+        "last_movement_on": local_date(case.last_movement_at).isoformat(),
+        "unit": responsible_unit(case).code,
+    }
+
+
+def _note_transfer(event: Event, data: dict[str, Any]) -> None:
+    """A report registered from a member's message (channel `transfer`, its reference
+    `<member>/<their number>`): remembered for the member to ask its status by."""
+    if event.kind != "registry.report.register" or data.get("channel") != "transfer":
+        return
+    reference = str(data.get("reference") or "")
+    code = reference.partition("/")[0]
+    if code and Member.objects.filter(pk=code).exists():
+        Transfer.objects.get_or_create(
+            member_id=code, reference=reference, defaults={"case_id": data["number"]}
+        )
+
+
+projections.hook(_note_transfer)
 
 
 def intake(envelope: dict[str, Any]) -> Outcome:
@@ -404,4 +476,4 @@ def intake(envelope: dict[str, Any]) -> Outcome:
     return perform(SYSTEM_USER, "exchange.message.receive", envelope, idempotency_key=key)
 
 
-projections.tables(FieldEntry, Message, Member)
+projections.tables(Transfer, FieldEntry, Message, Member)

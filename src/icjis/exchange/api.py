@@ -66,6 +66,8 @@ def receipt(outcome: acts.Outcome) -> dict[str, Any]:
         "case": case,
         "key": public_key_hex(key),
     }
+    if "status" in answer["result"]:
+        body["status"] = answer["result"]["status"]  # where the report asked about stands
     if "field" in answer["result"]:
         body["field"] = answer["result"]["field"]  # the entry's act recorded, or its refusal
     return {**body, "signature": base64.b64encode(key.sign(dumps(body).encode())).decode()}

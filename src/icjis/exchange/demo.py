@@ -33,7 +33,7 @@ def exchange_demo() -> None:
         "code": CODE,
         "name": "Демо: система учёта дел другого ведомства",
         "public_key": public_key_hex(key),
-        "services": ["crime-report"],
+        "services": ["crime-report", "case-status"],
         "unit": "GB-UVD",
     }
     acts.perform(admin, "exchange.member.register", member)

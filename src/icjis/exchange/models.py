@@ -70,3 +70,21 @@ class FieldEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}#{self.seq}"
+
+
+class Transfer(models.Model):
+    """A crime report a member sent, as registered here: its reference in the member's system
+    and the case it became (from the report's registration, channel `transfer`), for the member
+    to ask its status by."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers")
+    reference = models.CharField(max_length=80)
+    case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "reference"], name="transfer_member_ref")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}/{self.reference}"

@@ -394,6 +394,7 @@ CHOICES = {
     "cancel_early": gettext_noop("Cancel early"),
     "cancelled_early": gettext_noop("Cancelled early"),
     "cannot_answer": gettext_noop("Cannot answer"),
+    "case-status": gettext_noop("Where the reports sent stand"),
     "change_duties": gettext_noop("Change duties"),
     "chemical": gettext_noop("Chemical"),
     "civil_law_dispute": gettext_noop("Civil law dispute"),

@@ -33,6 +33,7 @@ NAMED = {
     "ky": "Kyrgyz",
     "ru": "Russian",
     "crime-report": "Crime reports sent to us",
+    "case-status": "Where the reports sent stand",
     "field-act": "Acts recorded on a field node",
 }
 
