@@ -457,7 +457,14 @@ def test_a_person_named_on_an_incident_warns_the_dispatcher_of_their_order_at_on
     assert [(w["kind"], w["order"], w["person"]) for w in kept] == [
         ("protection_order", order, restrained)
     ]
-    assert answer.json()["result"]["warnings"] == 1
+    assert [w["order"] for w in answer.json()["result"]["warnings"]] == [order]
+    # Named by particulars, the new record keeps the order of the record it may be, on the page
+    # and in the API, before anyone names him by id.
+    first = dispatcher.get(f"/dispatch/incidents/{number}").json()["persons"]
+    assert [w["order"] for w in first[0]["warnings"]] == [order]
+    assert first[0]["maybe"] == [restrained]
+    page = browser("dispatcher").get(f"/dispatch/incidents/{number}/").content.decode()
+    assert f"Restrained by protection order {order}" in page
     # By his id: the record with the order; named again in the same role, refused.
     by_id = {"incident": number, "role": "suspect", "person": {"id": restrained}}
     ok(dispatcher.act("dispatch.incident.person", by_id))
@@ -469,8 +476,6 @@ def test_a_person_named_on_an_incident_warns_the_dispatcher_of_their_order_at_on
     roles = [(p["role"], p["person"] == restrained) for p in detail["persons"]]
     assert roles == [("suspect", False), ("suspect", True)]
     assert [w["order"] for w in detail["persons"][1]["warnings"]] == [order]
-    page = browser("dispatcher").get(f"/dispatch/incidents/{number}/").content.decode()
-    assert f"Restrained by protection order {order}" in page
     assert "Name a person on an incident" in page
     seen = PersonSighting.objects.filter(actor="dispatcher", subject_type="incident")
     assert seen.filter(subject=number, person=restrained).exists()
@@ -487,10 +492,14 @@ def test_a_person_named_on_an_incident_warns_the_dispatcher_of_their_order_at_on
 
 def test_a_second_call_at_the_address_is_shown_the_first_as_maybe_the_same_event(as_user, browser):
     """Two calls about one fight: the second is shown the first (open) with the address
-    written another way; after the hour, a cleared incident there is no longer offered; a call
-    elsewhere is shown none; the event keeps what the dispatcher was shown."""
+    written another way, and one cleared there within the hour, but not another unit's; an hour
+    later an open incident there is still shown, a cleared one no longer; a call elsewhere is
+    shown none; the event keeps what the dispatcher was shown."""
     dispatcher = as_user("dispatcher")
     first = call(dispatcher, "disturbance")
+    quick = call(dispatcher)
+    ok(dispatcher.act("dispatch.incident.clear", {"incident": quick, "disposition": "unfounded"}))
+    osh = call(as_user("dispatcher_osh"))
     answer = dispatcher.act(
         "dispatch.call.receive",
         {
@@ -500,24 +509,53 @@ def test_a_second_call_at_the_address_is_shown_the_first_as_maybe_the_same_event
         },
     )
     second = ok(answer)
-    assert second["same_address"] == [first]
+    assert second["same_address"] == [quick, first]
+    assert osh not in second["same_address"]
     event = Event.objects.get(stream=f"incident/{second['incident']}")
-    assert json.loads(event.data)["same_address"] == [first]
+    assert json.loads(event.data)["same_address"] == [quick, first]
     page = browser("dispatcher").get(f"/dispatch/incidents/{second['incident']}/")
     assert f"/dispatch/incidents/{first}/" in page.content.decode()
-    assert dispatcher.get(f"/dispatch/incidents/{second['incident']}").json()["same_address"] == [
-        first
-    ]
-    for number in (first, second["incident"]):
+    detail = dispatcher.get(f"/dispatch/incidents/{second['incident']}").json()
+    assert detail["same_address"] == [quick, first]
+    clock.advance(timedelta(minutes=61))
+    later = ok(dispatcher.act("dispatch.call.receive", {**CALL, "place": {**SCENE}}))
+    assert later["same_address"] == [second["incident"], first]  # open, however old
+    for number in (first, second["incident"], later["incident"]):
         done = {"incident": number, "disposition": "resolved_on_scene"}
         ok(dispatcher.act("dispatch.incident.clear", done))
     clock.advance(timedelta(minutes=61))
-    later = ok(dispatcher.act("dispatch.call.receive", {**CALL, "place": {**SCENE}}))
-    assert later["same_address"] == []
-    elsewhere = ok(
-        dispatcher.act(
-            "dispatch.call.receive", {**CALL, "place": {**SCENE, "address": "ул. Ленина, д. 1"}}
-        )
+    assert (
+        ok(dispatcher.act("dispatch.call.receive", {**CALL, "place": {**SCENE}}))["same_address"]
+        == []
     )
-    assert elsewhere["same_address"] == []
+    away = {**CALL, "place": {**SCENE, "address": "ул. Ленина, д. 1"}}
+    assert ok(dispatcher.act("dispatch.call.receive", away))["same_address"] == []
+    call_command("rebuild_projections", "--check")
+
+
+def test_an_order_issued_at_the_address_of_an_open_incident_is_passed_on_to_its_crews(
+    as_user, browser
+):
+    """A crew is on its way to a family quarrel when the order is issued at that flat: the
+    incident's dispatchers are alerted at once, naming the crew to tell, on the board; a cleared
+    incident at the address, or one elsewhere, is not."""
+    from tests.offences.test_orders import issued
+
+    dispatcher = as_user("dispatcher")
+    [crew] = crews(dispatcher, (0.001, 0.001))
+    number = call(dispatcher, "family_violence")
+    ok(dispatcher.act("dispatch.incident.dispatch", {"incident": number, "crew": crew}))
+    done = call(dispatcher, "family_violence")
+    ok(dispatcher.act("dispatch.incident.clear", {"incident": done, "disposition": "duplicate"}))
+    elsewhere = call(dispatcher, "family_violence", address="ул. Ленина, д. 1")
+    order = issued(as_user("offences_officer"))["order"]
+    warned = Event.objects.filter(kind="dispatch.incident.warn")
+    assert [e.stream for e in warned] == [f"incident/{number}"]
+    assert json.loads(warned.get().data)["crews"] == [crew]
+    alerts = dispatcher.get("/alerts").json()
+    mine = [a for a in alerts if a["kind"] == "dispatch.incident.warn"]
+    assert len(mine) == 1 and order in mine[0]["message"] and crew in mine[0]["message"]
+    board = browser("dispatcher").get("/dispatch/").content.decode()
+    assert f"Protection order {order} has been issued at the address of open incident" in board
+    assert elsewhere not in {a["subject"] for a in mine}
     call_command("rebuild_projections", "--check")

@@ -237,7 +237,8 @@ def test_a_new_key_replaces_the_old_one_and_each_message_keeps_the_key_it_was_ch
     assert member.act("exchange.member.rekey", rekey).status_code == 201
     assert member.act("exchange.member.rekey", rekey).status_code == 409  # the same key again
     assert send(envelope()).status_code == 403  # signed with the old key
-    assert send(envelope(new_key)).status_code == 201
+    another = {**first["body"], "reference": "ГКНБ-2026-078"}
+    assert send(envelope(new_key, body=another)).status_code == 201
     keys = [
         e.payload["key"]
         for e in Event.objects.filter(kind="exchange.message.receive").order_by("id")
@@ -293,4 +294,20 @@ def test_a_member_asks_where_the_reports_it_sent_stand_and_no_other(member, as_u
     unknown = envelope(KEY, sender="PROK-CASES", service="case-status", body={"reference": "X-1"})
     assert send(unknown).status_code == 404
     assert Event.objects.count() == before
+    # A report typed in by hand with a member's reference is not the member's to ask about.
+    by_hand = {
+        "channel": "transfer",
+        "summary": "Материал передан на бумаге",
+        "place": {"region": "KG-GB"},
+        "reference": "PROK-CASES/R-9",
+    }
+    assert as_user("registrar").act("registry.report.register", by_hand).status_code == 201
+    nine = envelope(KEY, sender="PROK-CASES", service="case-status", body={"reference": "R-9"})
+    assert send(nine).status_code == 404
+    # The same report sent again under another id is refused: one case per reference.
+    twice = send(envelope(KEY, sender="PROK-CASES"))
+    assert twice.status_code == 409 and case in twice.json()["message"]
+    padded = {"reference": " ГКНБ-2026-077 "}
+    spaced = send(envelope(KEY, sender="PROK-CASES", service="case-status", body=padded))
+    assert spaced.json()["status"]["case"] == case
     call_command("rebuild_projections", "--check")

@@ -21,6 +21,9 @@ Calls for service come to the duty unit of a police department (its dispatchers)
 - a crime report registered with the channel `dispatch` and the incident's number as its
   reference (`registry.report.register`, "one click" on the incident's page) links the incident
   to the new case (`dispatch.incident.link`, performed by the system in the same transaction);
+- a protection order issued at the address of an open incident alerts its dispatchers, with the
+  crews sent there to tell (`dispatch.incident.warn`, performed by the system in the same
+  transaction);
 - `dispatch.hazard.record` notes a hazard at an address (weapons held there, a violent person,
   a dangerous animal …), and on a person where one is named; `dispatch.hazard.withdraw` ends it.
 
@@ -41,6 +44,7 @@ from django.utils.translation import gettext_noop
 from icjis.core import numbering, projections
 from icjis.core.access import records_of, visible_persons
 from icjis.core.acts import Apply, Context, Reaction, act_kind, reaction
+from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
 from icjis.core.ledger import lock_head
 from icjis.core.models import Case, Event
@@ -67,6 +71,7 @@ from icjis.dispatch.rules import (
 )
 from icjis.legal.counting import local_date, parse_moment
 from icjis.offences.acts import Address, check_place, open_record, registering_unit
+from icjis.offences.models import ProtectionOrder
 
 POLICE_LAW = "Law on Internal Affairs Bodies (article to be confirmed)"
 """The police's duty to answer calls for service; the law's text is not among the codes this
@@ -386,7 +391,7 @@ def receive_call(ctx: Context) -> dict[str, Any]:
         {"kind": w["kind"], "ref": w["ref"]}
         for w in warnings_at(data.place.region, data.place.address, ctx.now)
     ]
-    same = calls_at(ctx.user, data.place.region, data.place.address, ctx.now)
+    same = calls_at(unit.code, data.place.region, data.place.address, ctx.now)
     number, counted = open_record(ctx, unit, IncidentCounter, "IN", incident_stream)
     return {
         "incident": number,
@@ -407,13 +412,13 @@ SAME_CALL_WINDOW = timedelta(hours=1)
 """How long after a call another at the same address may be the same event called in again."""
 
 
-def calls_at(user: Any, region: str, address: str, now: datetime) -> list[str]:
-    """The incidents of the user's area at the address that are open, or were taken within
-    `SAME_CALL_WINDOW`: newest first, ten at most."""
+def calls_at(unit: str, region: str, address: str, now: datetime) -> list[str]:
+    """The incidents of the unit taking the call at the address that are open, or were taken
+    within `SAME_CALL_WINDOW`: newest first, ten at most."""
     key = address_key(address)
     if len(key) < 3:
         return []
-    rows = visible_incidents(user).filter(region=region[:8], address_key=key)
+    rows = Incident.objects.filter(unit_id=unit, region=region[:8], address_key=key)
     rows = rows.filter(~Q(state="cleared") | Q(received_at__gte=now - SAME_CALL_WINDOW))
     return list(rows.order_by("-received_at", "-number").values_list("number", flat=True)[:10])
 
@@ -613,13 +618,14 @@ class NamePerson(pydantic.BaseModel):
 
 def _apply_person(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     pid = project_person(data["person"], event.recorded_at)
+    maybe = [d["id"] for d in data["person"].get("possible_duplicates") or []]
     IncidentPerson.objects.get_or_create(
         incident_id=event.stream.removeprefix("incident/"),
         person_id=pid,
         role=data["role"],
-        defaults={"named_at": event.recorded_at, "named_by": event.actor},
+        defaults={"named_at": event.recorded_at, "named_by": event.actor, "maybe": maybe},
     )
-    return {"person": pid, "warnings": len(data["warnings"])}
+    return {"person": pid, "warnings": data["warnings"]}
 
 
 @incident_act("dispatch.incident.person", NamePerson, _apply_person, "Name a person on an incident")
@@ -724,6 +730,74 @@ def report_from_incident(ctx: Context, event: Event, data: dict[str, Any]) -> li
         )
     return [
         Reaction("dispatch.incident.link", {"incident": incident.number, "case": data["number"]})
+    ]
+
+
+# --- an order issued at the address of an open incident -------------------------------------
+
+
+class Warn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    incident: str = IncidentNumber
+    order: str = pydantic.Field(min_length=4, max_length=32)
+
+
+def _apply_warn(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    incident = incident_of(event)
+    raise_alert(
+        event,
+        0,
+        kind="dispatch.incident.warn",
+        unit=incident.unit_id,
+        roles=list(DISPATCHERS),
+        subject=incident.number,
+        message=say(
+            "Protection order %(order)s has been issued at the address of open incident "
+            "%(incident)s: tell the crews there (%(crews)s).",
+            order=data["order"],
+            incident=incident.number,
+            crews=", ".join(data["crews"]) or "—",
+        ),
+    )
+    return {"incident": incident.number, "order": data["order"]}
+
+
+@act_kind(
+    "dispatch.incident.warn",
+    schema=Warn,
+    roles=("system",),
+    legal_basis=POLICE_LAW,
+    target="stream",
+    stream_for=_incident_stream_of,
+    apply=_apply_warn,
+    title="Warn an open incident of an order issued at its address",
+)
+def warn(ctx: Context) -> dict[str, Any]:
+    """Performed by the system when a protection order is issued at the address of an open
+    incident: the incident's dispatchers are alerted, with the crews sent there to tell."""
+    found = Incident.objects.select_for_update().filter(pk=ctx.input.incident).first()
+    if found is None:
+        raise NotFound(say("No such incident, or it is not visible to you."))
+    crews = found.crews.filter(released_at__isnull=True).order_by("seq")
+    return {
+        "incident": found.number,
+        "order": ctx.input.order,
+        "crews": list(crews.values_list("crew_id", flat=True)),
+    }
+
+
+@reaction("offences.order.issue")
+def warn_open_incidents(ctx: Context, event: Event, data: dict[str, Any]) -> list[Reaction]:
+    """An order issued at an address where incidents are open warns each of them."""
+    order = ProtectionOrder.objects.filter(pk=data.get("order")).first()
+    if order is None:
+        return []
+    open_there = Incident.objects.filter(
+        region=order.region, address_key=order.address_key
+    ).exclude(state="cleared")
+    return [
+        Reaction("dispatch.incident.warn", {"incident": number, "order": order.number})
+        for number in open_there.order_by("received_at", "number").values_list("number", flat=True)
     ]
 
 

@@ -142,6 +142,9 @@ class IncidentPerson(models.Model):
     role = models.CharField(max_length=16)
     named_at = models.DateTimeField()
     named_by = models.CharField(max_length=64)
+    # The records of the index the particulars given may be the same person as (the duplicates
+    # flagged when a new record was made): their warnings are the dispatcher's too.
+    maybe = models.JSONField(default=list)
 
     class Meta:
         constraints = [

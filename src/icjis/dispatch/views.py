@@ -152,8 +152,18 @@ def board(request: HttpRequest) -> HttpResponse:
             for k in ("dispatch.call.receive", "dispatch.crew.on_duty", "dispatch.hazard.record")
             if _may(user, k)
         ],
+        "alerts": _warnings_to_pass_on(user),
     }
     return render(request, "dispatch/board.html", context)
+
+
+def _warnings_to_pass_on(user: Any) -> list[tuple[Any, str, str]]:
+    """The open alerts of orders issued at the address of an open incident, each with the link
+    to acknowledge it once the crews are told."""
+    from icjis.core.alerts import alerts_for
+    from icjis.web.queues import open_alerts
+
+    return open_alerts(user, alerts_for(user).filter(kind="dispatch.incident.warn"), "board")
 
 
 def _report_fields(incident: Incident) -> list[tuple[str, str]]:
@@ -235,7 +245,7 @@ def _persons(user: Any, incident: Incident) -> list[dict[str, Any]]:
         {
             "named": p,
             "role": choice_label(p.role),
-            "warnings": person_warnings(user, p.person_id),
+            "warnings": person_warnings(user, p.person_id, also=p.maybe),
         }
         for p in incident.persons.select_related("person").order_by("named_at", "pk")
     ]

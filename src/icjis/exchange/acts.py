@@ -36,6 +36,7 @@ from icjis.core import projections
 from icjis.core.access import SYSTEM_USER, log_read
 from icjis.core.acts import Context, Outcome, Reaction, act_kind, perform
 from icjis.core.canonical import dumps, iso, sha256_hex
+from icjis.core.ledger import SYSTEM
 from icjis.core.models import Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
 from icjis.exchange.envelope import RECEIVER, content_sha256, verifies
@@ -389,6 +390,19 @@ def receive(ctx: Context) -> dict[str, Any]:
         "key": member.public_key,
         "unit": member.unit_id,
     }
+    if isinstance(body, CrimeReport):
+        reference = f"{member.code}/{body.reference.strip()}"
+        earlier = Transfer.objects.filter(member=member, reference=reference).first()
+        if earlier is not None:
+            raise Conflict(
+                say(
+                    "%(sender)s has sent the report %(reference)s already: case %(case)s.",
+                    sender=member.code,
+                    reference=body.reference,
+                    case=earlier.case_id,
+                ),
+                fields={"body.reference": gettext_noop("sent already")},
+            )
     if isinstance(body, CaseStatus):
         recorded["status"] = case_status(member, body.reference)
     if isinstance(body, FieldAct):
@@ -408,6 +422,7 @@ def case_status(member: Member, reference: str) -> dict[str, Any]:
     """Where a report the member sent stands — what its applicant may read on the public status
     page, by codes: the case, its stage, when registered, when last moved, the unit holding it
     (the court while one tries it) — and the read logged as the member's."""
+    reference = reference.strip()  # as the register keeps it
     found = (
         Transfer.objects.select_related("case__unit", "case__court")
         .filter(member=member, reference=f"{member.code}/{reference}")
@@ -438,10 +453,13 @@ def case_status(member: Member, reference: str) -> dict[str, Any]:
 
 
 def _note_transfer(event: Event, data: dict[str, Any]) -> None:
-    """A report registered from a member's message (channel `transfer`, its reference
-    `<member>/<their number>`): remembered for the member to ask its status by."""
+    """A report registered from a member's message (by the system, channel `transfer`, its
+    reference `<member>/<their number>`): remembered for the member to ask its status by. One
+    report per reference (`receive` refuses a second), so a replay finds the same one."""
     if event.kind != "registry.report.register" or data.get("channel") != "transfer":
         return
+    if event.actor != SYSTEM.username:
+        return  # registered by hand: a reference typed by staff names no member's report
     reference = str(data.get("reference") or "")
     code = reference.partition("/")[0]
     if code and Member.objects.filter(pk=code).exists():

@@ -326,6 +326,7 @@ def rests_on_estimate(
 
 
 _CUTS: dict[tuple[int, str, frozenset[str]], tuple[RulePack, RulePack]] = {}
+CUTS_KEPT = 4096
 
 
 def rules_for(pack: RulePack, kind: str, open_rules: frozenset[str]) -> RulePack:
@@ -333,7 +334,9 @@ def rules_for(pack: RulePack, kind: str, open_rules: frozenset[str]) -> RulePack
     open: only the rules it can act on — those of the open terms and those a `kind` event
     starts — in the pack's order. The engine skips every other rule (a term is started by a
     trigger of the event's kind, updated only if open), so the effects are the same; the pack
-    is cut once per (pack, kind, open rules) rather than every rule walked for every event."""
+    is cut once per (pack, kind, open rules) rather than every rule walked for every event. (The
+    statistics' replay runs on the cut packs, the deadline projection on the whole: the tests
+    that hold one to the other, `tests/analytics/replay.py`, hold the cut to the whole too.)"""
     key = (id(pack), kind, open_rules)
     hit = _CUTS.get(key)
     if hit is not None and hit[0] is pack:
@@ -342,6 +345,8 @@ def rules_for(pack: RulePack, kind: str, open_rules: frozenset[str]) -> RulePack
         r for r in pack.rules if r.id in open_rules or any(t.kind == kind for t in r.starts_on)
     )
     cut = dataclasses.replace(pack, rules=rules)
+    if len(_CUTS) >= CUTS_KEPT:
+        _CUTS.clear()  # packs made on the fly (a configured copy, a test's) are not kept forever
     _CUTS[key] = (pack, cut)
     return cut
 

@@ -68,6 +68,9 @@ ACT_TITLES = {
     "dispatch.incident.link": gettext_noop("Link an incident to its crime report"),
     "dispatch.incident.person": gettext_noop("Name a person on an incident"),
     "dispatch.incident.release": gettext_noop("Release a crew from an incident"),
+    "dispatch.incident.warn": gettext_noop(
+        "Warn an open incident of an order issued at its address"
+    ),
     "documents.document.issue": gettext_noop("Issue and sign the document of an act"),
     "evidence.item.dispose": gettext_noop("Dispose of an item"),
     "evidence.item.hand_over": gettext_noop("Hand over an item"),

@@ -718,12 +718,16 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
     return render(request, "web/person.html", context)
 
 
-def person_warnings(user: Any, person_id: str) -> list[dict[str, Any]]:
-    """What other modules warn of about the person (`core.warnings`), as sentences."""
+def person_warnings(user: Any, person_id: str, also: Any = ()) -> list[dict[str, Any]]:
+    """What other modules warn of about the person (`core.warnings`), as sentences; with `also`,
+    of the records the person may be the same as too."""
     from icjis.offences.access import visible_orders
     from icjis.offences.views import conditions_said
 
-    found = warnings_for(user, records_of(person_id), clock.now())
+    records = records_of(person_id)
+    for other in also:
+        records += [r for r in records_of(other) if r not in records]
+    found = warnings_for(user, records, clock.now())
     numbers = [w["order"] for w in found if w["kind"] == "protection_order"]
     readable = set(visible_orders(user).filter(pk__in=numbers).values_list("pk", flat=True))
     out = []
