@@ -9,7 +9,7 @@ once, and a journal altered or sent out of order is refused."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -233,6 +233,8 @@ def test_with_the_central_system_unreachable_nothing_is_lost(node, settings):
     sent = journal.send()
     assert sent.received == [] and sent.stopped_at == 1 and sent.waiting == 1
     assert journal.state(JournalEntry.objects.get()).status == "unreached"
+    assert journal.send().stopped_at == 1  # tried again, still down: no second answer kept
+    assert Answer.objects.count() == 1
     assert Event.objects.filter(kind="registry.report.register").count() == 0
     # The link returns: the same message, signed as first sent, is received.
     first = journal.state(JournalEntry.objects.get()).message
@@ -314,3 +316,22 @@ def test_the_journal_cannot_be_edited_and_a_node_without_its_key_sends_nothing(n
     sent = journal.send()
     assert (sent.received, sent.reason, sent.waiting) == ([], "no_key", 1)
     assert not Answer.objects.exists()
+
+
+def test_a_node_clock_ahead_or_reset_blocks_nothing_and_claims_no_time(node, monkeypatch):
+    """The node's clock a day fast, then reset to 1990: both entries are received and performed
+    (the node's time is only ever a claim), their acts claim no time, and the signed entries
+    keep what the node said."""
+    from types import SimpleNamespace
+
+    now = clock.now()
+    for when in (now + timedelta(days=1), datetime(1990, 1, 1, 12, tzinfo=UTC)):
+        monkeypatch.setattr(journal, "clock", SimpleNamespace(now=lambda when=when: when))
+        kept("registrar", "registry.report.register", {**REPORT, "summary": f"Кража {when.year}"})
+    monkeypatch.undo()
+    assert journal.send().received == [1, 2]
+    reports = Event.objects.filter(kind="registry.report.register").order_by("id")
+    assert [r.claimed_at for r in reports] == [None, None]
+    assert all(r.recorded_at <= clock.now() for r in reports)
+    node_times = [f.recorded_on_node_at.year for f in FieldEntry.objects.order_by("seq")]
+    assert node_times == [(now + timedelta(days=1)).year, 1990]

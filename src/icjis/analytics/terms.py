@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from icjis.legal import engine
-from icjis.legal.deadlines import TRANSFER, facts_with_births, listened_kinds
-from icjis.legal.rulepacks import RulePack, pack_for_set
+from icjis.legal.deadlines import TRANSFER, facts_with_births, listened_kinds, pack_of
+from icjis.legal.rulepacks import RulePack
 
 STAGE_AFTER = {
     "registry.case.open": "investigation",
@@ -122,10 +122,7 @@ class Case:
     def registered(cls, header: dict[str, Any], unit: str, stage: str) -> Case:
         """A case as registered (a report) or split off (its header): the pack of its rule
         pack's legislation set, as the projection finds it."""
-        try:
-            pack = pack_for_set(header.get("rule_pack") or header.get("legislation_set") or "")
-        except LookupError:
-            pack = None
+        pack = pack_of(header.get("rule_pack") or "", header.get("legislation_set") or "")
         return cls(pack, unit, stage, header.get("category") or "")
 
     def step(

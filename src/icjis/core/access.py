@@ -447,6 +447,15 @@ def records_of(person_id: str) -> list[str]:
     return sorted(reached)
 
 
+def records_of_all(persons: Iterable[str]) -> list[str]:
+    """`records_of` each of `persons` (a person and the records they may be the same as), each
+    record once, in order."""
+    out: list[str] = []
+    for person in persons:
+        out.extend(r for r in records_of(person) if r not in out)
+    return out
+
+
 def _project_read(event: Event, data: dict[str, Any]) -> None:
     AccessRecord.objects.create(
         event=event,

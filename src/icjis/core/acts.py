@@ -192,7 +192,8 @@ def acting_role(user: Any, kind: ActKind) -> str:
     raise Forbidden(say("Your role does not allow the act %(kind)s.", kind=kind.name))
 
 
-def _validate(kind: ActKind, data: Any) -> pydantic.BaseModel:
+def validate(kind: ActKind, data: Any) -> pydantic.BaseModel:
+    """The act's data as its schema reads it, or `Invalid` naming the fields at fault."""
     if not isinstance(data, dict):
         raise Invalid(say("The act's data must be a JSON object."))
     try:
@@ -237,7 +238,7 @@ def perform(
             )
         )
     role = acting_role(user, kind)
-    parsed = _validate(kind, data)
+    parsed = validate(kind, data)
     if kind.target == "case" and not case:
         raise Invalid(
             say("The act %(kind)s needs the case number.", kind=kind.name),
@@ -405,7 +406,7 @@ def _react(parent: Context, reaction: Reaction, depth: int) -> Outcome:
     from icjis.core.access import SYSTEM_USER
 
     kind = KINDS[reaction.kind]
-    parsed = _validate(kind, reaction.data)
+    parsed = validate(kind, reaction.data)
     ctx = Context(
         user=SYSTEM_USER,
         actor=Actor(username="system", role="system"),

@@ -121,12 +121,6 @@ def say(template: str, **values: object) -> Said:
     return _made(template, values)
 
 
-def said_again(template: str, values: dict[str, object]) -> Said:
-    """A sentence said before and kept in a record (a refusal an answer brought back), made
-    again from its template and values so that a page says it in its reader's language."""
-    return _made(template, values)
-
-
 def _made(template: str, values: dict[str, object]) -> Said:
     said = Said(template % values if values else template)
     said.template = template

@@ -42,7 +42,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from icjis.core import numbering, projections
-from icjis.core.access import records_of, visible_persons
+from icjis.core.access import records_of_all, visible_persons
 from icjis.core.acts import Apply, Context, Reaction, act_kind, reaction
 from icjis.core.alerts import raise_alert
 from icjis.core.canonical import iso
@@ -174,14 +174,6 @@ def _settle_state(incident: Incident) -> None:
     elif active.exists():
         state = "dispatched"
     Incident.objects.filter(pk=incident.pk).update(state=state)
-
-
-def records_of_all(persons: list[str]) -> list[str]:
-    """Each person's record and those merged into it, once each, in order."""
-    out: list[str] = []
-    for person in persons:
-        out.extend(r for r in records_of(person) if r not in out)
-    return out
 
 
 def _set_crew(call_sign: str, status: str, at: datetime, incident: str = "") -> None:

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
-from icjis.core.access import log_read
+from icjis.core.access import log_read, records_of_all
 from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, say
 from icjis.core.warnings import warnings_at, warnings_for
@@ -23,7 +23,7 @@ from icjis.dispatch.access import (
     visible_crews,
     visible_incidents,
 )
-from icjis.dispatch.acts import normalise_incident, ranking, records_of_all
+from icjis.dispatch.acts import normalise_incident, ranking
 from icjis.dispatch.models import Crew, Incident
 
 router = Router(tags=["dispatch"])

@@ -25,7 +25,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, Literal
 
@@ -40,7 +40,7 @@ from icjis.core.ledger import SYSTEM
 from icjis.core.models import Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
 from icjis.exchange.envelope import RECEIVER, content_sha256, verifies
-from icjis.exchange.field import FieldAct, check_order, perform_entry
+from icjis.exchange.field import EARLIEST, FieldAct, check_order, perform_entry
 from icjis.exchange.models import FieldEntry, Member, Message, Transfer
 from icjis.legal.counting import local_date
 from icjis.registry.acts import Place
@@ -48,7 +48,6 @@ from icjis.registry.receipts import responsible_unit
 
 Service = Literal["crime-report", "case-status", "field-act"]
 MemberCode = pydantic.Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$", description="e.g. GKNB-CASES")
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # no message of the registers is older
 DRIFT = timedelta(minutes=5)
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
 """How far ahead of our clock a sender's clock may run."""
@@ -274,15 +273,16 @@ def _apply_receive(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def sent_at(text: str) -> datetime | None:
-    """The sender's time, if it is an ISO 8601 moment with its offset, in this century."""
+def sent_at(text: str, earliest: datetime | None = EARLIEST) -> datetime | None:
+    """The sender's time, if it is an ISO 8601 moment with its offset (not before `earliest`:
+    by default, in this century)."""
     if not RFC3339.fullmatch(text):
         return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
-    if moment.tzinfo is None or moment < EARLIEST:
+    if moment.tzinfo is None or (earliest is not None and moment < earliest):
         return None
     return moment
 
@@ -351,13 +351,16 @@ def receive(ctx: Context) -> dict[str, Any]:
             ),
             fields={"service": gettext_noop("not allowed")},
         )
-    sent = sent_at(message.sent_at)
+    # A field node's entry is "sent" at its own time by the node's clock, which may be wrong:
+    # it is only ever a claim (`exchange.field`), so neither its age nor a lead is refused.
+    field_entry = message.service == "field-act"
+    sent = sent_at(message.sent_at, earliest=None if field_entry else EARLIEST)
     if sent is None:
         raise Invalid(
             say("Give the time of sending in ISO 8601, with its offset from UTC."),
             fields={"sent_at": gettext_noop("not a time")},
         )
-    if sent > ctx.now + DRIFT:
+    if sent > ctx.now + DRIFT and not field_entry:
         raise Invalid(
             say("The message says it was sent in the future."),
             fields={"sent_at": gettext_noop("future")},
@@ -406,15 +409,15 @@ def receive(ctx: Context) -> dict[str, Any]:
     if isinstance(body, CaseStatus):
         recorded["status"] = case_status(member, body.reference)
     if isinstance(body, FieldAct):
-        node_time = sent_at(body.recorded_at)
+        node_time = sent_at(body.recorded_at, earliest=None)
         if node_time is None or node_time > sent:
             raise Invalid(
                 say("Give the time of the entry in ISO 8601, with its offset, before its sending."),
                 fields={"body.recorded_at": gettext_noop("not a time")},
             )
-        check_order(member, body)
+        last = check_order(member, body)
         recorded["node_time"] = iso(node_time)
-        recorded["field"] = perform_entry(member, body, node_time, ctx.now)
+        recorded["field"] = perform_entry(member, body, last, node_time, ctx.now)
     return recorded
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pydantic
@@ -34,6 +34,7 @@ from icjis.core.models import User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal, Said, say
 from icjis.exchange.models import FieldEntry, Member
 
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # no message or act of the registers is older
 EARLIER = re.compile(r"^field:([1-9][0-9]{0,8})$")
 NOT_IN_THE_FIELD = frozenset({"admin", "integration", "auditor", "analyst", "ombudsperson"})
 """Roles whose holders act at the centre only: an entry of theirs from a node is refused, so a
@@ -70,18 +71,16 @@ def entry_hash(entry: dict[str, Any]) -> str:
 
 def said(refusal: Refusal) -> dict[str, Any]:
     """A refusal as a record keeps it: its code and sentence, with the sentence's template and
-    values so that a page can say it again in its reader's language."""
+    values (`Said.as_json`) so that a page can say it again in its reader's language."""
     message = refusal.message
-    out: dict[str, Any] = {"error": refusal.code, "message": str(message)}
-    if isinstance(message, Said):
-        out["template"] = message.template
-        out["values"] = {k: str(v) for k, v in message.values.items()}
-    return out
+    kept = message.as_json() if isinstance(message, Said) else {}
+    return {"error": refusal.code, "message": str(message), **kept}
 
 
-def check_order(member: Member, entry: FieldAct) -> None:
+def check_order(member: Member, entry: FieldAct) -> FieldEntry | None:
     """The entry is the next of the node's journal and names the hash of the one before, and
-    its own hash is that of its content: else the message is refused, nothing recorded."""
+    its own hash is that of its content: else the message is refused, nothing recorded. The
+    entry received before it, if any."""
     last = FieldEntry.objects.filter(member=member).order_by("-seq").first()
     expected = (last.seq if last else 0) + 1
     if entry.seq != expected:
@@ -111,6 +110,7 @@ def check_order(member: Member, entry: FieldAct) -> None:
             ),
             fields={"body.hash": gettext_noop("does not match")},
         )
+    return last
 
 
 def _case(member: Member, case: str | None) -> str | None:
@@ -130,23 +130,25 @@ def _case(member: Member, case: str | None) -> str | None:
     return earlier.case
 
 
-def _claimed(
-    member: Member, entry: FieldAct, node_time: datetime, now: datetime
-) -> datetime | None:
-    """The node's time of the entry as the act's claimed time: only if it is not ahead of the
-    server's nor behind the node's entry before it (a node whose clock was reset); otherwise
-    the act claims none, and the signed entry in the receiving event keeps what the node said."""
-    last = FieldEntry.objects.filter(member=member).order_by("-seq").first()
-    if node_time > now or (last is not None and node_time < last.recorded_on_node_at):
+def _claimed(node_time: datetime, last: FieldEntry | None, now: datetime) -> datetime | None:
+    """The node's time of the entry as the act's claimed time: only if it is in this century,
+    not ahead of the server's, nor behind the node's entry before it (a node whose clock was
+    reset); otherwise the act claims none, and the signed entry in the receiving event keeps
+    what the node said."""
+    if node_time < EARLIEST or node_time > now:
+        return None
+    if last is not None and node_time < last.recorded_on_node_at:
         return None
     return node_time
 
 
-def perform_entry(member: Member, entry: FieldAct, node_time: datetime, now: datetime) -> dict:
-    """Perform the entry's act as its officer (within a savepoint): what it recorded, or why it
-    was refused. A database that fails (or a refusal of the server's own, 5xx) fails the whole
-    message, for the node to send again; any other fault of the act is kept as its refusal,
-    so that one bad entry does not hold up the journal behind it."""
+def perform_entry(
+    member: Member, entry: FieldAct, last: FieldEntry | None, node_time: datetime, now: datetime
+) -> dict[str, Any]:
+    """Perform the entry's act as its officer (within a savepoint), `last` the entry received
+    before it: what it recorded, or why it was refused. A database that fails (or a refusal of
+    the server's own, 5xx) fails the whole message, for the node to send again; any other fault
+    of the act is kept as its refusal, so that one bad entry does not hold up the journal."""
     out: dict[str, Any] = {"seq": entry.seq, "hash": entry.hash}
     try:
         case = _case(member, entry.case)
@@ -170,7 +172,7 @@ def perform_entry(member: Member, entry: FieldAct, node_time: datetime, now: dat
             entry.kind,
             entry.data,
             case=case,
-            claimed_at=_claimed(member, entry, node_time, now),
+            claimed_at=_claimed(node_time, last, now),
         )
     except Refusal as exc:
         if exc.status >= 500:

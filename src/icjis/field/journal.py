@@ -15,7 +15,6 @@ counts only if the central system's key signed it and it names the entry's messa
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import json
 import urllib.error
@@ -26,19 +25,18 @@ from dataclasses import dataclass, field
 from http.client import HTTPException
 from typing import Any
 
-import pydantic
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
 from icjis.core import clock
-from icjis.core.acts import KINDS, ActKind
-from icjis.core.canonical import dumps, iso
+from icjis.core.acts import KINDS, ActKind, validate
+from icjis.core.canonical import iso
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Unavailable, say
-from icjis.exchange.envelope import RECEIVER, content_sha256, sign
+from icjis.exchange.envelope import RECEIVER, content_sha256, sign, verifies
 from icjis.exchange.field import entry_hash
 from icjis.exchange.management.commands.exchange import load_key
 from icjis.field.models import Answer, JournalEntry
@@ -77,18 +75,7 @@ def record(user: Any, kind_name: str, case: str | None, data: dict[str, Any], ke
             say("The act %(kind)s needs the case number.", kind=kind.name),
             fields={"field_case": gettext_noop("required")},
         )
-    try:
-        parsed = kind.schema.model_validate(data)
-    except pydantic.ValidationError as exc:
-        fields: dict[str, str] = {}
-        for err in exc.errors():
-            fields.setdefault(".".join(str(p) for p in err["loc"]) or "data", err["msg"])
-        where, problem = next(iter(fields.items()))
-        raise Invalid(
-            say("Check the field '%(field)s': %(problem)s.", field=where, problem=problem),
-            fields=fields,
-        ) from None
-    values = parsed.model_dump(mode="json")
+    values = validate(kind, data).model_dump(mode="json")
     for _attempt in range(5):
         if (seq := _kept_before(user, kind, case, values, key)) is not None:
             return seq
@@ -131,7 +118,7 @@ def _append(user: Any, kind: ActKind, case: str | None, data: dict[str, Any], ke
         recorded_at=clock.now().replace(microsecond=0),
         prev_hash=last.hash if last else "",
     )
-    entry.hash = entry_hash(body(entry) | {"hash": ""})
+    entry.hash = entry_hash(body(entry))
     entry.save()
     return entry.seq
 
@@ -177,22 +164,6 @@ def _post(url: str, envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             return exc.code, {}
 
 
-def receipt_verifies(receipt: dict[str, Any], keys: list[str]) -> bool:
-    """Whether the receipt is signed by one of the central system's keys (hex)."""
-    signed = dumps({k: v for k, v in receipt.items() if k != "signature"}).encode()
-    try:
-        signature = base64.b64decode(str(receipt.get("signature")), validate=True)
-    except ValueError:
-        return False
-    for key in keys:
-        try:
-            Ed25519PublicKey.from_public_bytes(bytes.fromhex(key)).verify(signature, signed)
-        except (InvalidSignature, ValueError):
-            continue
-        return True
-    return False
-
-
 @contextmanager
 def _one_sender() -> Iterator[bool]:
     """Whether this process is the only one sending now (a file lock beside the database): two
@@ -219,7 +190,7 @@ def send(progress: Callable[[int, int], None] | None = None) -> Sent:
     with _one_sender() as alone:
         if not alone:
             return out.stop("busy", "another send is under way")
-        pending = [e for e in JournalEntry.objects.order_by("seq") if _not_received(e)]
+        pending = list(waiting().prefetch_related("answers"))
         out.waiting = len(pending)
         if not pending:
             return out
@@ -262,9 +233,10 @@ def _offer(out: Sent, url: str, entry: JournalEntry, key: Ed25519PrivateKey) -> 
     return False
 
 
-def _not_received(entry: JournalEntry) -> bool:
-    last = state(entry)
-    return last is None or last.status not in RECEIVED
+def waiting() -> QuerySet[JournalEntry]:
+    """The entries the central system has not received, in the journal's order (an entry
+    received is answered once more never: it is not sent again)."""
+    return JournalEntry.objects.exclude(answers__status__in=RECEIVED).order_by("seq")
 
 
 def envelope(entry: JournalEntry, key: Ed25519PrivateKey) -> dict[str, Any]:
@@ -290,7 +262,7 @@ def _received(entry: JournalEntry, receipt: dict[str, Any], message: dict[str, A
         and receipt.get("content_sha256") == content_sha256(message)
         and got.get("seq") == entry.seq
         and got.get("hash") == entry.hash
-        and receipt_verifies(receipt, settings.CENTRAL_KEY.split(","))
+        and any(verifies(receipt, key) for key in settings.CENTRAL_KEY.split(","))
     )
     if not fits:
         bad = {"error": "bad_receipt", "message": "the receipt does not fit"}
@@ -303,6 +275,11 @@ def _received(entry: JournalEntry, receipt: dict[str, Any], message: dict[str, A
 def _answer(
     entry: JournalEntry, status: str, receipt: dict[str, Any], message: dict[str, Any]
 ) -> None:
+    """Keep an answer — but not "no answer" again after "no answer": a node that retries every
+    minute while the link is down would fill its append-only journal with them."""
+    last = state(entry)
+    if status == "unreached" and last is not None and last.status == "unreached":
+        return
     Answer.objects.create(
         entry=entry, at=clock.now(), status=status, receipt=receipt, message=message
     )

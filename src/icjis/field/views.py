@@ -12,19 +12,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from icjis.core import clock
 from icjis.core.acts import KINDS
-from icjis.core.refusals import Refusal, said_again
-from icjis.field.journal import kinds_for, record, send, state
+from icjis.core.refusals import Refusal
+from icjis.field.journal import kinds_for, record, send, state, waiting
 from icjis.field.models import JournalEntry
 from icjis.web.labels import act_title, legal_basis
-from icjis.web.refusals import localise_refusal
+from icjis.web.refusals import localise_kept, localise_refusal
 from icjis.web.schemaform import Field, attach_errors, fields_of, parse
+from icjis.web.views import pick_places, prefill
 
 SHOWN = 200  # the latest entries on the page (a slow link)
 CASE_FIELD = "field_case"
@@ -36,12 +35,13 @@ def _node() -> None:
 
 
 def _refusal(receipt: dict[str, Any]) -> str:
-    """Why the central system refused an entry's act (or the message), in the reader's words."""
+    """Why the central system refused an entry's act (or the message), in the reader's words:
+    by the sentence it kept (`exchange.field.said`), else as the API said it."""
     refused = (receipt.get("field") or {}).get("refused") or receipt
-    template = refused.get("template")
-    if template:
-        return localise_refusal(said_again(template, refused.get("values") or {}))
-    return localise_refusal(str(refused.get("message", "")))
+    message = str(refused.get("message", ""))
+    if refused.get("template"):
+        return localise_kept(message, refused, {})
+    return localise_refusal(message)
 
 
 @never_cache
@@ -66,7 +66,7 @@ def journal(request: HttpRequest) -> HttpResponse:
         "node": settings.FIELD_NODE,
         "central": settings.CENTRAL_URL,
         "rows": rows,
-        "waiting": sum(1 for r in rows if r["status"] not in ("performed", "refused")),
+        "waiting": waiting().count(),
         "kinds": kinds,
     }
     return render(request, "field/journal.html", context)
@@ -81,6 +81,7 @@ def record_act(request: HttpRequest, kind: str) -> HttpResponse:
     if found is None or found not in kinds_for(request.user):
         raise Http404(_("There is no such act, or your role does not allow it."))
     fields = fields_of(found.schema.model_json_schema())
+    pick_places(fields)
     if found.target == "case":
         fields.insert(0, Field(CASE_FIELD, "Case", "text", True, max_length=64))
     refusal, key = "", uuid.uuid4().hex
@@ -105,12 +106,7 @@ def record_act(request: HttpRequest, kind: str) -> HttpResponse:
                 )
                 return redirect("field:journal")
     else:
-        moment = timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M")
-        for f in fields:
-            if f.name in request.GET:
-                f.value = request.GET[f.name][:500]
-            elif f.widget == "datetime" and f.required:
-                f.value = moment
+        prefill(request, fields)
     context = {
         "kind": found,
         "title": act_title(found.name),

@@ -36,11 +36,17 @@ def listened_kinds() -> frozenset[str]:
     return _listened[1]
 
 
-def _pack(case: Case) -> RulePack | None:
+def pack_of(rule_pack: str, legislation_set: str) -> RulePack | None:
+    """The pack a case's terms are counted under, from what its registration recorded (None:
+    a set this server ships no pack for)."""
     try:
-        return pack_for_set(case.rule_pack or case.legislation_set)
+        return pack_for_set(rule_pack or legislation_set)
     except LookupError:
         return None
+
+
+def _pack(case: Case) -> RulePack | None:
+    return pack_of(case.rule_pack, case.legislation_set)
 
 
 def facts_for(case: Case, data: dict[str, Any], at: datetime) -> dict[str, Any]:

@@ -7,6 +7,7 @@ see is a 404 exactly like a missing one, and every opening of a case page is in 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,7 @@ from icjis.core.access import (
     listed_cases,
     reads_of_person,
     records_of,
+    records_of_all,
     restrict,
     sightings_of_person,
     visible_persons,
@@ -64,7 +66,7 @@ from icjis.web.labels import CATEGORIES, act_title, choice_label, legal_basis
 from icjis.web.models import LANGUAGE_CODES, Feedback, LanguagePreference
 from icjis.web.queues import queues_for
 from icjis.web.refusals import localise_refusal
-from icjis.web.schemaform import attach_errors, fields_of, fix, parse
+from icjis.web.schemaform import Field, attach_errors, fields_of, fix, parse
 from icjis.web.stages import possible_at
 
 WORK_LIST_SIZE = 50
@@ -492,12 +494,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
             if f.name == "person" and f.widget == "text" and options:
                 f.widget = "select"
                 f.options = options
-    for f in fields:
-        if f.name.split(".")[-1] == "residence" and f.widget == "text":
-            # No place is picked for the clerk: a required picker starts on an empty choice
-            # (an optional one has the template's own).
-            places = _place_options()
-            f.widget, f.options = "select", [("", "—"), *places] if f.required else places
+    pick_places(fields)
     if case is None:
         _name_the_object(request, fields)
     else:
@@ -527,12 +524,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
             else:
                 return _after_act(request, kind, case, outcome)
     else:
-        moment = timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M")
-        for f in fields:
-            if f.name in request.GET:
-                f.value = request.GET[f.name][:500]
-            elif f.widget == "datetime" and f.required:
-                f.value = moment  # the usual answer (a detention recorded as it happens)
+        prefill(request, fields)
     context = {
         "kind": kind,
         "title": act_title(kind.name),
@@ -544,6 +536,26 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
         "action": request.path,
     }
     return render(request, "web/act.html", context, status=400 if refusal else 200)
+
+
+def pick_places(fields: list[Field]) -> None:
+    """A place of residence picked from the territory, not typed."""
+    for f in fields:
+        if f.name.split(".")[-1] == "residence" and f.widget == "text":
+            # No place is picked for the clerk: a required picker starts on an empty choice
+            # (an optional one has the template's own).
+            places = _place_options()
+            f.widget, f.options = "select", [("", "—"), *places] if f.required else places
+
+
+def prefill(request: HttpRequest, fields: list[Field]) -> None:
+    """A new form's values: those the link gives, and now for a time it asks for."""
+    moment = timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M")
+    for f in fields:
+        if f.name in request.GET:
+            f.value = request.GET[f.name][:500]
+        elif f.widget == "datetime" and f.required:
+            f.value = moment  # the usual answer (a detention recorded as it happens)
 
 
 def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) -> HttpResponse:
@@ -718,16 +730,13 @@ def person_page(request: HttpRequest, person_id: str) -> HttpResponse:
     return render(request, "web/person.html", context)
 
 
-def person_warnings(user: Any, person_id: str, also: Any = ()) -> list[dict[str, Any]]:
+def person_warnings(user: Any, person_id: str, also: Iterable[str] = ()) -> list[dict[str, Any]]:
     """What other modules warn of about the person (`core.warnings`), as sentences; with `also`,
     of the records the person may be the same as too."""
     from icjis.offences.access import visible_orders
     from icjis.offences.views import conditions_said
 
-    records = records_of(person_id)
-    for other in also:
-        records += [r for r in records_of(other) if r not in records]
-    found = warnings_for(user, records, clock.now())
+    found = warnings_for(user, records_of_all([person_id, *also]), clock.now())
     numbers = [w["order"] for w in found if w["kind"] == "protection_order"]
     readable = set(visible_orders(user).filter(pk__in=numbers).values_list("pk", flat=True))
     out = []

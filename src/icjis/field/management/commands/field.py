@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "status":
-            for entry in JournalEntry.objects.order_by("seq"):
+            for entry in JournalEntry.objects.order_by("seq").prefetch_related("answers"):
                 answer = state(entry)
                 self.stdout.write(
                     f"{entry.seq}\t{entry.recorded_at.isoformat()}\t{entry.officer}\t"
