@@ -43,7 +43,7 @@ def in_force(
     return trial
 
 
-def test_probation_from_a_verdict_to_completion_closes_the_case(as_user):
+def test_probation_from_a_verdict_to_completion_closes_the_case(ordinary_day, as_user):
     trial = in_force(as_user, PROBATION)
     n, person = trial.number, trial.person
     assert trial.stage() == "execution"
