@@ -45,7 +45,7 @@ def decide(user: Any, number: str, **data: Any) -> Any:
     return user.act("offences.decision.make", body)
 
 
-def test_the_police_decide_their_own_article_within_the_sanction(as_user):
+def test_the_police_decide_their_own_article_within_the_sanction(ordinary_day, as_user):
     officer = as_user("offences_officer")
     result = registered(officer)
     number = result["offence"]
