@@ -45,14 +45,16 @@ def decide(user: Any, number: str, **data: Any) -> Any:
     return user.act("offences.decision.make", body)
 
 
-def test_the_police_decide_their_own_article_within_the_sanction(ordinary_day, as_user):
+def test_the_police_decide_their_own_article_within_the_sanction(as_user):
     officer = as_user("offences_officer")
     result = registered(officer)
     number = result["offence"]
     case = OffenceCase.objects.get(pk=number)
     assert (case.forum, case.state, case.late_entry) == ("police", "registered", False)
     assert number.startswith("OF-") and case.title
-    assert case.decide_by == end_of_day(local_date(case.registered_at) + timedelta(days=10))
+    # Ten days from the day the protocol was drawn up (an hour before its registration: the
+    # day before, when registered in the first hour of a day).
+    assert case.decide_by == end_of_day(local_date(case.protocol_at) + timedelta(days=10))
     assert Event.objects.get(stream=f"offence/{number}", seq=1).claimed_at == case.protocol_at
 
     assert decide(officer, number, penalty={"kind": "warning"}).status_code == 400
