@@ -26,7 +26,7 @@ from icjis.core.models import (
     PersonSighting,
 )
 from icjis.core.persons import search
-from icjis.core.refusals import NotFound, say
+from icjis.core.refusals import NotFound, Said, say
 from icjis.core.roles import ROLES, SCOPES, widest_scope
 from icjis.core.visibility import DEFENDANT_ROLES, part_for
 from icjis.legal.counting import local_date
@@ -248,13 +248,25 @@ def _act_condition(user: Any) -> tuple[str, list[Any]]:
     return " OR ".join(_CONDITION_OF[name] for name, _ in branches), [p for _, p in branches]
 
 
+def found_or_refused(
+    user: Any, visible: QuerySet[Any], kind: str, key: str, purpose: str, missing: Said
+) -> Any:
+    """The record `key` among those `user` may read (`visible`). When it is not among them the
+    read is logged — denied if it exists beyond the user's reach, else not found — and `missing`
+    refused: both look the same to the reader (404). The caller logs the read it shows, with the
+    persons the record names."""
+    found = visible.filter(pk=key).first()
+    if found is None:
+        exists = visible.model.objects.filter(pk=key).exists()
+        log_read(user, kind, key[:64], purpose, "denied" if exists else "not_found")
+        raise NotFound(missing)
+    return found
+
+
 def access_case(user: Any, number: str, purpose: str = "caseload") -> Case:
     """Fetch and authorise a case in one call, logging the read whatever its outcome."""
-    case = restrict(user).filter(number=number).first()
-    if case is None:
-        outcome = "denied" if Case.objects.filter(number=number).exists() else "not_found"
-        log_read(user, "case", number, purpose, outcome)
-        raise NotFound(say("No such case, or it is not visible to you."))
+    missing = say("No such case, or it is not visible to you.")
+    case: Case = found_or_refused(user, restrict(user), "case", number, purpose, missing)
     # A reader of part of the file sees the defendants alone among the participants.
     part = "defendants" if part_for(user) is not None else ""
     log_read(user, "case", number, purpose, "shown", part=part)
@@ -366,11 +378,10 @@ def find_persons(user: Any, query: str, limit: int) -> list[tuple[Person, float]
 
 
 def access_person(user: Any, person_id: str, purpose: str = "caseload") -> Person:
-    person = visible_persons(user).filter(pk=person_id).first()
-    if person is None:
-        outcome = "denied" if Person.objects.filter(pk=person_id).exists() else "not_found"
-        log_read(user, "person", person_id, purpose, outcome)
-        raise NotFound(say("No such person, or the person is not visible to you."))
+    missing = say("No such person, or the person is not visible to you.")
+    person: Person = found_or_refused(
+        user, visible_persons(user), "person", person_id, purpose, missing
+    )
     log_read(user, "person", person_id, purpose, "shown")
     return person
 

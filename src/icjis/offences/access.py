@@ -7,6 +7,10 @@
 - Anyone looking up a person or an address who holds a role that meets the public (police,
   prosecutors, courts, detention, probation) is warned of an order in force that names them,
   wherever it was issued (`icjis.offences.warnings`): the warning shows the order, not the file.
+- An administrative detention is acted on by its unit (`acting_detentions`) and read also by the
+  prosecutors of its territory, who oversee it (CoO 524(7)), by the court it was brought to or
+  that decides its case, and nationwide by the ombudsperson, who oversees every place of
+  detention (their reads are logged as oversight, as for the register of detention).
 - Missing and forbidden look the same (404); every read is logged with the persons it showed.
 """
 
@@ -16,10 +20,17 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from icjis.core.access import in_visible_cases, log_read, person_register, scope_of
-from icjis.core.refusals import NotFound, say
+from icjis.core.access import (
+    found_or_refused,
+    in_visible_cases,
+    log_read,
+    person_register,
+    scope_of,
+)
+from icjis.core.refusals import say
 from icjis.core.roles import SCOPES
-from icjis.offences.models import OffenceCase, OrderPerson, ProtectionOrder
+from icjis.detention.access import oversees_all, read_purpose
+from icjis.offences.models import AdminDetention, OffenceCase, OrderPerson, ProtectionOrder
 
 REGISTER_ROLES = frozenset({"offences_officer", "unit_head", "registrar", "dispatcher"})
 COURT_ROLES = frozenset({"judge", "court_clerk", "court_president", "appeal_judge"})
@@ -81,17 +92,9 @@ def order_persons(order: ProtectionOrder) -> list[str]:
 
 def access_order(user: Any, number: str, purpose: str = "caseload") -> ProtectionOrder:
     """Fetch and authorise one order, logging the read whatever its outcome."""
-    found = (
-        visible_orders(user)
-        .select_related("unit")
-        .prefetch_related("persons__person")
-        .filter(pk=number)
-        .first()
-    )
-    if found is None:
-        exists = ProtectionOrder.objects.filter(pk=number).exists()
-        log_read(user, "order", number, purpose, "denied" if exists else "not_found")
-        raise NotFound(say("No such protection order, or it is not visible to you."))
+    orders = visible_orders(user).select_related("unit").prefetch_related("persons__person")
+    missing = say("No such protection order, or it is not visible to you.")
+    found: ProtectionOrder = found_or_refused(user, orders, "order", number, purpose, missing)
     log_read(user, "order", number, purpose, "shown", persons=order_persons(found))
     return found
 
@@ -116,10 +119,51 @@ def offence_persons(user: Any, own: bool) -> QuerySet[Any] | None:
 
 def access_offence(user: Any, number: str, purpose: str = "caseload") -> OffenceCase:
     """Fetch and authorise one offence case, logging the read whatever its outcome."""
-    found = visible_offences(user).select_related("person").filter(pk=number).first()
-    if found is None:
-        exists = OffenceCase.objects.filter(pk=number).exists()
-        log_read(user, "offence", number, purpose, "denied" if exists else "not_found")
-        raise NotFound(say("No such offence case, or it is not visible to you."))
+    cases = visible_offences(user).select_related("person")
+    missing = say("No such offence case, or it is not visible to you.")
+    found: OffenceCase = found_or_refused(user, cases, "offence", number, purpose, missing)
     log_read(user, "offence", number, purpose, "shown", persons=[found.person_id])
     return found
+
+
+def acting_detentions(user: Any) -> QuerySet[AdminDetention]:
+    """The administrative detentions `user` may act on: those of their register."""
+    area = _own_area(user)
+    return AdminDetention.objects.all() if area is None else AdminDetention.objects.filter(area)
+
+
+def visible_detentions(user: Any) -> QuerySet[AdminDetention]:
+    """The administrative detentions `user` may read: those of their register, those of their
+    territory for a prosecutor (the place or the holding unit within it), those brought to their
+    court or of a case it decides; all of them for the ombudsperson."""
+    area = _own_area(user)
+    if area is None or oversees_all(user):
+        return AdminDetention.objects.all()
+    if "prosecutor" in user.roles and user.unit_id is not None:
+        # Where the person was detained, or where the unit holding them stands.
+        path = user.unit.territory.path
+        area |= Q(territory_path__startswith=path) | Q(unit__territory__path__startswith=path)
+    if COURT_ROLES & set(user.roles) and user.unit_id is not None:
+        # Brought to the court, or detained for a case the court decides (535(3)).
+        unit = user.unit_id
+        area |= Q(court_id=unit) | Q(offence__court_id=unit) | Q(offence__appeal_court_id=unit)
+    return AdminDetention.objects.filter(area)
+
+
+def access_detention(user: Any, number: str, purpose: str = "caseload") -> AdminDetention:
+    """Fetch and authorise one administrative detention, logging the read whatever its outcome."""
+    purpose = read_purpose(user, purpose)
+    held = visible_detentions(user).select_related("person", "unit", "court")
+    missing = say("No such detention, or it is not visible to you.")
+    found: AdminDetention = found_or_refused(user, held, "detention-coo", number, purpose, missing)
+    log_read(user, "detention-coo", number, purpose, "shown", persons=[found.person_id])
+    return found
+
+
+@person_register
+def detention_persons(user: Any, own: bool) -> QuerySet[Any] | None:
+    """The persons of the administrative detentions the user may read."""
+    if not (REGISTER_ROLES | COURT_ROLES | {"prosecutor"}) & set(user.roles):
+        return None
+    held = visible_detentions(user)
+    return (held.filter(officer=user.username) if own else held).values("person_id")

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 import pydantic
+from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
 from icjis.core import numbering, projections
@@ -46,7 +47,13 @@ from icjis.core.refusals import Conflict, Invalid, NotFound, Said, say
 from icjis.core.warnings import address_key
 from icjis.legal.counting import local_date
 from icjis.offences.access import acting_orders
-from icjis.offences.models import Breach, OrderCounter, OrderPerson, ProtectionOrder
+from icjis.offences.models import (
+    AdminDetention,
+    Breach,
+    OrderCounter,
+    OrderPerson,
+    ProtectionOrder,
+)
 from icjis.offences.rules import OrderRules, rules_by_id, rules_on, versions
 
 OFFICERS = ("offences_officer", "unit_head")
@@ -56,6 +63,7 @@ RECEIVERS = (*OFFICERS, "registrar", "dispatcher")
 TOLD = list(OFFICERS)  # the roles an alert about an order is told to
 
 _ORDER = re.compile(r"^PO-?(.+)$", re.IGNORECASE)
+_DETENTION = re.compile(r"^AD-?(.+)$", re.IGNORECASE)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 """No claimed time before this is taken: the registers start long after it, and a year 1 would
 not even survive the conversion to local time."""
@@ -67,6 +75,26 @@ def normalise_order(text: str) -> str | None:
     m = _ORDER.match(text.strip())
     number = numbering.normalise(m.group(1)) if m else None
     return f"PO-{number}" if number else None
+
+
+def normalise_detention(text: str) -> str | None:
+    """The canonical form of an administrative detention's number as typed
+    (`AD-26-0101-000001-7`), or None."""
+    m = _DETENTION.match(text.strip())
+    number = numbering.normalise(m.group(1)) if m else None
+    return f"AD-{number}" if number else None
+
+
+def found_detention(number: str, qs: QuerySet[AdminDetention]) -> AdminDetention:
+    """The detention `number` in `qs` (missing and forbidden look alike)."""
+    key = normalise_detention(number)
+    found = qs.filter(pk=key).select_related("unit").first() if key else None
+    if found is None:
+        raise NotFound(
+            say("No such detention, or it is not visible to you."),
+            fields={"detention": gettext_noop("unknown")},
+        )
+    return found
 
 
 def order_stream(number: str) -> str:

@@ -19,15 +19,18 @@ from icjis.core.access import log_read, records_of
 from icjis.core.canonical import iso
 from icjis.core.refusals import Forbidden, Invalid, say
 from icjis.core.warnings import address_key
+from icjis.detention.access import read_purpose
 from icjis.offences.access import (
+    access_detention,
     access_offence,
     access_order,
     order_persons,
+    visible_detentions,
     visible_offences,
     visible_orders,
 )
-from icjis.offences.acts import normalise_order
-from icjis.offences.models import OffenceCase, ProtectionOrder
+from icjis.offences.acts import normalise_detention, normalise_order
+from icjis.offences.models import AdminDetention, OffenceCase, ProtectionOrder
 from icjis.offences.protocols import normalise_offence
 from icjis.offences.warnings import address_orders, order_warning, orders_in_force, warned
 
@@ -187,6 +190,7 @@ def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
             else None
         ),
         "order": case.order_id,
+        "detained_at": iso(case.detained_at),
     }
 
 
@@ -232,3 +236,93 @@ def offence_detail(request: HttpRequest, number: str, purpose: str = "caseload")
     """One offence case (the read is logged)."""
     case = access_offence(request.user, normalise_offence(number) or number[:24], purpose)
     return {**offence_json(case, clock.now()), "address": case.address}
+
+
+# --- administrative detention ---------------------------------------------------------------
+
+
+def detention_json(d: AdminDetention, now: datetime) -> dict[str, Any]:
+    held = d.state == "held"
+    return {
+        "number": d.number,
+        "state": d.state,
+        "unit": d.unit_id,
+        "person": d.person_id,
+        "article": d.article,
+        "part": d.part or None,
+        "title": d.title,
+        "child": d.child,
+        "arrest_possible": d.arrest_possible,
+        "detained_at": iso(d.detained_at),
+        "recorded_at": iso(d.recorded_at),
+        "late_record": d.late_record,
+        "release_by": iso(d.release_by),
+        "overdue": held and d.release_by < now,
+        "extended": (
+            {
+                "at": iso(d.extended_at),
+                "ground": d.extension_ground,
+                "reasons": d.extension_reasons,
+                "notice_by": iso(d.notice_by),
+            }
+            if d.extended_at
+            else None
+        ),
+        "prosecutor_told_at": iso(d.prosecutor_told_at),
+        "court": {"unit": d.court_id, "at": iso(d.court_at)} if d.court_at else None,
+        "notices": d.notices,
+        "release_ordered": (
+            {"at": iso(d.release_ordered_at), "grounds": d.release_order_grounds}
+            if d.release_ordered_at
+            else None
+        ),
+        "released_at": iso(d.released_at),
+        "release_ground": d.release_ground or None,
+        "release_note": d.release_note or None,
+        "released_late": d.released_late,
+        "terms_passed_unmet": [t for t in d.overruns.split(",") if t],
+        "offence": d.offence_id,
+        "place": {"region": d.region, "district": d.district or None},
+    }
+
+
+class DetentionsQuery(Schema):
+    state: Literal["held", "released", "all"] = "held"
+    overdue: bool = Field(False, description="only persons still held past their term")
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=10_000_000)
+
+
+@router.get("/offences/detentions")
+def detentions(request: HttpRequest, q: Query[DetentionsQuery]) -> dict[str, Any]:
+    """Administrative detentions you may read (your unit's; a prosecutor's territory; those
+    brought to your court): persons held, soonest to be released first, by default;
+    `overdue=true`: those held past their term."""
+    now = clock.now()
+    qs = visible_detentions(request.user)
+    if q.state != "all" or q.overdue:
+        qs = qs.filter(state="held" if q.overdue else q.state)
+    if q.overdue:
+        qs = qs.filter(release_by__lt=now)
+    ordered = qs.order_by("-detained_at", "-number")
+    if q.state == "held" or q.overdue:
+        ordered = qs.order_by("release_by", "number")
+    rows = list(ordered[q.offset : q.offset + q.limit + 1])
+    shown = rows[: q.limit]
+    persons = [d.person_id for d in shown]
+    log_read(
+        request.user, "detentions-coo", "list", read_purpose(request.user), "shown", persons=persons
+    )
+    return {
+        "items": [detention_json(d, now) for d in shown],
+        "next_offset": q.offset + q.limit if len(rows) > q.limit else None,
+    }
+
+
+@router.get("/offences/detentions/{number}")
+def detention_detail(
+    request: HttpRequest, number: str, purpose: str = "caseload"
+) -> dict[str, Any]:
+    """One administrative detention (the read is logged)."""
+    d = access_detention(request.user, normalise_detention(number) or number[:24], purpose)
+    return {**detention_json(d, clock.now()), "address": d.address, "grounds": d.grounds}

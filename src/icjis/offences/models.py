@@ -140,6 +140,13 @@ class OffenceCounter(Counter):
         ]
 
 
+class DetentionCounter(Counter):
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="detention_counter_unit_year")
+        ]
+
+
 class OffenceCase(models.Model):
     """A case of an offence under the Code of Offences, from the protocol to the decision.
 
@@ -174,6 +181,9 @@ class OffenceCase(models.Model):
     due_at = models.DateTimeField(null=True, blank=True)
     extended_days = models.PositiveSmallIntegerField(default=0)
     time_bar_at = models.DateTimeField()
+    # The hour the person was detained for this offence (`AdminDetention`), when they were: a case
+    # that may end in arrest is then decided within 48 hours of it (CoO 535(3)).
+    detained_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=16, default="registered")
     decided_at = models.DateTimeField(null=True, blank=True)
     penalty_kind = models.CharField(max_length=40, blank=True)
@@ -199,6 +209,72 @@ class OffenceCase(models.Model):
             models.Index(fields=["court", "state", "due_at"], name="offence_court_state_idx"),
             models.Index(fields=["appeal_court", "state"], name="offence_appeal_idx"),
             models.Index(fields=["person"], name="offence_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.state})"
+
+
+class AdminDetention(models.Model):
+    """An administrative detention under the Code of Offences (CoO 524-526), from the hour of
+    the actual detention to the release.
+
+    The term runs from the actual detention (526(8)): 3 hours (526(1)); extended once by the
+    head of the internal affairs body to 48 hours for an offence punishable by arrest (526(2)),
+    when the prosecutor is to be told in writing and the detainee brought to court within 24
+    hours of the detention. A child of 16-17 is handed to the parents or the child protection body
+    within the 3 hours (524(5)) and is not held longer. `release_by` is when the term ends; a
+    prosecutor's order of release (524(7)) is to be carried out at once, whatever is left of it.
+    `overruns` names the terms the system found passed unmet (`release`, `prosecutor`, `court`),
+    each between commas so that a query can ask for one.
+    `state`: held → released."""
+
+    number = models.CharField(primary_key=True, max_length=24)  # AD-26-0101-000001-7
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
+    territory_path = models.CharField(max_length=255, db_index=True)
+    rules = models.CharField(max_length=32)
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    article = models.CharField(max_length=12)
+    part = models.CharField(max_length=8, blank=True)
+    title = models.CharField(max_length=400)
+    arrest_possible = models.BooleanField(default=False)  # the article's sanctions name arrest
+    child = models.BooleanField(default=False)  # 16-17 at the detention (524(5))
+    detained_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    late_record = models.BooleanField(default=False)  # recorded more than 3 h after the hour
+    region = models.CharField(max_length=8)
+    district = models.CharField(max_length=32, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    grounds = models.TextField()
+    state = models.CharField(max_length=12, default="held")
+    release_by = models.DateTimeField()
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_ground = models.CharField(max_length=16, blank=True)
+    extension_reasons = models.TextField(blank=True)
+    notice_by = models.DateTimeField(null=True, blank=True)  # prosecutor told, court reached
+    prosecutor_told_at = models.DateTimeField(null=True, blank=True)
+    court = models.ForeignKey(
+        "core.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    court_at = models.DateTimeField(null=True, blank=True)
+    notices = models.JSONField(default=list)  # [{whom, at}] in the order recorded
+    release_ordered_at = models.DateTimeField(null=True, blank=True)
+    release_order_grounds = models.TextField(blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_ground = models.CharField(max_length=20, blank=True)
+    released_late = models.BooleanField(default=False)
+    release_note = models.TextField(blank=True)
+    overruns = models.CharField(max_length=40, default=",")  # ",release,court," as recorded
+    offence = models.ForeignKey(
+        OffenceCase, null=True, blank=True, on_delete=models.PROTECT, related_name="detentions"
+    )
+    officer = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "state", "release_by"], name="detention_unit_state_idx"),
+            models.Index(fields=["state", "release_by"], name="detention_state_due_idx"),
+            models.Index(fields=["person", "state"], name="detention_person_idx"),
         ]
 
     def __str__(self) -> str:

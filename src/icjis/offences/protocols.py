@@ -32,17 +32,18 @@ from icjis.core.refusals import Conflict, Invalid, NotFound, say
 from icjis.core.units import unit_serving
 from icjis.legal.catalogues import ArticleNotFoundError, OffenceRef, PartNotFoundError, lookup
 from icjis.legal.counting import add_months, end_of_day, local_date
-from icjis.offences.access import acting_orders, visible_offences
+from icjis.offences.access import acting_detentions, acting_orders, visible_offences
 from icjis.offences.acts import (
     EARLIEST,
     Address,
     check_place,
+    found_detention,
     normalise_order,
     open_record,
     person_record,
     registering_unit,
 )
-from icjis.offences.models import OffenceCase, OffenceCounter, ProtectionOrder
+from icjis.offences.models import AdminDetention, OffenceCase, OffenceCounter, ProtectionOrder
 from icjis.offences.rules import OffenceRules, offence_rules_by_id, offence_rules_on
 
 CODE = "kg-coo-2021"
@@ -81,11 +82,22 @@ def _rules(case: OffenceCase) -> OffenceRules:
     return offence_rules_by_id(case.rules)
 
 
-def _decide_by(received: datetime, ref: OffenceRef, rules: OffenceRules) -> datetime:
+def arrest_possible(ref: OffenceRef) -> bool:
+    """Whether the article's sanctions name arrest."""
+    return "arrest" in (ref.penalties or {}).get("kinds", [])
+
+
+def _decide_by(
+    received: datetime, ref: OffenceRef, rules: OffenceRules, detained_at: datetime | None = None
+) -> datetime:
     """The end of the term to decide: 10 days from receipt, or the day of receipt itself for a
-    case that may end in arrest (CoO 535(1), (3))."""
-    if "arrest" in (ref.penalties or {}).get("kinds", []):
-        return end_of_day(local_date(received))
+    case that may end in arrest (CoO 535(1), (3)) — and then no later than 48 hours from the
+    person's detention, when they were detained."""
+    if arrest_possible(ref):
+        day = end_of_day(local_date(received))
+        if detained_at is None:
+            return day
+        return min(day, detained_at + timedelta(hours=rules.arrest_case_hours))
     return _days_end(received, rules.decide_within_days)
 
 
@@ -158,6 +170,12 @@ class RegisterProtocol(pydantic.BaseModel):
     order: str | None = pydantic.Field(
         default=None, max_length=24, description="the protection order breached (art. 71)"
     )
+    detention: str | None = pydantic.Field(
+        default=None,
+        max_length=24,
+        description="the administrative detention of the person for this offence: a case that "
+        "may end in arrest is then decided within 48 hours of it (CoO 535(3))",
+    )
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -190,11 +208,14 @@ def _apply_register(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         rules=data["rules"],
         time_bar_at=datetime.fromisoformat(data["time_bar_at"]),
         order_id=data["order"],
+        detained_at=_moment(data.get("detained_at")),
         region=place["region"],
         district=place.get("district") or "",
         address=place["address"],
         officer=event.actor,
     )
+    if data.get("detention"):
+        AdminDetention.objects.filter(pk=data["detention"]).update(offence=case)
     if data["late_entry"]:
         raise_alert(
             event,
@@ -271,7 +292,13 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
     where = check_place(data.place)
     today = local_date(ctx.now)
     order = _breached_order(ctx, ref) if data.order else None
-    if order is not None:
+    detention = (
+        found_detention(data.detention, acting_detentions(ctx.user)) if data.detention else None
+    )
+    if detention is not None:
+        _check_detention(detention, data, ref, order)
+        person = prepare_person(PersonRef(id=detention.person_id), today)
+    elif order is not None:
         restrained = order.persons.get(role="restrained").person_id
         if data.person is not None and data.person != PersonRef(id=restrained):
             raise Invalid(
@@ -291,7 +318,11 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
     police = forum == "police"
     # A protocol that may end in arrest goes to court at once (521(2)): within the same 24 hours
     # at the latest, as the code sets no other measure of "at once".
-    refer_hours = rules.refer_within_hours
+    refer_by = data.protocol_at + timedelta(hours=rules.refer_within_hours)
+    detained_at = detention.detained_at if detention is not None else None
+    if detained_at is not None and arrest_possible(ref):
+        # The court decides within 48 hours of the detention (535(3)).
+        refer_by = min(refer_by, detained_at + timedelta(hours=rules.arrest_case_hours))
     time_bar = end_of_day(add_months(local_date(data.committed_at), rules.time_bar_months))
     return {
         "offence": offence,
@@ -306,13 +337,47 @@ def register_protocol(ctx: Context) -> dict[str, Any]:
         "committed_at": iso(data.committed_at),
         "protocol_at": iso(data.protocol_at),
         "late_entry": ctx.now - data.protocol_at > timedelta(hours=rules.entry_within_hours),
-        "refer_by": None if police else iso(data.protocol_at + timedelta(hours=refer_hours)),
-        "decide_by": iso(_decide_by(data.protocol_at, ref, rules)) if police else None,
+        "refer_by": None if police else iso(refer_by),
+        "decide_by": iso(_decide_by(data.protocol_at, ref, rules, detained_at)) if police else None,
         "time_bar_at": iso(time_bar),
         "place": data.place.model_dump(),
         "description": data.description,
         "order": order.number if order is not None else None,
+        **({"detention": detention.number, "detained_at": iso(detained_at)} if detention else {}),
     }
+
+
+def _check_detention(
+    detention: AdminDetention, data: Any, ref: OffenceRef, order: ProtectionOrder | None
+) -> None:
+    """A protocol names a detention of its person for its offence, not yet tied to a case."""
+    restrained = order.persons.get(role="restrained").person_id if order is not None else None
+    named = data.person.id if isinstance(data.person, PersonRef) else None
+    if (
+        data.person is not None
+        and named != detention.person_id
+        or (restrained is not None and restrained != detention.person_id)
+    ):
+        raise Invalid(
+            say("The detention is of another person."),
+            fields={"detention": gettext_noop("another person")},
+        )
+    if detention.article != ref.article:
+        raise Invalid(
+            say(
+                "The person was detained for article %(article)s, not this one.",
+                article=detention.article,
+            ),
+            fields={"detention": gettext_noop("another article")},
+        )
+    if detention.offence_id is not None:
+        raise Conflict(
+            say(
+                "%(detention)s already belongs to offence case %(offence)s.",
+                detention=detention.number,
+                offence=detention.offence_id,
+            )
+        )
 
 
 def _breached_order(ctx: Context, ref: OffenceRef) -> ProtectionOrder:
@@ -379,10 +444,11 @@ def refer_protocol(ctx: Context) -> dict[str, Any]:
     if court is None:
         raise Conflict(say("No district court serves the place of the offence."))
     rules = _rules(case)
+    ref = lookup(CODE, case.article, case.part or None)
     return {
         "offence": case.number,
         "court": court.code,
-        "decide_by": iso(_decide_by(ctx.now, lookup(CODE, case.article, case.part or None), rules)),
+        "decide_by": iso(_decide_by(ctx.now, ref, rules, case.detained_at)),
     }
 
 
@@ -725,4 +791,5 @@ def decide_appeal(ctx: Context) -> dict[str, Any]:
     return decided
 
 
-projections.tables(OffenceCase, OffenceCounter)
+# A detention points at the case its protocol opened: its table is emptied first.
+projections.tables(AdminDetention, OffenceCase, OffenceCounter)

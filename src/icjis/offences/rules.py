@@ -126,6 +126,11 @@ class OffenceRules:
     fine_reduced_chapters: frozenset[str]
     fine_reduced_except: frozenset[str]
     fine_reduced_articles: frozenset[str]
+    liable_from_age: int
+    detention_hours: int
+    detention_extended_hours: int
+    detention_notice_hours: int
+    arrest_case_hours: int
     police: frozenset[str]
     court: frozenset[str]
 
@@ -181,6 +186,11 @@ def offence_versions() -> tuple[OffenceRules, ...]:
             fine_reduced_chapters=frozenset(v["fine_reduced_chapters"]),
             fine_reduced_except=frozenset(v["fine_reduced_except"]),
             fine_reduced_articles=frozenset(v["fine_reduced_articles"]),
+            liable_from_age=int(v["liable_from_age"]),
+            detention_hours=int(v["detention_hours"]),
+            detention_extended_hours=int(v["detention_extended_hours"]),
+            detention_notice_hours=int(v["detention_notice_hours"]),
+            arrest_case_hours=int(v["arrest_case_hours"]),
             police=frozenset(v["police"]),
             court=frozenset(v["court"]),
         )

@@ -25,6 +25,7 @@ from icjis.offences.access import (
     access_offence,
     access_order,
     order_persons,
+    visible_detentions,
     visible_offences,
     visible_orders,
 )
@@ -263,6 +264,10 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
         "penalty": PENALTY_LABELS.get(case.penalty_kind, case.penalty_kind),
         "offered": offered,
         "documents": record_documents(request.user, f"offence/{case.number}"),
+        # The detention of the person for it, when the reader may see it (a judge need not).
+        "detentions": visible_detentions(request.user)
+        .filter(offence=case)
+        .values_list("number", flat=True),
     }
     return render(request, "offences/offence.html", context)
 

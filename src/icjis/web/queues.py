@@ -537,6 +537,41 @@ def orders_to_issue(user: Any, now: datetime) -> Queue:
     return q
 
 
+def held_for_offences(user: Any, now: datetime) -> Queue:
+    """Persons held in administrative detention (CoO 524-526) by the user's unit (a
+    prosecutor: in their territory), soonest to be released first, each term counting down."""
+    from icjis.detention.access import read_purpose
+    from icjis.offences.access import visible_detentions
+    from icjis.offences.detention_views import release_left
+
+    q = Queue(
+        "held-offences",
+        _("Held in administrative detention"),
+        [_("Detention"), _("Person"), _("Detained"), _("Term")],
+        empty=_("Nobody is held."),
+        live=True,
+    )
+    held = list(
+        visible_detentions(user)
+        .filter(state="held")
+        .select_related("person")
+        .order_by("release_by", "number")[:QUEUE_SIZE]
+    )
+    for d in held:
+        left, css = release_left(d, now)
+        q.rows.append(
+            [
+                Cell(d.number, href=reverse("offences:detention", args=[d.number])),
+                Cell(d.person.full_name),
+                Cell("", when=d.detained_at),
+                Cell(left, css=css),
+            ]
+        )
+    persons = [d.person_id for d in held]
+    log_read(user, "detentions-coo", "held:queue", read_purpose(user), "shown", persons=persons)
+    return q
+
+
 def offences_to_decide(user: Any, now: datetime) -> Queue:
     """Offence cases the user's unit or court must act on now, soonest due first: protocols the
     police decide or send to court (within 24 hours, CoO 521(1)), cases sent to the court; the
@@ -719,6 +754,8 @@ def queues_for(request: Any, now: datetime, only: str | None = None) -> list[Que
     if "probation_officer" in roles and wanted("meetings-today", "meetings-missed"):
         for q in probation_meetings(user, now):
             add(q)
+    if roles & {"offences_officer", "unit_head", "prosecutor"} and wanted("held-offences"):
+        add(held_for_offences(user, now))
     if roles & {"offences_officer", "unit_head"} and wanted("orders"):
         add(orders_to_issue(user, now))
     if roles & {"offences_officer", "unit_head", "judge", "appeal_judge"} and wanted("offences"):

@@ -577,6 +577,8 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
         return redirect("offences:offence", number=result["offence"])
     if result.get("order"):
         return redirect("offences:order", number=result["order"])
+    if str(result.get("detention", "")).startswith("AD-"):  # an administrative detention
+        return redirect("offences:detention", number=result["detention"])
     # The dispatch centre's acts go back to the incident, or to the board.
     if result.get("incident"):
         return redirect("dispatch:incident", number=result["incident"])
@@ -648,6 +650,8 @@ LIST_LABELS = {
     "order": gettext_lazy("a protection order"),
     "offences": gettext_lazy("register of offences"),
     "offence": gettext_lazy("an offence case"),
+    "detentions-coo": gettext_lazy("administrative detentions"),
+    "detention-coo": gettext_lazy("an administrative detention"),
     "expertise": gettext_lazy("forensic expertises"),
     "evidence": gettext_lazy("material evidence"),
     "incidents": gettext_lazy("incidents of the dispatch centre"),
