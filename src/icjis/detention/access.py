@@ -16,8 +16,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from icjis.core.access import in_visible_cases, log_read, scope_of
-from icjis.core.refusals import NotFound, say
+from icjis.core.access import found_or_refused, in_visible_cases, log_read, scope_of
+from icjis.core.refusals import say
 from icjis.detention.models import Detention
 
 IVS_ROLES = frozenset({"ivs_officer", "ivs_medic"})
@@ -54,15 +54,8 @@ def visible_detentions(user: Any) -> QuerySet[Detention]:
 def access_detention(user: Any, detention_id: str, purpose: str | None = None) -> Detention:
     """Fetch and authorise one detention, logging the read whatever its outcome."""
     why = read_purpose(user, purpose)
-    found = (
-        visible_detentions(user)
-        .select_related("person", "facility", "cell", "case")
-        .filter(pk=detention_id)
-        .first()
-    )
-    if found is None:
-        exists = Detention.objects.filter(pk=detention_id).exists()
-        log_read(user, "detention", detention_id, why, "denied" if exists else "not_found")
-        raise NotFound(say("No such detention, or it is not visible to you."))
+    held = visible_detentions(user).select_related("person", "facility", "cell", "case")
+    missing = say("No such detention, or it is not visible to you.")
+    found: Detention = found_or_refused(user, held, "detention", detention_id, why, missing)
     log_read(user, "detention", detention_id, why, "shown", persons=[found.person_id])
     return found

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 
 from icjis.core import clock
-from icjis.core.access import log_read, person_register, scope_of
-from icjis.core.refusals import NotFound, say
+from icjis.core.access import found_or_refused, log_read, person_register, scope_of
+from icjis.core.refusals import say
 from icjis.core.roles import SCOPES
 from icjis.core.warnings import warnings_at
 from icjis.dispatch.models import Crew, Hazard, Incident, IncidentPerson
@@ -69,11 +69,10 @@ def access_incident(user: Any, number: str) -> tuple[Incident, list[dict[str, An
     """Fetch and authorise one incident with the warnings in force at its address now
     (`core.warnings.warnings_at`), logging the read whatever its outcome: shown, it names the
     persons those warnings name."""
-    found = visible_incidents(user).filter(pk=number).first()
-    if found is None:
-        exists = Incident.objects.filter(pk=number).exists()
-        log_read(user, "incident", number[:64], "caseload", "denied" if exists else "not_found")
-        raise NotFound(say("No such incident, or it is not visible to you."))
+    missing = say("No such incident, or it is not visible to you.")
+    found: Incident = found_or_refused(
+        user, visible_incidents(user), "incident", number, "caseload", missing
+    )
     warnings = warnings_at(found.region, found.address, clock.now())
     persons = {w["person"] for w in warnings if w.get("person")}
     persons |= set(found.persons.values_list("person_id", flat=True))

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from icjis.core.access import in_visible_cases, log_read
-from icjis.core.refusals import NotFound, say
+from icjis.core.access import found_or_refused, in_visible_cases, log_read
+from icjis.core.refusals import say
 from icjis.core.visibility import part_for
 from icjis.evidence.models import Custody, Item
 
@@ -35,10 +35,8 @@ def visible_items(user: Any) -> QuerySet[Item]:
 
 def access_item(user: Any, item_id: str, purpose: str = "caseload") -> Item:
     """Fetch and authorise one item, logging the read whatever its outcome."""
-    found = visible_items(user).select_related("case").filter(pk=item_id).first()
-    if found is None:
-        exists = Item.objects.filter(pk=item_id).exists()
-        log_read(user, "evidence", item_id[:64], purpose, "denied" if exists else "not_found")
-        raise NotFound(say("No such item, or it is not visible to you."))
+    items = visible_items(user).select_related("case")
+    missing = say("No such item, or it is not visible to you.")
+    found: Item = found_or_refused(user, items, "evidence", item_id, purpose, missing)
     log_read(user, "evidence", item_id, purpose, "shown")
     return found

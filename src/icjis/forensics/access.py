@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from icjis.core.access import in_visible_cases, log_read
-from icjis.core.refusals import NotFound, say
+from icjis.core.access import found_or_refused, in_visible_cases, log_read
+from icjis.core.refusals import say
 from icjis.core.visibility import part_for
 from icjis.forensics.models import Expertise
 
@@ -31,12 +31,11 @@ def visible_expertises(user: Any) -> QuerySet[Expertise]:
 
 def access_expertise(user: Any, expertise_id: str, purpose: str = "caseload") -> Expertise:
     """Fetch and authorise one expertise, logging the read whatever its outcome."""
-    found = visible_expertises(user).select_related("case", "lab").filter(pk=expertise_id).first()
-    if found is None:
-        exists = Expertise.objects.filter(pk=expertise_id).exists()
-        outcome = "denied" if exists else "not_found"
-        log_read(user, "expertise", expertise_id[:64], purpose, outcome)
-        raise NotFound(say("No such expertise, or it is not visible to you."))
+    expertises = visible_expertises(user).select_related("case", "lab")
+    missing = say("No such expertise, or it is not visible to you.")
+    found: Expertise = found_or_refused(
+        user, expertises, "expertise", expertise_id, purpose, missing
+    )
     persons = [found.person] if found.person else []
     log_read(user, "expertise", expertise_id, purpose, "shown", persons=persons)
     return found
