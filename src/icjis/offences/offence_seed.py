@@ -2,7 +2,8 @@
 20 case stories. Protocols under articles the police decide are entered (a few late) and most
 are decided with the article's fine within days; breaches of the peace in the family (CoO 70)
 go to court, where the judge imposes community work. Some cases are left open, and fall overdue
-when their 10 days pass."""
+when their 10 days pass. About one in 50 is an administrative detention, and the demo ends with
+two persons held in each unit (`held_now`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from icjis.core.seeding import Step, Story, side_generator
+from icjis.core.seeding import Step, Story, after_cases, side_generator
 
 POLICE_ARTICLES = ["125", "132", "137"]  # fines for natural persons (CoO 456)
 STREETS = ["ул. Московская", "пр. Чуй", "ул. Ибраимова", "ул. Курманжан Датки"]
@@ -99,3 +100,148 @@ def offence(rng: random.Random, i: int) -> Story:
             )
         )
     return Story(steps)
+
+
+@side_generator("admin_detention", per_case=0.02)
+def admin_detention(rng: random.Random, i: int) -> Story:
+    """A person detained for petty hooliganism (CoO 126, punishable by arrest): most are released
+    within the 3 hours; some are held for the judge (extended to 48 hours by the head of unit,
+    the prosecutor told, a protocol entered, brought to court, released on the court's
+    decision); a few are released only after their term."""
+    from icjis.registry.seed import synthetic_person
+
+    suffix = rng.choice(["", "_osh"])
+    region, district = REGIONS[suffix]
+    officer, head = f"offences_officer{suffix}", f"unit_head{suffix}"
+    person = synthetic_person(rng)
+    address = f"{rng.choice(STREETS)}, {rng.randint(1, 90)}"
+    minutes_ago = rng.uniform(10, 50)
+    held_for_judge = rng.random() < 0.3
+    late = not held_for_judge and rng.random() < 0.1
+
+    def number(state: dict[str, Any]) -> str:
+        return str(state["by_kind"]["offences.detention.record"][0]["detention"])
+
+    def at_now(state: dict[str, Any], **data: Any) -> dict[str, Any]:
+        from icjis.core import clock
+
+        return {"detention": number(state), "at": clock.now().isoformat(), **data}
+
+    def record(state: dict[str, Any]) -> dict[str, Any]:
+        from icjis.core import clock
+
+        return {
+            "person": person,
+            "article": "126",
+            "detained_at": (clock.now() - timedelta(minutes=minutes_ago)).isoformat(),
+            "place": {"region": region, "district": district, "address": address},
+            "grounds": "Нарушал общественный порядок (синтетические данные)",
+        }
+
+    def protocol(state: dict[str, Any]) -> dict[str, Any]:
+        from icjis.core import clock
+        from icjis.offences.models import AdminDetention
+
+        detained_at = AdminDetention.objects.get(pk=number(state)).detained_at
+        return {
+            "article": "126",
+            "committed_at": (detained_at - timedelta(minutes=10)).isoformat(),
+            "protocol_at": (clock.now() - timedelta(minutes=30)).isoformat(),
+            "place": {"region": region, "district": district, "address": address},
+            "description": "Мелкое хулиганство (синтетические данные)",
+            "detention": number(state),
+        }
+
+    steps = [Step(timedelta(0), officer, "offences.detention.record", record, case=False)]
+    notify = Step(
+        timedelta(minutes=20),
+        officer,
+        "offences.detention.notify",
+        lambda s: at_now(s, whom="relatives"),
+        case=False,
+    )
+    steps.append(notify)
+    if held_for_judge:
+        extend = {"ground": "judge", "reasons": "До рассмотрения дела судьёй (синтетика)"}
+        steps += [
+            Step(
+                timedelta(hours=1),
+                head,
+                "offences.detention.extend",
+                lambda s: {"detention": number(s), **extend},
+                case=False,
+            ),
+            Step(
+                timedelta(hours=2),
+                officer,
+                "offences.detention.notify",
+                lambda s: at_now(s, whom="prosecutor"),
+                case=False,
+            ),
+            Step(timedelta(hours=3), officer, "offences.protocol.register", protocol, case=False),
+            Step(
+                timedelta(hours=rng.uniform(8, 20)),
+                officer,
+                "offences.detention.court",
+                at_now,
+                case=False,
+            ),
+            Step(
+                timedelta(hours=22),
+                officer,
+                "offences.detention.release",
+                lambda s: at_now(s, ground="court"),
+                case=False,
+            ),
+        ]
+    else:
+        hours = rng.uniform(3.5, 5) if late else rng.uniform(1, 2.5)
+        steps.append(
+            Step(
+                timedelta(hours=hours),
+                officer,
+                "offences.detention.release",
+                lambda s: at_now(s, ground="term" if late else "grounds_gone"),
+                case=False,
+            )
+        )
+    return Story(steps)
+
+
+@after_cases
+def held_now() -> None:
+    """The demo's persons held at its end, so that the detention clocks run when it opens: in
+    each unit one detained 40 minutes ago (its 3 hours running) and one held for the judge,
+    extended to 48 hours with the prosecutor's written notice still owed. All synthetic."""
+    from django.conf import settings
+
+    from icjis.core import acts, clock
+    from icjis.core.models import User
+    from icjis.registry.seed import synthetic_person
+
+    if settings.PRODUCTION:
+        return
+    rng = random.Random(526)  # noqa: S311 - synthetic data, reproducible
+    for suffix, (region, district) in REGIONS.items():
+        users = User.objects.filter(
+            username__in=[f"offences_officer{suffix}", f"unit_head{suffix}"]
+        )
+        by_name = {u.username: u for u in users}
+        officer, head = by_name.get(f"offences_officer{suffix}"), by_name.get(f"unit_head{suffix}")
+        if officer is None or head is None:
+            continue
+        numbers = []
+        for minutes_ago in (40, 100):
+            place = {"region": region, "district": district, "address": rng.choice(STREETS)}
+            data = {
+                "person": synthetic_person(rng),
+                "article": "126",
+                "detained_at": (clock.now() - timedelta(minutes=minutes_ago)).isoformat(),
+                "place": place,
+                "grounds": "Нарушал общественный порядок (синтетические данные)",
+            }
+            numbers.append(acts.perform(officer, "offences.detention.record", data).result)
+        extend = {"ground": "judge", "reasons": "До рассмотрения дела судьёй (синтетика)"}
+        acts.perform(
+            head, "offences.detention.extend", {"detention": numbers[1]["detention"], **extend}
+        )
