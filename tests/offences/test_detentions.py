@@ -18,7 +18,7 @@ from icjis.offences.detentions import record_overruns
 from icjis.offences.models import AdminDetention, OffenceCase
 
 HOOLIGANISM = "126"  # petty hooliganism: a fine, community work or arrest
-NO_ARREST = "127"  # a fine or community work
+NO_ARREST = "96"  # drugs in small amounts: a fine or community work
 
 
 def detain(officer: Any, *, minutes_ago: float = 30, article: str = HOOLIGANISM, **extra: Any):
@@ -275,6 +275,66 @@ def test_who_sees_a_detention_and_how_the_reads_are_logged(as_user):
     assert [x["number"] for x in mine] == [d.number]
     denied = AccessRecord.objects.get(actor="prosecutor_oblast_osh", subject_type="detention-coo")
     assert denied.outcome == "denied"
+
+
+def test_the_police_detain_only_for_the_offences_525_names(as_user):
+    officer = as_user("offences_officer")
+    drinking = detain(officer, article="127")  # drinking in public: a fine, no detention
+    assert drinking.status_code == 400 and drinking.json()["fields"] == {"article": "no detention"}
+    walking = detain(officer, article="190", part="1")  # a pedestrian, sober
+    assert walking.status_code == 400 and walking.json()["fields"] == {"article": "no detention"}
+    assert not AdminDetention.objects.exists()
+    drunk = detained(officer, article="190", part="2")  # a pedestrian, drunk
+    assert (drunk.article, drunk.part, drunk.arrest_possible) == ("190", "2", False)
+    # Letting a drunk person drive is no ground to detain; driving drunk, or a curfew broken, is.
+    handed = detain(officer, article="193", part="3", person={**ABUSER, "surname": "Владелец"})
+    assert handed.status_code == 400 and handed.json()["fields"] == {"article": "no detention"}
+    driver = detained(officer, article="193", part="1-1", person={**ABUSER, "surname": "Водитель"})
+    assert driver.arrest_possible
+    curfew = detained(officer, article="129", person={**ABUSER, "surname": "Полуночник"})
+    assert curfew.arrest_possible
+
+
+def test_the_protocol_of_detention_is_signed_by_the_officer_and_read_as_the_detention(as_user):
+    from tests.documents.test_issue import pdf_text
+
+    from icjis.documents import signing
+
+    officer = as_user("offences_officer")
+    d = detained(
+        officer,
+        property_seized="Мобильный телефон, ключи",
+        witnesses=["Свидетелев Сергей, ул. Токтогула, 1"],
+        rights_explained=True,
+    )
+    assert d.witnesses == ["Свидетелев Сергей, ул. Токтогула, 1"] and d.rights_explained
+    body = {
+        "stream": f"detention-coo/{d.number}",
+        "seq": 1,
+        "document": "offences.detention_protocol",
+        "language": "ru",
+    }
+    not_his = as_user("unit_head").act("documents.document.issue", body)
+    assert not_his.status_code == 404, not_his.json()
+    signed = officer.act("documents.document.issue", body)
+    assert signed.status_code == 201, signed.content
+    code = signed.json()["result"]["code"]
+    content = officer.get(f"/documents/{code}/pdf").content
+    text = " ".join(pdf_text(content).split())
+    for words in (
+        "ПРОТОКОЛ ОБ АДМИНИСТРАТИВНОМ ЗАДЕРЖАНИИ",
+        d.number,
+        f"{ABUSER['surname']} {ABUSER['given_name']}, 02.03.1985",
+        "Мобильный телефон, ключи",
+        "Свидетелев Сергей",
+        "разъяснены его права и обязанности",
+        "126",
+        "не может превышать 3 часов",
+    ):
+        assert words in text, (words, text)
+    assert signing.check(content).valid
+    assert as_user("prosecutor").get(f"/documents/{code}").status_code == 200
+    assert as_user("offences_officer_osh").get(f"/documents/{code}").status_code == 404
 
 
 def test_a_child_may_be_handed_to_the_parents(as_user):

@@ -39,7 +39,9 @@ class IssueInput(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
     stream: str = pydantic.Field(
-        max_length=80, pattern=r"^[a-z]+/[A-Za-z0-9-]{1,64}$", title="Case or register entry"
+        max_length=80,
+        pattern=r"^[a-z]+(-[a-z]+)?/[A-Za-z0-9-]{1,64}$",
+        title="Case or register entry",
     )
     seq: int = pydantic.Field(ge=1, le=2**53, title="Act number")
     document: str = pydantic.Field(max_length=64, title="Document")

@@ -191,12 +191,21 @@ def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
         ),
         "order": case.order_id,
         "detained_at": iso(case.detained_at),
+        "crime_case": case.crime_case or None,
     }
 
 
 class OffencesQuery(Schema):
     state: Literal[
-        "registered", "referred", "decided", "terminated", "appealed", "quashed", "open", "all"
+        "registered",
+        "referred",
+        "decided",
+        "terminated",
+        "appealed",
+        "quashed",
+        "transferred",
+        "open",
+        "all",
     ] = "open"
     overdue: bool = Field(
         False, description="only open cases past their term (to send to court, or to decide)"

@@ -14,5 +14,6 @@ class OffencesConfig(AppConfig):
             offence_seed,
             protocols,
             seed,
+            transfers,
             warnings,
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
 from django.db.models import Q
@@ -135,6 +135,11 @@ def _dt(text: str | None) -> datetime | None:
 # --- the detention recorded ----------------------------------------------------------------------
 
 
+Witness = Annotated[
+    str, pydantic.StringConstraints(strip_whitespace=True, min_length=3, max_length=300)
+]
+
+
 class RecordDetention(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     person: PersonInput | PersonRef
@@ -148,6 +153,18 @@ class RecordDetention(pydantic.BaseModel):
     place: Address = pydantic.Field(description="where the person was detained")
     grounds: str = pydantic.Field(
         min_length=3, max_length=4000, description="why detention was necessary (CoO 524(1))"
+    )
+    property_seized: str = pydantic.Field(
+        default="", max_length=2000, description="property temporarily seized (CoO 524(2))"
+    )
+    witnesses: list[Witness] = pydantic.Field(
+        default_factory=list,
+        max_length=5,
+        description="the witnesses who sign the protocol, name and address (CoO 524(2))",
+    )
+    rights_explained: bool = pydantic.Field(
+        default=False,
+        description="the detainee's rights and duties were explained to them (CoO 524(6))",
     )
 
 
@@ -173,6 +190,9 @@ def _apply_record(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         district=place.get("district") or "",
         address=place["address"],
         grounds=data["grounds"],
+        property_seized=data.get("property_seized", ""),
+        witnesses=data.get("witnesses", []),
+        rights_explained=data.get("rights_explained", False),
         release_by=datetime.fromisoformat(data["release_by"]),
         officer=event.actor,
     )
@@ -226,6 +246,17 @@ def record_detention(ctx: Context) -> dict[str, Any]:
             fields={"detained_at": gettext_noop("too early")},
         )
     ref = article_ref(data.article, data.part)
+    if not rules.police_may_detain(ref.article, ref.part):
+        raise Invalid(
+            say(
+                "The internal affairs bodies do not detain for article %(article)s (CoO 525(1)): "
+                "only for family violence, a breach of a protection order, petty hooliganism, a "
+                "breach of a state of emergency, driving while intoxicated, a breach of the "
+                "hunting rules, or drugs in small amounts.",
+                article=ref.article + (f"({ref.part})" if ref.part else ""),
+            ),
+            fields={"article": gettext_noop("no detention")},
+        )
     where = check_place(data.place)
     person = person_record(ctx, data.person, local_date(ctx.now))
     birth = _birth(person)
@@ -259,6 +290,9 @@ def record_detention(ctx: Context) -> dict[str, Any]:
         "release_by": iso(data.detained_at + timedelta(hours=rules.detention_hours)),
         "place": data.place.model_dump(),
         "grounds": data.grounds,
+        "property_seized": data.property_seized,
+        "witnesses": data.witnesses,
+        "rights_explained": data.rights_explained,
     }
 
 

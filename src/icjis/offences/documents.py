@@ -5,6 +5,11 @@ grounds, the penalty (or the termination), how a fine is paid — within 30 days
 code reduces it, 30 % of it if paid within them (563(1), (5)-(6)) — and the 10 days to appeal
 from the service of the copy (547(2)), which is served at the decision.
 
+The protocol of an administrative detention (CoO 524(2), (6)): the date and time of the actual
+detention, the person, the offence, the grounds, the property temporarily seized, the witnesses,
+that the rights and duties were explained, and until when the person may be held (526(1)). It
+states the detention as recorded; an extension or a release is an act of its own.
+
 The temporary protection order as issued (Law of 27.04.2017 No. 63, arts. 25, 27): whom it
 restrains and whom it protects, where, what it forbids or requires, from when until when, and
 that its breach is an offence (CoO 71). It states the order as issued; an extension is an act of
@@ -23,8 +28,8 @@ from icjis.core.documents import document_kind
 from icjis.core.localised import localised
 from icjis.core.models import Event, Territory
 from icjis.legal.catalogues import lookup
-from icjis.offences.access import access_offence, access_order
-from icjis.offences.models import OffenceCase, ProtectionOrder
+from icjis.offences.access import access_detention, access_offence, access_order
+from icjis.offences.models import AdminDetention, OffenceCase, ProtectionOrder
 from icjis.offences.protocols import CODE
 from icjis.offences.rules import condition_title, offence_rules_by_id, rules_by_id
 
@@ -126,4 +131,38 @@ def offence_decision(event: Event) -> dict[str, Any]:
         "reduced_percent": round(float(share) * 100) if share else None,
         "reduced_by": reduced_by,
         "appeal_until": timezone.localtime(datetime.fromisoformat(decided["appeal_until"])),
+    }
+
+
+def read_detention(user: Any, event: Event, purpose: str) -> None:
+    access_detention(user, event.stream.removeprefix("detention-coo/"), purpose)
+
+
+@document_kind(
+    "offences.detention_protocol",
+    source="offences.detention.record",
+    template="offences/documents/detention_protocol.html",
+    title=gettext_noop("Protocol of administrative detention"),
+    legal_basis="CoO 524(2), (6), 526(1), (8)",
+    authorise=read_detention,
+)
+def detention_protocol(event: Event) -> dict[str, Any]:
+    recorded = event.payload
+    d = AdminDetention.objects.select_related("person").get(pk=recorded["detention"])
+    place = Territory.objects.filter(code=d.district or d.region).first()
+    return {
+        "place": localised(place) if place else "",
+        "number": d.number,
+        "person": d.person,
+        "child": recorded["child"],
+        "article": recorded["article"],
+        "part": recorded["part"],
+        "offence": recorded["title"],
+        "detained_at": timezone.localtime(datetime.fromisoformat(recorded["detained_at"])),
+        "address": recorded["place"]["address"],
+        "grounds": recorded["grounds"],
+        "property_seized": recorded.get("property_seized", ""),
+        "witnesses": recorded.get("witnesses", []),
+        "rights_explained": recorded.get("rights_explained", False),
+        "release_by": timezone.localtime(datetime.fromisoformat(recorded["release_by"])),
     }

@@ -157,7 +157,8 @@ class OffenceCase(models.Model):
     court goes there within 24 hours (521(1)); no penalty after 6 months from the offence
     (CoO 48(1)). `due_at` is what falls due next: the sending while the protocol is still with
     the police, then the decision. A penalty may be appealed within 10 days (547): `state`
-    registered → referred → decided | terminated → appealed → decided (upheld) | quashed."""
+    registered → referred → decided | terminated → appealed → decided (upheld) | quashed; a case
+    whose facts are a crime is passed on as a crime report: registered → transferred (516)."""
 
     number = models.CharField(primary_key=True, max_length=24)  # OF-26-0101-000001-7
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
@@ -198,6 +199,8 @@ class OffenceCase(models.Model):
     order = models.ForeignKey(
         ProtectionOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="offences"
     )
+    # The criminal case its materials became, when its facts were a crime (CoO 516).
+    crime_case = models.CharField(max_length=16, blank=True)
     region = models.CharField(max_length=8)
     district = models.CharField(max_length=32, blank=True)
     address = models.CharField(max_length=300, blank=True)
@@ -246,6 +249,9 @@ class AdminDetention(models.Model):
     district = models.CharField(max_length=32, blank=True)
     address = models.CharField(max_length=300, blank=True)
     grounds = models.TextField()
+    property_seized = models.TextField(blank=True)  # the protocol's entries (524(2), (6))
+    witnesses = models.JSONField(default=list)
+    rights_explained = models.BooleanField(default=False)
     state = models.CharField(max_length=12, default="held")
     release_by = models.DateTimeField()
     extended_at = models.DateTimeField(null=True, blank=True)

@@ -136,6 +136,7 @@ def admin_detention(rng: random.Random, i: int) -> Story:
             "detained_at": (clock.now() - timedelta(minutes=minutes_ago)).isoformat(),
             "place": {"region": region, "district": district, "address": address},
             "grounds": "Нарушал общественный порядок (синтетические данные)",
+            "rights_explained": True,
         }
 
     def protocol(state: dict[str, Any]) -> dict[str, Any]:
@@ -239,6 +240,7 @@ def held_now() -> None:
                 "detained_at": (clock.now() - timedelta(minutes=minutes_ago)).isoformat(),
                 "place": place,
                 "grounds": "Нарушал общественный порядок (синтетические данные)",
+                "rights_explained": True,
             }
             numbers.append(acts.perform(officer, "offences.detention.record", data).result)
         extend = {"ground": "judge", "reasons": "До рассмотрения дела судьёй (синтетика)"}

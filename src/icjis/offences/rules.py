@@ -131,6 +131,7 @@ class OffenceRules:
     detention_extended_hours: int
     detention_notice_hours: int
     arrest_case_hours: int
+    police_detain: frozenset[str]
     police: frozenset[str]
     court: frozenset[str]
 
@@ -141,6 +142,10 @@ class OffenceRules:
             if _entry_in(listed, article, part):
                 return name
         return None
+
+    def police_may_detain(self, article: str, part: str | None) -> bool:
+        """Whether the internal affairs bodies may detain for the article (CoO 525(1))."""
+        return _entry_in(self.police_detain, article, part)
 
     def fine_reduced(self, article: str, part: str | None, chapter: str | None) -> bool:
         """Whether a fine under the article, paid within its 30 days, is owed 70 % less (CoO
@@ -191,6 +196,7 @@ def offence_versions() -> tuple[OffenceRules, ...]:
             detention_extended_hours=int(v["detention_extended_hours"]),
             detention_notice_hours=int(v["detention_notice_hours"]),
             arrest_case_hours=int(v["arrest_case_hours"]),
+            police_detain=frozenset(v["police_detain"]),
             police=frozenset(v["police"]),
             court=frozenset(v["court"]),
         )

@@ -4,6 +4,7 @@ API (`icjis.offences.access`), and every page that names persons is logged as a 
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from icjis.core import clock
-from icjis.core.access import log_read
+from icjis.core.access import log_read, restrict
 from icjis.core.acts import KINDS
 from icjis.core.models import Event
 from icjis.core.refusals import NotFound
@@ -33,6 +34,7 @@ from icjis.offences.acts import normalise_order
 from icjis.offences.models import OffenceCase, ProtectionOrder
 from icjis.offences.protocols import normalise_offence
 from icjis.offences.rules import condition_title
+from icjis.offences.transfers import TRANSFERABLE, may_report, report_fields
 from icjis.web.documents import documents_of
 from icjis.web.labels import act_title
 
@@ -166,6 +168,7 @@ OFFENCE_STATES = {
     "terminated": gettext_lazy("terminated"),
     "appealed": gettext_lazy("under appeal"),
     "quashed": gettext_lazy("quashed on appeal"),
+    "transferred": gettext_lazy("passed on as a crime report"),
 }
 OPEN_STATES = ("registered", "referred", "appealed")
 PENALTY_LABELS = {
@@ -259,11 +262,18 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
     elif case.state == "appealed" and case.appeal_court_id == request.user.unit_id:
         kinds = ("offences.appeal.decide",)
     offered = [{"kind": k, "title": act_title(k)} for k in kinds if roles & KINDS[k].roles]
+    transferable = case.state in TRANSFERABLE
     context = {
         **offence_row(case, now),
         "penalty": PENALTY_LABELS.get(case.penalty_kind, case.penalty_kind),
         "offered": offered,
         "documents": record_documents(request.user, f"offence/{case.number}"),
+        # One click makes it a crime report when its facts are a crime (CoO 516).
+        "report": (report_fields(case) if transferable and may_report(request.user, case) else []),
+        "report_key": uuid.uuid4().hex,
+        "report_title": _("Pass on as a crime report (CoO 516)"),
+        "crime_case_visible": bool(case.crime_case)
+        and restrict(request.user).filter(pk=case.crime_case).exists(),
         # The detention of the person for it, when the reader may see it (a judge need not).
         "detentions": visible_detentions(request.user)
         .filter(offence=case)

@@ -54,7 +54,7 @@ class Place(pydantic.BaseModel):
 
 class RegisterReport(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
-    channel: Literal["in_person", "phone", "online", "dispatch", "transfer"]
+    channel: Literal["in_person", "phone", "online", "dispatch", "transfer", "offence"]
     summary: str = pydantic.Field(min_length=3, max_length=4000)
     place: Place
     occurred_at: datetime | None = None
@@ -67,7 +67,8 @@ class RegisterReport(pydantic.BaseModel):
     ) = pydantic.Field(
         default=None,
         description="the record the report comes from: the incident of a call (channel dispatch)"
-        ", or the sending agency's number (transfer)",
+        ", the sending agency's number (transfer), or the case of an offence whose facts are a "
+        "crime (offence, CoO 516)",
     )
     unit: str | None = pydantic.Field(
         default=None,

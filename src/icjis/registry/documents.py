@@ -30,6 +30,7 @@ REASONS = {
     "online": gettext_noop("a crime report made online"),
     "dispatch": gettext_noop("a report received from the emergency line"),
     "transfer": gettext_noop("a report transferred from another body"),
+    "offence": gettext_noop("the materials of a case of an offence that show a crime"),
 }
 
 

@@ -568,10 +568,14 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
     if number:
         return redirect("web:case", number=number)
     # A document goes back to the record it documents, where it is listed.
-    record = result.get("record", "")
-    if result.get("document") and record.startswith(("order/", "offence/")):
-        page = "offences:order" if record.startswith("order/") else "offences:offence"
-        return redirect(page, number=record.split("/", 1)[1])
+    record_pages = {
+        "order": "offences:order",
+        "offence": "offences:offence",
+        "detention-coo": "offences:detention",
+    }
+    prefix, _slash, record = str(result.get("record", "")).partition("/")
+    if result.get("document") and prefix in record_pages and record:
+        return redirect(record_pages[prefix], number=record)
     # An offence case and a protection order are records of their own, with their own pages.
     if result.get("offence"):
         return redirect("offences:offence", number=result["offence"])

@@ -17,6 +17,11 @@ class Migration(migrations.Migration):
             name='detained_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name='offencecase',
+            name='crime_case',
+            field=models.CharField(blank=True, max_length=16),
+        ),
         migrations.CreateModel(
             name='AdminDetention',
             fields=[
@@ -35,6 +40,9 @@ class Migration(migrations.Migration):
                 ('district', models.CharField(blank=True, max_length=32)),
                 ('address', models.CharField(blank=True, max_length=300)),
                 ('grounds', models.TextField()),
+                ('property_seized', models.TextField(blank=True)),
+                ('witnesses', models.JSONField(default=list)),
+                ('rights_explained', models.BooleanField(default=False)),
                 ('state', models.CharField(default='held', max_length=12)),
                 ('release_by', models.DateTimeField()),
                 ('extended_at', models.DateTimeField(blank=True, null=True)),
