@@ -211,6 +211,21 @@ def test_a_child_is_handed_over_within_three_hours_and_nobody_under_16_is_detain
     assert handed.status_code == 201
     d.refresh_from_db()
     assert d.notices[0]["whom"] == "relatives" and d.state == "released"
+    # Handed over, but the child protection body was never told (524(5)): once the 3 hours
+    # pass, the system records it; told later, nothing more is recorded.
+    assert not d.child_told
+    freed = act(officer, "release", adult, at=clock.now().isoformat(), ground="grounds_gone")
+    assert freed.status_code == 201
+    clock.advance(timedelta(hours=3))
+    assert record_overruns() == 1
+    d.refresh_from_db()
+    assert d.overruns == ",notice,"
+    [alert] = open_alerts(d, "offences.detention.overrun")
+    assert "child protection body" in alert.message
+    late = act(officer, "notify", d, whom="child_protection", at=clock.now().isoformat())
+    assert late.status_code == 201
+    d.refresh_from_db()
+    assert d.child_told and record_overruns() == 0
 
 
 def test_the_prosecutors_notice_may_follow_the_release_and_is_flagged_when_it_does_not(as_user):

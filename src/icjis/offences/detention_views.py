@@ -52,6 +52,7 @@ NOTICE_TO = {
 }
 TERMS_UNMET = {
     "release": gettext_lazy("release"),
+    "notice": gettext_lazy("the notice to the parents and the child protection body"),
     "prosecutor": gettext_lazy("the prosecutor's notice"),
     "court": gettext_lazy("the court"),
 }

@@ -71,6 +71,7 @@ RELEASE_GROUNDS = Literal[
     "grounds_gone", "term", "prosecutor_order", "parents", "child_protection", "court", "crime"
 ]
 CHILD_GROUNDS = ("parents", "child_protection")  # a child handed over (524(5))
+CHILD_TOLD = {"relatives", "child_protection"}  # a child's parents and the body, both (524(5))
 
 
 ADULT = 18
@@ -434,6 +435,9 @@ def _apply_notify(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     d = AdminDetention.objects.get(pk=data["detention"])
     d.notices = [*d.notices, {"whom": data["whom"], "at": data["at"]}]
     fields = ["notices"]
+    if d.child and CHILD_TOLD <= {n["whom"] for n in d.notices}:
+        d.child_told = True
+        fields.append("child_told")
     if data["whom"] == "prosecutor" and d.prosecutor_told_at is None:
         d.prosecutor_told_at = datetime.fromisoformat(data["at"])
         fields.append("prosecutor_told_at")
@@ -625,16 +629,19 @@ def release(ctx: Context) -> dict[str, Any]:
 
 
 class Overrun(DetentionId):
-    term: Literal["release", "prosecutor", "court"]
+    term: Literal["release", "notice", "prosecutor", "court"]
 
 
 def passed_terms(d: AdminDetention, now: datetime) -> list[str]:
     """The terms of `d` that have passed unmet at `now` and are not yet recorded: the release
-    while the person is held; the prosecutor's written notice and the court, 24 hours after an
-    extended detention (the court only while the person is held)."""
+    while the person is held; a child's parents and the child protection body both told within
+    the child's 3 hours (524(5)); the prosecutor's written notice and the court, 24 hours after
+    an extended detention (the court only while the person is held)."""
     passed = []
     if d.state == "held" and now > d.release_by:
         passed.append("release")
+    if d.child and not d.child_told and now > d.release_by:
+        passed.append("notice")
     if d.notice_by is not None and now > d.notice_by:
         if d.prosecutor_told_at is None:
             passed.append("prosecutor")
@@ -649,6 +656,13 @@ def _overrun_said(term: str, detention: str, by: str) -> Said:
         return say(
             "The person held in %(detention)s was not released by %(by)s, when the term of the "
             "detention ended (CoO 526).",
+            detention=detention,
+            by=by,
+        )
+    if term == "notice":
+        return say(
+            "The parents and the child protection body were not both told of the detention of "
+            "the child held in %(detention)s by %(by)s (CoO 524(5)).",
             detention=detention,
             by=by,
         )
@@ -694,7 +708,12 @@ def overrun(ctx: Context) -> dict[str, Any]:
     term = ctx.input.term
     if term not in passed_terms(d, ctx.now):
         raise Conflict(say("That term of %(detention)s has not passed unmet.", detention=d.number))
-    by = {"release": d.release_by, "prosecutor": d.notice_by, "court": d.notice_by}[term]
+    by = {
+        "release": d.release_by,
+        "notice": d.release_by,
+        "prosecutor": d.notice_by,
+        "court": d.notice_by,
+    }[term]
     return {"detention": d.number, "term": term, "by": iso(by)}
 
 
@@ -709,6 +728,7 @@ def record_overruns() -> int:
     due = Q(state="held", release_by__lt=now) & ~Q(overruns__contains=",release,")
     due |= Q(notice_by__lt=now, prosecutor_told_at=None) & ~Q(overruns__contains=",prosecutor,")
     due |= Q(state="held", notice_by__lt=now, court_at=None) & ~Q(overruns__contains=",court,")
+    due |= Q(child=True, child_told=False, release_by__lt=now) & ~Q(overruns__contains=",notice,")
     done = 0
     for d in AdminDetention.objects.filter(due).order_by("release_by", "number")[:BATCH]:
         for term in passed_terms(d, now):

@@ -228,8 +228,8 @@ class AdminDetention(models.Model):
     hours of the detention. A child of 16-17 is handed to the parents or the child protection body
     within the 3 hours (524(5)) and is not held longer. `release_by` is when the term ends; a
     prosecutor's order of release (524(7)) is to be carried out at once, whatever is left of it.
-    `overruns` names the terms the system found passed unmet (`release`, `prosecutor`, `court`),
-    each between commas so that a query can ask for one.
+    `overruns` names the terms the system found passed unmet (`release`, `notice`, `prosecutor`,
+    `court`), each between commas so that a query can ask for one.
     `state`: held → released."""
 
     number = models.CharField(primary_key=True, max_length=24)  # AD-26-0101-000001-7
@@ -264,6 +264,7 @@ class AdminDetention(models.Model):
     )
     court_at = models.DateTimeField(null=True, blank=True)
     notices = models.JSONField(default=list)  # [{whom, at}] in the order recorded
+    child_told = models.BooleanField(default=False)  # a child's parents and the body told (524(5))
     release_ordered_at = models.DateTimeField(null=True, blank=True)
     release_order_grounds = models.TextField(blank=True)
     released_at = models.DateTimeField(null=True, blank=True)

@@ -494,6 +494,7 @@ CHOICES = {
     "no_search": gettext_noop("No search"),
     "no_violence": gettext_noop("No violence"),
     "no_weapons": gettext_noop("No weapons"),
+    "notice": gettext_noop("Notice"),
     "object": gettext_noop("Object"),
     "off_duty": gettext_noop("Off duty"),
     "offence": gettext_noop("Offence"),

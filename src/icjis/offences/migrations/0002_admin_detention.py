@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
                 ('prosecutor_told_at', models.DateTimeField(blank=True, null=True)),
                 ('court_at', models.DateTimeField(blank=True, null=True)),
                 ('notices', models.JSONField(default=list)),
+                ('child_told', models.BooleanField(default=False)),
                 ('release_ordered_at', models.DateTimeField(blank=True, null=True)),
                 ('release_order_grounds', models.TextField(blank=True)),
                 ('released_at', models.DateTimeField(blank=True, null=True)),
