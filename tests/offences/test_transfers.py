@@ -95,3 +95,23 @@ def test_one_click_on_the_offence_page(browser, as_user):
     fresh = registered(as_user("offences_officer"))["offence"]
     shown = browser("offences_officer").get(f"/offences/cases/{fresh}/").content.decode()
     assert "/acts/registry.report.register/" not in shown
+
+
+def test_the_prosecutor_of_the_territory_reads_the_offence_cases_it_oversees(as_user, browser):
+    from icjis.core.models import AccessRecord
+
+    number = registered(as_user("offences_officer"))["offence"]
+    prosecutor = as_user("prosecutor")
+    shown = prosecutor.get(f"/offences/cases/{number}")
+    assert shown.status_code == 200 and shown.json()["number"] == number
+    assert [c["number"] for c in prosecutor.get("/offences/cases").json()["items"]] == [number]
+    [read] = AccessRecord.objects.filter(actor="prosecutor", subject_type="offence")
+    assert (read.subject, read.outcome) == (number, "shown")
+    # Another territory's prosecutor: nothing; the prosecutor performs none of the police's acts.
+    osh = as_user("prosecutor_oblast_osh")
+    assert osh.get(f"/offences/cases/{number}").status_code == 404
+    assert osh.get("/offences/cases").json()["items"] == []
+    refer = prosecutor.act("offences.protocol.refer", {"offence": number})
+    assert refer.status_code == 403
+    page = browser("prosecutor").get(f"/offences/cases/{number}/").content.decode()
+    assert number in page and "/acts/" not in page.split("<main", 1)[-1]

@@ -7,6 +7,8 @@
 - Anyone looking up a person or an address who holds a role that meets the public (police,
   prosecutors, courts, detention, probation) is warned of an order in force that names them,
   wherever it was issued (`icjis.offences.warnings`): the warning shows the order, not the file.
+- A prosecutor reads the offence cases of their territory, with full access to their materials
+  (CoO 452(3)(3)).
 - An administrative detention is acted on by its unit (`acting_detentions`) and read also by the
   prosecutors of its territory, who oversee it (CoO 524(7)), by the court it was brought to or
   that decides its case, and nationwide by the ombudsperson, who oversees every place of
@@ -75,12 +77,24 @@ def visible_orders(user: Any) -> QuerySet[ProtectionOrder]:
     return ProtectionOrder.objects.filter(area | (Q(case__isnull=False) & in_visible_cases(user)))
 
 
+def _overseen(user: Any) -> Q:
+    """What a prosecutor oversees in the register of offences (CoO 452(1), (3)(3)): the records
+    of their territory — where the offence or the detention took place, or where the unit that
+    keeps the record stands. Nothing for anyone else."""
+    if "prosecutor" not in user.roles or user.unit_id is None:
+        return Q(pk__in=[])
+    path = user.unit.territory.path
+    return Q(territory_path__startswith=path) | Q(unit__territory__path__startswith=path)
+
+
 def visible_offences(user: Any) -> QuerySet[OffenceCase]:
     """The offence cases `user` may read and act on (the act checks who decides): those of their
-    register, and those sent to their court or appealed to it."""
+    register, those sent to their court or appealed to it, and those of a prosecutor's
+    territory, with full access to their materials (CoO 452(3)(3))."""
     area = _own_area(user)
     if area is None:
         return OffenceCase.objects.all()
+    area |= _overseen(user)
     if COURT_ROLES & set(user.roles) and user.unit_id is not None:
         area |= Q(court_id=user.unit_id) | Q(appeal_court_id=user.unit_id)
     return OffenceCase.objects.filter(area)
@@ -110,8 +124,8 @@ def register_persons(user: Any, own: bool) -> QuerySet[Any] | None:
 
 @person_register
 def offence_persons(user: Any, own: bool) -> QuerySet[Any] | None:
-    """The persons of the offence cases of the user's register or court."""
-    if not (REGISTER_ROLES | COURT_ROLES) & set(user.roles):
+    """The persons of the offence cases of the user's register, court or territory overseen."""
+    if not (REGISTER_ROLES | COURT_ROLES | {"prosecutor"}) & set(user.roles):
         return None
     cases = visible_offences(user)
     return (cases.filter(officer=user.username) if own else cases).values("person_id")
@@ -139,10 +153,7 @@ def visible_detentions(user: Any) -> QuerySet[AdminDetention]:
     area = _own_area(user)
     if area is None or oversees_all(user):
         return AdminDetention.objects.all()
-    if "prosecutor" in user.roles and user.unit_id is not None:
-        # Where the person was detained, or where the unit holding them stands.
-        path = user.unit.territory.path
-        area |= Q(territory_path__startswith=path) | Q(unit__territory__path__startswith=path)
+    area |= _overseen(user)
     if COURT_ROLES & set(user.roles) and user.unit_id is not None:
         # Brought to the court, or detained for a case the court decides (535(3)).
         unit = user.unit_id
