@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from icjis.core.demo import seed_world
 from icjis.core.models import Unit
-from icjis.core.numbering import damm, format_number, normalise, note_number, take_number
+from icjis.core.numbering import (
+    damm,
+    format_number,
+    normalise,
+    normalise_prefixed,
+    note_number,
+    take_number,
+)
 
 bodies = st.from_regex(r"\A[0-9]{12}\Z")
 
@@ -43,6 +50,25 @@ def test_a_formatted_number_reads_back_with_or_without_dashes(year, unit, seq):
     assert normalise(number) == number
     assert normalise(number.replace("-", "")) == number
     assert normalise(number[:-1] + str((int(number[-1]) + 1) % 10)) is None
+
+
+@given(
+    st.integers(2000, 2099),
+    st.from_regex(r"\A[0-9]{4}\Z"),
+    st.integers(1, 999_999),
+    st.sampled_from(["PO", "AD", "OF", "IN"]),
+    st.sampled_from(["", "-"]),
+    st.booleans(),
+)
+def test_a_registers_number_reads_back_with_its_prefix_as_typed(year, unit, seq, prefix, dash, low):
+    number = format_number(year, unit, seq)
+    typed = f"{prefix.lower() if low else prefix}{dash}{number}"
+    assert normalise_prefixed(prefix, f"  {typed} ") == f"{prefix}-{number}"
+    assert normalise_prefixed(prefix, typed.replace("-", "")) == f"{prefix}-{number}"
+    other = "ZZ" if prefix != "ZZ" else "YY"
+    assert normalise_prefixed(other, typed) is None  # another register's number
+    assert normalise_prefixed(prefix, number) is None  # no prefix
+    assert normalise_prefixed(prefix, typed[:-1] + str((int(typed[-1]) + 1) % 10)) is None
 
 
 _years = itertools.count(3000)

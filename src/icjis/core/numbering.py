@@ -52,6 +52,17 @@ def normalise(text: str) -> str | None:
     return f"{m.group(1)}-{m.group(2)}-{m.group(3)}-{m.group(4)}"
 
 
+def normalise_prefixed(prefix: str, text: str) -> str | None:
+    """The canonical form of a register's number as typed: its prefix (`PO`, `AD`, `OF`, `IN`,
+    in any case, the dash after it optional) before a case number (`normalise`); or None."""
+    t = text.strip()
+    if t[: len(prefix)].upper() != prefix:
+        return None
+    rest = t[len(prefix) :]
+    number = normalise(rest.removeprefix("-"))
+    return f"{prefix}-{number}" if number else None
+
+
 def take_number(unit: Unit, year: int, counter_model: Any = NumberCounter) -> tuple[str, int]:
     """Take the unit's next number for `year` (call inside the act's transaction). Another
     register of the unit (protection orders) keeps its own counter, a model with the same

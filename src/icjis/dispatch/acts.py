@@ -33,7 +33,6 @@ server's; a radio report is recorded as it is heard.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -79,7 +78,6 @@ system holds, so its article is left for the legal team to name."""
 DISPATCHERS = ("dispatcher", "unit_head")
 CALL_TAKERS = ("dispatcher",)
 
-_INCIDENT = re.compile(r"^IN-?(.+)$", re.IGNORECASE)
 CallSign = pydantic.Field(
     min_length=1,
     max_length=16,
@@ -100,9 +98,7 @@ MaybeLongitude = pydantic.Field(
 
 def normalise_incident(text: str) -> str | None:
     """The canonical form of an incident number as typed (dashes optional), or None."""
-    m = _INCIDENT.match(text.strip())
-    number = numbering.normalise(m.group(1)) if m else None
-    return f"IN-{number}" if number else None
+    return numbering.normalise_prefixed("IN", text)
 
 
 def incident_stream(number: str) -> str:

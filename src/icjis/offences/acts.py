@@ -21,7 +21,6 @@ An order whose term has run has expired: no act is needed, `ProtectionOrder.stat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -62,8 +61,6 @@ RECEIVERS = (*OFFICERS, "registrar", "dispatcher")
 """Who may take the report of violence that starts an order."""
 TOLD = list(OFFICERS)  # the roles an alert about an order is told to
 
-_ORDER = re.compile(r"^PO-?(.+)$", re.IGNORECASE)
-_DETENTION = re.compile(r"^AD-?(.+)$", re.IGNORECASE)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 """No claimed time before this is taken: the registers start long after it, and a year 1 would
 not even survive the conversion to local time."""
@@ -72,17 +69,13 @@ not even survive the conversion to local time."""
 def normalise_order(text: str) -> str | None:
     """The canonical form of an order number as typed (`PO-26-0101-000001-7`, dashes optional),
     or None if it is not one or its check digit is wrong."""
-    m = _ORDER.match(text.strip())
-    number = numbering.normalise(m.group(1)) if m else None
-    return f"PO-{number}" if number else None
+    return numbering.normalise_prefixed("PO", text)
 
 
 def normalise_detention(text: str) -> str | None:
     """The canonical form of an administrative detention's number as typed
     (`AD-26-0101-000001-7`), or None."""
-    m = _DETENTION.match(text.strip())
-    number = numbering.normalise(m.group(1)) if m else None
-    return f"AD-{number}" if number else None
+    return numbering.normalise_prefixed("AD", text)
 
 
 def found_detention(number: str, qs: QuerySet[AdminDetention]) -> AdminDetention:

@@ -63,11 +63,7 @@ MEASURES = {
 
 def normalise_offence(text: str) -> str | None:
     """The canonical form of a case number as typed (`OF-26-0101-000001-7`), or None."""
-    t = text.strip().upper()
-    if not t.startswith("OF"):
-        return None
-    number = numbering.normalise(t[2:].lstrip("-"))
-    return f"OF-{number}" if number else None
+    return numbering.normalise_prefixed("OF", text)
 
 
 def offence_stream(number: str) -> str:
@@ -353,10 +349,8 @@ def _check_detention(
     """A protocol names a detention of its person for its offence, not yet tied to a case."""
     restrained = order.persons.get(role="restrained").person_id if order is not None else None
     named = data.person.id if isinstance(data.person, PersonRef) else None
-    if (
-        data.person is not None
-        and named != detention.person_id
-        or (restrained is not None and restrained != detention.person_id)
+    if (data.person is not None and named != detention.person_id) or (
+        restrained is not None and restrained != detention.person_id
     ):
         raise Invalid(
             say("The detention is of another person."),
