@@ -51,10 +51,11 @@ def raise_alert(
 def answer(event: Event, kind: str, subject: str | None = None, **values: str) -> None:
     """Close the open alerts of `kind` in the case of `event` (on `subject`, and whose sentence
     names `values`, when given): the act `event` records deals with what they asked for, so it
-    answers them, in the name of its actor (projector side; deterministic)."""
-    alerts = Alert.objects.filter(
-        kind=kind, case_id=event.stream.removeprefix("case/"), state="open"
-    )
+    answers them, in the name of its actor (projector side; deterministic). On a register's own
+    stream (an administrative detention …) the alerts belong to no case and name the record as
+    their `subject`."""
+    case = event.stream.removeprefix("case/") if event.stream.startswith("case/") else None
+    alerts = Alert.objects.filter(kind=kind, case_id=case, state="open")
     if subject is not None:
         alerts = alerts.filter(subject=subject)
     for name, value in values.items():

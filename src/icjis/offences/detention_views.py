@@ -24,6 +24,7 @@ from icjis.core.refusals import NotFound
 from icjis.detention.access import read_purpose
 from icjis.offences.access import access_detention, visible_detentions
 from icjis.offences.acts import normalise_detention
+from icjis.offences.detentions import detention_stream
 from icjis.offences.models import AdminDetention
 from icjis.offences.views import record_documents
 from icjis.web.labels import act_title
@@ -170,6 +171,6 @@ def detention_page(request: HttpRequest, number: str) -> HttpResponse:
             else ""
         ),
         "court_name": localised(d.court) if d.court_id else "",
-        "documents": record_documents(request.user, f"detention-coo/{d.number}"),
+        "documents": record_documents(request.user, detention_stream(d.number)),
     }
     return render(request, "offences/detention.html", context)

@@ -25,7 +25,7 @@ The acts of one detention go to its own stream, `detention-coo/<number>`:
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import pydantic
@@ -35,7 +35,7 @@ from django.utils.translation import gettext_noop
 from icjis.core import acts, clock, numbering, projections
 from icjis.core.access import SYSTEM_USER, records_of
 from icjis.core.acts import Context, act_kind
-from icjis.core.alerts import Alert, raise_alert
+from icjis.core.alerts import answer, raise_alert
 from icjis.core.canonical import iso
 from icjis.core.jobs import periodic
 from icjis.core.models import Event, Person
@@ -120,17 +120,6 @@ def _moment_of(ctx: Context, at: datetime, d: AdminDetention, field: str) -> dat
 
 def _tell(event: Event, n: int, d: AdminDetention, kind: str, message: Any) -> None:
     raise_alert(event, n, kind=kind, unit=d.unit, roles=TOLD, subject=d.number, message=message)
-
-
-def _answer(event: Event, number: str, kinds: tuple[str, ...]) -> None:
-    """Close the open alerts of `kinds` on the detention: the event deals with them."""
-    Alert.objects.filter(kind__in=kinds, subject=number, state="open").update(
-        state="acknowledged", closed_at=event.recorded_at, closed_by=event.actor
-    )
-
-
-def _dt(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 # --- the detention recorded ----------------------------------------------------------------------
@@ -308,11 +297,17 @@ def _not_held_already(ctx: Context, person: str) -> None:
         raise Conflict(say("The person is already held in administrative detention elsewhere."))
 
 
-def _birth(person: dict[str, Any]) -> Any:
+def _born(person: str) -> date | None:
+    """The birth date the index holds for `person`, if it holds one."""
+    return Person.objects.filter(pk=person).values_list("birth_date", flat=True).first()
+
+
+def _birth(person: dict[str, Any]) -> date | None:
+    """The birth date of the person an act names: in the index, or as given for a new record."""
     if person["existing"]:
-        return Person.objects.filter(pk=person["id"]).values_list("birth_date", flat=True).first()
+        return _born(person["id"])
     born = person.get("birth_date")
-    return datetime.fromisoformat(born).date() if born else None
+    return date.fromisoformat(born) if born else None
 
 
 # --- the term extended to 48 hours ---------------------------------------------------------------
@@ -384,7 +379,7 @@ def extend_detention(ctx: Context) -> dict[str, Any]:
         raise Conflict(say("%(detention)s was already extended.", detention=d.number))
     if d.child:
         raise Conflict(CHILD_NOT_EXTENDED)
-    born = Person.objects.filter(pk=d.person_id).values_list("birth_date", flat=True).first()
+    born = _born(d.person_id)
     if born is None and ctx.input.ground != "identity":
         raise Conflict(
             say(
@@ -441,7 +436,7 @@ def _apply_notify(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     if data["whom"] == "prosecutor" and d.prosecutor_told_at is None:
         d.prosecutor_told_at = datetime.fromisoformat(data["at"])
         fields.append("prosecutor_told_at")
-        _answer(event, d.number, ("offences.detention.extended",))
+        answer(event, "offences.detention.extended", d.number)
     d.save(update_fields=fields)
     return {"detention": d.number, "whom": data["whom"]}
 
@@ -582,7 +577,7 @@ def _apply_release(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         update_fields=["state", "released_at", "release_ground", "released_late", "release_note"]
     )
     # A term passed unmet stays open for the head of unit and the prosecutor to acknowledge.
-    _answer(event, d.number, ("offences.detention.release_ordered",))
+    answer(event, "offences.detention.release_ordered", d.number)
     return {"detention": d.number, "late": data["late"]}
 
 
@@ -628,26 +623,24 @@ def release(ctx: Context) -> dict[str, Any]:
 # --- a term passed unmet, found by the system ------------------------------------------------
 
 
+# The terms the system watches: each falls due at one of the detention's times and is unmet while
+# its condition holds — one table for the job's query, the act's check and the alert's hour.
+TERMS: dict[str, tuple[str, Q]] = {
+    "release": ("release_by", Q(state="held")),  # 526(1), (2)
+    "notice": ("release_by", Q(child=True, child_told=False)),  # a child's parents and body, 524(5)
+    "prosecutor": ("notice_by", Q(prosecutor_told_at=None)),  # the written notice, 526(2)
+    "court": ("notice_by", Q(state="held", court_at=None)),  # brought to court, 526(2)
+}
+
+
+def unmet(term: str, now: datetime) -> Q:
+    """The detentions whose `term` has passed unmet at `now` and is not yet recorded."""
+    due, still = TERMS[term]
+    return still & Q(**{f"{due}__lt": now}) & ~Q(overruns__contains=f",{term},")
+
+
 class Overrun(DetentionId):
-    term: Literal["release", "notice", "prosecutor", "court"]
-
-
-def passed_terms(d: AdminDetention, now: datetime) -> list[str]:
-    """The terms of `d` that have passed unmet at `now` and are not yet recorded: the release
-    while the person is held; a child's parents and the child protection body both told within
-    the child's 3 hours (524(5)); the prosecutor's written notice and the court, 24 hours after
-    an extended detention (the court only while the person is held)."""
-    passed = []
-    if d.state == "held" and now > d.release_by:
-        passed.append("release")
-    if d.child and not d.child_told and now > d.release_by:
-        passed.append("notice")
-    if d.notice_by is not None and now > d.notice_by:
-        if d.prosecutor_told_at is None:
-            passed.append("prosecutor")
-        if d.state == "held" and d.court_at is None:
-            passed.append("court")
-    return [t for t in passed if f",{t}," not in d.overruns]
+    term: Literal["release", "notice", "prosecutor", "court"]  # the keys of TERMS
 
 
 def _overrun_said(term: str, detention: str, by: str) -> Said:
@@ -706,15 +699,9 @@ def overrun(ctx: Context) -> dict[str, Any]:
     alerted; the record stays, whatever comes later."""
     d = found_detention(ctx.input.detention, AdminDetention.objects.all())
     term = ctx.input.term
-    if term not in passed_terms(d, ctx.now):
+    if not AdminDetention.objects.filter(unmet(term, ctx.now), pk=d.pk).exists():
         raise Conflict(say("That term of %(detention)s has not passed unmet.", detention=d.number))
-    by = {
-        "release": d.release_by,
-        "notice": d.release_by,
-        "prosecutor": d.notice_by,
-        "court": d.notice_by,
-    }[term]
-    return {"detention": d.number, "term": term, "by": iso(by)}
+    return {"detention": d.number, "term": term, "by": iso(getattr(d, TERMS[term][0]))}
 
 
 BATCH = 200
@@ -725,24 +712,19 @@ def record_overruns() -> int:
     """Record every term of a detention that has passed unmet. Returns how many acts were
     performed."""
     now = clock.now()
-    due = Q(state="held", release_by__lt=now) & ~Q(overruns__contains=",release,")
-    due |= Q(notice_by__lt=now, prosecutor_told_at=None) & ~Q(overruns__contains=",prosecutor,")
-    due |= Q(state="held", notice_by__lt=now, court_at=None) & ~Q(overruns__contains=",court,")
-    due |= Q(child=True, child_told=False, release_by__lt=now) & ~Q(overruns__contains=",notice,")
     done = 0
-    for d in AdminDetention.objects.filter(due).order_by("release_by", "number")[:BATCH]:
-        for term in passed_terms(d, now):
+    for term, (due, _still) in TERMS.items():
+        found = AdminDetention.objects.filter(unmet(term, now)).order_by(due, "number")
+        for number in found.values_list("number", flat=True)[:BATCH]:
             try:
                 acts.perform(
-                    SYSTEM_USER,
-                    "offences.detention.overrun",
-                    {"detention": d.number, "term": term},
+                    SYSTEM_USER, "offences.detention.overrun", {"detention": number, "term": term}
                 )
             except Refusal as exc:  # met by an officer between our read and the act
-                log.info("overrun of %s refused: %s", d.number, exc.message)
+                log.info("overrun of %s refused: %s", number, exc.message)
                 continue
             done += 1
     return done
 
 
-projections.tables(AdminDetention, DetentionCounter)
+projections.tables(DetentionCounter)  # AdminDetention: with the offence cases (protocols.py)
