@@ -44,6 +44,10 @@ def test_the_registrar_passes_an_offence_case_on_as_a_crime_report_once(as_user)
     passed = Event.objects.get(stream=f"offence/{number}", kind="offences.case.transfer")
     assert passed.actor == "system" and passed.payload["case"] == crime
     assert Case.objects.get(pk=crime).details["reference"] == number.lower()
+    # A reader of both sees where the offence case went, in the detail and in the list.
+    assert registrar.get(f"/offences/cases/{number}").json()["crime_case"] == crime
+    listed = registrar.get("/offences/cases", state="transferred").json()["items"]
+    assert [(c["number"], c["crime_case"]) for c in listed] == [(number, crime)]
 
     again = report(registrar, number)
     assert again.status_code == 409 and again.json()["fields"] == {"reference": "already reported"}

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -27,6 +28,7 @@ from icjis.core.access import (
     in_visible_cases,
     log_read,
     person_register,
+    restrict,
     scope_of,
 )
 from icjis.core.refusals import say
@@ -120,6 +122,15 @@ def register_persons(user: Any, own: bool) -> QuerySet[Any] | None:
         return None
     orders = acting_orders(user).filter(officer=user.username) if own else acting_orders(user)
     return OrderPerson.objects.filter(order__in=orders).values("person_id")
+
+
+def crime_cases_shown(user: Any, cases: Iterable[OffenceCase]) -> set[str]:
+    """The criminal cases that `cases` were passed on as (CoO 516) which `user` may read: the
+    number of one beyond their reach is not shown (missing and forbidden alike)."""
+    numbers = {c.crime_case for c in cases if c.crime_case}
+    if not numbers:
+        return set()
+    return set(restrict(user).filter(pk__in=numbers).values_list("pk", flat=True))
 
 
 @person_register

@@ -24,6 +24,7 @@ from icjis.offences.access import (
     access_detention,
     access_offence,
     access_order,
+    crime_cases_shown,
     order_persons,
     visible_detentions,
     visible_offences,
@@ -151,7 +152,9 @@ def order_detail(request: HttpRequest, number: str, purpose: str = "caseload") -
 # --- the register of offences -----------------------------------------------------------------
 
 
-def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
+def offence_json(case: OffenceCase, now: datetime, crime_cases: set[str]) -> dict[str, Any]:
+    """One offence case; the criminal case it was passed on as only when in `crime_cases`, those
+    the reader may read (`crime_cases_shown`)."""
     open_ = case.state in ("registered", "referred", "appealed")
     return {
         "number": case.number,
@@ -191,7 +194,7 @@ def offence_json(case: OffenceCase, now: datetime) -> dict[str, Any]:
         ),
         "order": case.order_id,
         "detained_at": iso(case.detained_at),
-        "crime_case": case.crime_case or None,
+        "crime_case": case.crime_case if case.crime_case in crime_cases else None,
     }
 
 
@@ -234,8 +237,9 @@ def offence_cases(request: HttpRequest, q: Query[OffencesQuery]) -> dict[str, An
     shown = rows[: q.limit]
     persons = [c.person_id for c in shown]
     log_read(request.user, "offences", "list", "caseload", "shown", persons=persons)
+    crime_cases = crime_cases_shown(request.user, shown)  # one query for the page
     return {
-        "items": [offence_json(c, now) for c in shown],
+        "items": [offence_json(c, now, crime_cases) for c in shown],
         "next_offset": q.offset + q.limit if len(rows) > q.limit else None,
     }
 
@@ -244,7 +248,8 @@ def offence_cases(request: HttpRequest, q: Query[OffencesQuery]) -> dict[str, An
 def offence_detail(request: HttpRequest, number: str, purpose: str = "caseload") -> dict[str, Any]:
     """One offence case (the read is logged)."""
     case = access_offence(request.user, normalise_offence(number) or number[:24], purpose)
-    return {**offence_json(case, clock.now()), "address": case.address}
+    crime_cases = crime_cases_shown(request.user, [case])
+    return {**offence_json(case, clock.now(), crime_cases), "address": case.address}
 
 
 # --- administrative detention ---------------------------------------------------------------

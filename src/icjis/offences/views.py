@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from icjis.core import clock
-from icjis.core.access import log_read, restrict
+from icjis.core.access import log_read
 from icjis.core.acts import KINDS
 from icjis.core.models import Event
 from icjis.core.refusals import NotFound
 from icjis.offences.access import (
     access_offence,
     access_order,
+    crime_cases_shown,
     order_persons,
     visible_detentions,
     visible_offences,
@@ -272,8 +273,7 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
         "report": (report_fields(case) if transferable and may_report(request.user, case) else []),
         "report_key": uuid.uuid4().hex,
         "report_title": _("Pass on as a crime report (CoO 516)"),
-        "crime_case_visible": bool(case.crime_case)
-        and restrict(request.user).filter(pk=case.crime_case).exists(),
+        "crime_case_visible": case.crime_case in crime_cases_shown(request.user, [case]),
         # The detention of the person for it, when the reader may see it (a judge need not).
         "detentions": visible_detentions(request.user)
         .filter(offence=case)
