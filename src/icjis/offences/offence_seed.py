@@ -102,6 +102,23 @@ def offence(rng: random.Random, i: int) -> Story:
     return Story(steps)
 
 
+def _detention(
+    suffix: str, person: dict[str, Any], address: str, minutes_ago: float
+) -> dict[str, Any]:
+    """The record of a synthetic detention for petty hooliganism, `minutes_ago` before now."""
+    from icjis.core import clock
+
+    region, district = REGIONS[suffix]
+    return {
+        "person": person,
+        "article": "126",
+        "detained_at": (clock.now() - timedelta(minutes=minutes_ago)).isoformat(),
+        "place": {"region": region, "district": district, "address": address},
+        "grounds": "Нарушал общественный порядок (синтетические данные)",
+        "rights_explained": True,
+    }
+
+
 @side_generator("admin_detention", per_case=0.02)
 def admin_detention(rng: random.Random, i: int) -> Story:
     """A person detained for petty hooliganism (CoO 126, punishable by arrest): most are released
@@ -127,18 +144,6 @@ def admin_detention(rng: random.Random, i: int) -> Story:
 
         return {"detention": number(state), "at": clock.now().isoformat(), **data}
 
-    def record(state: dict[str, Any]) -> dict[str, Any]:
-        from icjis.core import clock
-
-        return {
-            "person": person,
-            "article": "126",
-            "detained_at": (clock.now() - timedelta(minutes=minutes_ago)).isoformat(),
-            "place": {"region": region, "district": district, "address": address},
-            "grounds": "Нарушал общественный порядок (синтетические данные)",
-            "rights_explained": True,
-        }
-
     def protocol(state: dict[str, Any]) -> dict[str, Any]:
         from icjis.core import clock
         from icjis.offences.models import AdminDetention
@@ -152,6 +157,9 @@ def admin_detention(rng: random.Random, i: int) -> Story:
             "description": "Мелкое хулиганство (синтетические данные)",
             "detention": number(state),
         }
+
+    def record(state: dict[str, Any]) -> dict[str, Any]:
+        return _detention(suffix, person, address, minutes_ago)
 
     steps = [Step(timedelta(0), officer, "offences.detention.record", record, case=False)]
     notify = Step(
@@ -216,34 +224,25 @@ def held_now() -> None:
     extended to 48 hours with the prosecutor's written notice still owed. All synthetic."""
     from django.conf import settings
 
-    from icjis.core import acts, clock
+    from icjis.core import acts
     from icjis.core.models import User
     from icjis.registry.seed import synthetic_person
 
     if settings.PRODUCTION:
         return
     rng = random.Random(526)  # noqa: S311 - synthetic data, reproducible
-    for suffix, (region, district) in REGIONS.items():
-        users = User.objects.filter(
-            username__in=[f"offences_officer{suffix}", f"unit_head{suffix}"]
-        )
-        by_name = {u.username: u for u in users}
-        officer, head = by_name.get(f"offences_officer{suffix}"), by_name.get(f"unit_head{suffix}")
+    for suffix in REGIONS:
+        officer = User.objects.filter(username=f"offences_officer{suffix}").first()
+        head = User.objects.filter(username=f"unit_head{suffix}").first()
         if officer is None or head is None:
             continue
-        numbers = []
-        for minutes_ago in (40, 100):
-            place = {"region": region, "district": district, "address": rng.choice(STREETS)}
-            data = {
-                "person": synthetic_person(rng),
-                "article": "126",
-                "detained_at": (clock.now() - timedelta(minutes=minutes_ago)).isoformat(),
-                "place": place,
-                "grounds": "Нарушал общественный порядок (синтетические данные)",
-                "rights_explained": True,
-            }
-            numbers.append(acts.perform(officer, "offences.detention.record", data).result)
+        held = [
+            acts.perform(
+                officer,
+                "offences.detention.record",
+                _detention(suffix, synthetic_person(rng), rng.choice(STREETS), minutes_ago),
+            ).result["detention"]
+            for minutes_ago in (40, 100)
+        ]
         extend = {"ground": "judge", "reasons": "До рассмотрения дела судьёй (синтетика)"}
-        acts.perform(
-            head, "offences.detention.extend", {"detention": numbers[1]["detention"], **extend}
-        )
+        acts.perform(head, "offences.detention.extend", {"detention": held[1], **extend})
