@@ -2,8 +2,8 @@
 
 `/evidence` lists the items the caller may see — a case's, those the caller holds, those on
 their way to the caller, the tampered ones — in ONE query; `/evidence/{id}` gives an item with
-its whole chain of custody; `/evidence/{id}/label` its printable label with a QR code. Every
-read is logged.
+its whole chain of custody; `/evidence/{id}/label` its printable label with a QR code;
+`/evidence/prints` a case's fingerprint cards and searches. Every read is logged.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from icjis.core.canonical import iso
 from icjis.core.numbering import normalise
 from icjis.evidence.access import access_item, visible_items
 from icjis.evidence.labels import label_pdf
-from icjis.evidence.models import Custody, Item
+from icjis.evidence.models import Custody, Item, PrintCard, PrintSearch
+from icjis.evidence.prints import FINGERS, visible_cards, visible_searches
 
 router = Router(tags=["evidence"])
 
@@ -118,6 +119,57 @@ def items(request: HttpRequest, filters: Query[ItemFilter]) -> dict[str, Any]:
         "offset": filters.offset,
         "next_offset": filters.offset + filters.limit if more else None,
     }
+
+
+class PrintsFilter(Schema):
+    case: str = Field(..., max_length=24, description="a case number")
+
+
+def card_row(card: PrintCard) -> dict[str, Any]:
+    return {
+        "card": card.id,
+        "person": card.person_id,
+        "taken_at": iso(card.taken_at),
+        "taken_by": card.taken_by,
+        "unit": card.unit,
+        "fingers": [
+            {"finger": FINGERS[f.position - 1], "position": f.position, "minutiae": f.minutiae}
+            for f in card.fingers.order_by("position")
+        ],
+    }
+
+
+def search_row(search: PrintSearch) -> dict[str, Any]:
+    return {
+        "search": search.id,
+        "kind": search.kind,
+        "card": search.card_id,
+        "item": search.item or None,
+        "requested_at": iso(search.requested_at),
+        "requested_by": search.requested_by,
+        "status": search.status,
+        "done_at": iso(search.done_at),
+        "compared": search.compared,
+        "candidates": [
+            {**c, "fingers": [FINGERS[p - 1] for p in c["fingers"]]} for c in search.candidates
+        ],
+    }
+
+
+@router.get("/evidence/prints", url_name="evidence_prints")
+def prints(request: HttpRequest, filters: Query[PrintsFilter]) -> dict[str, Any]:
+    """The fingerprint cards taken in a case (whose, when, by whom, which fingers, never the
+    images or templates) and its searches of the register, with what each found: the persons
+    whose prints match, the fingers and the best Bozorth3 score — a lead for an expertise. The
+    read is logged, naming the persons shown."""
+    user = request.user
+    number = normalise(filters.case) or "-"
+    cards = list(visible_cards(user).filter(case_id=number).order_by("seq"))
+    searches = list(visible_searches(user).filter(case_id=number).order_by("requested_at", "id"))
+    persons = {c.person_id for c in cards}
+    persons |= {c["person"] for s in searches for c in s.candidates}
+    log_read(user, "prints", number, "caseload", "shown", persons=sorted(persons))
+    return {"cards": [card_row(c) for c in cards], "searches": [search_row(s) for s in searches]}
 
 
 @router.get("/evidence/{item_id}")

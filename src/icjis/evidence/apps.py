@@ -8,7 +8,7 @@ class EvidenceConfig(AppConfig):
 
     def ready(self) -> None:
         from icjis.core import projections
-        from icjis.evidence import acts  # noqa: F401
-        from icjis.evidence.models import Custody, Item
+        from icjis.evidence import acts, demo, prints  # noqa: F401
+        from icjis.evidence.models import Custody, Item, PrintCard, PrintImpression, PrintSearch
 
-        projections.tables(Custody, Item)
+        projections.tables(Custody, Item, PrintImpression, PrintSearch, PrintCard)

@@ -82,3 +82,65 @@ class Custody(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}#{self.seq} {self.kind}"
+
+
+class PrintCard(models.Model):
+    """The fingerprints taken of a person in a case (CPC 44(3)(2), 46(3)(3)): one row per taking,
+    its id from the event that recorded it ("FP-<case>-<seq>")."""
+
+    id = models.CharField(primary_key=True, max_length=48)
+    case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="print_cards")
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    taken_at = models.DateTimeField()
+    taken_by = models.CharField(max_length=64)
+    unit = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.id
+
+
+class PrintImpression(models.Model):
+    """One finger of a card: the image (kept under its SHA-256 in `documents.StoredFile`) and its
+    template, whole and cut to its most reliable minutiae (`evidence.afis`)."""
+
+    card = models.ForeignKey(PrintCard, on_delete=models.PROTECT, related_name="fingers")
+    position = models.PositiveSmallIntegerField()  # ANSI/NIST finger position, 1-10
+    image = models.CharField(max_length=64)
+    template = models.BinaryField()
+    coarse = models.BinaryField()
+    minutiae = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["card", "position"], name="print_finger_unique")
+        ]
+        indexes = [models.Index(fields=["position"], name="print_position")]
+
+    def __str__(self) -> str:
+        return f"{self.card_id}/{self.position}"
+
+
+class PrintSearch(models.Model):
+    """A 1:N search of the register of prints: of a card just taken (is this person known under
+    another name?) or of a latent print lifted in a case (whose is it?). Queued by the act that
+    asks for it, done by the job `evidence.prints.search`, which records what it found."""
+
+    id = models.CharField(primary_key=True, max_length=48)  # "FS-<case>-<seq>"
+    case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="print_searches")
+    kind = models.CharField(max_length=16)  # identity | latent
+    card = models.ForeignKey(PrintCard, on_delete=models.PROTECT, null=True, related_name="+")
+    item = models.CharField(max_length=48, blank=True)  # the evidence item a latent came from
+    image = models.CharField(max_length=64, blank=True)
+    template = models.BinaryField(null=True)
+    coarse = models.BinaryField(null=True)
+    minutiae = models.PositiveSmallIntegerField(default=0)
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=64)
+    status = models.CharField(max_length=8, db_index=True)  # queued | done
+    done_at = models.DateTimeField(null=True)
+    compared = models.PositiveIntegerField(default=0)
+    candidates = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return self.id

@@ -68,3 +68,41 @@ def store_an_item(plot: Any, i: int) -> None:
     plot.then(timedelta(days=2), "investigator", "evidence.item.recognise", recognised)
     plot.then(timedelta(hours=4), "investigator", "evidence.item.hand_over", handed)
     plot.then(timedelta(hours=2), "evidence_custodian", "evidence.item.receive", received)
+
+
+PRINTED_EVERY = 2
+"""One detained suspect in two has their prints taken in the seeded stories."""
+KNOWN_EVERY = 16
+"""... and one detained suspect in sixteen is the same invented person, under another name each
+time, so that the register's search finds them (`evidence.prints`)."""
+KNOWN_PERSON = 9_999
+
+
+def take_the_prints(plot: Any, i: int) -> None:
+    """Add to `plot` (a detained suspect admitted to the facility) the facility taking the
+    prints of both index fingers — synthetic prints, `evidence.synthetic_prints`. Nothing is
+    drawn from the story's random stream."""
+    if i % PRINTED_EVERY:
+        return
+    person_seed = KNOWN_PERSON if i % KNOWN_EVERY == 0 else 10_000 + i
+
+    def taken(state: dict[str, Any]) -> dict[str, Any] | None:
+        import base64
+
+        from icjis.evidence import synthetic_prints as sp
+        from icjis.registry.seed import suspect_of
+
+        person = suspect_of(state)
+        if person is None:
+            return None
+        return {
+            "person": person,
+            **{
+                finger: base64.b64encode(
+                    sp.impression(sp.finger_seed(person_seed, position), take=i)
+                ).decode()
+                for position, finger in ((2, "right_index"), (7, "left_index"))
+            },
+        }
+
+    plot.then(timedelta(minutes=30), "ivs_officer", "evidence.prints.take", taken)

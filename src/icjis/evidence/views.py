@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from icjis.core.access import log_read
 from icjis.core.acts import KINDS
 from icjis.core.models import Case
 from icjis.core.refusals import NotFound
 from icjis.evidence.access import access_item, visible_items
 from icjis.evidence.models import Item
+from icjis.evidence.prints import FINGERS, visible_cards, visible_searches
 from icjis.web.labels import act_title, choice_label
 from icjis.web.schemaform import fix
 
@@ -71,6 +73,48 @@ def case_evidence(user: Any, case: Case) -> list[dict[str, Any]]:
     items the reader may read (`evidence.access`). Recording a seizure is among the page's
     acts."""
     return [said(i) for i in visible_items(user).filter(case=case).order_by("number")]
+
+
+FINGER_LABELS = {
+    "right_thumb": gettext_lazy("right thumb"),
+    "right_index": gettext_lazy("right index"),
+    "right_middle": gettext_lazy("right middle"),
+    "right_ring": gettext_lazy("right ring"),
+    "right_little": gettext_lazy("right little"),
+    "left_thumb": gettext_lazy("left thumb"),
+    "left_index": gettext_lazy("left index"),
+    "left_middle": gettext_lazy("left middle"),
+    "left_ring": gettext_lazy("left ring"),
+    "left_little": gettext_lazy("left little"),
+}
+
+
+def _fingers(positions: list[int]) -> str:
+    return ", ".join(str(FINGER_LABELS[FINGERS[p - 1]]) for p in positions)
+
+
+def case_prints(user: Any, case: Case) -> dict[str, Any]:
+    """The fingerprint section of the case page: the cards taken and the searches with what
+    they found. The case's read is logged by the page; the persons the searches found, who may
+    be of other cases, are logged as shown by a read of their own."""
+    cards = visible_cards(user).filter(case=case).order_by("seq")
+    searches = list(visible_searches(user).filter(case=case).order_by("requested_at", "id"))
+    found = sorted({c["person"] for s in searches for c in s.candidates})
+    if found:
+        log_read(user, "prints", case.number, "caseload", "shown", persons=found)
+    return {
+        "cards": [
+            {"card": c, "fingers": _fingers([f.position for f in c.fingers.order_by("position")])}
+            for c in cards.prefetch_related("fingers")
+        ],
+        "searches": [
+            {
+                "search": s,
+                "candidates": [{**c, "fingers": _fingers(c["fingers"])} for c in s.candidates],
+            }
+            for s in searches
+        ],
+    }
 
 
 @never_cache

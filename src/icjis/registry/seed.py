@@ -81,6 +81,9 @@ def _suspect(state: dict[str, Any]) -> str | None:
     return _last("registry.participant.add", "person")(state)
 
 
+suspect_of = _suspect  # for the steps other modules add to a story
+
+
 def _registered(rng: random.Random, suffix: str, region: str) -> Plot:
     plot = Plot(rng, suffix)
     report = {
@@ -371,6 +374,9 @@ def detained(rng: random.Random, i: int) -> Story:
         "detention.medical_exam",
         lambda st: {"person": _suspect(st), "injuries": hurt},
     )
+    from icjis.evidence.seed import take_the_prints
+
+    take_the_prints(plot, i)
     if rng.random() < 0.5:
         plot.then(
             plot.hours(10, 30),

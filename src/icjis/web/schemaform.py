@@ -8,6 +8,7 @@ Nothing here decides what is valid: the act does, exactly as through the API.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ class Field:
     name: str  # dotted path into the act's data
     title: str  # the schema's English title (the msgid of the label)
     # text, textarea, select, multi (boxes to tick), datetime, date, number, checkbox, lines,
-    # json, fixed
+    # json, fixed, file (a string the act takes in base64: an image …)
     widget: str
     required: bool
     choices: list[str] = field(default_factory=list)
@@ -120,6 +121,9 @@ def _field(path: str, title: str, node: dict[str, Any], required: bool) -> Field
             f.choices = [str(c) for c in items["enum"]]
         else:
             f.widget = "lines" if items.get("type") == "string" else "json"
+    elif kind == "string" and node.get("contentEncoding") == "base64":
+        f.widget = "file"
+        f.max_length = node.get("maxLength")
     elif kind == "string":
         f.max_length = node.get("maxLength")
         f.pattern = node.get("pattern")
@@ -128,13 +132,23 @@ def _field(path: str, title: str, node: dict[str, Any], required: bool) -> Field
     return f
 
 
-def parse(fields: list[Field], post: Any) -> tuple[dict[str, Any], dict[str, str]]:
+def parse(
+    fields: list[Field], post: Any, uploads: Any = None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The act's data from a submitted form, and the errors of values that cannot even be read
-    (a number that is not one); everything else is left to the act's own validation."""
+    (a number that is not one); everything else is left to the act's own validation. A file
+    chosen for a `file` field is given to the act in base64 (read no further than the act's
+    limit allows, so that a larger one is refused by the act, not held in memory)."""
     data: dict[str, Any] = {}
     errors: dict[str, str] = {}
     zone = ZoneInfo(settings.TIME_ZONE)
     for f in fields:
+        if f.widget == "file":
+            upload = uploads.get(f.name) if uploads is not None else None
+            if upload is not None:
+                content = upload.read((f.max_length or 0) * 3 // 4 + 3)
+                _put(data, f.name, base64.b64encode(content).decode("ascii"))
+            continue
         if f.widget == "multi":
             f.value = [v for v in post.getlist(f.name) if v in f.choices]
             if f.value:

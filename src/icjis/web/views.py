@@ -56,7 +56,7 @@ from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.core.visibility import matches, part_for, shown_participants, visible_events
 from icjis.core.warnings import warnings_for
-from icjis.evidence.views import case_evidence, name_the_item
+from icjis.evidence.views import case_evidence, case_prints, name_the_item
 from icjis.forensics.views import case_expertises
 from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
@@ -413,6 +413,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "acts": case_acts(request.user, case),
         "documents": documents_of(request.user, f"case/{case.number}", timeline),
         "evidence": case_evidence(request.user, case),
+        "prints": case_prints(request.user, case),
         "expertises": case_expertises(request.user, case),
         "alerts": _case_alerts(request.user, case),
         "now": now,
@@ -503,7 +504,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
     key = uuid.uuid4().hex
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")[:128] or key
-        data, errors = parse(fields, request.POST)
+        data, errors = parse(fields, request.POST, request.FILES)
         if errors:
             attach_errors(fields, errors)
             refusal = _("Some values could not be read; see the fields marked below.")
@@ -534,6 +535,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
         "refusal": refusal,
         "idempotency_key": key,
         "action": request.path,
+        "multipart": any(f.widget == "file" for f in fields),
     }
     return render(request, "web/act.html", context, status=400 if refusal else 200)
 

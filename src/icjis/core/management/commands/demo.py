@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -40,4 +42,11 @@ class Command(BaseCommand):
             self.stdout.write("  " + "  ".join(names[i : i + 6]))
         self.stdout.write("")
         if not no_serve:
-            call_command("serve", bind=host)
+            # The periodic jobs (searches of the register of prints, terms passed unmet, duty
+            # lawyers nobody accepted …) and the outbox run beside the server, as in production.
+            worker = subprocess.Popen([sys.executable, "-m", "icjis", "worker", "--interval", "5"])  # noqa: S603
+            try:
+                call_command("serve", bind=host)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=30)
