@@ -82,11 +82,28 @@ def test_a_cut_template_keeps_the_most_reliable_minutiae_in_order(templates, kee
 
     kept, every = minutiae(cut), minutiae(whole)
     assert len(kept) == min(keep, n)
-    assert int.from_bytes(cut[8:12], "big") == len(cut)  # the record's own length
+    # nbis-py 0.1.3's layout, read here without the module's offsets: a 22-byte header whose
+    # bytes 8-11 give the record's length, a 4-byte view whose last byte counts the minutiae,
+    # 6 bytes a minutia.
+    assert cut[:8] == b"FMR\x00 20\x00" and cut[25] == len(kept)
+    assert len(cut) == 22 + 4 + 6 * len(kept) == int.from_bytes(cut[8:12], "big")
     assert kept == [m for m in every if m in kept]  # a subsequence: the original order
     dropped = [m for m in every if m not in kept]
     if dropped:
         assert min(m[5] for m in kept) >= max(m[5] for m in dropped)
-    afis.score(cut, whole)  # NBIS reads it
     if len(kept) >= 30:  # fewer, and Bozorth3 finds too few agreeing pairs (16 scored 22-31)
         assert afis.score(cut, whole) >= afis.THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda r: b"XMR" + r[3:], lambda r: r[:-1], lambda r: r + b"\x00" * 6],
+    ids=["mark", "short", "long"],
+)
+def test_a_record_of_another_shape_is_refused(templates, damage):
+    whole = templates[(FINGERS[0], 0)].iso
+    afis.check(whole)
+    with pytest.raises(afis.Unreadable):
+        afis.check(damage(whole))
+    with pytest.raises(afis.Unreadable):
+        afis.trim(damage(whole), 10)

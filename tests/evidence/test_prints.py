@@ -88,15 +88,24 @@ def test_the_prints_are_taken_kept_in_storage_and_searched_by_the_system(as_user
 
     event = Event.objects.get(stream=f"case/{case}", kind="evidence.prints.take")
     body = json.loads(event.data)
-    # The event names each image by its SHA-256 and holds its template; the image itself is kept
-    # in storage, byte for byte as given.
+    # The event names each image and its template by their SHA-256; both are kept in storage,
+    # the image byte for byte as given.
     assert [f["position"] for f in body["fingers"]] == [2, 7]
     for f, name in zip(body["fingers"], ["right_index", "left_index"], strict=True):
         given = base64.b64decode(images[name])
         assert f["image"] == hashlib.sha256(given).hexdigest()
         assert files.read(f["image"]) == given
-        assert f["minutiae"] >= 12 and f["template"]
-    assert len(event.data) < 10_000  # no image in the ledger
+        assert files.read(f["template"]).startswith(b"FMR\x00 20\x00")
+        assert f["minutiae"] >= 12
+    assert len(event.data) < 1_000  # no image, no template in the ledger
+    # Nor in what the case's readers and other agencies' systems are served.
+    timeline = as_user("prosecutor").get(f"/cases/{case}/timeline")
+    assert timeline.status_code == 200
+    served = [e for e in timeline.json() if e["kind"] == "evidence.prints.take"]
+    assert served and all(
+        set(f) == {"position", "image", "template", "minutiae"} and len(f["template"]) == 64
+        for f in served[0]["data"]["fingers"]
+    )
 
     c = PrintCard.objects.get(pk=result["card"])
     assert c.person_id == suspect and c.taken_by == "investigator"
@@ -133,9 +142,9 @@ def test_a_person_known_under_another_name_is_found_and_the_investigator_alerted
     search = PrintSearch.objects.get(pk=result["search"])
     assert len(search.candidates) == 1
     found = search.candidates[0]
-    osh_card = PrintCard.objects.get(case_id=osh)
-    assert (found["person"], found["card"], found["fingers"]) == (first, osh_card.id, [2, 7])
+    assert (found["person"], found["fingers"]) == (first, [2, 7])
     assert found["score"] >= 40
+    assert osh not in json.dumps(search.candidates)  # not the case the prints were taken in
     # Right index against right indexes (two cards hold one), left index against one.
     assert search.compared == 3
 
@@ -198,7 +207,10 @@ def test_the_prints_of_a_case_are_read_with_what_the_searches_found_and_the_read
     assert read.subject == case and read.outcome == "shown"
     # Another region's investigator and the facility (which reads a part of files) see nothing.
     for who in ("investigator_osh", "ivs_officer"):
-        assert as_user(who).get("/evidence/prints", case=case).json()["cards"] == []
+        assert as_user(who).get("/evidence/prints", case=case).json() == {
+            "cards": [],
+            "searches": [],
+        }
 
 
 def test_the_facility_takes_the_prints_of_a_person_it_holds_and_of_no_other(as_user, case):
@@ -241,7 +253,7 @@ def _blank() -> str:
 @pytest.mark.parametrize(
     ("who", "change", "status", "field"),
     [
-        ("investigator", {"right_index": _blank()}, 400, "right_index"),
+        ("investigator", {"left_index": _blank()}, 400, "left_index"),
         ("investigator", {"left_thumb": "%%% not base64 %%%"}, 400, "left_thumb"),
         ("investigator", {"right_index": None, "left_index": None}, 400, "right_thumb"),
         ("investigator", {"person": "witness"}, 409, None),
@@ -302,3 +314,44 @@ def test_only_the_system_records_what_a_search_found_and_only_once(as_user, case
 
     with pytest.raises(Conflict):
         acts.perform(SYSTEM_USER, "evidence.prints.found", body, case=case)
+
+
+def test_a_search_that_fails_waits_out_its_claim_and_the_others_are_done(
+    as_user, case, monkeypatch
+):
+    first = add(as_user, case, PERSON)
+    second = add(as_user, case, OTHER)
+    failing = ok(take(as_user("investigator"), case, first, card(ONE, 0, (2,))))["search"]
+    other = ok(take(as_user("investigator"), case, second, card(TWO, 0, (2,))))["search"]
+    real = prints.run_search
+
+    def broken(search):
+        if search.id == failing:
+            raise RuntimeError("the matcher failed")
+        return real(search)
+
+    monkeypatch.setattr(prints, "run_search", broken)
+    assert prints.do_searches() == 1
+    statuses = dict(PrintSearch.objects.values_list("id", "status"))
+    assert statuses == {failing: "queued", other: "done"}
+    monkeypatch.setattr(prints, "run_search", real)
+    assert prints.do_searches() == 0  # its claim still holds
+    clock.advance(prints.LEASE + timedelta(minutes=1))
+    assert prints.do_searches() == 1
+    assert PrintSearch.objects.get(pk=failing).status == "done"
+
+
+def test_a_search_is_claimed_by_one_worker_at_a_time(world):
+    now = clock.now()
+    assert prints.claim("FS-X-1", now)
+    assert not prints.claim("FS-X-1", now + timedelta(minutes=5))
+    assert prints.claim("FS-X-2", now)  # another search
+    assert prints.claim("FS-X-1", now + prints.LEASE + timedelta(seconds=1))  # run out
+
+
+def test_the_field_node_offers_no_act_that_takes_files(world):
+    from icjis.field.journal import kinds_for
+
+    offered = {k.name for k in kinds_for(world["investigator"])}
+    assert "evidence.item.seize" in offered  # the acts of the same module that take no file
+    assert "evidence.prints.take" not in offered and "evidence.prints.latent" not in offered

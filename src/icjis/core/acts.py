@@ -167,6 +167,11 @@ def act_kind(
     return register
 
 
+def carries_files(kind: ActKind) -> bool:
+    """Whether the act takes files (a field its schema declares in base64: an image …)."""
+    return '"contentEncoding": "base64"' in json.dumps(kind.schema.model_json_schema())
+
+
 def catalogue() -> list[dict[str, Any]]:
     return [
         {

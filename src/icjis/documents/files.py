@@ -13,9 +13,13 @@ class FileAltered(Exception):
 
 
 def store(content: bytes, at: datetime) -> str:
+    """Keep `content` under its SHA-256 (once: the same bytes stored twice, even by two
+    transactions at once, are one row)."""
     digest = hashlib.sha256(content).hexdigest()
     if not StoredFile.objects.filter(pk=digest).exists():
-        StoredFile.objects.create(sha256=digest, content=content, stored_at=at)
+        StoredFile.objects.bulk_create(
+            [StoredFile(sha256=digest, content=content, stored_at=at)], ignore_conflicts=True
+        )
     return digest
 
 

@@ -1,7 +1,10 @@
 """Fingerprint templates and their 1:N comparison, with NIST's NBIS (`nbis-py`): MINDTCT finds
 the minutiae of an image, Bozorth3 scores two templates against each other.
 
-A template is kept as an ISO/IEC 19794-2:2005 record as `nbis-py` writes it. Bozorth3's time
+A template is kept as an ISO/IEC 19794-2:2005 record as `nbis-py` 0.1.3 writes and reads it: a
+22-byte header (the standard's count of views and its reserved byte left out), one view of 4
+bytes and 6 bytes a minutia, no extended data; `check` refuses any other shape, so that a change
+of the binding's format cannot go unnoticed. Bozorth3's time
 grows steeply with the number of minutiae (measured here: about 1 ms a comparison at 40
 minutiae, 4 at 50, 8 at 80), so a search runs in two stages: every candidate is scored on the
 `COARSE` most reliable minutiae of each side, and only the best `SHORTLIST` of them — with any
@@ -13,6 +16,7 @@ customary threshold for Bozorth3. A match is a lead for the expert, not an ident
 from __future__ import annotations
 
 import atexit
+import heapq
 import io
 import struct
 from collections.abc import Iterable, Iterator
@@ -74,13 +78,15 @@ def grey_png(image: bytes) -> tuple[bytes, int, int]:
 
     try:
         with Image.open(io.BytesIO(image)) as im:
+            width, height = im.size  # from the header: nothing decoded yet
+            if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+                raise Unreadable(f"{width}x{height} pixels")
             im.load()
             grey = im.convert("L")
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+        if isinstance(exc, Unreadable):
+            raise
         raise Unreadable("not an image") from exc
-    width, height = grey.size
-    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
-        raise Unreadable(f"{width}x{height} pixels")
     out = io.BytesIO()
     grey.save(out, format="PNG")
     return out.getvalue(), width, height
@@ -96,6 +102,7 @@ def template_of(image: bytes) -> Template:
     except nbis.NbisError as exc:
         raise Unreadable(str(exc)) from exc
     iso = bytes(found.to_iso_19794_2_2005())
+    check(iso)
     count = minutiae_count(iso)
     if count < MIN_MINUTIAE:
         raise Unreadable(f"{count} minutiae")
@@ -106,9 +113,20 @@ def minutiae_count(iso: bytes) -> int:
     return iso[_HEADER + 3]
 
 
+def check(iso: bytes) -> None:
+    """Raise `Unreadable` unless `iso` is a record of the shape the module describes: the format's
+    mark and version, its own length, and room for exactly its count of minutiae."""
+    if len(iso) < _HEADER + _VIEW or iso[:8] != b"FMR\x00 20\x00":
+        raise Unreadable("not an ISO/IEC 19794-2:2005 record")
+    (length,) = struct.unpack(">I", iso[8:12])
+    if length != len(iso) or len(iso) != _HEADER + _VIEW + _MINUTIA * minutiae_count(iso):
+        raise Unreadable("a record of another layout than nbis-py 0.1.3's")
+
+
 def trim(iso: bytes, keep: int) -> bytes:
     """The same record with only its `keep` most reliable minutiae (the quality byte of each;
     the earlier first among equals), in their original order."""
+    check(iso)
     count = minutiae_count(iso)
     start = _HEADER + _VIEW
     minutiae = [iso[start + _MINUTIA * i : start + _MINUTIA * (i + 1)] for i in range(count)]
@@ -140,15 +158,20 @@ def search(probe: Template, candidates: Iterable[Candidate]) -> Iterator[tuple[A
     """The candidates whose whole template scores `THRESHOLD` or more against the probe, as
     (key, score), best first; two stages, as the module says."""
     coarse_probe = _load(probe.coarse)
-    scored = []
-    for c in candidates:
-        s = coarse_probe.compare(_load(c.coarse))
-        if s > 0:
-            scored.append((s, c))
-    scored.sort(key=lambda sc: -sc[0])
+    # The best SHORTLIST so far, the lowest on top; the earlier candidate wins a tie, so the
+    # result does not depend on anything but the order given. Nothing else is kept in memory.
+    best: list[tuple[int, int, Candidate]] = []
+    for n, c in enumerate(candidates):
+        s = int(coarse_probe.compare(_load(c.coarse)))
+        if s <= 0:
+            continue
+        if len(best) < SHORTLIST:
+            heapq.heappush(best, (s, -n, c))
+        elif (s, -n) > best[0][:2]:
+            heapq.heapreplace(best, (s, -n, c))
     whole_probe = _load(probe.iso)
     final = []
-    for _s, c in scored[:SHORTLIST]:
+    for _s, _n, c in sorted(best, key=lambda e: (-e[0], -e[1])):
         s = int(whole_probe.compare(_load(c.iso)))
         if s >= THRESHOLD:
             final.append((c.key, s))

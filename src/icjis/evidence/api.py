@@ -134,7 +134,7 @@ def card_row(card: PrintCard) -> dict[str, Any]:
         "unit": card.unit,
         "fingers": [
             {"finger": FINGERS[f.position - 1], "position": f.position, "minutiae": f.minutiae}
-            for f in card.fingers.order_by("position")
+            for f in card.fingers.all()
         ],
     }
 

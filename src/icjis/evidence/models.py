@@ -144,3 +144,16 @@ class PrintSearch(models.Model):
 
     def __str__(self) -> str:
         return self.id
+
+
+class PrintSearchLease(models.Model):
+    """A worker's claim on a search it is doing (`evidence.prints.do_searches`), so that two
+    workers do not both compare the same prints, and a search that failed waits out its lease
+    instead of holding up those behind it. Working state of the job, not a projection: the
+    ledger records only what a search found."""
+
+    search = models.CharField(primary_key=True, max_length=48)
+    until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.search

@@ -2,19 +2,21 @@
 
 The investigator of the case — or the temporary detention facility, for a person it holds in
 the case — takes the prints of a suspect or an accused (CPC 44(3)(2), 46(3)(3)): up to ten
-fingers, each an image at 500 ppi under its ANSI/NIST finger position. Each image is kept as
-given under its SHA-256 (`documents.StoredFile`); its template (`evidence.afis`) is recorded in
-the event, so a replay rebuilds the same rows without NBIS. A print too poor to read is refused
-with its finger named, to be taken again while the person is there.
+fingers, each an image at 500 ppi under its ANSI/NIST finger position. Each image and its
+template (`evidence.afis`) are kept under their SHA-256 (`documents.StoredFile`); the event names
+them by it — biometric data never travels with the event (the timeline, the feed, NATS) — and a
+replay rebuilds the same rows from the stored template without NBIS. A print too poor to read is
+refused with its finger named, to be taken again while the person is there.
 
 Every card taken is searched against the whole register (an identity search: is this person
 known under another name?), and the investigator may search a latent print lifted in the case,
 named by the evidence item it came from (whose is it?). The act only queues a search; the job
 `evidence.prints.search` does the comparisons — a search of a national register takes longer
-than a request may — and the system records what it found on the case's stream. A card
-matching another person's prints alerts the investigator and the head of the unit; a latent
-search's end alerts the investigator. A match is a lead for a dactyloscopic expertise, not an
-identification.
+than a request may — and the system records what it found on the case's stream: the persons
+whose prints match, the fingers and the best score — not the other cases their prints were
+taken in. A card matching another person's prints alerts the investigator and the head of the
+unit; a latent search's end alerts the investigator. A match is a lead for a dactyloscopic
+expertise, not an identification.
 
 Read by whoever reads the whole case file (`evidence.access`); the images and templates are
 never served, only what they are of and what the searches found.
@@ -27,24 +29,32 @@ import binascii
 import logging
 import time
 from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import pydantic
-from django.db.models import QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_noop
 
-from icjis.core import acts
+from icjis.core import acts, clock
 from icjis.core.access import SYSTEM_USER, in_visible_cases
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
 from icjis.core.jobs import periodic
 from icjis.core.models import CaseParticipant, Event
-from icjis.core.refusals import Conflict, Forbidden, Invalid, Refusal, say
+from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal, say
 from icjis.core.visibility import part_for
 from icjis.detention.models import HELD, Detention
 from icjis.documents import files
 from icjis.evidence import afis
-from icjis.evidence.models import Item, PrintCard, PrintImpression, PrintSearch
+from icjis.evidence.models import (
+    Item,
+    PrintCard,
+    PrintImpression,
+    PrintSearch,
+    PrintSearchLease,
+)
 from icjis.registry.acts import case_of
 from icjis.registry.common import require_assigned
 
@@ -66,11 +76,16 @@ FINGERS = (
 PRE_TRIAL = ("pre_investigation", "investigation")
 PRINTED = ("suspect", "accused")
 """Those the law obliges to give their prints (CPC 44(3)(2), 46(3)(3))."""
-MAX_IMAGE = 1_500_000
+MAX_IMAGE = 1_000_000
 """Bytes of one image: a 500 ppi print is a few hundred kilobytes as PNG."""
 MAX_CANDIDATES = 10
 BATCH = 5
-"""Searches done in one pass of the worker."""
+"""Searches done in one pass of the worker, at most ..."""
+PASS_SECONDS = 20.0
+"""... and none started after this long, so that the worker's other duties (the outbox, the
+terms) wait no longer for the searches."""
+LEASE = timedelta(minutes=10)
+"""How long a worker's claim on a search holds (a failed search is tried again after it)."""
 
 Image = Annotated[
     str,
@@ -87,7 +102,8 @@ PersonId = Annotated[
 
 
 def _image(field: str, text: str) -> tuple[bytes, afis.Template]:
-    """The bytes of an image given in base64, and its template; a refusal names the field."""
+    """The bytes of an image given in base64, and its template; a refusal names the field.
+    Nothing is stored: every image of an act is read before any is kept."""
     try:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
@@ -112,8 +128,9 @@ def _image(field: str, text: str) -> tuple[bytes, afis.Template]:
         ) from None
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+def _stored(template_digest: str) -> bytes:
+    """A template kept by the act (projector side: the same bytes on every replay)."""
+    return files.read(template_digest)
 
 
 def _stage(ctx: Context) -> None:
@@ -157,8 +174,8 @@ def _apply_take(event: Event, data: dict[str, Any]) -> dict[str, Any]:
                 card=card,
                 position=f["position"],
                 image=f["image"],
-                template=(iso := base64.b64decode(f["template"])),
-                coarse=afis.trim(iso, afis.COARSE),
+                template=(iso := _stored(f["template"])),
+                coarse=afis.trim(iso, data["coarse"]),
                 minutiae=f["minutiae"],
             )
             for f in data["fingers"]
@@ -217,23 +234,23 @@ def take(ctx: Context) -> dict[str, Any]:
             say("Give the image of at least one finger."),
             fields={"right_thumb": gettext_noop("required")},
         )
-    fingers = []
-    for position, name, text in given:
-        raw, template = _image(name, text)
-        fingers.append(
-            {
-                "position": position,
-                "image": files.store(raw, ctx.now),
-                "template": _b64(template.iso),
-                "minutiae": template.minutiae,
-            }
-        )
+    read = [(position, *_image(name, text)) for position, name, text in given]
+    fingers = [
+        {
+            "position": position,
+            "image": files.store(raw, ctx.now),
+            "template": files.store(template.iso, ctx.now),
+            "minutiae": template.minutiae,
+        }
+        for position, raw, template in read
+    ]
     seq = ctx.head.seq + 1
     return {
         "card": f"FP-{ctx.case.number}-{seq}",
         "search": f"FS-{ctx.case.number}-{seq}",
         "person": person,
         "fingers": fingers,
+        "coarse": afis.COARSE,
     }
 
 
@@ -250,7 +267,7 @@ class LatentSearch(pydantic.BaseModel):
 
 
 def _apply_latent(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    iso = base64.b64decode(data["template"])
+    iso = _stored(data["template"])
     PrintSearch.objects.create(
         id=data["search"],
         case=case_of(event),
@@ -258,7 +275,7 @@ def _apply_latent(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         item=data["item"] or "",
         image=data["image"],
         template=iso,
-        coarse=afis.trim(iso, afis.COARSE),
+        coarse=afis.trim(iso, data["coarse"]),
         minutiae=data["minutiae"],
         requested_at=event.recorded_at,
         requested_by=event.actor,
@@ -294,8 +311,9 @@ def latent(ctx: Context) -> dict[str, Any]:
         "item": item or None,
         "note": ctx.input.note.strip(),
         "image": files.store(raw, ctx.now),
-        "template": _b64(template.iso),
+        "template": files.store(template.iso, ctx.now),
         "minutiae": template.minutiae,
+        "coarse": afis.COARSE,
     }
 
 
@@ -305,7 +323,6 @@ def latent(ctx: Context) -> dict[str, Any]:
 class Found(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     person: str = pydantic.Field(max_length=16)
-    card: str = pydantic.Field(max_length=48)
     score: int = pydantic.Field(ge=0)
     fingers: list[int] = pydantic.Field(min_length=1, max_length=10)
 
@@ -379,21 +396,18 @@ def _apply_complete(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 )
 def record_found(ctx: Context) -> dict[str, Any]:
     """Performed by the system (job `evidence.prints.search`): the candidates a search of the
-    register of prints found, best first — each a person, the card, the fingers that matched
-    and the best score — and how many templates it compared."""
+    register of prints found, best first — each a person whose prints are in the register, the
+    fingers that matched and the best score — and how many prints it compared. The cases the
+    prints were taken in are not named: the case's readers need not read those."""
     assert ctx.case is not None
     data = ctx.input
     search = PrintSearch.objects.filter(pk=data.search, case=ctx.case).first()
     if search is None or search.status != "queued":
         raise Conflict(say("Search %(search)s is not waiting in this case.", search=data.search))
-    cards = dict(
-        PrintCard.objects.filter(pk__in=[c.card for c in data.candidates]).values_list(
-            "id", "person_id"
-        )
-    )
-    for c in data.candidates:
-        if cards.get(c.card) != c.person:
-            raise Invalid(say("Card %(card)s is not of %(person)s.", card=c.card, person=c.person))
+    named = {c.person for c in data.candidates}
+    printed = set(PrintCard.objects.filter(person_id__in=named).values_list("person_id", flat=True))
+    if named - printed:
+        raise Invalid(say("%(person)s has no prints in the register.", person=min(named - printed)))
     return {
         "search": search.id,
         "compared": data.compared,
@@ -402,46 +416,41 @@ def record_found(ctx: Context) -> dict[str, Any]:
 
 
 def _candidates(query: QuerySet[PrintImpression]) -> Any:
-    for card, position, iso, coarse in query.values_list(
-        "card_id", "position", "template", "coarse"
+    for person, position, iso, coarse in query.values_list(
+        "card__person_id", "position", "template", "coarse"
     ).iterator(chunk_size=2000):
-        yield afis.Candidate((card, position), bytes(iso), bytes(coarse))
+        yield afis.Candidate((person, position), bytes(iso), bytes(coarse))
 
 
 def run_search(search: PrintSearch) -> dict[str, Any]:
     """The comparisons of one search: a card's fingers each against the register's prints of the
-    same finger (other cards); a latent print against every print. The candidates, per card,
-    with the fingers that matched and the best score, best first."""
+    same finger, but the person's own (their earlier cards are no news); a latent print against
+    every print. The candidates, per person, with the fingers that matched and the best score,
+    best first."""
     probes: list[tuple[afis.Template, QuerySet[PrintImpression]]] = []
     everyone = PrintImpression.objects.order_by("card_id", "position")
     if search.kind == "identity":
+        assert search.card is not None
+        others = everyone.exclude(card__person_id=search.card.person_id)
         for f in PrintImpression.objects.filter(card=search.card).order_by("position"):
             template = afis.Template(bytes(f.template), bytes(f.coarse), f.minutiae)
-            probes.append(
-                (template, everyone.filter(position=f.position).exclude(card=search.card))
-            )
+            probes.append((template, others.filter(position=f.position)))
     else:
         template = afis.Template(bytes(search.template), bytes(search.coarse), search.minutiae)
         probes.append((template, everyone))
-    per_card: dict[str, dict[int, int]] = defaultdict(dict)
+    per_person: dict[str, dict[int, int]] = defaultdict(dict)
     compared = 0
     for template, query in probes:
         counted = _Counted(_candidates(query))
-        for (card, position), score in afis.search(template, counted):
-            per_card[card][position] = max(score, per_card[card].get(position, 0))
+        for (person, position), score in afis.search(template, counted):
+            per_person[person][position] = max(score, per_person[person].get(position, 0))
         compared += counted.n
-    persons = dict(PrintCard.objects.filter(pk__in=per_card).values_list("id", "person_id"))
+    ranked = sorted(per_person.items(), key=lambda pf: (-max(pf[1].values()), pf[0]))
     found = [
-        {
-            "person": persons[card],
-            "card": card,
-            "score": max(fingers.values()),
-            "fingers": sorted(fingers),
-        }
-        for card, fingers in per_card.items()
+        {"person": person, "score": max(fingers.values()), "fingers": sorted(fingers)}
+        for person, fingers in ranked[:MAX_CANDIDATES]
     ]
-    found.sort(key=lambda c: (-c["score"], c["card"]))
-    return {"search": search.id, "compared": compared, "candidates": found[:MAX_CANDIDATES]}
+    return {"search": search.id, "compared": compared, "candidates": found}
 
 
 class _Counted:
@@ -456,19 +465,51 @@ class _Counted:
             yield x
 
 
+def claim(search: str, now: datetime) -> bool:
+    """Claim `search` for this worker for `LEASE`; False if another worker holds it."""
+    try:
+        with transaction.atomic():
+            lease = PrintSearchLease.objects.select_for_update().filter(pk=search).first()
+            if lease is None:
+                # Two workers claiming at once both find no row: the second insert fails.
+                PrintSearchLease.objects.create(search=search, until=now + LEASE)
+            elif lease.until > now:
+                return False
+            else:  # run out: the claim passes on, the row locked meanwhile
+                PrintSearchLease.objects.filter(pk=search).update(until=now + LEASE)
+    except IntegrityError:
+        return False
+    return True
+
+
 @periodic("evidence.prints.search")
 def do_searches() -> int:
-    """Do the searches that wait, oldest first, a few per pass; each is recorded by the system.
-    Returns how many were done."""
+    """Do the searches that wait, oldest first, a few per pass and none started after
+    `PASS_SECONDS`; each is claimed first, so that workers running at once share them out, and
+    recorded by the system. A search that fails is logged and tried again when its claim runs
+    out; those behind it go on. Returns how many were done."""
     done = 0
-    queued = PrintSearch.objects.filter(status="queued").select_related("card")
-    for search in queued.order_by("requested_at", "id")[:BATCH]:
+    begun = time.perf_counter()
+    now = clock.now()
+    held = PrintSearchLease.objects.filter(until__gt=now).values("search")
+    queued = PrintSearch.objects.filter(status="queued").exclude(pk__in=held)
+    for search in queued.select_related("card").order_by("requested_at", "id")[:BATCH]:
+        if time.perf_counter() - begun > PASS_SECONDS:
+            break
+        if not claim(search.id, now):
+            continue
         started = time.perf_counter()
-        result = run_search(search)
         try:
+            result = run_search(search)
             acts.perform(SYSTEM_USER, "evidence.prints.found", result, case=search.case_id)
-        except Refusal as exc:  # done by another worker between our read and the act
+        except (Conflict, NotFound) as exc:  # recorded by another worker meanwhile
             log.info("search %s not recorded: %s", search.id, exc.message)
+            continue
+        except Refusal as exc:
+            log.warning("search %s refused: %s", search.id, exc.message)
+            continue
+        except Exception:  # noqa: BLE001 - one search's failure must not stop the others
+            log.exception("search %s failed; tried again in %s", search.id, LEASE)
             continue
         log.info(
             "fingerprint search %s: %s templates compared in %.1f s, %s candidate(s)",
@@ -485,10 +526,14 @@ def do_searches() -> int:
 
 
 def visible_cards(user: Any) -> QuerySet[PrintCard]:
-    """The cards `user` may read: those of the cases whose whole file they read."""
+    """The cards `user` may read: those of the cases whose whole file they read, each with its
+    fingers' positions and counts of minutiae (`fingers`, in order; never the templates)."""
     if part_for(user) is not None:
         return PrintCard.objects.none()
-    return PrintCard.objects.filter(in_visible_cases(user))
+    fingers = PrintImpression.objects.order_by("position").only("card", "position", "minutiae")
+    return PrintCard.objects.filter(in_visible_cases(user)).prefetch_related(
+        Prefetch("fingers", queryset=fingers)
+    )
 
 
 def visible_searches(user: Any) -> QuerySet[PrintSearch]:

@@ -104,8 +104,7 @@ def case_prints(user: Any, case: Case) -> dict[str, Any]:
         log_read(user, "prints", case.number, "caseload", "shown", persons=found)
     return {
         "cards": [
-            {"card": c, "fingers": _fingers([f.position for f in c.fingers.order_by("position")])}
-            for c in cards.prefetch_related("fingers")
+            {"card": c, "fingers": _fingers([f.position for f in c.fingers.all()])} for c in cards
         ],
         "searches": [
             {

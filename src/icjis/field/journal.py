@@ -33,7 +33,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
 from icjis.core import clock
-from icjis.core.acts import KINDS, ActKind, validate
+from icjis.core.acts import KINDS, ActKind, carries_files, validate
 from icjis.core.canonical import iso
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Unavailable, say
 from icjis.exchange.envelope import RECEIVER, content_sha256, sign, verifies
@@ -46,9 +46,14 @@ TIMEOUT = 20  # seconds to wait for the central system's answer to one entry
 
 
 def kinds_for(user: Any) -> list[ActKind]:
-    """The acts the officer may record on the node: those their roles allow, but the system's."""
+    """The acts the officer may record on the node: those their roles allow, but the system's and
+    those that take files (fingerprints …): a journal sent over a poor link carries no images."""
     roles = set(user.roles)
-    return [k for k in KINDS.values() if roles & k.roles and k.roles != {"system"}]
+    return [
+        k
+        for k in KINDS.values()
+        if roles & k.roles and k.roles != {"system"} and not carries_files(k)
+    ]
 
 
 def body(entry: JournalEntry) -> dict[str, Any]:

@@ -146,7 +146,7 @@ def parse(
         if f.widget == "file":
             upload = uploads.get(f.name) if uploads is not None else None
             if upload is not None:
-                content = upload.read((f.max_length or 0) * 3 // 4 + 3)
+                content = upload.read(f.max_length * 3 // 4 + 3) if f.max_length else upload.read()
                 _put(data, f.name, base64.b64encode(content).decode("ascii"))
             continue
         if f.widget == "multi":

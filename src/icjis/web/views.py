@@ -657,6 +657,7 @@ LIST_LABELS = {
     "offences": gettext_lazy("register of offences"),
     "offence": gettext_lazy("an offence case"),
     "detentions-coo": gettext_lazy("administrative detentions"),
+    "prints": gettext_lazy("fingerprints of a case"),
     "detention-coo": gettext_lazy("an administrative detention"),
     "expertise": gettext_lazy("forensic expertises"),
     "evidence": gettext_lazy("material evidence"),

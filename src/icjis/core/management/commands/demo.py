@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -45,8 +46,14 @@ class Command(BaseCommand):
             # The periodic jobs (searches of the register of prints, terms passed unmet, duty
             # lawyers nobody accepted …) and the outbox run beside the server, as in production.
             worker = subprocess.Popen([sys.executable, "-m", "icjis", "worker", "--interval", "5"])  # noqa: S603
+            # Stopped by SIGTERM as by Ctrl-C, the server takes its worker with it.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             try:
                 call_command("serve", bind=host)
             finally:
-                worker.terminate()
-                worker.wait(timeout=30)
+                worker.terminate()  # the worker finishes its pass, then exits
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
