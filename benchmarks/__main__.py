@@ -32,7 +32,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default=os.environ.get("BENCH_ONLY", ""),
-        help="comma-separated: acts,http,growth,ledger,search,statistics",
+        help="comma-separated: acts,http,growth,ledger,search,statistics,prints",
     )
     parser.add_argument(
         "--growth-steps",
@@ -57,6 +57,7 @@ def main() -> int:
         "ledger",
         "search",
         "statistics",
+        "prints",
     }
     steps = sorted(
         {int(n) for n in args.growth_steps.split(",") if n}
@@ -79,7 +80,7 @@ def main() -> int:
     failed = []
     with throwaway_database(f"icjis_bench_{os.getpid()}", args.keep_database) as url:
         prepare_django(url)
-        from benchmarks import acts_rate, growth, http, ledger, search, statistics_fold
+        from benchmarks import acts_rate, growth, http, ledger, prints, search, statistics_fold
 
         plan = [
             (
@@ -100,6 +101,7 @@ def main() -> int:
             ("ledger", "5. ledger verification", lambda: ledger.run(results)),
             ("search", "4. person search at scale", lambda: search.run(results, persons)),
             ("statistics", "7. statistics from the ledger", lambda: statistics_fold.run(results)),
+            ("prints", "8. 1:N fingerprint search", lambda: prints.run(results)),
         ]
         for key, title, scenario in plan:
             if key not in only:
