@@ -107,3 +107,22 @@ def test_a_record_of_another_shape_is_refused(templates, damage):
         afis.check(damage(whole))
     with pytest.raises(afis.Unreadable):
         afis.trim(damage(whole), 10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cuts=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=20),
+    keep=st.one_of(st.none(), st.integers(0, 10**6)),
+)
+def test_damaged_bytes_give_a_template_or_unreadable_and_nothing_else(cuts, keep):
+    """Whatever bytes arrive (a print damaged on the way, anything at all), the matcher answers
+    with a template or `Unreadable`: a refusal naming the finger, never a server error."""
+    image = bytearray(sp.impression(FINGERS[0], 0))
+    for where, value in cuts:
+        image[where % len(image)] = value
+    if keep is not None:
+        image = image[: keep % len(image)]
+    try:
+        afis.template_of(bytes(image))
+    except afis.Unreadable:
+        pass
