@@ -76,6 +76,20 @@ def ok(response):
     return response.json()["result"]
 
 
+def seize(api, case, description):
+    """An item with traces, seized at the scene an hour ago: its id."""
+    body = {
+        "description": description,
+        "category": "trace",
+        "obtained": "scene_inspection",
+        "place": "Место происшествия",
+        "seized_at": (clock.now() - timedelta(hours=1)).isoformat(),
+        "seal": "ОП-7",
+        "location": "Сейф следователя",
+    }
+    return ok(api.act("evidence.item.seize", body, case=case))["item"]
+
+
 def events(case):
     return Event.objects.filter(stream=f"case/{case}").count()
 
@@ -160,21 +174,7 @@ def test_a_latent_print_lifted_from_an_item_is_traced_to_its_finger(as_user, cas
     investigator = as_user("investigator")
     for seed, person in ((ONE, PERSON), (TWO, OTHER)):
         ok(take(investigator, case, add(as_user, case, person), card(seed, 0, (2, 3, 7))))
-    item = ok(
-        investigator.act(
-            "evidence.item.seize",
-            {
-                "description": "Стакан стеклянный со следами рук",
-                "category": "trace",
-                "obtained": "scene_inspection",
-                "place": "Кухня квартиры",
-                "seized_at": (clock.now() - timedelta(hours=1)).isoformat(),
-                "seal": "ОП-7",
-                "location": "Сейф следователя",
-            },
-            case=case,
-        )
-    )["item"]
+    item = seize(investigator, case, "Стакан стеклянный со следами рук")
     latent = b64(sp.latent(sp.finger_seed(TWO, 3), 4))
     body = {"image": latent, "item": item, "note": "След на стенке стакана"}
     result = ok(investigator.act("evidence.prints.latent", body, case=case))
@@ -280,21 +280,7 @@ def test_a_refused_taking_writes_nothing(as_user, case, who, change, status, fie
 
 def test_a_latent_search_names_an_item_of_its_own_case_only(as_user, case):
     other_case = open_case(as_user)
-    item = ok(
-        as_user("investigator").act(
-            "evidence.item.seize",
-            {
-                "description": "Бутылка",
-                "category": "trace",
-                "obtained": "scene_inspection",
-                "place": "Двор",
-                "seized_at": (clock.now() - timedelta(hours=1)).isoformat(),
-                "seal": "ОП-8",
-                "location": "Сейф",
-            },
-            case=other_case,
-        )
-    )["item"]
+    item = seize(as_user("investigator"), other_case, "Бутылка")
     before = events(case)
     body = {"image": b64(sp.latent(sp.finger_seed(ONE, 2), 1)), "item": item}
     r = as_user("investigator").act("evidence.prints.latent", body, case=case)
