@@ -341,3 +341,19 @@ def test_the_field_node_offers_no_act_that_takes_files(world):
     offered = {k.name for k in kinds_for(world["investigator"])}
     assert "evidence.item.seize" in offered  # the acts of the same module that take no file
     assert "evidence.prints.take" not in offered and "evidence.prints.latent" not in offered
+
+
+def test_an_unidentified_body_is_searched_by_its_prints_and_found(as_user, case):
+    known = add(as_user, case, PERSON)
+    ok(take(as_user("investigator"), case, known, card(ONE, 0, (1, 2))))
+    body_case = open_case(as_user)
+    # Another impression of the same right thumb, taken of the body (CPC 174(3)).
+    image = b64(sp.impression(sp.finger_seed(ONE, 1), 5))
+    request = {"image": image, "source": "unidentified_body", "note": "Труп у канала"}
+    result = ok(as_user("investigator").act("evidence.prints.latent", request, case=body_case))
+    assert prints.do_searches() == 2
+    search = PrintSearch.objects.get(pk=result["search"])
+    assert search.kind == "body"
+    assert [(c["person"], c["fingers"]) for c in search.candidates] == [(known, [1])]
+    alert = Alert.objects.get(kind="evidence.prints.latent", case_id=body_case)
+    assert "unidentified body" in alert.message

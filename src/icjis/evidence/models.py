@@ -123,12 +123,13 @@ class PrintImpression(models.Model):
 
 class PrintSearch(models.Model):
     """A 1:N search of the register of prints: of a card just taken (is this person known under
-    another name?) or of a latent print lifted in a case (whose is it?). Queued by the act that
+    another name?), of a latent print lifted in a case (whose is it?) or of an unidentified
+    body's print (who was it?). Queued by the act that
     asks for it, done by the job `evidence.prints.search`, which records what it found."""
 
     id = models.CharField(primary_key=True, max_length=48)  # "FS-<case>-<seq>"
     case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="print_searches")
-    kind = models.CharField(max_length=16)  # identity | latent
+    kind = models.CharField(max_length=16)  # identity | latent | body (unidentified, CPC 174(3))
     card = models.ForeignKey(PrintCard, on_delete=models.PROTECT, null=True, related_name="+")
     item = models.CharField(max_length=48, blank=True)  # the evidence item a latent came from
     image = models.CharField(max_length=64, blank=True)

@@ -10,7 +10,8 @@ refused with its finger named, to be taken again while the person is there.
 
 Every card taken is searched against the whole register (an identity search: is this person
 known under another name?), and the investigator may search a latent print lifted in the case,
-named by the evidence item it came from (whose is it?). The act only queues a search; the job
+named by the evidence item it came from (whose is it?), or the prints of an unidentified body
+(CPC 174(3): who was it?). The act only queues a search; the job
 `evidence.prints.search` does the comparisons — a search of a national register takes longer
 than a request may — and the system records what it found on the case's stream: the persons
 whose prints match, the fingers and the best score — not the other cases their prints were
@@ -30,7 +31,7 @@ import logging
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pydantic
 from django.db import IntegrityError, transaction
@@ -260,6 +261,11 @@ def take(ctx: Context) -> dict[str, Any]:
 class LatentSearch(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     image: Image
+    source: Literal["lifted_print", "unidentified_body"] = pydantic.Field(
+        "lifted_print",
+        description="a print lifted as a trace (CPC 173(1)), or taken of an unidentified body "
+        "(174(3))",
+    )
     item: str | None = pydantic.Field(
         None, max_length=48, description="the evidence item the print was lifted from"
     )
@@ -271,7 +277,7 @@ def _apply_latent(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     PrintSearch.objects.create(
         id=data["search"],
         case=case_of(event),
-        kind="latent",
+        kind="body" if data.get("source") == "unidentified_body" else "latent",
         item=data["item"] or "",
         image=data["image"],
         template=iso,
@@ -288,14 +294,15 @@ def _apply_latent(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     "evidence.prints.latent",
     schema=LatentSearch,
     roles=("investigator",),
-    legal_basis="CPC 173(1), 86(1)",
+    legal_basis="CPC 173(1), 86(1), 174(3)",
     apply=_apply_latent,
     title="Search a latent fingerprint",
 )
 def latent(ctx: Context) -> dict[str, Any]:
     """Asks for a search of the register of prints with a print lifted in the case (at the
-    scene, from an item seized: CPC 173(1), 86(1)), naming the item when there is one. The
-    search is done by the system, which records the candidates it found."""
+    scene, from an item seized: CPC 173(1), 86(1)), naming the item when there is one, or with
+    a print taken of an unidentified body, to establish who it was (174(3)). The search is done
+    by the system, which records the candidates it found."""
     assert ctx.case is not None and ctx.head is not None
     _stage(ctx)
     require_assigned(ctx, gettext_noop("search a latent fingerprint"))
@@ -308,6 +315,7 @@ def latent(ctx: Context) -> dict[str, Any]:
     raw, template = _image("image", ctx.input.image)
     return {
         "search": f"FS-{ctx.case.number}-{ctx.head.seq + 1}",
+        "source": ctx.input.source,
         "item": item or None,
         "note": ctx.input.note.strip(),
         "image": files.store(raw, ctx.now),
@@ -367,6 +375,23 @@ def _apply_complete(event: Event, data: dict[str, Any]) -> dict[str, Any]:
                 ),
             )
     else:
+        done = (
+            say(
+                "The search of the unidentified body's prints %(search)s in case %(case)s is "
+                "done: %(count)s candidate(s).",
+                search=search.id,
+                case=case.number,
+                count=len(data["candidates"]),
+            )
+            if search.kind == "body"
+            else say(
+                "The search of the latent print %(search)s in case %(case)s is done: "
+                "%(count)s candidate(s).",
+                search=search.id,
+                case=case.number,
+                count=len(data["candidates"]),
+            )
+        )
         raise_alert(
             event,
             1,
@@ -375,13 +400,7 @@ def _apply_complete(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             roles=["investigator"],
             case=case,
             subject=search.id,
-            message=say(
-                "The search of the latent print %(search)s in case %(case)s is done: "
-                "%(count)s candidate(s).",
-                search=search.id,
-                case=case.number,
-                count=len(data["candidates"]),
-            ),
+            message=done,
         )
     return {"search": search.id, "candidates": len(data["candidates"])}
 
@@ -424,9 +443,9 @@ def _candidates(query: QuerySet[PrintImpression]) -> Any:
 
 def run_search(search: PrintSearch) -> dict[str, Any]:
     """The comparisons of one search: a card's fingers each against the register's prints of the
-    same finger, but the person's own (their earlier cards are no news); a latent print against
-    every print. The candidates, per person, with the fingers that matched and the best score,
-    best first."""
+    same finger, but the person's own (their earlier cards are no news); a latent print, or an
+    unidentified body's, against every print. The candidates, per person, with the fingers that
+    matched and the best score, best first."""
     probes: list[tuple[afis.Template, QuerySet[PrintImpression]]] = []
     everyone = PrintImpression.objects.order_by("card_id", "position")
     if search.kind == "identity":
