@@ -97,7 +97,7 @@ def case_prints(user: Any, case: Case) -> dict[str, Any]:
     """The fingerprint section of the case page: the cards taken and the searches with what
     they found. The case's read is logged by the page; the persons the searches found, who may
     be of other cases, are logged as shown by a read of their own."""
-    cards = visible_cards(user).filter(case=case).order_by("seq")
+    cards = visible_cards(user).filter(case=case).select_related("person").order_by("seq")
     searches = list(visible_searches(user).filter(case=case).order_by("requested_at", "id"))
     found = sorted({c["person"] for s in searches for c in s.candidates})
     if found:
