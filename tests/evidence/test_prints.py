@@ -357,3 +357,13 @@ def test_an_unidentified_body_is_searched_by_its_prints_and_found(as_user, case)
     assert [(c["person"], c["fingers"]) for c in search.candidates] == [(known, [1])]
     alert = Alert.objects.get(kind="evidence.prints.latent", case_id=body_case)
     assert "unidentified body" in alert.message
+
+
+def test_prints_are_taken_only_while_the_case_is_investigated_and_the_refusal_says_so(as_user):
+    # A report registered and not yet given to an investigator: no pre-investigation runs.
+    number = as_user("registrar").act("registry.report.register", REPORT).json()["result"]["case"]
+    before = events(number)
+    r = take(as_user("investigator"), number, "P000000000000", card(ONE, 0, (2,)))
+    assert r.status_code == 409, r.content
+    assert "Taking fingerprints needs a case" in r.json()["message"]
+    assert events(number) == before and not StoredFile.objects.exists()

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 import pydantic
@@ -169,7 +170,13 @@ def act_kind(
 
 def carries_files(kind: ActKind) -> bool:
     """Whether the act takes files (a field its schema declares in base64: an image …)."""
-    return '"contentEncoding": "base64"' in json.dumps(kind.schema.model_json_schema())
+    return _schema_has_files(kind.schema)
+
+
+@cache
+def _schema_has_files(schema: type[pydantic.BaseModel]) -> bool:
+    # Once per schema: the field node asks of every act kind on every page it draws.
+    return '"contentEncoding": "base64"' in json.dumps(schema.model_json_schema())
 
 
 def catalogue() -> list[dict[str, Any]]:

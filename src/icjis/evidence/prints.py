@@ -57,7 +57,7 @@ from icjis.evidence.models import (
     PrintSearchLease,
 )
 from icjis.registry.acts import case_of
-from icjis.registry.common import require_assigned
+from icjis.registry.common import require_assigned, require_stage
 
 log = logging.getLogger("icjis.evidence.prints")
 
@@ -129,17 +129,6 @@ def _image(field: str, text: str) -> tuple[bytes, afis.Template]:
         ) from None
 
 
-def _stored(template_digest: str) -> bytes:
-    """A template kept by the act (projector side: the same bytes on every replay)."""
-    return files.read(template_digest)
-
-
-def _stage(ctx: Context) -> None:
-    assert ctx.case is not None
-    if ctx.case.stage not in PRE_TRIAL:
-        raise Conflict(say("The case is %(stage)s; this cannot be done now.", stage=ctx.case.stage))
-
-
 # --- taking the prints --------------------------------------------------------------------------
 
 
@@ -175,7 +164,7 @@ def _apply_take(event: Event, data: dict[str, Any]) -> dict[str, Any]:
                 card=card,
                 position=f["position"],
                 image=f["image"],
-                template=(iso := _stored(f["template"])),
+                template=(iso := files.read(f["template"])),
                 coarse=afis.trim(iso, data["coarse"]),
                 minutiae=f["minutiae"],
             )
@@ -208,7 +197,7 @@ def take(ctx: Context) -> dict[str, Any]:
     or the temporary detention facility holding the person in the case. A print that cannot be
     used is refused, its finger named. The card is then searched against the register."""
     assert ctx.case is not None and ctx.head is not None
-    _stage(ctx)
+    require_stage(ctx.case, PRE_TRIAL, gettext_noop("Taking fingerprints"))
     person = ctx.input.person
     if ctx.actor.role == "ivs_officer":
         held = Detention.objects.filter(
@@ -273,7 +262,7 @@ class LatentSearch(pydantic.BaseModel):
 
 
 def _apply_latent(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    iso = _stored(data["template"])
+    iso = files.read(data["template"])
     PrintSearch.objects.create(
         id=data["search"],
         case=case_of(event),
@@ -304,7 +293,7 @@ def latent(ctx: Context) -> dict[str, Any]:
     a print taken of an unidentified body, to establish who it was (174(3)). The search is done
     by the system, which records the candidates it found."""
     assert ctx.case is not None and ctx.head is not None
-    _stage(ctx)
+    require_stage(ctx.case, PRE_TRIAL, gettext_noop("A fingerprint search"))
     require_assigned(ctx, gettext_noop("search a latent fingerprint"))
     item = ctx.input.item
     if item and not Item.objects.filter(pk=item, case=ctx.case).exists():
@@ -544,18 +533,20 @@ def do_searches() -> int:
 # --- reading ------------------------------------------------------------------------------------
 
 
+def _of_whole_files(user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """`rows` of the cases whose whole file `user` reads; none for a reader of a part of files
+    (IVS, prison, probation …), as for the items of evidence (`evidence.access`)."""
+    return rows.none() if part_for(user) is not None else rows.filter(in_visible_cases(user))
+
+
 def visible_cards(user: Any) -> QuerySet[PrintCard]:
-    """The cards `user` may read: those of the cases whose whole file they read, each with its
-    fingers' positions and counts of minutiae (`fingers`, in order; never the templates)."""
-    if part_for(user) is not None:
-        return PrintCard.objects.none()
+    """The cards `user` may read, each with its fingers' positions and counts of minutiae
+    (`fingers`, in order; never the templates)."""
     fingers = PrintImpression.objects.order_by("position").only("card", "position", "minutiae")
-    return PrintCard.objects.filter(in_visible_cases(user)).prefetch_related(
-        Prefetch("fingers", queryset=fingers)
-    )
+    cards = PrintCard.objects.prefetch_related(Prefetch("fingers", queryset=fingers))
+    return _of_whole_files(user, cards)
 
 
 def visible_searches(user: Any) -> QuerySet[PrintSearch]:
-    if part_for(user) is not None:
-        return PrintSearch.objects.none()
-    return PrintSearch.objects.filter(in_visible_cases(user))
+    """The searches `user` may read, without the latent print's template (never shown)."""
+    return _of_whole_files(user, PrintSearch.objects.defer("template", "coarse"))
