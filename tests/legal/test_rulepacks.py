@@ -58,6 +58,13 @@ EXPECTED_2021_RULES = {
     "appeal.decision.investigating_judge",
     "verdict.execution",
     "forensics.opinion",  # not in the legal data: the Code fixes no term; the order sets it
+    # Not in the legal data either: read from the Code's text (CPC 124(2), 124(5), 127, 129(1)).
+    "motion.decision",
+    "motion.decision.prosecutor",
+    "motion.complaint",
+    "complaint.decision",
+    "complaint.decision.unit_head",
+    "complaint.decision.judge",
 }
 
 
@@ -110,6 +117,12 @@ def test_it_cites_an_article_and_gives_three_titles_for_every_rule() -> None:
         ("appeal.decision", "2M", "CPC 410(2)"),
         ("appeal.decision.investigating_judge", "10d", "CPC 410(2)"),
         ("verdict.execution", "3d", "CPC 426(4)"),
+        ("motion.decision", "3d", "CPC 124(2)"),
+        ("motion.decision.prosecutor", "3d", "CPC 124(2)"),
+        ("motion.complaint", "10d", "CPC 124(5), 127"),
+        ("complaint.decision", "3d", "CPC 129(1)"),
+        ("complaint.decision.unit_head", "3d", "CPC 129(1)"),
+        ("complaint.decision.judge", "10d", "CPC 130(2)"),
     ],
 )
 def test_it_carries_the_statutory_value_and_article_of_each_2021_term(

@@ -11,9 +11,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
+from icjis.core.access import log_read
 from icjis.core.canonical import iso
 from icjis.core.models import Case
+from icjis.core.numbering import normalise
 from icjis.registry import oversight
+from icjis.registry.filings import visible_filings, with_term
+from icjis.registry.models import Filing
 
 router = Router(tags=["registry"])
 
@@ -148,3 +152,56 @@ def oversight_stale(request: HttpRequest, page: Query[DaysPage]) -> dict[str, An
         }
 
     return _page(oversight.stale_cases(request.user, now, page.days), page, row)
+
+
+# --- motions and complaints ---------------------------------------------------------------------
+
+
+class FilingsFilter(Schema):
+    case: str = Field(max_length=24, description="a case number")
+    kind: Literal["motion", "complaint"] | None = None
+    state: Literal["pending", "decided"] | None = None
+
+
+def filing_row(f: Filing) -> dict[str, Any]:
+    due = getattr(f, "due_at", None)
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "number": f.number,
+        "case": f.case_id,
+        "person": f.person_id,
+        "to": f.addressee,
+        "subject": f.subject,
+        "text": f.text,
+        "motion": f.motion or None,
+        "filed_at": iso(f.filed_at),
+        "filed_by": f.filed_by,
+        "extended_at": iso(f.extended_at),
+        "state": f.state,
+        "outcome": f.outcome or None,
+        "grounds": f.grounds or None,
+        "decided_at": iso(f.decided_at),
+        "decided_by": f.decided_by or None,
+        "term": {"rule": f.term_rule, "due_at": iso(due), "state": f.due_state}
+        if due is not None
+        else None,
+    }
+
+
+@router.get("/registry/filings", url_name="registry_filings")
+def filings(request: HttpRequest, filters: Query[FilingsFilter]) -> dict[str, Any]:
+    """A case's motions (CPC 123-124) and complaints (CPC 125-129) in the order filed, each with
+    its decision and the term for it, for the readers of the whole file. The read is logged,
+    naming the applicants shown."""
+    user = request.user
+    number = normalise(filters.case) or "-"
+    qs = visible_filings(user).filter(case_id=number)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    rows = list(with_term(qs, clock.now()).order_by("filed_seq"))
+    persons = sorted({f.person_id for f in rows})
+    log_read(user, "filings", number, "caseload", "shown", persons=persons)
+    return {"items": [filing_row(f) for f in rows]}

@@ -12,12 +12,13 @@ class RegistryConfig(AppConfig):
             acts,
             charges,
             documents,
+            filings,
             links,
             oversight,
             procedure,
             receipts,
             seed,
         )
-        from icjis.registry.models import CaseLink, Charge, Receipt
+        from icjis.registry.models import CaseLink, Charge, Filing, Receipt
 
-        projections.tables(Receipt, Charge, CaseLink)
+        projections.tables(Receipt, Charge, CaseLink, Filing)

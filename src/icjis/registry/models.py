@@ -47,3 +47,37 @@ class CaseLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.other_id}"
+
+
+class Filing(models.Model):
+    """A participant's motion (CPC 123-124) or complaint (CPC 125-129) before trial, as the
+    register keeps it: who filed it for whom, to whom, what it asks and, once decided, the
+    outcome with its grounds. The id is taken from the event that filed it ("MO-<case>-<seq>",
+    "CO-<case>-<seq>"), so a replay rebuilds the same rows; its term is the rule pack's."""
+
+    id = models.CharField(primary_key=True, max_length=48)
+    case = models.ForeignKey("core.Case", on_delete=models.PROTECT, related_name="filings")
+    kind = models.CharField(max_length=16)  # motion | complaint
+    number = models.PositiveIntegerField()  # per case and kind, from 1
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    filed_seq = models.PositiveBigIntegerField()
+    filed_at = models.DateTimeField()
+    filed_by = models.CharField(max_length=64)
+    filed_by_role = models.CharField(max_length=32)
+    addressee = models.CharField(max_length=32)  # investigator | prosecutor | unit_head
+    subject = models.CharField(max_length=32)
+    text = models.TextField()
+    motion = models.CharField(max_length=48, blank=True)  # the motion a complaint is about
+    extended_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=16, default="pending")  # pending | decided
+    outcome = models.CharField(max_length=16, blank=True)
+    grounds = models.TextField(blank=True)
+    decided_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "kind", "number"], name="filing_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"

@@ -347,6 +347,44 @@ def _until_in(days: int) -> Any:
     return until
 
 
+def _counsel_moves(plot: Plot, i: int) -> None:
+    """Counsel asks the investigator for an expertise (CPC 123); of three such stories one
+    motion is granted, one refused with reasons and one left to its 3 days (124(2)). Fixed
+    delays and the story's number choose: no draw from the shared generator, so the other
+    stories stay as they were."""
+    plot.then(
+        timedelta(hours=3),
+        _appointed_lawyer,
+        "registry.motion.file",
+        lambda st: (
+            {
+                "person": _suspect(st),
+                "subject": "expertise",
+                "text": "Прошу назначить судебно-медицинскую экспертизу подзащитного.",
+            }
+            if _suspect(st) and _last("legalaid.accept", "appointment")(st)
+            else None
+        ),
+    )
+    if i % 3 == 2:  # noqa: PLR2004 - the third story leaves it undecided
+        return
+    outcome = "granted" if i % 3 == 0 else "refused"
+    plot.then(
+        timedelta(hours=20),
+        "investigator",
+        "registry.motion.decide",
+        lambda st: (
+            {
+                "motion": _last("registry.motion.file", "motion")(st),
+                "outcome": outcome,
+                "grounds": None if outcome == "granted" else "Телесных повреждений не обнаружено.",
+            }
+            if _last("registry.motion.file", "motion")(st)
+            else None
+        ),
+    )
+
+
 @generator("detained", weight=0.12)
 def detained(rng: random.Random, i: int) -> Story:
     """A suspect caught in the act: arrested, the duty lawyer accepts, admitted and examined in
@@ -384,6 +422,7 @@ def detained(rng: random.Random, i: int) -> Story:
             "detention.release",
             lambda st: {"person": _suspect(st), "grounds": "custody_not_needed"},
         )
+        _counsel_moves(plot, i)
         return Story(plot.steps)
     plot.then(
         plot.hours(10, 20),
@@ -411,4 +450,5 @@ def detained(rng: random.Random, i: int) -> Story:
         "detention.transfer",
         lambda st: {"person": _suspect(st), "to": "СИЗО-1 ГСИН" if not suffix else "СИЗО-5 ГСИН"},
     )
+    _counsel_moves(plot, i)
     return Story(plot.steps)

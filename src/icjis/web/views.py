@@ -60,6 +60,7 @@ from icjis.evidence.views import case_evidence, case_prints, name_the_item
 from icjis.forensics.views import case_expertises
 from icjis.legal.deadlines import provisional, rule_of
 from icjis.legal.models import Deadline
+from icjis.registry.views import case_filings
 from icjis.web.documents import documents_of, name_the_document
 from icjis.web.forms import AnswerForm, FeedbackForm, LoginForm, PublicFeedbackForm
 from icjis.web.labels import CATEGORIES, act_title, choice_label, legal_basis
@@ -415,6 +416,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
         "evidence": case_evidence(request.user, case),
         "prints": case_prints(request.user, case),
         "expertises": case_expertises(request.user, case),
+        "filings": case_filings(request.user, case),
         "alerts": _case_alerts(request.user, case),
         "now": now,
         "simulated": clock.simulated(),
@@ -658,6 +660,7 @@ LIST_LABELS = {
     "offence": gettext_lazy("an offence case"),
     "detentions-coo": gettext_lazy("administrative detentions"),
     "prints": gettext_lazy("fingerprints of a case"),
+    "filings": gettext_lazy("motions and complaints of a case"),
     "detention-coo": gettext_lazy("an administrative detention"),
     "expertise": gettext_lazy("forensic expertises"),
     "evidence": gettext_lazy("material evidence"),

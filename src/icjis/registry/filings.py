@@ -1,0 +1,560 @@
+"""Motions and complaints before trial (module A): what a participant asks of the investigator or
+the prosecutor, and what they complain of, with the terms the Code sets for the answer.
+
+A motion (CPC 123-124) asks for a procedural action or decision — an investigative action, an
+expertise, evidence added to the file, a preventive measure changed, the file read, the case
+terminated. It is filed by counsel for the client they represent in the case, or recorded by
+the investigator or the prosecutor it is addressed to (a motion stated orally or on paper); it is
+decided at once or within 3 days (124(2)), and a refusal, whole or partial, states its reasons
+and is told to the applicant (124(3)), who may complain of it (124(5)).
+
+A complaint (CPC 125-129) against an action, inaction or decision of the investigator goes to the
+prosecutor or to the head of the investigative unit, within 10 days of learning of it (127); it
+is decided within 3 days, or within 10 in an exceptional case, of which the applicant is told
+(129(1)); the decision upholds it, wholly or in part, or dismisses it, and the applicant is told
+(129(2)). A complaint may instead go to the investigating judge, who decides it within 10 days
+after a hearing (130). A complaint against the refusal to open a case or a termination may be
+filed after
+the case is closed; upholding it is followed by the prosecutor's reopening (154(4), 260), a
+separate act. The terms are the rules `motion.*` and `complaint.*` of the rule pack; the
+Code's 10 days to complain of a refused motion run from the applicant's learning of it, and the
+register counts them from the decision (rule `motion.complaint`).
+
+A filing's id is taken from the event that files it ("MO-<case>-<seq>", "CO-<case>-<seq>").
+Each `decide` checks the procedure under the case's stream lock; each projector reads only its
+event and the row the filing built.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import pydantic
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_noop
+
+from icjis.core.access import in_visible_cases
+from icjis.core.acts import Context, act_kind
+from icjis.core.alerts import answer, raise_alert
+from icjis.core.models import Case, Event
+from icjis.core.refusals import Conflict, Forbidden, Invalid, Said, say
+from icjis.core.visibility import part_for
+from icjis.legal.counting import local_date
+from icjis.legal.models import Deadline
+from icjis.registry.acts import case_of
+from icjis.registry.common import PersonId, Text, _participant, require_assigned, require_stage
+from icjis.registry.models import Filing
+
+PRE_TRIAL = ("pre_investigation", "investigation", "prosecution")
+REVIEWABLE_CLOSINGS = ("refused", "terminated")
+"""A closed case whose closing a complaint may still contest (CPC 154(3)-(4), 258, 260)."""
+MOTION_SUBJECTS = (
+    "investigative_action",
+    "expertise",
+    "evidence",
+    "preventive_measure",
+    "file_access",
+    "termination",
+    "other",
+)
+COMPLAINT_SUBJECTS = ("decision", "action", "inaction")
+MOTION_OUTCOMES = ("granted", "partly_granted", "refused")
+COMPLAINT_OUTCOMES = ("upheld", "partly_upheld", "dismissed")
+PREFIX = {"motion": "MO", "complaint": "CO"}
+FILING_ID = r"^(MO|CO)-[0-9A-Za-z-]{1,32}-[0-9]{1,9}$"
+
+
+# --- shared checks --------------------------------------------------------------------------------
+
+
+def _case(ctx: Context) -> Case:
+    assert ctx.case is not None
+    return ctx.case
+
+
+def _applicant(ctx: Context, person: str) -> None:
+    """The person must take part in the case; counsel files only for a client they represent
+    there (an accepted legal-aid appointment or chosen counsel: CPC 123(1))."""
+    from icjis.courts.appeals import represents
+
+    case = _case(ctx)
+    _participant(case, person)
+    if ctx.actor.role == "lawyer" and not represents(case, ctx.user.username, person):
+        raise Forbidden(say("You are not counsel of %(person)s in this case.", person=person))
+
+
+def _addressed_to_me(ctx: Context, addressee: str, what: str) -> None:
+    """An official records or decides only what is addressed to their office: the investigator
+    assigned to the case, the case's prosecutor, the head of the unit holding the case."""
+    role = ctx.actor.role
+    if role == "lawyer":
+        return
+    if role != addressee:
+        raise Forbidden(
+            say(
+                "This is addressed to the %(addressee)s; only they may %(what)s.",
+                addressee=ADDRESSEES[addressee],
+                what=what,
+            )
+        )
+    if role == "investigator":
+        require_assigned(ctx, what)
+    elif role == "unit_head" and _case(ctx).unit_id != ctx.actor.unit:
+        raise Forbidden(
+            say(
+                "Only the head of the unit holding the case may %(what)s (CPC 129(1)).",
+                what=what,
+            )
+        )
+
+
+ADDRESSEES = {
+    "investigator": gettext_noop("investigator"),
+    "prosecutor": gettext_noop("prosecutor"),
+    "unit_head": gettext_noop("head of the investigative unit"),
+    "investigating_judge": gettext_noop("investigating judge"),
+}
+
+
+def _filing(ctx: Context, kind: str, filing_id: str) -> Filing:
+    found = (
+        Filing.objects.select_for_update().filter(pk=filing_id, case=_case(ctx), kind=kind).first()
+    )
+    if found is None:
+        message = (
+            say("There is no motion %(id)s in this case.", id=filing_id)
+            if kind == "motion"
+            else say("There is no complaint %(id)s in this case.", id=filing_id)
+        )
+        raise Invalid(message, fields={kind: gettext_noop("not in the case")})
+    if found.state != "pending":
+        raise Conflict(
+            say(
+                "%(id)s was decided on %(day)s; a decision is not taken twice.",
+                id=found.id,
+                day=local_date(found.decided_at).isoformat() if found.decided_at else "",
+            )
+        )
+    return found
+
+
+def _filed(ctx: Context, kind: str) -> dict[str, Any]:
+    """The record of a filing both kinds share; the id from the event's own seq."""
+    case = _case(ctx)
+    assert ctx.head is not None
+    data = ctx.input
+    return {
+        kind: f"{PREFIX[kind]}-{case.number}-{ctx.head.seq + 1}",
+        "number": Filing.objects.filter(case=case, kind=kind).count() + 1,
+        "person": data.person,
+        "to": data.to,
+        "subject": data.subject,
+        "text": data.text,
+    }
+
+
+def _apply_filed(event: Event, data: dict[str, Any], kind: str) -> Filing:
+    return Filing.objects.create(
+        id=data[kind],
+        case=case_of(event),
+        kind=kind,
+        number=data["number"],
+        person_id=data["person"],
+        filed_seq=event.seq,
+        filed_at=event.recorded_at,
+        filed_by=event.actor,
+        filed_by_role=event.actor_role,
+        addressee=data["to"],
+        subject=data["subject"],
+        text=data["text"],
+        motion=data.get("motion") or "",
+    )
+
+
+def _apply_decided(event: Event, data: dict[str, Any], kind: str) -> Filing:
+    Filing.objects.filter(pk=data[kind]).update(
+        state="decided",
+        outcome=data["outcome"],
+        grounds=data["grounds"] or "",
+        decided_seq=event.seq,
+        decided_at=event.recorded_at,
+        decided_by=event.actor,
+    )
+    return Filing.objects.select_related("case__unit").get(pk=data[kind])
+
+
+def _tell_the_addressee(event: Event, filing: Filing, message: Said) -> None:
+    """What counsel filed is put before the official it is addressed to; what an official
+    recorded is before them already."""
+    if filing.filed_by_role != "lawyer":
+        return
+    case = filing.case
+    raise_alert(
+        event,
+        1,
+        kind=f"registry.{filing.kind}.filed",
+        unit=case.unit_id,
+        roles=[filing.addressee],
+        case=case,
+        subject=filing.id,
+        message=message,
+    )
+
+
+# --- motions ------------------------------------------------------------------------------------
+
+
+class MotionIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: PersonId = pydantic.Field(description="the participant the motion is for")
+    to: Literal["investigator", "prosecutor"] = "investigator"
+    subject: Literal[MOTION_SUBJECTS] = pydantic.Field(  # type: ignore[valid-type]
+        description="what the motion asks for"
+    )
+    text: Text = pydantic.Field(description="the motion, as stated")
+
+
+def _apply_motion(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    motion = _apply_filed(event, data, "motion")
+    _tell_the_addressee(
+        event,
+        motion,
+        say(
+            "Counsel filed motion %(motion)s in case %(case)s; decide it at once, or within 3 "
+            "days at the latest (CPC 124(2)).",
+            motion=motion.id,
+            case=motion.case_id,
+        ),
+    )
+    return {"motion": motion.id}
+
+
+@act_kind(
+    "registry.motion.file",
+    schema=MotionIn,
+    roles=("lawyer", "investigator", "prosecutor"),
+    legal_basis="CPC 123, 124(1)",
+    apply=_apply_motion,
+    title="File a motion",
+)
+def file_motion(ctx: Context) -> dict[str, Any]:
+    """Records a motion for a participant of the case, addressed to the investigator or to the
+    prosecutor (CPC 123(1)): filed by counsel for their client, or recorded by the official it
+    is addressed to when it was stated orally or handed in on paper (124(1)). It may be filed at
+    any stage before trial; once the case is with the prosecutor for the indictment, to the
+    prosecutor. The 3 days to decide it begin (124(2))."""
+    case = _case(ctx)
+    require_stage(case, PRE_TRIAL, gettext_noop("A motion"))
+    data = ctx.input
+    if case.stage == "prosecution" and data.to == "investigator":
+        raise Conflict(
+            say("The case is with the prosecutor for the indictment; address the motion there.")
+        )
+    _addressed_to_me(ctx, data.to, gettext_noop("record a motion addressed to them"))
+    _applicant(ctx, data.person)
+    return _filed(ctx, "motion")
+
+
+class MotionDecisionIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    motion: str = pydantic.Field(pattern=FILING_ID, max_length=48, title="Party's motion")
+    outcome: Literal[MOTION_OUTCOMES]  # type: ignore[valid-type]
+    grounds: Text | None = pydantic.Field(
+        default=None, description="the reasons; required unless the motion is granted in full"
+    )
+
+
+def _motion_told(motion: Filing) -> Said:
+    if motion.outcome == "granted":
+        return say(
+            "Motion %(motion)s in case %(case)s was granted.", motion=motion.id, case=motion.case_id
+        )
+    if motion.outcome == "partly_granted":
+        return say(
+            "Motion %(motion)s in case %(case)s was granted in part; read the reasons. It may be "
+            "complained of to the prosecutor within 10 days (CPC 124(5), 127).",
+            motion=motion.id,
+            case=motion.case_id,
+        )
+    return say(
+        "Motion %(motion)s in case %(case)s was refused; read the reasons. It may be complained "
+        "of to the prosecutor within 10 days (CPC 124(5), 127).",
+        motion=motion.id,
+        case=motion.case_id,
+    )
+
+
+def _apply_motion_decision(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    motion = _apply_decided(event, data, "motion")
+    answer(event, "registry.motion.filed", motion.id)
+    if motion.filed_by_role == "lawyer":
+        raise_alert(
+            event,
+            1,
+            kind="registry.motion.decided",
+            unit=motion.case.unit,
+            roles=["lawyer"],
+            case=motion.case,
+            subject=motion.id,
+            message=_motion_told(motion),
+        )
+    return {"motion": motion.id, "outcome": motion.outcome}
+
+
+@act_kind(
+    "registry.motion.decide",
+    schema=MotionDecisionIn,
+    roles=("investigator", "prosecutor"),
+    legal_basis="CPC 124(2)-(3)",
+    apply=_apply_motion_decision,
+    title="Decide a motion",
+)
+def decide_motion(ctx: Context) -> dict[str, Any]:
+    """Records the decision on a motion by the official it is addressed to: granted, granted in
+    part or refused; a refusal, whole or partial, is a reasoned decision told to the applicant
+    (CPC 124(3)) — counsel who filed it is alerted. It meets the 3 days of 124(2)."""
+    data = ctx.input
+    motion = _filing(ctx, "motion", data.motion)
+    _addressed_to_me(ctx, motion.addressee, gettext_noop("decide this motion"))
+    if data.outcome != "granted" and data.grounds is None:
+        raise Invalid(
+            say("A motion refused, wholly or in part, is refused with reasons (CPC 124(3))."),
+            fields={"grounds": gettext_noop("required")},
+        )
+    return {"motion": motion.id, "outcome": data.outcome, "grounds": data.grounds}
+
+
+# --- complaints ---------------------------------------------------------------------------------
+
+
+class ComplaintIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    person: PersonId = pydantic.Field(description="the participant the complaint is for")
+    to: Literal["prosecutor", "unit_head", "investigating_judge"] = "prosecutor"
+    subject: Literal[COMPLAINT_SUBJECTS] = pydantic.Field(  # type: ignore[valid-type]
+        description="what is complained of: a decision, an action or an inaction"
+    )
+    motion: str | None = pydantic.Field(
+        default=None,
+        title="Party's motion",
+        pattern=FILING_ID,
+        max_length=48,
+        description="the motion refused, when the complaint is of that refusal",
+    )
+    text: Text = pydantic.Field(description="the complaint, as stated")
+
+
+def _apply_complaint(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    complaint = _apply_filed(event, data, "complaint")
+    if complaint.addressee == "investigating_judge":
+        told = say(
+            "Counsel filed complaint %(complaint)s in case %(case)s; hear and decide it within "
+            "10 days (CPC 130(2)).",
+            complaint=complaint.id,
+            case=complaint.case_id,
+        )
+    else:
+        told = say(
+            "Counsel filed complaint %(complaint)s in case %(case)s; decide it within 3 days, "
+            "or within 10 in an exceptional case, telling the applicant (CPC 129(1)).",
+            complaint=complaint.id,
+            case=complaint.case_id,
+        )
+    _tell_the_addressee(event, complaint, told)
+    return {"complaint": complaint.id}
+
+
+@act_kind(
+    "registry.complaint.file",
+    schema=ComplaintIn,
+    roles=("lawyer", "prosecutor", "unit_head", "investigating_judge"),
+    legal_basis="CPC 125, 126, 127, 130",
+    apply=_apply_complaint,
+    title="File a complaint",
+)
+def file_complaint(ctx: Context) -> dict[str, Any]:
+    """Records a complaint of a participant against an action, inaction or decision of the
+    investigator, to the prosecutor or to the head of the investigative unit (CPC 125, 126(1)),
+    or — of the prosecutor's or the investigator's — to the investigating judge (130(1)): filed
+    by counsel for their client, or recorded by the official it is addressed to. Before trial,
+    or once the case is closed by a refusal to open it or a termination, which it may contest.
+    A complaint of a refused motion names it. The 3 days to decide it begin (129(1)), the
+    judge's 10 (130(2)); filing it suspends nothing (126(4))."""
+    case = _case(ctx)
+    data = ctx.input
+    if not (case.stage == "closed" and case.details.get("decision") in REVIEWABLE_CLOSINGS):
+        require_stage(case, PRE_TRIAL, gettext_noop("A complaint"))
+    _addressed_to_me(ctx, data.to, gettext_noop("record a complaint addressed to them"))
+    _applicant(ctx, data.person)
+    if data.motion is not None:
+        refused = Filing.objects.filter(
+            pk=data.motion,
+            case=case,
+            kind="motion",
+            outcome__in=("refused", "partly_granted"),
+        ).exists()
+        if not refused:
+            raise Invalid(
+                say(
+                    "%(motion)s is no motion of this case refused in whole or in part.",
+                    motion=data.motion,
+                ),
+                fields={"motion": gettext_noop("not refused")},
+            )
+    return {**_filed(ctx, "complaint"), "motion": data.motion}
+
+
+class ComplaintExtendIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    complaint: str = pydantic.Field(pattern=FILING_ID, max_length=48)
+    reason: Text = pydantic.Field(
+        description="what must be obtained or done to check the complaint"
+    )
+
+
+def _apply_complaint_extend(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Filing.objects.filter(pk=data["complaint"]).update(extended_at=event.recorded_at)
+    return {"complaint": data["complaint"]}
+
+
+@act_kind(
+    "registry.complaint.extend",
+    schema=ComplaintExtendIn,
+    roles=("prosecutor", "unit_head"),
+    legal_basis="CPC 129(1)",
+    apply=_apply_complaint_extend,
+    title="Take up to 10 days to decide a complaint",
+)
+def extend_complaint(ctx: Context) -> dict[str, Any]:
+    """Records that the complaint, exceptionally, needs more materials or other measures to be
+    checked, so that it is decided within 10 days of its receipt instead of 3, and that the
+    applicant is told so (CPC 129(1)). Once, and before the 3 days run out."""
+    data = ctx.input
+    complaint = _filing(ctx, "complaint", data.complaint)
+    _addressed_to_me(ctx, complaint.addressee, gettext_noop("extend this complaint's term"))
+    if complaint.extended_at is not None:
+        raise Conflict(
+            say("The term of complaint %(complaint)s is already 10 days.", complaint=complaint.id)
+        )
+    term = (
+        Deadline.objects.filter(case=_case(ctx), rule__startswith="complaint.decision")
+        .filter(subject=complaint.id)
+        .order_by("-start_seq")
+        .first()
+    )
+    if term is not None and term.due_at < ctx.now:
+        raise Conflict(
+            say(
+                "The 3 days to decide complaint %(complaint)s ran out; the term is extended "
+                "before it ends (CPC 129(1)).",
+                complaint=complaint.id,
+            )
+        )
+    return {"complaint": complaint.id, "reason": data.reason}
+
+
+class ComplaintDecisionIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    complaint: str = pydantic.Field(pattern=FILING_ID, max_length=48)
+    outcome: Literal[COMPLAINT_OUTCOMES]  # type: ignore[valid-type]
+    grounds: Text = pydantic.Field(
+        description="the reasons, and what is cancelled or changed when it is upheld"
+    )
+
+
+def _complaint_told(complaint: Filing) -> Said:
+    if complaint.outcome == "upheld":
+        return say(
+            "Complaint %(complaint)s in case %(case)s was upheld; read what is cancelled or "
+            "changed (CPC 129(2)).",
+            complaint=complaint.id,
+            case=complaint.case_id,
+        )
+    if complaint.outcome == "partly_upheld":
+        return say(
+            "Complaint %(complaint)s in case %(case)s was upheld in part; read what is cancelled "
+            "or changed (CPC 129(2)).",
+            complaint=complaint.id,
+            case=complaint.case_id,
+        )
+    return say(
+        "Complaint %(complaint)s in case %(case)s was dismissed; read the reasons (CPC 129(2)).",
+        complaint=complaint.id,
+        case=complaint.case_id,
+    )
+
+
+def _apply_complaint_decision(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    complaint = _apply_decided(event, data, "complaint")
+    answer(event, "registry.complaint.filed", complaint.id)
+    # Counsel learns the outcome; the investigator, whose act was complained of, may take the
+    # decision to the higher prosecutor (CPC 129(3)).
+    roles = ["investigator"] + (["lawyer"] if complaint.filed_by_role == "lawyer" else [])
+    raise_alert(
+        event,
+        1,
+        kind="registry.complaint.decided",
+        unit=complaint.case.unit,
+        roles=roles,
+        case=complaint.case,
+        subject=complaint.id,
+        message=_complaint_told(complaint),
+    )
+    return {"complaint": complaint.id, "outcome": complaint.outcome}
+
+
+@act_kind(
+    "registry.complaint.decide",
+    schema=ComplaintDecisionIn,
+    roles=("prosecutor", "unit_head", "investigating_judge"),
+    legal_basis="CPC 129(1)-(2), 130(2)",
+    apply=_apply_complaint_decision,
+    title="Decide a complaint",
+)
+def decide_complaint(ctx: Context) -> dict[str, Any]:
+    """Records the decision on a complaint by the official it is addressed to: upheld, wholly or
+    in part, cancelling or changing what was complained of (said in the grounds; a refusal or a
+    termination is then reopened by its own act), or dismissed (CPC 129(2)); the investigating
+    judge's, after a hearing (130(2)), found lawful or not. The applicant's counsel and the
+    investigator are alerted."""
+    data = ctx.input
+    complaint = _filing(ctx, "complaint", data.complaint)
+    _addressed_to_me(ctx, complaint.addressee, gettext_noop("decide this complaint"))
+    return {"complaint": complaint.id, "outcome": data.outcome, "grounds": data.grounds}
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def visible_filings(user: Any) -> QuerySet[Filing]:
+    """The motions and complaints `user` may read: those of the cases whose whole file they read
+    (a reader of a part of files — detention, prison, probation … — reads none)."""
+    if part_for(user) is not None:
+        return Filing.objects.none()
+    return Filing.objects.filter(in_visible_cases(user)).select_related("person")
+
+
+DECISION_RULES = (
+    "motion.decision",
+    "motion.decision.prosecutor",
+    "complaint.decision",
+    "complaint.decision.unit_head",
+    "complaint.decision.judge",
+)
+"""The rules of the pack that time the answer to a filing (one applies to each)."""
+
+
+def with_term(rows: QuerySet[Filing], now: datetime) -> QuerySet[Filing]:
+    """Each filing with the rule, due time and state of the term for its answer (correlated
+    subqueries on the deadlines' case index)."""
+    terms = (
+        Deadline.objects.with_state(now)
+        .filter(rule__in=DECISION_RULES, case=OuterRef("case_id"), subject=OuterRef("pk"))
+        .order_by("-start_seq")
+    )
+    return rows.annotate(
+        term_rule=Subquery(terms.values("rule")[:1]),
+        due_at=Subquery(terms.values("due_at")[:1]),
+        due_state=Subquery(terms.values("current_state")[:1]),
+    )

@@ -1,0 +1,252 @@
+"""Motions and complaints before trial: counsel files them for a client, the official they are
+addressed to decides them within the Code's terms, and the alerts and terms follow (CPC 123-129).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from tests.analytics.replay import assert_terms_replayed
+from tests.legalaid.conftest import make_case
+from tests.registry.test_procedure import ok, refused
+
+from icjis.core import clock
+from icjis.core.models import Alert
+from icjis.legal.models import Deadline
+from icjis.registry.models import Filing
+
+pytestmark = pytest.mark.usefixtures("ordinary_day")
+
+ASK = "Прошу назначить дактилоскопическую экспертизу следов на бутылке."
+
+
+def counsel(as_user: Any) -> tuple[str, str]:
+    """A case under investigation whose suspect has chosen the demo advocate `lawyer`."""
+    number, person = make_case(as_user)
+    chosen = {"person": person, "lawyer_name": "Асанова Айгүл", "licence": "GB-0001"}
+    ok(as_user("investigator").act("legalaid.private_counsel", chosen, number))
+    return number, person
+
+
+def motion(as_user: Any, number: str, person: str, **extra: Any) -> str:
+    data = {"person": person, "subject": "expertise", "text": ASK, **extra}
+    return ok(as_user("lawyer").act("registry.motion.file", data, number))["result"]["motion"]
+
+
+def term(number: str, rule: str, subject: str) -> Deadline:
+    return Deadline.objects.get(case_id=number, rule=rule, subject=subject)
+
+
+def open_alerts(kind: str, subject: str) -> list[Alert]:
+    return list(Alert.objects.filter(kind=kind, subject=subject, state="open"))
+
+
+def test_counsel_files_a_motion_the_investigator_has_three_days_and_refuses_with_reasons(as_user):
+    number, person = counsel(as_user)
+    filed = motion(as_user, number, person)
+    assert filed.startswith(f"MO-{number}-")
+    row = Filing.objects.get(pk=filed)
+    assert (row.kind, row.number, row.addressee, row.filed_by) == (
+        "motion",
+        1,
+        "investigator",
+        "lawyer",
+    )
+    due = term(number, "motion.decision", filed)
+    assert due.state == "running" and due.window is False
+    assert timedelta(days=3) <= due.due_at - row.filed_at < timedelta(days=4)
+    [told] = open_alerts("registry.motion.filed", filed)
+    assert "investigator" in told.roles and "CPC 124(2)" in told.message
+
+    # A refusal, whole or partial, gives reasons (124(3)); only the addressee decides.
+    decision = {"motion": filed, "outcome": "refused"}
+    assert "CPC 124(3)" in refused(
+        as_user("investigator").act("registry.motion.decide", decision, number), 400
+    )
+    prosecutor = as_user("prosecutor").act(
+        "registry.motion.decide", {**decision, "grounds": "Экспертиза уже назначена."}, number
+    )
+    assert prosecutor.status_code == 403
+    grounds = {**decision, "grounds": "Экспертиза следов уже назначена (EX-1)."}
+    ok(as_user("investigator").act("registry.motion.decide", grounds, number))
+    row.refresh_from_db()
+    assert (row.state, row.outcome, row.decided_by) == ("decided", "refused", "investigator")
+    assert term(number, "motion.decision", filed).state == "met"
+    assert open_alerts("registry.motion.filed", filed) == []
+    [decided] = open_alerts("registry.motion.decided", filed)
+    assert "lawyer" in decided.roles and "refused" in decided.message
+    # The applicant's 10 days to complain of it (124(5), 127) are a window, not a duty.
+    window = term(number, "motion.complaint", filed)
+    assert window.window and window.state == "running"
+    again = as_user("investigator").act("registry.motion.decide", grounds, number)
+    assert "decided" in refused(again, 409)
+    call_command("rebuild_projections", check=True)
+    assert_terms_replayed()
+
+
+def test_only_counsel_of_the_person_files_and_only_for_a_participant(as_user):
+    number, person = make_case(as_user)
+    data = {"person": person, "subject": "evidence", "text": ASK}
+    # Counsel who is not the suspect's counsel cannot open the case at all.
+    assert as_user("lawyer").act("registry.motion.file", data, number).status_code == 404
+    chosen = {"person": person, "lawyer_name": "Асанова Айгүл", "licence": "GB-0001"}
+    ok(as_user("investigator").act("legalaid.private_counsel", chosen, number))
+    witness = {
+        "role": "witness",
+        "person": {
+            "surname": "Бекова",
+            "given_name": "Айна",
+            "birth_date": "1988-01-02",
+            "sex": "F",
+        },
+    }
+    other = ok(as_user("investigator").act("registry.participant.add", witness, number))
+    for_witness = {**data, "person": other["result"]["person"]}
+    message = refused(as_user("lawyer").act("registry.motion.file", for_witness, number), 403)
+    assert "not counsel" in message
+    stranger = {**data, "person": "P-NOT-HERE"}
+    assert "not a participant" in refused(
+        as_user("lawyer").act("registry.motion.file", stranger, number), 400
+    )
+    assert Filing.objects.count() == 0
+
+
+def test_a_motion_recorded_by_the_investigator_raises_no_alert_and_a_grant_needs_no_reasons(
+    as_user,
+):
+    number, person = make_case(as_user)
+    data = {"person": person, "subject": "file_access", "text": "Прошу ознакомить с экспертизой."}
+    filed = ok(as_user("investigator").act("registry.motion.file", data, number))
+    mid = filed["result"]["motion"]
+    assert open_alerts("registry.motion.filed", mid) == []
+    # An investigator records only motions addressed to the investigator.
+    to_prosecutor = {**data, "to": "prosecutor"}
+    investigator = as_user("investigator")
+    assert investigator.act("registry.motion.file", to_prosecutor, number).status_code == 403
+    ok(investigator.act("registry.motion.decide", {"motion": mid, "outcome": "granted"}, number))
+    assert Filing.objects.get(pk=mid).outcome == "granted"
+    assert not Deadline.objects.filter(case_id=number, rule="motion.complaint").exists()
+
+
+def test_a_motion_to_the_prosecutor_runs_the_prosecutors_term(as_user):
+    number, person = counsel(as_user)
+    filed = motion(as_user, number, person, to="prosecutor")
+    due = term(number, "motion.decision.prosecutor", filed)
+    assert due.notify == ["prosecutor"]
+    assert not Deadline.objects.filter(case_id=number, rule="motion.decision").exists()
+    decision = {"motion": filed, "outcome": "granted"}
+    wrong = as_user("investigator").act("registry.motion.decide", decision, number)
+    assert wrong.status_code == 403
+    ok(as_user("prosecutor").act("registry.motion.decide", decision, number))
+    assert term(number, "motion.decision.prosecutor", filed).state == "met"
+
+
+def test_an_undecided_motion_is_overdue_after_three_days(as_user):
+    number, person = counsel(as_user)
+    filed = motion(as_user, number, person)
+    clock.advance(timedelta(days=4, hours=1))
+    overdue = as_user("investigator").get("/deadlines", state="missed").json()
+    assert (number, "motion.decision") in {(d["case"], d["rule"]) for d in overdue}
+    assert any(d["subject"] == filed for d in overdue)
+
+
+def test_a_complaint_of_a_refused_motion_goes_to_the_prosecutor_who_may_take_ten_days(as_user):
+    number, person = counsel(as_user)
+    filed = motion(as_user, number, person)
+    not_yet = {"person": person, "subject": "decision", "motion": filed, "text": ASK}
+    assert "not refused" in str(
+        as_user("lawyer").act("registry.complaint.file", not_yet, number).json()
+    )
+    refusal = {"motion": filed, "outcome": "partly_granted", "grounds": "Только след на бутылке."}
+    ok(as_user("investigator").act("registry.motion.decide", refusal, number))
+    complaint = ok(as_user("lawyer").act("registry.complaint.file", not_yet, number))
+    cid = complaint["result"]["complaint"]
+    assert cid.startswith(f"CO-{number}-")
+    assert term(number, "motion.complaint", filed).state == "met"
+    first = term(number, "complaint.decision", cid)
+    assert timedelta(days=3) <= first.due_at - first.starts_at < timedelta(days=4)
+    [told] = open_alerts("registry.complaint.filed", cid)
+    assert "prosecutor" in told.roles
+
+    # Exceptionally up to 10 days, once, by the addressee alone (129(1)).
+    extend = {"complaint": cid, "reason": "Истребованы материалы из ЭКЦ."}
+    assert as_user("unit_head").act("registry.complaint.extend", extend, number).status_code == 403
+    ok(as_user("prosecutor").act("registry.complaint.extend", extend, number))
+    longer = term(number, "complaint.decision", cid)
+    assert timedelta(days=10) <= longer.due_at - longer.starts_at < timedelta(days=11)
+    assert "already 10 days" in refused(
+        as_user("prosecutor").act("registry.complaint.extend", extend, number), 409
+    )
+
+    clock.advance(timedelta(days=5))
+    decision = {"complaint": cid, "outcome": "upheld", "grounds": "Постановление отменить."}
+    ok(as_user("prosecutor").act("registry.complaint.decide", decision, number))
+    assert term(number, "complaint.decision", cid).state == "met"
+    assert open_alerts("registry.complaint.filed", cid) == []
+    [decided] = open_alerts("registry.complaint.decided", cid)
+    assert {"investigator", "lawyer"} <= set(decided.roles.strip(",").split(","))
+    call_command("rebuild_projections", check=True)
+    assert_terms_replayed()
+
+
+def test_an_extension_comes_before_the_three_days_run_out(as_user):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "inaction", "text": ASK, "to": "unit_head"}
+    cid = ok(as_user("lawyer").act("registry.complaint.file", data, number))["result"]["complaint"]
+    assert term(number, "complaint.decision.unit_head", cid).notify == ["unit_head"]
+    clock.advance(timedelta(days=4, hours=1))
+    extend = {"complaint": cid, "reason": "Нужны материалы."}
+    assert "ran out" in refused(
+        as_user("unit_head").act("registry.complaint.extend", extend, number), 409
+    )
+    assert Filing.objects.get(pk=cid).extended_at is None
+
+
+def test_a_refused_report_can_still_be_complained_of_but_not_moved(as_user):
+    number, person = make_case(as_user)  # opened; terminate it to close it
+    ok(
+        as_user("investigator").act(
+            "registry.case.terminate",
+            {"grounds": "Примирение сторон"},
+            number,
+        )
+    )
+    complaint = {"person": person, "subject": "decision", "text": ASK}
+    cid = ok(as_user("prosecutor").act("registry.complaint.file", complaint, number))
+    assert cid["result"]["complaint"].startswith("CO-")
+    motion_data = {"person": person, "subject": "other", "text": ASK}
+    assert "closed" in refused(
+        as_user("investigator").act("registry.motion.file", motion_data, number), 409
+    )
+
+
+def test_motions_are_read_by_whole_file_readers_and_the_read_is_logged(as_user):
+    number, person = counsel(as_user)
+    filed = motion(as_user, number, person)
+    rows = as_user("lawyer").get("/registry/filings", case=number).json()["items"]
+    assert [(r["id"], r["kind"], r["state"]) for r in rows] == [(filed, "motion", "pending")]
+    assert rows[0]["term"]["rule"] == "motion.decision" and rows[0]["text"] == ASK
+    assert as_user("ivs_officer").get("/registry/filings", case=number).json()["items"] == []
+    assert as_user("investigator_osh").get("/registry/filings", case=number).json()["items"] == []
+
+
+def test_a_complaint_to_the_investigating_judge_has_ten_days_and_no_extension(as_user):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "decision", "text": ASK, "to": "investigating_judge"}
+    cid = ok(as_user("lawyer").act("registry.complaint.file", data, number))["result"]["complaint"]
+    due = term(number, "complaint.decision.judge", cid)
+    assert timedelta(days=10) <= due.due_at - due.starts_at < timedelta(days=11)
+    assert due.notify == ["investigating_judge"]
+    [told] = open_alerts("registry.complaint.filed", cid)
+    assert "CPC 130(2)" in told.message and "investigating_judge" in told.roles
+    extend = {"complaint": cid, "reason": "Нужны материалы."}
+    assert as_user("prosecutor").act("registry.complaint.extend", extend, number).status_code == 403
+    decision = {"complaint": cid, "outcome": "dismissed", "grounds": "Действия законны."}
+    assert (
+        as_user("prosecutor").act("registry.complaint.decide", decision, number).status_code == 403
+    )
+    ok(as_user("investigating_judge").act("registry.complaint.decide", decision, number))
+    assert term(number, "complaint.decision.judge", cid).state == "met"

@@ -1,0 +1,68 @@
+"""Motions and complaints on the pages: counsel files a motion through the act's form, the case
+page lists it with the time left, and the investigator it is addressed to decides it from the
+link the section offers, in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from django.urls import reverse
+from tests.registry.test_filings import ASK, counsel
+
+from icjis.registry.models import Filing
+
+
+def test_counsel_files_a_motion_and_the_investigator_decides_it_from_the_case_page(
+    browser, as_user
+):
+    number, person = counsel(as_user)
+    lawyer = browser("lawyer")
+    url = reverse("web:act", args=[number, "registry.motion.file"])
+    posted = lawyer.post(
+        url,
+        {
+            "person": person,
+            "to": "investigator",
+            "subject": "expertise",
+            "text": ASK,
+            "idempotency_key": "motion-1",
+        },
+    )
+    assert posted.status_code == 302, posted.content.decode()[:2000]
+    [motion] = Filing.objects.filter(case_id=number)
+
+    page = unescape(lawyer.get(reverse("web:case", args=[number])).content.decode())
+    assert "Motions and complaints" in page and motion.id in page and ASK in page
+    assert "registry.motion.decide" not in page  # counsel is not the addressee
+
+    investigator = browser("investigator")
+    page = unescape(investigator.get(reverse("web:case", args=[number])).content.decode())
+    [link] = re.findall(r'href="([^"]*registry\.motion\.decide/?\?[^"]*)"', page)
+    assert link.endswith(f"?motion={motion.id}")
+    section = page[page.index('id="filings"') :]
+    section = section[: section.index("</table>")]
+    assert re.search(r'<span class="running">[^<]*day', section), section
+    form = unescape(investigator.get(link).content.decode())
+    assert f'value="{motion.id}"' in form
+    decided = investigator.post(
+        link,
+        {
+            "motion": motion.id,
+            "outcome": "refused",
+            "grounds": "Экспертиза уже назначена.",
+            "idempotency_key": "decide-1",
+        },
+    )
+    assert decided.status_code == 302, decided.content.decode()[:2000]
+    motion.refresh_from_db()
+    assert motion.outcome == "refused"
+
+    russian = unescape(
+        browser("investigator", "ru").get(reverse("web:case", args=[number])).content.decode()
+    )
+    assert "Ходатайства и жалобы" in russian and "Ходатайство участника" in russian
+    # A reader of a part of files (detention staff) sees no section.
+    assert "Motions and complaints" not in unescape(
+        browser("ivs_officer").get(reverse("web:case", args=[number])).content.decode()
+    )
