@@ -175,3 +175,51 @@ def test_an_appeal_against_a_court_fine_suspends_it_too(as_user):
     assert ruling(as_user("appeal_judge"), number, "quashed").status_code == 201
     f.refresh_from_db()
     assert f.state == "cancelled"
+
+
+def cancel(user, number: str):
+    grounds = "Вина не установлена; рассмотреть дело заново."
+    return user.act("offences.decision.cancel", {"offence": number, "grounds": grounds})
+
+
+def test_the_prosecutor_cancels_an_unlawful_fine_and_the_police_decide_again(as_user):
+    from icjis.core.models import Alert
+
+    f = fined(as_user, "130", 30)
+    assert pay(as_user, f, "1000.00").status_code == 201
+    number = f.source_ref
+    assert cancel(as_user("offences_officer"), number).status_code == 403
+    assert cancel(as_user("prosecutor_osh"), number).status_code == 404  # another territory
+    clock.advance(timedelta(days=2))
+    r = cancel(as_user("prosecutor"), number)
+    assert r.status_code == 201, r.json()
+    [followed] = r.json()["reactions"]
+    assert followed["event"]["kind"] == "fines.file.follow_appeal"
+    f.refresh_from_db()
+    assert f.state == "cancelled"  # and the 1000 paid are to be returned (CoO 553(1))
+    assert as_user("enforcement_officer").get(f"/fines/{f.id}").json()["to_refund"] == "1000.00"
+    case = OffenceCase.objects.get(pk=number)
+    assert (case.state, case.penalty_kind, case.decided_at) == ("registered", "", None)
+    assert case.decide_by == end_of_day(local_date(clock.now()) + timedelta(days=10))
+    [told] = Alert.objects.filter(kind="offences.decision.cancelled", state="open")
+    assert told.subject == number and "452(3)(5)" in told.message
+    assert cancel(as_user("prosecutor"), number).status_code == 409  # nothing to cancel now
+
+    # The decision taken again: its fine is a file of its own; the alert is answered.
+    again = decide(as_user("offences_officer"), number, penalty={"kind": "fine", "amount": 30})
+    assert again.status_code == 201, again.json()
+    second = FineFile.objects.get(source_ref=number, state="open")
+    assert second.id == f"FN-{number}-2" and second.paid == Decimal("0.00")
+    assert not Alert.objects.filter(kind="offences.decision.cancelled", state="open").exists()
+    call_command("rebuild_projections", "--check")
+
+
+def test_a_decision_a_court_hears_or_ruled_on_is_not_the_prosecutors_to_cancel(as_user):
+    f = fined(as_user, "130", 30)
+    number = f.source_ref
+    assert appeal(as_user("court_clerk"), number).status_code == 201
+    assert "before the court" in cancel(as_user("prosecutor"), number).json()["message"]
+    assert ruling(as_user("judge"), number, "upheld").status_code == 201
+    refused = cancel(as_user("prosecutor"), number)
+    assert refused.status_code == 409 and "452(3)(7)" in refused.json()["message"]
+    assert OffenceCase.objects.get(pk=number).cancelled_at is None

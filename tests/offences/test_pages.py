@@ -163,3 +163,18 @@ def test_an_appeal_is_offered_after_a_penalty_and_its_ruling_to_the_court_hearin
     assert number in home and "appeal to decide within 1 week, 3 days" in home
     shown = page(judge, f"/offences/cases/{number}/")
     assert "under appeal" in shown and "/acts/offences.appeal.decide/" in shown
+
+
+def test_the_prosecutor_is_offered_the_cancellation_of_a_police_fine(browser, as_user):
+    from tests.offences.test_fines import fined
+
+    number = fined(as_user, "130", 30).source_ref
+    shown = page(browser("prosecutor"), f"/offences/cases/{number}/")
+    assert "/acts/offences.decision.cancel/" in shown
+    assert "/acts/offences.decision.cancel/" not in page(
+        browser("offences_officer"), f"/offences/cases/{number}/"
+    )
+    grounds = {"offence": number, "grounds": "Вина не доказана."}
+    assert as_user("prosecutor").act("offences.decision.cancel", grounds).status_code == 201
+    again = page(browser("offences_officer", "ru"), f"/offences/cases/{number}/")
+    assert "Отменено прокурором" in again and "/acts/offences.decision.make/" in again

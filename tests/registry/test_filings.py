@@ -14,7 +14,7 @@ from tests.legalaid.conftest import make_case
 from tests.registry.test_procedure import ok, refused
 
 from icjis.core import clock
-from icjis.core.models import Alert
+from icjis.core.models import Alert, Case, PersonSighting
 from icjis.legal.models import Deadline
 from icjis.registry.models import Filing
 
@@ -49,6 +49,7 @@ def test_counsel_files_a_motion_the_investigator_has_three_days_and_refuses_with
     filed = motion(as_user, number, person)
     assert filed.startswith(f"MO-{number}-")
     row = Filing.objects.get(pk=filed)
+    assert row.motion == ""  # a motion names no motion it is about
     assert (row.kind, row.number, row.addressee, row.filed_by) == (
         "motion",
         1,
@@ -160,6 +161,8 @@ def test_a_complaint_of_a_refused_motion_goes_to_the_prosecutor_who_may_take_ten
     assert "not refused" in str(
         as_user("lawyer").act("registry.complaint.file", not_yet, number).json()
     )
+    for_another = {**not_yet, "person": "P-NOT-HERE"}
+    assert as_user("lawyer").act("registry.complaint.file", for_another, number).status_code == 400
     refusal = {"motion": filed, "outcome": "partly_granted", "grounds": "Только след на бутылке."}
     ok(as_user("investigator").act("registry.motion.decide", refusal, number))
     complaint = ok(as_user("lawyer").act("registry.complaint.file", not_yet, number))
@@ -206,17 +209,26 @@ def test_an_extension_comes_before_the_three_days_run_out(as_user):
 
 
 def test_a_refused_report_can_still_be_complained_of_but_not_moved(as_user):
-    number, person = make_case(as_user)  # opened; terminate it to close it
-    ok(
-        as_user("investigator").act(
-            "registry.case.terminate",
-            {"grounds": "Примирение сторон"},
-            number,
-        )
-    )
+    body = {"channel": "phone", "summary": "Кража", "place": {"region": "KG-GB"}}
+    number = ok(as_user("registrar").act("registry.report.register", body))["result"]["case"]
+    ok(as_user("unit_head").act("registry.case.assign", {"officer": "investigator"}, number))
+    applicant = {
+        "role": "applicant",
+        "person": {
+            "surname": "Бекова",
+            "given_name": "Айна",
+            "birth_date": "1988-01-02",
+            "sex": "F",
+        },
+    }
+    person = ok(as_user("investigator").act("registry.participant.add", applicant, number))
+    person = person["result"]["person"]
+    ok(as_user("investigator").act("registry.case.refuse", {"grounds": "Нет события"}, number))
     complaint = {"person": person, "subject": "decision", "text": ASK}
     cid = ok(as_user("prosecutor").act("registry.complaint.file", complaint, number))
-    assert cid["result"]["complaint"].startswith("CO-")
+    row = Filing.objects.get(pk=cid["result"]["complaint"])
+    assert (row.kind, row.addressee, row.filed_by_role) == ("complaint", "prosecutor", "prosecutor")
+    assert term(number, "complaint.decision", row.id).state == "running"
     motion_data = {"person": person, "subject": "other", "text": ASK}
     assert "closed" in refused(
         as_user("investigator").act("registry.motion.file", motion_data, number), 409
@@ -224,13 +236,48 @@ def test_a_refused_report_can_still_be_complained_of_but_not_moved(as_user):
 
 
 def test_motions_are_read_by_whole_file_readers_and_the_read_is_logged(as_user):
+    from tests.legalaid.conftest import arrest
+
     number, person = counsel(as_user)
     filed = motion(as_user, number, person)
     rows = as_user("lawyer").get("/registry/filings", case=number).json()["items"]
-    assert [(r["id"], r["kind"], r["state"]) for r in rows] == [(filed, "motion", "pending")]
+    assert [(r["id"], r["kind"], r["state"], r["motion"]) for r in rows] == [
+        (filed, "motion", "pending", None)
+    ]
     assert rows[0]["term"]["rule"] == "motion.decision" and rows[0]["text"] == ASK
+    seen = PersonSighting.objects.filter(actor="lawyer", subject_type="filings", subject=number)
+    assert list(seen.values_list("person", flat=True)) == [person]
+    # Detention staff holding the suspect read the case, but only their part: no filings.
+    arrest(as_user, number, person)
+    admit = {"person": person, "facility": "GB-IVS"}
+    ok(as_user("ivs_officer").act("detention.admit", admit, number))
+    assert as_user("ivs_officer").get(f"/cases/{number}").status_code == 200
     assert as_user("ivs_officer").get("/registry/filings", case=number).json()["items"] == []
     assert as_user("investigator_osh").get("/registry/filings", case=number).json()["items"] == []
+
+
+def test_a_complaint_naming_no_motion_leaves_the_window_to_complain_of_a_refusal_open(as_user):
+    number, person = counsel(as_user)
+    filed = motion(as_user, number, person)
+    refusal = {"motion": filed, "outcome": "refused", "grounds": "Не относится к делу."}
+    ok(as_user("investigator").act("registry.motion.decide", refusal, number))
+    other = {"person": person, "subject": "inaction", "text": ASK}
+    ok(as_user("lawyer").act("registry.complaint.file", other, number))
+    assert term(number, "motion.complaint", filed).state == "running"
+
+
+def test_a_prosecutors_refusal_is_complained_of_to_the_investigating_judge(as_user):
+    number, person = counsel(as_user)
+    filed = motion(as_user, number, person, to="prosecutor")
+    refusal = {"motion": filed, "outcome": "refused", "grounds": "Оснований нет."}
+    ok(as_user("prosecutor").act("registry.motion.decide", refusal, number))
+    data = {"person": person, "subject": "decision", "motion": filed, "text": ASK}
+    wrong = as_user("lawyer").act("registry.complaint.file", data, number)
+    assert "CPC 130(1)" in refused(wrong, 400)
+    judge = {**data, "to": "investigating_judge"}
+    cid = ok(as_user("lawyer").act("registry.complaint.file", judge, number))["result"]["complaint"]
+    assert Filing.objects.get(pk=cid).motion == filed
+    assert term(number, "motion.complaint", filed).state == "met"
 
 
 def test_a_complaint_to_the_investigating_judge_has_ten_days_and_no_extension(as_user):
@@ -250,3 +297,31 @@ def test_a_complaint_to_the_investigating_judge_has_ten_days_and_no_extension(as
     )
     ok(as_user("investigating_judge").act("registry.complaint.decide", decision, number))
     assert term(number, "complaint.decision.judge", cid).state == "met"
+
+
+def test_the_list_and_the_case_page_section_read_in_a_constant_number_of_queries(as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from icjis.core.models import User
+    from icjis.registry.views import case_filings
+
+    number, person = counsel(as_user)
+    motion(as_user, number, person)
+    reader = as_user("lawyer")
+    investigator = User.objects.get(username="investigator")
+
+    case = Case.objects.get(pk=number)
+
+    def queries(shown: int) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as api:
+            listed = reader.get("/registry/filings", case=number).json()["items"]
+        with CaptureQueriesContext(connection) as section:
+            rows = case_filings(investigator, case)
+        assert len(listed) == len(rows) == shown
+        return len(api), len(section)
+
+    one = queries(1)
+    for _ in range(3):
+        motion(as_user, number, person)
+    assert queries(4) == one

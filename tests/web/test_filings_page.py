@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 from django.urls import reverse
+from tests.legalaid.conftest import arrest
 from tests.registry.test_filings import ASK, counsel
 
 from icjis.registry.models import Filing
@@ -62,7 +63,10 @@ def test_counsel_files_a_motion_and_the_investigator_decides_it_from_the_case_pa
         browser("investigator", "ru").get(reverse("web:case", args=[number])).content.decode()
     )
     assert "Ходатайства и жалобы" in russian and "Ходатайство участника" in russian
-    # A reader of a part of files (detention staff) sees no section.
-    assert "Motions and complaints" not in unescape(
-        browser("ivs_officer").get(reverse("web:case", args=[number])).content.decode()
-    )
+    # A reader of a part of files (detention staff holding the suspect) sees no section.
+    arrest(as_user, number, person)
+    admit = {"person": person, "facility": "GB-IVS"}
+    assert as_user("ivs_officer").act("detention.admit", admit, number).status_code == 201
+    held = browser("ivs_officer").get(reverse("web:case", args=[number]))
+    assert held.status_code == 200
+    assert "Motions and complaints" not in unescape(held.content.decode())

@@ -166,6 +166,12 @@ def in_visible_cases(user: Any, case_key: str = "case_id") -> Q:
     return in_visible_cases_per_row(user, case_key)
 
 
+def of_whole_files(user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """`rows` (of a model with a `case`) of the cases whose whole file `user` reads; none for a
+    reader of a part of files (IVS, prison, probation …: `core.visibility.part_for`)."""
+    return rows.none() if part_for(user) is not None else rows.filter(in_visible_cases(user))
+
+
 def in_visible_cases_per_row(user: Any, case_key: str = "case_id") -> Q:
     """`in_visible_cases` tested row by row, without first reading the user's few cases: for
     the rows of one object (a person's roles), where there are few rows to test and the list

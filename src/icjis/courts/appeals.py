@@ -45,6 +45,7 @@ from icjis.courts.verdicts import (
     window_for,
 )
 from icjis.legal.counting import local_date
+from icjis.legalaid.acts import represents
 
 log = logging.getLogger("icjis.courts")
 APPEAL_ID = r"^AP-[0-9A-Za-z-]{1,24}-[0-9]{1,6}$"
@@ -58,21 +59,6 @@ REGIME_ORDER = {
 """Colony regimes from the mildest (CC 67(4); CEC): correctional colonies of general, strict
 and special regime; educational colonies of general and reinforced regime. A move up this
 order on a defence-only appeal worsens the convict's position (CPC 420(3), 422)."""
-
-
-def represents(case: Case, username: str, person: str) -> bool:
-    """Whether the advocate `username` is counsel of `person` in the case: an accepted legal-aid
-    appointment or chosen counsel not replaced (read from the legal-aid projections)."""
-    from icjis.legalaid.models import Appointment, PrivateCounsel
-
-    return (
-        Appointment.objects.filter(
-            case=case, person_id=person, lawyer=username, state="accepted"
-        ).exists()
-        or PrivateCounsel.objects.filter(
-            case=case, person_id=person, username=username, ended_at=None
-        ).exists()
-    )
 
 
 def appeal_courts() -> list[Unit]:

@@ -30,7 +30,6 @@ from icjis.core.models import Case, CaseOfficer, CaseParticipant, CaseUnit, Even
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
 from icjis.courts import measure_terms as terms
 from icjis.courts import trial_custody
-from icjis.courts.appeals import represents
 from icjis.courts.context import case_in
 from icjis.courts.models import (
     CONSENT_NEEDED,
@@ -43,6 +42,7 @@ from icjis.courts.models import (
 )
 from icjis.legal.counting import due_at, local_date, parse_moment
 from icjis.legal.engine import subject_value
+from icjis.legalaid.acts import represents
 
 PRE_TRIAL = ("pre_investigation", "investigation", "prosecution")
 PETITION_ID = r"^MP-[0-9A-Za-z-]{1,24}-[0-9]{1,6}$"

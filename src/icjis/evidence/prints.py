@@ -39,13 +39,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_noop
 
 from icjis.core import acts, clock
-from icjis.core.access import SYSTEM_USER, in_visible_cases
+from icjis.core.access import SYSTEM_USER, of_whole_files
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
 from icjis.core.jobs import periodic
 from icjis.core.models import CaseParticipant, Event
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, Refusal, say
-from icjis.core.visibility import part_for
 from icjis.detention.models import HELD, Detention
 from icjis.documents import files
 from icjis.evidence import afis
@@ -533,20 +532,14 @@ def do_searches() -> int:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _of_whole_files(user: Any, rows: QuerySet[Any]) -> QuerySet[Any]:
-    """`rows` of the cases whose whole file `user` reads; none for a reader of a part of files
-    (IVS, prison, probation …), as for the items of evidence (`evidence.access`)."""
-    return rows.none() if part_for(user) is not None else rows.filter(in_visible_cases(user))
-
-
 def visible_cards(user: Any) -> QuerySet[PrintCard]:
     """The cards `user` may read, each with its fingers' positions and counts of minutiae
     (`fingers`, in order; never the templates)."""
     fingers = PrintImpression.objects.order_by("position").only("card", "position", "minutiae")
     cards = PrintCard.objects.prefetch_related(Prefetch("fingers", queryset=fingers))
-    return _of_whole_files(user, cards)
+    return of_whole_files(user, cards)
 
 
 def visible_searches(user: Any) -> QuerySet[PrintSearch]:
     """The searches `user` may read, without the latent print's template (never shown)."""
-    return _of_whole_files(user, PrintSearch.objects.defer("template", "coarse"))
+    return of_whole_files(user, PrintSearch.objects.defer("template", "coarse"))

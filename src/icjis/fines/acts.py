@@ -283,8 +283,10 @@ def open_offence_file(ctx: Context) -> dict[str, Any]:
     amount = (index_value * data.units).quantize(CENT)
     reduced = (amount * data.reduced_share).quantize(CENT) if data.reduced_share else None
     due_on = local_date(ctx.now) + timedelta(days=data.within_days)
+    # A decision the prosecutor cancelled may be followed by a new fine: a file of its own.
+    earlier = FineFile.objects.filter(source="offence", source_ref=data.offence).count()
     return {
-        "fine": f"FN-{data.offence}",
+        "fine": f"FN-{data.offence}" + (f"-{earlier + 1}" if earlier else ""),
         "offence": data.offence,
         "person": data.person,
         "office": office.code if office else None,
@@ -350,8 +352,9 @@ def _apply_follow_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 def follow_appeal(ctx: Context) -> dict[str, Any]:
     """Performed by the system as an appeal against a fine of the register of offences runs: a
     complaint against the police's fine suspends its enforcement until the court decides
-    (CoO 549(1)); upheld, the fine is paid within 15 days (563(1)); quashed, the file is cancelled
-    and what was paid is to be returned (553(1))."""
+    (CoO 549(1)); upheld, the fine is paid within 15 days (563(1)); quashed — by the court, or
+    the decision cancelled by the prosecutor (452(3)(5)) —, the file is cancelled and what was
+    paid is to be returned (553(1))."""
     outcome = ctx.input.outcome
     f = _appealed_file(ctx.input.offence, outcome)
     if f is None:  # the reactions ask only for a file the step concerns
@@ -396,6 +399,18 @@ def suspend_on_appeal(ctx: Context, event: Event, data: dict[str, Any]) -> Itera
     if data.get("suspends") and _appealed_file(data["offence"], "suspended") is not None:
         yield Reaction(
             "fines.file.follow_appeal", {"offence": data["offence"], "outcome": "suspended"}
+        )
+
+
+@reaction("offences.decision.cancel")
+def cancel_with_the_decision(
+    ctx: Context, event: Event, data: dict[str, Any]
+) -> Iterator[Reaction]:
+    """The prosecutor's cancellation of the decision cancels its fine, as a quashing does, and
+    what was paid is to be returned (CoO 452(3)(5), 553(1))."""
+    if _appealed_file(data["offence"], "quashed") is not None:
+        yield Reaction(
+            "fines.file.follow_appeal", {"offence": data["offence"], "outcome": "quashed"}
         )
 
 

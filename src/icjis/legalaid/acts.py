@@ -87,6 +87,19 @@ def has_counsel(case: Case, person: str) -> bool:
     return PrivateCounsel.objects.filter(case=case, person_id=person, ended_at=None).exists()
 
 
+def represents(case: Case, username: str, person: str) -> bool:
+    """Whether the advocate `username` is counsel of `person` in the case: an accepted legal-aid
+    appointment or chosen counsel not replaced."""
+    return (
+        Appointment.objects.filter(
+            case=case, person_id=person, lawyer=username, state="accepted"
+        ).exists()
+        or PrivateCounsel.objects.filter(
+            case=case, person_id=person, username=username, ended_at=None
+        ).exists()
+    )
+
+
 # --- projector helpers ------------------------------------------------------------------------
 
 

@@ -158,7 +158,8 @@ class OffenceCase(models.Model):
     (CoO 48(1)). `due_at` is what falls due next: the sending while the protocol is still with
     the police, then the decision. A penalty may be appealed within 10 days (547): `state`
     registered → referred → decided | terminated → appealed → decided (upheld) | quashed; a case
-    whose facts are a crime is passed on as a crime report: registered → transferred (516)."""
+    whose facts are a crime is passed on as a crime report: registered → transferred (516). A
+    police decision the prosecutor cancels (452(3)(5)) is registered again, to be decided anew."""
 
     number = models.CharField(primary_key=True, max_length=24)  # OF-26-0101-000001-7
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
@@ -196,6 +197,7 @@ class OffenceCase(models.Model):
     appealed_at = models.DateTimeField(null=True, blank=True)
     appeal_due_at = models.DateTimeField(null=True, blank=True)
     appeal_outcome = models.CharField(max_length=12, blank=True)  # upheld | quashed
+    cancelled_at = models.DateTimeField(null=True, blank=True)  # last cancelled by a prosecutor
     order = models.ForeignKey(
         ProtectionOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="offences"
     )

@@ -262,6 +262,9 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
     # number: the case is not yet that court's to read.
     elif case.state == "appealed" and case.appeal_court_id == request.user.unit_id:
         kinds = ("offences.appeal.decide",)
+    # The prosecutor's own cancellation of a police decision no court has seen (452(3)(5)).
+    elif case.state in ("decided", "terminated") and case.forum == "police":
+        kinds = () if case.appeal_outcome else ("offences.decision.cancel",)
     offered = [{"kind": k, "title": act_title(k)} for k in kinds if roles & KINDS[k].roles]
     transferable = case.state in TRANSFERABLE
     context = {

@@ -34,19 +34,26 @@ import pydantic
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_noop
 
-from icjis.core.access import in_visible_cases
+from icjis.core.access import of_whole_files
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import answer, raise_alert
 from icjis.core.models import Case, Event
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Said, say
-from icjis.core.visibility import part_for
 from icjis.legal.counting import local_date
 from icjis.legal.models import Deadline
+from icjis.legalaid.acts import represents
 from icjis.registry.acts import case_of
-from icjis.registry.common import PersonId, Text, _participant, require_assigned, require_stage
+from icjis.registry.common import (
+    PersonId,
+    Text,
+    _case,
+    _participant,
+    require_assigned,
+    require_stage,
+)
 from icjis.registry.models import Filing
 
-PRE_TRIAL = ("pre_investigation", "investigation", "prosecution")
+PRE_TRIAL = ("registered", "pre_investigation", "investigation", "prosecution")
 REVIEWABLE_CLOSINGS = ("refused", "terminated")
 """A closed case whose closing a complaint may still contest (CPC 154(3)-(4), 258, 260)."""
 MOTION_SUBJECTS = (
@@ -68,16 +75,9 @@ FILING_ID = r"^(MO|CO)-[0-9A-Za-z-]{1,32}-[0-9]{1,9}$"
 # --- shared checks --------------------------------------------------------------------------------
 
 
-def _case(ctx: Context) -> Case:
-    assert ctx.case is not None
-    return ctx.case
-
-
 def _applicant(ctx: Context, person: str) -> None:
     """The person must take part in the case; counsel files only for a client they represent
     there (an accepted legal-aid appointment or chosen counsel: CPC 123(1))."""
-    from icjis.courts.appeals import represents
-
     case = _case(ctx)
     _participant(case, person)
     if ctx.actor.role == "lawyer" and not represents(case, ctx.user.username, person):
@@ -86,7 +86,8 @@ def _applicant(ctx: Context, person: str) -> None:
 
 def _addressed_to_me(ctx: Context, addressee: str, what: str) -> None:
     """An official records or decides only what is addressed to their office: the investigator
-    assigned to the case, the case's prosecutor, the head of the unit holding the case."""
+    assigned to the case, a prosecutor or investigating judge whose territory holds the case
+    (their read scope, which the act's access has checked), the head of the unit holding it."""
     role = ctx.actor.role
     if role == "lawyer":
         return
@@ -168,7 +169,7 @@ def _apply_filed(event: Event, data: dict[str, Any], kind: str) -> Filing:
         addressee=data["to"],
         subject=data["subject"],
         text=data["text"],
-        motion=data.get("motion") or "",
+        motion=(data.get("motion") or "") if kind == "complaint" else "",
     )
 
 
@@ -184,22 +185,25 @@ def _apply_decided(event: Event, data: dict[str, Any], kind: str) -> Filing:
     return Filing.objects.select_related("case__unit").get(pk=data[kind])
 
 
-def _tell_the_addressee(event: Event, filing: Filing, message: Said) -> None:
-    """What counsel filed is put before the official it is addressed to; what an official
-    recorded is before them already."""
-    if filing.filed_by_role != "lawyer":
-        return
-    case = filing.case
+def _alert(event: Event, filing: Filing, step: str, roles: list[str], message: Said) -> None:
+    """Alert `roles` of the case to a filing's `step` (`filed`, `decided`), on the filing."""
     raise_alert(
         event,
         1,
-        kind=f"registry.{filing.kind}.filed",
-        unit=case.unit_id,
-        roles=[filing.addressee],
-        case=case,
+        kind=f"registry.{filing.kind}.{step}",
+        unit=filing.case.unit_id,
+        roles=roles,
+        case=filing.case,
         subject=filing.id,
         message=message,
     )
+
+
+def _tell_the_addressee(event: Event, filing: Filing, message: Said) -> None:
+    """What counsel filed is put before the official it is addressed to; what an official
+    recorded is before them already."""
+    if filing.filed_by_role == "lawyer":
+        _alert(event, filing, "filed", [filing.addressee], message)
 
 
 # --- motions ------------------------------------------------------------------------------------
@@ -273,13 +277,13 @@ def _motion_told(motion: Filing) -> Said:
     if motion.outcome == "partly_granted":
         return say(
             "Motion %(motion)s in case %(case)s was granted in part; read the reasons. It may be "
-            "complained of to the prosecutor within 10 days (CPC 124(5), 127).",
+            "complained of within 10 days (CPC 124(5), 127).",
             motion=motion.id,
             case=motion.case_id,
         )
     return say(
         "Motion %(motion)s in case %(case)s was refused; read the reasons. It may be complained "
-        "of to the prosecutor within 10 days (CPC 124(5), 127).",
+        "of within 10 days (CPC 124(5), 127).",
         motion=motion.id,
         case=motion.case_id,
     )
@@ -289,16 +293,7 @@ def _apply_motion_decision(event: Event, data: dict[str, Any]) -> dict[str, Any]
     motion = _apply_decided(event, data, "motion")
     answer(event, "registry.motion.filed", motion.id)
     if motion.filed_by_role == "lawyer":
-        raise_alert(
-            event,
-            1,
-            kind="registry.motion.decided",
-            unit=motion.case.unit,
-            roles=["lawyer"],
-            case=motion.case,
-            subject=motion.id,
-            message=_motion_told(motion),
-        )
+        _alert(event, motion, "decided", ["lawyer"], _motion_told(motion))
     return {"motion": motion.id, "outcome": motion.outcome}
 
 
@@ -388,21 +383,40 @@ def file_complaint(ctx: Context) -> dict[str, Any]:
     _addressed_to_me(ctx, data.to, gettext_noop("record a complaint addressed to them"))
     _applicant(ctx, data.person)
     if data.motion is not None:
-        refused = Filing.objects.filter(
-            pk=data.motion,
-            case=case,
-            kind="motion",
-            outcome__in=("refused", "partly_granted"),
-        ).exists()
-        if not refused:
-            raise Invalid(
-                say(
-                    "%(motion)s is no motion of this case refused in whole or in part.",
-                    motion=data.motion,
-                ),
-                fields={"motion": gettext_noop("not refused")},
-            )
-    return {**_filed(ctx, "complaint"), "motion": data.motion}
+        _refused_motion(case, data.motion, data.person, data.to)
+    # `of_refusal` meets the applicant's window to complain of that motion alone (the rule
+    # `motion.complaint`); a complaint naming no motion meets none.
+    return {
+        **_filed(ctx, "complaint"),
+        "motion": data.motion,
+        "of_refusal": data.motion is not None,
+    }
+
+
+def _refused_motion(case: Case, motion_id: str, person: str, to: str) -> None:
+    """A complaint of a refused motion names one of this case refused for the same person; a
+    prosecutor's refusal is complained of to the investigating judge (CPC 130(1)), since the
+    prosecutor and the head of the unit review the investigator's (129)."""
+    motion = Filing.objects.filter(
+        pk=motion_id, case=case, kind="motion", outcome__in=("refused", "partly_granted")
+    ).first()
+    if motion is None or motion.person_id != person:
+        raise Invalid(
+            say(
+                "%(motion)s is no motion of this person in this case refused in whole or in part.",
+                motion=motion_id,
+            ),
+            fields={"motion": gettext_noop("not refused")},
+        )
+    if motion.addressee == "prosecutor" and to != "investigating_judge":
+        raise Invalid(
+            say(
+                "Motion %(motion)s was refused by the prosecutor; complain of it to the "
+                "investigating judge (CPC 130(1)).",
+                motion=motion_id,
+            ),
+            fields={"to": gettext_noop("the investigating judge")},
+        )
 
 
 class ComplaintExtendIn(pydantic.BaseModel):
@@ -438,7 +452,7 @@ def extend_complaint(ctx: Context) -> dict[str, Any]:
             say("The term of complaint %(complaint)s is already 10 days.", complaint=complaint.id)
         )
     term = (
-        Deadline.objects.filter(case=_case(ctx), rule__startswith="complaint.decision")
+        Deadline.objects.filter(case=_case(ctx), rule__in=DECISION_RULES)
         .filter(subject=complaint.id)
         .order_by("-start_seq")
         .first()
@@ -491,16 +505,7 @@ def _apply_complaint_decision(event: Event, data: dict[str, Any]) -> dict[str, A
     # Counsel learns the outcome; the investigator, whose act was complained of, may take the
     # decision to the higher prosecutor (CPC 129(3)).
     roles = ["investigator"] + (["lawyer"] if complaint.filed_by_role == "lawyer" else [])
-    raise_alert(
-        event,
-        1,
-        kind="registry.complaint.decided",
-        unit=complaint.case.unit,
-        roles=roles,
-        case=complaint.case,
-        subject=complaint.id,
-        message=_complaint_told(complaint),
-    )
+    _alert(event, complaint, "decided", roles, _complaint_told(complaint))
     return {"complaint": complaint.id, "outcome": complaint.outcome}
 
 
@@ -530,9 +535,7 @@ def decide_complaint(ctx: Context) -> dict[str, Any]:
 def visible_filings(user: Any) -> QuerySet[Filing]:
     """The motions and complaints `user` may read: those of the cases whose whole file they read
     (a reader of a part of files — detention, prison, probation … — reads none)."""
-    if part_for(user) is not None:
-        return Filing.objects.none()
-    return Filing.objects.filter(in_visible_cases(user)).select_related("person")
+    return of_whole_files(user, Filing.objects.select_related("person"))
 
 
 DECISION_RULES = (

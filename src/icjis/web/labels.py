@@ -111,6 +111,7 @@ ACT_TITLES = {
     "offences.case.extend": gettext_noop("Extend the term to decide an offence case"),
     "offences.case.transfer": gettext_noop("Pass an offence case on as a crime report"),
     "offences.decision.appeal": gettext_noop("Register an appeal against a decision on an offence"),
+    "offences.decision.cancel": gettext_noop("Cancel an unlawful decision on an offence"),
     "offences.decision.make": gettext_noop("Decide an offence case"),
     "offences.detention.court": gettext_noop("Bring a detainee before the court"),
     "offences.detention.extend": gettext_noop("Extend an administrative detention to 48 hours"),
