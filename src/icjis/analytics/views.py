@@ -62,6 +62,7 @@ KINDS = {
     "quashed": gettext_lazy("quashed"),
     "upheld": gettext_lazy("upheld"),
     "penalty": gettext_lazy("penalty imposed"),
+    "cancelled": gettext_lazy("cancelled by the prosecutor"),
 }
 MEASURE_TITLES = {
     "count": gettext_lazy("How many"),

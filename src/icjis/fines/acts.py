@@ -343,7 +343,7 @@ def _apply_follow_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     "fines.file.follow_appeal",
     schema=FollowAppealIn,
     roles=("system",),
-    legal_basis="CoO 549(1), 553(1), 563(1)",
+    legal_basis="CoO 549(1), 553(1), 563(1); 452(3)(5)",
     target="stream",
     stream_for=_offence_stream,
     apply=_apply_follow_appeal,

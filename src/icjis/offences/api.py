@@ -176,6 +176,7 @@ def offence_json(case: OffenceCase, now: datetime, crime_cases: set[str]) -> dic
         "overdue": open_ and case.due_at is not None and case.due_at < now,
         "time_bar_at": iso(case.time_bar_at),
         "decided_at": iso(case.decided_at),
+        "cancelled_at": iso(case.cancelled_at),
         "penalty": (
             {"kind": case.penalty_kind, "amount": case.penalty_amount}
             if case.penalty_kind

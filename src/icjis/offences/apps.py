@@ -9,6 +9,7 @@ class OffencesConfig(AppConfig):
     def ready(self) -> None:
         from icjis.offences import (  # noqa: F401
             acts,
+            cancellation,
             detentions,
             documents,
             offence_seed,

@@ -12,8 +12,8 @@ as the catalogue of the code (`legal/catalogues/kg-coo-2021.json`) gives it for 
 The acts of one case go to its own stream, `offence/<number>`:
 `offences.protocol.register` → (`offences.protocol.refer` to court) → `offences.case.extend` →
 `offences.decision.make` (a penalty, or the case terminated) → `offences.decision.appeal` →
-`offences.appeal.decide`; or the prosecutor's `offences.decision.cancel` (452(3)(5)), which puts
-the case before the police again.
+`offences.appeal.decide`; or the prosecutor's `offences.decision.cancel` (452(3)(5),
+`offences/cancellation.py`), which puts the case before the police again.
 """
 
 from __future__ import annotations
@@ -786,94 +786,6 @@ def decide_appeal(ctx: Context) -> dict[str, Any]:
     if case.penalty_kind == "fine":
         decided["fine_due_in_days"] = rules.fine_after_appeal_days
     return decided
-
-
-# --- the prosecutor's cancellation ------------------------------------------------------------
-
-
-class Cancel(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-    offence: str = pydantic.Field(min_length=1, max_length=24)
-    grounds: str = pydantic.Field(
-        min_length=3,
-        max_length=4000,
-        description="why the decision is unlawful or unfounded, and what a lawful one must do",
-    )
-
-
-def _apply_cancel(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    case = OffenceCase.objects.get(pk=data["offence"])
-    case.state = "registered"
-    case.decided_at = case.appeal_until = None
-    case.penalty_kind, case.penalty_amount = "", None
-    case.decide_by = case.due_at = datetime.fromisoformat(data["decide_by"])
-    case.extended_days = 0
-    case.cancelled_at = event.recorded_at
-    case.save()
-    raise_alert(
-        event,
-        1,
-        kind="offences.decision.cancelled",
-        unit=case.unit_id,
-        roles=list(POLICE),
-        subject=case.number,
-        message=say(
-            "The prosecutor cancelled the decision in offence case %(offence)s as unlawful or "
-            "unfounded; take a lawful decision by %(day)s (CoO 452(3)(5)).",
-            offence=case.number,
-            day=local_date(case.decide_by).isoformat(),
-        ),
-    )
-    return {"offence": case.number, "state": case.state, "decide_by": data["decide_by"]}
-
-
-@act_kind(
-    "offences.decision.cancel",
-    schema=Cancel,
-    roles=("prosecutor",),
-    legal_basis="CoO 452(3)(5), 553(1)",
-    target="stream",
-    stream_for=_stream_of,
-    apply=_apply_cancel,
-    title="Cancel an unlawful decision on an offence",
-)
-def cancel_decision(ctx: Context) -> dict[str, Any]:
-    """The prosecutor, in supervision, cancels by a decision of their own an unlawful or
-    unfounded decision of the police on an offence — a penalty or a termination — saying what a
-    lawful decision must do (CoO 452(3)(5)); on a complaint or of their own motion. The case is
-    before the police again, to be decided within the days of 535(1) from the cancellation, the
-    6 months of 48(1) still counting from the offence; the head of the unit and its officers are
-    alerted. A fine is cancelled and what was paid is to be returned (553(1)). A court's
-    decision, and one a court has ruled on or is hearing an appeal against, is the court's: the
-    prosecutor appeals it (452(3)(7))."""
-    case = _case_for_act(ctx)
-    if case.forum != "police" or case.state == "quashed" or case.appeal_outcome:
-        raise Conflict(
-            say(
-                "The decision in offence case %(offence)s is a court's, or a court has ruled on "
-                "it; the prosecutor appeals it (CoO 452(3)(7)).",
-                offence=case.number,
-            )
-        )
-    if case.state == "appealed":
-        raise Conflict(
-            say(
-                "An appeal against the decision in offence case %(offence)s is before the court; "
-                "it rules on it (CoO 549).",
-                offence=case.number,
-            )
-        )
-    if case.state not in ("decided", "terminated"):
-        raise Conflict(
-            say("Offence case %(offence)s has no decision to cancel.", offence=case.number)
-        )
-    rules = _rules(case)
-    return {
-        "offence": case.number,
-        "grounds": ctx.input.grounds,
-        "cancelled": case.state,
-        "decide_by": iso(_days_end(ctx.now, rules.decide_within_days)),
-    }
 
 
 # A detention points at the case its protocol opened: its table is emptied first.

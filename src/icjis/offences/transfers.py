@@ -18,6 +18,7 @@ import pydantic
 from django.utils.translation import gettext_noop
 
 from icjis.core.acts import KINDS, Context, Reaction, act_kind, reaction
+from icjis.core.alerts import answer
 from icjis.core.models import Case, Event
 from icjis.core.refusals import Conflict, NotFound, say
 from icjis.offences.access import visible_offences
@@ -69,6 +70,7 @@ def _apply_transfer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     OffenceCase.objects.filter(pk=data["offence"]).update(
         state="transferred", crime_case=data["case"], due_at=None
     )
+    answer(event, "offences.decision.cancelled", data["offence"])  # a case cancelled before
     return {"offence": data["offence"], "case": data["case"]}
 
 
