@@ -94,7 +94,7 @@ def _addressed_to_me(ctx: Context, addressee: str, what: str) -> None:
     if role != addressee:
         raise Forbidden(
             say(
-                "This is addressed to the %(addressee)s; only they may %(what)s.",
+                "This is addressed to %(addressee)s; only they may %(what)s.",
                 addressee=ADDRESSEES[addressee],
                 what=what,
             )
@@ -110,11 +110,13 @@ def _addressed_to_me(ctx: Context, addressee: str, what: str) -> None:
         )
 
 
+# As a sentence names them ("This is addressed to the prosecutor"); not the bare role names,
+# which are also the demo users' names.
 ADDRESSEES = {
-    "investigator": gettext_noop("investigator"),
-    "prosecutor": gettext_noop("prosecutor"),
-    "unit_head": gettext_noop("head of the investigative unit"),
-    "investigating_judge": gettext_noop("investigating judge"),
+    "investigator": gettext_noop("the investigator"),
+    "prosecutor": gettext_noop("the prosecutor"),
+    "unit_head": gettext_noop("the head of the investigative unit"),
+    "investigating_judge": gettext_noop("the investigating judge"),
 }
 
 
@@ -415,7 +417,7 @@ def _refused_motion(case: Case, motion_id: str, person: str, to: str) -> None:
                 "investigating judge (CPC 130(1)).",
                 motion=motion_id,
             ),
-            fields={"to": gettext_noop("the investigating judge")},
+            fields={"to": gettext_noop("to the investigating judge")},
         )
 
 

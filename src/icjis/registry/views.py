@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from icjis.core import clock
 from icjis.core.acts import KINDS
 from icjis.core.models import Case, CaseOfficer
-from icjis.registry.filings import ADDRESSEES, visible_filings, with_term
+from icjis.registry.filings import visible_filings, with_term
 from icjis.registry.models import Filing
 from icjis.web.labels import act_title, choice_label
 from icjis.web.queues import time_left
@@ -52,7 +52,7 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
             {
                 "filing": f,
                 "kind": KIND_LABELS[f.kind],
-                "to": gettext_lazy(ADDRESSEES[f.addressee]),
+                "to": choice_label(f.addressee),
                 "subject": choice_label(f.subject),
                 "outcome": choice_label(f.outcome) if f.outcome else "",
                 "left": left,
