@@ -24,9 +24,14 @@ from icjis.core.models import Event
 from icjis.core.refusals import Conflict, say
 from icjis.legal.counting import local_date
 from icjis.offences.models import OffenceCase
-from icjis.offences.protocols import POLICE, _case_for_act, _days_end, _rules, _stream_of
-
-CANCELLED_ALERT = "offences.decision.cancelled"
+from icjis.offences.protocols import (
+    CANCELLED_ALERT,
+    POLICE,
+    _case_for_act,
+    _days_end,
+    _rules,
+    _stream_of,
+)
 
 
 class Cancel(pydantic.BaseModel):

@@ -49,6 +49,9 @@ from icjis.offences.models import AdminDetention, OffenceCase, OffenceCounter, P
 from icjis.offences.rules import OffenceRules, offence_rules_by_id, offence_rules_on
 
 CODE = "kg-coo-2021"
+CANCELLED_ALERT = "offences.decision.cancelled"
+"""The unit's alert that the prosecutor cancelled a decision (`offences.cancellation`); the
+case's next decision, or its passing on as a crime, answers it."""
 POLICE = ("offences_officer", "unit_head")
 COURT = ("judge",)
 PENALTY_KINDS = Literal[
@@ -552,7 +555,7 @@ def _apply_decide(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case.appeal_until = datetime.fromisoformat(data["appeal_until"])
     case.due_at = None
     case.save()
-    answer(event, "offences.decision.cancelled", case.number)
+    answer(event, CANCELLED_ALERT, case.number)
     return {
         "offence": case.number,
         "state": case.state,

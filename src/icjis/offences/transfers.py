@@ -23,7 +23,7 @@ from icjis.core.models import Case, Event
 from icjis.core.refusals import Conflict, NotFound, say
 from icjis.offences.access import visible_offences
 from icjis.offences.models import OffenceCase
-from icjis.offences.protocols import normalise_offence, offence_stream
+from icjis.offences.protocols import CANCELLED_ALERT, normalise_offence, offence_stream
 
 TRANSFERABLE = ("registered",)  # the police hold the case; "referred" is the court's
 
@@ -70,7 +70,7 @@ def _apply_transfer(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     OffenceCase.objects.filter(pk=data["offence"]).update(
         state="transferred", crime_case=data["case"], due_at=None
     )
-    answer(event, "offences.decision.cancelled", data["offence"])  # a case cancelled before
+    answer(event, CANCELLED_ALERT, data["offence"])  # a case the prosecutor cancelled before
     return {"offence": data["offence"], "case": data["case"]}
 
 
