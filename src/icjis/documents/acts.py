@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from icjis.core import projections
 from icjis.core.acts import Context, act_kind
-from icjis.core.documents import DOCUMENT_KINDS, DocumentKind
+from icjis.core.documents import DOCUMENT_KINDS, DocumentKind, annulments
 from icjis.core.localised import localised
 from icjis.core.models import Case, Event, Unit
 from icjis.core.pdf import PdfUnavailable, qr_svg, render_pdf
@@ -124,6 +124,19 @@ def _source(ctx: Context, inp: IssueInput) -> tuple[DocumentKind, Event]:
                 stream=ctx.stream,
                 seq=inp.seq,
                 kind=source.kind,
+            )
+        )
+    annulled = annulments(ctx.stream, [(source.seq, source.kind)]).get(source.seq)
+    if annulled is not None:
+        raise Conflict(
+            say(
+                "The act at %(stream)s, number %(seq)s, was annulled by act number %(by)s "
+                "(%(kind)s) on %(day)s: no document is made of it.",
+                stream=ctx.stream,
+                seq=inp.seq,
+                by=annulled.seq,
+                kind=annulled.kind,
+                day=timezone.localdate(annulled.recorded_at).isoformat(),
             )
         )
     return kind, source

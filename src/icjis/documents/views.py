@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from icjis.core.documents import DOCUMENT_KINDS, title_of
+from icjis.core.documents import DOCUMENT_KINDS, annulments, title_of
 from icjis.core.localised import localised
 from icjis.core.public import public_headers
 from icjis.documents import signing
 from icjis.documents.codes import display, normalise
 from icjis.documents.models import Document
+from icjis.web.documents import annulment
 from icjis.web.labels import choice_label, legal_basis
 
 # Our documents weigh tens of kilobytes; a larger file is not one, and is not parsed.
@@ -47,6 +48,8 @@ def public_facts(doc: Document) -> dict[str, Any]:
         "language": choice_label(doc.language),
         "sha256": doc.sha256,
         "certificate": doc.certificate,
+        # The act it records annulled since (a decision cancelled or quashed): said, not hidden.
+        "annulled": annulment(annulments(doc.stream, [(doc.seq, doc.source_kind)]).get(doc.seq)),
     }
 
 

@@ -96,6 +96,11 @@ PENALTIES = {
     title=gettext_noop("Decision in a case of an offence"),
     legal_basis="CoO 539, 547(2), 563",
     authorise=read_offence,
+    # Cancelled by the prosecutor (452(3)(5)) or quashed on appeal (552(1)).
+    annulled_by={
+        "offences.decision.cancel": None,
+        "offences.appeal.decide": lambda data: data.get("outcome") == "quashed",
+    },
 )
 def offence_decision(event: Event) -> dict[str, Any]:
     decided = event.payload

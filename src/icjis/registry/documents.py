@@ -72,6 +72,8 @@ def decision_to_open(event: Event) -> dict[str, Any]:
     title=gettext_noop("Decision to refuse to open a criminal case"),
     legal_basis="CPC 154",
     authorise=read_case,
+    # The prosecutor's cancellation, which sends the report back for a check (154(4)).
+    annulled_by={"registry.case.reopen": lambda data: data.get("cancels") == "refused"},
 )
 def decision_to_refuse(event: Event) -> dict[str, Any]:
     refused = event.payload

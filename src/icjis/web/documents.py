@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
-from icjis.core.documents import DOCUMENT_KINDS, made_from, title_of
+from icjis.core.documents import DOCUMENT_KINDS, annulments, made_from, title_of
 from icjis.core.models import Event
 from icjis.core.visibility import part_for
 from icjis.documents.codes import display
@@ -42,10 +43,14 @@ def documents_of(
     elif stream.startswith("case/") and part_for(user) is not None:
         issued = []  # a role reading its part of the file reads no case document (registry)
     done = {(d.seq, d.kind, d.language) for d in issued}
+    own = [e for e in events if e.actor == user.username and made_from(e.kind)]
+    annulled = annulments(
+        stream, [(e.seq, e.kind) for e in own] + [(d.seq, d.source_kind) for d in issued]
+    )
     to_sign = []
-    for event in events:
-        if event.actor != user.username:
-            continue
+    for event in own:
+        if event.seq in annulled:
+            continue  # no document is made of a cancelled or quashed decision
         for kind in made_from(event.kind):
             missing = [lang for lang in LANGUAGES if (event.seq, kind.name, lang) not in done]
             if missing:
@@ -67,11 +72,19 @@ def documents_of(
                 "language": choice_label(d.language),
                 "pdf": reverse("api:document_pdf", args=[display(d.code)]),
                 "verify": reverse("documents:verify", args=[display(d.code)]),
+                "annulled": annulment(annulled.get(d.seq)),
             }
             for d in issued
         ],
         "to_sign": to_sign,
     }
+
+
+def annulment(event: Event | None) -> dict[str, Any] | None:
+    """How a page says that the act a document records was annulled since: by which act, when."""
+    if event is None:
+        return None
+    return {"act": act_title(event.kind), "on": timezone.localdate(event.recorded_at)}
 
 
 def name_the_document(user: Any, by_name: dict[str, Any], given: Any) -> None:
