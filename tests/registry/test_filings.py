@@ -208,6 +208,39 @@ def test_an_extension_comes_before_the_three_days_run_out(as_user):
     assert Filing.objects.get(pk=cid).extended_at is None
 
 
+def test_a_complaint_is_withdrawn_by_counsel_or_before_its_addressee_and_its_term_ends(as_user):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "inaction", "text": ASK}
+    lawyer = as_user("lawyer")
+    first = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
+    second = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
+    # Only counsel of the person or the addressee withdraws it (CPC 126(3)).
+    withdraw = {"complaint": first, "statement": "Жалобу отзываю."}
+    assert as_user("unit_head").act(
+        "registry.complaint.withdraw", withdraw, number
+    ).status_code == (403)
+    ok(lawyer.act("registry.complaint.withdraw", withdraw, number))
+    row = Filing.objects.get(pk=first)
+    assert (row.state, row.outcome, row.decided_by) == ("withdrawn", "withdrawn", "lawyer")
+    assert term(number, "complaint.decision", first).state == "cancelled"
+    assert open_alerts("registry.complaint.filed", first) == []
+    decide = {"complaint": first, "outcome": "dismissed", "grounds": "Нет оснований."}
+    assert "withdrawn" in refused(
+        as_user("prosecutor").act("registry.complaint.decide", decide, number), 409
+    )
+    assert "withdrawn" in refused(lawyer.act("registry.complaint.withdraw", withdraw, number), 409)
+    # The suspect withdraws counsel's complaint before the prosecutor, who records it.
+    by_client = {"complaint": second, "statement": "Подозреваемый отозвал жалобу адвоката."}
+    ok(as_user("prosecutor").act("registry.complaint.withdraw", by_client, number))
+    assert term(number, "complaint.decision", second).state == "cancelled"
+    # Withdrawing it does not bar filing it again.
+    ok(lawyer.act("registry.complaint.file", data, number))
+    listed = lawyer.get("/registry/filings", case=number, state="withdrawn").json()
+    assert sorted(f["id"] for f in listed["items"]) == sorted([first, second])
+    call_command("rebuild_projections", check=True)
+    assert_terms_replayed()
+
+
 def test_a_refused_report_can_still_be_complained_of_but_not_moved(as_user):
     body = {"channel": "phone", "summary": "Кража", "place": {"region": "KG-GB"}}
     number = ok(as_user("registrar").act("registry.report.register", body))["result"]["case"]

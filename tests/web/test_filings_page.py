@@ -70,3 +70,25 @@ def test_counsel_files_a_motion_and_the_investigator_decides_it_from_the_case_pa
     held = browser("ivs_officer").get(reverse("web:case", args=[number]))
     assert held.status_code == 200
     assert "Motions and complaints" not in unescape(held.content.decode())
+
+
+def test_counsel_is_offered_to_withdraw_their_complaint_and_the_addressee_to_decide_it(
+    browser, as_user
+):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "inaction", "text": ASK}
+    filed = as_user("lawyer").act("registry.complaint.file", data, number)
+    assert filed.status_code == 201, filed.content
+    cid = filed.json()["result"]["complaint"]
+    withdraw = reverse("web:act", args=[number, "registry.complaint.withdraw"])
+    page = unescape(browser("lawyer").get(reverse("web:case", args=[number])).content.decode())
+    assert f'href="{withdraw}?complaint={cid}"' in page and "registry.complaint.decide" not in page
+    page = unescape(browser("prosecutor").get(reverse("web:case", args=[number])).content.decode())
+    for kind in ("decide", "withdraw", "extend"):
+        assert f"registry.complaint.{kind}/?complaint={cid}" in page, kind
+    gone = as_user("lawyer").act("registry.complaint.withdraw", {"complaint": cid}, number)
+    assert gone.status_code == 201, gone.content
+    page = unescape(
+        browser("lawyer", "ru").get(reverse("web:case", args=[number])).content.decode()
+    )
+    assert "Отозвана" in page and f"?complaint={cid}" not in page

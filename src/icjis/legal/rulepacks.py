@@ -115,6 +115,7 @@ KNOWN_EVENT_KINDS = frozenset(
         "registry.motion.decide",
         "registry.complaint.file",
         "registry.complaint.extend",
+        "registry.complaint.withdraw",
         "registry.complaint.decide",
         "detention.arrest",
         "detention.admit",

@@ -160,7 +160,7 @@ def oversight_stale(request: HttpRequest, page: Query[DaysPage]) -> dict[str, An
 class FilingsFilter(Schema):
     case: str = Field(max_length=24, description="a case number")
     kind: Literal["motion", "complaint"] | None = None
-    state: Literal["pending", "decided"] | None = None
+    state: Literal["pending", "decided", "withdrawn"] | None = None
 
 
 def filing_row(f: Filing) -> dict[str, Any]:

@@ -131,6 +131,14 @@ def _filing(ctx: Context, kind: str, filing_id: str) -> Filing:
             else say("There is no complaint %(id)s in this case.", id=filing_id)
         )
         raise Invalid(message, fields={kind: gettext_noop("not in the case")})
+    if found.state == "withdrawn":
+        raise Conflict(
+            say(
+                "%(id)s was withdrawn on %(day)s (CPC 126(3)).",
+                id=found.id,
+                day=local_date(found.decided_at).isoformat() if found.decided_at else "",
+            )
+        )
     if found.state != "pending":
         raise Conflict(
             say(
@@ -468,6 +476,54 @@ def extend_complaint(ctx: Context) -> dict[str, Any]:
             )
         )
     return {"complaint": complaint.id, "reason": data.reason}
+
+
+class ComplaintWithdrawIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    complaint: str = pydantic.Field(pattern=FILING_ID, max_length=48)
+    statement: Text | None = pydantic.Field(
+        default=None,
+        description="the withdrawal as stated, and by whom: the applicant, or the suspect or "
+        "accused withdrawing counsel's complaint",
+    )
+
+
+def _apply_complaint_withdraw(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    Filing.objects.filter(pk=data["complaint"]).update(
+        state="withdrawn",
+        outcome="withdrawn",
+        grounds=data["statement"] or "",
+        decided_seq=event.seq,
+        decided_at=event.recorded_at,
+        decided_by=event.actor,
+    )
+    answer(event, "registry.complaint.filed", data["complaint"])
+    return {"complaint": data["complaint"], "state": "withdrawn"}
+
+
+@act_kind(
+    "registry.complaint.withdraw",
+    schema=ComplaintWithdrawIn,
+    roles=("lawyer", "prosecutor", "unit_head", "investigating_judge"),
+    legal_basis="CPC 126(3)",
+    apply=_apply_complaint_withdraw,
+    title="Withdraw a complaint",
+)
+def withdraw_complaint(ctx: Context) -> dict[str, Any]:
+    """Records that a complaint not yet decided is withdrawn (CPC 126(3)): by counsel of the
+    person it is for, or recorded by the official it is addressed to when the applicant — or the
+    suspect or accused, of counsel's complaint — withdraws it before them. Its term to be decided
+    ends; withdrawing it does not bar filing it again."""
+    data = ctx.input
+    complaint = _filing(ctx, "complaint", data.complaint)
+    if ctx.actor.role == "lawyer":
+        if not represents(_case(ctx), ctx.user.username, complaint.person_id):
+            raise Forbidden(
+                say("You are not counsel of %(person)s in this case.", person=complaint.person_id)
+            )
+    else:
+        _addressed_to_me(ctx, complaint.addressee, gettext_noop("record its withdrawal"))
+    return {"complaint": complaint.id, "statement": data.statement}
 
 
 class ComplaintDecisionIn(pydantic.BaseModel):

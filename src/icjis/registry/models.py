@@ -69,10 +69,10 @@ class Filing(models.Model):
     text = models.TextField()
     motion = models.CharField(max_length=48, blank=True)  # the motion a complaint is about
     extended_at = models.DateTimeField(null=True, blank=True)
-    state = models.CharField(max_length=16, default="pending")  # pending | decided
+    state = models.CharField(max_length=16, default="pending")  # pending | decided | withdrawn
     outcome = models.CharField(max_length=16, blank=True)
     grounds = models.TextField(blank=True)
-    decided_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    decided_seq = models.PositiveBigIntegerField(null=True, blank=True)  # or withdrawn
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.CharField(max_length=64, blank=True)
 

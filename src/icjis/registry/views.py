@@ -19,18 +19,26 @@ from icjis.web.labels import act_title, choice_label
 from icjis.web.queues import time_left
 
 KIND_LABELS = {"motion": gettext_lazy("Party's motion"), "complaint": gettext_lazy("Complaint")}
+WITHDRAWN = gettext_lazy("Withdrawn")  # not a decision's outcome, so no choice of one
 
 
 def offered_acts(user: Any, filing: Filing, assigned: bool) -> list[str]:
-    """The acts on a pending filing its addressee may perform now (each still decides for
-    itself); `assigned`: the reader is the case's assigned investigator."""
-    if filing.state != "pending" or filing.addressee not in user.roles:
+    """The acts on a pending filing the reader may perform now (each still decides for itself):
+    its addressee's, and counsel's withdrawal of the complaint they filed; `assigned`: the
+    reader is the case's assigned investigator."""
+    if filing.state != "pending":
+        return []
+    if filing.kind == "complaint" and filing.filed_by == user.username:
+        return ["registry.complaint.withdraw"]
+    if filing.addressee not in user.roles:
         return []
     if filing.addressee == "investigator" and not assigned:
         return []
     kinds = [f"registry.{filing.kind}.decide"]
-    if filing.kind == "complaint" and filing.extended_at is None:
-        kinds.append("registry.complaint.extend")
+    if filing.kind == "complaint":
+        kinds.append("registry.complaint.withdraw")
+        if filing.extended_at is None:
+            kinds.append("registry.complaint.extend")
     return [k for k in kinds if set(user.roles) & KINDS[k].roles]
 
 
@@ -54,7 +62,9 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
                 "kind": KIND_LABELS[f.kind],
                 "to": choice_label(f.addressee),
                 "subject": choice_label(f.subject),
-                "outcome": choice_label(f.outcome) if f.outcome else "",
+                "outcome": (WITHDRAWN if f.state == "withdrawn" else choice_label(f.outcome))
+                if f.outcome
+                else "",
                 "left": left,
                 "css": css,
                 "offered": [

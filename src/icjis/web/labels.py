@@ -186,6 +186,7 @@ ACT_TITLES = {
     "registry.complaint.decide": gettext_noop("Decide a complaint"),
     "registry.complaint.extend": gettext_noop("Take up to 10 days to decide a complaint"),
     "registry.complaint.file": gettext_noop("File a complaint"),
+    "registry.complaint.withdraw": gettext_noop("Withdraw a complaint"),
     "registry.copy.send": gettext_noop("Send a copy to the prosecutor"),
     "registry.indictment.approve": gettext_noop(
         "Approve the indictment and send the case to court"
@@ -390,6 +391,7 @@ FIELD_TITLES = {
     "Start Date": gettext_noop("Start Date"),
     "Starts At": gettext_noop("Starts At"),
     "Starts On": gettext_noop("Starts On"),
+    "Statement": gettext_noop("Statement"),
     "Status": gettext_noop("Status"),
     "Subject": gettext_noop("Subject"),
     "Summary": gettext_noop("Summary"),
