@@ -270,3 +270,40 @@ def test_a_courts_decision_is_not_cancelled_by_the_prosecutor(as_user):
     assert arrest.status_code == 201, arrest.json()
     refused = cancel(as_user("prosecutor"), number)
     assert refused.status_code == 409 and "452(3)(7)" in refused.json()["message"]
+
+
+def test_the_prosecutor_appeals_a_courts_penalty_and_the_second_instance_is_alerted(as_user):
+    from icjis.core.models import Alert
+
+    officer = as_user("offences_officer")
+    number = registered(officer, article="101-1")["offence"]  # the court's
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    decided = decide(as_user("judge"), number, penalty={"kind": "fine", "amount": 150})
+    assert decided.status_code == 201, decided.json()
+    f = FineFile.objects.get(source_ref=number)
+    assert appeal(as_user("prosecutor_osh"), number).status_code == 404  # another territory
+    r = appeal(as_user("prosecutor"), number)
+    assert r.status_code == 201, r.json()
+    case = OffenceCase.objects.get(pk=number)
+    assert (case.state, case.appellant, case.appeal_court_id) == (
+        "appealed",
+        "prosecutor",
+        "GB-APP",
+    )
+    f.refresh_from_db()
+    assert f.state == "suspended"  # not in force while appealed (CoO 539(6), 555(2))
+    [told] = Alert.objects.filter(kind="offences.appeal.filed", subject=number, state="open")
+    assert told.unit_id == "GB-APP" and "appeal_judge" in told.roles and "452(3)(7)" in told.message
+    shown = as_user("prosecutor").get(f"/offences/cases/{number}").json()
+    assert shown["appeal"]["appellant"] == "prosecutor"
+    assert appeal(as_user("prosecutor"), number).status_code == 409  # once
+    assert ruling(as_user("appeal_judge"), number, "upheld").status_code == 201
+    assert not Alert.objects.filter(kind="offences.appeal.filed", state="open").exists()
+    call_command("rebuild_projections", "--check")
+
+
+def test_the_prosecutor_cancels_a_police_decision_rather_than_appeal_it(as_user):
+    f = fined(as_user, "130", 30)
+    r = appeal(as_user("prosecutor"), f.source_ref)
+    assert r.status_code == 409 and "452(3)(5)" in r.json()["message"]
+    assert OffenceCase.objects.get(pk=f.source_ref).appealed_at is None

@@ -178,3 +178,18 @@ def test_the_prosecutor_is_offered_the_cancellation_of_a_police_fine(browser, as
     assert as_user("prosecutor").act("offences.decision.cancel", grounds).status_code == 201
     again = page(browser("offences_officer", "ru"), f"/offences/cases/{number}/")
     assert "Отменено прокурором" in again and "/acts/offences.decision.make/" in again
+
+
+def test_the_prosecutor_is_offered_the_appeal_of_a_courts_penalty_within_its_days(browser, as_user):
+    from tests.offences.test_protocols import decide, registered
+
+    officer = as_user("offences_officer")
+    number = registered(officer, article="101-1")["offence"]
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    decided = decide(as_user("judge"), number, penalty={"kind": "fine", "amount": 150})
+    assert decided.status_code == 201, decided.json()
+    offer = "/acts/offences.decision.appeal/"
+    assert offer in page(browser("prosecutor"), f"/offences/cases/{number}/")
+    assert offer not in page(browser("judge"), f"/offences/cases/{number}/")
+    clock.advance(timedelta(days=12))
+    assert offer not in page(browser("prosecutor"), f"/offences/cases/{number}/")

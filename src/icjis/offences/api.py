@@ -189,6 +189,7 @@ def offence_json(case: OffenceCase, now: datetime, crime_cases: set[str]) -> dic
                 "filed_at": iso(case.appealed_at),
                 "due_at": iso(case.appeal_due_at),
                 "outcome": case.appeal_outcome or None,
+                "appellant": case.appellant or "person",
             }
             if case.appealed_at
             else None

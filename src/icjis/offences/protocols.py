@@ -49,6 +49,8 @@ from icjis.offences.models import AdminDetention, OffenceCase, OffenceCounter, P
 from icjis.offences.rules import OffenceRules, offence_rules_by_id, offence_rules_on
 
 CODE = "kg-coo-2021"
+APPEAL_FILED_ALERT = "offences.appeal.filed"
+"""The appeal court's alert of a prosecutor's appeal (452(3)(7)), which its ruling answers."""
 CANCELLED_ALERT = "offences.decision.cancelled"
 """The unit's alert that the prosecutor cancelled a decision (`offences.cancellation`); the
 case's next decision, or its passing on as a crime, answers it."""
@@ -683,7 +685,31 @@ def _apply_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case.appeal_court_id = data["appeal_court"]
     case.appealed_at = event.recorded_at
     case.appeal_due_at = case.due_at = _moment(data["appeal_due_at"])
-    case.save(update_fields=["state", "appeal_court", "appealed_at", "appeal_due_at", "due_at"])
+    case.appellant = data.get("appellant", "person")
+    case.save(
+        update_fields=[
+            "state",
+            "appeal_court",
+            "appealed_at",
+            "appeal_due_at",
+            "due_at",
+            "appellant",
+        ]
+    )
+    if case.appellant == "prosecutor":  # filed by the prosecutor: the court learns of it here
+        raise_alert(
+            event,
+            1,
+            kind=APPEAL_FILED_ALERT,
+            unit=case.appeal_court_id,
+            roles=["appeal_judge"],
+            subject=case.number,
+            message=say(
+                "The prosecutor appealed the decision in offence case %(offence)s (CoO "
+                "452(3)(7), 547(3)); it is before your court.",
+                offence=case.number,
+            ),
+        )
     return {
         "offence": case.number,
         "appeal_court": data["appeal_court"],
@@ -694,8 +720,8 @@ def _apply_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 @act_kind(
     "offences.decision.appeal",
     schema=Appeal,
-    roles=("court_clerk", "judge", "appeal_judge"),
-    legal_basis="CoO 547, 549",
+    roles=("court_clerk", "judge", "appeal_judge", "prosecutor"),
+    legal_basis="CoO 452(3)(7), 547, 549",
     target="stream",
     stream_for=_stream_of,
     apply=_apply_appeal,
@@ -706,20 +732,29 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
     after the decision (CoO 547(2)): a decision of the police goes to the district court, which
     decides within 10 days and meanwhile the penalty is not executed (547(1), 549); a decision of
     a court goes to the second instance (547(3)), within 48 hours where it imposed arrest
-    (547(4)); the code sets the second instance no other term."""
-    # The court that hears it finds the case by its number: before the appeal the case is not
-    # its own. Anyone else learns nothing of it (missing and forbidden alike).
-    number = normalise_offence(ctx.input.offence)
-    case = OffenceCase.objects.filter(pk=number).first() if number else None
-    police = case is not None and case.forum == "police"
-    court = (
-        unit_serving(case.territory_path, "court" if police else "appeal_court") if case else None
-    )
-    if case is None or court is None or court.code != ctx.user.unit_id:
-        raise NotFound(
-            say("No such offence case, or it is not visible to you."),
-            fields={"offence": gettext_noop("unknown")},
+    (547(4)); the code sets the second instance no other term. The prosecutor overseeing the
+    case files their own appeal against a court's decision (452(3)(7)); a decision of the police
+    they cancel themselves (452(3)(5))."""
+    if ctx.actor.role == "prosecutor":
+        case, court = _prosecutors_appeal(ctx)
+        police = False
+    else:
+        # The court that hears it finds the case by its number: before the appeal the case is
+        # not its own. Anyone else learns nothing of it (missing and forbidden alike).
+        number = normalise_offence(ctx.input.offence)
+        found = OffenceCase.objects.filter(pk=number).first() if number else None
+        police = found is not None and found.forum == "police"
+        serving = (
+            unit_serving(found.territory_path, "court" if police else "appeal_court")
+            if found
+            else None
         )
+        if found is None or serving is None or serving.code != ctx.user.unit_id:
+            raise NotFound(
+                say("No such offence case, or it is not visible to you."),
+                fields={"offence": gettext_noop("unknown")},
+            )
+        case, court = found, serving
     if case.state != "decided" or case.appeal_until is None:
         raise Conflict(
             say("Offence case %(offence)s has no penalty to appeal.", offence=case.number)
@@ -739,10 +774,29 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
         "grounds": ctx.input.grounds,
         "appeal_court": court.code,
         "appeal_due_at": iso(due),
+        "appellant": "prosecutor" if ctx.actor.role == "prosecutor" else "person",
         # The penalty waits for the ruling: the police's by 549(1); a court's is not in force
         # while appealed (539(6), 555(2)).
         "suspends": True,
     }
+
+
+def _prosecutors_appeal(ctx: Context) -> tuple[OffenceCase, Any]:
+    """The case a prosecutor appeals (one they oversee, decided by a court) and the court of
+    the second instance that hears it."""
+    case = _case_for_act(ctx)
+    if case.forum == "police":
+        raise Conflict(
+            say(
+                "A decision of the police in offence case %(offence)s is not appealed by the "
+                "prosecutor: cancel it by a decision of your own (CoO 452(3)(5)).",
+                offence=case.number,
+            )
+        )
+    court = unit_serving(case.territory_path, "appeal_court")
+    if court is None:
+        raise Conflict(say("No court of the second instance serves the territory of this case."))
+    return case, court
 
 
 class DecideAppeal(pydantic.BaseModel):
@@ -758,6 +812,7 @@ def _apply_decide_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case.appeal_outcome = data["outcome"]
     case.due_at = None
     case.save(update_fields=["state", "appeal_outcome", "due_at"])
+    answer(event, APPEAL_FILED_ALERT, case.number)
     return {"offence": case.number, "outcome": data["outcome"], "state": case.state}
 
 

@@ -265,6 +265,10 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
     # The prosecutor's own cancellation of a police decision no court has seen (452(3)(5)).
     elif case.state in ("decided", "terminated") and case.forum == "police":
         kinds = () if case.appeal_outcome else ("offences.decision.cancel",)
+    # The prosecutor's appeal of a court's penalty, within its days (452(3)(7), 547(2)).
+    elif case.state == "decided" and case.appealed_at is None and case.appeal_until:
+        mine = "prosecutor" in roles and now <= case.appeal_until  # a court registers its own
+        kinds = ("offences.decision.appeal",) if mine else ()
     offered = [{"kind": k, "title": act_title(k)} for k in kinds if roles & KINDS[k].roles]
     transferable = case.state in TRANSFERABLE
     context = {
