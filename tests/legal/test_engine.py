@@ -567,6 +567,7 @@ def histories(draw: Any) -> list[Event]:
             "document": draw(st.sampled_from(["opening_decision", "detention_record"])),
             "probation_report": draw(st.booleans()),
             "expertise": person,  # the subject of an expertise's term, like a person's
+            "complaint": person,  # and of a complaint's
             "days": draw(st.integers(min_value=1, max_value=60)),
             "complete": draw(st.booleans()),
         }

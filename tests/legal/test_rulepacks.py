@@ -65,6 +65,7 @@ EXPECTED_2021_RULES = {
     "complaint.decision",
     "complaint.decision.unit_head",
     "complaint.decision.judge",
+    "complaint.decision.higher",  # 129(3) names no term: 129(1)'s
 }
 
 
@@ -123,6 +124,7 @@ def test_it_cites_an_article_and_gives_three_titles_for_every_rule() -> None:
         ("complaint.decision", "3d", "CPC 129(1)"),
         ("complaint.decision.unit_head", "3d", "CPC 129(1)"),
         ("complaint.decision.judge", "10d", "CPC 130(2)"),
+        ("complaint.decision.higher", "3d", "CPC 129(1), (3)"),
     ],
 )
 def test_it_carries_the_statutory_value_and_article_of_each_2021_term(

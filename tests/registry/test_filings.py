@@ -241,6 +241,54 @@ def test_a_complaint_is_withdrawn_by_counsel_or_before_its_addressee_and_its_ter
     assert_terms_replayed()
 
 
+def test_the_investigator_contests_an_upheld_complaint_before_the_higher_prosecutor(as_user):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "action", "text": ASK}
+    lawyer = as_user("lawyer")
+    cid = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
+    dismissed = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
+    decide = {"complaint": cid, "outcome": "upheld", "grounds": "Обыск признать незаконным."}
+    ok(as_user("prosecutor").act("registry.complaint.decide", decide, number))
+    no = {"complaint": dismissed, "outcome": "dismissed", "grounds": "Доводы не подтвердились."}
+    ok(as_user("prosecutor").act("registry.complaint.decide", no, number))
+
+    investigator = as_user("investigator")
+    contest = {"complaint": dismissed, "text": "Обыск проведён законно, по постановлению суда."}
+    assert "not upheld" in str(
+        investigator.act("registry.complaint.contest", contest, number).json()
+    )
+    contest["complaint"] = cid
+    assert lawyer.act("registry.complaint.contest", contest, number).status_code == 403
+    filed = ok(investigator.act("registry.complaint.contest", contest, number))["result"]
+    row = Filing.objects.get(pk=filed["complaint"])
+    assert (row.addressee, row.contests, row.person_id, row.filed_by_role) == (
+        "higher_prosecutor",
+        cid,
+        person,
+        "investigator",
+    )
+    assert term(number, "complaint.decision.higher", row.id).state == "running"
+    [told] = open_alerts("registry.complaint.filed", row.id)
+    assert "prosecutor" in told.roles and "129(3)" in told.message
+    assert "already before" in refused(
+        investigator.act("registry.complaint.contest", contest, number), 409
+    )
+    # Counsel does not withdraw it; the district prosecutor does not decide it.
+    assert lawyer.act("registry.complaint.withdraw", {"complaint": row.id}, number).status_code == (
+        403
+    )
+    higher = {"complaint": row.id, "outcome": "dismissed", "grounds": "Решение прокурора верно."}
+    assert as_user("prosecutor").act("registry.complaint.decide", higher, number).status_code == 403
+    ok(as_user("prosecutor_city").act("registry.complaint.decide", higher, number))
+    assert term(number, "complaint.decision.higher", row.id).state == "met"
+    [decided] = open_alerts("registry.complaint.decided", row.id)
+    assert "investigator" in decided.roles
+    listed = lawyer.get("/registry/filings", case=number).json()["items"]
+    assert [f["contests"] for f in listed if f["id"] == row.id] == [cid]
+    call_command("rebuild_projections", check=True)
+    assert_terms_replayed()
+
+
 def test_a_refused_report_can_still_be_complained_of_but_not_moved(as_user):
     body = {"channel": "phone", "summary": "Кража", "place": {"region": "KG-GB"}}
     number = ok(as_user("registrar").act("registry.report.register", body))["result"]["case"]

@@ -92,3 +92,26 @@ def test_counsel_is_offered_to_withdraw_their_complaint_and_the_addressee_to_dec
         browser("lawyer", "ru").get(reverse("web:case", args=[number])).content.decode()
     )
     assert "Отозвана" in page and f"?complaint={cid}" not in page
+
+
+def test_the_investigator_is_offered_the_contest_once_and_the_higher_prosecutor_the_decision(
+    browser, as_user
+):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "action", "text": ASK}
+    cid = as_user("lawyer").act("registry.complaint.file", data, number).json()["result"]
+    cid = cid["complaint"]
+    decide = {"complaint": cid, "outcome": "upheld", "grounds": "Признать незаконным."}
+    assert as_user("prosecutor").act("registry.complaint.decide", decide, number).status_code == 201
+    case_page = reverse("web:case", args=[number])
+    contest = f"registry.complaint.contest/?complaint={cid}"
+    assert contest in unescape(browser("investigator").get(case_page).content.decode())
+    assert contest not in unescape(browser("lawyer").get(case_page).content.decode())
+    body = {"complaint": cid, "text": "Действия законны."}
+    filed = as_user("investigator").act("registry.complaint.contest", body, number)
+    assert filed.status_code == 201, filed.content
+    new = filed.json()["result"]["complaint"]
+    page = unescape(browser("investigator", "ru").get(case_page).content.decode())
+    assert contest not in page and "Вышестоящий прокурор" in page
+    page = unescape(browser("prosecutor_city").get(case_page).content.decode())
+    assert f"registry.complaint.decide/?complaint={new}" in page

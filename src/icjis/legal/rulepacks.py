@@ -116,6 +116,7 @@ KNOWN_EVENT_KINDS = frozenset(
         "registry.complaint.file",
         "registry.complaint.extend",
         "registry.complaint.withdraw",
+        "registry.complaint.contest",
         "registry.complaint.decide",
         "detention.arrest",
         "detention.admit",

@@ -175,6 +175,7 @@ def filing_row(f: Filing) -> dict[str, Any]:
         "subject": f.subject,
         "text": f.text,
         "motion": f.motion or None,
+        "contests": f.contests or None,
         "filed_at": iso(f.filed_at),
         "filed_by": f.filed_by,
         "extended_at": iso(f.extended_at),

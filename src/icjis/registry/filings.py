@@ -91,6 +91,16 @@ def _addressed_to_me(ctx: Context, addressee: str, what: str) -> None:
     role = ctx.actor.role
     if role == "lawyer":
         return
+    if addressee == "higher_prosecutor":
+        if role != "prosecutor" or ctx.user.unit.level not in HIGHER_LEVELS:
+            raise Forbidden(
+                say(
+                    "This is addressed to %(addressee)s; only they may %(what)s.",
+                    addressee=ADDRESSEES[addressee],
+                    what=what,
+                )
+            )
+        return
     if role != addressee:
         raise Forbidden(
             say(
@@ -117,7 +127,11 @@ ADDRESSEES = {
     "prosecutor": gettext_noop("the prosecutor"),
     "unit_head": gettext_noop("the head of the investigative unit"),
     "investigating_judge": gettext_noop("the investigating judge"),
+    "higher_prosecutor": gettext_noop("the higher prosecutor"),
 }
+HIGHER_LEVELS = ("region", "national")
+"""The prosecutors' offices above the district's, to which the investigator takes a decision on a
+complaint (CPC 129(3))."""
 
 
 def _filing(ctx: Context, kind: str, filing_id: str) -> Filing:
@@ -180,6 +194,7 @@ def _apply_filed(event: Event, data: dict[str, Any], kind: str) -> Filing:
         subject=data["subject"],
         text=data["text"],
         motion=(data.get("motion") or "") if kind == "complaint" else "",
+        contests=data.get("contests") or "",
     )
 
 
@@ -429,6 +444,86 @@ def _refused_motion(case: Case, motion_id: str, person: str, to: str) -> None:
         )
 
 
+class ContestIn(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    complaint: str = pydantic.Field(
+        pattern=FILING_ID, max_length=48, description="the complaint the decision upheld"
+    )
+    text: Text = pydantic.Field(description="why the decision is wrong")
+
+
+def _apply_contest(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    complaint = _apply_filed(event, data, "complaint")
+    _alert(
+        event,
+        complaint,
+        "filed",
+        ["prosecutor"],
+        say(
+            "The investigator contests the decision on complaint %(decided)s in case %(case)s "
+            "before the higher prosecutor (CPC 129(3)): complaint %(complaint)s, to be decided "
+            "within 3 days.",
+            decided=data["contests"],
+            case=complaint.case_id,
+            complaint=complaint.id,
+        ),
+    )
+    return {"complaint": complaint.id, "contests": data["contests"]}
+
+
+@act_kind(
+    "registry.complaint.contest",
+    schema=ContestIn,
+    roles=("investigator",),
+    legal_basis="CPC 129(3)",
+    apply=_apply_contest,
+    title="Contest a decision on a complaint before the higher prosecutor",
+)
+def contest_complaint(ctx: Context) -> dict[str, Any]:
+    """The investigator assigned to the case takes the decision of the prosecutor or the head of
+    the unit upholding a complaint against them, wholly or in part, to the higher prosecutor
+    (CPC 129(3)) — a prosecutor's office above the district's decides it, within 129(1)'s 3
+    days (or 10). Once for each decision; it suspends nothing (126(4))."""
+    case = _case(ctx)
+    if not (case.stage == "closed" and case.details.get("decision") in REVIEWABLE_CLOSINGS):
+        require_stage(case, PRE_TRIAL, gettext_noop("A complaint"))
+    require_assigned(ctx, gettext_noop("contest a decision on a complaint"))
+    data = ctx.input
+    decided = Filing.objects.filter(
+        pk=data.complaint,
+        case=case,
+        kind="complaint",
+        addressee__in=("prosecutor", "unit_head"),
+        outcome__in=("upheld", "partly_upheld"),
+    ).first()
+    if decided is None:
+        raise Invalid(
+            say(
+                "%(complaint)s is no complaint of this case that the prosecutor or the head of "
+                "the unit upheld.",
+                complaint=data.complaint,
+            ),
+            fields={"complaint": gettext_noop("not upheld")},
+        )
+    if Filing.objects.filter(case=case, contests=decided.id).exists():
+        raise Conflict(
+            say(
+                "The decision on complaint %(complaint)s is already before the higher prosecutor.",
+                complaint=decided.id,
+            )
+        )
+    assert ctx.head is not None
+    return {
+        "complaint": f"{PREFIX['complaint']}-{case.number}-{ctx.head.seq + 1}",
+        "number": Filing.objects.filter(case=case, kind="complaint").count() + 1,
+        "person": decided.person_id,
+        "to": "higher_prosecutor",
+        "subject": "decision",
+        "text": data.text,
+        "contests": decided.id,
+    }
+
+
 class ComplaintExtendIn(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     complaint: str = pydantic.Field(pattern=FILING_ID, max_length=48)
@@ -516,6 +611,10 @@ def withdraw_complaint(ctx: Context) -> dict[str, Any]:
     ends; withdrawing it does not bar filing it again."""
     data = ctx.input
     complaint = _filing(ctx, "complaint", data.complaint)
+    if ctx.actor.role == "lawyer" and complaint.contests:
+        raise Forbidden(
+            say("Complaint %(complaint)s is the investigator's own.", complaint=complaint.id)
+        )
     if ctx.actor.role == "lawyer":
         if not represents(_case(ctx), ctx.user.username, complaint.person_id):
             raise Forbidden(
@@ -602,6 +701,7 @@ DECISION_RULES = (
     "complaint.decision",
     "complaint.decision.unit_head",
     "complaint.decision.judge",
+    "complaint.decision.higher",
 )
 """The rules of the pack that time the answer to a filing (one applies to each)."""
 

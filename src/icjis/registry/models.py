@@ -64,10 +64,11 @@ class Filing(models.Model):
     filed_at = models.DateTimeField()
     filed_by = models.CharField(max_length=64)
     filed_by_role = models.CharField(max_length=32)
-    addressee = models.CharField(max_length=32)  # investigator | prosecutor | unit_head
+    addressee = models.CharField(max_length=32)  # investigator | prosecutor | unit_head | …
     subject = models.CharField(max_length=32)
     text = models.TextField()
     motion = models.CharField(max_length=48, blank=True)  # the motion a complaint is about
+    contests = models.CharField(max_length=48, blank=True)  # the complaint decided (129(3))
     extended_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=16, default="pending")  # pending | decided | withdrawn
     outcome = models.CharField(max_length=16, blank=True)

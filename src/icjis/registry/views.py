@@ -19,18 +19,25 @@ from icjis.web.labels import act_title, choice_label
 from icjis.web.queues import time_left
 
 KIND_LABELS = {"motion": gettext_lazy("Party's motion"), "complaint": gettext_lazy("Complaint")}
+TO_LABELS = {"higher_prosecutor": gettext_lazy("Higher prosecutor")}  # not an input's choice
 WITHDRAWN = gettext_lazy("Withdrawn")  # not a decision's outcome, so no choice of one
 
 
-def offered_acts(user: Any, filing: Filing, assigned: bool) -> list[str]:
-    """The acts on a pending filing the reader may perform now (each still decides for itself):
-    its addressee's, and counsel's withdrawal of the complaint they filed; `assigned`: the
-    reader is the case's assigned investigator."""
+def offered_acts(user: Any, filing: Filing, assigned: bool, contested: set[str]) -> list[str]:
+    """The acts on a filing the reader may perform now (each still decides for itself): on a
+    pending one, its addressee's, and counsel's withdrawal of the complaint they filed; on a
+    complaint upheld by the prosecutor or the head of the unit, the assigned investigator's
+    contest before the higher prosecutor, once (`contested`: the complaints contested)."""
+    if filing.state == "decided" and assigned and "investigator" in user.roles:
+        upheld = filing.outcome in ("upheld", "partly_upheld")
+        if upheld and filing.addressee in ("prosecutor", "unit_head"):
+            return [] if filing.id in contested else ["registry.complaint.contest"]
     if filing.state != "pending":
         return []
     if filing.kind == "complaint" and filing.filed_by == user.username:
-        return ["registry.complaint.withdraw"]
-    if filing.addressee not in user.roles:
+        return [] if filing.contests else ["registry.complaint.withdraw"]
+    addressee = "prosecutor" if filing.addressee == "higher_prosecutor" else filing.addressee
+    if addressee not in user.roles:
         return []
     if filing.addressee == "investigator" and not assigned:
         return []
@@ -52,6 +59,7 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
     assigned = CaseOfficer.objects.filter(
         case=case, role="investigator", username=user.username
     ).exists()
+    contested = {f.contests for f in rows if f.contests}
     said = []
     for f in rows:
         due = getattr(f, "due_at", None)
@@ -60,7 +68,7 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
             {
                 "filing": f,
                 "kind": KIND_LABELS[f.kind],
-                "to": choice_label(f.addressee),
+                "to": TO_LABELS.get(f.addressee) or choice_label(f.addressee),
                 "subject": choice_label(f.subject),
                 "outcome": (WITHDRAWN if f.state == "withdrawn" else choice_label(f.outcome))
                 if f.outcome
@@ -74,7 +82,7 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
                         + "?"
                         + urlencode({f.kind: f.id}),
                     }
-                    for k in offered_acts(user, f, assigned)
+                    for k in offered_acts(user, f, assigned, contested)
                 ],
             }
         )

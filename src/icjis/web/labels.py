@@ -183,6 +183,9 @@ ACT_TITLES = {
     "registry.case.transfer": gettext_noop("Send the case to another investigative unit"),
     "registry.charge": gettext_noop("Charge a person"),
     "registry.charge.requalify": gettext_noop("Requalify a charge"),
+    "registry.complaint.contest": gettext_noop(
+        "Contest a decision on a complaint before the higher prosecutor"
+    ),
     "registry.complaint.decide": gettext_noop("Decide a complaint"),
     "registry.complaint.extend": gettext_noop("Take up to 10 days to decide a complaint"),
     "registry.complaint.file": gettext_noop("File a complaint"),
