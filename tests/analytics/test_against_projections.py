@@ -41,7 +41,7 @@ def total(rows, metric, *by):
     return {k: v for k, v in out.items() if v}
 
 
-def test_the_populations_at_the_cut_are_those_of_the_registers(seeded):
+def the_populations_at_the_cut_are_those_of_the_registers(seeded):
     now = month_of(seeded.cut)
     rows = seeded.rows(now)
     held = Counter(Prisoner.objects.filter(state=HELD).values_list("facility_id", flat=True))
@@ -52,7 +52,7 @@ def test_the_populations_at_the_cut_are_those_of_the_registers(seeded):
     assert total(rows, "probation.population", "place", "kind") == dict(files)
 
 
-def test_every_report_verdict_and_detention_is_counted_once(seeded):
+def every_report_verdict_and_detention_is_counted_once(seeded):
     rows = seeded.rows()
     assert sum(total(rows, "reports.registered").values()) == Case.objects.count()
     defendants = VerdictDefendant.objects.values_list("verdict_id", "person_id").distinct()
@@ -76,7 +76,7 @@ def measure(rows, metric, name, *by):
     return {k: v for k, v in out.items() if v}
 
 
-def test_appeals_offences_and_fines_are_those_of_their_registers(seeded):
+def appeals_offences_and_fines_are_those_of_their_registers(seeded):
     rows = seeded.rows()
     decided = Counter(Appeal.objects.filter(state="decided").values_list("outcome", flat=True))
     assert decided
@@ -103,7 +103,7 @@ def test_appeals_offences_and_fines_are_those_of_their_registers(seeded):
     assert imposed_som == sum(whole_som(a) for _, a in files)
 
 
-def test_the_terms_kept_and_missed_are_those_of_the_deadlines_the_pages_show(seeded):
+def the_terms_kept_and_missed_are_those_of_the_deadlines_the_pages_show(seeded):
     """The fold replays every case's terms from its events alone, following its stage, unit and
     category as the events record them; the projection's deadlines, met in time or late, are
     the same terms at the same units."""
@@ -136,3 +136,20 @@ def test_the_terms_kept_and_missed_are_those_of_the_deadlines_the_pages_show(see
     assert total(seeded.rows(month_of(now)), "deadlines.overdue", "place", "kind") == dict(overdue)
     # Every term, open or ended, cancelled or suspended, is the projection's.
     assert assert_terms_replayed() == Deadline.objects.count()
+
+
+def test_the_fold_agrees_with_every_register(seeded):
+    """The four readings against one seeding (the seeding is most of the time): each is checked,
+    and every one that disagrees is reported, not only the first."""
+    failed = []
+    for check in (
+        the_populations_at_the_cut_are_those_of_the_registers,
+        every_report_verdict_and_detention_is_counted_once,
+        appeals_offences_and_fines_are_those_of_their_registers,
+        the_terms_kept_and_missed_are_those_of_the_deadlines_the_pages_show,
+    ):
+        try:
+            check(seeded)
+        except AssertionError as error:
+            failed.append(f"{check.__name__}: {error}")
+    assert not failed, "\n".join(failed)

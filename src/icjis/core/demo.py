@@ -3,6 +3,8 @@ in Bishkek (KG-GB) and in Osh oblast (KG-O). Synthetic: no real person's data.""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -136,6 +138,14 @@ EXTRA_JUDGES = ("judge_2", "judge_3")
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo accounts exist only outside production
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """The demo password's hash (Argon2, as every password's): made once per process, not per
+    demo user or per test world — each costs about a tenth of a second by design, and the demo
+    accounts share their public password anyway."""
+    return make_password(DEMO_PASSWORD)
+
+
 # The demo units' names in Kyrgyz and Russian, by their English name.
 UNIT_NAMES = {
     "Police Department": ("Ички иштер башкармалыгы", "Управление внутренних дел"),
@@ -221,7 +231,7 @@ def seed_world() -> list[User]:
             code=code, defaults={"kind": kind, "name_ky": ky, "name_ru": ru, "name_en": en}
         )
 
-    password = make_password(DEMO_PASSWORD)
+    password = demo_password_hash()
     now = clock.now()
     users: list[User] = []
 

@@ -4,11 +4,10 @@ seat a panel of three (CPC 29(4)). Synthetic: no real person's data."""
 
 from __future__ import annotations
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from icjis.core import clock
-from icjis.core.demo import DEMO_PASSWORD
+from icjis.core.demo import demo_password_hash
 from icjis.core.models import Unit, User
 from icjis.core.seeding import world_seeder
 
@@ -28,7 +27,7 @@ PEOPLE = [
 def seed_court_people() -> None:
     """Idempotent: users that exist are left alone; courts missing from the world are skipped."""
     units = {u.code: u for u in Unit.objects.filter(code__in={p[1] for p in PEOPLE})}
-    password = make_password(DEMO_PASSWORD)
+    password = demo_password_hash()
     for username, code, roles in PEOPLE:
         unit = units.get(code)
         if unit is None:

@@ -4,11 +4,10 @@ who is assigned. Synthetic: no real person's data."""
 
 from __future__ import annotations
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from icjis.core import clock
-from icjis.core.demo import DEMO_PASSWORD
+from icjis.core.demo import demo_password_hash
 from icjis.core.models import Unit, User
 from icjis.core.seeding import world_seeder
 from icjis.forensics.models import Expert
@@ -26,7 +25,7 @@ LABS = (("GB-SSE", ""), ("OSH-SSE", "_osh"))
 @transaction.atomic
 def seed_experts() -> None:
     """Idempotent: users and experts that exist are left alone; labs missing are skipped."""
-    password = make_password(DEMO_PASSWORD)
+    password = demo_password_hash()
     for code, suffix in LABS:
         lab = Unit.objects.filter(code=code).first()
         if lab is None:
