@@ -50,6 +50,7 @@ def test_a_cancelled_decision_is_not_signed_and_its_document_says_it_was_annulle
     assert 'id="annulled"' in annulled and "it has no force since" in annulled
     assert f"annulled on {timezone.localdate(cancelled_at.recorded_at).isoformat()}" in annulled
     assert "Вина не установлена" not in annulled  # the grounds are not the public's
+    assert "Cancel an unlawful decision" not in annulled  # nor how the case went on
     ru = Client().get(f"/public/documents/{code}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "утратило силу" in ru
 

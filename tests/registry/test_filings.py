@@ -220,6 +220,7 @@ def test_a_complaint_is_withdrawn_by_counsel_or_before_its_addressee_and_its_ter
         "registry.complaint.withdraw", withdraw, number
     ).status_code == (403)
     ok(lawyer.act("registry.complaint.withdraw", withdraw, number))
+    assert term(number, "complaint.decision", second).state == "running"  # only its own term
     row = Filing.objects.get(pk=first)
     assert (row.state, row.outcome, row.decided_by) == ("withdrawn", "withdrawn", "lawyer")
     assert term(number, "complaint.decision", first).state == "cancelled"
@@ -233,8 +234,12 @@ def test_a_complaint_is_withdrawn_by_counsel_or_before_its_addressee_and_its_ter
     by_client = {"complaint": second, "statement": "Подозреваемый отозвал жалобу адвоката."}
     ok(as_user("prosecutor").act("registry.complaint.withdraw", by_client, number))
     assert term(number, "complaint.decision", second).state == "cancelled"
-    # Withdrawing it does not bar filing it again.
+    # Withdrawing it does not bar filing it again. The client's own complaint, recorded by the
+    # prosecutor, is not counsel's to withdraw.
     ok(lawyer.act("registry.complaint.file", data, number))
+    own = ok(as_user("prosecutor").act("registry.complaint.file", data, number))["result"]
+    mine = {"complaint": own["complaint"]}
+    assert lawyer.act("registry.complaint.withdraw", mine, number).status_code == 403
     listed = lawyer.get("/registry/filings", case=number, state="withdrawn").json()
     assert sorted(f["id"] for f in listed["items"]) == sorted([first, second])
     call_command("rebuild_projections", check=True)
@@ -282,11 +287,44 @@ def test_the_investigator_contests_an_upheld_complaint_before_the_higher_prosecu
     ok(as_user("prosecutor_city").act("registry.complaint.decide", higher, number))
     assert term(number, "complaint.decision.higher", row.id).state == "met"
     [decided] = open_alerts("registry.complaint.decided", row.id)
-    assert "investigator" in decided.roles
+    assert {"investigator", "lawyer"} <= set(decided.roles.strip(",").split(","))
     listed = lawyer.get("/registry/filings", case=number).json()["items"]
     assert [f["contests"] for f in listed if f["id"] == row.id] == [cid]
     call_command("rebuild_projections", check=True)
     assert_terms_replayed()
+
+
+def test_a_contest_goes_above_the_office_that_decided_and_may_be_withdrawn_and_filed_again(
+    as_user,
+):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "action", "text": ASK}
+    cid = ok(as_user("lawyer").act("registry.complaint.file", data, number))["result"]
+    cid = cid["complaint"]
+    decide = {"complaint": cid, "outcome": "partly_upheld", "grounds": "Отчасти обоснована."}
+    ok(as_user("prosecutor_city").act("registry.complaint.decide", decide, number))
+    investigator = as_user("investigator")
+    contest = {"complaint": cid, "text": "Решение городского прокурора необоснованно."}
+    first = ok(investigator.act("registry.complaint.contest", contest, number))["result"]
+    # The investigator withdraws their own contest, and may bring it again (126(3)).
+    ok(investigator.act("registry.complaint.withdraw", {"complaint": first["complaint"]}, number))
+    assert term(number, "complaint.decision.higher", first["complaint"]).state == "cancelled"
+    again = ok(investigator.act("registry.complaint.contest", contest, number))["result"]
+    higher = {"complaint": again["complaint"], "outcome": "upheld", "grounds": "Отменить."}
+    for peer in ("prosecutor_city", "prosecutor_oblast_osh", "prosecutor"):
+        assert as_user(peer).act("registry.complaint.decide", higher, number).status_code in (
+            403,
+            404,
+        ), peer
+    ok(as_user("deputy_prosecutor_general").act("registry.complaint.decide", higher, number))
+    # A head of unit's decision is not the higher prosecutor's to review (129(3)).
+    to_head = {**data, "to": "unit_head"}
+    hid = ok(as_user("lawyer").act("registry.complaint.file", to_head, number))["result"]
+    hid = hid["complaint"]
+    upheld = {"complaint": hid, "outcome": "upheld", "grounds": "Обоснована."}
+    ok(as_user("unit_head").act("registry.complaint.decide", upheld, number))
+    head = {"complaint": hid, "text": "Не согласен."}
+    assert "not upheld" in str(investigator.act("registry.complaint.contest", head, number).json())
 
 
 def test_a_refused_report_can_still_be_complained_of_but_not_moved(as_user):

@@ -115,3 +115,18 @@ def test_the_investigator_is_offered_the_contest_once_and_the_higher_prosecutor_
     assert contest not in page and "Вышестоящий прокурор" in page
     page = unescape(browser("prosecutor_city").get(case_page).content.decode())
     assert f"registry.complaint.decide/?complaint={new}" in page
+    page = unescape(browser("prosecutor").get(case_page).content.decode())
+    assert f"registry.complaint.decide/?complaint={new}" not in page  # whose decision it is
+
+
+def test_a_complaint_the_prosecutor_recorded_is_theirs_to_decide_from_the_page(browser, as_user):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "inaction", "text": ASK}
+    filed = as_user("prosecutor").act("registry.complaint.file", data, number)
+    assert filed.status_code == 201, filed.content
+    cid = filed.json()["result"]["complaint"]
+    page = unescape(browser("prosecutor").get(reverse("web:case", args=[number])).content.decode())
+    for kind in ("decide", "withdraw", "extend"):
+        assert f"registry.complaint.{kind}/?complaint={cid}" in page, kind
+    page = unescape(browser("lawyer").get(reverse("web:case", args=[number])).content.decode())
+    assert f"?complaint={cid}" not in page  # the client's own: not counsel's to withdraw

@@ -48,7 +48,8 @@ def public_facts(doc: Document) -> dict[str, Any]:
         "language": choice_label(doc.language),
         "sha256": doc.sha256,
         "certificate": doc.certificate,
-        # The act it records annulled since (a decision cancelled or quashed): said, not hidden.
+        # The act it records annulled since (a decision cancelled or quashed): the day is said,
+        # not how (which would tell of the case's course).
         "annulled": annulment(annulments(doc.stream, [(doc.seq, doc.source_kind)]).get(doc.seq)),
     }
 

@@ -37,7 +37,7 @@ from django.utils.translation import gettext_noop
 from icjis.core.access import of_whole_files
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import answer, raise_alert
-from icjis.core.models import Case, Event
+from icjis.core.models import Case, Event, User
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Said, say
 from icjis.legal.counting import local_date
 from icjis.legal.models import Deadline
@@ -84,7 +84,7 @@ def _applicant(ctx: Context, person: str) -> None:
         raise Forbidden(say("You are not counsel of %(person)s in this case.", person=person))
 
 
-def _addressed_to_me(ctx: Context, addressee: str, what: str) -> None:
+def _addressed_to_me(ctx: Context, addressee: str, what: str, contests: str = "") -> None:
     """An official records or decides only what is addressed to their office: the investigator
     assigned to the case, a prosecutor or investigating judge whose territory holds the case
     (their read scope, which the act's access has checked), the head of the unit holding it."""
@@ -92,7 +92,7 @@ def _addressed_to_me(ctx: Context, addressee: str, what: str) -> None:
     if role == "lawyer":
         return
     if addressee == "higher_prosecutor":
-        if role != "prosecutor" or ctx.user.unit.level not in HIGHER_LEVELS:
+        if role != "prosecutor" or not ranks_above(ctx.user, decider_of(contests)):
             raise Forbidden(
                 say(
                     "This is addressed to %(addressee)s; only they may %(what)s.",
@@ -129,9 +129,22 @@ ADDRESSEES = {
     "investigating_judge": gettext_noop("the investigating judge"),
     "higher_prosecutor": gettext_noop("the higher prosecutor"),
 }
-HIGHER_LEVELS = ("region", "national")
-"""The prosecutors' offices above the district's, to which the investigator takes a decision on a
-complaint (CPC 129(3))."""
+RANKS = {"district": 0, "region": 1, "national": 2}
+"""The levels of the prosecutors' offices, from the district's up."""
+
+
+def decider_of(complaint_id: str) -> Any:
+    """The official who decided the complaint `complaint_id` (None when there is none)."""
+    decided = Filing.objects.filter(pk=complaint_id).values_list("decided_by", flat=True).first()
+    return User.objects.select_related("unit").filter(username=decided).first()
+
+
+def ranks_above(user: Any, decider: Any) -> bool:
+    """Whether `user`'s office is above the office of the prosecutor who decided (CPC 129(3):
+    the higher prosecutor), so that nobody reviews their own decision or a peer's."""
+    if decider is None or user.unit is None or decider.unit is None:
+        return False
+    return RANKS.get(user.unit.level, 0) > RANKS.get(decider.unit.level, 0)
 
 
 def _filing(ctx: Context, kind: str, filing_id: str) -> Filing:
@@ -480,10 +493,11 @@ def _apply_contest(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     title="Contest a decision on a complaint before the higher prosecutor",
 )
 def contest_complaint(ctx: Context) -> dict[str, Any]:
-    """The investigator assigned to the case takes the decision of the prosecutor or the head of
-    the unit upholding a complaint against them, wholly or in part, to the higher prosecutor
-    (CPC 129(3)) — a prosecutor's office above the district's decides it, within 129(1)'s 3
-    days (or 10). Once for each decision; it suspends nothing (126(4))."""
+    """The investigator assigned to the case takes the prosecutor's decision upholding a
+    complaint against them, wholly or in part, to the higher prosecutor (CPC 129(3)) — a
+    prosecutor of an office above the one who decided decides it, within 129(1)'s 3 days (or
+    10). Once for each decision, unless withdrawn; it suspends nothing (126(4)). A head of
+    unit's decision goes to the head of the body (129(3)), which the register does not hold."""
     case = _case(ctx)
     if not (case.stage == "closed" and case.details.get("decision") in REVIEWABLE_CLOSINGS):
         require_stage(case, PRE_TRIAL, gettext_noop("A complaint"))
@@ -493,19 +507,18 @@ def contest_complaint(ctx: Context) -> dict[str, Any]:
         pk=data.complaint,
         case=case,
         kind="complaint",
-        addressee__in=("prosecutor", "unit_head"),
+        addressee="prosecutor",
         outcome__in=("upheld", "partly_upheld"),
     ).first()
     if decided is None:
         raise Invalid(
             say(
-                "%(complaint)s is no complaint of this case that the prosecutor or the head of "
-                "the unit upheld.",
+                "%(complaint)s is no complaint of this case that the prosecutor upheld.",
                 complaint=data.complaint,
             ),
             fields={"complaint": gettext_noop("not upheld")},
         )
-    if Filing.objects.filter(case=case, contests=decided.id).exists():
+    if Filing.objects.filter(case=case, contests=decided.id).exclude(state="withdrawn").exists():
         raise Conflict(
             say(
                 "The decision on complaint %(complaint)s is already before the higher prosecutor.",
@@ -551,7 +564,9 @@ def extend_complaint(ctx: Context) -> dict[str, Any]:
     applicant is told so (CPC 129(1)). Once, and before the 3 days run out."""
     data = ctx.input
     complaint = _filing(ctx, "complaint", data.complaint)
-    _addressed_to_me(ctx, complaint.addressee, gettext_noop("extend this complaint's term"))
+    _addressed_to_me(
+        ctx, complaint.addressee, gettext_noop("extend this complaint's term"), complaint.contests
+    )
     if complaint.extended_at is not None:
         raise Conflict(
             say("The term of complaint %(complaint)s is already 10 days.", complaint=complaint.id)
@@ -599,29 +614,33 @@ def _apply_complaint_withdraw(event: Event, data: dict[str, Any]) -> dict[str, A
 @act_kind(
     "registry.complaint.withdraw",
     schema=ComplaintWithdrawIn,
-    roles=("lawyer", "prosecutor", "unit_head", "investigating_judge"),
+    roles=("lawyer", "investigator", "prosecutor", "unit_head", "investigating_judge"),
     legal_basis="CPC 126(3)",
     apply=_apply_complaint_withdraw,
     title="Withdraw a complaint",
 )
 def withdraw_complaint(ctx: Context) -> dict[str, Any]:
-    """Records that a complaint not yet decided is withdrawn (CPC 126(3)): by counsel of the
-    person it is for, or recorded by the official it is addressed to when the applicant — or the
-    suspect or accused, of counsel's complaint — withdraws it before them. Its term to be decided
-    ends; withdrawing it does not bar filing it again."""
+    """Records that a complaint not yet decided is withdrawn (CPC 126(3)): by counsel who filed
+    it (or the investigator, their contest), or recorded by the official it is addressed to
+    when the applicant — or the suspect or accused, of counsel's complaint — withdraws it before
+    them. Its term to be decided ends; withdrawing it does not bar filing it again."""
     data = ctx.input
     complaint = _filing(ctx, "complaint", data.complaint)
-    if ctx.actor.role == "lawyer" and complaint.contests:
-        raise Forbidden(
-            say("Complaint %(complaint)s is the investigator's own.", complaint=complaint.id)
-        )
-    if ctx.actor.role == "lawyer":
-        if not represents(_case(ctx), ctx.user.username, complaint.person_id):
+    if ctx.actor.role in ("lawyer", "investigator"):
+        # Whoever filed it withdraws it; the client's own, or counsel's at the client's word,
+        # is recorded by its addressee.
+        if complaint.filed_by != ctx.user.username:
             raise Forbidden(
-                say("You are not counsel of %(person)s in this case.", person=complaint.person_id)
+                say(
+                    "Complaint %(complaint)s was not filed by you; its addressee records a "
+                    "withdrawal by another (CPC 126(3)).",
+                    complaint=complaint.id,
+                )
             )
     else:
-        _addressed_to_me(ctx, complaint.addressee, gettext_noop("record its withdrawal"))
+        _addressed_to_me(
+            ctx, complaint.addressee, gettext_noop("record its withdrawal"), complaint.contests
+        )
     return {"complaint": complaint.id, "statement": data.statement}
 
 
@@ -661,7 +680,8 @@ def _apply_complaint_decision(event: Event, data: dict[str, Any]) -> dict[str, A
     answer(event, "registry.complaint.filed", complaint.id)
     # Counsel learns the outcome; the investigator, whose act was complained of, may take the
     # decision to the higher prosecutor (CPC 129(3)).
-    roles = ["investigator"] + (["lawyer"] if complaint.filed_by_role == "lawyer" else [])
+    told = complaint.filed_by_role == "lawyer" or complaint.contests  # counsel's, or about it
+    roles = ["investigator"] + (["lawyer"] if told else [])
     _alert(event, complaint, "decided", roles, _complaint_told(complaint))
     return {"complaint": complaint.id, "outcome": complaint.outcome}
 
@@ -682,7 +702,9 @@ def decide_complaint(ctx: Context) -> dict[str, Any]:
     investigator are alerted."""
     data = ctx.input
     complaint = _filing(ctx, "complaint", data.complaint)
-    _addressed_to_me(ctx, complaint.addressee, gettext_noop("decide this complaint"))
+    _addressed_to_me(
+        ctx, complaint.addressee, gettext_noop("decide this complaint"), complaint.contests
+    )
     return {"complaint": complaint.id, "outcome": data.outcome, "grounds": data.grounds}
 
 
