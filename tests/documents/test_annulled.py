@@ -91,3 +91,38 @@ def test_a_refusal_the_prosecutor_cancels_is_not_signed(as_user, browser):
     assert refused.status_code == 409 and "annulled" in refused.json()["message"]
     shown = page(browser("investigator"), f"/cases/{number}/")
     assert "Issue and sign: Decision to refuse to open a criminal case" not in shown
+
+
+def test_the_prosecutors_cancellation_is_a_document_of_its_own(as_user, browser):
+    from tests.documents.test_issue import pdf_text
+
+    from icjis.documents import signing
+
+    f = fined(as_user, "130", 30)
+    number, stream = f.source_ref, f"offence/{f.source_ref}"
+    prosecutor = as_user("prosecutor")
+    done = cancel(prosecutor, number)
+    assert done.status_code == 201, done.content
+    seq = done.json()["event"]["seq"]
+    shown = page(browser("prosecutor"), f"/offences/cases/{number}/")
+    offer = f"Issue and sign: Prosecutor's decision cancelling a decision on an offence (#{seq},"
+    assert offer in shown
+    assert issue(as_user("offences_officer"), stream, seq, "offences.cancellation").status_code == (
+        404
+    )  # signed by who made it
+    r = issue(prosecutor, stream, seq, "offences.cancellation")
+    assert r.status_code == 201, r.content
+    content = prosecutor.get(f"/documents/{r.json()['result']['code']}/pdf").content
+    text = " ".join(pdf_text(content).split())
+    decided = Event.objects.get(stream=stream, kind="offences.decision.make").recorded_at
+    for words in (
+        number,
+        "статья 130 Кодекса",
+        f"постановление от {timezone.localtime(decided):%d.%m.%Y}",
+        "30 расчётных показателей",
+        "Вина не установлена",
+        "Отменить постановление как незаконное или необоснованное",
+        "возвращается",
+    ):
+        assert words in text, words
+    assert signing.check(content).valid

@@ -5,6 +5,11 @@ grounds, the penalty (or the termination), how a fine is paid — within 30 days
 code reduces it, 30 % of it if paid within them (563(1), (5)-(6)) — and the 10 days to appeal
 from the service of the copy (547(2)), which is served at the decision.
 
+The prosecutor's decision cancelling a decision of the police (CoO 452(3)(5)): the decision
+cancelled (its day, the penalty or the termination), the grounds and what a lawful decision must
+do, the days the police have to decide anew (535(1), counted from the cancellation), and that
+what was paid of a cancelled fine is returned.
+
 The protocol of an administrative detention (CoO 524(2), (6)): the date and time of the actual
 detention, the person, the offence, the grounds, the property temporarily seized, the witnesses,
 that the rights and duties were explained, and until when the person may be held (526(1)). It
@@ -26,7 +31,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 
 from icjis.core.documents import document_kind
 from icjis.core.localised import localised
-from icjis.core.models import Event, Territory
+from icjis.core.models import Event, Territory, Unit
 from icjis.legal.catalogues import lookup
 from icjis.offences.access import access_detention, access_offence, access_order
 from icjis.offences.models import AdminDetention, OffenceCase, ProtectionOrder
@@ -136,6 +141,47 @@ def offence_decision(event: Event) -> dict[str, Any]:
         "reduced_percent": round(float(share) * 100) if share else None,
         "reduced_by": reduced_by,
         "appeal_until": timezone.localtime(datetime.fromisoformat(decided["appeal_until"])),
+    }
+
+
+@document_kind(
+    "offences.cancellation",
+    source="offences.decision.cancel",
+    template="offences/documents/cancellation.html",
+    title=gettext_noop("Prosecutor's decision cancelling a decision on an offence"),
+    legal_basis="CoO 452(3)(5), 548",
+    authorise=read_offence,
+)
+def cancellation(event: Event) -> dict[str, Any]:
+    cancelled = event.payload
+    case = OffenceCase.objects.select_related("person").get(pk=cancelled["offence"])
+    # The decision cancelled: the last one the police took before the cancellation.
+    decision = (
+        Event.objects.filter(stream=event.stream, kind="offences.decision.make", seq__lt=event.seq)
+        .order_by("-seq")
+        .first()
+    )
+    assert decision is not None  # the act refuses a case with no decision to cancel
+    decided = decision.payload
+    penalty = decided.get("penalty") or {}
+    unit = Unit.objects.select_related("territory").get(pk=event.actor_unit)
+    return {
+        "place": localised(unit.territory),
+        "number": case.number,
+        "person": case.person,
+        "article": case.article,
+        "part": case.part,
+        "offence": case.title,
+        "decided_on": timezone.localtime(decision.recorded_at),
+        "terminated": decided["outcome"] == "terminated",
+        "penalty": (
+            gettext(PENALTIES[penalty["kind"]]) % {"amount": penalty.get("amount")}
+            if penalty.get("kind") in PENALTIES
+            else ""
+        ),
+        "fine": penalty.get("kind") == "fine",
+        "grounds": cancelled["grounds"],
+        "decide_by": timezone.localtime(datetime.fromisoformat(cancelled["decide_by"])),
     }
 
 
