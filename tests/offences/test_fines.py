@@ -307,3 +307,25 @@ def test_the_prosecutor_cancels_a_police_decision_rather_than_appeal_it(as_user)
     r = appeal(as_user("prosecutor"), f.source_ref)
     assert r.status_code == 409 and "452(3)(5)" in r.json()["message"]
     assert OffenceCase.objects.get(pk=f.source_ref).appealed_at is None
+
+
+def test_the_persons_and_the_prosecutors_appeals_are_heard_together(as_user):
+    officer = as_user("offences_officer")
+    number = registered(officer, article="101-1")["offence"]
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    assert decide(
+        as_user("judge"), number, penalty={"kind": "fine", "amount": 150}
+    ).status_code == (201)
+    assert appeal(as_user("appeal_judge"), number).status_code == 201  # the person's
+    first = OffenceCase.objects.get(pk=number)
+    r = appeal(as_user("prosecutor"), number)
+    assert r.status_code == 201, r.json()
+    case = OffenceCase.objects.get(pk=number)
+    assert (case.state, case.appellant) == ("appealed", "both")
+    assert (case.appealed_at, case.appeal_due_at) == (first.appealed_at, first.appeal_due_at)
+    for again in ("prosecutor", "appeal_judge"):
+        late = appeal(as_user(again), number)
+        assert late.status_code == 409 and "already appealed" in late.json()["message"], again
+    assert ruling(as_user("appeal_judge"), number, "quashed").status_code == 201
+    assert FineFile.objects.get(source_ref=number).state == "cancelled"
+    call_command("rebuild_projections", "--check")

@@ -193,3 +193,20 @@ def test_the_prosecutor_is_offered_the_appeal_of_a_courts_penalty_within_its_day
     assert offer not in page(browser("judge"), f"/offences/cases/{number}/")
     clock.advance(timedelta(days=12))
     assert offer not in page(browser("prosecutor"), f"/offences/cases/{number}/")
+
+
+def test_the_prosecutor_is_offered_to_join_the_persons_appeal(browser, as_user):
+    from tests.offences.test_fines import appeal
+    from tests.offences.test_protocols import decide, registered
+
+    officer = as_user("offences_officer")
+    number = registered(officer, article="101-1")["offence"]
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    assert decide(
+        as_user("judge"), number, penalty={"kind": "fine", "amount": 150}
+    ).status_code == (201)
+    assert appeal(as_user("appeal_judge"), number).status_code == 201
+    offer = "/acts/offences.decision.appeal/"
+    assert offer in page(browser("prosecutor"), f"/offences/cases/{number}/")
+    assert appeal(as_user("prosecutor"), number).status_code == 201
+    assert offer not in page(browser("prosecutor"), f"/offences/cases/{number}/")

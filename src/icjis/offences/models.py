@@ -197,7 +197,7 @@ class OffenceCase(models.Model):
     appealed_at = models.DateTimeField(null=True, blank=True)
     appeal_due_at = models.DateTimeField(null=True, blank=True)
     appeal_outcome = models.CharField(max_length=12, blank=True)  # upheld | quashed
-    appellant = models.CharField(max_length=12, blank=True)  # person | prosecutor (452(3)(7))
+    appellant = models.CharField(max_length=12, blank=True)  # person | prosecutor | both
     cancelled_at = models.DateTimeField(null=True, blank=True)  # last cancelled by a prosecutor
     order = models.ForeignKey(
         ProtectionOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="offences"

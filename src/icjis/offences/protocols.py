@@ -681,6 +681,11 @@ class Appeal(pydantic.BaseModel):
 
 def _apply_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     case = OffenceCase.objects.get(pk=data["offence"])
+    if data.get("joins"):
+        case.appellant = "both"
+        case.save(update_fields=["appellant"])
+        _tell_the_court(event, case, data)
+        return {"offence": case.number, "appellant": case.appellant}
     case.state = "appealed"
     case.appeal_court_id = data["appeal_court"]
     case.appealed_at = event.recorded_at
@@ -696,7 +701,18 @@ def _apply_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             "appellant",
         ]
     )
-    if case.appellant == "prosecutor":  # filed by the prosecutor: the court learns of it here
+    _tell_the_court(event, case, data)
+    return {
+        "offence": case.number,
+        "appeal_court": data["appeal_court"],
+        "appeal_due_at": data["appeal_due_at"],
+    }
+
+
+def _tell_the_court(event: Event, case: OffenceCase, data: dict[str, Any]) -> None:
+    """A prosecutor's appeal is filed with the prosecutor's office: the court learns of it here
+    (a person's is registered by the court itself)."""
+    if data.get("appellant") == "prosecutor":
         raise_alert(
             event,
             1,
@@ -710,11 +726,6 @@ def _apply_appeal(event: Event, data: dict[str, Any]) -> dict[str, Any]:
                 offence=case.number,
             ),
         )
-    return {
-        "offence": case.number,
-        "appeal_court": data["appeal_court"],
-        "appeal_due_at": data["appeal_due_at"],
-    }
 
 
 @act_kind(
@@ -755,14 +766,29 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
                 fields={"offence": gettext_noop("unknown")},
             )
         case, court = found, serving
-    if case.state != "decided" or case.appeal_until is None:
-        raise Conflict(
-            say("Offence case %(offence)s has no penalty to appeal.", offence=case.number)
-        )
-    if case.appealed_at is not None:
-        raise Conflict(say("Offence case %(offence)s was already appealed.", offence=case.number))
-    if ctx.now > case.appeal_until:
+    appellant = "prosecutor" if ctx.actor.role == "prosecutor" else "person"
+    # The other side's appeal, while the first is before the court, is heard with it.
+    joins = case.state == "appealed" and (case.appellant or "person") not in (appellant, "both")
+    if not joins:
+        if case.state in ("decided", "appealed") and case.appealed_at is not None:
+            raise Conflict(
+                say("Offence case %(offence)s was already appealed.", offence=case.number)
+            )
+        if case.state != "decided" or case.appeal_until is None:
+            raise Conflict(
+                say("Offence case %(offence)s has no penalty to appeal.", offence=case.number)
+            )
+    if case.appeal_until is None or ctx.now > case.appeal_until:
         raise Conflict(say("The 10 days to appeal have passed (CoO 547(2))."))
+    if joins:
+        return {
+            "offence": case.number,
+            "grounds": ctx.input.grounds,
+            "appeal_court": case.appeal_court_id,
+            "appeal_due_at": iso(case.appeal_due_at),
+            "appellant": appellant,
+            "joins": True,  # the ruling's term and the fine's suspension are the first's
+        }
     rules = _rules(case)
     due = None
     if police:
@@ -774,7 +800,7 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
         "grounds": ctx.input.grounds,
         "appeal_court": court.code,
         "appeal_due_at": iso(due),
-        "appellant": "prosecutor" if ctx.actor.role == "prosecutor" else "person",
+        "appellant": appellant,
         # The penalty waits for the ruling: the police's by 549(1); a court's is not in force
         # while appealed (539(6), 555(2)).
         "suspends": True,

@@ -262,6 +262,11 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
     # number: the case is not yet that court's to read.
     elif case.state == "appealed" and case.appeal_court_id == request.user.unit_id:
         kinds = ("offences.appeal.decide",)
+    # The prosecutor's appeal heard with the person's before the second instance (452(3)(7)).
+    elif case.state == "appealed" and case.forum != "police" and case.appellant != "both":
+        mine = "prosecutor" in roles and case.appellant != "prosecutor"
+        in_time = case.appeal_until is not None and now <= case.appeal_until
+        kinds = ("offences.decision.appeal",) if mine and in_time else ()
     # The prosecutor's own cancellation of a police decision no court has seen (452(3)(5)).
     elif case.state in ("decided", "terminated") and case.forum == "police":
         kinds = () if case.appeal_outcome else ("offences.decision.cancel",)
