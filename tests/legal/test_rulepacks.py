@@ -61,6 +61,7 @@ EXPECTED_2021_RULES = {
     # Not in the legal data either: read from the Code's text (CPC 124(2), 124(5), 127, 129(1)).
     "motion.decision",
     "motion.decision.prosecutor",
+    "motion.decision.judge",  # CPC 182(3)
     "motion.complaint",
     "complaint.decision",
     "complaint.decision.unit_head",
@@ -120,6 +121,7 @@ def test_it_cites_an_article_and_gives_three_titles_for_every_rule() -> None:
         ("verdict.execution", "3d", "CPC 426(4)"),
         ("motion.decision", "3d", "CPC 124(2)"),
         ("motion.decision.prosecutor", "3d", "CPC 124(2)"),
+        ("motion.decision.judge", "3d", "CPC 182(3)"),
         ("motion.complaint", "10d", "CPC 124(5), 127"),
         ("complaint.decision", "3d", "CPC 129(1)"),
         ("complaint.decision.unit_head", "3d", "CPC 129(1)"),

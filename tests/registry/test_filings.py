@@ -327,6 +327,41 @@ def test_a_contest_goes_above_the_office_that_decided_and_may_be_withdrawn_and_f
     assert "not upheld" in str(investigator.act("registry.complaint.contest", head, number).json())
 
 
+def test_an_expertise_the_investigator_refused_is_asked_of_the_investigating_judge(as_user):
+    number, person = counsel(as_user)
+    lawyer = as_user("lawyer")
+    filed = motion(as_user, number, person)  # an expertise
+    to_judge = {
+        "person": person,
+        "to": "investigating_judge",
+        "subject": "expertise",
+        "renews": filed,
+        "text": ASK,
+    }
+    assert "not refused" in str(lawyer.act("registry.motion.file", to_judge, number).json())
+    refusal = {"motion": filed, "outcome": "refused", "grounds": "Вопросы не относятся к делу."}
+    ok(as_user("investigator").act("registry.motion.decide", refusal, number))
+    [told] = open_alerts("registry.motion.decided", filed)
+    assert "CPC 182" in told.message
+    other = {**to_judge, "subject": "evidence"}
+    assert "not the investigating judge" in str(
+        lawyer.act("registry.motion.file", other, number).json()
+    )
+    renewed = ok(lawyer.act("registry.motion.file", to_judge, number))["result"]["motion"]
+    row = Filing.objects.get(pk=renewed)
+    assert (row.addressee, row.motion) == ("investigating_judge", filed)
+    due = term(number, "motion.decision.judge", renewed)
+    assert timedelta(days=3) <= due.due_at - row.filed_at < timedelta(days=4)
+    [asked] = open_alerts("registry.motion.filed", renewed)
+    assert "investigating_judge" in asked.roles and "182(3)" in asked.message
+    grant = {"motion": renewed, "outcome": "granted"}
+    assert as_user("investigator").act("registry.motion.decide", grant, number).status_code == 403
+    ok(as_user("investigating_judge").act("registry.motion.decide", grant, number))
+    assert term(number, "motion.decision.judge", renewed).state == "met"
+    call_command("rebuild_projections", check=True)
+    assert_terms_replayed()
+
+
 def test_a_refused_report_can_still_be_complained_of_but_not_moved(as_user):
     body = {"channel": "phone", "summary": "Кража", "place": {"region": "KG-GB"}}
     number = ok(as_user("registrar").act("registry.report.register", body))["result"]["case"]

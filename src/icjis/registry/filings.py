@@ -206,7 +206,8 @@ def _apply_filed(event: Event, data: dict[str, Any], kind: str) -> Filing:
         addressee=data["to"],
         subject=data["subject"],
         text=data["text"],
-        motion=(data.get("motion") or "") if kind == "complaint" else "",
+        # the motion a complaint is about, or the refused one a motion renews (CPC 182)
+        motion=(data.get("motion") if kind == "complaint" else data.get("renews")) or "",
         contests=data.get("contests") or "",
     )
 
@@ -250,33 +251,46 @@ def _tell_the_addressee(event: Event, filing: Filing, message: Said) -> None:
 class MotionIn(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     person: PersonId = pydantic.Field(description="the participant the motion is for")
-    to: Literal["investigator", "prosecutor"] = "investigator"
+    to: Literal["investigator", "prosecutor", "investigating_judge"] = "investigator"
     subject: Literal[MOTION_SUBJECTS] = pydantic.Field(  # type: ignore[valid-type]
         description="what the motion asks for"
+    )
+    renews: str | None = pydantic.Field(
+        default=None,
+        title="Party's motion",
+        pattern=FILING_ID,
+        max_length=48,
+        description="the motion for an expertise the investigator refused, when this one asks "
+        "the investigating judge for it (CPC 182)",
     )
     text: Text = pydantic.Field(description="the motion, as stated")
 
 
 def _apply_motion(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     motion = _apply_filed(event, data, "motion")
-    _tell_the_addressee(
-        event,
-        motion,
-        say(
+    if motion.addressee == "investigating_judge":
+        told = say(
+            "Counsel asks the investigating judge for the expertise the investigator refused "
+            "(motion %(motion)s in case %(case)s); decide it within 3 days (CPC 182(3)).",
+            motion=motion.id,
+            case=motion.case_id,
+        )
+    else:
+        told = say(
             "Counsel filed motion %(motion)s in case %(case)s; decide it at once, or within 3 "
             "days at the latest (CPC 124(2)).",
             motion=motion.id,
             case=motion.case_id,
-        ),
-    )
+        )
+    _tell_the_addressee(event, motion, told)
     return {"motion": motion.id}
 
 
 @act_kind(
     "registry.motion.file",
     schema=MotionIn,
-    roles=("lawyer", "investigator", "prosecutor"),
-    legal_basis="CPC 123, 124(1)",
+    roles=("lawyer", "investigator", "prosecutor", "investigating_judge"),
+    legal_basis="CPC 123, 124(1), 182",
     apply=_apply_motion,
     title="File a motion",
 )
@@ -285,7 +299,9 @@ def file_motion(ctx: Context) -> dict[str, Any]:
     prosecutor (CPC 123(1)): filed by counsel for their client, or recorded by the official it
     is addressed to when it was stated orally or handed in on paper (124(1)). It may be filed at
     any stage before trial; once the case is with the prosecutor for the indictment, to the
-    prosecutor. The 3 days to decide it begin (124(2))."""
+    prosecutor. The 3 days to decide it begin (124(2)). A motion for an expertise the
+    investigator refused may be brought to the investigating judge, naming the refused one
+    (`renews`, CPC 179(7), 182), who decides it within 3 days (182(3))."""
     case = _case(ctx)
     require_stage(case, PRE_TRIAL, gettext_noop("A motion"))
     data = ctx.input
@@ -295,7 +311,39 @@ def file_motion(ctx: Context) -> dict[str, Any]:
         )
     _addressed_to_me(ctx, data.to, gettext_noop("record a motion addressed to them"))
     _applicant(ctx, data.person)
-    return _filed(ctx, "motion")
+    if data.to == "investigating_judge" or data.renews is not None:
+        _renewed_before_the_judge(case, data)
+    return {**_filed(ctx, "motion"), "renews": data.renews}
+
+
+def _renewed_before_the_judge(case: Case, data: Any) -> None:
+    """A motion to the investigating judge asks for an expertise the investigator refused to the
+    same person, and names that refusal (CPC 182(1)); no other motion goes to the judge."""
+    refused = Filing.objects.filter(
+        pk=data.renews or "",
+        case=case,
+        kind="motion",
+        subject="expertise",
+        addressee="investigator",
+        outcome__in=("refused", "partly_granted"),
+    ).first()
+    if data.to != "investigating_judge" or data.subject != "expertise":
+        raise Invalid(
+            say(
+                "Only a motion for an expertise the investigator refused goes to the "
+                "investigating judge, naming that refusal (CPC 182(1))."
+            ),
+            fields={"to": gettext_noop("not the investigating judge's")},
+        )
+    if refused is None or refused.person_id != data.person:
+        raise Invalid(
+            say(
+                "%(motion)s is no motion of this person for an expertise that the investigator "
+                "refused in whole or in part.",
+                motion=data.renews or "—",
+            ),
+            fields={"renews": gettext_noop("not refused")},
+        )
 
 
 class MotionDecisionIn(pydantic.BaseModel):
@@ -319,6 +367,14 @@ def _motion_told(motion: Filing) -> Said:
             motion=motion.id,
             case=motion.case_id,
         )
+    if motion.subject == "expertise" and motion.addressee == "investigator":
+        return say(
+            "Motion %(motion)s in case %(case)s was refused; read the reasons. It may be "
+            "complained of within 10 days (CPC 124(5), 127), or the expertise asked of the "
+            "investigating judge (CPC 182).",
+            motion=motion.id,
+            case=motion.case_id,
+        )
     return say(
         "Motion %(motion)s in case %(case)s was refused; read the reasons. It may be complained "
         "of within 10 days (CPC 124(5), 127).",
@@ -338,8 +394,8 @@ def _apply_motion_decision(event: Event, data: dict[str, Any]) -> dict[str, Any]
 @act_kind(
     "registry.motion.decide",
     schema=MotionDecisionIn,
-    roles=("investigator", "prosecutor"),
-    legal_basis="CPC 124(2)-(3)",
+    roles=("investigator", "prosecutor", "investigating_judge"),
+    legal_basis="CPC 124(2)-(3), 182(3)",
     apply=_apply_motion_decision,
     title="Decide a motion",
 )
@@ -720,6 +776,7 @@ def visible_filings(user: Any) -> QuerySet[Filing]:
 DECISION_RULES = (
     "motion.decision",
     "motion.decision.prosecutor",
+    "motion.decision.judge",
     "complaint.decision",
     "complaint.decision.unit_head",
     "complaint.decision.judge",
