@@ -58,6 +58,7 @@ EXPECTED_2021_RULES = {
     "appeal.decision.investigating_judge",
     "verdict.execution",
     "forensics.opinion",  # not in the legal data: the Code fixes no term; the order sets it
+    "forensics.torture_examination",  # read from the Code's text (CPC 179(11))
     # Not in the legal data either: read from the Code's text (CPC 124(2), 124(5), 127, 129(1)).
     "motion.decision",
     "motion.decision.prosecutor",
@@ -122,6 +123,7 @@ def test_it_cites_an_article_and_gives_three_titles_for_every_rule() -> None:
         ("motion.decision", "3d", "CPC 124(2)"),
         ("motion.decision.prosecutor", "3d", "CPC 124(2)"),
         ("motion.decision.judge", "3d", "CPC 182(3)"),
+        ("forensics.torture_examination", "12h", "CPC 179(11)"),
         ("motion.complaint", "10d", "CPC 124(5), 127"),
         ("complaint.decision", "3d", "CPC 129(1)"),
         ("complaint.decision.unit_head", "3d", "CPC 129(1)"),

@@ -27,6 +27,7 @@ import pydantic
 from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
+from icjis.core.alerts import answer
 from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.core.units import unit_covering
@@ -34,6 +35,7 @@ from icjis.evidence.models import Item
 from icjis.forensics.models import KINDS, OPEN, Assignment, Expert, Expertise
 from icjis.registry.acts import case_of
 from icjis.registry.common import require_assigned
+from icjis.registry.torture import TORTURE_ALERT
 
 PRE_TRIAL = ("pre_investigation", "investigation")
 ORDER_STAGES = (*PRE_TRIAL, "trial")
@@ -220,6 +222,8 @@ def _apply_order(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             username=chosen["expert"],
             defaults={"since": event.recorded_at},
         )
+    if data["kind"] == "medical" and data["person"]:
+        answer(event, TORTURE_ALERT, data["person"])  # a statement of torture (CPC 179(11))
     return {"expertise": expertise.id, "experts": [c["expert"] for c in data["experts"]]}
 
 
@@ -287,6 +291,7 @@ def order(ctx: Context) -> dict[str, Any]:
         "questions": list(data.questions),
         "items": items,
         "person": data.person,
+        "examines_person": data.person is not None,
         "lab": lab.code,
         "days": data.days,
         "experts": chosen,

@@ -117,6 +117,7 @@ KNOWN_EVENT_KINDS = frozenset(
         "registry.complaint.extend",
         "registry.complaint.withdraw",
         "registry.complaint.contest",
+        "registry.torture.report",
         "registry.complaint.decide",
         "detention.arrest",
         "detention.admit",

@@ -18,6 +18,7 @@ class RegistryConfig(AppConfig):
             procedure,
             receipts,
             seed,
+            torture,
         )
         from icjis.registry.models import CaseLink, Charge, Filing, Receipt
 

@@ -206,6 +206,7 @@ ACT_TITLES = {
     "registry.report.register": gettext_noop("Register a crime report"),
     "registry.suspicion.notify": gettext_noop("Notify a person of suspicion"),
     "registry.term.extend": gettext_noop("Extend the check or the investigation term"),
+    "registry.torture.report": gettext_noop("Record a statement of torture or cruel treatment"),
 }
 FIELD_TITLES = {
     "About Violence": gettext_noop("About Violence"),
