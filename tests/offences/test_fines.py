@@ -329,3 +329,18 @@ def test_the_persons_and_the_prosecutors_appeals_are_heard_together(as_user):
     assert ruling(as_user("appeal_judge"), number, "quashed").status_code == 201
     assert FineFile.objects.get(source_ref=number).state == "cancelled"
     call_command("rebuild_projections", "--check")
+
+
+def test_the_other_sides_appeal_joins_only_within_its_own_days(as_user):
+    officer = as_user("offences_officer")
+    number = registered(officer, article="101-1")["offence"]
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    assert decide(
+        as_user("judge"), number, penalty={"kind": "fine", "amount": 150}
+    ).status_code == (201)
+    assert appeal(as_user("appeal_judge"), number).status_code == 201
+    case = OffenceCase.objects.get(pk=number)
+    clock.advance(case.appeal_until - clock.now() + timedelta(hours=1))
+    late = appeal(as_user("prosecutor"), number)
+    assert late.status_code == 409 and "547(2)" in late.json()["message"]
+    assert OffenceCase.objects.get(pk=number).appellant == "person"

@@ -354,10 +354,21 @@ def test_an_expertise_the_investigator_refused_is_asked_of_the_investigating_jud
     assert timedelta(days=3) <= due.due_at - row.filed_at < timedelta(days=4)
     [asked] = open_alerts("registry.motion.filed", renewed)
     assert "investigating_judge" in asked.roles and "182(3)" in asked.message
-    grant = {"motion": renewed, "outcome": "granted"}
-    assert as_user("investigator").act("registry.motion.decide", grant, number).status_code == 403
-    ok(as_user("investigating_judge").act("registry.motion.decide", grant, number))
+    assert "already before" in refused(lawyer.act("registry.motion.file", to_judge, number), 409)
+    no = {"motion": renewed, "outcome": "refused", "grounds": "Не доказана необходимость."}
+    assert as_user("investigator").act("registry.motion.decide", no, number).status_code == 403
+    judge = as_user("investigating_judge")
+    assert judge.act("registry.motion.decide", no, number).status_code == 403  # the judge rules
+    ok(judge.act("registry.motion.rule", no, number))
     assert term(number, "motion.decision.judge", renewed).state == "met"
+    [ruled] = open_alerts("registry.motion.decided", renewed)
+    assert "182(4)" in ruled.message and "127" not in ruled.message
+    # The judge's refusal opens no window to complain to the prosecutor, nor is complained of.
+    assert not Deadline.objects.filter(case_id=number, rule="motion.complaint", subject=renewed)
+    complaint = {"person": person, "subject": "decision", "motion": renewed, "text": ASK}
+    assert "not refused" in str(lawyer.act("registry.complaint.file", complaint, number).json())
+    listed = lawyer.get("/registry/filings", case=number).json()["items"]
+    assert [(f["renews"], f["motion"]) for f in listed if f["id"] == renewed] == [(filed, None)]
     call_command("rebuild_projections", check=True)
     assert_terms_replayed()
 

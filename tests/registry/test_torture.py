@@ -12,7 +12,7 @@ from tests.analytics.replay import assert_terms_replayed
 from tests.forensics.conftest import order
 from tests.legalaid.conftest import make_case
 from tests.registry.test_filings import counsel, open_alerts, term
-from tests.registry.test_procedure import ok, refused
+from tests.registry.test_procedure import ok
 
 from icjis.core import clock
 from icjis.core.models import Event
@@ -20,6 +20,18 @@ from icjis.core.models import Event
 pytestmark = pytest.mark.usefixtures("ordinary_day")
 
 SAID = "Во время допроса 3 февраля сотрудник бил меня по рукам."
+ITEM = {
+    "description": "Медицинская карта задержанного",
+    "category": "document",
+    "obtained": "seizure",
+    "place": "ИВС",
+    "seal": "ОП-12",
+    "location": "Сейф",
+}
+
+
+def seized(now):
+    return {**ITEM, "seized_at": (now - timedelta(hours=1)).isoformat()}
 
 
 def test_counsel_records_the_statement_and_a_medical_expertise_of_the_person_meets_it(as_user):
@@ -38,21 +50,25 @@ def test_counsel_records_the_statement_and_a_medical_expertise_of_the_person_mee
     assert {"investigator", "prosecutor"} <= set(told.roles.strip(",").split(","))
     assert "179(11)" in told.message and SAID not in told.message  # the statement stays in the file
 
-    # Neither an expertise of another kind nor a medical one of things alone meets it.
+    # Neither an expertise of another kind of the person nor a medical one of things alone
+    # meets it; a complex one with a medical part does.
     investigator = as_user("investigator")
     ok(order(investigator, number, kind="biological", person=person))
+    item = ok(investigator.act("evidence.item.seize", seized(clock.now()), number))["result"][
+        "item"
+    ]
+    ok(order(investigator, number, kind="medical", items=[item]))
     assert term(number, "forensics.torture_examination", person).state == "running"
-    assert "Name what is to be examined" in refused(
-        order(investigator, number, kind="medical"), 400
-    )
-    ok(order(investigator, number, kind="medical", person=person))
+    assert open_alerts("registry.torture.reported", person) != []
+    both = {"kind": "trace", "form": "complex", "also": ["medical"], "person": person}
+    ok(order(investigator, number, items=[item], **both))
     assert term(number, "forensics.torture_examination", person).state == "met"
     assert open_alerts("registry.torture.reported", person) == []
     call_command("rebuild_projections", check=True)
     assert_terms_replayed()
 
 
-def test_an_expertise_not_ordered_in_12_hours_is_a_missed_term(as_user):
+def test_an_expertise_not_ordered_in_12_hours_is_a_missed_term_and_a_closed_case_refuses(as_user):
     number, person = make_case(as_user)
     ok(
         as_user("prosecutor").act(
@@ -66,3 +82,6 @@ def test_an_expertise_not_ordered_in_12_hours_is_a_missed_term(as_user):
     }
     missing = {"person": "P-NOT-HERE", "text": SAID}
     assert as_user("prosecutor").act("registry.torture.report", missing, number).status_code == 400
+    ok(as_user("investigator").act("registry.case.terminate", {"grounds": "Нет состава"}, number))
+    closed = {"person": person, "text": SAID}
+    assert as_user("prosecutor").act("registry.torture.report", closed, number).status_code == 409

@@ -103,7 +103,10 @@ class Order(pydantic.BaseModel):
         default_factory=list, max_length=50, description="evidence items sent for examination"
     )
     person: str | None = pydantic.Field(
-        default=None, max_length=16, description="the person examined (a participant's id)"
+        default=None,
+        min_length=1,
+        max_length=16,
+        description="the person examined (a participant's id)",
     )
     lab: str | None = pydantic.Field(
         default=None,
@@ -222,7 +225,7 @@ def _apply_order(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             username=chosen["expert"],
             defaults={"since": event.recorded_at},
         )
-    if data["kind"] == "medical" and data["person"]:
+    if data.get("medical_of_person"):
         answer(event, TORTURE_ALERT, data["person"])  # a statement of torture (CPC 179(11))
     return {"expertise": expertise.id, "experts": [c["expert"] for c in data["experts"]]}
 
@@ -291,7 +294,9 @@ def order(ctx: Context) -> dict[str, Any]:
         "questions": list(data.questions),
         "items": items,
         "person": data.person,
-        "examines_person": data.person is not None,
+        # A medical examination of the person, alone or in a complex expertise: what meets
+        # the 12 hours after a statement of torture (CPC 179(11)).
+        "medical_of_person": bool(data.person) and "medical" in needs,
         "lab": lab.code,
         "days": data.days,
         "experts": chosen,

@@ -113,6 +113,7 @@ KNOWN_EVENT_KINDS = frozenset(
         "registry.indictment.return",
         "registry.motion.file",
         "registry.motion.decide",
+        "registry.motion.rule",
         "registry.complaint.file",
         "registry.complaint.extend",
         "registry.complaint.withdraw",

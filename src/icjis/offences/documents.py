@@ -32,6 +32,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from icjis.core.documents import document_kind
 from icjis.core.localised import localised
 from icjis.core.models import Event, Territory, Unit
+from icjis.core.refusals import Damaged, say
 from icjis.legal.catalogues import lookup
 from icjis.offences.access import access_detention, access_offence, access_order
 from icjis.offences.models import AdminDetention, OffenceCase, ProtectionOrder
@@ -161,7 +162,10 @@ def cancellation(event: Event) -> dict[str, Any]:
         .order_by("-seq")
         .first()
     )
-    assert decision is not None  # the act refuses a case with no decision to cancel
+    if decision is None:  # the act refuses a case with no decision to cancel: a damaged ledger
+        raise Damaged(
+            say("The decision cancelled in %(offence)s is not in its record.", offence=case.number)
+        )
     decided = decision.payload
     penalty = decided.get("penalty") or {}
     unit = Unit.objects.select_related("territory").get(pk=event.actor_unit)

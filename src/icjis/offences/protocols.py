@@ -780,6 +780,11 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
             )
     if case.appeal_until is None or ctx.now > case.appeal_until:
         raise Conflict(say("The 10 days to appeal have passed (CoO 547(2))."))
+    if joins and ctx.actor.role != "prosecutor" and ctx.user.unit_id != case.appeal_court_id:
+        raise NotFound(
+            say("No such offence case, or it is not visible to you."),
+            fields={"offence": gettext_noop("unknown")},
+        )  # the appeal is before another court, which registers the one joining it
     if joins:
         return {
             "offence": case.number,

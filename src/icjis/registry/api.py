@@ -174,7 +174,8 @@ def filing_row(f: Filing) -> dict[str, Any]:
         "to": f.addressee,
         "subject": f.subject,
         "text": f.text,
-        "motion": f.motion or None,
+        "motion": (f.motion or None) if f.kind == "complaint" else None,
+        "renews": (f.motion or None) if f.kind == "motion" else None,  # CPC 182
         "contests": f.contests or None,
         "filed_at": iso(f.filed_at),
         "filed_by": f.filed_by,

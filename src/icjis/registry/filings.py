@@ -335,6 +335,13 @@ def _renewed_before_the_judge(case: Case, data: Any) -> None:
             ),
             fields={"to": gettext_noop("not the investigating judge's")},
         )
+    if refused is not None and Filing.objects.filter(case=case, motion=refused.id).exists():
+        raise Conflict(
+            say(
+                "The refusal of motion %(motion)s is already before the investigating judge.",
+                motion=data.renews,
+            )
+        )
     if refused is None or refused.person_id != data.person:
         raise Invalid(
             say(
@@ -394,8 +401,8 @@ def _apply_motion_decision(event: Event, data: dict[str, Any]) -> dict[str, Any]
 @act_kind(
     "registry.motion.decide",
     schema=MotionDecisionIn,
-    roles=("investigator", "prosecutor", "investigating_judge"),
-    legal_basis="CPC 124(2)-(3), 182(3)",
+    roles=("investigator", "prosecutor"),
+    legal_basis="CPC 124(2)-(3)",
     apply=_apply_motion_decision,
     title="Decide a motion",
 )
@@ -406,6 +413,55 @@ def decide_motion(ctx: Context) -> dict[str, Any]:
     data = ctx.input
     motion = _filing(ctx, "motion", data.motion)
     _addressed_to_me(ctx, motion.addressee, gettext_noop("decide this motion"))
+    if data.outcome != "granted" and data.grounds is None:
+        raise Invalid(
+            say("A motion refused, wholly or in part, is refused with reasons (CPC 124(3))."),
+            fields={"grounds": gettext_noop("required")},
+        )
+    return {"motion": motion.id, "outcome": data.outcome, "grounds": data.grounds}
+
+
+def _ruling_told(motion: Filing) -> Said:
+    if motion.outcome == "granted":
+        return say(
+            "The investigating judge granted motion %(motion)s in case %(case)s and orders the "
+            "expertise (CPC 182(6)).",
+            motion=motion.id,
+            case=motion.case_id,
+        )
+    return say(
+        "The investigating judge refused motion %(motion)s in case %(case)s, wholly or in part; "
+        "read the reasons (CPC 182(4), (6)).",
+        motion=motion.id,
+        case=motion.case_id,
+    )
+
+
+def _apply_motion_ruling(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    motion = _apply_decided(event, data, "motion")
+    answer(event, "registry.motion.filed", motion.id)
+    if motion.filed_by_role == "lawyer":
+        _alert(event, motion, "decided", ["lawyer"], _ruling_told(motion))
+    return {"motion": motion.id, "outcome": motion.outcome}
+
+
+@act_kind(
+    "registry.motion.rule",
+    schema=MotionDecisionIn,
+    roles=("investigating_judge",),
+    legal_basis="CPC 182(3)-(6)",
+    apply=_apply_motion_ruling,
+    title="Rule on a motion for an expertise",
+)
+def rule_on_motion(ctx: Context) -> dict[str, Any]:
+    """The investigating judge's ruling on a motion for the expertise the investigator refused
+    (CPC 182): granted, when the applicant shows it is needed (182(6)) — the judge then orders
+    the expertise —, or refused with reasons (182(4)). It is not complained of to the prosecutor
+    as the investigator's refusal is: the window of 124(5) does not open. It meets the 3 days of
+    182(3)."""
+    data = ctx.input
+    motion = _filing(ctx, "motion", data.motion)
+    _addressed_to_me(ctx, motion.addressee, gettext_noop("rule on this motion"))
     if data.outcome != "granted" and data.grounds is None:
         raise Invalid(
             say("A motion refused, wholly or in part, is refused with reasons (CPC 124(3))."),
@@ -492,7 +548,11 @@ def _refused_motion(case: Case, motion_id: str, person: str, to: str) -> None:
     prosecutor's refusal is complained of to the investigating judge (CPC 130(1)), since the
     prosecutor and the head of the unit review the investigator's (129)."""
     motion = Filing.objects.filter(
-        pk=motion_id, case=case, kind="motion", outcome__in=("refused", "partly_granted")
+        pk=motion_id,
+        case=case,
+        kind="motion",
+        addressee__in=("investigator", "prosecutor"),  # a judge's ruling is no complaint's
+        outcome__in=("refused", "partly_granted"),
     ).first()
     if motion is None or motion.person_id != person:
         raise Invalid(

@@ -67,7 +67,8 @@ class Filing(models.Model):
     addressee = models.CharField(max_length=32)  # investigator | prosecutor | unit_head | …
     subject = models.CharField(max_length=32)
     text = models.TextField()
-    motion = models.CharField(max_length=48, blank=True)  # the motion a complaint is about
+    # The motion a complaint is about; of a motion, the refused one it renews (CPC 182).
+    motion = models.CharField(max_length=48, blank=True)
     contests = models.CharField(max_length=48, blank=True)  # the complaint decided (129(3))
     extended_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=16, default="pending")  # pending | decided | withdrawn

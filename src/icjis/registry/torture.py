@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
+from django.utils.translation import gettext_noop
 
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import raise_alert
@@ -21,7 +22,8 @@ from icjis.core.models import Event
 from icjis.core.refusals import Forbidden, say
 from icjis.legalaid.acts import represents
 from icjis.registry.acts import case_of
-from icjis.registry.common import PersonId, Text, _case, _participant
+from icjis.registry.common import PersonId, Text, _case, _participant, require_stage
+from icjis.registry.filings import PRE_TRIAL
 
 TORTURE_ALERT = "registry.torture.reported"
 """The alert to the investigator and the prosecutor, answered by the medical expertise ordered."""
@@ -40,7 +42,7 @@ def _apply_torture(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         1,
         kind=TORTURE_ALERT,
         unit=case.unit_id,
-        roles=["investigator", "prosecutor"],
+        roles=["investigator", "prosecutor", *(["judge"] if data.get("at_trial") else [])],
         case=case,
         subject=data["person"],
         message=say(
@@ -66,12 +68,13 @@ def report_torture(ctx: Context) -> dict[str, Any]:
     """Records a statement by a participant of the case — made to the official recording it, or
     brought by their counsel — that they were tortured or treated cruelly. A forensic medical
     expertise of the person is to be ordered within 12 hours (CPC 179(11)), with photographs or
-    video of the examination; the investigator and the prosecutor are alerted until it is. At
-    any stage of the case, and on a closed one too: the statement is never refused for the
-    case's course."""
+    video of the examination; the investigator and the prosecutor (and at trial the judge, who
+    then orders it) are alerted until it is. From the registration to the trial, while someone
+    can order the expertise; after it the statement is a crime report of its own."""
     case = _case(ctx)
     data = ctx.input
+    require_stage(case, (*PRE_TRIAL, "trial"), gettext_noop("A statement of torture in the case"))
     _participant(case, data.person)
     if ctx.actor.role == "lawyer" and not represents(case, ctx.user.username, data.person):
         raise Forbidden(say("You are not counsel of %(person)s in this case.", person=data.person))
-    return {"person": data.person, "text": data.text}
+    return {"person": data.person, "text": data.text, "at_trial": case.stage == "trial"}

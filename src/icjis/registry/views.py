@@ -47,7 +47,8 @@ def offered_acts(user: Any, filing: Filing, assigned: bool, contested: dict[str,
         return []
     if filing.addressee == "investigator" and not assigned:
         return []
-    kinds = [f"registry.{filing.kind}.decide"]
+    judge = filing.kind == "motion" and addressee == "investigating_judge"
+    kinds = ["registry.motion.rule" if judge else f"registry.{filing.kind}.decide"]
     if filing.kind == "complaint":
         kinds.append("registry.complaint.withdraw")
         if filing.extended_at is None:

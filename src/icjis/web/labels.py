@@ -200,6 +200,7 @@ ACT_TITLES = {
     ),
     "registry.motion.decide": gettext_noop("Decide a motion"),
     "registry.motion.file": gettext_noop("File a motion"),
+    "registry.motion.rule": gettext_noop("Rule on a motion for an expertise"),
     "registry.participant.add": gettext_noop("Add a participant"),
     "registry.receipt.reissue": gettext_noop("Issue a new receipt for a report"),
     "registry.receipt.revoke": gettext_noop("Revoke the receipt token of a report"),
