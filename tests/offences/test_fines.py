@@ -28,6 +28,16 @@ def fined(as_user, article: str, units: int) -> FineFile:
     return f
 
 
+def court_fined(as_user) -> str:
+    """An offence the court decides (CoO 101-1: 150 units), fined by the judge; its number."""
+    officer = as_user("offences_officer")
+    number = registered(officer, article="101-1")["offence"]
+    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
+    decided = decide(as_user("judge"), number, penalty={"kind": "fine", "amount": 150})
+    assert decided.status_code == 201, decided.json()
+    return number
+
+
 def pay(as_user, f: FineFile, amount: str):
     return as_user("enforcement_officer").act(
         "fines.payment.record", {"fine": f.id, "amount": amount}
@@ -162,11 +172,7 @@ def test_the_10_days_to_appeal_and_a_court_arrest_appealed_to_the_second_instanc
 
 
 def test_an_appeal_against_a_court_fine_suspends_it_too(as_user):
-    officer = as_user("offences_officer")
-    number = registered(officer, article="101-1")["offence"]  # the court's: 150 units, or work
-    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
-    decided = decide(as_user("judge"), number, penalty={"kind": "fine", "amount": 150})
-    assert decided.status_code == 201
+    number = court_fined(as_user)  # the court's: 150 units
     f = FineFile.objects.get(source_ref=number)
     assert appeal(as_user("appeal_judge"), number).status_code == 201
     f.refresh_from_db()
@@ -275,11 +281,7 @@ def test_a_courts_decision_is_not_cancelled_by_the_prosecutor(as_user):
 def test_the_prosecutor_appeals_a_courts_penalty_and_the_second_instance_is_alerted(as_user):
     from icjis.core.models import Alert
 
-    officer = as_user("offences_officer")
-    number = registered(officer, article="101-1")["offence"]  # the court's
-    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
-    decided = decide(as_user("judge"), number, penalty={"kind": "fine", "amount": 150})
-    assert decided.status_code == 201, decided.json()
+    number = court_fined(as_user)
     f = FineFile.objects.get(source_ref=number)
     assert appeal(as_user("prosecutor_osh"), number).status_code == 404  # another territory
     r = appeal(as_user("prosecutor"), number)
@@ -310,12 +312,7 @@ def test_the_prosecutor_cancels_a_police_decision_rather_than_appeal_it(as_user)
 
 
 def test_the_persons_and_the_prosecutors_appeals_are_heard_together(as_user):
-    officer = as_user("offences_officer")
-    number = registered(officer, article="101-1")["offence"]
-    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
-    assert decide(
-        as_user("judge"), number, penalty={"kind": "fine", "amount": 150}
-    ).status_code == (201)
+    number = court_fined(as_user)  # the court's: 150 units
     assert appeal(as_user("appeal_judge"), number).status_code == 201  # the person's
     first = OffenceCase.objects.get(pk=number)
     r = appeal(as_user("prosecutor"), number)
@@ -332,12 +329,7 @@ def test_the_persons_and_the_prosecutors_appeals_are_heard_together(as_user):
 
 
 def test_the_other_sides_appeal_joins_only_within_its_own_days(as_user):
-    officer = as_user("offences_officer")
-    number = registered(officer, article="101-1")["offence"]
-    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
-    assert decide(
-        as_user("judge"), number, penalty={"kind": "fine", "amount": 150}
-    ).status_code == (201)
+    number = court_fined(as_user)  # the court's: 150 units
     assert appeal(as_user("appeal_judge"), number).status_code == 201
     case = OffenceCase.objects.get(pk=number)
     clock.advance(case.appeal_until - clock.now() + timedelta(hours=1))

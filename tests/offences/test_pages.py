@@ -181,13 +181,9 @@ def test_the_prosecutor_is_offered_the_cancellation_of_a_police_fine(browser, as
 
 
 def test_the_prosecutor_is_offered_the_appeal_of_a_courts_penalty_within_its_days(browser, as_user):
-    from tests.offences.test_protocols import decide, registered
+    from tests.offences.test_fines import court_fined
 
-    officer = as_user("offences_officer")
-    number = registered(officer, article="101-1")["offence"]
-    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
-    decided = decide(as_user("judge"), number, penalty={"kind": "fine", "amount": 150})
-    assert decided.status_code == 201, decided.json()
+    number = court_fined(as_user)
     offer = "/acts/offences.decision.appeal/"
     assert offer in page(browser("prosecutor"), f"/offences/cases/{number}/")
     assert offer not in page(browser("judge"), f"/offences/cases/{number}/")
@@ -196,15 +192,9 @@ def test_the_prosecutor_is_offered_the_appeal_of_a_courts_penalty_within_its_day
 
 
 def test_the_prosecutor_is_offered_to_join_the_persons_appeal(browser, as_user):
-    from tests.offences.test_fines import appeal
-    from tests.offences.test_protocols import decide, registered
+    from tests.offences.test_fines import appeal, court_fined
 
-    officer = as_user("offences_officer")
-    number = registered(officer, article="101-1")["offence"]
-    assert officer.act("offences.protocol.refer", {"offence": number}).status_code == 201
-    assert decide(
-        as_user("judge"), number, penalty={"kind": "fine", "amount": 150}
-    ).status_code == (201)
+    number = court_fined(as_user)  # the court's: 150 units
     assert appeal(as_user("appeal_judge"), number).status_code == 201
     offer = "/acts/offences.decision.appeal/"
     assert offer in page(browser("prosecutor"), f"/offences/cases/{number}/")

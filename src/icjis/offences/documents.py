@@ -95,6 +95,13 @@ PENALTIES = {
 }
 
 
+def penalty_said(penalty: dict[str, Any]) -> str:
+    """What a decision's penalty imposes, in the current language ("" for none)."""
+    if penalty.get("kind") not in PENALTIES:
+        return ""
+    return gettext(PENALTIES[penalty["kind"]]) % {"amount": penalty.get("amount")}
+
+
 @document_kind(
     "offences.decision",
     source="offences.decision.make",
@@ -132,11 +139,7 @@ def offence_decision(event: Event) -> dict[str, Any]:
         "protocol_at": timezone.localtime(case.protocol_at),
         "grounds": decided["grounds"],
         "terminated": decided["outcome"] == "terminated",
-        "penalty": (
-            gettext(PENALTIES[penalty["kind"]]) % {"amount": penalty.get("amount")}
-            if penalty.get("kind") in PENALTIES
-            else ""
-        ),
+        "penalty": penalty_said(penalty),
         "fine": penalty.get("kind") == "fine",
         "within_days": payable.get("within_days"),
         "reduced_percent": round(float(share) * 100) if share else None,
@@ -178,11 +181,7 @@ def cancellation(event: Event) -> dict[str, Any]:
         "offence": case.title,
         "decided_on": timezone.localtime(decision.recorded_at),
         "terminated": decided["outcome"] == "terminated",
-        "penalty": (
-            gettext(PENALTIES[penalty["kind"]]) % {"amount": penalty.get("amount")}
-            if penalty.get("kind") in PENALTIES
-            else ""
-        ),
+        "penalty": penalty_said(penalty),
         "fine": penalty.get("kind") == "fine",
         "grounds": cancelled["grounds"],
         "decide_by": timezone.localtime(datetime.fromisoformat(cancelled["decide_by"])),

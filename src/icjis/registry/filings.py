@@ -390,12 +390,30 @@ def _motion_told(motion: Filing) -> Said:
     )
 
 
-def _apply_motion_decision(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+def _motion_decided(event: Event, data: dict[str, Any], told: Any) -> dict[str, Any]:
+    """A motion decided (or ruled on): its addressee's alert answered, counsel told `told(it)`."""
     motion = _apply_decided(event, data, "motion")
     answer(event, "registry.motion.filed", motion.id)
     if motion.filed_by_role == "lawyer":
-        _alert(event, motion, "decided", ["lawyer"], _motion_told(motion))
+        _alert(event, motion, "decided", ["lawyer"], told(motion))
     return {"motion": motion.id, "outcome": motion.outcome}
+
+
+def _apply_motion_decision(event: Event, data: dict[str, Any]) -> dict[str, Any]:
+    return _motion_decided(event, data, _motion_told)
+
+
+def _motion_outcome(ctx: Context, what: str) -> dict[str, Any]:
+    """The decision or ruling on a motion by its addressee: reasons unless granted in full."""
+    data = ctx.input
+    motion = _filing(ctx, "motion", data.motion)
+    _addressed_to_me(ctx, motion.addressee, what)
+    if data.outcome != "granted" and data.grounds is None:
+        raise Invalid(
+            say("A motion refused, wholly or in part, is refused with reasons (CPC 124(3))."),
+            fields={"grounds": gettext_noop("required")},
+        )
+    return {"motion": motion.id, "outcome": data.outcome, "grounds": data.grounds}
 
 
 @act_kind(
@@ -410,15 +428,7 @@ def decide_motion(ctx: Context) -> dict[str, Any]:
     """Records the decision on a motion by the official it is addressed to: granted, granted in
     part or refused; a refusal, whole or partial, is a reasoned decision told to the applicant
     (CPC 124(3)) — counsel who filed it is alerted. It meets the 3 days of 124(2)."""
-    data = ctx.input
-    motion = _filing(ctx, "motion", data.motion)
-    _addressed_to_me(ctx, motion.addressee, gettext_noop("decide this motion"))
-    if data.outcome != "granted" and data.grounds is None:
-        raise Invalid(
-            say("A motion refused, wholly or in part, is refused with reasons (CPC 124(3))."),
-            fields={"grounds": gettext_noop("required")},
-        )
-    return {"motion": motion.id, "outcome": data.outcome, "grounds": data.grounds}
+    return _motion_outcome(ctx, gettext_noop("decide this motion"))
 
 
 def _ruling_told(motion: Filing) -> Said:
@@ -438,11 +448,7 @@ def _ruling_told(motion: Filing) -> Said:
 
 
 def _apply_motion_ruling(event: Event, data: dict[str, Any]) -> dict[str, Any]:
-    motion = _apply_decided(event, data, "motion")
-    answer(event, "registry.motion.filed", motion.id)
-    if motion.filed_by_role == "lawyer":
-        _alert(event, motion, "decided", ["lawyer"], _ruling_told(motion))
-    return {"motion": motion.id, "outcome": motion.outcome}
+    return _motion_decided(event, data, _ruling_told)
 
 
 @act_kind(
@@ -459,15 +465,7 @@ def rule_on_motion(ctx: Context) -> dict[str, Any]:
     the expertise —, or refused with reasons (182(4)). It is not complained of to the prosecutor
     as the investigator's refusal is: the window of 124(5) does not open. It meets the 3 days of
     182(3)."""
-    data = ctx.input
-    motion = _filing(ctx, "motion", data.motion)
-    _addressed_to_me(ctx, motion.addressee, gettext_noop("rule on this motion"))
-    if data.outcome != "granted" and data.grounds is None:
-        raise Invalid(
-            say("A motion refused, wholly or in part, is refused with reasons (CPC 124(3))."),
-            fields={"grounds": gettext_noop("required")},
-        )
-    return {"motion": motion.id, "outcome": data.outcome, "grounds": data.grounds}
+    return _motion_outcome(ctx, gettext_noop("rule on this motion"))
 
 
 # --- complaints ---------------------------------------------------------------------------------
