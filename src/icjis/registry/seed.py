@@ -349,9 +349,10 @@ def _until_in(days: int) -> Any:
 
 def _counsel_moves(plot: Plot, i: int) -> None:
     """Counsel asks the investigator for an expertise (CPC 123); of three such stories one
-    motion is granted, one refused with reasons and one left to its 3 days (124(2)). Fixed
-    delays and the story's number choose: no draw from the shared generator, so the other
-    stories stay as they were."""
+    motion is granted (after the client's statement of ill-treatment and the medical expertise
+    it calls for, 179(11)), one refused with reasons and renewed before the investigating judge,
+    who grants it (182), and one left to its 3 days (124(2)). Fixed delays and the story's
+    number choose: no draw from the shared generator, so the other stories stay as they were."""
     plot.then(
         timedelta(hours=3),
         _appointed_lawyer,
@@ -368,6 +369,8 @@ def _counsel_moves(plot: Plot, i: int) -> None:
     )
     if i % 3 == 2:  # noqa: PLR2004 - the third story leaves it undecided
         return
+    if i % 3 == 0:  # the client states ill-treatment; the examination is ordered in hours
+        _torture_stated(plot)
     outcome = "granted" if i % 3 == 0 else "refused"
     plot.then(
         timedelta(hours=20),
@@ -380,6 +383,72 @@ def _counsel_moves(plot: Plot, i: int) -> None:
                 "grounds": None if outcome == "granted" else "Телесных повреждений не обнаружено.",
             }
             if _last("registry.motion.file", "motion")(st)
+            else None
+        ),
+    )
+    if outcome == "refused":  # counsel asks the investigating judge instead (CPC 182)
+        _renewed_before_the_judge(plot)
+
+
+def _torture_stated(plot: Plot) -> None:
+    """Counsel brings the client's statement of ill-treatment (CPC 179(11)); the investigator
+    orders the medical expertise of the person within the 12 hours."""
+    plot.then(
+        timedelta(hours=1),
+        _appointed_lawyer,
+        "registry.torture.report",
+        lambda st: (
+            {
+                "person": _suspect(st),
+                "text": "Подзащитный заявил, что при задержании его ударили по лицу.",
+            }
+            if _last("registry.motion.file", "motion")(st)
+            else None
+        ),
+    )
+    plot.then(
+        timedelta(hours=4),
+        "investigator",
+        "forensics.expertise.order",
+        lambda st: (
+            {
+                "kind": "medical",
+                "grounds": "Заявление о применении насилия при задержании (ч. 11 ст. 179 УПК).",
+                "questions": ["Имеются ли телесные повреждения, их характер и давность?"],
+                "person": _suspect(st),
+                "days": 5,
+            }
+            if _last("registry.torture.report", "person")(st)
+            else None
+        ),
+    )
+
+
+def _renewed_before_the_judge(plot: Plot) -> None:
+    """The refused expertise asked of the investigating judge, who grants it (CPC 182(6))."""
+    plot.then(
+        timedelta(days=1),
+        _appointed_lawyer,
+        "registry.motion.file",
+        lambda st: (
+            {
+                "person": _suspect(st),
+                "to": "investigating_judge",
+                "subject": "expertise",
+                "renews": _last("registry.motion.file", "motion")(st),
+                "text": "Прошу назначить экспертизу, в которой отказал следователь (ст. 182 УПК).",
+            }
+            if _last("registry.motion.decide", "motion")(st)
+            else None
+        ),
+    )
+    plot.then(
+        timedelta(days=2),
+        "investigating_judge",
+        "registry.motion.rule",
+        lambda st: (
+            {"motion": _last("registry.motion.file", "motion")(st), "outcome": "granted"}
+            if len(st.get("by_kind", {}).get("registry.motion.file", [])) > 1
             else None
         ),
     )
