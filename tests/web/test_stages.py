@@ -42,6 +42,7 @@ def test_the_case_page_offers_the_acts_of_the_stage_and_the_others_are_refused(
     assert opened.status_code == 201, opened.content
     after = offered(investigator.get(f"/cases/{number}/").content.decode())
     assert {"registry.charge", "registry.case.suspend", "detention.arrest"} <= after
+    assert {"registry.motion.file", "registry.torture.report"} <= after
     assert "registry.case.open" not in after and "registry.case.refuse" not in after
     # What the page no longer offers, the act itself refuses at this stage.
     again = as_user("investigator").act("registry.case.open", {"article": "205", "part": 1}, number)

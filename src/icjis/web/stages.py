@@ -15,6 +15,7 @@ from icjis.detention.acts import ARREST_STAGES
 from icjis.evidence.acts import RECOGNISE_STAGES, SEIZE_STAGES
 from icjis.forensics.acts import ORDER_STAGES
 from icjis.registry.acts import OPEN_STAGES
+from icjis.registry.filings import PRE_TRIAL as FILING_STAGES
 
 INVESTIGATION = ("investigation",)
 PROSECUTION = ("prosecution",)
@@ -53,6 +54,18 @@ ACT_STAGES: dict[str, tuple[str, ...]] = {
     "evidence.item.recognise": RECOGNISE_STAGES,
     "forensics.expertise.order": ORDER_STAGES,
     "forensics.expertise.extend": ORDER_STAGES,
+    # Motions and complaints before trial (CPC 123-130, 182); a complaint may contest a refusal
+    # or a termination once the case is closed, and what is pending there is still answered.
+    "registry.motion.file": FILING_STAGES,
+    "registry.motion.decide": (*FILING_STAGES, "closed"),
+    "registry.motion.rule": (*FILING_STAGES, "closed"),
+    "registry.complaint.file": (*FILING_STAGES, "closed"),
+    "registry.complaint.extend": (*FILING_STAGES, "closed"),
+    "registry.complaint.withdraw": (*FILING_STAGES, "closed"),
+    "registry.complaint.decide": (*FILING_STAGES, "closed"),
+    "registry.complaint.contest": (*FILING_STAGES, "closed"),
+    # A statement of torture, while someone can order the expertise it calls for (CPC 179(11)).
+    "registry.torture.report": (*FILING_STAGES, "trial"),
 }
 
 
