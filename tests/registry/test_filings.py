@@ -180,6 +180,8 @@ def test_a_complaint_of_a_refused_motion_goes_to_the_prosecutor_who_may_take_ten
     ok(as_user("prosecutor").act("registry.complaint.extend", extend, number))
     longer = term(number, "complaint.decision", cid)
     assert timedelta(days=10) <= longer.due_at - longer.starts_at < timedelta(days=11)
+    [told_longer] = open_alerts("registry.complaint.extended", cid)
+    assert "lawyer" in told_longer.roles and "10 days" in told_longer.message  # 129(1)
     assert "already 10 days" in refused(
         as_user("prosecutor").act("registry.complaint.extend", extend, number), 409
     )
@@ -189,6 +191,7 @@ def test_a_complaint_of_a_refused_motion_goes_to_the_prosecutor_who_may_take_ten
     ok(as_user("prosecutor").act("registry.complaint.decide", decision, number))
     assert term(number, "complaint.decision", cid).state == "met"
     assert open_alerts("registry.complaint.filed", cid) == []
+    assert open_alerts("registry.complaint.extended", cid) == []
     [decided] = open_alerts("registry.complaint.decided", cid)
     assert {"investigator", "lawyer"} <= set(decided.roles.strip(",").split(","))
     call_command("rebuild_projections", check=True)

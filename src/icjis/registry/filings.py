@@ -225,7 +225,7 @@ def _apply_decided(event: Event, data: dict[str, Any], kind: str) -> Filing:
 
 
 def _alert(event: Event, filing: Filing, step: str, roles: list[str], message: Said) -> None:
-    """Alert `roles` of the case to a filing's `step` (`filed`, `decided`), on the filing."""
+    """Alert `roles` of the case to a filing's `step` (`filed`, `extended`, `decided`)."""
     raise_alert(
         event,
         1,
@@ -661,6 +661,20 @@ class ComplaintExtendIn(pydantic.BaseModel):
 
 def _apply_complaint_extend(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     Filing.objects.filter(pk=data["complaint"]).update(extended_at=event.recorded_at)
+    complaint = Filing.objects.select_related("case__unit").get(pk=data["complaint"])
+    if complaint.filed_by_role == "lawyer":  # the applicant is told of it (CPC 129(1))
+        _alert(
+            event,
+            complaint,
+            "extended",
+            ["lawyer"],
+            say(
+                "Complaint %(complaint)s in case %(case)s needs more materials to be checked: "
+                "it will be decided within 10 days of its receipt (CPC 129(1)).",
+                complaint=complaint.id,
+                case=complaint.case_id,
+            ),
+        )
     return {"complaint": data["complaint"]}
 
 
@@ -792,6 +806,7 @@ def _complaint_told(complaint: Filing) -> Said:
 def _apply_complaint_decision(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     complaint = _apply_decided(event, data, "complaint")
     answer(event, "registry.complaint.filed", complaint.id)
+    answer(event, "registry.complaint.extended", complaint.id)
     # Counsel learns the outcome; the investigator, whose act was complained of, may take the
     # decision to the higher prosecutor (CPC 129(3)).
     told = complaint.filed_by_role == "lawyer" or complaint.contests  # counsel's, or about it
