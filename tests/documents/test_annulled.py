@@ -4,6 +4,7 @@ staff pages and on the public check, so that nobody relies on it."""
 
 from __future__ import annotations
 
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from tests.documents.test_pages import page
@@ -126,3 +127,34 @@ def test_the_prosecutors_cancellation_is_a_document_of_its_own(as_user, browser)
     ):
         assert words in text, words
     assert signing.check(content).valid
+
+
+def test_a_document_issued_in_error_is_revoked_by_its_issuer_and_made_again(as_user, browser):
+    officer = as_user("offences_officer")
+    number = registered(officer, article="130")["offence"]
+    stream = f"offence/{number}"
+    seq = decide(officer, number, penalty={"kind": "fine", "amount": 30}).json()["event"]["seq"]
+    first = issue(officer, stream, seq, "offences.decision")
+    assert first.status_code == 201, first.content
+    code = first.json()["result"]["code"]
+    revoke = {"stream": stream, "code": code, "reason": "Выдан на другом языке по ошибке."}
+    assert as_user("unit_head").act("documents.document.revoke", revoke).status_code == 404
+    assert issue(officer, stream, seq, "offences.decision", "ky").status_code == 201
+    shown = page(browser("offences_officer"), f"/offences/cases/{number}/")
+    assert "/acts/documents.document.revoke/?stream=" in shown
+    assert OFFER % seq not in shown  # in force in both languages
+    done = officer.act("documents.document.revoke", revoke)
+    assert done.status_code == 201, done.content
+    last = Event.objects.filter(stream=stream).order_by("-seq").first()
+    assert last.kind == "documents.document.revoke"  # on the record's stream, by its issuer
+    again = officer.act("documents.document.revoke", revoke)
+    assert again.status_code == 409 and "already revoked" in again.json()["message"]
+    public = Client().get(f"/public/documents/{code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="revoked"' in public and "другом языке" not in public  # the day, not the reason
+    assert officer.get(f"/documents/{code}").json()["revoked_by"] == "offences_officer"
+    shown = page(browser("offences_officer"), f"/offences/cases/{number}/")
+    assert "Revoked on" in shown and OFFER % seq in shown  # the act's document offered again
+    remade = issue(officer, stream, seq, "offences.decision")
+    assert remade.status_code == 201, remade.content
+    assert remade.json()["result"]["code"] != code
+    call_command("rebuild_projections", "--check")

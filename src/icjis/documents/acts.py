@@ -10,7 +10,7 @@ certificate stand in the ledger beside the act they document, and the case's his
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pydantic
 from django.conf import settings
@@ -35,14 +35,21 @@ from icjis.documents.models import Document
 ISSUERS = tuple(name for name, role in ROLES.items() if not role.read_only)
 
 
-class IssueInput(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    stream: str = pydantic.Field(
+RecordStream = Annotated[
+    str,
+    pydantic.Field(
         max_length=80,
         pattern=r"^[a-z]+(-[a-z]+)?/[A-Za-z0-9-]{1,64}$",
         title="Case or register entry",
-    )
+    ),
+]
+"""The stream of the record (a case, an order …) whose act a document is made of."""
+
+
+class IssueInput(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    stream: RecordStream
     seq: int = pydantic.Field(ge=1, le=2**53, title="Act number")
     document: str = pydantic.Field(max_length=64, title="Document")
     language: Literal["ky", "ru"] = pydantic.Field(title="Language of the document")
@@ -186,13 +193,13 @@ def issue(ctx: Context) -> dict[str, Any]:
     document kind (`document`) is one its module declares for that act; it is written in the
     language of the proceedings (`language`: ky or ru; CPC 21(1)), signed with the official's
     electronic signature (PAdES) and given a verification code that anyone may check on the
-    public portal. One document of a kind per act and language; a second is refused, naming the
-    first."""
+    public portal. One document in force of a kind per act and language; a second is refused,
+    naming the first (one revoked as issued in error may be made again)."""
     inp: IssueInput = ctx.input
     kind, source = _source(ctx, inp)
     kind.authorise(ctx.user, source, "caseload")  # still the official's record to read
     earlier = Document.objects.filter(
-        stream=ctx.stream, seq=inp.seq, kind=kind.name, language=inp.language
+        stream=ctx.stream, seq=inp.seq, kind=kind.name, language=inp.language, revoked_at=None
     ).first()
     if earlier is not None:
         raise Conflict(

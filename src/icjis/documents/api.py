@@ -36,6 +36,8 @@ def document_json(doc: Document) -> dict[str, Any]:
         "sha256": doc.sha256,
         "size": doc.size,
         "certificate": doc.certificate,
+        "revoked_at": iso(doc.revoked_at),
+        "revoked_by": doc.revoked_by or None,
         "pdf": reverse("api:document_pdf", args=[display(doc.code)]),
         "verify": reverse("documents:verify", args=[display(doc.code)]),
     }

@@ -7,4 +7,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents and electronic signatures"
 
     def ready(self) -> None:
-        from icjis.documents import acts  # noqa: F401
+        from icjis.documents import acts, revocation  # noqa: F401

@@ -29,11 +29,17 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     size = models.PositiveIntegerField()
     certificate = models.CharField(max_length=64)  # fingerprint (SHA-256 of the DER)
+    # Revoked by its issuer as issued in error (`documents.document.revoke`): kept, marked.
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [
+            # One document in force per act, kind and language; a revoked one may be made again.
             models.UniqueConstraint(
-                fields=["stream", "seq", "kind", "language"], name="document_once_per_language"
+                fields=["stream", "seq", "kind", "language"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="document_in_force_once_per_language",
             )
         ]
 

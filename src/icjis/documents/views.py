@@ -51,6 +51,8 @@ def public_facts(doc: Document) -> dict[str, Any]:
         # The act it records annulled since (a decision cancelled or quashed): the day is said,
         # not how (which would tell of the case's course).
         "annulled": annulment(annulments(doc.stream, [(doc.seq, doc.source_kind)]).get(doc.seq)),
+        # Revoked by its issuer as issued in error: the day, not the reason.
+        "revoked_on": timezone.localdate(doc.revoked_at).isoformat() if doc.revoked_at else "",
     }
 
 

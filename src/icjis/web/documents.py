@@ -24,6 +24,11 @@ ISSUE = "documents.document.issue"
 LANGUAGES = ("ky", "ru")  # the languages of proceedings (Constitution 13; CPC 21(1))
 
 
+def revoke_url(stream: str, code: str) -> str:
+    query = urlencode({"stream": stream, "code": display(code)})
+    return reverse("web:act_new", args=["documents.document.revoke"]) + "?" + query
+
+
 def issue_url(stream: str, seq: int, document: str) -> str:
     query = urlencode({"stream": stream, "seq": seq, "document": document})
     return reverse("web:act_new", args=[ISSUE]) + "?" + query
@@ -42,7 +47,7 @@ def documents_of(
         issued = [d for d in issued if d.seq in {e.seq for e in events}]
     elif stream.startswith("case/") and part_for(user) is not None:
         issued = []  # a role reading its part of the file reads no case document (registry)
-    done = {(d.seq, d.kind, d.language) for d in issued}
+    done = {(d.seq, d.kind, d.language) for d in issued if d.revoked_at is None}
     own = [e for e in events if e.actor == user.username and made_from(e.kind)]
     annulled = annulments(
         stream, [(e.seq, e.kind) for e in own] + [(d.seq, d.source_kind) for d in issued]
@@ -73,6 +78,11 @@ def documents_of(
                 "pdf": reverse("api:document_pdf", args=[display(d.code)]),
                 "verify": reverse("documents:verify", args=[display(d.code)]),
                 "annulled": annulment(annulled.get(d.seq)),
+                "revoke": (
+                    revoke_url(stream, d.code)
+                    if d.revoked_at is None and d.issued_by == user.username
+                    else ""
+                ),
             }
             for d in issued
         ],

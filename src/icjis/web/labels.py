@@ -72,6 +72,7 @@ ACT_TITLES = {
         "Warn an open incident of an order issued at its address"
     ),
     "documents.document.issue": gettext_noop("Issue and sign the document of an act"),
+    "documents.document.revoke": gettext_noop("Revoke a document issued in error"),
     "evidence.item.dispose": gettext_noop("Dispose of an item"),
     "evidence.item.hand_over": gettext_noop("Hand over an item"),
     "evidence.item.receive": gettext_noop("Receive an item"),
@@ -416,6 +417,7 @@ FIELD_TITLES = {
     "Username": gettext_noop("Username"),
     "Valid From": gettext_noop("Valid From"),
     "Verdict": gettext_noop("Verdict"),
+    "Verification code": gettext_noop("Verification code"),
     "Whom": gettext_noop("Whom"),
     "Within Days": gettext_noop("Within Days"),
     "Without Check": gettext_noop("Without Check"),
