@@ -46,6 +46,10 @@ def test_a_cancelled_decision_is_not_signed_and_its_document_says_it_was_annulle
     shown = page(browser("offences_officer"), f"/offences/cases/{number}/")
     assert OFFER % first not in shown
     assert "Annulled on" in shown and "Cancel an unlawful decision on an offence" in shown
+    assert "/acts/documents.document.revoke/" not in shown  # it stays, marked annulled
+    revoke = {"stream": stream, "code": code, "reason": "Решение отменено."}
+    kept = officer.act("documents.document.revoke", revoke)
+    assert kept.status_code == 409 and "annulled" in kept.json()["message"]
     public = Client().get(f"/public/documents/{code}/", HTTP_ACCEPT_LANGUAGE="en")
     annulled = public.content.decode()
     assert 'id="annulled"' in annulled and "it has no force since" in annulled

@@ -234,8 +234,12 @@ def test_a_complaint_is_withdrawn_by_counsel_or_before_its_addressee_and_its_ter
     )
     assert "withdrawn" in refused(lawyer.act("registry.complaint.withdraw", withdraw, number), 409)
     # The suspect withdraws counsel's complaint before the prosecutor, who records it.
+    more = {"complaint": second, "reason": "Истребованы материалы."}
+    ok(as_user("prosecutor").act("registry.complaint.extend", more, number))
+    assert open_alerts("registry.complaint.extended", second) != []
     by_client = {"complaint": second, "statement": "Подозреваемый отозвал жалобу адвоката."}
     ok(as_user("prosecutor").act("registry.complaint.withdraw", by_client, number))
+    assert open_alerts("registry.complaint.extended", second) == []
     assert term(number, "complaint.decision", second).state == "cancelled"
     # Withdrawing it does not bar filing it again. The client's own complaint, recorded by the
     # prosecutor, is not counsel's to withdraw.

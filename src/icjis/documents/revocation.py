@@ -1,11 +1,12 @@
 """Revoking a document issued in error (module M): `documents.document.revoke`.
 
 A signed document is never deleted or changed: the official who issued it revokes it, with the
-reason, by an act recorded on the same stream as its issue. It stays readable and checkable, and
-says it was revoked — on the staff pages with the reason, on the public check only the day (the
-reason may name people). A document revoked may be issued again for the same act and language,
-under a new code. A decision annulled since (`core.documents.annulments`) is not revoked: the
-document stays true of what was decided, and says the decision was annulled.
+reason, by an act recorded on the same stream as its issue (the reason stays in the ledger). It
+stays readable and checkable, and says it was revoked — on the staff pages and on the public
+check, the day only (the reason may name people). A document revoked may be issued again for
+the same act and language, under a new code. The document of a decision annulled since
+(`core.documents.annulments`) is not revoked: it stays true of what was decided, and says the
+decision was annulled.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import pydantic
 from django.utils import timezone
 
 from icjis.core.acts import Context, act_kind
-from icjis.core.documents import DOCUMENT_KINDS
-from icjis.core.models import Event
+from icjis.core.documents import DOCUMENT_KINDS, annulments
+from icjis.core.models import Case, Event
 from icjis.core.refusals import Conflict, NotFound, say
 from icjis.documents.acts import ISSUERS, RecordStream
 from icjis.documents.codes import display, normalise
@@ -80,6 +81,19 @@ def revoke(ctx: Context) -> dict[str, Any]:
             )
         )
     kind = DOCUMENT_KINDS.get(doc.kind)
-    if kind is not None:  # still the official's record to read
-        kind.authorise(ctx.user, Event.objects.get(stream=doc.stream, seq=doc.seq), "caseload")
+    if kind is None:
+        raise Conflict(say("Documents of this kind are no longer made; it is not revoked."))
+    kind.authorise(ctx.user, Event.objects.get(stream=doc.stream, seq=doc.seq), "caseload")
+    annulled = annulments(doc.stream, [(doc.seq, doc.source_kind)]).get(doc.seq)
+    if annulled is not None:
+        raise Conflict(
+            say(
+                "The decision document %(code)s records was annulled on %(day)s: the document "
+                "stays, marked so, and is not revoked.",
+                code=display(doc.code),
+                day=timezone.localdate(annulled.recorded_at).isoformat(),
+            )
+        )
+    if ctx.stream.startswith("case/"):
+        ctx.case = Case.objects.get(pk=ctx.stream.split("/", 1)[1])
     return {"document": doc.code, "reason": inp.reason}

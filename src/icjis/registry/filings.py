@@ -736,6 +736,7 @@ def _apply_complaint_withdraw(event: Event, data: dict[str, Any]) -> dict[str, A
         decided_by=event.actor,
     )
     answer(event, "registry.complaint.filed", data["complaint"])
+    answer(event, "registry.complaint.extended", data["complaint"])
     return {"complaint": data["complaint"], "state": "withdrawn"}
 
 

@@ -80,7 +80,9 @@ def documents_of(
                 "annulled": annulment(annulled.get(d.seq)),
                 "revoke": (
                     revoke_url(stream, d.code)
-                    if d.revoked_at is None and d.issued_by == user.username
+                    if d.revoked_at is None
+                    and d.issued_by == user.username
+                    and d.seq not in annulled
                     else ""
                 ),
             }

@@ -55,14 +55,10 @@ ACT_STAGES: dict[str, tuple[str, ...]] = {
     "forensics.expertise.order": ORDER_STAGES,
     "forensics.expertise.extend": ORDER_STAGES,
     # Motions and complaints before trial (CPC 123-130, 182); a complaint may contest a refusal
-    # or a termination once the case is closed, and what is pending there is still answered.
+    # or a termination once the case is closed. What is pending is answered at any stage (the
+    # decisions check no stage), from the case page's section.
     "registry.motion.file": FILING_STAGES,
-    "registry.motion.decide": (*FILING_STAGES, "closed"),
-    "registry.motion.rule": (*FILING_STAGES, "closed"),
     "registry.complaint.file": (*FILING_STAGES, "closed"),
-    "registry.complaint.extend": (*FILING_STAGES, "closed"),
-    "registry.complaint.withdraw": (*FILING_STAGES, "closed"),
-    "registry.complaint.decide": (*FILING_STAGES, "closed"),
     "registry.complaint.contest": (*FILING_STAGES, "closed"),
     # A statement of torture, while someone can order the expertise it calls for (CPC 179(11)).
     "registry.torture.report": (*FILING_STAGES, "trial"),
