@@ -425,7 +425,8 @@ def _torture_stated(plot: Plot) -> None:
 
 
 def _renewed_before_the_judge(plot: Plot) -> None:
-    """The refused expertise asked of the investigating judge, who grants it (CPC 182(6))."""
+    """The refused expertise asked of the investigating judge, who grants it and orders it
+    (CPC 182(6))."""
     plot.then(
         timedelta(days=1),
         _appointed_lawyer,
@@ -449,6 +450,22 @@ def _renewed_before_the_judge(plot: Plot) -> None:
         lambda st: (
             {"motion": _last("registry.motion.file", "motion")(st), "outcome": "granted"}
             if len(st.get("by_kind", {}).get("registry.motion.file", [])) > 1
+            else None
+        ),
+    )
+    plot.then(
+        timedelta(hours=2),
+        "investigating_judge",
+        "forensics.expertise.order",
+        lambda st: (
+            {
+                "kind": "medical",
+                "grounds": "Ходатайство защиты удовлетворено (ч. 6 ст. 182 УПК).",
+                "questions": ["Имеются ли у подозреваемого телесные повреждения, их давность?"],
+                "person": _suspect(st),
+                "days": 10,
+            }
+            if _last("registry.motion.rule", "outcome")(st) == "granted"
             else None
         ),
     )
