@@ -193,6 +193,13 @@ def test_a_complaint_is_recorded_and_reported_to_the_prosecutor(
     row = as_user("prosecutor").get(f"/detention/{admitted}").json()
     assert row["complaints"][0]["text"] == "Меня ударили при задержании"
     assert row["exam_due"] is True  # a complaint of violence calls for an examination
+    # ... and a forensic medical expertise within 12 hours (CPC 179(11)), as any statement of it.
+    from icjis.legal.models import Deadline
+
+    term = Deadline.objects.get(
+        case_id=open_case, rule="forensics.torture_examination", subject=suspect
+    )
+    assert term.state == "running"
 
 
 def test_release_meets_the_terms_returns_the_effects_and_frees_the_place(

@@ -127,6 +127,7 @@ KNOWN_EVENT_KINDS = frozenset(
         "detention.depart",
         "detention.return",
         "detention.release",
+        "detention.complaint",
         "legalaid.appoint",
         "legalaid.accept",
         "legalaid.decline",
