@@ -85,3 +85,10 @@ def test_an_expertise_not_ordered_in_12_hours_is_a_missed_term_and_a_closed_case
     ok(as_user("investigator").act("registry.case.terminate", {"grounds": "Нет состава"}, number))
     closed = {"person": person, "text": SAID}
     assert as_user("prosecutor").act("registry.torture.report", closed, number).status_code == 409
+
+
+def test_a_statement_is_taken_where_the_expertise_can_be_ordered():
+    from icjis.forensics.acts import ORDER_STAGES
+    from icjis.registry.torture import STAGES
+
+    assert STAGES == ORDER_STAGES  # else a term nobody could keep

@@ -23,8 +23,10 @@ from icjis.core.refusals import Forbidden, say
 from icjis.legalaid.acts import represents
 from icjis.registry.acts import case_of
 from icjis.registry.common import PersonId, Text, _case, _participant, require_stage
-from icjis.registry.filings import PRE_TRIAL
 
+STAGES = ("pre_investigation", "investigation", "trial")
+"""The stages at which the expertise can be ordered (`forensics.acts.ORDER_STAGES`), so at which
+the 12 hours can be kept."""
 TORTURE_ALERT = "registry.torture.reported"
 """The alert to the investigator and the prosecutor, answered by the medical expertise ordered."""
 
@@ -59,7 +61,7 @@ def _apply_torture(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 @act_kind(
     "registry.torture.report",
     schema=TortureIn,
-    roles=("investigator", "prosecutor", "unit_head", "investigating_judge", "lawyer"),
+    roles=("investigator", "prosecutor", "unit_head", "investigating_judge", "judge", "lawyer"),
     legal_basis="CPC 179(11); Constitution 57",
     apply=_apply_torture,
     title="Record a statement of torture or cruel treatment",
@@ -69,11 +71,12 @@ def report_torture(ctx: Context) -> dict[str, Any]:
     brought by their counsel — that they were tortured or treated cruelly. A forensic medical
     expertise of the person is to be ordered within 12 hours (CPC 179(11)), with photographs or
     video of the examination; the investigator and the prosecutor (and at trial the judge, who
-    then orders it) are alerted until it is. From the registration to the trial, while someone
-    can order the expertise; after it the statement is a crime report of its own."""
+    then orders it) are alerted until it is. At the stages at which the expertise can be
+    ordered (the check, the investigation, the trial); at another a statement is a crime report
+    of its own, or waits for the case to reach the court."""
     case = _case(ctx)
     data = ctx.input
-    require_stage(case, (*PRE_TRIAL, "trial"), gettext_noop("A statement of torture in the case"))
+    require_stage(case, STAGES, gettext_noop("A statement of torture in the case"))
     _participant(case, data.person)
     if ctx.actor.role == "lawyer" and not represents(case, ctx.user.username, data.person):
         raise Forbidden(say("You are not counsel of %(person)s in this case.", person=data.person))

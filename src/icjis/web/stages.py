@@ -16,6 +16,7 @@ from icjis.evidence.acts import RECOGNISE_STAGES, SEIZE_STAGES
 from icjis.forensics.acts import ORDER_STAGES
 from icjis.registry.acts import OPEN_STAGES
 from icjis.registry.filings import PRE_TRIAL as FILING_STAGES
+from icjis.registry.torture import STAGES as TORTURE_STAGES
 
 INVESTIGATION = ("investigation",)
 PROSECUTION = ("prosecution",)
@@ -61,7 +62,7 @@ ACT_STAGES: dict[str, tuple[str, ...]] = {
     "registry.complaint.file": (*FILING_STAGES, "closed"),
     "registry.complaint.contest": (*FILING_STAGES, "closed"),
     # A statement of torture, while someone can order the expertise it calls for (CPC 179(11)).
-    "registry.torture.report": (*FILING_STAGES, "trial"),
+    "registry.torture.report": TORTURE_STAGES,
 }
 
 
