@@ -113,10 +113,7 @@ def _case_for_act(ctx: Context) -> OffenceCase:
     number = normalise_offence(ctx.input.offence)
     found = visible_offences(ctx.user).filter(pk=number).first() if number else None
     if found is None:
-        raise NotFound(
-            say("No such offence case, or it is not visible to you."),
-            fields={"offence": gettext_noop("unknown")},
-        )
+        raise _not_visible()
     return found
 
 
@@ -746,46 +743,25 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
     (547(4)); the code sets the second instance no other term. The prosecutor overseeing the
     case files their own appeal against a court's decision (452(3)(7)); a decision of the police
     they cancel themselves (452(3)(5))."""
-    if ctx.actor.role == "prosecutor":
-        case, court = _prosecutors_appeal(ctx)
-        police = False
-    else:
-        # The court that hears it finds the case by its number: before the appeal the case is
-        # not its own. Anyone else learns nothing of it (missing and forbidden alike).
-        number = normalise_offence(ctx.input.offence)
-        found = OffenceCase.objects.filter(pk=number).first() if number else None
-        police = found is not None and found.forum == "police"
-        serving = (
-            unit_serving(found.territory_path, "court" if police else "appeal_court")
-            if found
-            else None
-        )
-        if found is None or serving is None or serving.code != ctx.user.unit_id:
-            raise NotFound(
-                say("No such offence case, or it is not visible to you."),
-                fields={"offence": gettext_noop("unknown")},
-            )
-        case, court = found, serving
-    appellant = "prosecutor" if ctx.actor.role == "prosecutor" else "person"
-    # The other side's appeal, while the first is before the court, is heard with it.
-    joins = case.state == "appealed" and (case.appellant or "person") not in (appellant, "both")
-    if not joins:
-        if case.state in ("decided", "appealed") and case.appealed_at is not None:
+    prosecutor = ctx.actor.role == "prosecutor"
+    case, court = _prosecutors_appeal(ctx) if prosecutor else _court_hearing(ctx)
+    appellant = "prosecutor" if prosecutor else "person"
+    if case.state == "appealed":  # the other side's appeal is heard with the first
+        if (case.appellant or "person") in (appellant, "both"):
             raise Conflict(
                 say("Offence case %(offence)s was already appealed.", offence=case.number)
             )
-        if case.state != "decided" or case.appeal_until is None:
-            raise Conflict(
-                say("Offence case %(offence)s has no penalty to appeal.", offence=case.number)
-            )
-    if case.appeal_until is None or ctx.now > case.appeal_until:
+        if not prosecutor and ctx.user.unit_id != case.appeal_court_id:
+            raise _not_visible()  # before another court, which registers the one joining it
+    elif case.appealed_at is not None:
+        raise Conflict(say("Offence case %(offence)s was already appealed.", offence=case.number))
+    elif case.state != "decided" or case.appeal_until is None:
+        raise Conflict(
+            say("Offence case %(offence)s has no penalty to appeal.", offence=case.number)
+        )
+    if case.appeal_until is None or ctx.now > case.appeal_until:  # kept while appealed
         raise Conflict(say("The 10 days to appeal have passed (CoO 547(2))."))
-    if joins and ctx.actor.role != "prosecutor" and ctx.user.unit_id != case.appeal_court_id:
-        raise NotFound(
-            say("No such offence case, or it is not visible to you."),
-            fields={"offence": gettext_noop("unknown")},
-        )  # the appeal is before another court, which registers the one joining it
-    if joins:
+    if case.state == "appealed":
         return {
             "offence": case.number,
             "grounds": ctx.input.grounds,
@@ -794,6 +770,7 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
             "appellant": appellant,
             "joins": True,  # the ruling's term and the fine's suspension are the first's
         }
+    police = case.forum == "police"
     rules = _rules(case)
     due = None
     if police:
@@ -810,6 +787,28 @@ def appeal_decision(ctx: Context) -> dict[str, Any]:
         # while appealed (539(6), 555(2)).
         "suspends": True,
     }
+
+
+def _not_visible() -> NotFound:
+    return NotFound(
+        say("No such offence case, or it is not visible to you."),
+        fields={"offence": gettext_noop("unknown")},
+    )
+
+
+def _court_hearing(ctx: Context) -> tuple[OffenceCase, Any]:
+    """The case a court registers an appeal in, found by its number (before the appeal the case
+    is not the court's to read), and that court: the district court for a police decision, the
+    second instance for a court's. Anyone else learns nothing of it (missing and forbidden
+    alike)."""
+    number = normalise_offence(ctx.input.offence)
+    case = OffenceCase.objects.filter(pk=number).first() if number else None
+    if case is None:
+        raise _not_visible()
+    court = unit_serving(case.territory_path, "court" if case.forum == "police" else "appeal_court")
+    if court is None or court.code != ctx.user.unit_id:
+        raise _not_visible()
+    return case, court
 
 
 def _prosecutors_appeal(ctx: Context) -> tuple[OffenceCase, Any]:
