@@ -27,6 +27,7 @@ event and the row the filing built.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -87,21 +88,16 @@ def _applicant(ctx: Context, person: str) -> None:
 def _addressed_to_me(ctx: Context, addressee: str, what: str, contests: str = "") -> None:
     """An official records or decides only what is addressed to their office: the investigator
     assigned to the case, a prosecutor or investigating judge whose territory holds the case
-    (their read scope, which the act's access has checked), the head of the unit holding it."""
+    (their read scope, which the act's access has checked), the head of the unit holding it, a
+    prosecutor above the one who decided the complaint a contest `contests`."""
     role = ctx.actor.role
     if role == "lawyer":
         return
-    if addressee == "higher_prosecutor":
-        if role != "prosecutor" or not ranks_above(ctx.user, decider_of(contests)):
-            raise Forbidden(
-                say(
-                    "This is addressed to %(addressee)s; only they may %(what)s.",
-                    addressee=ADDRESSEES[addressee],
-                    what=what,
-                )
-            )
-        return
-    if role != addressee:
+    if addressee == "higher_prosecutor":  # of an office above the one who decided (129(3))
+        mine = role == "prosecutor" and ranks_above(ctx.user, decider_of(contests))
+    else:
+        mine = role == addressee
+    if not mine:
         raise Forbidden(
             say(
                 "This is addressed to %(addressee)s; only they may %(what)s.",
@@ -319,14 +315,6 @@ def file_motion(ctx: Context) -> dict[str, Any]:
 def _renewed_before_the_judge(case: Case, data: Any) -> None:
     """A motion to the investigating judge asks for an expertise the investigator refused to the
     same person, and names that refusal (CPC 182(1)); no other motion goes to the judge."""
-    refused = Filing.objects.filter(
-        pk=data.renews or "",
-        case=case,
-        kind="motion",
-        subject="expertise",
-        addressee="investigator",
-        outcome__in=("refused", "partly_granted"),
-    ).first()
     if data.to != "investigating_judge" or data.subject != "expertise":
         raise Invalid(
             say(
@@ -335,6 +323,14 @@ def _renewed_before_the_judge(case: Case, data: Any) -> None:
             ),
             fields={"to": gettext_noop("not the investigating judge's")},
         )
+    refused = Filing.objects.filter(
+        pk=data.renews or "",
+        case=case,
+        kind="motion",
+        subject="expertise",
+        addressee="investigator",
+        outcome__in=("refused", "partly_granted"),
+    ).first()
     if refused is not None and Filing.objects.filter(case=case, motion=refused.id).exists():
         raise Conflict(
             say(
@@ -390,7 +386,9 @@ def _motion_told(motion: Filing) -> Said:
     )
 
 
-def _motion_decided(event: Event, data: dict[str, Any], told: Any) -> dict[str, Any]:
+def _motion_decided(
+    event: Event, data: dict[str, Any], told: Callable[[Filing], Said]
+) -> dict[str, Any]:
     """A motion decided (or ruled on): its addressee's alert answered, counsel told `told(it)`."""
     motion = _apply_decided(event, data, "motion")
     answer(event, "registry.motion.filed", motion.id)
