@@ -21,11 +21,11 @@ from django.views.decorators.http import require_http_methods
 
 from icjis.core.documents import DOCUMENT_KINDS, annulments, title_of
 from icjis.core.localised import localised
+from icjis.core.models import Event
 from icjis.core.public import public_headers
 from icjis.documents import signing
 from icjis.documents.codes import display, normalise
 from icjis.documents.models import Document
-from icjis.web.documents import annulment
 from icjis.web.labels import choice_label, legal_basis
 
 # Our documents weigh tens of kilobytes; a larger file is not one, and is not parsed.
@@ -50,10 +50,14 @@ def public_facts(doc: Document) -> dict[str, Any]:
         "certificate": doc.certificate,
         # The act it records annulled since (a decision cancelled or quashed): the day is said,
         # not how (which would tell of the case's course).
-        "annulled": annulment(annulments(doc.stream, [(doc.seq, doc.source_kind)]).get(doc.seq)),
+        "annulled_on": _day(annulments(doc.stream, [(doc.seq, doc.source_kind)]).get(doc.seq)),
         # Revoked by its issuer as issued in error: the day, not the reason.
         "revoked_on": timezone.localdate(doc.revoked_at).isoformat() if doc.revoked_at else "",
     }
+
+
+def _day(event: Event | None) -> str:
+    return timezone.localdate(event.recorded_at).isoformat() if event is not None else ""
 
 
 def compare(doc: Document, content: bytes) -> dict[str, Any]:
