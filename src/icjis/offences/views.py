@@ -262,18 +262,16 @@ def offence_page(request: HttpRequest, number: str) -> HttpResponse:
     # number: the case is not yet that court's to read.
     elif case.state == "appealed" and case.appeal_court_id == request.user.unit_id:
         kinds = ("offences.appeal.decide",)
-    # The prosecutor's appeal heard with the person's before the second instance (452(3)(7)).
-    elif case.state == "appealed" and case.forum != "police" and case.appellant != "both":
-        mine = "prosecutor" in roles and case.appellant != "prosecutor"
-        in_time = case.appeal_until is not None and now <= case.appeal_until
-        kinds = ("offences.decision.appeal",) if mine and in_time else ()
     # The prosecutor's own cancellation of a police decision no court has seen (452(3)(5)).
     elif case.state in ("decided", "terminated") and case.forum == "police":
         kinds = () if case.appeal_outcome else ("offences.decision.cancel",)
-    # The prosecutor's appeal of a court's penalty, within its days (452(3)(7), 547(2)).
-    elif case.state == "decided" and case.appealed_at is None and case.appeal_until:
-        mine = "prosecutor" in roles and now <= case.appeal_until  # a court registers its own
-        kinds = ("offences.decision.appeal",) if mine else ()
+    # The prosecutor's appeal of a court's penalty, or joining the person's pending before the
+    # second instance, within its days (452(3)(7), 547(2)); a court registers its own.
+    elif case.forum != "police" and "prosecutor" in roles and case.appeal_until:
+        open_to_appeal = case.state == "decided" and case.appealed_at is None
+        joinable = case.state == "appealed" and case.appellant in ("", "person")
+        in_time = now <= case.appeal_until
+        kinds = ("offences.decision.appeal",) if in_time and (open_to_appeal or joinable) else ()
     offered = [{"kind": k, "title": act_title(k)} for k in kinds if roles & KINDS[k].roles]
     transferable = case.state in TRANSFERABLE
     context = {
