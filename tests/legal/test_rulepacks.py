@@ -128,7 +128,7 @@ def test_it_cites_an_article_and_gives_three_titles_for_every_rule() -> None:
         ("complaint.decision", "3d", "CPC 129(1)"),
         ("complaint.decision.unit_head", "3d", "CPC 129(1)"),
         ("complaint.decision.judge", "10d", "CPC 130(2)"),
-        ("complaint.decision.higher", "3d", "CPC 129(1), (3)"),
+        ("complaint.decision.higher", "3d", "CPC 128(2), 129(1), (3)"),
     ],
 )
 def test_it_carries_the_statutory_value_and_article_of_each_2021_term(

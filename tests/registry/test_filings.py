@@ -270,7 +270,10 @@ def test_the_investigator_contests_an_upheld_complaint_before_the_higher_prosecu
         investigator.act("registry.complaint.contest", contest, number).json()
     )
     contest["complaint"] = cid
-    assert lawyer.act("registry.complaint.contest", contest, number).status_code == 403
+    # Counsel's client won: an upheld complaint is not theirs to take higher (CPC 128(2)).
+    assert "dismissed or upheld only in part" in refused(
+        lawyer.act("registry.complaint.contest", contest, number), 400
+    )
     filed = ok(investigator.act("registry.complaint.contest", contest, number))["result"]
     row = Filing.objects.get(pk=filed["complaint"])
     assert (row.addressee, row.contests, row.person_id, row.filed_by_role) == (
@@ -332,6 +335,111 @@ def test_a_contest_goes_above_the_office_that_decided_and_may_be_withdrawn_and_f
     ok(as_user("unit_head").act("registry.complaint.decide", upheld, number))
     head = {"complaint": hid, "text": "Не согласен."}
     assert "not upheld" in str(investigator.act("registry.complaint.contest", head, number).json())
+
+
+def test_counsel_takes_a_dismissed_complaint_to_the_higher_prosecutor(as_user):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "action", "text": ASK}
+    lawyer = as_user("lawyer")
+    cid = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
+    no = {"complaint": cid, "outcome": "dismissed", "grounds": "Доводы не подтвердились."}
+    ok(as_user("prosecutor").act("registry.complaint.decide", no, number))
+    contest = {"complaint": cid, "text": "Прокурор не проверил доводы жалобы."}
+    # The investigator won: a dismissal is not theirs to contest.
+    assert "not upheld" in str(
+        as_user("investigator").act("registry.complaint.contest", contest, number).json()
+    )
+    filed = ok(lawyer.act("registry.complaint.contest", contest, number))["result"]
+    row = Filing.objects.get(pk=filed["complaint"])
+    assert (row.addressee, row.contests, row.person_id, row.filed_by_role, row.reviewed) == (
+        "higher_prosecutor",
+        cid,
+        person,
+        "lawyer",
+        cid,
+    )
+    assert term(number, "complaint.decision.higher", row.id).state == "running"
+    [told] = open_alerts("registry.complaint.filed", row.id)
+    assert "prosecutor" in told.roles and "128(2)" in told.message
+    assert "already before" in refused(
+        lawyer.act("registry.complaint.contest", contest, number), 409
+    )
+    # The prosecutor who dismissed it, or a peer, does not decide it; an office above does, and
+    # counsel is told.
+    higher = {"complaint": row.id, "outcome": "upheld", "grounds": "Жалобу проверить заново."}
+    assert as_user("prosecutor").act("registry.complaint.decide", higher, number).status_code == 403
+    ok(as_user("prosecutor_city").act("registry.complaint.decide", higher, number))
+    assert term(number, "complaint.decision.higher", row.id).state == "met"
+    [decided] = open_alerts("registry.complaint.decided", row.id)
+    assert "lawyer" in decided.roles.strip(",").split(",")
+    call_command("rebuild_projections", check=True)
+    assert_terms_replayed()
+
+
+def test_a_complaint_upheld_in_part_is_taken_higher_by_each_side_and_recorded_by_the_higher(
+    as_user,
+):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "decision", "text": ASK}
+    cid = ok(as_user("lawyer").act("registry.complaint.file", data, number))["result"]
+    cid = cid["complaint"]
+    part = {"complaint": cid, "outcome": "partly_upheld", "grounds": "Отчасти обоснована."}
+    ok(as_user("prosecutor").act("registry.complaint.decide", part, number))
+    contest = {"complaint": cid, "text": "Не согласен с решением прокурора."}
+    ok(as_user("investigator").act("registry.complaint.contest", contest, number))
+    # The applicant's side is another: stated before the higher prosecutor, who records it
+    # (only one above the prosecutor who decided).
+    assert as_user("prosecutor").act("registry.complaint.contest", contest, number).status_code == (
+        403
+    )
+    recorded = ok(as_user("prosecutor_city").act("registry.complaint.contest", contest, number))
+    row = Filing.objects.get(pk=recorded["result"]["complaint"])
+    assert (row.filed_by_role, row.contests) == ("prosecutor", cid)
+    assert open_alerts("registry.complaint.filed", row.id) == []  # before them already
+    assert "already before" in refused(
+        as_user("lawyer").act("registry.complaint.contest", contest, number), 409
+    )
+    assert Filing.objects.filter(contests=cid).count() == 2
+    call_command("rebuild_projections", check=True)
+
+
+def test_a_motion_the_prosecutor_refused_is_complained_of_to_the_higher_prosecutor(as_user):
+    number, person = counsel(as_user)
+    lawyer = as_user("lawyer")
+    asked = motion(as_user, number, person, to="prosecutor")
+    refusal = {"motion": asked, "outcome": "refused", "grounds": "Оснований нет."}
+    ok(as_user("prosecutor").act("registry.motion.decide", refusal, number))
+    complaint = {"person": person, "subject": "decision", "text": ASK, "to": "higher_prosecutor"}
+    # It names the prosecutor's decision complained of.
+    assert "name the motion" in refused(
+        lawyer.act("registry.complaint.file", complaint, number), 400
+    )
+    to_prosecutor = {**complaint, "to": "prosecutor", "motion": asked}
+    assert "higher prosecutor or the investigating judge" in refused(
+        lawyer.act("registry.complaint.file", to_prosecutor, number), 400
+    )
+    filed = ok(lawyer.act("registry.complaint.file", {**complaint, "motion": asked}, number))
+    row = Filing.objects.get(pk=filed["result"]["complaint"])
+    assert (row.addressee, row.motion, row.reviewed) == ("higher_prosecutor", asked, asked)
+    assert term(number, "complaint.decision.higher", row.id).state == "running"
+    assert term(number, "motion.complaint", asked).state == "met"
+    [told] = open_alerts("registry.complaint.filed", row.id)
+    assert "prosecutor" in told.roles and asked in told.message
+    decide = {"complaint": row.id, "outcome": "dismissed", "grounds": "Отказ обоснован."}
+    assert as_user("prosecutor").act("registry.complaint.decide", decide, number).status_code == 403
+    extend = {"complaint": row.id, "reason": "Истребовать материалы."}
+    ok(as_user("prosecutor_city").act("registry.complaint.extend", extend, number))
+    ok(as_user("prosecutor_city").act("registry.complaint.decide", decide, number))
+    assert term(number, "complaint.decision.higher", row.id).state == "met"
+    # An investigator's refusal is not the higher prosecutor's to review.
+    other = motion(as_user, number, person)
+    no = {"motion": other, "outcome": "refused", "grounds": "Не относится к делу."}
+    ok(as_user("investigator").act("registry.motion.decide", no, number))
+    assert "refused by the investigator" in refused(
+        lawyer.act("registry.complaint.file", {**complaint, "motion": other}, number), 400
+    )
+    call_command("rebuild_projections", check=True)
+    assert_terms_replayed()
 
 
 def test_an_expertise_the_investigator_refused_is_asked_of_the_investigating_judge(as_user):
@@ -445,7 +553,7 @@ def test_a_prosecutors_refusal_is_complained_of_to_the_investigating_judge(as_us
     ok(as_user("prosecutor").act("registry.motion.decide", refusal, number))
     data = {"person": person, "subject": "decision", "motion": filed, "text": ASK}
     wrong = as_user("lawyer").act("registry.complaint.file", data, number)
-    assert "CPC 130(1)" in refused(wrong, 400)
+    assert "CPC 128(2), 130(1)" in refused(wrong, 400)
     judge = {**data, "to": "investigating_judge"}
     cid = ok(as_user("lawyer").act("registry.complaint.file", judge, number))["result"]["complaint"]
     assert Filing.objects.get(pk=cid).motion == filed

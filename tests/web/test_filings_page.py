@@ -119,6 +119,28 @@ def test_the_investigator_is_offered_the_contest_once_and_the_higher_prosecutor_
     assert f"registry.complaint.decide/?complaint={new}" not in page  # whose decision it is
 
 
+def test_counsel_is_offered_to_take_a_dismissed_complaint_to_the_higher_prosecutor(
+    browser, as_user
+):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "action", "text": ASK}
+    cid = as_user("lawyer").act("registry.complaint.file", data, number).json()["result"]
+    cid = cid["complaint"]
+    decide = {"complaint": cid, "outcome": "dismissed", "grounds": "Необоснованна."}
+    assert as_user("prosecutor").act("registry.complaint.decide", decide, number).status_code == 201
+    case_page = reverse("web:case", args=[number])
+    contest = f"registry.complaint.contest/?complaint={cid}"
+    assert contest in unescape(browser("lawyer").get(case_page).content.decode())
+    assert contest not in unescape(browser("investigator").get(case_page).content.decode())
+    body = {"complaint": cid, "text": "Доводы не проверены."}
+    filed = as_user("lawyer").act("registry.complaint.contest", body, number)
+    assert filed.status_code == 201, filed.content
+    new = filed.json()["result"]["complaint"]
+    assert contest not in unescape(browser("lawyer").get(case_page).content.decode())
+    page = unescape(browser("prosecutor_city").get(case_page).content.decode())
+    assert f"registry.complaint.decide/?complaint={new}" in page
+
+
 def test_a_complaint_the_prosecutor_recorded_is_theirs_to_decide_from_the_page(browser, as_user):
     number, person = counsel(as_user)
     data = {"person": person, "subject": "inaction", "text": ASK}

@@ -100,6 +100,15 @@ def represents(case: Case, username: str, person: str) -> bool:
     )
 
 
+def represented(case: Case, username: str) -> set[str]:
+    """The persons the advocate `username` is counsel of in the case (as `represents`)."""
+    appointed = Appointment.objects.filter(case=case, lawyer=username, state="accepted")
+    chosen = PrivateCounsel.objects.filter(case=case, username=username, ended_at=None)
+    return set(appointed.values_list("person_id", flat=True)) | set(
+        chosen.values_list("person_id", flat=True)
+    )
+
+
 # --- projector helpers ------------------------------------------------------------------------
 
 

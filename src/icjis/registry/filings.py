@@ -85,16 +85,17 @@ def _applicant(ctx: Context, person: str) -> None:
         raise Forbidden(say("You are not counsel of %(person)s in this case.", person=person))
 
 
-def _addressed_to_me(ctx: Context, addressee: str, what: str, contests: str = "") -> None:
+def _addressed_to_me(ctx: Context, addressee: str, what: str, reviewed: str = "") -> None:
     """An official records or decides only what is addressed to their office: the investigator
     assigned to the case, a prosecutor or investigating judge whose territory holds the case
     (their read scope, which the act's access has checked), the head of the unit holding it, a
-    prosecutor above the one who decided the complaint a contest `contests`."""
+    prosecutor above the one who decided the filing `reviewed` (`Filing.reviewed`: the complaint
+    a contest names, or the motion a prosecutor refused)."""
     role = ctx.actor.role
     if role == "lawyer":
         return
-    if addressee == "higher_prosecutor":  # of an office above the one who decided (129(3))
-        mine = role == "prosecutor" and ranks_above(ctx.user, decider_of(contests))
+    if addressee == "higher_prosecutor":  # of an office above the one who decided (128(2), 129(3))
+        mine = role == "prosecutor" and ranks_above(ctx.user, decider_of(reviewed))
     else:
         mine = role == addressee
     if not mine:
@@ -129,9 +130,9 @@ RANKS = {"district": 0, "region": 1, "national": 2}
 """The levels of the prosecutors' offices, from the district's up."""
 
 
-def decider_of(complaint_id: str) -> Any:
-    """The official who decided the complaint `complaint_id` (None when there is none)."""
-    decided = Filing.objects.filter(pk=complaint_id).values_list("decided_by", flat=True).first()
+def decider_of(filing_id: str) -> Any:
+    """The official who decided the filing `filing_id` (None when there is none)."""
+    decided = Filing.objects.filter(pk=filing_id).values_list("decided_by", flat=True).first()
     return User.objects.select_related("unit").filter(username=decided).first()
 
 
@@ -238,7 +239,11 @@ def _tell_the_addressee(event: Event, filing: Filing, message: Said) -> None:
     """What counsel filed is put before the official it is addressed to; what an official
     recorded is before them already."""
     if filing.filed_by_role == "lawyer":
-        _alert(event, filing, "filed", [filing.addressee], message)
+        _alert(event, filing, "filed", [ROLE_OF.get(filing.addressee, filing.addressee)], message)
+
+
+ROLE_OF = {"higher_prosecutor": "prosecutor"}
+"""The role of an addressee that is not a role's name (alerts go to a role on a case)."""
 
 
 # --- motions ------------------------------------------------------------------------------------
@@ -472,7 +477,14 @@ def rule_on_motion(ctx: Context) -> dict[str, Any]:
 class ComplaintIn(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     person: PersonId = pydantic.Field(description="the participant the complaint is for")
-    to: Literal["prosecutor", "unit_head", "investigating_judge"] = "prosecutor"
+    to: Literal["prosecutor", "unit_head", "investigating_judge", "higher_prosecutor"] = (
+        pydantic.Field(
+            default="prosecutor",
+            description="the prosecutor or the head of the unit (of the investigator's act), the "
+            "investigating judge (of the investigator's or the prosecutor's), or the higher "
+            "prosecutor (of a motion the prosecutor refused)",
+        )
+    )
     subject: Literal[COMPLAINT_SUBJECTS] = pydantic.Field(  # type: ignore[valid-type]
         description="what is complained of: a decision, an action or an inaction"
     )
@@ -494,6 +506,15 @@ def _apply_complaint(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             "10 days (CPC 130(2)).",
             complaint=complaint.id,
             case=complaint.case_id,
+        )
+    elif complaint.addressee == "higher_prosecutor":
+        told = say(
+            "Counsel complains to the higher prosecutor of the prosecutor's refusal of motion "
+            "%(motion)s in case %(case)s: complaint %(complaint)s, to be decided within 3 days "
+            "(CPC 128(2), 129(1)).",
+            motion=complaint.motion,
+            case=complaint.case_id,
+            complaint=complaint.id,
         )
     else:
         told = say(
@@ -520,13 +541,26 @@ def file_complaint(ctx: Context) -> dict[str, Any]:
     or — of the prosecutor's or the investigator's — to the investigating judge (130(1)): filed
     by counsel for their client, or recorded by the official it is addressed to. Before trial,
     or once the case is closed by a refusal to open it or a termination, which it may contest.
-    A complaint of a refused motion names it. The 3 days to decide it begin (129(1)), the
-    judge's 10 (130(2)); filing it suspends nothing (126(4))."""
+    A complaint of a refused motion names it; of the prosecutor's refusal it goes to the
+    investigating judge or to the higher prosecutor (128(2)), who decides it if of an office above
+    the refusing prosecutor's. The 3 days to decide it begin (129(1)), the judge's 10 (130(2));
+    filing it suspends nothing (126(4))."""
     case = _case(ctx)
     data = ctx.input
     if not (case.stage == "closed" and case.details.get("decision") in REVIEWABLE_CLOSINGS):
         require_stage(case, PRE_TRIAL, gettext_noop("A complaint"))
-    _addressed_to_me(ctx, data.to, gettext_noop("record a complaint addressed to them"))
+    if data.to == "higher_prosecutor" and data.motion is None:
+        raise Invalid(
+            say(
+                "A complaint to the higher prosecutor is of a prosecutor's decision: name the "
+                "motion the prosecutor refused, or contest the decision on a complaint (CPC "
+                "128(2), 129)."
+            ),
+            fields={"motion": gettext_noop("required")},
+        )
+    _addressed_to_me(
+        ctx, data.to, gettext_noop("record a complaint addressed to them"), data.motion or ""
+    )
     _applicant(ctx, data.person)
     if data.motion is not None:
         _refused_motion(case, data.motion, data.person, data.to)
@@ -541,8 +575,9 @@ def file_complaint(ctx: Context) -> dict[str, Any]:
 
 def _refused_motion(case: Case, motion_id: str, person: str, to: str) -> None:
     """A complaint of a refused motion names one of this case refused for the same person; a
-    prosecutor's refusal is complained of to the investigating judge (CPC 130(1)), since the
-    prosecutor and the head of the unit review the investigator's (129)."""
+    prosecutor's refusal is complained of to the investigating judge (CPC 130(1)) or the higher
+    prosecutor (128(2)), since the prosecutor and the head of the unit review the
+    investigator's (129), which the higher prosecutor does not."""
     motion = Filing.objects.filter(
         pk=motion_id,
         case=case,
@@ -558,79 +593,130 @@ def _refused_motion(case: Case, motion_id: str, person: str, to: str) -> None:
             ),
             fields={"motion": gettext_noop("not refused")},
         )
-    if motion.addressee == "prosecutor" and to != "investigating_judge":
+    if motion.addressee == "prosecutor" and to not in ("investigating_judge", "higher_prosecutor"):
         raise Invalid(
             say(
                 "Motion %(motion)s was refused by the prosecutor; complain of it to the "
-                "investigating judge (CPC 130(1)).",
+                "higher prosecutor or the investigating judge (CPC 128(2), 130(1)).",
                 motion=motion_id,
             ),
-            fields={"to": gettext_noop("to the investigating judge")},
+            fields={"to": gettext_noop("to the higher prosecutor or the investigating judge")},
+        )
+    if motion.addressee == "investigator" and to == "higher_prosecutor":
+        raise Invalid(
+            say(
+                "Motion %(motion)s was refused by the investigator; complain of it to the "
+                "prosecutor, the head of the unit or the investigating judge (CPC 129, 130).",
+                motion=motion_id,
+            ),
+            fields={"to": gettext_noop("not the higher prosecutor")},
         )
 
 
 class ContestIn(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     complaint: str = pydantic.Field(
-        pattern=FILING_ID, max_length=48, description="the complaint the decision upheld"
+        pattern=FILING_ID,
+        max_length=48,
+        description="the complaint the prosecutor decided: upheld, when the investigator "
+        "contests it; dismissed or upheld in part, when the applicant does",
     )
     text: Text = pydantic.Field(description="why the decision is wrong")
 
 
 def _apply_contest(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     complaint = _apply_filed(event, data, "complaint")
-    _alert(
-        event,
-        complaint,
-        "filed",
-        ["prosecutor"],
-        say(
+    if complaint.filed_by_role == "investigator":
+        told = say(
             "The investigator contests the decision on complaint %(decided)s in case %(case)s "
             "before the higher prosecutor (CPC 129(3)): complaint %(complaint)s, to be decided "
             "within 3 days.",
             decided=data["contests"],
             case=complaint.case_id,
             complaint=complaint.id,
-        ),
-    )
+        )
+    else:
+        told = say(
+            "Counsel complains to the higher prosecutor of the decision on complaint %(decided)s "
+            "in case %(case)s (CPC 128(2)): complaint %(complaint)s, to be decided within 3 days.",
+            decided=data["contests"],
+            case=complaint.case_id,
+            complaint=complaint.id,
+        )
+    if complaint.filed_by_role in ("investigator", "lawyer"):  # a prosecutor's is before them
+        _alert(event, complaint, "filed", ["prosecutor"], told)
     return {"complaint": complaint.id, "contests": data["contests"]}
+
+
+CONTESTED_BY = {
+    "investigator": ("upheld", "partly_upheld"),
+    "applicant": ("dismissed", "partly_upheld"),
+}
+"""What each side may take to the higher prosecutor: the investigator a decision upholding a
+complaint against them (CPC 129(3)); the applicant one not upholding theirs wholly (128(2))."""
+
+
+def side_of(role: str) -> str:
+    """The side whose contest a filer of `role` brings (`CONTESTED_BY`)."""
+    return "investigator" if role == "investigator" else "applicant"
 
 
 @act_kind(
     "registry.complaint.contest",
     schema=ContestIn,
-    roles=("investigator",),
-    legal_basis="CPC 129(3)",
+    roles=("investigator", "lawyer", "prosecutor"),
+    legal_basis="CPC 125, 128(2), 129(3)",
     apply=_apply_contest,
     title="Contest a decision on a complaint before the higher prosecutor",
 )
 def contest_complaint(ctx: Context) -> dict[str, Any]:
-    """The investigator assigned to the case takes the prosecutor's decision upholding a
-    complaint against them, wholly or in part, to the higher prosecutor (CPC 129(3)) — a
-    prosecutor of an office above the one who decided decides it, within 129(1)'s 3 days (or
-    10). Once for each decision, unless withdrawn; it suspends nothing (126(4)). A head of
-    unit's decision goes to the head of the body (129(3)), which the register does not hold."""
+    """Takes the prosecutor's decision on a complaint to the higher prosecutor: by the
+    investigator assigned to the case, of a decision upholding a complaint against them, wholly
+    or in part (CPC 129(3)); by counsel of the applicant, of a decision dismissing it or
+    upholding it only in part (125, 128(2): a prosecutor's decision is complained of to the
+    higher prosecutor) — or recorded by that higher prosecutor when the applicant states it
+    before them. A prosecutor of an office above the one who decided decides it, within
+    129(1)'s 3 days (or 10). Once for each decision and side, unless withdrawn; it suspends
+    nothing (126(4)). A head of unit's decision goes to the head of the body (129(3)), which the
+    register does not hold."""
     case = _case(ctx)
     if not (case.stage == "closed" and case.details.get("decision") in REVIEWABLE_CLOSINGS):
         require_stage(case, PRE_TRIAL, gettext_noop("A complaint"))
     require_assigned(ctx, gettext_noop("contest a decision on a complaint"))
     data = ctx.input
+    side = side_of(ctx.actor.role)
     decided = Filing.objects.filter(
         pk=data.complaint,
         case=case,
         kind="complaint",
         addressee="prosecutor",
-        outcome__in=("upheld", "partly_upheld"),
+        outcome__in=CONTESTED_BY[side],
     ).first()
     if decided is None:
-        raise Invalid(
+        refusal = (
             say(
                 "%(complaint)s is no complaint of this case that the prosecutor upheld.",
                 complaint=data.complaint,
-            ),
-            fields={"complaint": gettext_noop("not upheld")},
+            )
+            if side == "investigator"
+            else say(
+                "%(complaint)s is no complaint of this case that the prosecutor dismissed or "
+                "upheld only in part.",
+                complaint=data.complaint,
+            )
         )
-    if Filing.objects.filter(case=case, contests=decided.id).exclude(state="withdrawn").exists():
+        field = gettext_noop("not upheld") if side == "investigator" else gettext_noop("upheld")
+        raise Invalid(refusal, fields={"complaint": field})
+    if side == "applicant":
+        _applicant(ctx, decided.person_id)
+        _addressed_to_me(
+            ctx,
+            "higher_prosecutor",
+            gettext_noop("record a complaint addressed to them"),
+            decided.id,
+        )
+    pending = Filing.objects.filter(case=case, contests=decided.id).exclude(state="withdrawn")
+    if any(side_of(role) == side for role in pending.values_list("filed_by_role", flat=True)):
         raise Conflict(
             say(
                 "The decision on complaint %(complaint)s is already before the higher prosecutor.",
@@ -691,7 +777,7 @@ def extend_complaint(ctx: Context) -> dict[str, Any]:
     data = ctx.input
     complaint = _filing(ctx, "complaint", data.complaint)
     _addressed_to_me(
-        ctx, complaint.addressee, gettext_noop("extend this complaint's term"), complaint.contests
+        ctx, complaint.addressee, gettext_noop("extend this complaint's term"), complaint.reviewed
     )
     if complaint.extended_at is not None:
         raise Conflict(
@@ -766,7 +852,7 @@ def withdraw_complaint(ctx: Context) -> dict[str, Any]:
             )
     else:
         _addressed_to_me(
-            ctx, complaint.addressee, gettext_noop("record its withdrawal"), complaint.contests
+            ctx, complaint.addressee, gettext_noop("record its withdrawal"), complaint.reviewed
         )
     return {"complaint": complaint.id, "statement": data.statement}
 
@@ -831,7 +917,7 @@ def decide_complaint(ctx: Context) -> dict[str, Any]:
     data = ctx.input
     complaint = _filing(ctx, "complaint", data.complaint)
     _addressed_to_me(
-        ctx, complaint.addressee, gettext_noop("decide this complaint"), complaint.contests
+        ctx, complaint.addressee, gettext_noop("decide this complaint"), complaint.reviewed
     )
     return {"complaint": complaint.id, "outcome": data.outcome, "grounds": data.grounds}
 

@@ -83,3 +83,9 @@ class Filing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}"
+
+    @property
+    def reviewed(self) -> str:
+        """The filing whose decision this one takes to a higher prosecutor (CPC 128(2), 129(3)):
+        the complaint a contest names, or the motion a prosecutor refused."""
+        return self.contests or (self.motion if self.addressee == "higher_prosecutor" else "")

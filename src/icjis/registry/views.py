@@ -4,6 +4,7 @@ reader may perform on it now."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,26 +14,59 @@ from django.utils.translation import gettext_lazy
 from icjis.core import clock
 from icjis.core.acts import KINDS
 from icjis.core.models import Case, CaseOfficer, User
-from icjis.registry.filings import ranks_above, visible_filings, with_term
+from icjis.legalaid.acts import represented
+from icjis.registry.filings import (
+    CONTESTED_BY,
+    ranks_above,
+    side_of,
+    visible_filings,
+    with_term,
+)
 from icjis.registry.models import Filing
 from icjis.web.labels import act_title, choice_label
 from icjis.web.queues import time_left
 
 KIND_LABELS = {"motion": gettext_lazy("Party's motion"), "complaint": gettext_lazy("Complaint")}
-TO_LABELS = {"higher_prosecutor": gettext_lazy("Higher prosecutor")}  # not an input's choice
 WITHDRAWN = gettext_lazy("Withdrawn")  # not a decision's outcome, so no choice of one
 
 
-def offered_acts(user: Any, filing: Filing, assigned: bool, contested: dict[str, Any]) -> list[str]:
+@dataclass
+class Reviews:
+    """What the section needs to know of the decisions taken to a higher prosecutor: the
+    prosecutor (a user with their unit) who took each decision under review (`Filing.reviewed`),
+    and the complaints already before a higher prosecutor, by side (not withdrawn)."""
+
+    deciders: dict[str, Any] = field(default_factory=dict)
+    taken: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _contest_offered(user: Any, filing: Filing, assigned: bool, clients: set[str]) -> str:
+    """The side (`filings.CONTESTED_BY`) the reader may take a decided complaint to the higher
+    prosecutor for: the assigned investigator, of a decision upholding it; counsel of its
+    applicant, of one not upholding it wholly. "" when neither."""
+    if filing.kind != "complaint" or filing.addressee != "prosecutor":
+        return ""
+    if assigned and "investigator" in user.roles:
+        side = "investigator"
+    elif "lawyer" in user.roles and filing.person_id in clients:
+        side = "applicant"
+    else:
+        return ""
+    return side if filing.outcome in CONTESTED_BY[side] else ""
+
+
+def offered_acts(
+    user: Any, filing: Filing, assigned: bool, reviews: Reviews, clients: set[str]
+) -> list[str]:
     """The acts on a filing the reader may perform now (each still decides for itself): on a
     pending one, its addressee's, and the withdrawal of a complaint its filer filed; on a
-    complaint the prosecutor upheld, the assigned investigator's contest before the higher
-    prosecutor, once. `contested`: the prosecutor who decided each complaint contested and not
-    withdrawn, by the complaint's id."""
-    if filing.state == "decided" and assigned and "investigator" in user.roles:
-        upheld = filing.outcome in ("upheld", "partly_upheld")
-        if upheld and filing.addressee == "prosecutor":
-            return [] if filing.id in contested else ["registry.complaint.contest"]
+    complaint the prosecutor decided, the contest before the higher prosecutor of the assigned
+    investigator (of an upheld one) or of counsel of the applicant (`clients`, of one not
+    upheld wholly), once for each side."""
+    if filing.state == "decided":
+        side = _contest_offered(user, filing, assigned, clients)
+        if side and (filing.id, side) not in reviews.taken:
+            return ["registry.complaint.contest"]
     if filing.state != "pending":
         return []
     filer = filing.filed_by_role in ("lawyer", "investigator")
@@ -40,7 +74,7 @@ def offered_acts(user: Any, filing: Filing, assigned: bool, contested: dict[str,
         return ["registry.complaint.withdraw"]
     addressee = filing.addressee
     if addressee == "higher_prosecutor":
-        if not ranks_above(user, contested.get(filing.contests)):
+        if not ranks_above(user, reviews.deciders.get(filing.reviewed)):
             return []
         addressee = "prosecutor"
     if addressee not in user.roles:
@@ -56,18 +90,23 @@ def offered_acts(user: Any, filing: Filing, assigned: bool, contested: dict[str,
     return [k for k in kinds if set(user.roles) & KINDS[k].roles]
 
 
-def _contested(rows: list[Filing]) -> dict[str, Any]:
-    """The prosecutor (a user with their unit) who decided each complaint of `rows` that a
-    contest not withdrawn names; one query, and none without a contest."""
+def _reviews(rows: list[Filing]) -> Reviews:
+    """`Reviews` of `rows`: one query for the deciders, and none without a filing to a higher
+    prosecutor."""
     by_id = {f.id: f for f in rows}
-    ids = {f.contests for f in rows if f.contests and f.state != "withdrawn"}
+    before_higher = [f for f in rows if f.reviewed and f.state != "withdrawn"]
+    reviews = Reviews(
+        taken={(f.contests, side_of(f.filed_by_role)) for f in before_higher if f.contests}
+    )
+    ids = {f.reviewed for f in before_higher}
     deciders = {by_id[i].decided_by for i in ids if i in by_id}
-    if not deciders:
-        return dict.fromkeys(ids)
-    users = {
-        u.username: u for u in User.objects.select_related("unit").filter(username__in=deciders)
-    }
-    return {i: users.get(by_id[i].decided_by) if i in by_id else None for i in ids}
+    users = (
+        {u.username: u for u in User.objects.select_related("unit").filter(username__in=deciders)}
+        if deciders
+        else {}
+    )
+    reviews.deciders = {i: users.get(by_id[i].decided_by) if i in by_id else None for i in ids}
+    return reviews
 
 
 def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
@@ -80,7 +119,8 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
     assigned = CaseOfficer.objects.filter(
         case=case, role="investigator", username=user.username
     ).exists()
-    contested = _contested(rows)
+    reviews = _reviews(rows)
+    clients = represented(case, user.username) if "lawyer" in user.roles else set()
     said = []
     for f in rows:
         due = getattr(f, "due_at", None)
@@ -89,7 +129,7 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
             {
                 "filing": f,
                 "kind": KIND_LABELS[f.kind],
-                "to": TO_LABELS.get(f.addressee) or choice_label(f.addressee),
+                "to": choice_label(f.addressee),
                 "subject": choice_label(f.subject),
                 "outcome": (WITHDRAWN if f.state == "withdrawn" else choice_label(f.outcome))
                 if f.outcome
@@ -103,7 +143,7 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
                         + "?"
                         + urlencode({f.kind: f.id}),
                     }
-                    for k in offered_acts(user, f, assigned, contested)
+                    for k in offered_acts(user, f, assigned, reviews, clients)
                 ],
             }
         )

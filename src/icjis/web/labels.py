@@ -510,6 +510,7 @@ CHOICES = {
     "granted": gettext_noop("Granted"),
     "grounds_gone": gettext_noop("Grounds gone"),
     "handwriting": gettext_noop("Handwriting"),
+    "higher_prosecutor": gettext_noop("Higher prosecutor"),
     "hospital": gettext_noop("Hospital"),
     "house_arrest": gettext_noop("House arrest"),
     "identity": gettext_noop("Identity"),
