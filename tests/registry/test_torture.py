@@ -4,18 +4,25 @@ person, which only such an order meets."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from tests.analytics.replay import assert_terms_replayed
 from tests.forensics.conftest import order
+from tests.forensics.test_documents import issue, text_of
 from tests.legalaid.conftest import make_case
 from tests.registry.test_filings import counsel, open_alerts, term
 from tests.registry.test_procedure import ok
 
 from icjis.core import clock
 from icjis.core.models import Event
+from icjis.documents.models import StoredFile
+from icjis.forensics.models import Assignment, Expertise
 
 pytestmark = pytest.mark.usefixtures("ordinary_day")
 
@@ -92,3 +99,99 @@ def test_a_statement_is_taken_where_the_expertise_can_be_ordered():
     from icjis.registry.torture import STAGES
 
     assert STAGES == ORDER_STAGES  # else a term nobody could keep
+
+
+def png(shade: int) -> bytes:
+    """A small real PNG (a photograph's stand-in), different for each shade."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (shade, 40, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_the_examination_on_a_statement_is_photographed_or_filmed(as_user, world):
+    number, person = counsel(as_user)
+    ok(as_user("lawyer").act("registry.torture.report", {"person": person, "text": SAID}, number))
+    investigator = as_user("investigator")
+    ordered = ok(order(investigator, number, kind="medical", person=person))["result"]["expertise"]
+    [assigned] = Assignment.objects.filter(expertise_id=ordered).values_list("expert", flat=True)
+    expert = as_user(assigned)
+    opinion = {
+        "expertise": ordered,
+        "research": "Осмотр проведён 4 февраля, выявлены кровоподтёки предплечий.",
+        "answers": ["Кровоподтёки обоих предплечий", "3-5 суток назад"],
+    }
+    refusal = expert.act("forensics.opinion.submit", opinion, number)
+    assert refusal.status_code == 400 and "179(11)" in refusal.json()["message"]
+    not_a_photo = {**opinion, "photos": [base64.b64encode(b"%PDF-1.7 not an image").decode()]}
+    refusal = expert.act("forensics.opinion.submit", not_a_photo, number)
+    assert refusal.status_code == 400 and "photos.0" in refusal.json()["fields"]
+    assert not Event.objects.filter(stream=f"case/{number}", kind="forensics.opinion.submit")
+
+    photos = [png(200), png(90)]
+    given = {**opinion, "photos": [base64.b64encode(p).decode() for p in photos]}
+    submitted = ok(expert.act("forensics.opinion.submit", given, number))
+    row = Expertise.objects.get(pk=ordered)
+    assert row.photos == [hashlib.sha256(p).hexdigest() for p in photos] and row.video is None
+    event = Event.objects.get(stream=f"case/{number}", seq=submitted["event"]["seq"])
+    assert event.payload["photos"] == row.photos  # the ledger names them, not their bytes
+
+    # The expertise's readers see them (the read logged); another expert does not.
+    browser = Client()
+    browser.force_login(world[assigned])
+    page = browser.get(f"/forensics/{ordered}/").content.decode()
+    assert f"/forensics/{ordered}/photos/2" in page
+    reads = Event.objects.filter(stream=f"access/{assigned}").count()
+    served = browser.get(f"/forensics/{ordered}/photos/2")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert served.content == photos[1]
+    [read] = Event.objects.filter(stream=f"access/{assigned}").order_by("-seq")[:1]
+    assert Event.objects.filter(stream=f"access/{assigned}").count() == reads + 1
+    assert read.payload["subject"] == ordered
+    assert browser.get(f"/forensics/{ordered}/photos/3").status_code == 404
+    other = Client()
+    other.force_login(world["expert_2"])
+    assert other.get(f"/forensics/{ordered}/photos/1").status_code == 404
+    detail = expert.get(f"/forensics/expertises/{ordered}").json()
+    assert detail["opinion"]["photos"] == row.photos
+    by_api = expert.get(f"/forensics/expertises/{ordered}/photos/1")
+    assert by_api.status_code == 200 and by_api.content == photos[0]
+    assert expert.get(f"/forensics/expertises/{ordered}/photos/0").status_code == 404
+    # Stored bytes that are not those the ledger names are refused, never served.
+    StoredFile.objects.filter(pk=row.photos[0]).update(content=png(201))
+    assert expert.get(f"/forensics/expertises/{ordered}/photos/1").status_code == 409
+    altered = browser.get(f"/forensics/{ordered}/photos/1")
+    assert altered.status_code == 409  # said in the reader's language (Russian by default)
+    assert "не совпадает с записанным" in altered.content.decode()
+
+    # The signed opinion lists each photograph by its hash, binding them to it.
+    signed = ok(issue(expert, number, submitted["event"]["seq"], "forensics.opinion"))["result"]
+    text = text_of(expert.get(f"/documents/{signed['code']}/pdf").content)
+    assert "ч. 11 ст. 179 УПК" in text
+    assert all(digest[:32] in text.replace(" ", "") for digest in row.photos)
+
+    # A video is recorded by its hash and carrier instead.
+    again = ok(order(investigator, number, kind="medical", person=person))["result"]["expertise"]
+    [second] = Assignment.objects.filter(expertise_id=again).values_list("expert", flat=True)
+    video = {"sha256": hashlib.sha256(b"video").hexdigest(), "carrier": "DVD-R № 17"}
+    filmed = {**opinion, "expertise": again, "video": video}
+    ok(as_user(second).act("forensics.opinion.submit", filmed, number))
+    assert Expertise.objects.get(pk=again).video == video
+    call_command("rebuild_projections", check=True)
+
+
+def test_an_examination_with_no_statement_needs_no_photographs(as_user):
+    number, person = counsel(as_user)
+    ordered = ok(order(as_user("investigator"), number, kind="medical", person=person))
+    expertise = ordered["result"]["expertise"]
+    [assigned] = Assignment.objects.filter(expertise_id=expertise).values_list("expert", flat=True)
+    opinion = {
+        "expertise": expertise,
+        "research": "Осмотр проведён, телесных повреждений не выявлено.",
+        "answers": ["Нет", "Нет"],
+    }
+    ok(as_user(assigned).act("forensics.opinion.submit", opinion, number))
+    # A statement recorded after the order is answered by an expertise ordered after it.
+    ok(as_user("lawyer").act("registry.torture.report", {"person": person, "text": SAID}, number))
+    assert term(number, "forensics.torture_examination", person).state == "running"

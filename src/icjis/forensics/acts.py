@@ -32,6 +32,7 @@ from icjis.core.models import Case, CaseOfficer, CaseParticipant, Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, say
 from icjis.core.units import unit_covering
 from icjis.evidence.models import Item
+from icjis.forensics import media
 from icjis.forensics.models import KINDS, OPEN, Assignment, Expert, Expertise
 from icjis.registry.acts import case_of
 from icjis.registry.common import require_assigned
@@ -346,6 +347,15 @@ class Submit(pydantic.BaseModel):
         max_length=20,
         description="the conclusion on each question, in the order of the questions",
     )
+    photos: list[media.Photo] = pydantic.Field(
+        default_factory=list,
+        max_length=media.MAX_PHOTOS,
+        title="Photographs",
+        description="photographs of the examination of a person (CPC 179(11))",
+    )
+    video: media.Video | None = pydantic.Field(
+        default=None, description="the video of the examination, as recorded (CPC 179(11))"
+    )
 
 
 def _sign(event: Event, expertise: Expertise, separate: str) -> None:
@@ -368,6 +378,8 @@ def _apply_submit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         opinion_seq=event.seq,
         research=data["research"],
         conclusions=data["conclusions"],
+        photos=data.get("photos", []),
+        video=data.get("video"),
     )
     _sign(event, expertise, "")
     _finish_if_complete(event, expertise, data["complete"])
@@ -385,8 +397,9 @@ def _apply_submit(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 def submit(ctx: Context) -> dict[str, Any]:
     """An expert of the expertise writes its opinion: the research with its methods and results,
     and the conclusion on every question, in their order (CPC 193(2)); the submission is the
-    writer's signature. The opinion of one expert is then given; a commission's once every
-    member has signed it."""
+    writer's signature. The examination of a person who stated torture or cruel treatment comes
+    with its photographs or the record of its video (179(11)), kept by their SHA-256. The
+    opinion of one expert is then given; a commission's once every member has signed it."""
     expertise = _expertise(ctx, ctx.input.expertise, ("assigned",))
     _assigned(ctx, expertise)
     if len(ctx.input.answers) != len(expertise.questions):
@@ -397,6 +410,9 @@ def submit(ctx: Context) -> dict[str, Any]:
             ),
             fields={"answers": gettext_noop("one answer per question")},
         )
+    photos = media.read_photos(ctx.input.photos)
+    video = ctx.input.video.model_dump() if ctx.input.video is not None else None
+    media.require_media(expertise, photos, video)
     others = expertise.assignments.exclude(expert=ctx.actor.username).count()
     return {
         "expertise": expertise.id,
@@ -405,6 +421,8 @@ def submit(ctx: Context) -> dict[str, Any]:
             {"question": n, "answer": a} for n, a in enumerate(ctx.input.answers, start=1)
         ],
         "complete": others == 0,
+        **({"photos": media.keep_photos(photos, ctx.now)} if photos else {}),
+        **({"video": video} if video else {}),
     }
 
 

@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from icjis.core import clock
 from icjis.core.access import log_read
 from icjis.core.canonical import iso
 from icjis.core.numbering import normalise
+from icjis.forensics import media
 from icjis.forensics.access import access_expertise, visible_expertises
 from icjis.forensics.models import Assignment, Expertise
 from icjis.legal.models import Deadline
@@ -138,6 +139,10 @@ def expertise_detail(request: HttpRequest, expertise_id: str) -> dict[str, Any]:
             "research": e.research,
             "conclusions": e.conclusions,
             "separate": {a.expert: a.separate for a in e.assignments.all() if a.separate},
+            # The examination's photographs (SHA-256 of each, served to the expertise's readers
+            # by the staff page) and its video as recorded (CPC 179(11)).
+            "photos": e.photos,
+            "video": e.video,
         }
         if e.opinion_seq is not None
         else None,
@@ -145,3 +150,13 @@ def expertise_detail(request: HttpRequest, expertise_id: str) -> dict[str, Any]:
         if e.state == "declined"
         else None,
     }
+
+
+@router.get(
+    "/forensics/expertises/{expertise_id}/photos/{n}", response={200: None}, url_name="photo"
+)
+def expertise_photo(request: HttpRequest, expertise_id: str, n: int) -> HttpResponse:
+    """Photograph `n` (from 1) of the examination of a person who stated torture or cruel
+    treatment (CPC 179(11)), as a JPEG or PNG, checked against the SHA-256 the opinion's event
+    recorded (409 when the stored bytes are not those). The read is logged."""
+    return media.photo_response(access_expertise(request.user, expertise_id), n)

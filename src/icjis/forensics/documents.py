@@ -137,4 +137,6 @@ def opinion_document(event: Event) -> dict[str, Any]:
         "research": event.payload["research"],
         "answers": [(n, q, answers.get(n, "")) for n, q in facts["questions"]],
         "separate": [e for e in facts["experts"] if e["assignment"].separate],
+        "photos": event.payload.get("photos", []),
+        "video": event.payload.get("video"),
     }

@@ -70,6 +70,10 @@ class Expertise(models.Model):
     opinion_seq = models.PositiveBigIntegerField(null=True, blank=True)
     research = models.TextField(blank=True)
     conclusions = models.JSONField(default=list)
+    # The examination's photographs (the stored files' SHA-256, `documents.files`) and its video
+    # as recorded (SHA-256 and carrier): required on a statement of torture (CPC 179(11)).
+    photos = models.JSONField(default=list)
+    video = models.JSONField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     declined_reason = models.CharField(max_length=24, blank=True)
     declined_note = models.TextField(blank=True)

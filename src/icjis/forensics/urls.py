@@ -8,4 +8,5 @@ app_name = "forensics"
 
 urlpatterns = [
     path("forensics/<str:expertise_id>/", views.expertise_page, name="expertise"),
+    path("forensics/<str:expertise_id>/photos/<int:n>", views.photo, name="photo"),
 ]

@@ -19,8 +19,9 @@ from icjis.core import clock
 from icjis.core.acts import KINDS
 from icjis.core.localised import localised
 from icjis.core.models import Case, Event, Person
-from icjis.core.refusals import NotFound
+from icjis.core.refusals import Conflict, NotFound
 from icjis.evidence.models import Item
+from icjis.forensics import media
 from icjis.forensics.access import access_expertise, visible_expertises
 from icjis.forensics.api import with_term
 from icjis.forensics.documents import FORM_TITLES, KIND_TITLES
@@ -28,6 +29,7 @@ from icjis.forensics.models import OPEN, Expertise
 from icjis.web.documents import documents_of
 from icjis.web.labels import act_title, choice_label
 from icjis.web.queues import time_left
+from icjis.web.refusals import localise_refusal
 
 STATE_LABELS = {
     "assigned": gettext_lazy("with the experts"),
@@ -112,6 +114,10 @@ def expertise_page(request: HttpRequest, expertise_id: str) -> HttpResponse:
         "lab": localised(expertise.lab),
         "person": Person.objects.filter(pk=expertise.person).first() if expertise.person else None,
         "declined": choice_label(expertise.declined_reason) if expertise.declined_reason else "",
+        "photos": [
+            reverse("forensics:photo", args=[expertise.id, n])
+            for n in range(1, len(expertise.photos) + 1)
+        ],
         "offered": [
             {
                 "title": act_title(k),
@@ -123,3 +129,20 @@ def expertise_page(request: HttpRequest, expertise_id: str) -> HttpResponse:
         ],
     }
     return render(request, "forensics/expertise.html", context)
+
+
+@never_cache
+@login_required
+def photo(request: HttpRequest, expertise_id: str, n: int) -> HttpResponse:
+    """Photograph `n` of an examination (CPC 179(11)), to the expertise's readers (the read
+    logged); a photograph not as recorded is refused with the reason, never served."""
+    try:
+        return media.photo_response(access_expertise(request.user, expertise_id[:48]), n)
+    except NotFound:
+        raise Http404(_("No such expertise, or it is not visible to you.")) from None
+    except Conflict as refused:
+        return HttpResponse(
+            localise_refusal(refused.message),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )

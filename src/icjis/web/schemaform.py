@@ -29,7 +29,7 @@ class Field:
     name: str  # dotted path into the act's data
     title: str  # the schema's English title (the msgid of the label)
     # text, textarea, select, multi (boxes to tick), datetime, date, number, checkbox, lines,
-    # json, fixed, file (a string the act takes in base64: an image …)
+    # json, fixed, file (a string the act takes in base64: an image …), files (a list of them)
     widget: str
     required: bool
     choices: list[str] = field(default_factory=list)
@@ -119,6 +119,9 @@ def _field(path: str, title: str, node: dict[str, Any], required: bool) -> Field
         if "enum" in items:  # a set of choices: a box to tick for each
             f.widget = "multi"
             f.choices = [str(c) for c in items["enum"]]
+        elif items.get("contentEncoding") == "base64":  # files: photographs …
+            f.widget = "files"
+            f.max_length = items.get("maxLength")
         else:
             f.widget = "lines" if items.get("type") == "string" else "json"
     elif kind == "string" and node.get("contentEncoding") == "base64":
@@ -143,11 +146,16 @@ def parse(
     errors: dict[str, str] = {}
     zone = ZoneInfo(settings.TIME_ZONE)
     for f in fields:
-        if f.widget == "file":
-            upload = uploads.get(f.name) if uploads is not None else None
-            if upload is not None:
-                content = upload.read(f.max_length * 3 // 4 + 3) if f.max_length else upload.read()
-                _put(data, f.name, base64.b64encode(content).decode("ascii"))
+        if f.widget in ("file", "files"):
+            chosen = uploads.getlist(f.name) if uploads is not None else []
+            read = [
+                base64.b64encode(
+                    u.read(f.max_length * 3 // 4 + 3) if f.max_length else u.read()
+                ).decode("ascii")
+                for u in chosen
+            ]
+            if read:
+                _put(data, f.name, read if f.widget == "files" else read[0])
             continue
         if f.widget == "multi":
             f.value = [v for v in post.getlist(f.name) if v in f.choices]

@@ -537,7 +537,7 @@ def _act_form(request: HttpRequest, kind: Any, case: Any | None) -> HttpResponse
         "refusal": refusal,
         "idempotency_key": key,
         "action": request.path,
-        "multipart": any(f.widget == "file" for f in fields),
+        "multipart": any(f.widget in ("file", "files") for f in fields),
     }
     return render(request, "web/act.html", context, status=400 if refusal else 200)
 
