@@ -4,6 +4,9 @@ who is assigned. Synthetic: no real person's data."""
 
 from __future__ import annotations
 
+import functools
+import io
+
 from django.db import transaction
 
 from icjis.core import clock
@@ -46,3 +49,18 @@ def seed_experts() -> None:
             Expert.objects.get_or_create(
                 user=user, defaults={"lab": lab, "specialisations": specialisations}
             )
+
+
+@functools.cache
+def synthetic_photo() -> bytes:
+    """The photograph the demo's examinations carry (CPC 179(11)): a drawn card saying it is
+    synthetic, no one's body. The same bytes every time, so every story's is one stored file."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 240), (214, 196, 182))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((120, 80, 200, 140), fill=(120, 90, 140))
+    draw.text((12, 12), "ICJIS demo: synthetic photograph", fill=(40, 40, 40))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

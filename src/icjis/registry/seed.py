@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import random
 from datetime import date, timedelta
 from typing import Any
 
 from icjis.core.seeding import Step, Story, generator
 from icjis.core.synthetic_names import synthetic_name
+from icjis.forensics.demo import synthetic_photo
 
 SITES = [("", "KG-GB", "KG-GB-LEN"), ("_osh", "KG-O", "KG-O-KSU")]
 DISTRICTS = {region: district for _, region, district in SITES}
@@ -419,6 +421,24 @@ def _torture_stated(plot: Plot) -> None:
                 "days": 5,
             }
             if _last("registry.torture.report", "person")(st)
+            else None
+        ),
+    )
+    # The expert examines the person the next days and photographs it (179(11)).
+    plot.then(
+        timedelta(days=2),
+        lambda st: (_last("forensics.expertise.order", "experts")(st) or [None])[0],
+        "forensics.opinion.submit",
+        lambda st: (
+            {
+                "expertise": _last("forensics.expertise.order", "expertise")(st),
+                "research": "Осмотр проведён с фотосъёмкой; на скуловой области слева кровоподтёк "
+                "синюшного цвета размером 3×2 см.",
+                "answers": ["Кровоподтёк скуловой области слева, давность 3-5 суток."],
+                "photos": [base64.b64encode(synthetic_photo()).decode("ascii")],
+            }
+            if _last("registry.torture.report", "person")(st)
+            and _last("forensics.expertise.order", "expertise")(st)
             else None
         ),
     )
