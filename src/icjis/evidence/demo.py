@@ -16,7 +16,5 @@ def do_the_searches() -> None:
     done = 0
     while done < total and (n := do_searches()):
         done += n
-        sys.stdout.write(f"\rfingerprint searches: {done} of {total}")
-        sys.stdout.flush()
-    if total:
-        sys.stdout.write("\n")
+        # A line of its own each time: the searches' own log lines share the console.
+        print(f"fingerprint searches: {done} of {total}", file=sys.stdout, flush=True)
