@@ -64,6 +64,7 @@ EXPECTED_2021_RULES = {
     "motion.decision.prosecutor",
     "motion.decision.judge",  # CPC 182(3)
     "motion.complaint",
+    "complaint.contest",  # CPC 127's 10 days, to the higher prosecutor
     "complaint.decision",
     "complaint.decision.unit_head",
     "complaint.decision.judge",
@@ -125,10 +126,11 @@ def test_it_cites_an_article_and_gives_three_titles_for_every_rule() -> None:
         ("motion.decision.judge", "3d", "CPC 182(3)"),
         ("forensics.torture_examination", "12h", "CPC 179(11)"),
         ("motion.complaint", "10d", "CPC 124(5), 127"),
+        ("complaint.contest", "10d", "CPC 125, 126(1), 127"),
         ("complaint.decision", "3d", "CPC 129(1)"),
         ("complaint.decision.unit_head", "3d", "CPC 129(1)"),
         ("complaint.decision.judge", "10d", "CPC 130(2)"),
-        ("complaint.decision.higher", "3d", "CPC 128(2), 129(1), (3)"),
+        ("complaint.decision.higher", "3d", "CPC 125, 126(1), 129(1), (3)"),
     ],
 )
 def test_it_carries_the_statutory_value_and_article_of_each_2021_term(

@@ -270,7 +270,7 @@ def test_the_investigator_contests_an_upheld_complaint_before_the_higher_prosecu
         investigator.act("registry.complaint.contest", contest, number).json()
     )
     contest["complaint"] = cid
-    # Counsel's client won: an upheld complaint is not theirs to take higher (CPC 128(2)).
+    # Counsel's client won: an upheld complaint is not theirs to take higher (CPC 125, 126(1)).
     assert "dismissed or upheld only in part" in refused(
         lawyer.act("registry.complaint.contest", contest, number), 400
     )
@@ -344,6 +344,8 @@ def test_counsel_takes_a_dismissed_complaint_to_the_higher_prosecutor(as_user):
     cid = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
     no = {"complaint": cid, "outcome": "dismissed", "grounds": "Доводы не подтвердились."}
     ok(as_user("prosecutor").act("registry.complaint.decide", no, number))
+    window = term(number, "complaint.contest", cid)  # CPC 127: 10 days to take it higher
+    assert (window.state, window.window) == ("running", True)
     contest = {"complaint": cid, "text": "Прокурор не проверил доводы жалобы."}
     # The investigator won: a dismissal is not theirs to contest.
     assert "not upheld" in str(
@@ -359,8 +361,9 @@ def test_counsel_takes_a_dismissed_complaint_to_the_higher_prosecutor(as_user):
         cid,
     )
     assert term(number, "complaint.decision.higher", row.id).state == "running"
+    assert term(number, "complaint.contest", cid).state == "met"
     [told] = open_alerts("registry.complaint.filed", row.id)
-    assert "prosecutor" in told.roles and "128(2)" in told.message
+    assert "prosecutor" in told.roles and "126(1)" in told.message
     assert "already before" in refused(
         lawyer.act("registry.complaint.contest", contest, number), 409
     )
@@ -387,6 +390,7 @@ def test_a_complaint_upheld_in_part_is_taken_higher_by_each_side_and_recorded_by
     ok(as_user("prosecutor").act("registry.complaint.decide", part, number))
     contest = {"complaint": cid, "text": "Не согласен с решением прокурора."}
     ok(as_user("investigator").act("registry.complaint.contest", contest, number))
+    assert term(number, "complaint.contest", cid).state == "running"  # the applicant's window
     # The applicant's side is another: stated before the higher prosecutor, who records it
     # (only one above the prosecutor who decided).
     assert as_user("prosecutor").act("registry.complaint.contest", contest, number).status_code == (
@@ -400,7 +404,22 @@ def test_a_complaint_upheld_in_part_is_taken_higher_by_each_side_and_recorded_by
         as_user("lawyer").act("registry.complaint.contest", contest, number), 409
     )
     assert Filing.objects.filter(contests=cid).count() == 2
+    assert term(number, "complaint.contest", cid).state == "met"
     call_command("rebuild_projections", check=True)
+
+
+def test_nobody_is_above_the_national_office_so_its_decision_goes_to_the_judge(as_user):
+    number, person = counsel(as_user)
+    data = {"person": person, "subject": "action", "text": ASK}
+    lawyer = as_user("lawyer")
+    cid = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
+    no = {"complaint": cid, "outcome": "dismissed", "grounds": "Доводы не подтвердились."}
+    ok(as_user("deputy_prosecutor_general").act("registry.complaint.decide", no, number))
+    contest = {"complaint": cid, "text": "Не согласен."}
+    assert "investigating judge" in refused(
+        lawyer.act("registry.complaint.contest", contest, number), 409
+    )
+    assert not Filing.objects.filter(contests=cid).exists()
 
 
 def test_a_motion_the_prosecutor_refused_is_complained_of_to_the_higher_prosecutor(as_user):
@@ -419,6 +438,9 @@ def test_a_motion_the_prosecutor_refused_is_complained_of_to_the_higher_prosecut
         lawyer.act("registry.complaint.file", to_prosecutor, number), 400
     )
     filed = ok(lawyer.act("registry.complaint.file", {**complaint, "motion": asked}, number))
+    assert "already before" in refused(
+        lawyer.act("registry.complaint.file", {**complaint, "motion": asked}, number), 409
+    )
     row = Filing.objects.get(pk=filed["result"]["complaint"])
     assert (row.addressee, row.motion, row.reviewed) == ("higher_prosecutor", asked, asked)
     assert term(number, "complaint.decision.higher", row.id).state == "running"
@@ -553,7 +575,7 @@ def test_a_prosecutors_refusal_is_complained_of_to_the_investigating_judge(as_us
     ok(as_user("prosecutor").act("registry.motion.decide", refusal, number))
     data = {"person": person, "subject": "decision", "motion": filed, "text": ASK}
     wrong = as_user("lawyer").act("registry.complaint.file", data, number)
-    assert "CPC 128(2), 130(1)" in refused(wrong, 400)
+    assert "CPC 126(1), 130(1)" in refused(wrong, 400)
     judge = {**data, "to": "investigating_judge"}
     cid = ok(as_user("lawyer").act("registry.complaint.file", judge, number))["result"]["complaint"]
     assert Filing.objects.get(pk=cid).motion == filed

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -157,6 +158,10 @@ def test_the_examination_on_a_statement_is_photographed_or_filmed(as_user, world
     assert detail["opinion"]["photos"] == row.photos
     by_api = expert.get(f"/forensics/expertises/{ordered}/photos/1")
     assert by_api.status_code == 200 and by_api.content == photos[0]
+    assert "no-store" in by_api["Cache-Control"]  # never kept by a browser or a proxy
+    for outsider in ("expert_2", "lawyer_osh", "investigator_osh"):
+        answer = as_user(outsider).get(f"/forensics/expertises/{ordered}/photos/1")
+        assert answer.status_code == 404, outsider
     assert expert.get(f"/forensics/expertises/{ordered}/photos/0").status_code == 404
     # Stored bytes that are not those the ledger names are refused, never served.
     StoredFile.objects.filter(pk=row.photos[0]).update(content=png(201))
@@ -169,7 +174,7 @@ def test_the_examination_on_a_statement_is_photographed_or_filmed(as_user, world
     signed = ok(issue(expert, number, submitted["event"]["seq"], "forensics.opinion"))["result"]
     text = text_of(expert.get(f"/documents/{signed['code']}/pdf").content)
     assert "ч. 11 ст. 179 УПК" in text
-    assert all(digest[:32] in text.replace(" ", "") for digest in row.photos)
+    assert all(digest in text.replace(" ", "") for digest in row.photos)
 
     # A video is recorded by its hash and carrier instead.
     again = ok(order(investigator, number, kind="medical", person=person))["result"]["expertise"]
@@ -181,17 +186,30 @@ def test_the_examination_on_a_statement_is_photographed_or_filmed(as_user, world
     call_command("rebuild_projections", check=True)
 
 
-def test_an_examination_with_no_statement_needs_no_photographs(as_user):
+def test_an_examination_is_photographed_once_a_statement_is_recorded_whenever_ordered(as_user):
     number, person = counsel(as_user)
-    ordered = ok(order(as_user("investigator"), number, kind="medical", person=person))
-    expertise = ordered["result"]["expertise"]
-    [assigned] = Assignment.objects.filter(expertise_id=expertise).values_list("expert", flat=True)
-    opinion = {
-        "expertise": expertise,
-        "research": "Осмотр проведён, телесных повреждений не выявлено.",
-        "answers": ["Нет", "Нет"],
-    }
-    ok(as_user(assigned).act("forensics.opinion.submit", opinion, number))
-    # A statement recorded after the order is answered by an expertise ordered after it.
+    investigator = as_user("investigator")
+
+    def opinion_on(expertise: str) -> dict:
+        return {
+            "expertise": expertise,
+            "research": "Осмотр проведён, телесных повреждений не выявлено.",
+            "answers": ["Нет", "Нет"],
+        }
+
+    def expert_of(expertise: str) -> Any:
+        [assigned] = Assignment.objects.filter(expertise_id=expertise).values_list(
+            "expert", flat=True
+        )
+        return as_user(assigned)
+
+    # With no statement, an examination of the person needs neither photographs nor video.
+    first = ok(order(investigator, number, kind="medical", person=person))["result"]["expertise"]
+    ok(expert_of(first).act("forensics.opinion.submit", opinion_on(first), number))
+    # Ordered before a statement and given after it, the examination is photographed too.
+    second = ok(order(investigator, number, kind="medical", person=person))["result"]["expertise"]
     ok(as_user("lawyer").act("registry.torture.report", {"person": person, "text": SAID}, number))
-    assert term(number, "forensics.torture_examination", person).state == "running"
+    refusal = expert_of(second).act("forensics.opinion.submit", opinion_on(second), number)
+    assert refusal.status_code == 400 and "179(11)" in refusal.json()["message"]
+    photographed = {**opinion_on(second), "photos": [base64.b64encode(png(30)).decode()]}
+    ok(expert_of(second).act("forensics.opinion.submit", photographed, number))

@@ -17,16 +17,16 @@ import pydantic
 from django.http import HttpResponse
 from django.utils.translation import gettext_noop
 
+from icjis.core.models import Event
 from icjis.core.refusals import Conflict, Invalid, NotFound, say
+from icjis.detention.models import Complaint as DetentionComplaint
 from icjis.documents import files
 from icjis.forensics.models import Expertise
-from icjis.legal.models import Deadline
 
 MAX_PHOTO = 2_000_000
 """Bytes of one photograph (a JPEG of a few megapixels)."""
 MAX_PHOTOS = 5
 """Photographs with one opinion: five at their largest stay within a request's 16 MB."""
-TORTURE_RULE = "forensics.torture_examination"
 SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 Photo = Annotated[
@@ -91,16 +91,21 @@ def keep_photos(photos: list[bytes], at: datetime) -> list[str]:
 
 
 def on_statement_of_torture(expertise: Expertise) -> bool:
-    """Whether the expertise examines a person whose statement of torture or cruel treatment
-    (or a detainee's complaint of violence) was recorded in the case before it was ordered: the
-    examination the 12 hours of CPC 179(11) asked for, to be photographed or filmed."""
+    """Whether the expertise examines a person who stated torture or cruel treatment in the case
+    (`registry.torture.report`) or complained of violence as a detainee in it
+    (`detention.complaint`), before or since it was ordered: such an examination is
+    photographed or filmed (CPC 179(11)), whatever the case's rule pack times."""
     if not expertise.person or "medical" not in expertise.kinds:
         return False
-    return Deadline.objects.filter(
-        case_id=expertise.case_id,
-        rule=TORTURE_RULE,
-        subject=expertise.person,
-        starts_at__lte=expertise.ordered_at,
+    stated = Event.objects.filter(
+        stream=f"case/{expertise.case_id}", kind="registry.torture.report"
+    ).only("data")
+    if any(event.payload.get("person") == expertise.person for event in stated):
+        return True
+    return DetentionComplaint.objects.filter(
+        detention__case_id=expertise.case_id,
+        detention__person_id=expertise.person,
+        about_violence=True,
     ).exists()
 
 
@@ -129,6 +134,9 @@ def photo_response(expertise: Expertise, n: int) -> HttpResponse:
         raise Conflict(
             say("This photograph is not the one recorded; tell the administrator.")
         ) from None
-    response = HttpResponse(content, content_type=media_type(content))
-    response["Content-Disposition"] = f'inline; filename="{expertise.id}-{n}"'
+    kind = media_type(content)
+    response = HttpResponse(content, content_type=kind)
+    extension = "png" if kind == "image/png" else "jpg"
+    response["Content-Disposition"] = f'inline; filename="{expertise.id}-{n}.{extension}"'
+    response["Cache-Control"] = "private, no-store"  # kept by no browser cache or proxy
     return response

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_noop
 from icjis.core.access import of_whole_files
 from icjis.core.acts import Context, act_kind
 from icjis.core.alerts import answer, raise_alert
-from icjis.core.models import Case, Event, User
+from icjis.core.models import Case, Event, Unit
 from icjis.core.refusals import Conflict, Forbidden, Invalid, Said, say
 from icjis.legal.counting import local_date
 from icjis.legal.models import Deadline
@@ -94,8 +94,8 @@ def _addressed_to_me(ctx: Context, addressee: str, what: str, reviewed: str = ""
     role = ctx.actor.role
     if role == "lawyer":
         return
-    if addressee == "higher_prosecutor":  # of an office above the one who decided (128(2), 129(3))
-        mine = role == "prosecutor" and ranks_above(ctx.user, decider_of(reviewed))
+    if addressee == "higher_prosecutor":  # of an office above the one who decided (126(1), 129(3))
+        mine = role == "prosecutor" and ranks_above(ctx.user, deciding_office(reviewed))
     else:
         mine = role == addressee
     if not mine:
@@ -130,18 +130,44 @@ RANKS = {"district": 0, "region": 1, "national": 2}
 """The levels of the prosecutors' offices, from the district's up."""
 
 
-def decider_of(filing_id: str) -> Any:
-    """The official who decided the filing `filing_id` (None when there is none)."""
-    decided = Filing.objects.filter(pk=filing_id).values_list("decided_by", flat=True).first()
-    return User.objects.select_related("unit").filter(username=decided).first()
+def deciding_office(filing_id: str) -> Unit | None:
+    """The office of the official who decided the filing `filing_id`, as the deciding act
+    recorded it (not the official's office today); None when it is not decided."""
+    found = Filing.objects.filter(pk=filing_id).values_list("case_id", "decided_seq").first()
+    if found is None or found[1] is None:
+        return None
+    code = (
+        Event.objects.filter(stream=f"case/{found[0]}", seq=found[1])
+        .values_list("actor_unit", flat=True)
+        .first()
+    )
+    return Unit.objects.filter(code=code).first() if code else None
 
 
-def ranks_above(user: Any, decider: Any) -> bool:
-    """Whether `user`'s office is above the office of the prosecutor who decided (CPC 129(3):
-    the higher prosecutor), so that nobody reviews their own decision or a peer's."""
-    if decider is None or user.unit is None or decider.unit is None:
+def ranks_above(user: Any, office: Unit | None) -> bool:
+    """Whether `user`'s office is above the prosecutor's `office` that decided (CPC 129(3): the
+    higher prosecutor), so that nobody reviews their own decision or a peer's."""
+    if office is None or user.unit is None:
         return False
-    return RANKS.get(user.unit.level, 0) > RANKS.get(decider.unit.level, 0)
+    return RANKS.get(user.unit.level, 0) > RANKS.get(office.level, 0)
+
+
+def has_office_above(office: Unit | None) -> bool:
+    """Whether a prosecutor's office stands above `office` (none above the national office)."""
+    return office is not None and RANKS.get(office.level, 0) < max(RANKS.values())
+
+
+def _someone_above(filing_id: str) -> None:
+    """A decision goes to a higher prosecutor only where there is an office above the one that
+    took it; the national office's is complained of to the investigating judge (130(1))."""
+    if not has_office_above(deciding_office(filing_id)):
+        raise Conflict(
+            say(
+                "No prosecutor's office is above the one that decided %(id)s; complain of it to "
+                "the investigating judge (CPC 130(1)).",
+                id=filing_id,
+            )
+        )
 
 
 def _filing(ctx: Context, kind: str, filing_id: str) -> Filing:
@@ -511,7 +537,7 @@ def _apply_complaint(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         told = say(
             "Counsel complains to the higher prosecutor of the prosecutor's refusal of motion "
             "%(motion)s in case %(case)s: complaint %(complaint)s, to be decided within 3 days "
-            "(CPC 128(2), 129(1)).",
+            "(CPC 126(1), 129(1)).",
             motion=complaint.motion,
             case=complaint.case_id,
             complaint=complaint.id,
@@ -542,9 +568,9 @@ def file_complaint(ctx: Context) -> dict[str, Any]:
     by counsel for their client, or recorded by the official it is addressed to. Before trial,
     or once the case is closed by a refusal to open it or a termination, which it may contest.
     A complaint of a refused motion names it; of the prosecutor's refusal it goes to the
-    investigating judge or to the higher prosecutor (128(2)), who decides it if of an office above
-    the refusing prosecutor's. The 3 days to decide it begin (129(1)), the judge's 10 (130(2));
-    filing it suspends nothing (126(4))."""
+    investigating judge or to the higher prosecutor (125, 126(1)), who decides it if of an
+    office above the refusing prosecutor's (once, unless withdrawn). The 3 days to decide it
+    begin (129(1)), the judge's 10 (130(2)); filing it suspends nothing (126(4))."""
     case = _case(ctx)
     data = ctx.input
     if not (case.stage == "closed" and case.details.get("decision") in REVIEWABLE_CLOSINGS):
@@ -554,16 +580,19 @@ def file_complaint(ctx: Context) -> dict[str, Any]:
             say(
                 "A complaint to the higher prosecutor is of a prosecutor's decision: name the "
                 "motion the prosecutor refused, or contest the decision on a complaint (CPC "
-                "128(2), 129)."
+                "126(1), 129)."
             ),
             fields={"motion": gettext_noop("required")},
         )
+    if data.motion is not None:
+        _refused_motion(case, data.motion, data.person, data.to)
+    if data.to == "higher_prosecutor":
+        _someone_above(data.motion)
+        _once_above(case, data.motion, "applicant")
     _addressed_to_me(
         ctx, data.to, gettext_noop("record a complaint addressed to them"), data.motion or ""
     )
     _applicant(ctx, data.person)
-    if data.motion is not None:
-        _refused_motion(case, data.motion, data.person, data.to)
     # `of_refusal` meets the applicant's window to complain of that motion alone (the rule
     # `motion.complaint`); a complaint naming no motion meets none.
     return {
@@ -576,7 +605,7 @@ def file_complaint(ctx: Context) -> dict[str, Any]:
 def _refused_motion(case: Case, motion_id: str, person: str, to: str) -> None:
     """A complaint of a refused motion names one of this case refused for the same person; a
     prosecutor's refusal is complained of to the investigating judge (CPC 130(1)) or the higher
-    prosecutor (128(2)), since the prosecutor and the head of the unit review the
+    prosecutor (126(1)), since the prosecutor and the head of the unit review the
     investigator's (129), which the higher prosecutor does not."""
     motion = Filing.objects.filter(
         pk=motion_id,
@@ -597,7 +626,7 @@ def _refused_motion(case: Case, motion_id: str, person: str, to: str) -> None:
         raise Invalid(
             say(
                 "Motion %(motion)s was refused by the prosecutor; complain of it to the "
-                "higher prosecutor or the investigating judge (CPC 128(2), 130(1)).",
+                "higher prosecutor or the investigating judge (CPC 126(1), 130(1)).",
                 motion=motion_id,
             ),
             fields={"to": gettext_noop("to the higher prosecutor or the investigating judge")},
@@ -638,7 +667,8 @@ def _apply_contest(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     else:
         told = say(
             "Counsel complains to the higher prosecutor of the decision on complaint %(decided)s "
-            "in case %(case)s (CPC 128(2)): complaint %(complaint)s, to be decided within 3 days.",
+            "in case %(case)s (CPC 125, 126(1)): complaint %(complaint)s, to be decided within 3 "
+            "days.",
             decided=data["contests"],
             case=complaint.case_id,
             complaint=complaint.id,
@@ -653,7 +683,19 @@ CONTESTED_BY = {
     "applicant": ("dismissed", "partly_upheld"),
 }
 """What each side may take to the higher prosecutor: the investigator a decision upholding a
-complaint against them (CPC 129(3)); the applicant one not upholding theirs wholly (128(2))."""
+complaint against them (CPC 129(3)); the applicant one not upholding theirs wholly (125, 126(1))."""
+
+
+def _once_above(case: Case, reviewed: str, side: str) -> None:
+    """Each side takes a decision to the higher prosecutor once, unless it withdrew (126(3))."""
+    before = Filing.objects.filter(case=case, addressee="higher_prosecutor").exclude(
+        state="withdrawn"
+    )
+    taken = before.filter(contests=reviewed) | before.filter(contests="", motion=reviewed)
+    if any(side_of(role) == side for role in taken.values_list("filed_by_role", flat=True)):
+        raise Conflict(
+            say("The decision on %(id)s is already before the higher prosecutor.", id=reviewed)
+        )
 
 
 def side_of(role: str) -> str:
@@ -665,7 +707,7 @@ def side_of(role: str) -> str:
     "registry.complaint.contest",
     schema=ContestIn,
     roles=("investigator", "lawyer", "prosecutor"),
-    legal_basis="CPC 125, 128(2), 129(3)",
+    legal_basis="CPC 125, 126(1), 129(3)",
     apply=_apply_contest,
     title="Contest a decision on a complaint before the higher prosecutor",
 )
@@ -673,7 +715,7 @@ def contest_complaint(ctx: Context) -> dict[str, Any]:
     """Takes the prosecutor's decision on a complaint to the higher prosecutor: by the
     investigator assigned to the case, of a decision upholding a complaint against them, wholly
     or in part (CPC 129(3)); by counsel of the applicant, of a decision dismissing it or
-    upholding it only in part (125, 128(2): a prosecutor's decision is complained of to the
+    upholding it only in part (125, 126(1): a prosecutor's decision is complained of to the
     higher prosecutor) — or recorded by that higher prosecutor when the applicant states it
     before them. A prosecutor of an office above the one who decided decides it, within
     129(1)'s 3 days (or 10). Once for each decision and side, unless withdrawn; it suspends
@@ -707,6 +749,8 @@ def contest_complaint(ctx: Context) -> dict[str, Any]:
         )
         field = gettext_noop("not upheld") if side == "investigator" else gettext_noop("upheld")
         raise Invalid(refusal, fields={"complaint": field})
+    _someone_above(decided.id)
+    _once_above(case, decided.id, side)
     if side == "applicant":
         _applicant(ctx, decided.person_id)
         _addressed_to_me(
@@ -714,14 +758,6 @@ def contest_complaint(ctx: Context) -> dict[str, Any]:
             "higher_prosecutor",
             gettext_noop("record a complaint addressed to them"),
             decided.id,
-        )
-    pending = Filing.objects.filter(case=case, contests=decided.id).exclude(state="withdrawn")
-    if any(side_of(role) == side for role in pending.values_list("filed_by_role", flat=True)):
-        raise Conflict(
-            say(
-                "The decision on complaint %(complaint)s is already before the higher prosecutor.",
-                complaint=decided.id,
-            )
         )
     assert ctx.head is not None
     return {
@@ -732,6 +768,7 @@ def contest_complaint(ctx: Context) -> dict[str, Any]:
         "subject": "decision",
         "text": data.text,
         "contests": decided.id,
+        "review": {"id": decided.id, "side": side},  # meets the applicant's window (127)
     }
 
 
@@ -894,7 +931,7 @@ def _apply_complaint_decision(event: Event, data: dict[str, Any]) -> dict[str, A
     answer(event, "registry.complaint.extended", complaint.id)
     # Counsel learns the outcome; the investigator, whose act was complained of, may take the
     # decision to the higher prosecutor (CPC 129(3)).
-    told = complaint.filed_by_role == "lawyer" or complaint.contests  # counsel's, or about it
+    told = complaint.filed_by_role == "lawyer" or complaint.reviewed  # counsel's, or about it
     roles = ["investigator"] + (["lawyer"] if told else [])
     _alert(event, complaint, "decided", roles, _complaint_told(complaint))
     return {"complaint": complaint.id, "outcome": complaint.outcome}
@@ -919,7 +956,14 @@ def decide_complaint(ctx: Context) -> dict[str, Any]:
     _addressed_to_me(
         ctx, complaint.addressee, gettext_noop("decide this complaint"), complaint.reviewed
     )
-    return {"complaint": complaint.id, "outcome": data.outcome, "grounds": data.grounds}
+    return {
+        "complaint": complaint.id,
+        "outcome": data.outcome,
+        "grounds": data.grounds,
+        # The decision as one open to review: the applicant's 10 days to take a prosecutor's
+        # decision higher (rule `complaint.contest`, CPC 127) start from it.
+        "review": {"id": complaint.id, "to": complaint.addressee},
+    }
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -86,6 +86,6 @@ class Filing(models.Model):
 
     @property
     def reviewed(self) -> str:
-        """The filing whose decision this one takes to a higher prosecutor (CPC 128(2), 129(3)):
+        """The filing whose decision this one takes to a higher prosecutor (CPC 126(1), 129(3)):
         the complaint a contest names, or the motion a prosecutor refused."""
         return self.contests or (self.motion if self.addressee == "higher_prosecutor" else "")

@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from icjis.core import clock
 from icjis.core.acts import KINDS
-from icjis.core.models import Case, CaseOfficer, User
+from icjis.core.models import Case, CaseOfficer, Event, Unit
 from icjis.legalaid.acts import represented
 from icjis.registry.filings import (
     CONTESTED_BY,
+    has_office_above,
     ranks_above,
     side_of,
     visible_filings,
@@ -32,11 +33,12 @@ WITHDRAWN = gettext_lazy("Withdrawn")  # not a decision's outcome, so no choice 
 
 @dataclass
 class Reviews:
-    """What the section needs to know of the decisions taken to a higher prosecutor: the
-    prosecutor (a user with their unit) who took each decision under review (`Filing.reviewed`),
-    and the complaints already before a higher prosecutor, by side (not withdrawn)."""
+    """What the section needs to know of the decisions taken to a higher prosecutor: the office
+    of the prosecutor who took each decision under review (`Filing.reviewed`) or open to a
+    contest, as the deciding act recorded it, and the complaints already before a higher
+    prosecutor, by side (not withdrawn)."""
 
-    deciders: dict[str, Any] = field(default_factory=dict)
+    offices: dict[str, Unit | None] = field(default_factory=dict)
     taken: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -65,7 +67,8 @@ def offered_acts(
     upheld wholly), once for each side."""
     if filing.state == "decided":
         side = _contest_offered(user, filing, assigned, clients)
-        if side and (filing.id, side) not in reviews.taken:
+        above = has_office_above(reviews.offices.get(filing.id))
+        if side and above and (filing.id, side) not in reviews.taken:
             return ["registry.complaint.contest"]
     if filing.state != "pending":
         return []
@@ -74,7 +77,7 @@ def offered_acts(
         return ["registry.complaint.withdraw"]
     addressee = filing.addressee
     if addressee == "higher_prosecutor":
-        if not ranks_above(user, reviews.deciders.get(filing.reviewed)):
+        if not ranks_above(user, reviews.offices.get(filing.reviewed)):
             return []
         addressee = "prosecutor"
     if addressee not in user.roles:
@@ -90,22 +93,30 @@ def offered_acts(
     return [k for k in kinds if set(user.roles) & KINDS[k].roles]
 
 
-def _reviews(rows: list[Filing]) -> Reviews:
-    """`Reviews` of `rows`: one query for the deciders, and none without a filing to a higher
-    prosecutor."""
+def _reviews(case: Case, rows: list[Filing]) -> Reviews:
+    """`Reviews` of `rows`: two queries for the deciding offices (the deciding events' units),
+    and none when no decision is before a higher prosecutor or open to a contest."""
     by_id = {f.id: f for f in rows}
     before_higher = [f for f in rows if f.reviewed and f.state != "withdrawn"]
     reviews = Reviews(
         taken={(f.contests, side_of(f.filed_by_role)) for f in before_higher if f.contests}
     )
-    ids = {f.reviewed for f in before_higher}
-    deciders = {by_id[i].decided_by for i in ids if i in by_id}
-    users = (
-        {u.username: u for u in User.objects.select_related("unit").filter(username__in=deciders)}
-        if deciders
-        else {}
+    contestable = {
+        f.id
+        for f in rows
+        if f.kind == "complaint" and f.addressee == "prosecutor" and f.state == "decided"
+    }
+    wanted = {i for i in {f.reviewed for f in before_higher} | contestable if i in by_id}
+    seqs = {by_id[i].decided_seq for i in wanted} - {None}
+    if not seqs:
+        return reviews
+    unit_at = dict(
+        Event.objects.filter(stream=f"case/{case.number}", seq__in=seqs).values_list(
+            "seq", "actor_unit"
+        )
     )
-    reviews.deciders = {i: users.get(by_id[i].decided_by) if i in by_id else None for i in ids}
+    units = {u.code: u for u in Unit.objects.filter(code__in=set(unit_at.values()))}
+    reviews.offices = {i: units.get(unit_at.get(by_id[i].decided_seq, "")) for i in wanted}
     return reviews
 
 
@@ -119,7 +130,7 @@ def case_filings(user: Any, case: Case) -> list[dict[str, Any]]:
     assigned = CaseOfficer.objects.filter(
         case=case, role="investigator", username=user.username
     ).exists()
-    reviews = _reviews(rows)
+    reviews = _reviews(case, rows)
     clients = represented(case, user.username) if "lawyer" in user.roles else set()
     said = []
     for f in rows:
