@@ -183,6 +183,9 @@ LOCKOUT_WINDOW_MINUTES = envint("ICJIS_LOCKOUT_WINDOW_MINUTES", 15)
 IDLE_LOCK_MINUTES = envint("ICJIS_IDLE_LOCK_MINUTES", 30)
 API_TOKEN_HOURS = envint("ICJIS_API_TOKEN_HOURS", 8)
 REQUIRE_TOTP = envbool("ICJIS_REQUIRE_TOTP", default=PRODUCTION)
+# Whether the auditor gives persons the report of who accessed their record (core.transparency):
+# off in production until the law allows it; on in the demo and the tests.
+ACCESS_REPORTS = envbool("ICJIS_ACCESS_REPORTS", default=not PRODUCTION)
 if PRODUCTION and not REQUIRE_TOTP:
     raise ImproperlyConfigured("Production requires TOTP for every account (ICJIS_REQUIRE_TOTP).")
 

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Act kinds and projectors register themselves on import.
-        from icjis.core import access, alerts, person_acts, projections  # noqa: F401
+        from icjis.core import access, alerts, person_acts, projections, transparency  # noqa: F401
         from icjis.core.models import (
             AccessRecord,
             Case,

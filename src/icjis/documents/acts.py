@@ -32,7 +32,9 @@ from icjis.documents.codes import display, new_code
 from icjis.documents.models import Document
 
 # Whoever acts may sign what they did; the read-only roles never act.
-ISSUERS = tuple(name for name, role in ROLES.items() if not role.read_only)
+# Every role that acts, and the auditor, who signs the reports of access it gives to persons
+# (core.transparency); each kind's `authorise` says whose documents they are.
+ISSUERS = tuple(name for name, role in ROLES.items() if not role.read_only or name == "auditor")
 
 
 RecordStream = Annotated[

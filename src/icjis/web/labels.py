@@ -135,6 +135,9 @@ ACT_TITLES = {
     "offences.order.revoke": gettext_noop("Revoke a protection order"),
     "offences.protocol.refer": gettext_noop("Send a protocol of an offence to court"),
     "offences.protocol.register": gettext_noop("Enter a protocol of an offence in the register"),
+    "persons.access_report.give": gettext_noop(
+        "Give a person the report of who accessed their record"
+    ),
     "persons.merge": gettext_noop("Merge two records of one person"),
     "persons.register": gettext_noop("Register a person in the index"),
     "persons.residence.record": gettext_noop("Record a person's place of residence"),
@@ -393,6 +396,7 @@ FIELD_TITLES = {
     "Share": gettext_noop("Share"),
     "Shifts": gettext_noop("Shifts"),
     "Signature": gettext_noop("Signature"),
+    "Since": gettext_noop("Since"),
     "Source": gettext_noop("Source"),
     "Source Ref": gettext_noop("Source Ref"),
     "Specialisations": gettext_noop("Specialisations"),
@@ -423,6 +427,7 @@ FIELD_TITLES = {
     "Verification code": gettext_noop("Verification code"),
     "Video": gettext_noop("Video"),
     "Whom": gettext_noop("Whom"),
+    "Withhold": gettext_noop("Withhold"),
     "Within Days": gettext_noop("Within Days"),
     "Without Check": gettext_noop("Without Check"),
     "Witnesses": gettext_noop("Witnesses"),

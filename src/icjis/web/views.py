@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -45,6 +46,12 @@ from icjis.core.access import (
     restrict,
     sightings_of_person,
     visible_persons,
+)
+from icjis.core.access_labels import (
+    AUDIT_PURPOSE_LABELS,
+    LIST_LABELS,
+    OUTCOME_LABELS,
+    PURPOSE_LABELS,
 )
 from icjis.core.acts import KINDS, perform
 from icjis.core.auth import LoginRefused, check_credentials
@@ -592,6 +599,9 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
         return redirect("dispatch:incident", number=result["incident"])
     if result.get("crew") or result.get("hazard"):
         return redirect("dispatch:board")
+    # A report of access goes back to the auditor's page of the person, where it is listed.
+    if result.get("access_report") or (result.get("document") and prefix == "person"):
+        return redirect("web:person_views", person_id=result.get("person") or record)
     return redirect("web:home")
 
 
@@ -624,57 +634,6 @@ def act_new(request: HttpRequest, kind: str) -> HttpResponse:
     ):
         raise Http404(_("There is no such act, or your role does not allow it."))
     return _act_form(request, found, None)
-
-
-PURPOSE_LABELS = {
-    "supervision": gettext_lazy("Supervision of the case"),
-    "court": gettext_lazy("Court proceedings"),
-    "defence": gettext_lazy("Defence"),
-    "detention": gettext_lazy("Detention"),
-    "audit": gettext_lazy("Audit"),
-    "oversight": gettext_lazy("Oversight"),
-    "search": gettext_lazy("Search for a person"),
-}
-
-# The access log as the auditor reads it. "caseload" is the purpose of a read within the reader's
-# own cases, where none is asked, and of a read for which none was given.
-AUDIT_PURPOSE_LABELS = {"caseload": gettext_lazy("Case work"), **PURPOSE_LABELS}
-# The lists and searches that name persons, by the kind of read they log (`log_read`).
-LIST_LABELS = {
-    "persons": gettext_lazy("search for a person"),
-    "alerts": gettext_lazy("alerts"),
-    "detention": gettext_lazy("detention records"),
-    "appointments": gettext_lazy("legal aid appointments"),
-    "prisons": gettext_lazy("prisoners"),
-    "probation": gettext_lazy("probation"),
-    "fines": gettext_lazy("fines"),
-    "petitions": gettext_lazy("petitions for preventive measures"),
-    "measures": gettext_lazy("preventive measures"),
-    "verdicts": gettext_lazy("register of court decisions"),
-    "verdict": gettext_lazy("a court decision"),
-    "feed": gettext_lazy("event feed"),
-    "deadlines": gettext_lazy("list of terms"),
-    "orders": gettext_lazy("protection orders"),
-    "order": gettext_lazy("a protection order"),
-    "offences": gettext_lazy("register of offences"),
-    "offence": gettext_lazy("an offence case"),
-    "detentions-coo": gettext_lazy("administrative detentions"),
-    "prints": gettext_lazy("fingerprints of a case"),
-    "filings": gettext_lazy("motions and complaints of a case"),
-    "detention-coo": gettext_lazy("an administrative detention"),
-    "expertise": gettext_lazy("forensic expertises"),
-    "evidence": gettext_lazy("material evidence"),
-    "incidents": gettext_lazy("incidents of the dispatch centre"),
-    "incident": gettext_lazy("an incident"),
-    "crews": gettext_lazy("patrol crews"),
-    "hazards": gettext_lazy("hazards at an address"),
-    "hazard": gettext_lazy("a hazard"),
-}
-OUTCOME_LABELS = {
-    "shown": gettext_lazy("shown"),
-    "denied": gettext_lazy("refused: not in the reader's scope"),
-    "not_found": gettext_lazy("not found"),
-}
 
 
 @never_cache
@@ -811,7 +770,32 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
         }
         for r in sightings_of_person(records)[:500]
     ]
-    context = {"person_id": person_id, "rows": rows, "seen": seen}
+    # The reports of access given to the person (core.transparency), with their documents.
+    reports = list(
+        Event.objects.filter(
+            stream=f"person/{person_id}", kind="persons.access_report.give"
+        ).order_by("-seq")
+    )
+    context = {
+        "person_id": person_id,
+        "rows": rows,
+        "seen": seen,
+        "reports": [
+            {
+                "event": e,
+                "reads": sum(r["count"] for r in e.payload["reads"]),
+                "seen": sum(r["count"] for r in e.payload["sightings"]),
+                "withheld": sum(r["count"] for r in e.payload["withheld"]),
+            }
+            for e in reports
+        ],
+        "documents": documents_of(request.user, f"person/{person_id}", reports),
+        "give_report": reverse("web:act_new", args=["persons.access_report.give"])
+        + "?"
+        + urlencode({"person": person_id})
+        if settings.ACCESS_REPORTS
+        else "",
+    }
     return render(request, "web/person_views.html", context)
 
 
