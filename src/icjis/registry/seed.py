@@ -390,6 +390,7 @@ def _counsel_moves(plot: Plot, i: int) -> None:
     )
     if outcome == "refused":  # counsel asks the investigating judge instead (CPC 182)
         _renewed_before_the_judge(plot)
+        _complaint_taken_higher(plot)
 
 
 def _torture_stated(plot: Plot) -> None:
@@ -439,6 +440,70 @@ def _torture_stated(plot: Plot) -> None:
             }
             if _last("registry.torture.report", "person")(st)
             and _last("forensics.expertise.order", "expertise")(st)
+            else None
+        ),
+    )
+
+
+HIGHER_PROSECUTOR = {"": "prosecutor_city", "_osh": "prosecutor_oblast_osh"}
+
+
+def _complaint_taken_higher(plot: Plot) -> None:
+    """Counsel complains to the prosecutor of the investigator's inaction (CPC 125); the
+    prosecutor dismisses it, counsel takes the decision to the higher prosecutor (126(1)), who
+    upholds it in part."""
+    plot.then(
+        timedelta(days=1),
+        _appointed_lawyer,
+        "registry.complaint.file",
+        lambda st: (
+            {
+                "person": _suspect(st),
+                "subject": "inaction",
+                "text": "Следователь не вручил защитнику копию постановления об отказе.",
+            }
+            if _last("registry.motion.decide", "motion")(st)
+            else None
+        ),
+    )
+    plot.then(
+        timedelta(days=2),
+        "prosecutor",
+        "registry.complaint.decide",
+        lambda st: (
+            {
+                "complaint": _last("registry.complaint.file", "complaint")(st),
+                "outcome": "dismissed",
+                "grounds": "Копия постановления направлена защитнику почтой.",
+            }
+            if _last("registry.complaint.file", "complaint")(st)
+            else None
+        ),
+    )
+    plot.then(
+        timedelta(days=1),
+        _appointed_lawyer,
+        "registry.complaint.contest",
+        lambda st: (
+            {
+                "complaint": _last("registry.complaint.file", "complaint")(st),
+                "text": "Копия не получена до сих пор; прошу проверить доводы жалобы.",
+            }
+            if _last("registry.complaint.decide", "outcome")(st) == "dismissed"
+            else None
+        ),
+    )
+    plot.then(
+        timedelta(days=2),
+        lambda st, higher=HIGHER_PROSECUTOR[plot.suffix]: higher,  # no suffix added to it
+        "registry.complaint.decide",
+        lambda st: (
+            {
+                "complaint": _last("registry.complaint.contest", "complaint")(st),
+                "outcome": "partly_upheld",
+                "grounds": "Вручить защитнику копию постановления под расписку.",
+            }
+            if _last("registry.complaint.contest", "complaint")(st)
             else None
         ),
     )
