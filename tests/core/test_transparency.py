@@ -7,15 +7,19 @@ where the law does not allow it yet."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from html import unescape
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils import translation
 from pypdf import PdfReader
 
-from icjis.core.models import Event, Person, Unit
+from icjis.core import clock, transparency
+from icjis.core.models import Event, OutboxMessage, Person, Unit
+from icjis.legal.counting import LOCAL_TZ
 
 REPORT = {
     "channel": "in_person",
@@ -23,7 +27,7 @@ REPORT = {
     "place": {"region": "KG-GB"},
     "applicant": {"surname": "Прозрачнова", "given_name": "Айгерим", "sex": "F"},
 }
-REQUEST = "Письменное заявление от 2 февраля; личность установлена по паспорту ID0000000."
+REQUEST = "Письменное заявление от 2 февраля; личность установлена по паспорту."
 
 
 def ok(response: Any) -> dict[str, Any]:
@@ -74,7 +78,9 @@ def test_the_auditor_gives_the_report_by_institution_unit_role_and_purpose(
     )
     [seen] = [s for s in data["sightings"] if s["role"] == "investigator"]
     assert (seen["list"], seen["count"]) == ("persons", 1)
-    assert data["withheld"] == [] and data["records"] == [person]
+    assert data["withheld"] == 0 and data["records"] == [person]
+    # Told to the person alone: the event goes to no feed or bus, as the reads it reports.
+    assert not OutboxMessage.objects.filter(event=event).exists()
     # The report names no official: its rows keep these fields and no other.
     fields = {"day", "agency", "unit", "role", "purpose", "count"}
     assert all(set(r) == fields for r in data["reads"])
@@ -93,9 +99,19 @@ def test_the_auditor_gives_the_report_by_institution_unit_role_and_purpose(
         )
     )["result"]
     text = text_of(as_user("auditor").get(f"/documents/{issued['code']}/pdf").content)
-    for words in ("Прозрачнова", "Следователь", Unit.objects.get(pk=unit).name_ru, "ID0000000"):
+    for words in ("Прозрачнова", "Следователь", Unit.objects.get(pk=unit).name_ru, "по паспорту"):
         assert words in text, words
     assert world["investigator"].full_name not in text
+    # Reads after the report change nothing of its document: the rows are the event's, while
+    # a report given now counts the new read.
+    assert as_user("investigator").get(f"/cases/{number}").status_code == 200
+    with translation.override("ru"):
+        facts = transparency.access_report_document(event)
+    assert [r["count"] for r in facts["reads"] if r["role"] == "Следователь"] == [2]
+    newer = Event.objects.get(
+        stream=f"person/{person}", seq=ok(give(as_user, person))["event"]["seq"]
+    ).payload
+    assert [r["count"] for r in newer["reads"] if r["role"] == "investigator"] == [3]
     # Anyone checks it by its code, and learns nothing personal from the check.
     page = Client().get(f"/public/documents/{issued['code']}/", HTTP_ACCEPT_LANGUAGE="ru")
     assert page.status_code == 200 and "Прозрачнова" not in page.content.decode()
@@ -104,17 +120,46 @@ def test_the_auditor_gives_the_report_by_institution_unit_role_and_purpose(
     call_command("rebuild_projections", check=True)
 
 
-def test_the_reads_of_a_secret_investigation_are_withheld_and_counted(as_user, applicant):
+def test_a_secret_investigation_s_officials_are_left_out_of_the_report(as_user, applicant):
     number, person = applicant
-    not_read = give(as_user, person, withhold=[{"case": "01-0101-000001-0"}])
-    assert not_read.status_code == 400 and "withhold" in not_read.json()["fields"]
+    # The investigator also opened the person's own record: withholding the case leaves out
+    # every read and sighting of theirs, or the report would point at the investigation.
+    assert as_user("investigator").get(f"/persons/{person}").status_code == 200
+    not_shown = give(as_user, person, withhold=[{"case": "01-0101-000001-0"}])
+    assert not_shown.status_code == 400 and "withhold" in not_shown.json()["fields"]
+    given = ok(give(as_user, person, withhold=[{"case": number}]))
+    data = Event.objects.get(stream=f"person/{person}", seq=given["event"]["seq"]).payload
+    assert data["withheld"] == 4  # two case reads, the record's read, one search
+    assert not [r for r in data["reads"] + data["sightings"] if r["role"] == "investigator"]
+    assert data["withheld_cases"] == {number: "investigation_secrecy"}
+    issued = ok(
+        as_user("auditor").act(
+            "documents.document.issue",
+            {
+                "stream": f"person/{person}",
+                "seq": given["event"]["seq"],
+                "document": "persons.access_report",
+                "language": "ru",
+            },
+        )
+    )["result"]
+    text = text_of(as_user("auditor").get(f"/documents/{issued['code']}/pdf").content)
+    assert number not in text and "167" not in text  # nothing tells of the investigation
+
+
+def test_the_period_and_the_size_of_a_report(as_user, applicant, monkeypatch):
+    _number, person = applicant
+    tomorrow = (clock.now() + timedelta(days=1)).astimezone(LOCAL_TZ).date()
+    ahead = give(as_user, person, since=tomorrow.isoformat())
+    assert ahead.status_code == 400 and "since" in ahead.json()["fields"]
+    today = clock.now().astimezone(LOCAL_TZ).date().isoformat()
     data = Event.objects.get(
-        stream=f"person/{person}",
-        seq=ok(give(as_user, person, withhold=[{"case": number}]))["event"]["seq"],
+        stream=f"person/{person}", seq=ok(give(as_user, person, since=today))["event"]["seq"]
     ).payload
-    assert data["withheld"] == [{"case": number, "count": 2}]
-    assert not [r for r in data["reads"] if r["role"] == "investigator"]
-    assert data["reasons"] == {number: "investigation_secrecy"}
+    assert data["since"] == today and sum(r["count"] for r in data["reads"]) >= 2
+    monkeypatch.setattr(transparency, "MAX_ROWS", 1)
+    too_long = give(as_user, person)
+    assert too_long.status_code == 400 and "shorter period" in too_long.json()["message"]
 
 
 def test_a_merged_record_is_reported_through_the_record_it_joined(as_user, applicant):
@@ -156,3 +201,6 @@ def test_the_auditor_s_page_offers_the_report_and_lists_those_given(as_user, wor
     page = unescape(browser.get(f"/audit/persons/{person}/").content.decode())
     assert "обращений: 2, показов в списках: 1" in page  # the page in Russian by default
     assert "persons.access_report" in page  # the document to issue and sign
+    other = Client()
+    other.force_login(world["investigator"])
+    assert other.get(f"/audit/persons/{person}/").status_code == 404

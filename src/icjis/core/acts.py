@@ -111,6 +111,10 @@ class ActKind:
     stream_for: Callable[[Any], str] | None = None
     case_scope: str = "read"  # the access action the user needs on the case
     claimed_time: bool = False  # the act carries a real-world time (`claimed_at`)
+    # Whether its event goes to the outbox (the event feed, NATS). An act recording what is
+    # told to one person alone (a report of who accessed their record) is kept off it, as the
+    # reads it reports are.
+    outbox: bool = True
 
 
 KINDS: dict[str, ActKind] = {}
@@ -141,6 +145,7 @@ def act_kind(
     stream_for: Callable[[Any], str] | None = None,
     title: str = "",
     claimed_time: bool = False,
+    outbox: bool = True,
 ) -> Callable[[Decide], Decide]:
     """Declare an act kind; the decorated function is its `decide` step. Its docstring says what
     the act records and which article governs it."""
@@ -161,6 +166,7 @@ def act_kind(
             reactions=tuple(reactions),
             stream_for=stream_for,
             claimed_time=claimed_time,
+            outbox=outbox,
         )
         projections.projector(name, apply)
         return decide
@@ -402,7 +408,7 @@ def _record(ctx: Context, depth: int) -> Outcome:
         claimed_at=ctx.claimed_at,
         legal_basis=kind.legal_basis,
         rule_pack=rule_pack,
-        outbox=outbox_rows(kind.name, clock.wall()),
+        outbox=outbox_rows(kind.name, clock.wall()) if kind.outbox else (),
     )
     result = projections.project(event, data)
     outcome = Outcome(event, {**result, **ctx.extra_result}, secret=frozenset(ctx.extra_result))

@@ -19,11 +19,13 @@ states exactly those rows, whatever is read afterwards.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, Literal
 
 import pydantic
 from django.conf import settings
+from django.db.models import Count, F
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -33,14 +35,17 @@ from icjis.core.acts import Context, act_kind
 from icjis.core.canonical import iso
 from icjis.core.documents import document_kind
 from icjis.core.localised import localised
-from icjis.core.models import Event, Person, Unit
+from icjis.core.models import Agency, Event, Person, Unit
 from icjis.core.numbering import normalise
 from icjis.core.refusals import Conflict, Forbidden, Invalid, NotFound, say
 from icjis.core.roles import ROLES
+from icjis.legal.counting import LOCAL_TZ, local_date, start_of_day
 
 MAX_ROWS = 1000
 """Rows (a day, a unit, a role, a purpose) a report may hold; a longer history is asked for in
 shorter periods."""
+SQL_GROUPS = 20 * MAX_ROWS
+"""Groups (a day, a reader, what was read) read from the database to make them."""
 AUDITOR = "auditor"
 
 
@@ -60,7 +65,7 @@ class AccessReportIn(pydantic.BaseModel):
         min_length=10,
         max_length=2000,
         description="the request: when and how it was made, and how the person's identity was "
-        "established",
+        "established (the kind of document shown, not its number)",
     )
     since: date | None = pydantic.Field(
         default=None, description="the first day the report covers (all the reads if none)"
@@ -76,89 +81,85 @@ def _person_stream(data: Any) -> str:
     return f"person/{data.person}"
 
 
-def _local_day(moment: datetime) -> str:
-    return timezone.localdate(moment).isoformat()
-
-
-def _since(day: date | None) -> datetime | None:
-    if day is None:
-        return None
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _reads(records: list[str], since: datetime | None, until: datetime) -> list[dict[str, Any]]:
-    """The reads that showed the person, as they were recorded (`access.read` events)."""
+    """The reads that showed the person, counted by day (local), reader, their institution, unit
+    and role as the read recorded them, purpose and what was read: in the database, so that a
+    much-read record costs no more than its groups (at most `SQL_GROUPS` + 1 are read)."""
     reads = reads_of_person(records).filter(outcome="shown", at__lte=until)
     if since is not None:
         reads = reads.filter(at__gte=since)
-    return list(
-        reads.values(
-            "at",
-            "purpose",
-            "subject_type",
-            "subject",
-            "event__actor_agency",
-            "event__actor_unit",
-            "event__actor_role",
-        )
-    )
-
-
-def _sightings(records: list[str], since: datetime | None) -> list[dict[str, Any]]:
-    """The lists and searches that showed the person, per reader and day."""
-    seen = sightings_of_person(records)
-    if since is not None:
-        seen = seen.filter(day__gte=timezone.localdate(since))
-    return list(
-        seen.values(
+    grouped = (
+        reads.annotate(day=TruncDate("at", tzinfo=LOCAL_TZ))
+        .values(
             "day",
+            "actor",
             "purpose",
             "subject_type",
             "subject",
-            "times",
-            "first_event__actor_agency",
-            "first_event__actor_unit",
-            "first_event__actor_role",
+            agency=F("event__actor_agency"),
+            unit=F("event__actor_unit"),
+            role=F("event__actor_role"),
         )
+        .annotate(count=Count("id"))
+        .order_by()
     )
+    return list(grouped[: SQL_GROUPS + 1])
+
+
+def _sightings(records: list[str], since: datetime | None, until: datetime) -> list[dict[str, Any]]:
+    """The lists and searches that showed the person, per reader and day (local), first shown
+    up to `until`."""
+    seen = sightings_of_person(records).filter(first_at__lte=until)
+    if since is not None:
+        seen = seen.filter(day__gte=local_date(since))
+    found = seen.values(
+        "day",
+        "actor",
+        "purpose",
+        "subject_type",
+        "subject",
+        "times",
+        agency=F("first_event__actor_agency"),
+        unit=F("first_event__actor_unit"),
+        role=F("first_event__actor_role"),
+    ).order_by()
+    return list(found[: SQL_GROUPS + 1])
+
+
+def _secret_readers(records: list[str], withheld: set[str]) -> set[str]:
+    """The officials who read a withheld case while the person took part in it: none of their
+    reads or sightings of the person is reported, or the report would point at the secret
+    investigation by its unit and days (CPC 167)."""
+    if not withheld:
+        return set()
+    found = reads_of_person(records).filter(subject_type="case", subject__in=withheld)
+    return set(found.values_list("actor", flat=True).distinct())
 
 
 def report_rows(
     records: list[str], since: datetime | None, until: datetime, withheld: set[str]
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
     """The report's rows: the reads and the sightings grouped by day, institution, unit, role
-    and purpose (a sighting also by the kind of list), those of the `withheld` cases counted
-    apart per case."""
+    and purpose (a sighting also by the kind of list); those of the officials who read a
+    `withheld` case counted apart. None when there are too many to group."""
+    reads_found, seen_found = _reads(records, since, until), _sightings(records, since, until)
+    if len(reads_found) > SQL_GROUPS or len(seen_found) > SQL_GROUPS:
+        return None
+    secret = _secret_readers(records, withheld)
     reads: Counter[tuple[str, ...]] = Counter()
-    held: Counter[str] = Counter()
-    for r in _reads(records, since, until):
-        case = r["subject"] if r["subject_type"] == "case" else ""
-        if case in withheld:
-            held[case] += 1
-            continue
-        key = (
-            _local_day(r["at"]),
-            r["event__actor_agency"],
-            r["event__actor_unit"],
-            r["event__actor_role"],
-            r["purpose"],
-        )
-        reads[key] += 1
     seen: Counter[tuple[str, ...]] = Counter()
-    for s in _sightings(records, since):
-        case = normalise(s["subject"]) or ""
-        if case in withheld:
-            held[case] += s["times"]
+    held = 0
+    for r in reads_found:
+        if r["actor"] in secret:
+            held += r["count"]
             continue
-        seen_key = (
-            s["day"].isoformat(),
-            s["first_event__actor_agency"],
-            s["first_event__actor_unit"],
-            s["first_event__actor_role"],
-            s["purpose"],
-            s["subject_type"],
-        )
-        seen[seen_key] += s["times"]
+        reads[r["day"].isoformat(), r["agency"], r["unit"], r["role"], r["purpose"]] += r["count"]
+    for w in seen_found:
+        if w["actor"] in secret:
+            held += w["times"]
+            continue
+        key = (w["day"].isoformat(), w["agency"], w["unit"], w["role"], w["purpose"])
+        seen[(*key, w["subject_type"])] += w["times"]
     fields = ("day", "agency", "unit", "role", "purpose")
     return {
         "reads": [
@@ -168,13 +169,17 @@ def report_rows(
             {**dict(zip((*fields, "list"), k, strict=True)), "count": n}
             for k, n in sorted(seen.items())
         ],
-        "withheld": [{"case": c, "count": n} for c, n in sorted(held.items())],
+        "withheld": held,
     }
 
 
-def _read_cases(records: list[str], until: datetime) -> set[str]:
-    found = reads_of_person(records).filter(subject_type="case", at__lte=until)
-    return set(found.values_list("subject", flat=True))
+def _cases_shown(records: list[str]) -> set[str]:
+    """The cases whose reads or lists showed the person (those a report can withhold)."""
+    read = reads_of_person(records).filter(subject_type="case")
+    listed = sightings_of_person(records).values_list("subject", flat=True).distinct()
+    return set(read.values_list("subject", flat=True).distinct()) | {
+        n for n in (normalise(s) for s in listed) if n
+    }
 
 
 def _apply_report(event: Event, data: dict[str, Any]) -> dict[str, Any]:
@@ -191,6 +196,7 @@ def _apply_report(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     stream_for=_person_stream,
     apply=_apply_report,
     title="Give a person the report of who accessed their record",
+    outbox=False,  # told to the person alone, as the reads it reports are
 )
 def give_access_report(ctx: Context) -> dict[str, Any]:
     """On the person's request, records the report of who accessed their record and why, over
@@ -218,7 +224,7 @@ def give_access_report(ctx: Context) -> dict[str, Any]:
                 into=person.merged_into_id,
             )
         )
-    today = timezone.localdate(ctx.now)
+    today = local_date(ctx.now)
     if data.since is not None and data.since > today:
         raise Invalid(
             say("The period cannot begin after today."),
@@ -226,7 +232,7 @@ def give_access_report(ctx: Context) -> dict[str, Any]:
         )
     records = records_of(person.pk)
     withheld = {normalise(w.case) or w.case for w in data.withhold}
-    unread = sorted(withheld - _read_cases(records, ctx.now))
+    unread = sorted(withheld - _cases_shown(records))
     if unread:
         raise Invalid(
             say(
@@ -235,8 +241,9 @@ def give_access_report(ctx: Context) -> dict[str, Any]:
             ),
             fields={"withhold": gettext_noop("not read")},
         )
-    rows = report_rows(records, _since(data.since), ctx.now, withheld)
-    if len(rows["reads"]) + len(rows["sightings"]) > MAX_ROWS:
+    since = start_of_day(data.since) if data.since else None
+    rows = report_rows(records, since, ctx.now, withheld)
+    if rows is None or len(rows["reads"]) + len(rows["sightings"]) > MAX_ROWS:
         raise Invalid(
             say(
                 "The period holds more than %(max)s rows; give the report over a shorter period.",
@@ -250,7 +257,9 @@ def give_access_report(ctx: Context) -> dict[str, Any]:
         "request": data.request,
         "since": data.since.isoformat() if data.since else None,
         "through": iso(ctx.now),
-        "reasons": {normalise(w.case) or w.case: w.reason for w in data.withhold},
+        # The cases withheld and why: in the event, for the audit; the document says nothing of
+        # them, since even that some reads are withheld would tell of the investigation.
+        "withheld_cases": {normalise(w.case) or w.case: w.reason for w in data.withhold},
         **rows,
     }
 
@@ -276,15 +285,18 @@ def access_report_document(event: Event) -> dict[str, Any]:
     data = event.payload
     person = Person.objects.get(pk=data["person"])
     issuer = Unit.objects.select_related("territory").filter(pk=event.actor_unit).first()
-    codes = {r["unit"] for r in data["reads"] + data["sightings"]}
-    units = {u.code: u for u in Unit.objects.select_related("agency").filter(code__in=codes)}
+    rows = data["reads"] + data["sightings"]
+    units = {u.code: u for u in Unit.objects.filter(code__in={r["unit"] for r in rows})}
+    agencies = {a.code: a for a in Agency.objects.filter(code__in={r["agency"] for r in rows})}
 
     def who(row: dict[str, Any]) -> dict[str, Any]:
-        unit = units.get(row["unit"])
+        # The institution and the unit as the read recorded them, named as they are now.
+        unit, agency = units.get(row["unit"]), agencies.get(row["agency"])
         role = ROLES.get(row["role"])
         return {
             **row,
-            "agency": localised(unit.agency) if unit else row["agency"],
+            "day": date.fromisoformat(row["day"]),
+            "agency": localised(agency) if agency else row["agency"],
             "unit": localised(unit) if unit else row["unit"],
             "role": localised(role, "title") if role else row["role"],
             "purpose": AUDIT_PURPOSE_LABELS.get(row["purpose"], row["purpose"]),
@@ -299,7 +311,5 @@ def access_report_document(event: Event) -> dict[str, Any]:
         "sightings": [
             {**who(s), "list": LIST_LABELS.get(s["list"], s["list"])} for s in data["sightings"]
         ],
-        "withheld": sum(w["count"] for w in data["withheld"]),
-        "withheld_cases": len(data["withheld"]),
         "place": localised(issuer.territory) if issuer and issuer.territory_id else "",
     }

@@ -56,13 +56,14 @@ from icjis.core.access_labels import (
 from icjis.core.acts import KINDS, perform
 from icjis.core.auth import LoginRefused, check_credentials
 from icjis.core.localised import localised
-from icjis.core.models import CaseOfficer, CaseParticipant, Event, Territory, User
+from icjis.core.models import CaseOfficer, CaseParticipant, Event, Person, Territory, User
 from icjis.core.numbering import normalise
 from icjis.core.refusals import NotFound, Refusal
 from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.core.visibility import matches, part_for, shown_participants, visible_events
 from icjis.core.warnings import warnings_for
+from icjis.documents.models import Document
 from icjis.evidence.views import case_evidence, case_prints, name_the_item
 from icjis.forensics.views import case_expertises
 from icjis.legal.deadlines import provisional, rule_of
@@ -584,9 +585,17 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
         "offence": "offences:offence",
         "detention-coo": "offences:detention",
     }
-    prefix, _slash, record = str(result.get("record", "")).partition("/")
+    record_stream = result.get("record") or (
+        # A revocation names its document: it goes back to the record the document is of.
+        Document.objects.filter(pk=result["document"]).values_list("stream", flat=True).first()
+        if result.get("revoked")
+        else ""
+    )
+    prefix, _slash, record = str(record_stream or "").partition("/")
     if result.get("document") and prefix in record_pages and record:
         return redirect(record_pages[prefix], number=record)
+    if result.get("revoked") and prefix == "case" and record:
+        return redirect("web:case", number=record)
     # An offence case and a protection order are records of their own, with their own pages.
     if result.get("offence"):
         return redirect("offences:offence", number=result["offence"])
@@ -771,10 +780,12 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
         for r in sightings_of_person(records)[:500]
     ]
     # The reports of access given to the person (core.transparency), with their documents.
+    # Those given on a record merged into this one since are the person's too; the newest 50.
+    streams = [f"person/{r}" for r in records]
     reports = list(
-        Event.objects.filter(
-            stream=f"person/{person_id}", kind="persons.access_report.give"
-        ).order_by("-seq")
+        Event.objects.filter(stream__in=streams, kind="persons.access_report.give")
+        .only("stream", "seq", "kind", "actor", "recorded_at", "data")
+        .order_by("-recorded_at", "-id")[:50]
     )
     context = {
         "person_id": person_id,
@@ -785,7 +796,7 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
                 "event": e,
                 "reads": sum(r["count"] for r in e.payload["reads"]),
                 "seen": sum(r["count"] for r in e.payload["sightings"]),
-                "withheld": sum(r["count"] for r in e.payload["withheld"]),
+                "withheld": e.payload["withheld"],
             }
             for e in reports
         ],
@@ -794,6 +805,7 @@ def person_views(request: HttpRequest, person_id: str) -> HttpResponse:
         + "?"
         + urlencode({"person": person_id})
         if settings.ACCESS_REPORTS
+        and not Person.objects.filter(pk=person_id, merged_into__isnull=False).exists()
         else "",
     }
     return render(request, "web/person_views.html", context)
