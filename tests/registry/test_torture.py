@@ -162,7 +162,8 @@ def test_the_examination_on_a_statement_is_photographed_or_filmed(as_user, world
     for outsider in ("expert_2", "lawyer_osh", "investigator_osh"):
         answer = as_user(outsider).get(f"/forensics/expertises/{ordered}/photos/1")
         assert answer.status_code == 404, outsider
-    assert expert.get(f"/forensics/expertises/{ordered}/photos/0").status_code == 404
+    for missing in ("0", "3", "x"):  # no such photograph: 404, as a missing expertise
+        assert expert.get(f"/forensics/expertises/{ordered}/photos/{missing}").status_code == 404
     # Stored bytes that are not those the ledger names are refused, never served.
     StoredFile.objects.filter(pk=row.photos[0]).update(content=png(201))
     assert expert.get(f"/forensics/expertises/{ordered}/photos/1").status_code == 409

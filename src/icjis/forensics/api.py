@@ -155,8 +155,10 @@ def expertise_detail(request: HttpRequest, expertise_id: str) -> dict[str, Any]:
 @router.get(
     "/forensics/expertises/{expertise_id}/photos/{n}", response={200: None}, url_name="photo"
 )
-def expertise_photo(request: HttpRequest, expertise_id: str, n: int) -> HttpResponse:
+def expertise_photo(request: HttpRequest, expertise_id: str, n: str) -> HttpResponse:
     """Photograph `n` (from 1) of the examination of a person who stated torture or cruel
     treatment (CPC 179(11)), as a JPEG or PNG, checked against the SHA-256 the opinion's event
-    recorded (409 when the stored bytes are not those). The read is logged."""
-    return media.photo_response(access_expertise(request.user, expertise_id), n)
+    recorded (409 when the stored bytes are not those). The read is logged; a photograph that is
+    not there, by any number, is 404 like a missing expertise."""
+    found = access_expertise(request.user, expertise_id)
+    return media.photo_response(found, int(n) if n.isdigit() and len(n) < 4 else 0)
