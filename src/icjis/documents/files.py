@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 from datetime import datetime
 
+from django.utils.translation import gettext_noop
+
+from icjis.core.refusals import Invalid, say
 from icjis.documents.models import StoredFile
 
 
@@ -31,3 +36,21 @@ def read(digest: str) -> bytes:
     if hashlib.sha256(content).hexdigest() != digest:
         raise FileAltered(f"the stored file {digest} was altered")
     return content
+
+
+def image_bytes(field: str, text: str, limit: int) -> bytes:
+    """The bytes of an image an act was given in base64 (a print, a photograph), at most `limit`
+    of them; a refusal names the `field`. Nothing is stored here."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid(
+            say("The image could not be read; send it in base64."),
+            fields={field: gettext_noop("not base64")},
+        ) from None
+    if len(raw) > limit:
+        raise Invalid(
+            say("An image may have at most %(max)s bytes.", max=limit),
+            fields={field: gettext_noop("too large")},
+        )
+    return raw

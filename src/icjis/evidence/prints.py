@@ -25,8 +25,6 @@ never served, only what they are of and what the searches found.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 import time
 from collections import defaultdict
@@ -104,18 +102,7 @@ PersonId = Annotated[
 def _image(field: str, text: str) -> tuple[bytes, afis.Template]:
     """The bytes of an image given in base64, and its template; a refusal names the field.
     Nothing is stored: every image of an act is read before any is kept."""
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise Invalid(
-            say("The image could not be read; send it in base64."),
-            fields={field: gettext_noop("not base64")},
-        ) from None
-    if len(raw) > MAX_IMAGE:
-        raise Invalid(
-            say("An image may have at most %(max)s bytes.", max=MAX_IMAGE),
-            fields={field: gettext_noop("too large")},
-        )
+    raw = files.image_bytes(field, text, MAX_IMAGE)
     try:
         return raw, afis.template_of(raw)
     except afis.Unreadable:

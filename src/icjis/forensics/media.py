@@ -8,8 +8,6 @@ opinion, so that the film produced later can be checked against the ledger."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -65,18 +63,7 @@ def read_photos(given: list[str]) -> list[bytes]:
     photos = []
     for n, text in enumerate(given):
         field = f"photos.{n}"
-        try:
-            raw = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise Invalid(
-                say("The image could not be read; send it in base64."),
-                fields={field: gettext_noop("not base64")},
-            ) from None
-        if len(raw) > MAX_PHOTO:
-            raise Invalid(
-                say("An image may have at most %(max)s bytes.", max=MAX_PHOTO),
-                fields={field: gettext_noop("too large")},
-            )
+        raw = files.image_bytes(field, text, MAX_PHOTO)
         if not media_type(raw):
             raise Invalid(
                 say("A photograph is a JPEG or PNG image."),
