@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from tests.analytics.replay import assert_terms_replayed
+from tests.forensics.conftest import order
 from tests.legalaid.conftest import make_case
 from tests.registry.test_procedure import ok, refused
 
 from icjis.core import clock
 from icjis.core.models import Alert, Case, PersonSighting
+from icjis.forensics.models import Expertise
 from icjis.legal.models import Deadline
 from icjis.registry.models import Filing
 
@@ -508,6 +510,36 @@ def test_an_expertise_the_investigator_refused_is_asked_of_the_investigating_jud
     assert [(f["renews"], f["motion"]) for f in listed if f["id"] == renewed] == [(filed, None)]
     call_command("rebuild_projections", check=True)
     assert_terms_replayed()
+
+
+def test_the_investigating_judge_orders_the_expertise_on_the_motion_granted(as_user):
+    number, person = counsel(as_user)
+    lawyer, judge = as_user("lawyer"), as_user("investigating_judge")
+    filed = motion(as_user, number, person)
+    refusal = {"motion": filed, "outcome": "refused", "grounds": "Вопросы не относятся к делу."}
+    ok(as_user("investigator").act("registry.motion.decide", refusal, number))
+    to_judge = {
+        "person": person,
+        "to": "investigating_judge",
+        "subject": "expertise",
+        "renews": filed,
+        "text": ASK,
+    }
+    renewed = ok(lawyer.act("registry.motion.file", to_judge, number))["result"]["motion"]
+    expertise = {"kind": "dactyloscopic", "person": person, "motion": renewed}
+    # Not before the judge has granted it, and never without a motion (CPC 182(6)).
+    assert "not granted" in str(order(judge, number, **expertise).json())
+    without = order(judge, number, kind="dactyloscopic", person=person)
+    assert "name the motion" in refused(without, 400)
+    ok(judge.act("registry.motion.rule", {"motion": renewed, "outcome": "granted"}, number))
+    # The investigator refused it: it is not theirs to order on the judge's grant.
+    assert "not granted" in str(order(as_user("investigator"), number, **expertise).json())
+    ordered = ok(order(judge, number, **expertise))["result"]["expertise"]
+    assert Expertise.objects.get(pk=ordered).motion == renewed
+    assert "already ordered" in refused(order(judge, number, **expertise), 409)
+    detail = as_user("investigator").get(f"/forensics/expertises/{ordered}").json()
+    assert detail["motion"] == renewed
+    call_command("rebuild_projections", check=True)
 
 
 def test_a_refused_report_can_still_be_complained_of_but_not_moved(as_user):

@@ -36,6 +36,8 @@ from icjis.forensics import media
 from icjis.forensics.models import KINDS, OPEN, Assignment, Expert, Expertise
 from icjis.registry.acts import case_of
 from icjis.registry.common import require_assigned
+from icjis.registry.filings import FILING_ID
+from icjis.registry.models import Filing
 from icjis.registry.torture import TORTURE_ALERT
 
 PRE_TRIAL = ("pre_investigation", "investigation")
@@ -115,6 +117,58 @@ class Order(pydantic.BaseModel):
         description="the forensic laboratory; by default the one of the case's region",
     )
     days: int = pydantic.Field(ge=1, le=90, description="the term for the opinion, in days")
+    motion: str | None = pydantic.Field(
+        default=None,
+        pattern=FILING_ID,
+        max_length=48,
+        title="Party's motion",
+        description="the party's motion for the expertise, granted, that this order carries out "
+        "(CPC 182(6): the investigating judge's order names it)",
+    )
+
+
+def _granted_motion(ctx: Context, motion_id: str | None) -> str | None:
+    """The motion for an expertise an order carries out: granted, wholly or in part, by the
+    official now ordering (their role its addressee), and ordered once. The investigating judge
+    orders an expertise only on a motion they granted (CPC 182(6))."""
+    assert ctx.case is not None
+    role = ctx.actor.role
+    if motion_id is None:
+        if role == "investigating_judge":
+            raise Invalid(
+                say(
+                    "The investigating judge orders an expertise on a party's motion they "
+                    "granted (CPC 182(6)): name the motion."
+                ),
+                fields={"motion": gettext_noop("required")},
+            )
+        return None
+    motion = Filing.objects.filter(
+        pk=motion_id,
+        case=ctx.case,
+        kind="motion",
+        subject="expertise",
+        addressee=role,
+        outcome__in=("granted", "partly_granted"),
+    ).first()
+    if motion is None:
+        raise Invalid(
+            say(
+                "%(motion)s is no motion for an expertise in this case that you granted.",
+                motion=motion_id,
+            ),
+            fields={"motion": gettext_noop("not granted")},
+        )
+    earlier = Expertise.objects.filter(case=ctx.case, motion=motion.id).first()
+    if earlier is not None:
+        raise Conflict(
+            say(
+                "Expertise %(expertise)s was already ordered on motion %(motion)s.",
+                expertise=earlier.id,
+                motion=motion.id,
+            )
+        )
+    return motion.id
 
 
 def _lab(case: Case, given: str | None) -> Unit:
@@ -217,6 +271,7 @@ def _apply_order(event: Event, data: dict[str, Any]) -> dict[str, Any]:
         lab_id=data["lab"],
         days=data["days"],
         state="assigned",
+        motion=data.get("motion") or "",
     )
     for chosen in data["experts"]:
         Assignment.objects.create(expertise=expertise, **chosen)
@@ -282,6 +337,7 @@ def order(ctx: Context) -> dict[str, Any]:
             say("Name what is to be examined: evidence items, the person, or both."),
             fields={"items": gettext_noop("required")},
         )
+    motion = _granted_motion(ctx, data.motion)
     lab = _lab(case, data.lab)
     needs = _needs(data)
     chosen, candidates = choose_experts(lab, needs)
@@ -302,6 +358,7 @@ def order(ctx: Context) -> dict[str, Any]:
         "days": data.days,
         "experts": chosen,
         "candidates": candidates,
+        **({"motion": motion} if motion else {}),
     }
 
 

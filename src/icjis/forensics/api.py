@@ -130,6 +130,7 @@ def expertise_detail(request: HttpRequest, expertise_id: str) -> dict[str, Any]:
         "questions": [{"question": n, "text": q} for n, q in enumerate(e.questions, start=1)],
         "items": e.items,
         "person": e.person or None,
+        "motion": e.motion or None,  # the party's motion granted that it carries out (182(6))
         "assignment": [
             {"expert": a.expert, "specialisation": a.specialisation, "load": a.load}
             for a in e.assignments.all()

@@ -64,6 +64,7 @@ class Expertise(models.Model):
     questions = models.JSONField(default=list)
     items = models.JSONField(default=list)  # evidence item ids sent for examination
     person = models.CharField(max_length=16, blank=True)  # the person examined, if any
+    motion = models.CharField(max_length=48, blank=True)  # the party's motion granted (182(6))
     lab = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     days = models.PositiveIntegerField()
     state = models.CharField(max_length=16, db_index=True)

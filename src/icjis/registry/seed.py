@@ -549,6 +549,7 @@ def _renewed_before_the_judge(plot: Plot) -> None:
                 "questions": ["Имеются ли у подозреваемого телесные повреждения, их давность?"],
                 "person": _suspect(st),
                 "days": 10,
+                "motion": _last("registry.motion.file", "motion")(st),
             }
             if _last("registry.motion.rule", "outcome")(st) == "granted"
             else None
