@@ -15,6 +15,7 @@ from tests.legalaid.conftest import make_case
 from tests.registry.test_procedure import ok, refused
 
 from icjis.core import clock
+from icjis.core.alerts import alerts_for
 from icjis.core.models import Alert, Case, PersonSighting
 from icjis.forensics.models import Expertise
 from icjis.legal.models import Deadline
@@ -339,7 +340,7 @@ def test_a_contest_goes_above_the_office_that_decided_and_may_be_withdrawn_and_f
     assert "not upheld" in str(investigator.act("registry.complaint.contest", head, number).json())
 
 
-def test_counsel_takes_a_dismissed_complaint_to_the_higher_prosecutor(as_user):
+def test_counsel_takes_a_dismissed_complaint_to_the_higher_prosecutor(as_user, world):
     number, person = counsel(as_user)
     data = {"person": person, "subject": "action", "text": ASK}
     lawyer = as_user("lawyer")
@@ -366,6 +367,10 @@ def test_counsel_takes_a_dismissed_complaint_to_the_higher_prosecutor(as_user):
     assert term(number, "complaint.contest", cid).state == "met"
     [told] = open_alerts("registry.complaint.filed", row.id)
     assert "prosecutor" in told.roles and "126(1)" in told.message
+    # Told to the offices above the one that decided, not to it or its peers.
+    assert not alerts_for(world["prosecutor"]).filter(pk=told.pk).exists()
+    assert alerts_for(world["prosecutor_city"]).filter(pk=told.pk).exists()
+    assert alerts_for(world["deputy_prosecutor_general"]).filter(pk=told.pk).exists()
     assert "already before" in refused(
         lawyer.act("registry.complaint.contest", contest, number), 409
     )

@@ -6,6 +6,7 @@ gap) follow the reader's unit territory; either way only the roles named on the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pydantic
@@ -28,9 +29,11 @@ def raise_alert(
     message: str,
     case: Case | None = None,
     subject: str = "",
+    levels: Sequence[str] = (),
 ) -> Alert:
     """Record alert number `n` of `event` (projector side; deterministic). A `message` made by
-    `say` is kept with its template, so that a page says it in the reader's language."""
+    `say` is kept with its template, so that a page says it in the reader's language. With
+    `levels`, only readers whose unit is of one of those levels are told."""
     unit_obj = (
         unit if isinstance(unit, Unit) else Unit.objects.select_related("territory").get(code=unit)
     )
@@ -41,6 +44,7 @@ def raise_alert(
         unit=unit_obj,
         territory_path=case.territory_path if case else unit_obj.territory.path,
         roles="," + ",".join(sorted(roles)) + ",",
+        levels="," + ",".join(sorted(levels)) + "," if levels else "",
         message=message[:500],
         said=message.as_json() if isinstance(message, Said) else None,
         subject=subject,
@@ -68,6 +72,8 @@ def alerts_for(user: Any, state: str = "open") -> QuerySet[Alert]:
     for role in user.roles:
         role_q |= Q(roles__contains=f",{role},")
     qs = Alert.objects.filter(state=state).filter(role_q)
+    level = user.unit.level if getattr(user, "unit", None) is not None else ""
+    qs = qs.filter(Q(levels="") | Q(levels__contains=f",{level},"))
     if scope_of(user) == "national":
         return qs
     case_part = in_visible_cases(user)

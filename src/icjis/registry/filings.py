@@ -247,8 +247,16 @@ def _apply_decided(event: Event, data: dict[str, Any], kind: str) -> Filing:
     return Filing.objects.select_related("case__unit").get(pk=data[kind])
 
 
-def _alert(event: Event, filing: Filing, step: str, roles: list[str], message: Said) -> None:
-    """Alert `roles` of the case to a filing's `step` (`filed`, `extended`, `decided`)."""
+def _alert(
+    event: Event, filing: Filing, step: str, roles: list[str], message: Said, *, above: bool = False
+) -> None:
+    """Alert `roles` of the case to a filing's `step` (`filed`, `extended`, `decided`); `above`:
+    only the prosecutors' offices above the one whose decision the filing takes higher."""
+    levels: list[str] = []
+    if above:
+        office = deciding_office(filing.reviewed)
+        rank = RANKS.get(office.level, 0) if office is not None else 0
+        levels = [level for level, r in RANKS.items() if r > rank]
     raise_alert(
         event,
         1,
@@ -258,6 +266,7 @@ def _alert(event: Event, filing: Filing, step: str, roles: list[str], message: S
         case=filing.case,
         subject=filing.id,
         message=message,
+        levels=levels,
     )
 
 
@@ -265,7 +274,8 @@ def _tell_the_addressee(event: Event, filing: Filing, message: Said) -> None:
     """What counsel filed is put before the official it is addressed to; what an official
     recorded is before them already."""
     if filing.filed_by_role == "lawyer":
-        _alert(event, filing, "filed", [ROLE_OF.get(filing.addressee, filing.addressee)], message)
+        role = ROLE_OF.get(filing.addressee, filing.addressee)
+        _alert(event, filing, "filed", [role], message, above=role != filing.addressee)
 
 
 ROLE_OF = {"higher_prosecutor": "prosecutor"}
@@ -674,7 +684,7 @@ def _apply_contest(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             complaint=complaint.id,
         )
     if complaint.filed_by_role in ("investigator", "lawyer"):  # a prosecutor's is before them
-        _alert(event, complaint, "filed", ["prosecutor"], told)
+        _alert(event, complaint, "filed", ["prosecutor"], told, above=True)
     return {"complaint": complaint.id, "contests": data["contests"]}
 
 

@@ -19,6 +19,10 @@ class Alert(models.Model):
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     territory_path = models.CharField(max_length=255)
     roles = models.CharField(max_length=300)  # who is told: ",prosecutor,unit_head,"
+    # Of those, only readers whose unit is of one of these levels (",region,national,"): a
+    # decision before a higher prosecutor is told to the offices above the one that decided.
+    # Empty: every level.
+    levels = models.CharField(max_length=100, blank=True, default="")
     message = models.CharField(max_length=500)  # in English, as the API gives it
     # The message's template and values (`Said.as_json`), so that a page says it in the
     # reader's language; null for a message made otherwise.
