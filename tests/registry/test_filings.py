@@ -429,7 +429,7 @@ def test_nobody_is_above_the_national_office_so_its_decision_goes_to_the_judge(a
     assert not Filing.objects.filter(contests=cid).exists()
 
 
-def test_a_motion_the_prosecutor_refused_is_complained_of_to_the_higher_prosecutor(as_user):
+def test_a_motion_the_prosecutor_refused_is_complained_of_to_the_higher_prosecutor(as_user, world):
     number, person = counsel(as_user)
     lawyer = as_user("lawyer")
     asked = motion(as_user, number, person, to="prosecutor")
@@ -454,6 +454,8 @@ def test_a_motion_the_prosecutor_refused_is_complained_of_to_the_higher_prosecut
     assert term(number, "motion.complaint", asked).state == "met"
     [told] = open_alerts("registry.complaint.filed", row.id)
     assert "prosecutor" in told.roles and asked in told.message
+    assert told.levels == ",national,region,"  # the offices above the refusing one, as recorded
+    assert not alerts_for(world["prosecutor"]).filter(pk=told.pk).exists()
     decide = {"complaint": row.id, "outcome": "dismissed", "grounds": "Отказ обоснован."}
     assert as_user("prosecutor").act("registry.complaint.decide", decide, number).status_code == 403
     extend = {"complaint": row.id, "reason": "Истребовать материалы."}
@@ -542,6 +544,12 @@ def test_the_investigating_judge_orders_the_expertise_on_the_motion_granted(as_u
     ordered = ok(order(judge, number, **expertise))["result"]["expertise"]
     assert Expertise.objects.get(pk=ordered).motion == renewed
     assert "already ordered" in refused(order(judge, number, **expertise), 409)
+    # Returned unexecuted (CPC 184(5)), it is ordered again on the same motion.
+    [expert] = Expertise.objects.get(pk=ordered).assignments.values_list("expert", flat=True)
+    returned = {"expertise": ordered, "reason": "no_means", "explanation": "Нет реактивов."}
+    ok(as_user(expert).act("forensics.expertise.decline", returned, number))
+    again = ok(order(judge, number, **expertise))["result"]["expertise"]
+    assert Expertise.objects.get(pk=again).motion == renewed
     detail = as_user("investigator").get(f"/forensics/expertises/{ordered}").json()
     assert detail["motion"] == renewed
     call_command("rebuild_projections", check=True)

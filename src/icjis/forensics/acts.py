@@ -159,7 +159,10 @@ def _granted_motion(ctx: Context, motion_id: str | None) -> str | None:
             ),
             fields={"motion": gettext_noop("not granted")},
         )
-    earlier = Expertise.objects.filter(case=ctx.case, motion=motion.id).first()
+    # One expertise in force on each motion; one returned unexecuted (CPC 184(5)) is ordered again.
+    earlier = (
+        Expertise.objects.filter(case=ctx.case, motion=motion.id).exclude(state="declined").first()
+    )
     if earlier is not None:
         raise Conflict(
             say(

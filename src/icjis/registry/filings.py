@@ -247,16 +247,25 @@ def _apply_decided(event: Event, data: dict[str, Any], kind: str) -> Filing:
     return Filing.objects.select_related("case__unit").get(pk=data[kind])
 
 
+def levels_above(reviewed: str) -> list[str]:
+    """The levels of the prosecutors' offices above the one that decided `reviewed`: those a
+    filing before the higher prosecutor is told to. The filing's act records them, so that a
+    replay tells the same offices whatever the units' levels are by then."""
+    office = deciding_office(reviewed)
+    rank = RANKS.get(office.level, 0) if office is not None else 0
+    return [level for level, r in RANKS.items() if r > rank]
+
+
 def _alert(
-    event: Event, filing: Filing, step: str, roles: list[str], message: Said, *, above: bool = False
+    event: Event,
+    filing: Filing,
+    step: str,
+    roles: list[str],
+    message: Said,
+    levels: list[str] | None = None,
 ) -> None:
-    """Alert `roles` of the case to a filing's `step` (`filed`, `extended`, `decided`); `above`:
-    only the prosecutors' offices above the one whose decision the filing takes higher."""
-    levels: list[str] = []
-    if above:
-        office = deciding_office(filing.reviewed)
-        rank = RANKS.get(office.level, 0) if office is not None else 0
-        levels = [level for level, r in RANKS.items() if r > rank]
+    """Alert `roles` of the case to a filing's `step` (`filed`, `extended`, `decided`); with
+    `levels`, only the readers whose office is of one of them."""
     raise_alert(
         event,
         1,
@@ -266,20 +275,30 @@ def _alert(
         case=filing.case,
         subject=filing.id,
         message=message,
-        levels=levels,
+        levels=levels or (),
     )
 
 
-def _tell_the_addressee(event: Event, filing: Filing, message: Said) -> None:
+def _tell_the_addressee(
+    event: Event, filing: Filing, message: Said, data: dict[str, Any] | None = None
+) -> None:
     """What counsel filed is put before the official it is addressed to; what an official
     recorded is before them already."""
     if filing.filed_by_role == "lawyer":
         role = ROLE_OF.get(filing.addressee, filing.addressee)
-        _alert(event, filing, "filed", [role], message, above=role != filing.addressee)
+        _alert(event, filing, "filed", [role], message, _told_levels(data or {}, filing))
 
 
 ROLE_OF = {"higher_prosecutor": "prosecutor"}
 """The role of an addressee that is not a role's name (alerts go to a role on a case)."""
+
+
+def _told_levels(data: dict[str, Any], filing: Filing) -> list[str] | None:
+    """The levels a filing before the higher prosecutor is told to: as its act recorded them
+    (`levels_above`), or for an act recorded before it did, computed now."""
+    if filing.addressee != "higher_prosecutor":
+        return None
+    return data.get("levels") or levels_above(filing.reviewed)
 
 
 # --- motions ------------------------------------------------------------------------------------
@@ -559,7 +578,7 @@ def _apply_complaint(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             complaint=complaint.id,
             case=complaint.case_id,
         )
-    _tell_the_addressee(event, complaint, told)
+    _tell_the_addressee(event, complaint, told, data)
     return {"complaint": complaint.id}
 
 
@@ -609,6 +628,7 @@ def file_complaint(ctx: Context) -> dict[str, Any]:
         **_filed(ctx, "complaint"),
         "motion": data.motion,
         "of_refusal": data.motion is not None,
+        **({"levels": levels_above(data.motion)} if data.to == "higher_prosecutor" else {}),
     }
 
 
@@ -684,7 +704,7 @@ def _apply_contest(event: Event, data: dict[str, Any]) -> dict[str, Any]:
             complaint=complaint.id,
         )
     if complaint.filed_by_role in ("investigator", "lawyer"):  # a prosecutor's is before them
-        _alert(event, complaint, "filed", ["prosecutor"], told, above=True)
+        _alert(event, complaint, "filed", ["prosecutor"], told, _told_levels(data, complaint))
     return {"complaint": complaint.id, "contests": data["contests"]}
 
 
@@ -779,6 +799,7 @@ def contest_complaint(ctx: Context) -> dict[str, Any]:
         "text": data.text,
         "contests": decided.id,
         "review": {"id": decided.id, "side": side},  # meets the applicant's window (127)
+        "levels": levels_above(decided.id),  # the offices told of it
     }
 
 
