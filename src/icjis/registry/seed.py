@@ -445,7 +445,17 @@ def _torture_stated(plot: Plot) -> None:
     )
 
 
-HIGHER_PROSECUTOR = {"": "prosecutor_city", "_osh": "prosecutor_oblast_osh"}
+def _city_prosecutor(state: dict[str, Any]) -> str:
+    return "prosecutor_city"
+
+
+def _oblast_prosecutor_osh(state: dict[str, Any]) -> str:
+    return "prosecutor_oblast_osh"
+
+
+# The office above each site's district prosecutor, by the site's suffix: functions (the plot
+# adds the suffix to a name), defined once so that two builds of a story compare equal.
+HIGHER_PROSECUTOR = {"": _city_prosecutor, "_osh": _oblast_prosecutor_osh}
 
 
 def _complaint_taken_higher(plot: Plot) -> None:
@@ -495,7 +505,7 @@ def _complaint_taken_higher(plot: Plot) -> None:
     )
     plot.then(
         timedelta(days=2),
-        lambda st, higher=HIGHER_PROSECUTOR[plot.suffix]: higher,  # no suffix added to it
+        HIGHER_PROSECUTOR[plot.suffix],
         "registry.complaint.decide",
         lambda st: (
             {
