@@ -7,13 +7,14 @@ itself, or a case while the person took part in it, and every list or search tha
 person (`access.reads_of_person`, `access.sightings_of_person`, over every record merged into
 theirs), over a period up to the moment of the act. The report names the institution, the unit
 and the role of each reader — as the read recorded them — with the purpose, the day and how many
-reads, not the officials' names, which the auditor gives on a reasoned request of its own. The
-reads of a case whose investigation must stay secret (CPC 167) are withheld and counted, the
-person told that some are withheld and why.
+reads, not the officials' names, which the auditor gives on a reasoned request of its own. Where
+an investigation must stay secret (CPC 167), the auditor names its case: every read and
+sighting by an official who read that case is left out — a unit and its days would point at the
+investigation — and counted in the event for the audit; the document says nothing of them.
 
 The rows are computed once, when the report is given, and kept in its event: the document made
 of it (`persons.access_report`, signed by the auditor, checkable by its code like any other)
-states exactly those rows, whatever is read afterwards.
+states exactly those rows, whatever is read afterwards. The event goes to no feed or bus.
 """
 
 from __future__ import annotations
@@ -201,9 +202,9 @@ def _apply_report(event: Event, data: dict[str, Any]) -> dict[str, Any]:
 def give_access_report(ctx: Context) -> dict[str, Any]:
     """On the person's request, records the report of who accessed their record and why, over
     a period up to now: the reads and the lists that showed them, by institution, unit, role,
-    purpose and day (not the officials' names); the reads of cases whose investigation stays
-    secret (CPC 167) withheld and counted. Only where the law allows such reports
-    (`ICJIS_ACCESS_REPORTS`)."""
+    purpose and day (not the officials' names); those of the officials who read a case whose
+    investigation stays secret (CPC 167) left out and counted apart. Only where the law allows
+    such reports (`ICJIS_ACCESS_REPORTS`)."""
     if not settings.ACCESS_REPORTS:
         raise Forbidden(
             say(
