@@ -39,7 +39,16 @@ def _apply_revoke(event: Event, data: dict[str, Any]) -> dict[str, Any]:
     Document.objects.filter(pk=data["document"]).update(
         revoked_at=event.recorded_at, revoked_by=event.actor
     )
-    return {"document": data["document"], "code": display(data["document"]), "revoked": True}
+    # The record the document is of, as the answer names it (the page goes back to it).
+    record = {"record": event.stream}
+    if event.stream.startswith("case/"):
+        record["case"] = event.stream.split("/", 1)[1]
+    return {
+        "document": data["document"],
+        "code": display(data["document"]),
+        "revoked": True,
+        **record,
+    }
 
 
 @act_kind(

@@ -63,7 +63,6 @@ from icjis.core.roles import ROLES
 from icjis.core.serialise import deadline_json
 from icjis.core.visibility import matches, part_for, shown_participants, visible_events
 from icjis.core.warnings import warnings_for
-from icjis.documents.models import Document
 from icjis.evidence.views import case_evidence, case_prints, name_the_item
 from icjis.forensics.views import case_expertises
 from icjis.legal.deadlines import provisional, rule_of
@@ -585,17 +584,9 @@ def _after_act(request: HttpRequest, kind: Any, case: Any | None, outcome: Any) 
         "offence": "offences:offence",
         "detention-coo": "offences:detention",
     }
-    record_stream = result.get("record") or (
-        # A revocation names its document: it goes back to the record the document is of.
-        Document.objects.filter(pk=result["document"]).values_list("stream", flat=True).first()
-        if result.get("revoked")
-        else ""
-    )
-    prefix, _slash, record = str(record_stream or "").partition("/")
+    prefix, _slash, record = str(result.get("record", "")).partition("/")
     if result.get("document") and prefix in record_pages and record:
         return redirect(record_pages[prefix], number=record)
-    if result.get("revoked") and prefix == "case" and record:
-        return redirect("web:case", number=record)
     # An offence case and a protection order are records of their own, with their own pages.
     if result.get("offence"):
         return redirect("offences:offence", number=result["offence"])
