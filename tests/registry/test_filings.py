@@ -47,6 +47,17 @@ def open_alerts(kind: str, subject: str) -> list[Alert]:
     return list(Alert.objects.filter(kind=kind, subject=subject, state="open"))
 
 
+def decided_complaint(
+    as_user: Any, number: str, person: str, outcome: str, by: str = "prosecutor"
+) -> str:
+    """Counsel's complaint of an action, decided by `by` with `outcome`."""
+    data = {"person": person, "subject": "action", "text": ASK}
+    cid = ok(as_user("lawyer").act("registry.complaint.file", data, number))["result"]["complaint"]
+    decision = {"complaint": cid, "outcome": outcome, "grounds": "Доводы проверены."}
+    ok(as_user(by).act("registry.complaint.decide", decision, number))
+    return cid
+
+
 def test_counsel_files_a_motion_the_investigator_has_three_days_and_refuses_with_reasons(as_user):
     number, person = counsel(as_user)
     filed = motion(as_user, number, person)
@@ -312,10 +323,7 @@ def test_a_contest_goes_above_the_office_that_decided_and_may_be_withdrawn_and_f
 ):
     number, person = counsel(as_user)
     data = {"person": person, "subject": "action", "text": ASK}
-    cid = ok(as_user("lawyer").act("registry.complaint.file", data, number))["result"]
-    cid = cid["complaint"]
-    decide = {"complaint": cid, "outcome": "partly_upheld", "grounds": "Отчасти обоснована."}
-    ok(as_user("prosecutor_city").act("registry.complaint.decide", decide, number))
+    cid = decided_complaint(as_user, number, person, "partly_upheld", by="prosecutor_city")
     investigator = as_user("investigator")
     contest = {"complaint": cid, "text": "Решение городского прокурора необоснованно."}
     first = ok(investigator.act("registry.complaint.contest", contest, number))["result"]
@@ -342,11 +350,8 @@ def test_a_contest_goes_above_the_office_that_decided_and_may_be_withdrawn_and_f
 
 def test_counsel_takes_a_dismissed_complaint_to_the_higher_prosecutor(as_user, world):
     number, person = counsel(as_user)
-    data = {"person": person, "subject": "action", "text": ASK}
     lawyer = as_user("lawyer")
-    cid = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
-    no = {"complaint": cid, "outcome": "dismissed", "grounds": "Доводы не подтвердились."}
-    ok(as_user("prosecutor").act("registry.complaint.decide", no, number))
+    cid = decided_complaint(as_user, number, person, "dismissed")
     window = term(number, "complaint.contest", cid)  # CPC 127: 10 days to take it higher
     assert (window.state, window.window) == ("running", True)
     contest = {"complaint": cid, "text": "Прокурор не проверил доводы жалобы."}
@@ -390,11 +395,7 @@ def test_a_complaint_upheld_in_part_is_taken_higher_by_each_side_and_recorded_by
     as_user,
 ):
     number, person = counsel(as_user)
-    data = {"person": person, "subject": "decision", "text": ASK}
-    cid = ok(as_user("lawyer").act("registry.complaint.file", data, number))["result"]
-    cid = cid["complaint"]
-    part = {"complaint": cid, "outcome": "partly_upheld", "grounds": "Отчасти обоснована."}
-    ok(as_user("prosecutor").act("registry.complaint.decide", part, number))
+    cid = decided_complaint(as_user, number, person, "partly_upheld")
     contest = {"complaint": cid, "text": "Не согласен с решением прокурора."}
     ok(as_user("investigator").act("registry.complaint.contest", contest, number))
     assert term(number, "complaint.contest", cid).state == "running"  # the applicant's window
@@ -417,11 +418,8 @@ def test_a_complaint_upheld_in_part_is_taken_higher_by_each_side_and_recorded_by
 
 def test_nobody_is_above_the_national_office_so_its_decision_goes_to_the_judge(as_user):
     number, person = counsel(as_user)
-    data = {"person": person, "subject": "action", "text": ASK}
     lawyer = as_user("lawyer")
-    cid = ok(lawyer.act("registry.complaint.file", data, number))["result"]["complaint"]
-    no = {"complaint": cid, "outcome": "dismissed", "grounds": "Доводы не подтвердились."}
-    ok(as_user("deputy_prosecutor_general").act("registry.complaint.decide", no, number))
+    cid = decided_complaint(as_user, number, person, "dismissed", by="deputy_prosecutor_general")
     contest = {"complaint": cid, "text": "Не согласен."}
     assert "investigating judge" in refused(
         lawyer.act("registry.complaint.contest", contest, number), 409
